@@ -1,0 +1,2 @@
+/* admin/import.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

@@ -1,0 +1,2 @@
+/* admin/output.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

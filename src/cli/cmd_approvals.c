@@ -1,0 +1,2 @@
+/* cli/cmd_approvals.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

@@ -1,0 +1,49 @@
+/*
+ * wsusctl.h — what every wsusctl command gets: parsed global options, the
+ * configuration, and a store opened on first use.
+ *
+ * Exit status contract (scripts rely on it):
+ *   0  success;  1  the operation failed or the check found problems;
+ *   2  usage error (bad arguments, unknown command);
+ *   3  the named object does not exist.
+ */
+#ifndef WSUSD_CLI_WSUSCTL_H
+#define WSUSD_CLI_WSUSCTL_H
+
+#include <stdbool.h>
+
+#include "config/config.h"
+#include "store/store.h"
+
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+#define EXIT_NOTFOUND	3
+
+struct wsusctl {
+	const char	*config_path;	/* -c FILE, or the default */
+	struct config	 cfg;		/* loaded before the command runs */
+	bool		 json;		/* --json: machine output on stdout */
+	bool		 quiet;		/* -q */
+	struct store	*store;		/* opened by wsusctl_store(); closed at exit */
+};
+
+/* Open the configured store (once) or print why not and return NULL. */
+struct store *wsusctl_store(struct wsusctl *);
+
+/*
+ * Commands.  argv[0] is the command name; options after it are the
+ * command's own (parsed with getopt_long).  Each returns an exit status.
+ */
+int	cmd_postinstall(struct wsusctl *, int argc, char **argv);
+int	cmd_checkhealth(struct wsusctl *, int argc, char **argv);
+int	cmd_import_updates(struct wsusctl *, int argc, char **argv);
+int	cmd_import_content(struct wsusctl *, int argc, char **argv);
+int	cmd_groups(struct wsusctl *, int argc, char **argv);	/* "groups SUBCMD" */
+int	cmd_approve(struct wsusctl *, int argc, char **argv);
+int	cmd_unapprove(struct wsusctl *, int argc, char **argv);
+int	cmd_decline(struct wsusctl *, int argc, char **argv);	/* also --undo */
+int	cmd_approvals(struct wsusctl *, int argc, char **argv);
+int	cmd_updates(struct wsusctl *, int argc, char **argv);	/* "updates list|show|search" */
+
+#endif

@@ -1,0 +1,3 @@
+/* scaffolding */
+int main(void);
+int main(void) { return 1; }

@@ -1,0 +1,2 @@
+/* config/config.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

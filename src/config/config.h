@@ -1,0 +1,97 @@
+/*
+ * config.h — wsusd.conf: one INI file read with inih and validated against
+ * a table of known keys (config.c).  Unknown sections and keys are errors.
+ *
+ *   [server]    name, content_dir, database, log_level, log_target,
+ *               tls_certificate, tls_key, state_dir
+ *   [listener NAME]   address, port, tls, tls_min_version,
+ *               tls_certificate, tls_key     (any number of these)
+ *   [limits]    max_body_bytes, max_connections, max_connections_per_ip,
+ *               connection_timeout, threads
+ *
+ * Ownership: config_load() fills a struct config whose strings are owned
+ * by it and freed by config_free().
+ */
+#ifndef WSUSD_CONFIG_CONFIG_H
+#define WSUSD_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/log.h"
+
+#define CONFIG_MAX_LISTENERS	16
+#define CONFIG_MAX_ERRORS	64
+
+#define CONFIG_DEFAULT_DATABASE		"sqlite:///var/lib/wsusd/wsusd.db"
+#define CONFIG_DEFAULT_CONTENT_DIR	"/var/lib/wsusd/content"
+#define CONFIG_DEFAULT_STATE_DIR	"/var/lib/wsusd"
+#define CONFIG_DEFAULT_PORT		8530
+
+enum tls_version {
+	TLS_VERSION_1_0 = 10,
+	TLS_VERSION_1_1 = 11,
+	TLS_VERSION_1_2 = 12,
+	TLS_VERSION_1_3 = 13,
+};
+
+struct config_listener {
+	char		 name[64];	/* the NAME of [listener NAME] */
+	char		*address;	/* owned; "0.0.0.0", "::", "127.0.0.1" ... */
+	uint16_t	 port;
+	bool		 tls;
+	enum tls_version tls_min_version;
+	char		*tls_certificate; /* owned; NULL: the [server] one */
+	char		*tls_key;	/* owned; NULL: the [server] one */
+	int		 line;		/* line of the section header, for errors */
+};
+
+struct config {
+	char		*path;		/* file read; owned; NULL for defaults */
+	char		*server_name;	/* name clients see; NULL: the Host they used */
+	char		*content_dir;	/* owned */
+	char		*database_url;	/* owned */
+	char		*state_dir;	/* owned: keys, self-signed certificate */
+	char		*tls_certificate; /* owned; default <state_dir>/tls/wsusd.crt */
+	char		*tls_key;	/* owned; default <state_dir>/tls/wsusd.key */
+	enum log_level	 log_level;
+	bool		 log_syslog;	/* log_target = syslog */
+
+	size_t		 max_body_bytes;	/* largest request body accepted */
+	unsigned	 max_connections;
+	unsigned	 max_connections_per_ip;
+	unsigned	 connection_timeout;	/* seconds idle before close */
+	unsigned	 threads;		/* HTTP worker threads, 0 = cores */
+
+	size_t		 nlisteners;
+	struct config_listener listeners[CONFIG_MAX_LISTENERS];
+};
+
+/* One error found while reading the file. */
+struct config_error {
+	int	line;		/* 0 when not tied to a line */
+	char	msg[256];
+};
+
+struct config_errors {
+	size_t		    n;
+	struct config_error e[CONFIG_MAX_ERRORS];
+};
+
+/* Fill *cfg with the built-in defaults (one plain listener on 8530). */
+void	config_defaults(struct config *cfg);
+/*
+ * Read path over the defaults.  Returns 0 when the file is valid; -1 with
+ * every error (line and reason) in *errs otherwise.  *cfg is always in a
+ * state config_free() accepts.
+ */
+int	config_load(const char *path, struct config *cfg, struct config_errors *errs);
+/* Same, from a string (tests, fuzzing). */
+int	config_load_string(const char *text, struct config *cfg, struct config_errors *errs);
+void	config_free(struct config *cfg);
+/* Print the effective configuration as INI (wsusd -n -v). */
+void	config_dump(const struct config *cfg, FILE *fp);
+
+#endif

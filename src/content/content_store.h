@@ -1,0 +1,42 @@
+/*
+ * content_store.h — the hash-addressed content directory, laid out as WSUS
+ * lays out WsusContent:  CONTENT/XX/SHA1HEX.ext  where SHA1HEX is the
+ * upper-case hex SHA-1 of the file, XX its last two hex digits and .ext the
+ * extension of the FileName in the metadata ([MS-WUSP] §3.1.5.9 note; real
+ * WSUS URLs such as /Content/49/A379D5526FB3A7A0423DA1CD7FC3182A8D448449.exe).
+ */
+#ifndef WSUSD_CONTENT_CONTENT_STORE_H
+#define WSUSD_CONTENT_CONTENT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONTENT_EXT_MAX 16	/* longest extension kept, dot included */
+
+/*
+ * The relative path "XX/SHA1HEX.ext" for a file: ext is taken from
+ * filename (may be NULL: no extension); an extension that is longer than
+ * CONTENT_EXT_MAX or holds anything but [A-Za-z0-9_-] is dropped.
+ * Writes at most outlen bytes; returns 0 or -1 if it does not fit.
+ */
+int	content_relpath(const uint8_t sha1[20], const char *filename,
+	    char *out, size_t outlen);
+
+/*
+ * Copy src into the content store at dir after verifying its SHA-1 (and
+ * SHA-256 when sha256 is non-NULL) and size (when size != UINT64_MAX):
+ * the bytes go to a temporary file in the same directory, are hashed on
+ * the way, fsync'd, and renamed into place only when every digest
+ * matches.  *already is set when an identical file was there.
+ * Returns 0, or -1 with err set and nothing left behind.
+ */
+int	content_import(const char *dir, const char *src, const uint8_t sha1[20],
+	    const uint8_t *sha256, uint64_t size, const char *filename,
+	    bool *already, char *err, size_t errlen);
+
+/* Hash a whole file: SHA-1 and SHA-256 and size.  0 or -1 with err. */
+int	content_hash_file(const char *path, uint8_t sha1[20], uint8_t sha256[32],
+	    uint64_t *size, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,2 @@
+/* http/content_handler.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

@@ -1,0 +1,2 @@
+/* http/range.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

@@ -1,0 +1,2 @@
+/* metadata/cab.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

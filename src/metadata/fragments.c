@@ -1,0 +1,2 @@
+/* metadata/fragments.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

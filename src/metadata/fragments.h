@@ -1,0 +1,23 @@
+/*
+ * fragments.h — deriving the MS-WUSP client fragments (core, extended,
+ * localized per language) from a full update document, once, at import.
+ *
+ * The rules follow [MS-WUSP] §3.1.1.1 and what a real WSUS (Server 2025)
+ * sends; see docs/FRAGMENTS.md for every rule and its source.
+ */
+#ifndef WSUSD_METADATA_FRAGMENTS_H
+#define WSUSD_METADATA_FRAGMENTS_H
+
+#include <stddef.h>
+
+#include "metadata/update.h"
+
+/*
+ * Build all fragments of one UTF-8 document into out->core, out->extended
+ * and out->localized (out->xml is not touched).  Returns 0, or -1 with err
+ * set and *out unchanged.
+ */
+int	fragments_build(const char *xml, size_t len, struct update_doc *out,
+	    char *err, size_t errlen);
+
+#endif

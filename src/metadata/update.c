@@ -1,0 +1,2 @@
+/* metadata/update.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

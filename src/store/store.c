@@ -1,0 +1,2 @@
+/* store/store.c — not written yet (scaffolding). */
+typedef int wsusd_placeholder_t;

@@ -56,18 +56,18 @@ read_file(const char *path, size_t max, char **out, size_t *len)
 		errno = EFBIG;
 		goto fail;
 	}
-	cap = (size_t)sb.st_size + 1;
+	/* one spare byte beyond the expected size detects a file that grew */
+	cap = (size_t)sb.st_size + 2;
 	if ((p = malloc(cap)) == NULL)
 		goto fail;
 	for (;;) {
 		if (have + 1 >= cap) {
-			/* the file grew while we read it */
-			if (cap > max) {
+			char *np;
+			if (cap > max + 1) {
 				errno = EFBIG;
 				goto fail;
 			}
-			char *np = realloc(p, cap * 2);
-			if (np == NULL)
+			if ((np = realloc(p, cap * 2)) == NULL)
 				goto fail;
 			p = np;
 			cap *= 2;

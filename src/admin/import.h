@@ -46,12 +46,16 @@ typedef void (*import_error_cb)(const char *path, const char *reason, void *arg)
 /* One stored document: its identity and whether it was new. */
 typedef void (*import_done_cb)(const char *path, const struct update_ref *id,
 	    bool created, void *arg);
+struct import_stats;
+/* Progress so far (every progress_secs seconds). */
+typedef void (*import_progress_cb)(const struct import_stats *, void *arg);
 
 struct import_opts {
 	import_error_cb	 on_error;	/* may be NULL */
 	import_done_cb	 on_done;	/* may be NULL */
-	void		*arg;		/* passed to both */
-	unsigned	 progress_secs;	/* > 0: a progress line on stderr this often */
+	import_progress_cb on_progress;	/* NULL: progress goes to log_info() */
+	void		*arg;		/* passed to the callbacks */
+	unsigned	 progress_secs;	/* > 0: report progress this often */
 };
 
 /*

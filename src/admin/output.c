@@ -11,6 +11,7 @@
 
 #include "admin/output.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/xmalloc.h"
 
 struct table {

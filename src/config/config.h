@@ -94,4 +94,23 @@ void	config_free(struct config *cfg);
 /* Print the effective configuration as INI (wsusd -n -v). */
 void	config_dump(const struct config *cfg, FILE *fp);
 
+/*
+ * Set one [server] or [limits] key from text, with the same checks as the
+ * file (command-line overrides such as wsusctl postinstall --content-dir).
+ * Derived values (default TLS paths) are not recomputed.  0, or -1 with
+ * the reason in err.
+ */
+int	config_set(struct config *cfg, const char *section, const char *key,
+	    const char *value, char *err, size_t errlen);
+/* Print errors as "PATH:LINE: reason" ("line N: reason" when path is NULL). */
+void	config_errors_print(const struct config_errors *errs, const char *path,
+	    FILE *fp);
+/* The i-th known key of the table (tests, docs); 0, or -1 past the end.
+ * *def is NULL for keys without a fixed default. */
+int	config_key_info(size_t i, const char **section, const char **key,
+	    const char **def);
+/* The file of a sqlite: database URL ("sqlite:///a/b" -> "/a/b");
+ * 0, or -1 when url is not sqlite: or out is too small. */
+int	config_sqlite_path(const char *url, char *out, size_t outlen);
+
 #endif

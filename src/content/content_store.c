@@ -1,2 +1,379 @@
-/* content/content_store.c — not written yet (scaffolding). */
-typedef int wsusd_placeholder_t;
+/*
+ * content_store.c — the hash-addressed content directory (see
+ * content_store.h): path naming, verified atomic import, whole-file
+ * hashing.  It does not know about the database (the caller records what
+ * is present) nor about HTTP (src/http/content_handler.c serves the files).
+ *
+ * Import writes the copy to a hidden temporary file ".NAME.tmp.XXXXXX" in
+ * the target directory while hashing it, fsyncs it and renames it into
+ * place only when SHA-1, SHA-256 and size all match.  The temporary name
+ * starts with a dot, so the HTTP name whitelist never serves it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "content/content_store.h"
+#include "util/encode.h"
+#include "util/fsutil.h"
+#include "util/xmalloc.h"
+
+#define COPY_CHUNK	(1024 * 1024)	/* bytes read per read(2) */
+
+/* Digest state of one pass over a file. */
+struct hasher {
+	EVP_MD_CTX	*sha1;		/* owned */
+	EVP_MD_CTX	*sha256;	/* owned */
+	uint64_t	 size;		/* bytes seen */
+};
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int
+ext_char_ok(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+int
+content_relpath(const uint8_t sha1[20], const char *filename, char *out,
+    size_t outlen)
+{
+	char hex[41];
+	const char *ext = "";
+	size_t extlen = 0;
+	int n;
+
+	hex_encode(sha1, 20, hex, 1);
+	if (filename != NULL) {
+		const char *dot = strrchr(filename, '.');
+		if (dot != NULL && dot[1] != '\0') {
+			extlen = strlen(dot);
+			ext = dot;
+			if (extlen > CONTENT_EXT_MAX)
+				extlen = 0;
+			for (size_t i = 1; i < extlen; i++) {
+				if (!ext_char_ok(dot[i])) {
+					extlen = 0;
+					break;
+				}
+			}
+		}
+	}
+	n = snprintf(out, outlen, "%c%c/%s%.*s", hex[38], hex[39], hex,
+	    (int)extlen, ext);
+	if (n < 0 || (size_t)n >= outlen)
+		return -1;
+	return 0;
+}
+
+static int
+hasher_init(struct hasher *h)
+{
+	h->size = 0;
+	h->sha1 = EVP_MD_CTX_new();
+	h->sha256 = EVP_MD_CTX_new();
+	if (h->sha1 == NULL || h->sha256 == NULL ||
+	    EVP_DigestInit_ex(h->sha1, EVP_sha1(), NULL) != 1 ||
+	    EVP_DigestInit_ex(h->sha256, EVP_sha256(), NULL) != 1)
+		return -1;
+	return 0;
+}
+
+static void
+hasher_free(struct hasher *h)
+{
+	EVP_MD_CTX_free(h->sha1);
+	EVP_MD_CTX_free(h->sha256);
+	h->sha1 = h->sha256 = NULL;
+}
+
+static int
+hasher_final(struct hasher *h, uint8_t sha1[20], uint8_t sha256[32])
+{
+	unsigned n1 = 0, n2 = 0;
+
+	if (EVP_DigestFinal_ex(h->sha1, sha1, &n1) != 1 ||
+	    EVP_DigestFinal_ex(h->sha256, sha256, &n2) != 1 ||
+	    n1 != 20 || n2 != 32)
+		return -1;
+	return 0;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Read fdin to its end, hashing every byte, and copy it to fdout unless
+ * fdout is -1.  0, or -1 with err set (what names the failing side).
+ */
+static int
+hash_copy(int fdin, const char *inname, int fdout, const char *outname,
+    uint8_t sha1[20], uint8_t sha256[32], uint64_t *size, char *err,
+    size_t errlen)
+{
+	struct hasher h;
+	uint8_t *chunk = xmalloc(COPY_CHUNK);
+	int rc = -1;
+
+	if (hasher_init(&h) == -1) {
+		seterr(err, errlen, "OpenSSL digest initialisation failed");
+		goto done;
+	}
+	for (;;) {
+		ssize_t r = read(fdin, chunk, COPY_CHUNK);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			seterr(err, errlen, "read %s: %s", inname,
+			    strerror(errno));
+			goto done;
+		}
+		if (r == 0)
+			break;
+		if (EVP_DigestUpdate(h.sha1, chunk, (size_t)r) != 1 ||
+		    EVP_DigestUpdate(h.sha256, chunk, (size_t)r) != 1) {
+			seterr(err, errlen, "OpenSSL digest update failed");
+			goto done;
+		}
+		h.size += (uint64_t)r;
+		if (fdout != -1 && write_all(fdout, chunk, (size_t)r) == -1) {
+			seterr(err, errlen, "write %s: %s", outname,
+			    strerror(errno));
+			goto done;
+		}
+	}
+	if (hasher_final(&h, sha1, sha256) == -1) {
+		seterr(err, errlen, "OpenSSL digest finalisation failed");
+		goto done;
+	}
+	*size = h.size;
+	rc = 0;
+done:
+	hasher_free(&h);
+	free(chunk);
+	return rc;
+}
+
+int
+content_hash_file(const char *path, uint8_t sha1[20], uint8_t sha256[32],
+    uint64_t *size, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		seterr(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	rc = hash_copy(fd, path, -1, NULL, sha1, sha256, size, err, errlen);
+	close(fd);
+	return rc;
+}
+
+/* Does the file at path have exactly these digests (and size)? */
+static int
+same_file(const char *path, const uint8_t sha1[20], const uint8_t *sha256,
+    uint64_t size)
+{
+	uint8_t h1[20], h2[32];
+	uint64_t n;
+	char e[16];
+
+	if (content_hash_file(path, h1, h2, &n, e, sizeof(e)) == -1)
+		return 0;
+	if (memcmp(h1, sha1, 20) != 0)
+		return 0;
+	if (sha256 != NULL && memcmp(h2, sha256, 32) != 0)
+		return 0;
+	if (size != UINT64_MAX && n != size)
+		return 0;
+	return 1;
+}
+
+int
+content_import(const char *dir, const char *src, const uint8_t sha1[20],
+    const uint8_t *sha256, uint64_t size, const char *filename,
+    bool *already, char *err, size_t errlen)
+{
+	char rel[64], target[PATH_MAX], subdir[PATH_MAX], tmp[PATH_MAX];
+	char want[65], got[65];
+	uint8_t h1[20], h2[32];
+	uint64_t n;
+	struct stat sb;
+	int in = -1, out = -1, made_dir = 0, have_tmp = 0;
+
+	if (already != NULL)
+		*already = false;
+	if (content_relpath(sha1, filename, rel, sizeof(rel)) == -1) {
+		seterr(err, errlen, "content path does not fit");
+		return -1;
+	}
+	if (snprintf(target, sizeof(target), "%s/%s", dir, rel) >=
+	    (int)sizeof(target) ||
+	    snprintf(subdir, sizeof(subdir), "%s/%.2s", dir, rel) >=
+	    (int)sizeof(subdir)) {
+		seterr(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
+	/* the temporary name: ".<name>.tmp.XXXXXX" next to the target */
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.XXXXXX", subdir,
+	    rel + 3) >= (int)sizeof(tmp)) {
+		seterr(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
+		seterr(err, errlen, "%s: %s", src, strerror(errno));
+		return -1;
+	}
+	if (fstat(in, &sb) == -1) {
+		seterr(err, errlen, "%s: %s", src, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		seterr(err, errlen, "%s: not a regular file", src);
+		goto fail;
+	}
+	if (size != UINT64_MAX && (uint64_t)sb.st_size != size) {
+		seterr(err, errlen, "%s: size %llu, expected %llu", src,
+		    (unsigned long long)sb.st_size, (unsigned long long)size);
+		goto fail;
+	}
+
+	/* an identical file already in place: nothing to do */
+	if (lstat(target, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    same_file(target, sha1, sha256, size)) {
+		close(in);
+		if (already != NULL)
+			*already = true;
+		return 0;
+	}
+
+	if (stat(dir, &sb) == -1) {
+		seterr(err, errlen, "content directory %s: %s", dir,
+		    strerror(errno));
+		goto fail;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		seterr(err, errlen, "content directory %s: not a directory",
+		    dir);
+		goto fail;
+	}
+	if (lstat(subdir, &sb) == -1) {
+		if (errno != ENOENT || mkdir(subdir, 0755) == -1) {
+			seterr(err, errlen, "%s: %s", subdir, strerror(errno));
+			goto fail;
+		}
+		made_dir = 1;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		seterr(err, errlen, "%s: not a directory", subdir);
+		goto fail;
+	}
+
+	if ((out = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	have_tmp = 1;
+	if (hash_copy(in, src, out, tmp, h1, h2, &n, err, errlen) == -1)
+		goto fail;
+	if (memcmp(h1, sha1, 20) != 0) {
+		hex_encode(sha1, 20, want, 1);
+		hex_encode(h1, 20, got, 1);
+		seterr(err, errlen, "%s: SHA-1 mismatch: expected %s, file has %s",
+		    src, want, got);
+		goto fail;
+	}
+	if (sha256 != NULL && memcmp(h2, sha256, 32) != 0) {
+		hex_encode(sha256, 32, want, 1);
+		hex_encode(h2, 32, got, 1);
+		seterr(err, errlen,
+		    "%s: SHA-256 mismatch: expected %s, file has %s",
+		    src, want, got);
+		goto fail;
+	}
+	if (size != UINT64_MAX && n != size) {
+		seterr(err, errlen, "%s: size %llu, expected %llu", src,
+		    (unsigned long long)n, (unsigned long long)size);
+		goto fail;
+	}
+	if (fchmod(out, 0644) == -1 || fsync(out) == -1) {
+		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (close(out) == -1) {
+		out = -1;
+		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	out = -1;
+	if (rename(tmp, target) == -1) {
+		seterr(err, errlen, "rename to %s: %s", target, strerror(errno));
+		goto fail;
+	}
+	close(in);
+	/*
+	 * The file is in place, complete and verified; a failed fsync of
+	 * the directory only leaves the rename's durability unsure, which
+	 * the next import of the same file repairs.  Not an error.
+	 */
+	(void)fsync_parent_dir(target);
+	return 0;
+fail:
+	if (out != -1)
+		close(out);
+	if (have_tmp)
+		unlink(tmp);
+	if (made_dir)
+		rmdir(subdir);
+	if (in != -1)
+		close(in);
+	return -1;
+}

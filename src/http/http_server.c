@@ -1,2 +1,707 @@
-/* http/http_server.c — not written yet (scaffolding). */
-typedef int wsusd_placeholder_t;
+/*
+ * http_server.c — listeners, request life cycle, router (see
+ * http_server.h).  Each [listener NAME] becomes one libmicrohttpd daemon
+ * with an epoll thread pool; all of them share one route table, filled
+ * before start and read-only afterwards (so no locking).
+ *
+ * Request life cycle with MHD 0.9.75: the access handler is called once
+ * when the headers are complete, then once per body piece, then a final
+ * time with *upload_data_size == 0.  A response queued on the first call
+ * makes MHD close the connection afterwards, so ordinary requests are
+ * answered on the final call (keep-alive works) and only refusals (413)
+ * are queued early.  Requests without a body carry a static marker as
+ * their context, so GET and HEAD allocate nothing here.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/http_server.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define TLS_PEM_MAX	(1024 * 1024)	/* largest certificate/key file read */
+
+struct route {
+	char		 prefix[128];	/* as registered */
+	size_t		 len;
+	bool		 is_prefix;	/* ends in '/': prefix match */
+	unsigned	 methods;	/* enum http_method mask */
+	http_handler_fn	 handler;
+	void		*arg;		/* borrowed */
+};
+
+static struct route routes[HTTP_ROUTES_MAX];
+static size_t nroutes;
+
+/* Context of a request that announced a body. */
+struct reqctx {
+	struct buf	body;		/* owned; bounded by max_body_bytes */
+	bool		too_large;	/* body passed the limit */
+};
+
+/* The context of every request without a body (no allocation). */
+static char nobody_marker;
+
+struct http_server;
+
+struct listener {
+	struct MHD_Daemon	*daemon;	/* owned */
+	struct http_server	*srv;		/* borrowed: the owner */
+	struct http_listener_info info;
+	const struct config	*cfg;		/* borrowed */
+	char			*cert;		/* owned PEM, TLS only */
+	char			*key;		/* owned PEM, TLS only */
+	char			 prio[160];	/* GnuTLS priorities */
+};
+
+struct http_server {
+	size_t		 n;
+	struct listener	 l[CONFIG_MAX_LISTENERS];
+	/* open connections over all listeners (max_connections) */
+	atomic_uint	 nconn;
+};
+
+/* MHD messages are errors while a daemon starts, debug noise after. */
+static __thread int mhd_starting;
+
+static void
+mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	if (!mhd_starting && log_get_level() < LOG_LEVEL_DEBUG)
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (mhd_starting)
+		log_error("libmicrohttpd: %s", line);
+	else
+		log_debug("libmicrohttpd: %s", line);
+}
+
+/* ---- routes ---------------------------------------------------------- */
+
+int
+http_route_add(const char *prefix, unsigned methods, http_handler_fn handler,
+    void *arg)
+{
+	struct route *r;
+	size_t len;
+
+	if (prefix == NULL || prefix[0] != '/' || handler == NULL ||
+	    nroutes >= HTTP_ROUTES_MAX)
+		return -1;
+	len = strlen(prefix);
+	if (len >= sizeof(routes[0].prefix))
+		return -1;
+	r = &routes[nroutes++];
+	memcpy(r->prefix, prefix, len + 1);
+	r->len = len;
+	r->is_prefix = prefix[len - 1] == '/';
+	r->methods = methods;
+	if (methods & HTTP_GET)
+		r->methods |= HTTP_HEAD;
+	r->handler = handler;
+	r->arg = arg;
+	return 0;
+}
+
+void
+http_route_clear(void)
+{
+	memset(routes, 0, sizeof(routes));
+	nroutes = 0;
+}
+
+static const struct route *
+route_find(const char *path, size_t len)
+{
+	const struct route *best = NULL;
+
+	for (size_t i = 0; i < nroutes; i++) {
+		const struct route *r = &routes[i];
+		if (r->is_prefix) {
+			if (len < r->len ||
+			    strncasecmp(path, r->prefix, r->len) != 0)
+				continue;
+		} else if (len != r->len ||
+		    strncasecmp(path, r->prefix, len) != 0) {
+			continue;
+		}
+		if (best == NULL || r->len > best->len)
+			best = r;
+	}
+	return best;
+}
+
+/* ---- paths ----------------------------------------------------------- */
+
+static int
+hexdigit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Is out[seg..n) a "." or ".." segment? */
+static bool
+dot_segment(const char *out, size_t seg, size_t n)
+{
+	size_t l = n - seg;
+
+	return (l == 1 && out[seg] == '.') ||
+	    (l == 2 && out[seg] == '.' && out[seg + 1] == '.');
+}
+
+int
+http_path_normalize(const char *raw, char *out, size_t outlen)
+{
+	size_t n = 0, seg = 1;
+
+	if (raw == NULL || raw[0] != '/' || outlen < 2)
+		return -1;
+	out[n++] = '/';
+	for (const char *p = raw + 1; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '%') {
+			int hi = hexdigit((unsigned char)p[1]);
+			int lo = hi < 0 ? -1 : hexdigit((unsigned char)p[2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			c = (unsigned char)(hi * 16 + lo);
+			p += 2;
+			/* an encoded separator or NUL is never legitimate */
+			if (c == '/' || c == '\\' || c == '\0')
+				return -1;
+		} else if (c == '/') {
+			if (dot_segment(out, seg, n))
+				return -1;
+			if (out[n - 1] == '/')
+				continue;	/* collapse "//" */
+			if (n + 1 >= outlen)
+				return -2;
+			out[n++] = '/';
+			seg = n;
+			continue;
+		}
+		if (c == '\\' || c < 0x20 || c == 0x7f)
+			return -1;
+		if (n + 1 >= outlen)
+			return -2;
+		out[n++] = (char)c;
+	}
+	if (dot_segment(out, seg, n))
+		return -1;
+	out[n] = '\0';
+	return (int)n;
+}
+
+/* ---- responses ------------------------------------------------------- */
+
+static const char *
+status_text(unsigned status)
+{
+	switch (status) {
+	case MHD_HTTP_BAD_REQUEST:		return "Bad Request\n";
+	case MHD_HTTP_NOT_FOUND:		return "Not Found\n";
+	case MHD_HTTP_METHOD_NOT_ALLOWED:	return "Method Not Allowed\n";
+	case MHD_HTTP_CONTENT_TOO_LARGE:	return "Payload Too Large\n";
+	case MHD_HTTP_URI_TOO_LONG:		return "URI Too Long\n";
+	case MHD_HTTP_NOT_IMPLEMENTED:		return "Not Implemented\n";
+	case MHD_HTTP_INTERNAL_SERVER_ERROR:	return "Internal Server Error\n";
+	case MHD_HTTP_SERVICE_UNAVAILABLE:	return "Service Unavailable\n";
+	default:				return "\n";
+	}
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *conn, unsigned status, const char *allow,
+    bool close_conn)
+{
+	const char *text = status_text(status);
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(strlen(text), (void *)text,
+	    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	if (allow != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	if (close_conn)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result
+http_respond_status(struct MHD_Connection *conn, unsigned status)
+{
+	return respond(conn, status, NULL, false);
+}
+
+const char *
+http_header(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+static const char *
+allow_text(unsigned methods)
+{
+	if ((methods & HTTP_POST) && (methods & HTTP_GET))
+		return "GET, HEAD, POST";
+	if (methods & HTTP_POST)
+		return "POST";
+	return "GET, HEAD";
+}
+
+static enum http_method
+method_of(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return HTTP_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return HTTP_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return HTTP_POST;
+	return HTTP_OTHER;
+}
+
+/* ---- request life cycle ---------------------------------------------- */
+
+static enum MHD_Result
+dispatch(struct listener *l, struct MHD_Connection *conn, const char *url,
+    const char *method, struct reqctx *ctx)
+{
+	char path[HTTP_PATH_MAX];
+	const struct route *r;
+	struct http_request req;
+	enum http_method m;
+	int n;
+
+	n = http_path_normalize(url, path, sizeof(path));
+	if (n == -2)
+		return respond(conn, MHD_HTTP_URI_TOO_LONG, NULL, false);
+	if (n < 0)
+		return respond(conn, MHD_HTTP_BAD_REQUEST, NULL, false);
+	if ((r = route_find(path, (size_t)n)) == NULL)
+		return respond(conn, MHD_HTTP_NOT_FOUND, NULL, false);
+	m = method_of(method);
+	if ((r->methods & m) == 0 || m == HTTP_OTHER)
+		return respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    allow_text(r->methods), false);
+
+	req.conn = conn;
+	req.method = m;
+	req.method_name = method;
+	req.path = path;
+	req.path_len = (size_t)n;
+	req.rest = path + (r->is_prefix ? r->len : (size_t)n);
+	if (ctx != NULL && ctx->body.data != NULL) {
+		req.body = ctx->body.data;
+		req.body_len = ctx->body.len;
+	} else {
+		req.body = "";
+		req.body_len = 0;
+	}
+	req.listener = &l->info;
+	req.cfg = l->cfg;
+	req.arg = r->arg;
+	return r->handler(&req);
+}
+
+/* Parse a Content-Length value strictly; false if malformed. */
+static bool
+parse_length(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct listener *l = cls;
+	struct reqctx *ctx;
+
+	(void)version;
+	if (*con_cls == NULL) {
+		/* first call: headers only */
+		const char *cl = MHD_lookup_connection_value(conn,
+		    MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *te = MHD_lookup_connection_value(conn,
+		    MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		uint64_t len = 0;
+
+		if (cl != NULL) {
+			if (!parse_length(cl, &len))
+				return respond(conn, MHD_HTTP_BAD_REQUEST,
+				    NULL, true);
+			if (len > l->cfg->max_body_bytes)
+				return respond(conn,
+				    MHD_HTTP_CONTENT_TOO_LARGE, NULL, true);
+		}
+		if (te == NULL && len == 0) {
+			*con_cls = &nobody_marker;
+			return MHD_YES;
+		}
+		ctx = xcalloc(1, sizeof(*ctx));
+		buf_init(&ctx->body, l->cfg->max_body_bytes);
+		*con_cls = ctx;
+		return MHD_YES;
+	}
+	ctx = *con_cls == &nobody_marker ? NULL : *con_cls;
+	if (*upload_data_size != 0) {
+		if (ctx == NULL) {
+			*upload_data_size = 0;	/* cannot happen: no body */
+			return MHD_YES;
+		}
+		if (buf_append(&ctx->body, upload_data, *upload_data_size)
+		    == -1) {
+			/*
+			 * Only a chunked body can get here (a declared
+			 * length was checked): MHD cannot answer in the
+			 * middle of an upload, so drop the connection.
+			 */
+			log_debug("request body over %zu bytes, closing",
+			    l->cfg->max_body_bytes);
+			return MHD_NO;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(l, conn, url, method, ctx);
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct reqctx *ctx = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (ctx != NULL && (void *)ctx != &nobody_marker) {
+		buf_free(&ctx->body);
+		free(ctx);
+	}
+	*con_cls = NULL;
+}
+
+/* Leave the query string alone; the router decodes the path itself. */
+static size_t
+unescape_none(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return strlen(s);
+}
+
+/*
+ * max_connections holds for all listeners together: count connections in
+ * the connection notifier and refuse new ones at accept time once the
+ * sum reaches the limit (each daemon also has the limit as a backstop).
+ */
+static enum MHD_Result
+accept_cb(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	const struct listener *l = cls;
+
+	(void)addr;
+	(void)addrlen;
+	if (l->cfg->max_connections != 0 &&
+	    atomic_load_explicit(&l->srv->nconn, memory_order_relaxed) >=
+	    l->cfg->max_connections) {
+		log_debug("listener %s: %u connections open, refusing one",
+		    l->info.name, l->cfg->max_connections);
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static void
+connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct listener *l = cls;
+
+	(void)conn;
+	(void)socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		atomic_fetch_add_explicit(&l->srv->nconn, 1,
+		    memory_order_relaxed);
+	else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+		atomic_fetch_sub_explicit(&l->srv->nconn, 1,
+		    memory_order_relaxed);
+}
+
+/* ---- listeners ------------------------------------------------------- */
+
+const char *
+http_tls_priorities(enum tls_version min)
+{
+	switch (min) {
+	case TLS_VERSION_1_0:
+		return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+		    "+VERS-TLS1.1:+VERS-TLS1.0";
+	case TLS_VERSION_1_1:
+		return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+		    "+VERS-TLS1.1";
+	case TLS_VERSION_1_3:
+		return "NORMAL:-VERS-ALL:+VERS-TLS1.3";
+	case TLS_VERSION_1_2:
+	default:
+		return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+	}
+}
+
+static unsigned
+cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	if (n > 64)
+		return 64;
+	return (unsigned)n;
+}
+
+static int
+load_pem(const char *what, const char *path, const char *lname, char **out,
+    char *err, size_t errlen)
+{
+	size_t len;
+
+	if (path == NULL) {
+		snprintf(err, errlen, "listener %s: no TLS %s configured",
+		    lname, what);
+		return -1;
+	}
+	if (read_file(path, TLS_PEM_MAX, out, &len) == -1) {
+		snprintf(err, errlen, "listener %s: TLS %s %s: %s "
+		    "(run 'wsusctl postinstall' to create a self-signed one, "
+		    "or set tls_certificate/tls_key)", lname, what, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (strstr(*out, "-----BEGIN") == NULL) {
+		snprintf(err, errlen, "listener %s: TLS %s %s: not a PEM file",
+		    lname, what, path);
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+listener_start(struct listener *l, const struct config *cfg,
+    const struct config_listener *cl, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	struct MHD_OptionItem opts[20];
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned threads = cfg->threads != 0 ? cfg->threads : cpu_count();
+	char addr[INET6_ADDRSTRLEN + 2];
+	size_t no = 0, alen;
+	int e;
+
+	memset(&ss, 0, sizeof(ss));
+	l->cfg = cfg;
+	l->info.name = cl->name;
+	l->info.tls = cl->tls;
+	l->info.port = cl->port;
+
+	/* numeric IPv4 or IPv6 ("::1" or "[::1]") */
+	alen = cl->address != NULL ? strlen(cl->address) : 0;
+	if (alen == 0 || alen >= sizeof(addr)) {
+		snprintf(err, errlen, "listener %s: bad address", cl->name);
+		return -1;
+	}
+	if (cl->address[0] == '[' && cl->address[alen - 1] == ']') {
+		memcpy(addr, cl->address + 1, alen - 2);
+		addr[alen - 2] = '\0';
+	} else {
+		memcpy(addr, cl->address, alen + 1);
+	}
+	{
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons(cl->port);
+		} else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons(cl->port);
+			flags |= MHD_USE_IPv6;
+		} else {
+			snprintf(err, errlen, "listener %s: address '%s' is not "
+			    "a numeric IPv4 or IPv6 address", cl->name,
+			    cl->address);
+			return -1;
+		}
+	}
+
+#define OPT(o, v, p) do { \
+	opts[no].option = (o); \
+	opts[no].value = (intptr_t)(v); \
+	opts[no].ptr_value = (void *)(p); \
+	no++; \
+} while (0)
+	OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL);
+	OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL);
+	OPT(MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, connection_cb, l);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL);
+	if (threads > 1)
+		OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
+	if (cfg->max_connections != 0)
+		OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL);
+	if (cfg->max_connections_per_ip != 0)
+		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		    cfg->max_connections_per_ip, NULL);
+	if (cfg->connection_timeout != 0)
+		OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
+		    NULL);
+	if (cl->tls) {
+		const char *cert = cl->tls_certificate != NULL ?
+		    cl->tls_certificate : cfg->tls_certificate;
+		const char *key = cl->tls_key != NULL ? cl->tls_key :
+		    cfg->tls_key;
+		if (load_pem("certificate", cert, cl->name, &l->cert, err,
+		    errlen) == -1 ||
+		    load_pem("key", key, cl->name, &l->key, err, errlen) == -1)
+			return -1;
+		snprintf(l->prio, sizeof(l->prio), "%s",
+		    http_tls_priorities(cl->tls_min_version));
+		flags |= MHD_USE_TLS;
+		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, l->cert);
+		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, l->key);
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, l->prio);
+	}
+	OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+
+	mhd_starting = 1;
+	errno = 0;
+	l->daemon = MHD_start_daemon(flags, cl->port, accept_cb, l, access_cb, l,
+	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	e = errno;
+	mhd_starting = 0;
+	if (l->daemon == NULL) {
+		snprintf(err, errlen, "listener %s: cannot listen on %s:%u%s%s",
+		    cl->name, cl->address, cl->port, e != 0 ? ": " : "",
+		    e != 0 ? strerror(e) : "");
+		return -1;
+	}
+	{
+		const union MHD_DaemonInfo *di = MHD_get_daemon_info(l->daemon,
+		    MHD_DAEMON_INFO_BIND_PORT);
+		if (di != NULL && di->port != 0)
+			l->info.port = di->port;
+	}
+	return 0;
+}
+
+static void
+listener_free(struct listener *l)
+{
+	if (l->daemon != NULL)
+		MHD_stop_daemon(l->daemon);
+	l->daemon = NULL;
+	if (l->key != NULL) {
+		explicit_bzero(l->key, strlen(l->key));
+		free(l->key);
+	}
+	free(l->cert);
+	l->cert = l->key = NULL;
+}
+
+int
+http_server_start(const struct config *cfg, struct http_server **out,
+    char *err, size_t errlen)
+{
+	struct http_server *srv;
+
+	*out = NULL;
+	if (cfg->nlisteners == 0) {
+		snprintf(err, errlen, "no listeners configured");
+		return -1;
+	}
+	srv = xcalloc(1, sizeof(*srv));
+	atomic_init(&srv->nconn, 0);
+	for (size_t i = 0; i < cfg->nlisteners && i < CONFIG_MAX_LISTENERS;
+	    i++) {
+		srv->l[i].srv = srv;
+		if (listener_start(&srv->l[i], cfg, &cfg->listeners[i], err,
+		    errlen) == -1) {
+			listener_free(&srv->l[i]);
+			srv->n = i;
+			http_server_stop(srv);
+			return -1;
+		}
+		srv->n = i + 1;
+	}
+	*out = srv;
+	return 0;
+}
+
+void
+http_server_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	for (size_t i = 0; i < srv->n; i++)
+		listener_free(&srv->l[i]);
+	free(srv);
+}
+
+uint16_t
+http_server_port(const struct http_server *srv, size_t i)
+{
+	if (srv == NULL || i >= srv->n)
+		return 0;
+	return srv->l[i].info.port;
+}

@@ -31,6 +31,7 @@
 #define UPDATE_MAX_GROUPS	4096	/* prerequisite/bundle groups */
 #define UPDATE_MAX_LANGUAGES	128
 #define UPDATE_MAX_TEXT		(1024 * 1024)	/* one title/description */
+#define UPDATE_MAX_ATTRS	256	/* attributes on one element (fragments) */
 
 enum update_type {
 	UPDATE_TYPE_SOFTWARE = 0,

@@ -1,2 +1,115 @@
-/* store/store.c — not written yet (scaffolding). */
-typedef int wsusd_placeholder_t;
+/*
+ * store.c — backend dispatch: pick a backend by the URL scheme, and the
+ * backend-independent helpers (error text, rc names).  The operations
+ * themselves are the inline wrappers in store.h calling st->ops.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/store.h"
+#include "store/sqlite/store_sqlite.h"
+
+static const struct store_ops *const backends[] = {
+	&store_sqlite_ops,
+};
+
+/* Length of "scheme" when url begins with "scheme:", else 0. */
+static size_t
+scheme_len(const char *url)
+{
+	size_t i;
+
+	for (i = 0; url[i] != '\0'; i++) {
+		char c = url[i];
+
+		if (c == ':')
+			return i;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (i > 0 && ((c >= '0' && c <= '9') || c == '+' ||
+		    c == '-' || c == '.'))))
+			return 0;
+	}
+	return 0;
+}
+
+const struct store_ops *
+store_backend_find(const char *url)
+{
+	size_t i, n;
+
+	if (url == NULL || (n = scheme_len(url)) == 0)
+		return NULL;
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (strlen(backends[i]->scheme) == n &&
+		    strncasecmp(url, backends[i]->scheme, n) == 0)
+			return backends[i];
+	return NULL;
+}
+
+int
+store_open(const char *url, struct store **out, char *err, size_t errlen)
+{
+	const struct store_ops *ops;
+	size_t n;
+
+	*out = NULL;
+	if (url == NULL || *url == '\0') {
+		snprintf(err, errlen, "no database URL configured");
+		return STORE_INVALID;
+	}
+	if ((ops = store_backend_find(url)) != NULL)
+		return ops->open(url, out, err, errlen);
+	n = scheme_len(url);
+	if ((n == 10 && strncasecmp(url, "postgresql", n) == 0) ||
+	    (n == 8 && strncasecmp(url, "postgres", n) == 0)) {
+		snprintf(err, errlen, "database URL \"%.*s:...\": the PostgreSQL "
+		    "backend is not supported yet; use sqlite:///path/to/"
+		    "wsusd.db", (int)n, url);
+		return STORE_INVALID;
+	}
+	if (n == 0)
+		snprintf(err, errlen, "database URL \"%.64s\" has no scheme; "
+		    "expected sqlite:///absolute/path.db or sqlite:relative.db",
+		    url);
+	else
+		snprintf(err, errlen, "database URL scheme \"%.*s\" is not "
+		    "known; expected sqlite:", (int)(n > 32 ? 32 : n), url);
+	return STORE_INVALID;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+const char *
+store_errmsg(const struct store *st)
+{
+	if (st == NULL)
+		return "no store";
+	return st->errmsg;
+}
+
+const char *
+store_rc_name(int rc)
+{
+	switch (rc) {
+	case STORE_OK:
+		return "ok";
+	case STORE_NOTFOUND:
+		return "not found";
+	case STORE_EXISTS:
+		return "already exists";
+	case STORE_INVALID:
+		return "invalid request";
+	case STORE_BUSY:
+		return "database busy";
+	case STORE_ERROR:
+		return "database error";
+	default:
+		return "unknown store error";
+	}
+}

@@ -34,6 +34,8 @@ enum store_rc {
 #define GROUP_ALL_COMPUTERS_GUID	"a0a08746-4dbe-4a37-9adf-9e7652c0b421"
 #define GROUP_UNASSIGNED_GUID		"b73ca6ed-5727-47f3-84de-015e03f6a88a"
 #define GROUP_NAME_MAX			256
+/* Imports per transaction in a batch (store_batch_begin). */
+#define STORE_BATCH_MAX			256
 
 /* Well-known settings keys (store_setting_get/set). */
 #define SETTING_SERVER_ID	"server_id"	/* GUID of this server */
@@ -151,6 +153,19 @@ struct store_ops {
 	/* import one revision with its fragments; idempotent on (update_id, revision) */
 	int  (*revision_import)(struct store *, const struct update *, const struct update_doc *,
 		    int64_t *revision_id, bool *created);
+	/*
+	 * Bulk import (added by the store layer): between batch_begin and
+	 * batch_end, revision_import calls share transactions, committed
+	 * every STORE_BATCH_MAX imports and at batch_end.  Each import stays
+	 * atomic on its own (a savepoint): a failed one leaves nothing and
+	 * the batch goes on.  An import that returned STORE_OK is committed
+	 * only by the next batch commit; batch_end returns an error if any
+	 * batch commit failed (then re-run the import: it is idempotent).
+	 * Any other mutating call commits the pending batch first; close
+	 * commits it too.
+	 */
+	int  (*batch_begin)(struct store *);
+	int  (*batch_end)(struct store *);
 	int  (*revision_lookup)(struct store *, const char *update_id, int32_t revision /* -1 newest */,
 		    int64_t *revision_id);
 	int  (*fragment_get)(struct store *, int64_t revision_id, enum store_fragment_kind,
@@ -209,6 +224,10 @@ static inline int store_setting_init(struct store *st, const char *k, const char
 static inline int store_revision_import(struct store *st, const struct update *u,
     const struct update_doc *d, int64_t *rid, bool *created)
 { return STORE_CALL(st, revision_import, u, d, rid, created); }
+static inline int store_batch_begin(struct store *st)
+{ return st->ops->batch_begin(st); }
+static inline int store_batch_end(struct store *st)
+{ return st->ops->batch_end(st); }
 static inline int store_revision_lookup(struct store *st, const char *uid, int32_t rev, int64_t *rid)
 { return STORE_CALL(st, revision_lookup, uid, rev, rid); }
 static inline int store_fragment_get(struct store *st, int64_t rid, enum store_fragment_kind k,

@@ -1,2 +1,795 @@
-/* store/sqlite/store_sqlite.c — not written yet (scaffolding). */
-typedef int wsusd_placeholder_t;
+/*
+ * store_sqlite.c — the SQLite backend: URL parsing, open/close and
+ * connection settings, the prepared-statement cache, transactions, error
+ * mapping, schema version and migration, settings, and the ops table.
+ * Updates, files, groups and approvals live in the other files of this
+ * folder; the schema itself in migrations.c.
+ *
+ * Thread model: every handle is its own connection opened with
+ * SQLITE_OPEN_NOMUTEX (SQLite's "multi-thread" mode): a handle must be
+ * used by one thread at a time; open one per thread.  Processes and
+ * threads share the database file through WAL and busy_timeout.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/sqlite/sqlite_internal.h"
+#include "store/sqlite/store_sqlite.h"
+#include "store/store_util.h"
+#include "util/xmalloc.h"
+
+/* PRAGMA application_id of a wsusd database: "WSUS". */
+#define SQ_APPLICATION_ID	0x57535553
+
+#define SETTING_KEY_MAX		128
+#define SETTING_VALUE_MAX	(1024 * 1024)
+
+/* ---- errors ---- */
+
+int
+sq_rc(int sqlite_rc)
+{
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_CONSTRAINT:
+		return STORE_INVALID;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+int
+sq_fail(struct sq *s, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+
+	return store_seterr(&s->base, sq_rc(code) == STORE_OK ? STORE_ERROR :
+	    sq_rc(code), "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* ---- statement cache ---- */
+
+sqlite3_stmt *
+sq_stmt(struct sq *s, const char *sql)
+{
+	size_t h, i;
+	struct sq_slot *slot;
+	sqlite3_stmt *stmt;
+
+	h = ((uintptr_t)sql >> 3) * 2654435761u;
+	for (i = 0; i < SQ_STMT_SLOTS; i++) {
+		slot = &s->slots[(h + i) & (SQ_STMT_SLOTS - 1)];
+		if (slot->sql == sql) {
+			sqlite3_reset(slot->stmt);
+			sqlite3_clear_bindings(slot->stmt);
+			return slot->stmt;
+		}
+		if (slot->sql == NULL)
+			break;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL) != SQLITE_OK) {
+		sq_fail(s, "prepare");
+		return NULL;
+	}
+	if (i == SQ_STMT_SLOTS) {
+		/* Cannot happen with the statements we have; fail loudly. */
+		sqlite3_finalize(stmt);
+		store_seterr(&s->base, STORE_ERROR, "statement cache full");
+		return NULL;
+	}
+	slot->sql = sql;
+	slot->stmt = stmt;
+	return stmt;
+}
+
+void
+sq_done(sqlite3_stmt *stmt)
+{
+	if (stmt != NULL) {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+	}
+}
+
+int
+sq_bind_text(sqlite3_stmt *stmt, int idx, const char *str)
+{
+	if (str == NULL)
+		return sqlite3_bind_null(stmt, idx);
+	return sqlite3_bind_text(stmt, idx, str, -1, SQLITE_STATIC);
+}
+
+int
+sq_exec_stmt(struct sq *s, sqlite3_stmt *stmt, const char *what)
+{
+	int rc;
+
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = sq_fail(s, what);
+		sq_done(stmt);
+		return rc;
+	}
+	sq_done(stmt);
+	return STORE_OK;
+}
+
+/* ---- transactions ---- */
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+int
+sq_begin(struct sq *s)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (s->batch_tx && (rc = sq_batch_flush(s)) != STORE_OK)
+		return rc;
+	if (s->in_tx)
+		return store_seterr(&s->base, STORE_ERROR,
+		    "internal error: nested transaction");
+	if ((stmt = sq_stmt(s, SQL_BEGIN)) == NULL)
+		return STORE_ERROR;
+	if ((rc = sq_exec_stmt(s, stmt, "begin transaction")) != STORE_OK)
+		return rc;
+	s->in_tx = true;
+	return STORE_OK;
+}
+
+int
+sq_commit(struct sq *s)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = sq_stmt(s, SQL_COMMIT)) == NULL) {
+		sq_rollback(s);
+		return STORE_ERROR;
+	}
+	if ((rc = sq_exec_stmt(s, stmt, "commit")) != STORE_OK) {
+		sq_rollback(s);
+		return rc;
+	}
+	s->in_tx = false;
+	return STORE_OK;
+}
+
+void
+sq_rollback(struct sq *s)
+{
+	sqlite3_stmt *stmt;
+
+	if (!s->in_tx && sqlite3_get_autocommit(s->db))
+		return;
+	/* Keep the error text of whatever made us roll back. */
+	if ((stmt = sq_stmt(s, SQL_ROLLBACK)) != NULL) {
+		sqlite3_step(stmt);
+		sq_done(stmt);
+	}
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = false;
+}
+
+/* ---- batches ---- */
+
+static const char SQL_SAVEPOINT[] = "SAVEPOINT unit";
+static const char SQL_RELEASE[] = "RELEASE unit";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO unit";
+
+int
+sq_batch_flush(struct sq *s)
+{
+	int rc, n = s->batch_n;
+
+	if (!s->batch_tx)
+		return STORE_OK;
+	s->batch_tx = false;
+	s->batch_n = 0;
+	if ((rc = sq_commit(s)) != STORE_OK) {
+		s->batch_failed = true;
+		return store_seterr(&s->base, rc, "committing a batch of %d "
+		    "imports failed (%s); they were not stored", n,
+		    s->base.errmsg);
+	}
+	return STORE_OK;
+}
+
+/* After a failure SQLite may have rolled back the whole transaction. */
+static void
+batch_lost(struct sq *s)
+{
+	if (s->batch_tx && sqlite3_get_autocommit(s->db)) {
+		size_t n = strlen(s->base.errmsg);
+
+		snprintf(s->base.errmsg + n, sizeof(s->base.errmsg) - n,
+		    " (the open batch of %d imports was rolled back)",
+		    s->batch_n);
+		s->batch_failed = true;
+		s->batch_tx = false;
+		s->batch_n = 0;
+		s->in_tx = false;
+	}
+}
+
+int
+sq_unit_begin(struct sq *s)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (!s->batch)
+		return sq_begin(s);
+	if (!s->batch_tx) {
+		if ((rc = sq_begin(s)) != STORE_OK)
+			return rc;
+		s->batch_tx = true;
+		s->batch_n = 0;
+	}
+	if ((stmt = sq_stmt(s, SQL_SAVEPOINT)) == NULL)
+		return STORE_ERROR;
+	if ((rc = sq_exec_stmt(s, stmt, "savepoint")) != STORE_OK)
+		batch_lost(s);
+	return rc;
+}
+
+int
+sq_unit_commit(struct sq *s)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (!s->batch_tx)
+		return sq_commit(s);
+	if ((stmt = sq_stmt(s, SQL_RELEASE)) == NULL)
+		return STORE_ERROR;
+	if ((rc = sq_exec_stmt(s, stmt, "release savepoint")) != STORE_OK) {
+		sq_unit_rollback(s);
+		return rc;
+	}
+	if (++s->batch_n >= STORE_BATCH_MAX)
+		return sq_batch_flush(s);
+	return STORE_OK;
+}
+
+void
+sq_unit_rollback(struct sq *s)
+{
+	sqlite3_stmt *stmt;
+
+	if (!s->batch_tx) {
+		sq_rollback(s);
+		return;
+	}
+	batch_lost(s);
+	if (!s->batch_tx)
+		return;
+	if ((stmt = sq_stmt(s, SQL_ROLLBACK_TO)) != NULL) {
+		sqlite3_step(stmt);
+		sq_done(stmt);
+	}
+	if ((stmt = sq_stmt(s, SQL_RELEASE)) != NULL) {
+		sqlite3_step(stmt);
+		sq_done(stmt);
+	}
+	batch_lost(s);
+}
+
+static int
+sq_batch_begin(struct store *st)
+{
+	struct sq *s = (struct sq *)st;
+	int rc;
+
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if (!s->batch) {
+		s->batch = true;
+		s->batch_failed = false;
+	}
+	return STORE_OK;
+}
+
+static int
+sq_batch_end(struct store *st)
+{
+	struct sq *s = (struct sq *)st;
+	int rc;
+
+	rc = sq_batch_flush(s);
+	s->batch = false;
+	if (rc == STORE_OK && s->batch_failed)
+		rc = store_seterr(st, STORE_ERROR, "an import batch was not "
+		    "stored (see the earlier error); run the import again");
+	s->batch_failed = false;
+	return rc;
+}
+
+static const char SQL_NEXT_CHANGE[] =
+    "UPDATE counters SET value = value + 1 WHERE name = 'change' "
+    "RETURNING value";
+
+int
+sq_next_change(struct sq *s, int64_t *seq)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = sq_stmt(s, SQL_NEXT_CHANGE)) == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? store_seterr(&s->base, STORE_ERROR,
+		    "change counter missing") : sq_fail(s, "change counter");
+		sq_done(stmt);
+		return rc;
+	}
+	*seq = sqlite3_column_int64(stmt, 0);
+	sq_done(stmt);
+	return STORE_OK;
+}
+
+/* ---- schema version ---- */
+
+static int
+pragma_int(struct sq *s, const char *sql, int *out)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	/* Not cached: used at open and during migrations only. */
+	if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return sq_fail(s, sql);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		rc = sq_fail(s, sql);
+		sqlite3_finalize(stmt);
+		return rc;
+	}
+	*out = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return STORE_OK;
+}
+
+int
+sq_user_version(struct sq *s, int *version)
+{
+	return pragma_int(s, "PRAGMA user_version", version);
+}
+
+static int
+latest_version(void)
+{
+	return sq_migrations[sq_migrations_count - 1].version;
+}
+
+int
+sq_ready(struct sq *s)
+{
+	int v, rc;
+
+	if (s->schema_ok)
+		return STORE_OK;
+	if ((rc = sq_user_version(s, &v)) != STORE_OK)
+		return rc;
+	if (v == latest_version()) {
+		s->schema_ok = true;
+		return STORE_OK;
+	}
+	if (v > latest_version())
+		return store_seterr(&s->base, STORE_ERROR, "database schema "
+		    "version %d is newer than this build of wsusd knows (%d); "
+		    "upgrade wsusd", v, latest_version());
+	return store_seterr(&s->base, STORE_ERROR, "database schema is at "
+	    "version %d, this build needs %d: run 'wsusctl postinstall' to "
+	    "migrate it", v, latest_version());
+}
+
+int
+sq_schema_version(struct store *st, int *current, int *latest)
+{
+	struct sq *s = (struct sq *)st;
+	int v, rc;
+
+	if ((rc = sq_user_version(s, &v)) != STORE_OK)
+		return rc;
+	if (current != NULL)
+		*current = v;
+	if (latest != NULL)
+		*latest = latest_version();
+	return STORE_OK;
+}
+
+int
+sq_migrate_list(struct sq *s, const struct sq_migration *list, int count,
+    int *from, int *to)
+{
+	char sql[64], *msg = NULL;
+	int v, i, rc, latest;
+
+	if (count <= 0)
+		return store_seterr(&s->base, STORE_ERROR, "no migrations");
+	latest = list[count - 1].version;
+	if ((rc = sq_user_version(s, &v)) != STORE_OK)
+		return rc;
+	if (from != NULL)
+		*from = v;
+	if (to != NULL)
+		*to = v;
+	if (v > latest)
+		return store_seterr(&s->base, STORE_ERROR, "database schema "
+		    "version %d is newer than this build of wsusd knows (%d); "
+		    "refusing to touch it", v, latest);
+	for (i = 0; i < count; i++) {
+		if (list[i].version <= v)
+			continue;
+		if ((rc = sq_begin(s)) != STORE_OK)
+			return rc;
+		/* Another process may have migrated since we looked. */
+		if ((rc = sq_user_version(s, &v)) != STORE_OK) {
+			sq_rollback(s);
+			return rc;
+		}
+		if (v >= list[i].version) {
+			sq_rollback(s);
+			continue;
+		}
+		if (v != list[i].version - 1) {
+			sq_rollback(s);
+			return store_seterr(&s->base, STORE_ERROR, "database "
+			    "schema version %d cannot be migrated by step %d "
+			    "(%s)", v, list[i].version, list[i].name);
+		}
+		if (sqlite3_exec(s->db, list[i].sql, NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			rc = store_seterr(&s->base, STORE_ERROR, "migration %d "
+			    "(%s) failed: %s", list[i].version, list[i].name,
+			    msg != NULL ? msg : sqlite3_errmsg(s->db));
+			sqlite3_free(msg);
+			sq_rollback(s);
+			return rc;
+		}
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    list[i].version);
+		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			rc = sq_fail(s, "set schema version");
+			sq_rollback(s);
+			return rc;
+		}
+		if ((rc = sq_commit(s)) != STORE_OK)
+			return rc;
+		v = list[i].version;
+		if (to != NULL)
+			*to = v;
+	}
+	if (to != NULL)
+		*to = v;
+	s->schema_ok = (v == latest_version());
+	return STORE_OK;
+}
+
+int
+sq_migrate(struct store *st, int *from, int *to)
+{
+	return sq_migrate_list((struct sq *)st, sq_migrations,
+	    sq_migrations_count, from, to);
+}
+
+/* ---- settings ---- */
+
+static int
+setting_key_check(struct sq *s, const char *key)
+{
+	size_t i, n;
+
+	if (key == NULL || (n = strlen(key)) == 0 || n > SETTING_KEY_MAX)
+		return store_seterr(&s->base, STORE_INVALID,
+		    "setting key must be 1..%d characters", SETTING_KEY_MAX);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)key[i] <= 0x20 || key[i] == 0x7f)
+			return store_seterr(&s->base, STORE_INVALID,
+			    "setting key contains a blank or control "
+			    "character");
+	return STORE_OK;
+}
+
+static int
+setting_value_check(struct sq *s, const char *value)
+{
+	if (value == NULL)
+		return store_seterr(&s->base, STORE_INVALID,
+		    "setting value is NULL");
+	if (strlen(value) > SETTING_VALUE_MAX)
+		return store_seterr(&s->base, STORE_INVALID,
+		    "setting value is longer than %d bytes", SETTING_VALUE_MAX);
+	return STORE_OK;
+}
+
+static const char SQL_SETTING_GET[] =
+    "SELECT value FROM settings WHERE key = ?1";
+static const char SQL_SETTING_SET[] =
+    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+static const char SQL_SETTING_INIT[] =
+    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+    "ON CONFLICT(key) DO NOTHING";
+
+static int
+sq_setting_get(struct store *st, const char *key, char **value)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*value = NULL;
+	if ((rc = sq_ready(s)) != STORE_OK ||
+	    (rc = setting_key_check(s, key)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_SETTING_GET)) == NULL)
+		return STORE_ERROR;
+	sq_bind_text(stmt, 1, key);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(stmt, 0);
+
+		*value = xstrdup(v != NULL ? v : "");
+		rc = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = store_seterr(st, STORE_NOTFOUND, "setting %s is not set",
+		    key);
+	else
+		rc = sq_fail(s, "read setting");
+	sq_done(stmt);
+	return rc;
+}
+
+static int
+sq_setting_set(struct store *st, const char *key, const char *value)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = sq_ready(s)) != STORE_OK ||
+	    (rc = setting_key_check(s, key)) != STORE_OK ||
+	    (rc = setting_value_check(s, value)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_SETTING_SET)) == NULL)
+		return STORE_ERROR;
+	sq_bind_text(stmt, 1, key);
+	sq_bind_text(stmt, 2, value);
+	return sq_exec_stmt(s, stmt, "write setting");
+}
+
+static int
+sq_setting_init(struct store *st, const char *key, const char *value,
+    bool *created)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (created != NULL)
+		*created = false;
+	if ((rc = sq_ready(s)) != STORE_OK ||
+	    (rc = setting_key_check(s, key)) != STORE_OK ||
+	    (rc = setting_value_check(s, value)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_SETTING_INIT)) == NULL)
+		return STORE_ERROR;
+	sq_bind_text(stmt, 1, key);
+	sq_bind_text(stmt, 2, value);
+	if ((rc = sq_exec_stmt(s, stmt, "write setting")) != STORE_OK)
+		return rc;
+	if (created != NULL)
+		*created = sqlite3_changes(s->db) > 0;
+	return STORE_OK;
+}
+
+/* ---- open / close ---- */
+
+/*
+ * sqlite:///abs/path.db, sqlite:/abs/path.db, sqlite:relative.db,
+ * sqlite::memory: -> the file name for SQLite (URI names are off, so
+ * the name is taken literally).
+ */
+static int
+parse_url(const char *url, const char **path, char *err, size_t errlen)
+{
+	const char *p;
+
+	if (strncasecmp(url, "sqlite:", 7) != 0) {
+		snprintf(err, errlen, "not a sqlite: URL");
+		return -1;
+	}
+	p = url + 7;
+	if (strncmp(p, "//", 2) == 0) {
+		if (p[2] != '/') {
+			snprintf(err, errlen, "database URL \"%.200s\": a host "
+			    "part is not supported; use sqlite:///absolute/"
+			    "path.db or sqlite:relative/path.db", url);
+			return -1;
+		}
+		p += 2;
+	}
+	if (*p == '\0') {
+		snprintf(err, errlen, "database URL \"%.200s\" has no file "
+		    "name", url);
+		return -1;
+	}
+	if (strlen(p) >= PATH_MAX) {
+		snprintf(err, errlen, "database path is too long");
+		return -1;
+	}
+	*path = p;
+	return 0;
+}
+
+static void
+sq_free(struct sq *s)
+{
+	size_t i;
+
+	for (i = 0; i < SQ_STMT_SLOTS; i++)
+		if (s->slots[i].stmt != NULL)
+			sqlite3_finalize(s->slots[i].stmt);
+	if (s->db != NULL)
+		sqlite3_close_v2(s->db);
+	zblob_free(&s->z);
+	free(s->path);
+	free(s);
+}
+
+static void
+sq_close(struct store *st)
+{
+	struct sq *s = (struct sq *)st;
+
+	if (s == NULL)
+		return;
+	if (s->batch_tx)
+		sq_batch_flush(s);
+	if (s->in_tx)
+		sq_rollback(s);
+	sq_free(s);
+}
+
+static int
+sq_open(const char *url, struct store **out, char *err, size_t errlen)
+{
+	static const char pragmas[] =
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA temp_store = MEMORY;"
+	    "PRAGMA cache_size = -16384;";
+	struct sq *s;
+	const char *path;
+	char *msg = NULL;
+	int rc, v, appid, latest;
+	sqlite3_stmt *stmt;
+
+	*out = NULL;
+	if (parse_url(url, &path, err, errlen) == -1)
+		return STORE_INVALID;
+	s = xcalloc(1, sizeof(*s));
+	s->base.ops = &store_sqlite_ops;
+	s->path = xstrdup(path);
+	zblob_init(&s->z);
+	rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", s->path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, SQ_BUSY_TIMEOUT_MS);
+	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK)
+		goto fail_msg;
+	/* WAL: returns the mode now in effect ("memory" for :memory:). */
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		goto fail_db;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		snprintf(err, errlen, "%s: cannot enable WAL: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		sqlite3_finalize(stmt);
+		rc = sq_rc(rc);
+		goto fail_rc;
+	} else {
+		const char *mode = (const char *)sqlite3_column_text(stmt, 0);
+
+		if (mode == NULL || (strcasecmp(mode, "wal") != 0 &&
+		    strcasecmp(mode, "memory") != 0)) {
+			snprintf(err, errlen, "%s: cannot enable WAL (journal "
+			    "mode stays %s)", s->path, mode ? mode : "?");
+			sqlite3_finalize(stmt);
+			goto fail;
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (pragma_int(s, "PRAGMA application_id", &appid) != STORE_OK ||
+	    sq_user_version(s, &v) != STORE_OK) {
+		snprintf(err, errlen, "%s: %s", s->path, s->base.errmsg);
+		goto fail;
+	}
+	latest = latest_version();
+	if ((appid != 0 && appid != SQ_APPLICATION_ID) ||
+	    (appid == 0 && v != 0)) {
+		snprintf(err, errlen, "%s: not a wsusd database "
+		    "(application_id %#x, user_version %d)", s->path,
+		    (unsigned)appid, v);
+		goto fail;
+	}
+	if (v > latest) {
+		snprintf(err, errlen, "%s: database schema version %d is newer "
+		    "than this build of wsusd knows (%d); upgrade wsusd",
+		    s->path, v, latest);
+		goto fail;
+	}
+	s->schema_ok = (v == latest);
+	*out = &s->base;
+	return STORE_OK;
+
+fail_msg:
+	snprintf(err, errlen, "%s: %s", s->path, msg != NULL ? msg :
+	    sqlite3_errmsg(s->db));
+	sqlite3_free(msg);
+	rc = sq_rc(sqlite3_extended_errcode(s->db));
+	goto fail_rc;
+fail_db:
+	snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
+fail:
+	rc = STORE_ERROR;
+fail_rc:
+	if (rc == STORE_OK || rc == STORE_INVALID)
+		rc = STORE_ERROR;
+	sq_free(s);
+	return rc;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.scheme = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.migrate = sq_migrate,
+	.setting_get = sq_setting_get,
+	.setting_set = sq_setting_set,
+	.setting_init = sq_setting_init,
+	.revision_import = sq_revision_import,
+	.batch_begin = sq_batch_begin,
+	.batch_end = sq_batch_end,
+	.revision_lookup = sq_revision_lookup,
+	.fragment_get = sq_fragment_get,
+	.update_list = sq_update_list,
+	.update_count = sq_update_count,
+	.file_lookup = sq_file_lookup,
+	.file_set_present = sq_file_set_present,
+	.file_list = sq_file_list,
+	.group_create = sq_group_create,
+	.group_rename = sq_group_rename,
+	.group_delete = sq_group_delete,
+	.group_move = sq_group_move,
+	.group_find = sq_group_find,
+	.group_list = sq_group_list,
+	.approve = sq_approve,
+	.unapprove = sq_unapprove,
+	.decline = sq_decline,
+	.approval_list = sq_approval_list,
+};

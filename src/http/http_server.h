@@ -1,0 +1,110 @@
+/*
+ * http_server.h — the HTTP front of wsusd: one libmicrohttpd daemon per
+ * configured listener (plain or TLS), a small router from request paths
+ * to handlers, bounded request bodies.  It does not know what the
+ * handlers do: content serving (content_handler.h) and, later, the SOAP
+ * services register routes with http_route_add() before the server
+ * starts.
+ *
+ * Request path rules, applied before routing (IIS-like where harmless):
+ * the path is percent-decoded once; %2F, %5C, %00, a backslash, a control
+ * byte, a "." or ".." segment or a malformed escape is a 400; runs of
+ * slashes collapse into one; matching against routes ignores ASCII case.
+ * The query string is not part of the path and is not decoded.
+ */
+#ifndef WSUSD_HTTP_HTTP_SERVER_H
+#define WSUSD_HTTP_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "config/config.h"
+
+#define HTTP_PATH_MAX		2048	/* longer decoded paths: 414 */
+#define HTTP_ROUTES_MAX		32
+#define HTTP_CONNECTION_MEMORY	(64 * 1024) /* per-connection MHD pool */
+
+/* Methods, as bits for a route's accepted set. */
+enum http_method {
+	HTTP_GET	= 1 << 0,
+	HTTP_HEAD	= 1 << 1,
+	HTTP_POST	= 1 << 2,
+	HTTP_OTHER	= 1 << 3,	/* anything else: 405 or 501 */
+};
+
+/* The listener a request arrived on (for URLs built in answers). */
+struct http_listener_info {
+	const char	*name;		/* borrowed: [listener NAME] */
+	bool		 tls;
+	uint16_t	 port;
+};
+
+/* One request as a handler sees it.  Everything is borrowed. */
+struct http_request {
+	struct MHD_Connection	*conn;
+	enum http_method	 method;
+	const char		*method_name;	/* as sent, e.g. "GET" */
+	const char		*path;		/* decoded, normalised */
+	size_t			 path_len;
+	const char		*rest;		/* path after the route prefix */
+	const char		*body;		/* NUL-terminated; "" if none */
+	size_t			 body_len;
+	const struct http_listener_info *listener;
+	const struct config	*cfg;
+	void			*arg;		/* the route's arg */
+};
+
+/*
+ * A handler queues exactly one response with MHD_queue_response() (or
+ * http_respond_*) and returns its result.  Handlers run on MHD worker
+ * threads, concurrently.
+ */
+typedef enum MHD_Result (*http_handler_fn)(struct http_request *req);
+
+/*
+ * Register a route.  prefix ending in '/' matches every path that starts
+ * with it, any other prefix matches that path exactly; both ignore ASCII
+ * case, the longest match wins.  methods is a mask of enum http_method
+ * (HTTP_HEAD is implied by HTTP_GET); POST bodies are collected up to
+ * config max_body_bytes (413 beyond).  Call before http_server_start();
+ * not thread-safe.  0, or -1 when the table is full or prefix is bad.
+ */
+int	http_route_add(const char *prefix, unsigned methods,
+	    http_handler_fn handler, void *arg);
+/* Forget every route (tests). */
+void	http_route_clear(void);
+
+struct http_server;
+
+/*
+ * Start one MHD daemon per cfg->listeners entry.  cfg must outlive the
+ * server.  On failure nothing is left running and err names the listener
+ * and the reason (a missing TLS certificate names the file).
+ */
+int	http_server_start(const struct config *cfg, struct http_server **out,
+	    char *err, size_t errlen);
+/* Stop every listener, wait for the workers, free everything. NULL ok. */
+void	http_server_stop(struct http_server *srv);
+/* The port listener i really bound (useful when the config said 0). */
+uint16_t http_server_port(const struct http_server *srv, size_t i);
+
+/*
+ * Decode and normalise a request path (rules above) into out (outlen
+ * bytes, NUL-terminated).  Returns the length, or -1 for a bad path
+ * (400) and -2 when it does not fit (414).
+ */
+int	http_path_normalize(const char *raw, char *out, size_t outlen);
+
+/* Queue a small text/plain answer with status (and Allow for 405). */
+enum MHD_Result http_respond_status(struct MHD_Connection *conn,
+	    unsigned status);
+/* The value of request header name, or NULL. */
+const char *http_header(const struct http_request *req, const char *name);
+
+/* TLS priority string for GnuTLS allowing min..TLS 1.3 (exposed for tests). */
+const char *http_tls_priorities(enum tls_version min);
+
+#endif

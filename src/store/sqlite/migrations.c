@@ -1,0 +1,194 @@
+/*
+ * migrations.c — the SQLite schema as an ordered list of migrations.
+ *
+ * Rules (docs/STORE.md): PRAGMA user_version is the number of the last
+ * migration applied; each migration runs in its own transaction together
+ * with the user_version bump, so an interrupted run leaves the database
+ * at the previous version and the next migrate() carries on.  Never edit
+ * a migration that has shipped: add a new one.  The PostgreSQL backend
+ * must keep an equivalent list with the same numbers.
+ */
+#include "store/sqlite/sqlite_internal.h"
+
+/*
+ * Version 1: the update catalogue, files, target groups, approvals.
+ *
+ * GUIDs are lower-case canonical text.  Relationship targets (prerequisites,
+ * bundle members, superseded updates, categories) are stored as GUID text
+ * because the target need not be imported yet.  change_seq columns take
+ * values of the global 'change' counter for anchor-based server sync.
+ */
+static const char migration_1[] =
+"PRAGMA application_id = 1465079123;\n"	/* 0x57535553 "WSUS" */
+
+"CREATE TABLE settings (\n"
+"	key	TEXT PRIMARY KEY NOT NULL,\n"
+"	value	TEXT NOT NULL\n"
+") STRICT;\n"
+
+/* Named monotonic counters; 'change' orders every change for sync anchors. */
+"CREATE TABLE counters (\n"
+"	name	TEXT PRIMARY KEY NOT NULL,\n"
+"	value	INTEGER NOT NULL\n"
+") STRICT;\n"
+"INSERT INTO counters(name, value) VALUES ('change', 0);\n"
+
+/* One row per UpdateID that has at least one revision. */
+"CREATE TABLE updates (\n"
+"	local_id	INTEGER PRIMARY KEY,\n"
+"	update_id	TEXT NOT NULL UNIQUE,\n"
+"	declined	INTEGER NOT NULL DEFAULT 0 CHECK (declined IN (0, 1)),\n"
+"	latest_revision_id INTEGER REFERENCES revisions(revision_id),\n"
+"	change_seq	INTEGER NOT NULL DEFAULT 0\n"
+") STRICT;\n"
+
+/* revision_id is the RevisionID clients see: never reused (AUTOINCREMENT). */
+"CREATE TABLE revisions (\n"
+"	revision_id	INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"	update_local_id	INTEGER NOT NULL REFERENCES updates(local_id),\n"
+"	revision_number	INTEGER NOT NULL CHECK (revision_number >= 0),\n"
+"	update_type	INTEGER NOT NULL CHECK (update_type BETWEEN 0 AND 3),\n"
+"	category_kind	INTEGER NOT NULL CHECK (category_kind BETWEEN 0 AND 5),\n"
+"	explicitly_deployable INTEGER NOT NULL,\n"
+"	is_public	INTEGER NOT NULL,\n"
+"	is_beta		INTEGER NOT NULL,\n"
+"	has_driver_metadata INTEGER NOT NULL,\n"
+"	handler		TEXT,\n"
+"	creation_date	TEXT,\n"
+"	publication_state TEXT,\n"
+"	msrc_severity	TEXT,\n"
+"	kb_article_id	TEXT,\n"
+"	security_bulletin_id TEXT,\n"
+"	eula_id		TEXT,\n"
+"	default_language TEXT,\n"
+"	title		TEXT NOT NULL DEFAULT '',\n"	/* en, else default language, else first */
+"	max_download_size INTEGER NOT NULL DEFAULT 0 CHECK (max_download_size >= 0),\n"
+"	min_download_size INTEGER NOT NULL DEFAULT 0 CHECK (min_download_size >= 0),\n"
+"	imported	INTEGER NOT NULL,\n"
+"	change_seq	INTEGER NOT NULL,\n"
+"	UNIQUE (update_local_id, revision_number)\n"
+") STRICT;\n"
+"CREATE INDEX revisions_kb ON revisions(kb_article_id);\n"
+"CREATE INDEX revisions_created ON revisions(creation_date DESC);\n"
+"CREATE INDEX revisions_change ON revisions(change_seq);\n"
+"CREATE INDEX revisions_kind ON revisions(category_kind);\n"
+
+/* Prerequisites: clauses (group_index) ANDed, ids within a clause ORed. */
+"CREATE TABLE prerequisites (\n"
+"	revision_id	INTEGER NOT NULL REFERENCES revisions(revision_id) ON DELETE CASCADE,\n"
+"	group_index	INTEGER NOT NULL,\n"
+"	is_category	INTEGER NOT NULL,\n"
+"	required_update_id TEXT NOT NULL,\n"
+"	PRIMARY KEY (revision_id, group_index, required_update_id)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX prerequisites_required ON prerequisites(required_update_id);\n"
+
+/* Derived: the update_ids of IsCategory clauses = the categories of a revision. */
+"CREATE TABLE revision_categories (\n"
+"	revision_id	INTEGER NOT NULL REFERENCES revisions(revision_id) ON DELETE CASCADE,\n"
+"	category_update_id TEXT NOT NULL,\n"
+"	PRIMARY KEY (revision_id, category_update_id)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX revision_categories_category ON revision_categories(category_update_id, revision_id);\n"
+
+/* Bundled updates: one group per member, alternatives inside a group. */
+"CREATE TABLE bundled (\n"
+"	revision_id	INTEGER NOT NULL REFERENCES revisions(revision_id) ON DELETE CASCADE,\n"
+"	group_index	INTEGER NOT NULL,\n"
+"	member_update_id TEXT NOT NULL,\n"
+"	member_revision	INTEGER,\n"	/* NULL when not given */
+"	PRIMARY KEY (revision_id, group_index, member_update_id)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX bundled_member ON bundled(member_update_id);\n"
+
+"CREATE TABLE superseded (\n"
+"	revision_id	INTEGER NOT NULL REFERENCES revisions(revision_id) ON DELETE CASCADE,\n"
+"	update_id	TEXT NOT NULL,\n"
+"	PRIMARY KEY (revision_id, update_id)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX superseded_update ON superseded(update_id);\n"
+
+/* Content files by SHA-1 (the content directory's key). */
+"CREATE TABLE files (\n"
+"	sha1	BLOB PRIMARY KEY NOT NULL CHECK (length(sha1) = 20),\n"
+"	sha256	BLOB CHECK (sha256 IS NULL OR length(sha256) = 32),\n"
+"	size	INTEGER NOT NULL CHECK (size >= 0),\n"
+"	present	INTEGER NOT NULL DEFAULT 0 CHECK (present IN (0, 1))\n"
+") STRICT;\n"
+
+"CREATE TABLE revision_files (\n"
+"	revision_id	INTEGER NOT NULL REFERENCES revisions(revision_id) ON DELETE CASCADE,\n"
+"	sha1		BLOB NOT NULL REFERENCES files(sha1),\n"
+"	file_name	TEXT NOT NULL,\n"
+"	modified	TEXT,\n"
+"	patching_type	TEXT,\n"
+"	PRIMARY KEY (revision_id, sha1)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX revision_files_sha1 ON revision_files(sha1);\n"
+
+"CREATE TABLE localized (\n"
+"	revision_id	INTEGER NOT NULL REFERENCES revisions(revision_id) ON DELETE CASCADE,\n"
+"	language	TEXT NOT NULL,\n"	/* lower case */
+"	title		TEXT,\n"
+"	description	TEXT,\n"
+"	PRIMARY KEY (revision_id, language)\n"
+") STRICT;\n"
+
+/* kind: 0 core, 1 extended, 2 localized (language set), 3 whole document. */
+"CREATE TABLE fragments (\n"
+"	revision_id	INTEGER NOT NULL REFERENCES revisions(revision_id) ON DELETE CASCADE,\n"
+"	kind		INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 3),\n"
+"	language	TEXT NOT NULL DEFAULT '',\n"
+"	data		BLOB NOT NULL,\n"	/* zlib stream (compress2 format) */
+"	length		INTEGER NOT NULL CHECK (length >= 0),\n"	/* uncompressed bytes */
+"	PRIMARY KEY (revision_id, kind, language)\n"
+") STRICT;\n"
+
+/* Computer target groups; names unique ignoring (ASCII) case. */
+"CREATE TABLE target_groups (\n"
+"	id		INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"	guid		TEXT NOT NULL UNIQUE,\n"
+"	name		TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+"	parent_id	INTEGER REFERENCES target_groups(id),\n"
+"	builtin		INTEGER NOT NULL DEFAULT 0,\n"
+"	change_seq	INTEGER NOT NULL DEFAULT 0\n"
+") STRICT;\n"
+"CREATE INDEX target_groups_parent ON target_groups(parent_id);\n"
+"INSERT INTO target_groups(id, guid, name, parent_id, builtin) VALUES\n"
+"	(1, 'a0a08746-4dbe-4a37-9adf-9e7652c0b421', 'All Computers', NULL, 1),\n"
+"	(2, 'b73ca6ed-5727-47f3-84de-015e03f6a88a', 'Unassigned Computers', 1, 1);\n"
+
+/* Approvals: one per (update, group); deployment_id is the client-visible ID. */
+"CREATE TABLE deployments (\n"
+"	deployment_id	INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"	deployment_guid	TEXT NOT NULL UNIQUE,\n"
+"	update_local_id	INTEGER NOT NULL REFERENCES updates(local_id),\n"
+"	revision_id	INTEGER NOT NULL REFERENCES revisions(revision_id),\n"
+"	group_id	INTEGER NOT NULL REFERENCES target_groups(id),\n"
+"	action		INTEGER NOT NULL CHECK (action BETWEEN 0 AND 2),\n"
+"	deadline	INTEGER NOT NULL DEFAULT 0,\n"
+"	created		INTEGER NOT NULL,\n"
+"	last_change	INTEGER NOT NULL,\n"
+"	admin		TEXT NOT NULL DEFAULT '',\n"
+"	change_seq	INTEGER NOT NULL,\n"
+"	UNIQUE (update_local_id, group_id)\n"
+") STRICT;\n"
+"CREATE INDEX deployments_group ON deployments(group_id);\n"
+"CREATE INDEX deployments_change ON deployments(change_seq);\n"
+
+/* Deleted deployments, for DeadDeployments between two sync anchors. */
+"CREATE TABLE deployment_tombstones (\n"
+"	deployment_id	INTEGER NOT NULL,\n"
+"	deployment_guid	TEXT NOT NULL,\n"
+"	update_id	TEXT NOT NULL,\n"
+"	group_guid	TEXT NOT NULL,\n"
+"	deleted		INTEGER NOT NULL,\n"
+"	change_seq	INTEGER NOT NULL\n"
+") STRICT;\n"
+"CREATE INDEX deployment_tombstones_change ON deployment_tombstones(change_seq);\n";
+
+const struct sq_migration sq_migrations[] = {
+	{ 1, "catalogue, files, groups, approvals", migration_1 },
+};
+const int sq_migrations_count =
+    (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

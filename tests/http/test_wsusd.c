@@ -1,0 +1,1364 @@
+/*
+ * test_wsusd.c — HTTP tests against a running wsusd.
+ *
+ *   test_wsusd WSUSD_EXE WSUS_CLIENT_EXE
+ *
+ * The group setup makes a temporary directory with a content store (files
+ * imported with content_import), a self-signed certificate (openssl CLI)
+ * and a configuration with four listeners on free loopback ports (plain,
+ * TLS, TLS >= 1.3, TLS >= 1.0), starts wsusd on it and waits for its
+ * "listening on" lines.  The tests talk to it with libcurl; the teardown
+ * stops it with SIGTERM and checks the clean exit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "content/content_store.h"
+#include "util/buf.h"
+#include "util/encode.h"
+#include "util/fsutil.h"
+#include "util/xmalloc.h"
+
+#define BIG_SIZE	(5 * 1024 * 1024)
+#define SMALL_TEXT	"hello from wsusd\n"
+#define BODY_MAX	4096
+
+static const char *wsusd_exe, *client_exe;
+
+/* Everything the group setup made. */
+static struct {
+	char	 dir[64];		/* temp root */
+	char	 content[128];
+	char	 conf[128];
+	char	 log[128];
+	pid_t	 pid;
+	uint16_t port, tls_port, tls13_port, tls10_port;
+	char	*big;			/* BIG_SIZE bytes, owned */
+	char	 big_url[128];		/* "/Content/XX/HEX.exe" */
+	char	 big_path[256];		/* on disk */
+	char	 big_sha1[41], big_sha256[65];
+	char	 small_url[128];	/* ".cab" file */
+	char	 mixed_hex[41];		/* stored with ".Exe" */
+	char	 empty_url[128];	/* zero bytes, no extension */
+	char	 link_url[128];		/* symlink to /etc/passwd */
+	char	 dirlink_url[128];	/* XX dir is a symlink outside */
+	char	 subdir_url[128];	/* a directory with a valid name */
+	char	 fifo_url[128];		/* a FIFO with a valid name */
+} T;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+/* snprintf that fails the test on truncation. */
+static void
+fmt(char *out, size_t outlen, const char *f, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+fmt(char *out, size_t outlen, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(out, outlen, f, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= outlen)
+		fail_msg("string too long: %s", out);
+}
+
+static uint16_t
+free_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		abort();
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
+		abort();
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+static int
+rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void
+write_file(const char *path, const void *data, size_t len)
+{
+	if (write_file_atomic(path, data, len, 0644) != 0)
+		fail_msg("write %s: %s", path, strerror(errno));
+}
+
+/* Import data as a content file named after filename; its URL in url. */
+static void
+import(const char *data, size_t len, const char *filename, char *url,
+    size_t urllen, char *hex)
+{
+	uint8_t h1[20], h2[32];
+	char src[160], rel[80], err[256];
+	uint64_t n;
+	bool already;
+
+	snprintf(src, sizeof(src), "%s/import.tmp", T.dir);
+	write_file(src, data, len);
+	if (content_hash_file(src, h1, h2, &n, err, sizeof(err)) != 0 ||
+	    content_import(T.content, src, h1, h2, n, filename, &already, err,
+	    sizeof(err)) != 0)
+		fail_msg("import: %s", err);
+	unlink(src);
+	content_relpath(h1, filename, rel, sizeof(rel));
+	if (url != NULL)
+		snprintf(url, urllen, "/Content/%s", rel);
+	if (hex != NULL)
+		hex_encode(h1, 20, hex, 1);
+}
+
+struct reply {
+	long		status;
+	CURLcode	rc;
+	long		connects;
+	struct buf	body;
+	struct buf	headers;
+};
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	buf_append(arg, p, size * n);
+	return size * n;
+}
+
+static void
+reply_free(struct reply *r)
+{
+	buf_free(&r->body);
+	buf_free(&r->headers);
+}
+
+/* Options of one request. */
+struct req {
+	const char	*method;	/* NULL: GET */
+	const char	*target;	/* path (sent as is) */
+	const char	*range;		/* Range value or NULL */
+	const char	*hdr[4];	/* extra header lines */
+	const char	*scheme_port;	/* e.g. "https://127.0.0.1:N"; NULL */
+	long		 sslversion;	/* CURLOPT_SSLVERSION or 0 */
+	const char	*body;		/* POST body */
+	size_t		 blen;
+};
+
+static void
+perform(CURL *e, const struct req *q, struct reply *r)
+{
+	struct curl_slist *hl = NULL;
+	char url[1024];
+
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->body, BIG_SIZE + 1024);
+	buf_init(&r->headers, 1 << 16);
+	if (q->scheme_port != NULL)
+		snprintf(url, sizeof(url), "%s%s", q->scheme_port, q->target);
+	else
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.port,
+		    q->target);
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, &r->headers);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	if (q->sslversion != 0) {
+		curl_easy_setopt(e, CURLOPT_SSLVERSION, q->sslversion);
+		/* let OpenSSL offer TLS 1.0/1.1 at all */
+		curl_easy_setopt(e, CURLOPT_SSL_CIPHER_LIST,
+		    "DEFAULT:@SECLEVEL=0");
+	}
+	if (q->range != NULL)
+		hl = curl_slist_append(hl, q->range);
+	for (int i = 0; i < 4 && q->hdr[i] != NULL; i++)
+		hl = curl_slist_append(hl, q->hdr[i]);
+	hl = curl_slist_append(hl, "Expect:");
+	if (q->method != NULL && strcmp(q->method, "HEAD") == 0)
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	else if (q->method != NULL && strcmp(q->method, "GET") != 0)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, q->method);
+	if (q->body != NULL) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, q->body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)q->blen);
+	}
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
+	r->rc = curl_easy_perform(e);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &r->connects);
+	curl_slist_free_all(hl);
+}
+
+static void
+get(const struct req *q, struct reply *r)
+{
+	CURL *e = curl_easy_init();
+
+	assert_non_null(e);
+	perform(e, q, r);
+	curl_easy_cleanup(e);
+}
+
+/* The value of response header name (without CRLF) in a static buffer. */
+static const char *
+header(const struct reply *r, const char *name)
+{
+	static char val[256];
+	size_t nl = strlen(name);
+
+	for (const char *p = r->headers.data; p != NULL && *p != '\0';) {
+		const char *eol = strstr(p, "\r\n");
+		if (eol == NULL)
+			break;
+		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(val, sizeof(val), "%.*s", (int)(eol - v), v);
+			return val;
+		}
+		p = eol + 2;
+	}
+	return NULL;
+}
+
+static void
+expect_header(const struct reply *r, const char *name, const char *want)
+{
+	const char *v = header(r, name);
+
+	if (v == NULL)
+		fail_msg("no %s header in:\n%s", name, r->headers.data);
+	if (strcmp(v, want) != 0)
+		fail_msg("%s: '%s', want '%s'", name, v, want);
+}
+
+static void
+expect_range(const char *range, long status, uint64_t first, uint64_t last)
+{
+	char hdr[128], want[128];
+	struct req q = { .target = T.big_url, .range = hdr };
+	struct reply r;
+
+	snprintf(hdr, sizeof(hdr), "Range: %s", range);
+	get(&q, &r);
+	if (r.rc != CURLE_OK || r.status != status)
+		fail_msg("%s: rc %d status %ld", range, r.rc, r.status);
+	if (status == 206) {
+		snprintf(want, sizeof(want), "bytes %llu-%llu/%u",
+		    (unsigned long long)first, (unsigned long long)last,
+		    BIG_SIZE);
+		expect_header(&r, "Content-Range", want);
+		snprintf(want, sizeof(want), "%llu",
+		    (unsigned long long)(last - first + 1));
+		expect_header(&r, "Content-Length", want);
+		assert_int_equal(r.body.len, last - first + 1);
+		assert_memory_equal(r.body.data, T.big + first, r.body.len);
+	} else if (status == 200) {
+		assert_null(header(&r, "Content-Range"));
+		assert_int_equal(r.body.len, BIG_SIZE);
+		assert_memory_equal(r.body.data, T.big, BIG_SIZE);
+	}
+	expect_header(&r, "Accept-Ranges", "bytes");
+	reply_free(&r);
+}
+
+/* Run a program, stdout+stderr into out; returns the exit status. */
+static int
+run(char *const argv[], struct buf *out)
+{
+	int pfd[2], st;
+	pid_t pid;
+	char chunk[4096];
+	ssize_t n;
+
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
+		buf_append(out, chunk, (size_t)n);
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static size_t
+count_lines_with(const char *path, const char *needle)
+{
+	char *text;
+	size_t len, n = 0;
+
+	if (read_file(path, 1 << 20, &text, &len) != 0)
+		return 0;
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	free(text);
+	return n;
+}
+
+/* ---- group setup --------------------------------------------------------- */
+
+static void
+make_fixture_files(void)
+{
+	char path[256], hex[41];
+	uint32_t x = 0x12345678;
+
+	T.big = xmalloc(BIG_SIZE);
+	for (size_t i = 0; i < BIG_SIZE; i++) {
+		x = x * 1664525u + 1013904223u;	/* deterministic bytes */
+		T.big[i] = (char)(x >> 24);
+	}
+	import(T.big, BIG_SIZE, "windows10.0-kb0000001-x64.exe", T.big_url,
+	    sizeof(T.big_url), hex);
+	fmt(T.big_path, sizeof(T.big_path), "%s%s", T.content,
+	    T.big_url + strlen("/Content"));
+	{
+		uint8_t h1[20], h2[32];
+		uint64_t n;
+		char err[128];
+		assert_int_equal(content_hash_file(T.big_path, h1, h2, &n, err,
+		    sizeof(err)), 0);
+		hex_encode(h1, 20, T.big_sha1, 0);
+		hex_encode(h2, 32, T.big_sha256, 0);
+	}
+	import(SMALL_TEXT, strlen(SMALL_TEXT), "small.cab", T.small_url,
+	    sizeof(T.small_url), NULL);
+	import("mixed case extension", 20, "Tool.Exe", NULL, 0, T.mixed_hex);
+	import("", 0, NULL, T.empty_url, sizeof(T.empty_url), NULL);
+
+	/* hostile entries with names that pass the whitelist */
+	mkdir_p(T.content, 0755);
+	snprintf(path, sizeof(path), "%s/11", T.content);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path),
+	    "%s/11/1111111111111111111111111111111111111111.exe", T.content);
+	assert_int_equal(symlink("/etc/passwd", path), 0);
+	snprintf(T.link_url, sizeof(T.link_url),
+	    "/Content/11/1111111111111111111111111111111111111111.exe");
+
+	snprintf(path, sizeof(path), "%s/outside", T.dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path),
+	    "%s/outside/EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE.exe", T.dir);
+	write_file(path, "secret outside\n", 15);
+	snprintf(path, sizeof(path), "%s/EE", T.content);
+	{
+		char target[160];
+		snprintf(target, sizeof(target), "%s/outside", T.dir);
+		assert_int_equal(symlink(target, path), 0);
+	}
+	snprintf(T.dirlink_url, sizeof(T.dirlink_url),
+	    "/Content/EE/EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE.exe");
+
+	snprintf(path, sizeof(path), "%s/CC", T.content);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path),
+	    "%s/CC/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC.exe", T.content);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(T.subdir_url, sizeof(T.subdir_url),
+	    "/Content/CC/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC.exe");
+
+	snprintf(path, sizeof(path),
+	    "%s/CC/DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDCC.exe", T.content);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	snprintf(T.fifo_url, sizeof(T.fifo_url),
+	    "/Content/CC/DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDCC.exe");
+}
+
+static void
+make_cert(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey ec -pkeyopt "
+	    "ec_paramgen_curve:prime256v1 -nodes -keyout %s/key.pem -out "
+	    "%s/cert.pem -days 2 -subj /CN=localhost >/dev/null 2>&1",
+	    T.dir, T.dir);
+	if (system(cmd) != 0)
+		fail_msg("openssl req failed: %s", cmd);
+}
+
+static void
+write_conf(const char *path)
+{
+	char text[2048];
+	int n;
+
+	n = snprintf(text, sizeof(text),
+	    "# wsusd test configuration\n"
+	    "[server]\n"
+	    "content_dir = %s\n"
+	    "state_dir = %s\n"
+	    "tls_certificate = %s/cert.pem\n"
+	    "tls_key = %s/key.pem\n"
+	    "\n"
+	    "[listener plain]\n"
+	    "address = 127.0.0.1\n"
+	    "port = %u\n"
+	    "\n"
+	    "[listener secure]\n"
+	    "address = 127.0.0.1\n"
+	    "port = %u\n"
+	    "tls = yes\n"
+	    "\n"
+	    "[listener modern]\n"
+	    "address = 127.0.0.1\n"
+	    "port = %u\n"
+	    "tls = yes\n"
+	    "tls_min_version = 1.3\n"
+	    "\n"
+	    "[listener legacy]\n"
+	    "address = 127.0.0.1\n"
+	    "port = %u\n"
+	    "tls = yes\n"
+	    "tls_min_version = 1.0\n"
+	    "\n"
+	    "[limits]\n"
+	    "max_body_bytes = %u\n"
+	    "connection_timeout = 30\n"
+	    "threads = 2\n",
+	    T.content, T.dir, T.dir, T.dir, T.port, T.tls_port, T.tls13_port,
+	    T.tls10_port, BODY_MAX);
+	assert_true(n > 0 && (size_t)n < sizeof(text));
+	write_file(path, text, (size_t)n);
+}
+
+static int
+start_wsusd(void)
+{
+	int fd;
+
+	T.pid = fork();
+	if (T.pid < 0)
+		return -1;
+	if (T.pid == 0) {
+		fd = open(T.log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			_exit(127);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(wsusd_exe, wsusd_exe, "-c", T.conf, "-d", (char *)NULL);
+		_exit(127);
+	}
+	/* wait up to 10 s for the four "listening on" lines */
+	for (int i = 0; i < 200; i++) {
+		int st;
+		if (count_lines_with(T.log, "listening on") == 4)
+			return 0;
+		if (waitpid(T.pid, &st, WNOHANG) == T.pid) {
+			T.pid = 0;
+			return -1;
+		}
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	memset(&T, 0, sizeof(T));
+	strcpy(T.dir, "/tmp/wsusd-http-XXXXXX");
+	if (mkdtemp(T.dir) == NULL)
+		return -1;
+	snprintf(T.content, sizeof(T.content), "%s/content", T.dir);
+	snprintf(T.conf, sizeof(T.conf), "%s/wsusd.conf", T.dir);
+	snprintf(T.log, sizeof(T.log), "%s/wsusd.log", T.dir);
+	mkdir(T.content, 0755);
+	make_fixture_files();
+	make_cert();
+	T.port = free_port();
+	do T.tls_port = free_port(); while (T.tls_port == T.port);
+	do T.tls13_port = free_port();
+	while (T.tls13_port == T.port || T.tls13_port == T.tls_port);
+	do T.tls10_port = free_port();
+	while (T.tls10_port == T.port || T.tls10_port == T.tls_port ||
+	    T.tls10_port == T.tls13_port);
+	write_conf(T.conf);
+	if (start_wsusd() != 0) {
+		char *text;
+		size_t len;
+		if (read_file(T.log, 1 << 16, &text, &len) == 0) {
+			fprintf(stderr, "wsusd did not start:\n%s", text);
+			free(text);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	int st = 0, rc = 0;
+
+	(void)state;
+	if (T.pid > 0) {
+		kill(T.pid, SIGTERM);
+		waitpid(T.pid, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+		    count_lines_with(T.log, "stopped") != 1) {
+			fprintf(stderr, "wsusd did not stop cleanly (%d)\n", st);
+			rc = -1;
+		}
+	}
+	nftw(T.dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	free(T.big);
+	return rc;
+}
+
+/* ---- content ------------------------------------------------------------- */
+
+static void
+test_full_get(void **state)
+{
+	struct req q = { .target = T.big_url };
+	struct reply r;
+	char len[32];
+
+	(void)state;
+	get(&q, &r);
+	assert_int_equal(r.rc, CURLE_OK);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, BIG_SIZE);
+	assert_memory_equal(r.body.data, T.big, BIG_SIZE);
+	snprintf(len, sizeof(len), "%u", BIG_SIZE);
+	expect_header(&r, "Content-Length", len);
+	expect_header(&r, "Content-Type", "application/octet-stream");
+	expect_header(&r, "Accept-Ranges", "bytes");
+	assert_non_null(header(&r, "ETag"));
+	assert_non_null(header(&r, "Last-Modified"));
+	assert_non_null(header(&r, "Date"));
+	assert_null(header(&r, "Content-Range"));
+	assert_null(header(&r, "Content-Encoding"));
+	reply_free(&r);
+
+	q.target = T.small_url;
+	get(&q, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body.data, SMALL_TEXT);
+	reply_free(&r);
+
+	q.target = T.empty_url;
+	get(&q, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, 0);
+	expect_header(&r, "Content-Length", "0");
+	reply_free(&r);
+}
+
+static void
+test_ranges(void **state)
+{
+	const uint64_t last = BIG_SIZE - 1;
+
+	(void)state;
+	/* what Delivery Optimization sends: closed 1 MiB pieces */
+	expect_range("bytes=0-1048575", 206, 0, 1048575);
+	expect_range("bytes=1048576-2097151", 206, 1048576, 2097151);
+	expect_range("bytes=4194304-5242879", 206, 4194304, last);
+	expect_range("bytes=1000-1999", 206, 1000, 1999);
+	expect_range("bytes=0-0", 206, 0, 0);
+	expect_range("bytes=5242879-5242879", 206, last, last);
+	expect_range("bytes=5242000-", 206, 5242000, last);	/* open */
+	expect_range("bytes=-100", 206, last - 99, last);	/* suffix */
+	expect_range("bytes=-99999999", 206, 0, last);
+	expect_range("bytes=5242000-99999999", 206, 5242000, last);
+	expect_range("bytes=0-9,10-19", 206, 0, 19);		/* coalesced */
+	/* several disjoint ranges: the whole file, never the first only */
+	expect_range("bytes=0-0,-1", 200, 0, 0);
+	expect_range("bytes=0-9,100-109", 200, 0, 0);
+	/* malformed or other units: ignored */
+	expect_range("bytes=9-0", 200, 0, 0);
+	expect_range("bytes=x-y", 200, 0, 0);
+	expect_range("pages=1-2", 200, 0, 0);
+}
+
+static void
+test_unsatisfiable(void **state)
+{
+	static const char *const ranges[] = {
+		"Range: bytes=5242880-", "Range: bytes=5242880-5242881",
+		"Range: bytes=-0", "Range: bytes=99999999999999999999999-",
+	};
+	struct reply r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		struct req q = { .target = T.big_url, .range = ranges[i] };
+		get(&q, &r);
+		if (r.status != 416)
+			fail_msg("%s: status %ld", ranges[i], r.status);
+		expect_header(&r, "Content-Range", "bytes */5242880");
+		assert_int_equal(r.body.len, 0);
+		reply_free(&r);
+	}
+	/* an empty file has no satisfiable int-range */
+	{
+		struct req q = { .target = T.empty_url,
+		    .range = "Range: bytes=0-" };
+		get(&q, &r);
+		assert_int_equal(r.status, 416);
+		expect_header(&r, "Content-Range", "bytes */0");
+		reply_free(&r);
+	}
+}
+
+static void
+test_head(void **state)
+{
+	struct req qg = { .target = T.big_url };
+	struct req qh = { .method = "HEAD", .target = T.big_url };
+	struct req qhr = { .method = "HEAD", .target = T.big_url,
+	    .range = "Range: bytes=0-9" };
+	struct reply g, h;
+	static const char *const same[] = {
+		"Content-Length", "Content-Type", "Accept-Ranges", "ETag",
+		"Last-Modified",
+	};
+
+	(void)state;
+	get(&qg, &g);
+	get(&qh, &h);
+	assert_int_equal(h.rc, CURLE_OK);
+	assert_int_equal(h.status, 200);
+	assert_int_equal(h.body.len, 0);
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		char v[256];
+		const char *gv = header(&g, same[i]);
+		assert_non_null(gv);
+		snprintf(v, sizeof(v), "%s", gv);
+		expect_header(&h, same[i], v);
+	}
+	reply_free(&g);
+	reply_free(&h);
+	/* Range is defined for GET only: HEAD answers for the whole file */
+	get(&qhr, &h);
+	assert_int_equal(h.status, 200);
+	expect_header(&h, "Content-Length", "5242880");
+	assert_null(header(&h, "Content-Range"));
+	reply_free(&h);
+}
+
+static void
+test_keepalive(void **state)
+{
+	CURL *e = curl_easy_init();
+	char hdr[64];
+	struct reply r;
+	long total = 0;
+
+	(void)state;
+	assert_non_null(e);
+	for (int i = 0; i < 10; i++) {
+		struct req q = { .target = T.big_url, .range = hdr };
+		if (i == 5)
+			q.method = "HEAD";
+		snprintf(hdr, sizeof(hdr), "Range: bytes=%d-%d",
+		    (i % 5) * 1048576, (i % 5) * 1048576 + 1048575);
+		perform(e, &q, &r);
+		assert_true(r.status == 206 || (i == 5 && r.status == 200));
+		total += r.connects;
+		reply_free(&r);
+	}
+	/* a 404 and a 416 keep the connection open too */
+	{
+		struct req q = { .target = "/Content/00/nothing" };
+		perform(e, &q, &r);
+		assert_int_equal(r.status, 404);
+		total += r.connects;
+		reply_free(&r);
+		q.target = T.big_url;
+		q.range = "Range: bytes=9999999-";
+		perform(e, &q, &r);
+		assert_int_equal(r.status, 416);
+		total += r.connects;
+		reply_free(&r);
+		q.range = NULL;
+		q.target = T.small_url;
+		perform(e, &q, &r);
+		assert_int_equal(r.status, 200);
+		total += r.connects;
+		reply_free(&r);
+	}
+	assert_int_equal(total, 1);
+	curl_easy_cleanup(e);
+}
+
+static void
+test_conditional(void **state)
+{
+	char etag[128], lastmod[128], h1[192], h2[192];
+	struct req q = { .target = T.big_url };
+	struct reply r;
+
+	(void)state;
+	get(&q, &r);
+	snprintf(etag, sizeof(etag), "%s", header(&r, "ETag"));
+	snprintf(lastmod, sizeof(lastmod), "%s", header(&r, "Last-Modified"));
+	reply_free(&r);
+	assert_int_equal(etag[0], '"');
+
+	/* the ETag is stable */
+	get(&q, &r);
+	expect_header(&r, "ETag", etag);
+	expect_header(&r, "Last-Modified", lastmod);
+	reply_free(&r);
+
+	/* If-Modified-Since equal to Last-Modified: 304, no body */
+	snprintf(h1, sizeof(h1), "If-Modified-Since: %s", lastmod);
+	q.hdr[0] = h1;
+	get(&q, &r);
+	assert_int_equal(r.status, 304);
+	assert_int_equal(r.body.len, 0);
+	expect_header(&r, "ETag", etag);
+	reply_free(&r);
+	/* an older date: 200 */
+	q.hdr[0] = "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT";
+	get(&q, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, BIG_SIZE);
+	reply_free(&r);
+	/* garbage dates are ignored */
+	q.hdr[0] = "If-Modified-Since: tomorrow";
+	get(&q, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+
+	/* If-None-Match */
+	snprintf(h2, sizeof(h2), "If-None-Match: \"other\", %s", etag);
+	q.hdr[0] = h2;
+	get(&q, &r);
+	assert_int_equal(r.status, 304);
+	reply_free(&r);
+	q.hdr[0] = "If-None-Match: *";
+	get(&q, &r);
+	assert_int_equal(r.status, 304);
+	reply_free(&r);
+	/* a non-matching tag wins over a matching date */
+	q.hdr[0] = "If-None-Match: \"other\"";
+	q.hdr[1] = h1;
+	get(&q, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	q.hdr[1] = NULL;
+	/* HEAD is conditional too */
+	q.method = "HEAD";
+	q.hdr[0] = h2;
+	get(&q, &r);
+	assert_int_equal(r.status, 304);
+	reply_free(&r);
+}
+
+static void
+test_if_range(void **state)
+{
+	char etag[128], lastmod[128], ir[192], wk[192], lm[192];
+	struct req q = { .target = T.big_url, .range = "Range: bytes=10-19" };
+	struct reply r;
+
+	(void)state;
+	get(&q, &r);
+	assert_int_equal(r.status, 206);
+	snprintf(etag, sizeof(etag), "%s", header(&r, "ETag"));
+	snprintf(lastmod, sizeof(lastmod), "%s", header(&r, "Last-Modified"));
+	reply_free(&r);
+
+	snprintf(ir, sizeof(ir), "If-Range: %s", etag);
+	q.hdr[0] = ir;
+	get(&q, &r);
+	assert_int_equal(r.status, 206);
+	assert_int_equal(r.body.len, 10);
+	reply_free(&r);
+
+	snprintf(lm, sizeof(lm), "If-Range: %s", lastmod);
+	q.hdr[0] = lm;
+	get(&q, &r);
+	assert_int_equal(r.status, 206);
+	reply_free(&r);
+
+	q.hdr[0] = "If-Range: \"changed\"";
+	get(&q, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, BIG_SIZE);
+	reply_free(&r);
+
+	snprintf(wk, sizeof(wk), "If-Range: W/%s", etag);
+	q.hdr[0] = wk;
+	get(&q, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+
+	q.hdr[0] = "If-Range: Sun, 06 Nov 1994 08:49:37 GMT";
+	get(&q, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+}
+
+static void
+expect_get(const char *target, long status, const char *body_prefix)
+{
+	struct req q = { .target = target };
+	struct reply r;
+
+	get(&q, &r);
+	if (r.rc != CURLE_OK || r.status != status)
+		fail_msg("%s: rc %d status %ld, want %ld", target, r.rc,
+		    r.status, status);
+	if (body_prefix != NULL && (r.body.data == NULL ||
+	    strncmp(r.body.data, body_prefix, strlen(body_prefix)) != 0))
+		fail_msg("%s: unexpected body", target);
+	reply_free(&r);
+}
+
+static void
+test_name_matching(void **state)
+{
+	char t[256], lower[256];
+
+	(void)state;
+	/* lower-case everything, as a client might */
+	fmt(lower, sizeof(lower), "%s", T.small_url);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	expect_get(lower, 200, SMALL_TEXT);
+	/* upper-case extension */
+	fmt(t, sizeof(t), "%.*s.CAB", (int)(strlen(T.small_url) - 4),
+	    T.small_url);
+	expect_get(t, 200, SMALL_TEXT);
+	/* doubled slashes, as IIS tolerates */
+	fmt(t, sizeof(t), "//Content//%s", T.small_url + 9);
+	expect_get(t, 200, SMALL_TEXT);
+	fmt(t, sizeof(t), "/CONTENT/%.2s///%s", T.small_url + 9,
+	    T.small_url + 12);
+	expect_get(t, 200, SMALL_TEXT);
+	/* percent-encoded ordinary characters are fine */
+	fmt(t, sizeof(t), "/%%43ontent/%s", T.small_url + 9);
+	expect_get(t, 200, SMALL_TEXT);
+	/* the store kept ".Exe": every spelling finds it */
+	fmt(t, sizeof(t), "/Content/%s/%s.exe", T.mixed_hex + 38,
+	    T.mixed_hex);
+	expect_get(t, 200, "mixed case extension");
+	fmt(t, sizeof(t), "/Content/%s/%s.EXE", T.mixed_hex + 38,
+	    T.mixed_hex);
+	expect_get(t, 200, "mixed case extension");
+	fmt(t, sizeof(t), "/Content/%s/%s.eXe", T.mixed_hex + 38,
+	    T.mixed_hex);
+	expect_get(t, 200, "mixed case extension");
+	/* a wrong extension or none is another name */
+	fmt(t, sizeof(t), "/Content/%s/%s.cab", T.mixed_hex + 38,
+	    T.mixed_hex);
+	expect_get(t, 404, NULL);
+	fmt(t, sizeof(t), "/Content/%s/%s", T.mixed_hex + 38,
+	    T.mixed_hex);
+	expect_get(t, 404, NULL);
+	/* the right name in the wrong XX directory */
+	fmt(t, sizeof(t), "/Content/00/%s", T.small_url + 12);
+	expect_get(t, 404, NULL);
+}
+
+/* Never content from outside, never a file that is not regular. */
+static void
+test_traversal(void **state)
+{
+	char t[512];
+	const char *targets[32];
+	size_t n = 0;
+	struct reply r;
+
+	(void)state;
+	targets[n++] = "/Content/../../../../../../etc/passwd";
+	targets[n++] = "/Content/AB/../../../../../../etc/passwd";
+	targets[n++] = "/Content/%2e%2e/%2e%2e/%2e%2e/etc/passwd";
+	targets[n++] = "/Content/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd";
+	targets[n++] = "/Content/AB%2f..%2f..%2f..%2fetc%2fpasswd";
+	targets[n++] = "/Content/AB\\..\\..\\..\\etc\\passwd";
+	targets[n++] = "/Content/AB/..%5c..%5c..%5cetc%5cpasswd";
+	targets[n++] = "/Content/%252e%252e/%252e%252e/etc/passwd";
+	targets[n++] = "/Content//etc/passwd";
+	targets[n++] = "/Content///etc/passwd";
+	targets[n++] = "/etc/passwd";
+	targets[n++] = "/Content/AB/..";
+	targets[n++] = "/Content/.";
+	targets[n++] = "/Content/";
+	targets[n++] = "/Content/AB/%00";
+	targets[n++] = "/Content/..%00/etc/passwd";
+	targets[n++] = T.link_url;
+	targets[n++] = T.dirlink_url;
+	targets[n++] = T.subdir_url;
+	targets[n++] = T.fifo_url;
+	snprintf(t, sizeof(t), "%s%%00.txt", T.small_url);
+	targets[n++] = t;
+	for (size_t i = 0; i < n; i++) {
+		struct req q = { .target = targets[i] };
+		get(&q, &r);
+		if (r.rc != CURLE_OK || (r.status != 404 && r.status != 400))
+			fail_msg("%s: rc %d status %ld", targets[i], r.rc,
+			    r.status);
+		if (r.body.data != NULL &&
+		    (strstr(r.body.data, "root:") != NULL ||
+		    strstr(r.body.data, "secret") != NULL))
+			fail_msg("%s: leaked a file", targets[i]);
+		reply_free(&r);
+	}
+	/* absolute-form request target */
+	{
+		CURL *e = curl_easy_init();
+		struct buf b;
+		long status = 0;
+		char url[64];
+		buf_init(&b, 1 << 16);
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u/", T.port);
+		curl_easy_setopt(e, CURLOPT_URL, url);
+		curl_easy_setopt(e, CURLOPT_REQUEST_TARGET,
+		    "http://127.0.0.1/etc/passwd");
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
+		curl_easy_perform(e);
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+		assert_true(status == 400 || status == 404);
+		assert_true(b.data == NULL || strstr(b.data, "root:") == NULL);
+		buf_free(&b);
+		curl_easy_cleanup(e);
+	}
+}
+
+static void
+test_methods_and_limits(void **state)
+{
+	char *big = xmalloc(BODY_MAX * 2);
+	struct reply r;
+
+	(void)state;
+	memset(big, 'x', BODY_MAX * 2);
+	expect_get("/nothing/here", 404, NULL);
+	expect_get("/ClientWebService/client.asmx", 404, NULL);
+	expect_get("/Content", 404, NULL);
+	{
+		struct req q = { .method = "POST", .target = T.big_url,
+		    .body = "x", .blen = 1 };
+		get(&q, &r);
+		assert_int_equal(r.status, 405);
+		expect_header(&r, "Allow", "GET, HEAD");
+		reply_free(&r);
+	}
+	{
+		struct req q = { .method = "DELETE", .target = T.big_url };
+		get(&q, &r);
+		assert_int_equal(r.status, 405);
+		reply_free(&r);
+	}
+	{
+		/* a body over max_body_bytes: 413 whatever the path */
+		struct req q = { .method = "POST",
+		    .target = "/ClientWebService/client.asmx",
+		    .body = big, .blen = BODY_MAX + 1 };
+		get(&q, &r);
+		assert_int_equal(r.status, 413);
+		reply_free(&r);
+		q.blen = BODY_MAX;	/* within the limit: no route yet */
+		get(&q, &r);
+		assert_int_equal(r.status, 404);
+		reply_free(&r);
+	}
+	free(big);
+}
+
+/* ---- TLS ----------------------------------------------------------------- */
+
+static void
+tls_get(uint16_t port, long sslversion, struct reply *r)
+{
+	char sp[64];
+	struct req q = { .target = T.big_url, .scheme_port = sp,
+	    .range = "Range: bytes=1048576-2097151",
+	    .sslversion = sslversion };
+
+	snprintf(sp, sizeof(sp), "https://127.0.0.1:%u", port);
+	get(&q, r);
+}
+
+static void
+test_tls(void **state)
+{
+	struct reply r;
+
+	(void)state;
+	tls_get(T.tls_port, 0, &r);
+	assert_int_equal(r.rc, CURLE_OK);
+	assert_int_equal(r.status, 206);
+	expect_header(&r, "Content-Range", "bytes 1048576-2097151/5242880");
+	assert_memory_equal(r.body.data, T.big + 1048576, 1048576);
+	reply_free(&r);
+	/* the whole file over TLS (no sendfile there) */
+	{
+		char sp[64];
+		struct req q = { .target = T.big_url, .scheme_port = sp };
+		snprintf(sp, sizeof(sp), "https://127.0.0.1:%u", T.tls_port);
+		get(&q, &r);
+		assert_int_equal(r.status, 200);
+		assert_int_equal(r.body.len, BIG_SIZE);
+		assert_memory_equal(r.body.data, T.big, BIG_SIZE);
+		reply_free(&r);
+	}
+	/* plain HTTP to the TLS port is not served */
+	{
+		char sp[64];
+		struct req q = { .target = T.small_url, .scheme_port = sp };
+		snprintf(sp, sizeof(sp), "http://127.0.0.1:%u", T.tls_port);
+		get(&q, &r);
+		assert_true(r.rc != CURLE_OK || r.status != 200);
+		reply_free(&r);
+	}
+}
+
+static void
+test_tls_min_version(void **state)
+{
+	const long v12 = CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2;
+	const long v13 = CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3;
+	const long v10 = CURL_SSLVERSION_TLSv1_0 | CURL_SSLVERSION_MAX_TLSv1_0;
+	const long v11 = CURL_SSLVERSION_TLSv1_1 | CURL_SSLVERSION_MAX_TLSv1_1;
+	struct reply r;
+
+	(void)state;
+	/* default listener: 1.2 and 1.3 yes, 1.0 and 1.1 no */
+	tls_get(T.tls_port, v12, &r);
+	assert_int_equal(r.status, 206);
+	reply_free(&r);
+	tls_get(T.tls_port, v13, &r);
+	assert_int_equal(r.status, 206);
+	reply_free(&r);
+	tls_get(T.tls_port, v11, &r);
+	assert_int_not_equal(r.rc, CURLE_OK);
+	reply_free(&r);
+	tls_get(T.tls_port, v10, &r);
+	assert_int_not_equal(r.rc, CURLE_OK);
+	reply_free(&r);
+	/* tls_min_version = 1.3 refuses a TLS 1.2 client */
+	tls_get(T.tls13_port, v12, &r);
+	assert_int_not_equal(r.rc, CURLE_OK);
+	reply_free(&r);
+	tls_get(T.tls13_port, v13, &r);
+	assert_int_equal(r.rc, CURLE_OK);
+	assert_int_equal(r.status, 206);
+	reply_free(&r);
+	/* tls_min_version = 1.0 lets an old peer in (same client as above) */
+	tls_get(T.tls10_port, v10, &r);
+	if (r.rc != CURLE_OK)
+		fail_msg("TLS 1.0 to the legacy listener: %s",
+		    curl_easy_strerror(r.rc));
+	assert_int_equal(r.status, 206);
+	reply_free(&r);
+	tls_get(T.tls10_port, v11, &r);
+	assert_int_equal(r.status, 206);
+	reply_free(&r);
+}
+
+/* ---- programs ------------------------------------------------------------ */
+
+static void
+test_sighup(void **state)
+{
+	(void)state;
+	assert_int_equal(kill(T.pid, SIGHUP), 0);
+	for (int i = 0; i < 100 && count_lines_with(T.log, "SIGHUP") == 0; i++)
+		usleep(20 * 1000);
+	assert_int_equal(count_lines_with(T.log, "SIGHUP"), 1);
+	expect_get(T.small_url, 200, SMALL_TEXT);	/* still serving */
+}
+
+static void
+test_configtest(void **state)
+{
+	char bad[160], tlsbad[160], text[1024];
+	struct buf out;
+	int rc;
+
+	(void)state;
+	{
+		char *argv[] = { (char *)wsusd_exe, "-n", "-c", T.conf, NULL };
+		buf_init(&out, 1 << 16);
+		rc = run(argv, &out);
+		assert_int_equal(rc, 0);
+		assert_non_null(strstr(out.data, "configuration OK"));
+		buf_free(&out);
+	}
+	/* two errors, on lines 3 and 6 */
+	snprintf(bad, sizeof(bad), "%s/bad.conf", T.dir);
+	snprintf(text, sizeof(text), "[server]\ncontent_dir = %s\n"
+	    "no_such_key = 1\n[listener x]\naddress = 127.0.0.1\n"
+	    "port = 99999\n", T.content);
+	write_file(bad, text, strlen(text));
+	{
+		char *argv[] = { (char *)wsusd_exe, "-n", "-c", bad, NULL };
+		char want[200];
+		buf_init(&out, 1 << 16);
+		rc = run(argv, &out);
+		assert_int_equal(rc, 1);
+		snprintf(want, sizeof(want), "%s:3: ", bad);
+		assert_non_null(strstr(out.data, want));
+		snprintf(want, sizeof(want), "%s:6: ", bad);
+		assert_non_null(strstr(out.data, want));
+		assert_null(strstr(out.data, "configuration OK"));
+		buf_free(&out);
+	}
+	/* a TLS listener without its certificate: named, with the fix */
+	snprintf(tlsbad, sizeof(tlsbad), "%s/tls.conf", T.dir);
+	snprintf(text, sizeof(text), "[server]\ncontent_dir = %s\n"
+	    "tls_certificate = %s/missing.crt\ntls_key = %s/key.pem\n\n"
+	    "[listener s]\naddress = 127.0.0.1\nport = %u\ntls = yes\n",
+	    T.content, T.dir, T.dir, free_port());
+	write_file(tlsbad, text, strlen(text));
+	{
+		char *argv[] = { (char *)wsusd_exe, "-n", "-c", tlsbad, NULL };
+		char want[200];
+		buf_init(&out, 1 << 16);
+		rc = run(argv, &out);
+		assert_int_equal(rc, 1);
+		snprintf(want, sizeof(want), "%s:6: ", tlsbad);
+		assert_non_null(strstr(out.data, want));
+		assert_non_null(strstr(out.data, "missing.crt"));
+		assert_non_null(strstr(out.data, "wsusctl postinstall"));
+		buf_free(&out);
+	}
+	/* and wsusd itself refuses to start on it */
+	{
+		char *argv[] = { (char *)wsusd_exe, "-c", tlsbad, NULL };
+		buf_init(&out, 1 << 16);
+		rc = run(argv, &out);
+		assert_int_equal(rc, 1);
+		assert_non_null(strstr(out.data, "missing.crt"));
+		buf_free(&out);
+	}
+	/* a missing file */
+	{
+		char *argv[] = { (char *)wsusd_exe, "-n", "-c",
+		    "/nonexistent/wsusd.conf", NULL };
+		buf_init(&out, 1 << 16);
+		rc = run(argv, &out);
+		assert_int_equal(rc, 1);
+		assert_non_null(strstr(out.data, "/nonexistent/wsusd.conf"));
+		buf_free(&out);
+	}
+	/* usage and version */
+	{
+		char *argv[] = { (char *)wsusd_exe, "-V", NULL };
+		buf_init(&out, 1 << 16);
+		assert_int_equal(run(argv, &out), 0);
+		assert_non_null(strstr(out.data, "wsusd "));
+		buf_free(&out);
+	}
+	{
+		char *argv[] = { (char *)wsusd_exe, "-x", NULL };
+		buf_init(&out, 1 << 16);
+		assert_int_equal(run(argv, &out), 2);
+		assert_non_null(strstr(out.data, "usage"));
+		buf_free(&out);
+	}
+}
+
+static void
+test_client_download(void **state)
+{
+	char url[256], out[160], size[32];
+	struct buf o;
+	char *got;
+	size_t len;
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.port, T.big_url);
+	snprintf(out, sizeof(out), "%s/downloaded.exe", T.dir);
+	snprintf(size, sizeof(size), "%u", BIG_SIZE);
+	{
+		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
+		    "--piece", "1048576", "--sha1", T.big_sha1, "--sha256",
+		    T.big_sha256, "--size", size, NULL };
+		buf_init(&o, 1 << 16);
+		if (run(argv, &o) != 0)
+			fail_msg("wsus-client: %s", o.data);
+		/* 5 pieces over one kept-alive connection */
+		assert_non_null(strstr(o.data, "5 pieces, 1 connection"));
+		buf_free(&o);
+	}
+	assert_int_equal(read_file(out, BIG_SIZE * 2, &got, &len), 0);
+	assert_int_equal(len, BIG_SIZE);
+	assert_memory_equal(got, T.big, BIG_SIZE);
+	free(got);
+	unlink(out);
+	/* size by HEAD, three connections, odd piece size, over TLS */
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u%s", T.tls_port,
+	    T.big_url);
+	{
+		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
+		    "--piece", "700000", "--connections", "3", "--insecure",
+		    "--sha256", T.big_sha256, NULL };
+		buf_init(&o, 1 << 16);
+		if (run(argv, &o) != 0)
+			fail_msg("wsus-client: %s", o.data);
+		buf_free(&o);
+	}
+	assert_int_equal(read_file(out, BIG_SIZE * 2, &got, &len), 0);
+	assert_memory_equal(got, T.big, BIG_SIZE);
+	free(got);
+	unlink(out);
+	/* a wrong digest: exit 1, nothing left behind */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.port, T.big_url);
+	{
+		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
+		    "--sha1", "0000000000000000000000000000000000000000", NULL };
+		struct stat sb;
+		char dir[96];
+		buf_init(&o, 1 << 16);
+		assert_int_equal(run(argv, &o), 1);
+		assert_non_null(strstr(o.data, "SHA-1 mismatch"));
+		buf_free(&o);
+		assert_int_equal(stat(out, &sb), -1);
+		snprintf(dir, sizeof(dir), "%s", T.dir);
+		/* no *.part.* temporary either */
+		{
+			struct buf ls;
+			char *lsargv[] = { "/bin/ls", dir, NULL };
+			buf_init(&ls, 1 << 16);
+			run(lsargv, &ls);
+			assert_null(strstr(ls.data, ".part."));
+			buf_free(&ls);
+		}
+	}
+	/* a wrong size: the Content-Range check catches it */
+	{
+		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
+		    "--size", "5242881", NULL };
+		buf_init(&o, 1 << 16);
+		assert_int_equal(run(argv, &o), 1);
+		assert_non_null(strstr(o.data, "Content-Range"));
+		buf_free(&o);
+	}
+	/* a missing file */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/Content/00/%s", T.port,
+	    "0000000000000000000000000000000000000000.exe");
+	{
+		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
+		    NULL };
+		buf_init(&o, 1 << 16);
+		assert_int_equal(run(argv, &o), 1);
+		assert_non_null(strstr(o.data, "404"));
+		buf_free(&o);
+	}
+	/* the empty file */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.port,
+	    T.empty_url);
+	{
+		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
+		    "--sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709", NULL };
+		struct stat sb;
+		buf_init(&o, 1 << 16);
+		if (run(argv, &o) != 0)
+			fail_msg("wsus-client: %s", o.data);
+		buf_free(&o);
+		assert_int_equal(stat(out, &sb), 0);
+		assert_int_equal(sb.st_size, 0);
+		unlink(out);
+	}
+	/* usage errors */
+	{
+		char *argv[] = { (char *)client_exe, "download", url, NULL };
+		buf_init(&o, 1 << 16);
+		assert_int_equal(run(argv, &o), 2);
+		buf_free(&o);
+	}
+	{
+		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
+		    "--sha1", "xyz", NULL };
+		buf_init(&o, 1 << 16);
+		assert_int_equal(run(argv, &o), 2);
+		buf_free(&o);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_get),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_unsatisfiable),
+		cmocka_unit_test(test_head),
+		cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_conditional),
+		cmocka_unit_test(test_if_range),
+		cmocka_unit_test(test_name_matching),
+		cmocka_unit_test(test_traversal),
+		cmocka_unit_test(test_methods_and_limits),
+		cmocka_unit_test(test_tls),
+		cmocka_unit_test(test_tls_min_version),
+		cmocka_unit_test(test_sighup),
+		cmocka_unit_test(test_configtest),
+		cmocka_unit_test(test_client_download),
+	};
+	int rc;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s WSUSD_EXE WSUS_CLIENT_EXE\n",
+		    argv[0]);
+		return 2;
+	}
+	wsusd_exe = argv[1];
+	client_exe = argv[2];
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	curl_global_cleanup();
+	return rc;
+}

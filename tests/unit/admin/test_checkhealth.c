@@ -1,0 +1,495 @@
+/*
+ * test_checkhealth.c — `wsusctl checkhealth` (admin/checkhealth.c): a
+ * server set up by postinstall is healthy (exit 0); each broken item
+ * (database missing or old, settings malformed, directories missing or
+ * world-writable, TLS certificate missing, mismatched, expired, expiring,
+ * key readable by all, approved content missing) is reported with the
+ * right status and exit 1 for every FAIL.  checkhealth changes nothing.
+ */
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include "admin/postinstall.h"
+#include "cli/wsusctl.h"
+#include "content/content_store.h"
+#include "util/fsutil.h"
+#include "util/xmalloc.h"
+
+static char root[64];
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/wsusd-checkhealth-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	chmod(root, 0700);
+	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+static char *
+path_of(const char *rel)
+{
+	static char buf[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", root, rel);
+	return buf[i];
+}
+
+static const char tls_listeners[] =
+    "[listener http]\nport = 8530\n[listener https]\ntls = yes\n";
+
+static void
+make_config(struct wsusctl *ctl, const char *extra)
+{
+	char text[4096];
+	struct config_errors errs;
+
+	memset(ctl, 0, sizeof(*ctl));
+	snprintf(text, sizeof(text),
+	    "[server]\n"
+	    "name = health.test.example\n"
+	    "content_dir = %s/content\n"
+	    "database = sqlite://%s/db/wsusd.db\n"
+	    "state_dir = %s/state\n"
+	    "%s", root, root, root, extra ? extra : tls_listeners);
+	if (config_load_string(text, &ctl->cfg, &errs) != 0) {
+		config_errors_print(&errs, NULL, stderr);
+		fail();
+	}
+	ctl->config_path = "test.conf";
+	ctl->cfg.path = xstrdup("test.conf");
+	ctl->quiet = true;
+}
+
+static void
+ctl_done(struct wsusctl *ctl)
+{
+	if (ctl->store != NULL)
+		store_close(ctl->store);
+	ctl->store = NULL;
+	config_free(&ctl->cfg);
+}
+
+static void
+postinstall(const char *extra)
+{
+	struct wsusctl ctl;
+	char *argv[] = { (char *)"postinstall", (char *)"-q", NULL };
+
+	make_config(&ctl, extra);
+	fflush(stdout);
+	assert_int_equal(cmd_postinstall(&ctl, 2, argv), EXIT_OK);
+	ctl_done(&ctl);
+}
+
+/* Run checkhealth --json; *out gets the parsed output. */
+static int
+check(const char *extra, json_t **out)
+{
+	struct wsusctl ctl;
+	char *argv[] = { (char *)"checkhealth", (char *)"--json", NULL };
+	const char *cap = path_of("stdout.json");
+	char *text;
+	size_t len;
+	int rc, saved, fd;
+	json_error_t jerr;
+
+	make_config(&ctl, extra);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	fd = open(cap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0 && saved >= 0);
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
+	rc = cmd_checkhealth(&ctl, 2, argv);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	ctl_done(&ctl);
+
+	assert_int_equal(read_file(cap, 1 << 20, &text, &len), 0);
+	unlink(cap);
+	*out = json_loads(text, 0, &jerr);
+	if (*out == NULL)
+		fail_msg("bad JSON (%s): %s", jerr.text, text);
+	free(text);
+	/* the status agrees with the exit status */
+	assert_int_equal(rc, json_integer_value(json_object_get(*out, "fail"))
+	    ? EXIT_FAIL : EXIT_OK);
+	return rc;
+}
+
+/* Status ("ok", "warn", "fail") of the check named name; NULL if absent. */
+static const char *
+status(json_t *o, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(o, "checks"), i, c) {
+		if (strcmp(json_string_value(json_object_get(c, "check")),
+		    name) == 0)
+			return json_string_value(json_object_get(c, "status"));
+	}
+	return NULL;
+}
+
+static const char *
+message(json_t *o, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(o, "checks"), i, c) {
+		if (strcmp(json_string_value(json_object_get(c, "check")),
+		    name) == 0)
+			return json_string_value(json_object_get(c, "message"));
+	}
+	return "";
+}
+
+static void
+expect(const char *extra, int rc, const char *name, const char *st,
+    const char *msgpart)
+{
+	json_t *o;
+
+	assert_int_equal(check(extra, &o), rc);
+	if (status(o, name) == NULL || strcmp(status(o, name), st) != 0 ||
+	    (msgpart && strstr(message(o, name), msgpart) == NULL)) {
+		char *d = json_dumps(o, JSON_INDENT(1));
+		fail_msg("want %s %s \"%s\" in %s", name, st, msgpart ? msgpart :
+		    "", d);
+	}
+	json_decref(o);
+}
+
+static struct store *
+open_store(void)
+{
+	struct store *st;
+	char err[256], url[600];
+
+	snprintf(url, sizeof(url), "sqlite://%s", path_of("db/wsusd.db"));
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	return st;
+}
+
+static void
+test_healthy(void **state)
+{
+	json_t *o;
+
+	(void)state;
+	postinstall(NULL);
+	assert_int_equal(check(NULL, &o), EXIT_OK);
+	assert_string_equal(json_string_value(json_object_get(o, "status")), "ok");
+	assert_string_equal(status(o, "config"), "ok");
+	assert_string_equal(status(o, "database"), "ok");
+	assert_string_equal(status(o, "schema"), "ok");
+	assert_string_equal(status(o, "setting server_id"), "ok");
+	assert_string_equal(status(o, "setting cookie_key"), "ok");
+	assert_string_equal(status(o, "content_dir"), "ok");
+	assert_string_equal(status(o, "state_dir"), "ok");
+	assert_string_equal(status(o, "tls [listener https]"), "ok");
+	assert_string_equal(status(o, "content"), "ok");
+	assert_int_equal(json_integer_value(json_object_get(o, "fail")), 0);
+	assert_int_equal(json_integer_value(json_object_get(o, "warn")), 0);
+	json_decref(o);
+
+	/* no TLS listener: nothing to check there, still healthy */
+	expect("[listener http]\nport = 8530\n", EXIT_OK, "tls", "ok",
+	    "no TLS listener");
+
+	/* text output path, and usage errors */
+	{
+		struct wsusctl ctl;
+		char *argv[] = { (char *)"checkhealth", NULL };
+		char *bad[] = { (char *)"checkhealth", (char *)"--bogus", NULL };
+		char *extra[] = { (char *)"checkhealth", (char *)"x", NULL };
+		make_config(&ctl, NULL);
+		ctl.quiet = false;
+		assert_int_equal(cmd_checkhealth(&ctl, 1, argv), EXIT_OK);
+		assert_int_equal(cmd_checkhealth(&ctl, 2, bad), EXIT_USAGE);
+		assert_int_equal(cmd_checkhealth(&ctl, 2, extra), EXIT_USAGE);
+		ctl_done(&ctl);
+	}
+}
+
+static void
+test_database(void **state)
+{
+	struct store *st;
+	int cur, latest;
+
+	(void)state;
+	/* nothing set up at all: fails, and creates nothing */
+	expect(NULL, EXIT_FAIL, "database", "fail", "run wsusctl postinstall");
+	assert_int_equal(access(path_of("db/wsusd.db"), F_OK), -1);
+	assert_int_equal(access(path_of("db"), F_OK), -1);
+	expect(NULL, EXIT_FAIL, "content_dir", "fail", "No such file");
+	expect(NULL, EXIT_FAIL, "state_dir", "fail", "No such file");
+	expect(NULL, EXIT_FAIL, "tls [listener https]", "fail", "postinstall");
+
+	/* an empty database: schema too old */
+	assert_int_equal(mkdir_p(path_of("db"), 0750), 0);
+	st = open_store();
+	store_close(st);
+	expect(NULL, EXIT_FAIL, "schema", "fail", "run wsusctl postinstall");
+	st = open_store();
+	assert_int_equal(store_schema_version(st, &cur, &latest), STORE_OK);
+	assert_int_equal(cur, 0);	/* checkhealth did not migrate */
+	store_close(st);
+
+	/* the database path is a directory */
+	teardown(NULL);
+	setup(NULL);
+	assert_int_equal(mkdir_p(path_of("db/wsusd.db"), 0750), 0);
+	expect(NULL, EXIT_FAIL, "database", "fail", "not a file");
+}
+
+static void
+test_settings(void **state)
+{
+	struct store *st;
+
+	(void)state;
+	postinstall(NULL);
+	st = open_store();
+	assert_int_equal(store_setting_set(st, SETTING_COOKIE_KEY, "abc"), STORE_OK);
+	store_close(st);
+	expect(NULL, EXIT_FAIL, "setting cookie_key", "fail", "64 hex");
+
+	st = open_store();
+	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, "not-a-guid"),
+	    STORE_OK);
+	store_close(st);
+	expect(NULL, EXIT_FAIL, "setting server_id", "fail", "not a GUID");
+}
+
+static void
+test_directories(void **state)
+{
+	(void)state;
+	postinstall(NULL);
+	assert_int_equal(chmod(path_of("content"), 0777), 0);
+	expect(NULL, EXIT_FAIL, "content_dir", "fail", "world-writable");
+	assert_int_equal(chmod(path_of("content"), 0750), 0);
+	assert_int_equal(chmod(path_of("state"), 0757), 0);
+	expect(NULL, EXIT_FAIL, "state_dir", "fail", "world-writable");
+	assert_int_equal(chmod(path_of("state"), 0750), 0);
+	assert_int_equal(rmdir(path_of("content")), 0);
+	assert_int_equal(write_file_atomic(path_of("content"), "x", 1, 0640), 0);
+	expect(NULL, EXIT_FAIL, "content_dir", "fail", "not a directory");
+	assert_int_equal(unlink(path_of("content")), 0);
+	expect(NULL, EXIT_FAIL, "content_dir", "fail", "postinstall");
+}
+
+/* A certificate for key valid from now+from_days to now+to_days. */
+static void
+write_cert(const char *certpath, const char *keypath, long from_days,
+    long to_days)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	BIO *b;
+	char *data;
+	long len;
+
+	assert_non_null(k);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	X509_gmtime_adj(X509_getm_notBefore(x), from_days * 86400);
+	X509_gmtime_adj(X509_getm_notAfter(x), to_days * 86400);
+	X509_set_pubkey(x, k);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_UTF8,
+	    (const unsigned char *)"t", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	assert_true(X509_sign(x, k, EVP_sha256()) > 0);
+	b = BIO_new(BIO_s_mem());
+	PEM_write_bio_X509(b, x);
+	len = BIO_get_mem_data(b, &data);
+	assert_int_equal(write_file_atomic(certpath, data, (size_t)len, 0644), 0);
+	BIO_free(b);
+	if (keypath != NULL) {
+		b = BIO_new(BIO_s_mem());
+		PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
+		len = BIO_get_mem_data(b, &data);
+		assert_int_equal(write_file_atomic(keypath, data, (size_t)len,
+		    0600), 0);
+		BIO_free(b);
+	}
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+static void
+test_tls(void **state)
+{
+	char cert[512], key[512];
+	const char *name = "tls [listener https]";
+
+	(void)state;
+	snprintf(cert, sizeof(cert), "%s", path_of("state/tls/wsusd.crt"));
+	snprintf(key, sizeof(key), "%s", path_of("state/tls/wsusd.key"));
+	postinstall(NULL);
+
+	/* a certificate for another key */
+	write_cert(cert, NULL, -1, 365);
+	expect(NULL, EXIT_FAIL, name, "fail", "does not match");
+	/* expired */
+	write_cert(cert, key, -400, -1);
+	expect(NULL, EXIT_FAIL, name, "fail", "expired");
+	/* expires in 10 days: a warning only */
+	write_cert(cert, key, -300, 10);
+	expect(NULL, EXIT_OK, name, "warn", "expires in");
+	/* not yet valid */
+	write_cert(cert, key, 2, 300);
+	expect(NULL, EXIT_OK, name, "warn", "not valid before");
+	/* good again */
+	write_cert(cert, key, -1, 300);
+	expect(NULL, EXIT_OK, name, "ok", "key matches");
+	/* key readable by everyone */
+	assert_int_equal(chmod(key, 0644), 0);
+	expect(NULL, EXIT_FAIL, name, "fail", "everyone");
+	assert_int_equal(chmod(key, 0600), 0);
+	/* garbage */
+	assert_int_equal(write_file_atomic(cert, "junk\n", 5, 0644), 0);
+	expect(NULL, EXIT_FAIL, name, "fail", "not a PEM certificate");
+	assert_int_equal(unlink(cert), 0);
+	expect(NULL, EXIT_FAIL, name, "fail", "postinstall");
+	assert_int_equal(access(cert, F_OK), -1);	/* not created */
+
+	/* two listeners sharing one pair: one item naming both */
+	write_cert(cert, key, -1, 300);
+	expect("[listener a]\ntls = yes\n[listener b]\ntls = yes\nport = 443\n",
+	    EXIT_OK, "tls [listener a,b]", "ok", NULL);
+}
+
+/* One update with one file, approved for All Computers. */
+static void
+approve_update(struct store *st, const uint8_t sha1[20], uint64_t size)
+{
+	struct update u;
+	struct update_doc d;
+	struct update_file f;
+	int64_t rid, gid, did;
+	bool created;
+	static const char uid[] = "8c0e3a2b-1d4f-4e5a-9b6c-7d8e9f0a1b2c";
+
+	memset(&u, 0, sizeof(u));
+	memset(&d, 0, sizeof(d));
+	memset(&f, 0, sizeof(f));
+	memcpy(u.id.update_id, uid, sizeof(uid));
+	u.id.revision = 100;
+	u.type = UPDATE_TYPE_SOFTWARE;
+	u.explicitly_deployable = true;
+	u.is_public = true;
+	u.max_download_size = size;
+	f.name = (char *)"windows-kb5000001-x64.cab";
+	f.size = size;
+	memcpy(f.sha1, sha1, 20);
+	u.nfiles = 1;
+	u.files = &f;
+	d.xml = (char *)"<Update/>";
+	d.xml_len = 9;
+	d.core = (char *)"<c/>";
+	d.core_len = 4;
+	d.extended = (char *)"<e/>";
+	d.extended_len = 4;
+	if (store_revision_import(st, &u, &d, &rid, &created) != STORE_OK)
+		fail_msg("import: %s", store_errmsg(st));
+	assert_int_equal(store_group_find(st, GROUP_ALL_COMPUTERS_GUID, &gid),
+	    STORE_OK);
+	if (store_approve(st, uid, gid, APPROVAL_INSTALL, 0, "test", &did) !=
+	    STORE_OK)
+		fail_msg("approve: %s", store_errmsg(st));
+}
+
+static void
+test_content(void **state)
+{
+	static const char body[] = "not really a cabinet";
+	uint8_t sha1[20];
+	char rel[64], dir[600], *slash;
+	struct store *st;
+
+	(void)state;
+	postinstall(NULL);
+	SHA1((const unsigned char *)body, sizeof(body) - 1, sha1);
+	st = open_store();
+	approve_update(st, sha1, sizeof(body) - 1);
+	store_close(st);
+
+	/* approved, not imported yet: a warning */
+	expect(NULL, EXIT_OK, "content", "warn", "1 of 1 files");
+	expect(NULL, EXIT_OK, "content", "warn", ".cab");
+
+	/* the file in place */
+	assert_int_equal(content_relpath(sha1, "windows-kb5000001-x64.cab", rel,
+	    sizeof(rel)), 0);
+	snprintf(dir, sizeof(dir), "%s/%s", path_of("content"), rel);
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	assert_int_equal(mkdir_p(dir, 0750), 0);
+	*slash = '/';
+	assert_int_equal(write_file_atomic(dir, body, sizeof(body) - 1, 0640), 0);
+	st = open_store();
+	assert_int_equal(store_file_set_present(st, sha1, true), STORE_OK);
+	store_close(st);
+	expect(NULL, EXIT_OK, "content", "ok", "all 1 files");
+
+	/* imported, then damaged or lost: a failure */
+	assert_int_equal(write_file_atomic(dir, "short", 5, 0640), 0);
+	expect(NULL, EXIT_FAIL, "content", "fail", "missing or damaged");
+	assert_int_equal(unlink(dir), 0);
+	expect(NULL, EXIT_FAIL, "content", "fail", rel);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_healthy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

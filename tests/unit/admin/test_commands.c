@@ -1,0 +1,685 @@
+/*
+ * test_commands.c — end-to-end tests of the wsusctl update commands:
+ * runs the built wsusctl (argv[1]) with fork/exec against a temporary
+ * configuration, store and content directory, and checks exit statuses,
+ * text and JSON output.  No shell is involved.
+ *
+ * Covers import-updates, import-content, updates list/search/show,
+ * groups, approve/unapprove/decline/approvals.  FIXTURES_DIR
+ * (environment) is tests/fixtures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "util/buf.h"
+#include "util/encode.h"
+#include "util/fsutil.h"
+
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+#define DOCS_SUBDIR	"update-metadata/wsusss-getupdatedata-docs"
+#define KB_BUNDLE	"a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe"
+#define CAT_COMPANY	"56309036-4c77-4dd9-951a-99ee9c246a94"
+#define OUT_MAX		(4u << 20)
+
+static const char *wsusctl;	/* argv[1] */
+
+struct fx {
+	char	 dir[PATH_MAX];
+	char	 conf[PATH_MAX];
+	char	 content[PATH_MAX];
+	char	 docs[PATH_MAX];
+	char	*out;		/* stdout of the last run; owned */
+	char	*err;		/* stderr of the last run; owned */
+};
+
+/* ---- helpers ---- */
+
+static void
+rm_rf(const char *path)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *de;
+	char p[PATH_MAX];
+
+	if (lstat(path, &sb) == -1)
+		return;
+	if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
+			rm_rf(p);
+		}
+		closedir(d);
+		rmdir(path);
+	} else
+		unlink(path);
+}
+
+static size_t
+count_files(const char *path)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *de;
+	char p[PATH_MAX];
+	size_t n = 0;
+
+	if (lstat(path, &sb) == -1)
+		return 0;
+	if (!S_ISDIR(sb.st_mode))
+		return S_ISREG(sb.st_mode) ? 1 : 0;
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
+		n += count_files(p);
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+write_bytes(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+static char *
+read_all(const char *path)
+{
+	char *p = NULL;
+	size_t len;
+
+	if (read_file(path, OUT_MAX, &p, &len) == -1)
+		return strdup("");
+	return p;
+}
+
+/*
+ * Run wsusctl -c CONF ARGS... (NULL-terminated); stdout and stderr are
+ * kept in fx->out / fx->err.  Returns the exit status.
+ */
+static int
+run(struct fx *fx, ...)
+{
+	char *argv[64], outp[PATH_MAX], errp[PATH_MAX];
+	va_list ap;
+	int n = 0, status;
+	pid_t pid;
+
+	argv[n++] = (char *)wsusctl;
+	argv[n++] = "-c";
+	argv[n++] = fx->conf;
+	va_start(ap, fx);
+	while (n < 63 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+
+	snprintf(outp, sizeof(outp), "%s/stdout", fx->dir);
+	snprintf(errp, sizeof(errp), "%s/stderr", fx->dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int nul = open("/dev/null", O_RDONLY);
+		if (o < 0 || e < 0 || nul < 0)
+			_exit(127);
+		dup2(nul, 0);
+		dup2(o, 1);
+		dup2(e, 2);
+		unsetenv("COLUMNS");
+		/* a sanitizer report must not pass for an expected exit 1 */
+		setenv("ASAN_OPTIONS", "exitcode=86", 1);
+		setenv("UBSAN_OPTIONS", "halt_on_error=1:exitcode=87:print_stacktrace=1", 1);
+		execv(wsusctl, argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	free(fx->out);
+	free(fx->err);
+	fx->out = read_all(outp);
+	fx->err = read_all(errp);
+	if (strstr(fx->err, "Sanitizer") || strstr(fx->err, "runtime error"))
+		fail_msg("sanitizer report:\n%s", fx->err);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* Expect an exit status; show the output when it differs. */
+#define RUN(fx, want, ...) do { \
+	int rc_ = run((fx), __VA_ARGS__, (char *)NULL); \
+	if (rc_ != (want)) \
+		fail_msg("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", rc_, \
+		    (want), (fx)->out, (fx)->err); \
+} while (0)
+
+#define OUT_HAS(fx, s) do { \
+	if (strstr((fx)->out, (s)) == NULL) \
+		fail_msg("stdout lacks \"%s\":\n%s\nstderr:\n%s", (s), \
+		    (fx)->out, (fx)->err); \
+} while (0)
+
+#define OUT_LACKS(fx, s) do { \
+	if (strstr((fx)->out, (s)) != NULL) \
+		fail_msg("stdout has \"%s\":\n%s", (s), (fx)->out); \
+} while (0)
+
+#define ERR_HAS(fx, s) do { \
+	if (strstr((fx)->err, (s)) == NULL) \
+		fail_msg("stderr lacks \"%s\":\n%s", (s), (fx)->err); \
+} while (0)
+
+static json_t *
+out_json(struct fx *fx)
+{
+	json_error_t je;
+	json_t *j = json_loads(fx->out, 0, &je);
+
+	if (j == NULL)
+		fail_msg("stdout is not JSON (%s):\n%s", je.text, fx->out);
+	return j;
+}
+
+static void
+digest(const char *md, const void *data, size_t len, uint8_t *out)
+{
+	unsigned int n = 0;
+
+	assert_int_equal(EVP_Digest(data, len, out, &n, EVP_get_digestbyname(md),
+	    NULL), 1);
+}
+
+/* A synthetic software update; file (name != NULL) with the digests given. */
+static void
+write_doc(const char *path, const char *update_id, const char *kb,
+    const char *filename, uint64_t size, const uint8_t sha1[20],
+    const uint8_t sha256[32])
+{
+	char b1[64], b2[64];
+	struct buf b;
+
+	buf_init(&b, 1u << 16);
+	buf_printf(&b,
+	    "<upd:Update xmlns:upd=\"http://schemas.microsoft.com/msus/2002/12/Update\" "
+	    "xmlns:cmd=\"http://schemas.microsoft.com/msus/2002/12/UpdateHandlers/CommandLineInstallation\">"
+	    "<upd:UpdateIdentity UpdateID=\"%s\" RevisionNumber=\"100\" />"
+	    "<upd:Properties UpdateType=\"Software\" DefaultPropertiesLanguage=\"en\" "
+	    "Handler=\"http://schemas.microsoft.com/msus/2002/12/UpdateHandlers/CommandLineInstallation\" "
+	    "MaxDownloadSize=\"%llu\" MinDownloadSize=\"0\" PublicationState=\"Published\" "
+	    "CreationDate=\"2026-01-01T00:00:00.000Z\" ExplicitlyDeployable=\"true\">"
+	    "<upd:InstallationBehavior Impact=\"Minor\" />", update_id,
+	    (unsigned long long)size);
+	if (kb)
+		buf_printf(&b, "<upd:KBArticleID>%s</upd:KBArticleID>", kb);
+	buf_printf(&b, "</upd:Properties>"
+	    "<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
+	    "<upd:Language>en</upd:Language><upd:Title>Synthetic test update %s</upd:Title>"
+	    "</upd:LocalizedProperties></upd:LocalizedPropertiesCollection>",
+	    update_id);
+	if (filename) {
+		base64_encode(sha1, 20, b1);
+		base64_encode(sha256, 32, b2);
+		buf_printf(&b, "<upd:Files><upd:File Digest=\"%s\" DigestAlgorithm=\"SHA1\" "
+		    "FileName=\"%s\" Size=\"%llu\" Modified=\"2026-01-01T00:00:00Z\">"
+		    "<upd:AdditionalDigest Algorithm=\"SHA256\">%s</upd:AdditionalDigest>"
+		    "</upd:File></upd:Files>", b1, filename,
+		    (unsigned long long)size, b2);
+	}
+	buf_puts(&b, "<upd:HandlerSpecificData xsi:type=\"cmd:CommandLineInstallation\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+	    "<cmd:InstallCommand Program=\"x.exe\" Arguments=\"/q\">"
+	    "<cmd:ReturnCode Code=\"0\" Result=\"Succeeded\" /></cmd:InstallCommand>"
+	    "</upd:HandlerSpecificData></upd:Update>");
+	assert_false(b.failed);
+	write_bytes(path, b.data, b.len);
+	buf_free(&b);
+}
+
+/* ---- fixture ---- */
+
+static int
+setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	const char *fixtures = getenv("FIXTURES_DIR");
+	char text[4 * PATH_MAX];
+
+	assert_non_null(fx);
+	assert_non_null(fixtures);
+	snprintf(fx->docs, sizeof(fx->docs), "%s/%s", fixtures, DOCS_SUBDIR);
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/wsusd-test-cmd-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->content, sizeof(fx->content), "%s/content", fx->dir);
+	snprintf(fx->conf, sizeof(fx->conf), "%s/wsusd.conf", fx->dir);
+	snprintf(text, sizeof(text),
+	    "[server]\n"
+	    "database = sqlite://%s/wsusd.db\n"
+	    "content_dir = %s\n"
+	    "state_dir = %s/state\n",
+	    fx->dir, fx->content, fx->dir);
+	write_bytes(fx->conf, text, strlen(text));
+	/* creates the database, built-in groups and keys */
+	RUN(fx, 0, "postinstall");
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	rm_rf(fx->dir);
+	free(fx->out);
+	free(fx->err);
+	free(fx);
+	return 0;
+}
+
+static void
+import_real(struct fx *fx)
+{
+	RUN(fx, 0, "import-updates", fx->docs);
+}
+
+/* ---- import-updates ---- */
+
+static void
+test_import_updates(void **state)
+{
+	struct fx *fx = *state;
+	char bad[PATH_MAX];
+	json_t *j;
+
+	RUN(fx, 0, "import-updates", fx->docs);
+	OUT_HAS(fx, "12 documents: 9 new revisions, 3 already present, 0 failed");
+	RUN(fx, 0, "import-updates", "--json", fx->docs);
+	j = out_json(fx);
+	assert_int_equal(json_integer_value(json_object_get(j, "documents")), 12);
+	assert_int_equal(json_integer_value(json_object_get(j, "new")), 0);
+	assert_int_equal(json_integer_value(json_object_get(j, "present")), 12);
+	assert_int_equal(json_integer_value(json_object_get(j, "failed")), 0);
+	json_decref(j);
+
+	/* a broken document: FILE: reason, exit 1, the rest still imported */
+	snprintf(bad, sizeof(bad), "%s/broken.xml", fx->dir);
+	write_bytes(bad, "<upd:Update xmlns:upd=\"http://schemas.microsoft.com/"
+	    "msus/2002/12/Update\"><upd:UpdateIdentity", 90);
+	RUN(fx, 1, "import-updates", bad, fx->docs);
+	ERR_HAS(fx, "broken.xml: ");
+	OUT_HAS(fx, "13 documents: 0 new revisions, 12 already present, 1 failed");
+	RUN(fx, 1, "import-updates", "--json", bad);
+	j = out_json(fx);
+	assert_int_equal(json_integer_value(json_object_get(j, "failed")), 1);
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(
+	    json_object_get(j, "errors"), 0), "file")), "broken.xml"));
+	json_decref(j);
+
+	RUN(fx, 2, "import-updates");
+	RUN(fx, 2, "import-updates", "--bogus", fx->docs);
+}
+
+/* ---- updates ---- */
+
+static void
+test_updates_list_search_show(void **state)
+{
+	struct fx *fx = *state;
+	json_t *j;
+
+	import_real(fx);
+	RUN(fx, 0, "updates", "list");
+	OUT_HAS(fx, "UPDATE ID");
+	OUT_HAS(fx, KB_BUNDLE);
+	OUT_HAS(fx, "KB2267602");
+	assert_null(strchr(fx->out, '\t'));
+
+	RUN(fx, 0, "updates", "list", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 9);
+	json_decref(j);
+	RUN(fx, 0, "updates", "list", "--type", "category", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 3);
+	json_decref(j);
+	RUN(fx, 0, "updates", "list", "--kb", "KB2267602", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
+	    "update_id")), KB_BUNDLE);
+	json_decref(j);
+	RUN(fx, 0, "updates", "list", "--title", "AM Engine", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 1);
+	json_decref(j);
+	RUN(fx, 0, "updates", "list", "--limit", "2", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 2);
+	json_decref(j);
+	RUN(fx, 2, "updates", "list", "--type", "firmware");
+	RUN(fx, 2, "updates", "list", "--approval", "maybe");
+	RUN(fx, 2, "updates", "list", "--limit", "0");
+	RUN(fx, 2, "updates", "frobnicate");
+
+	RUN(fx, 0, "updates", "search", "2267602");
+	OUT_HAS(fx, KB_BUNDLE);
+	RUN(fx, 0, "updates", "search", "defender", "--json");
+	j = out_json(fx);
+	assert_true(json_array_size(j) >= 5);
+	json_decref(j);
+
+	RUN(fx, 0, "updates", "show", "KB2267602");
+	OUT_HAS(fx, KB_BUNDLE);
+	OUT_HAS(fx, "Security Intelligence Update for Microsoft Defender Antivirus");
+	OUT_HAS(fx, "Bundled updates (4)");
+	OUT_HAS(fx, "Supersedes (10)");
+	/* a bundled leaf that is imported shows its title */
+	OUT_HAS(fx, "HIDDEN: Defender");
+	RUN(fx, 0, "updates", "show", "266f6222-C89D-43f2-9f8a-69340271e677");
+	OUT_HAS(fx, "AM_Delta.exe  11606440 bytes");
+	OUT_HAS(fx, "SHA-256  026b74ab29b2e4ab113a2c085e6e1020857be49bb8afe0a5dbc3e0f2068b5d40");
+	OUT_HAS(fx, "content  missing");
+	RUN(fx, 0, "updates", "show", KB_BUNDLE, "--json");
+	j = out_json(fx);
+	assert_string_equal(json_string_value(json_object_get(j, "kb")), "2267602");
+	assert_int_equal(json_array_size(json_object_get(j, "supersedes")), 10);
+	assert_int_equal(json_array_size(json_object_get(j, "bundled")), 4);
+	assert_int_equal(json_integer_value(json_object_get(j, "revision")), 200);
+	json_decref(j);
+	RUN(fx, 3, "updates", "show", KB_BUNDLE, "--revision", "199");
+	RUN(fx, 3, "updates", "show", "00000000-0000-4000-8000-000000000000");
+	RUN(fx, 3, "updates", "show", "KB999999");
+	RUN(fx, 2, "updates", "show", "not-an-update");
+}
+
+/* ---- groups ---- */
+
+static json_t *
+group_named(json_t *list, const char *name)
+{
+	size_t i;
+	json_t *g;
+
+	json_array_foreach(list, i, g)
+		if (strcmp(json_string_value(json_object_get(g, "name")), name) == 0)
+			return g;
+	return NULL;
+}
+
+static void
+test_groups(void **state)
+{
+	struct fx *fx = *state;
+	json_t *j, *g, *p;
+
+	RUN(fx, 0, "groups", "list");
+	OUT_HAS(fx, "All Computers");
+	OUT_HAS(fx, "Unassigned Computers");
+	RUN(fx, 0, "groups", "create", "Servers");
+	OUT_HAS(fx, "created group Servers");
+	RUN(fx, 1, "groups", "create", "Servers");
+	RUN(fx, 0, "groups", "create", "Web", "--parent", "Servers");
+	RUN(fx, 3, "groups", "create", "X", "--parent", "Nope");
+	RUN(fx, 2, "groups", "create");
+	RUN(fx, 2, "groups", "create", "bad\x01name");
+
+	RUN(fx, 0, "groups", "list", "--json");
+	j = out_json(fx);
+	assert_non_null(g = group_named(j, "Web"));
+	assert_non_null(p = group_named(j, "Servers"));
+	assert_string_equal(json_string_value(json_object_get(g, "parent")),
+	    json_string_value(json_object_get(p, "guid")));
+	assert_int_equal(json_integer_value(json_object_get(g, "depth")),
+	    json_integer_value(json_object_get(p, "depth")) + 1);
+	json_decref(j);
+
+	/* the rules the store enforces come back as exit 1 with a reason */
+	RUN(fx, 1, "groups", "move", "Servers", "--parent", "Web");
+	ERR_HAS(fx, "moving the group");
+	RUN(fx, 1, "groups", "delete", "Servers");	/* has a child */
+	RUN(fx, 1, "groups", "rename", "All Computers", "Everything");
+	RUN(fx, 1, "groups", "rename", "Web", "Servers");	/* name taken */
+	RUN(fx, 0, "groups", "rename", "Web", "WebServers");
+	RUN(fx, 3, "groups", "rename", "Web", "Other");
+	RUN(fx, 0, "groups", "move", "WebServers", "--parent", "All Computers");
+	RUN(fx, 0, "groups", "list", "--json");
+	j = out_json(fx);
+	assert_non_null(g = group_named(j, "WebServers"));
+	assert_null(group_named(j, "Web"));
+	assert_string_equal(json_string_value(json_object_get(g, "parent")),
+	    "a0a08746-4dbe-4a37-9adf-9e7652c0b421");
+	json_decref(j);
+	RUN(fx, 2, "groups", "move", "WebServers");
+	/* by GUID, any case */
+	RUN(fx, 0, "groups", "list", "--json");
+	j = out_json(fx);
+	{
+		char guid[64];
+		snprintf(guid, sizeof(guid), "%s", json_string_value(
+		    json_object_get(group_named(j, "WebServers"), "guid")));
+		for (char *c = guid; *c; c++)
+			if (*c >= 'a' && *c <= 'f')
+				*c = (char)(*c - 'a' + 'A');
+		RUN(fx, 0, "groups", "delete", guid);
+	}
+	json_decref(j);
+	RUN(fx, 3, "groups", "delete", "WebServers");
+	RUN(fx, 1, "groups", "delete", "All Computers");
+	RUN(fx, 2, "groups", "explode");
+	RUN(fx, 0, "groups", "list");
+	OUT_LACKS(fx, "WebServers");
+	OUT_HAS(fx, "Servers");
+}
+
+/* ---- approvals ---- */
+
+static void
+test_approve_unapprove_decline(void **state)
+{
+	struct fx *fx = *state;
+	json_t *j, *a;
+
+	import_real(fx);
+	RUN(fx, 0, "groups", "create", "Servers");
+	RUN(fx, 0, "groups", "create", "Desktops");
+
+	RUN(fx, 2, "approve", "KB2267602");			/* no --group */
+	RUN(fx, 2, "approve", "--group", "Servers");		/* no update */
+	RUN(fx, 2, "approve", "KB2267602", "--group", "Servers", "--action", "maybe");
+	RUN(fx, 2, "approve", "KB2267602", "--group", "Servers", "--deadline",
+	    "2026-02-30");
+	RUN(fx, 2, "approve", "KB2267602", "--group", "Servers", "--deadline",
+	    "tomorrow");
+	RUN(fx, 3, "approve", "KB999999", "--group", "Servers");
+	RUN(fx, 3, "approve", "KB2267602", "--group", "Nope");
+	RUN(fx, 1, "approve", CAT_COMPANY, "--group", "Servers");	/* a category */
+	RUN(fx, 0, "approvals", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 0);		/* nothing changed */
+	json_decref(j);
+
+	RUN(fx, 0, "approve", "2267602", "--group", "Servers", "--group", "Desktops",
+	    "--deadline", "2026-12-01T10:00Z");
+	OUT_HAS(fx, "approved " KB_BUNDLE);
+	RUN(fx, 0, "approvals", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 2);
+	a = json_array_get(j, 0);
+	assert_string_equal(json_string_value(json_object_get(a, "update_id")), KB_BUNDLE);
+	assert_string_equal(json_string_value(json_object_get(a, "action")), "Install");
+	assert_string_equal(json_string_value(json_object_get(a, "deadline")),
+	    "2026-12-01T10:00:00Z");
+	json_decref(j);
+	RUN(fx, 0, "approvals", "--group", "Servers", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
+	    "group")), "Servers");
+	json_decref(j);
+	RUN(fx, 0, "approvals", "--update", "KB2267602");
+	OUT_HAS(fx, "Desktops");
+	OUT_HAS(fx, "Install");
+	RUN(fx, 3, "approvals", "--group", "Nope");
+
+	RUN(fx, 0, "updates", "list", "--approval", "approved", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 1);
+	json_decref(j);
+
+	RUN(fx, 0, "unapprove", "KB2267602", "--group", "Desktops");
+	RUN(fx, 0, "approvals", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 1);
+	json_decref(j);
+	RUN(fx, 0, "unapprove", KB_BUNDLE);
+	RUN(fx, 0, "approvals", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+	RUN(fx, 3, "unapprove", "KB999999");
+
+	RUN(fx, 0, "decline", "KB2267602");
+	RUN(fx, 0, "updates", "list", "--approval", "declined", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 1);
+	json_decref(j);
+	RUN(fx, 1, "approve", "KB2267602", "--group", "Servers");
+	ERR_HAS(fx, "declined");
+	RUN(fx, 0, "decline", "KB2267602", "--undo");
+	RUN(fx, 0, "updates", "list", "--approval", "declined", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+	RUN(fx, 0, "approve", "KB2267602", "--group", "Servers", "--action",
+	    "uninstall");
+	OUT_HAS(fx, "Uninstall");
+	RUN(fx, 3, "decline", "00000000-0000-4000-8000-000000000000");
+}
+
+static void
+test_ambiguous_kb(void **state)
+{
+	struct fx *fx = *state;
+	char doc[PATH_MAX];
+	json_t *j;
+
+	import_real(fx);
+	/* a second update claiming the same KB */
+	snprintf(doc, sizeof(doc), "%s/same-kb.xml", fx->dir);
+	write_doc(doc, "bbbbbbbb-2222-4333-8444-555555555555", "2267602", NULL, 0,
+	    NULL, NULL);
+	RUN(fx, 0, "import-updates", doc);
+	RUN(fx, 0, "groups", "create", "Servers");
+	RUN(fx, 2, "approve", "KB2267602", "--group", "Servers");
+	ERR_HAS(fx, KB_BUNDLE);
+	ERR_HAS(fx, "bbbbbbbb-2222-4333-8444-555555555555");
+	RUN(fx, 0, "approvals", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+	RUN(fx, 0, "approve", "KB2267602", "--group", "Servers", "--all");
+	RUN(fx, 0, "approvals", "--json");
+	j = out_json(fx);
+	assert_int_equal(json_array_size(j), 2);
+	json_decref(j);
+	RUN(fx, 2, "updates", "show", "KB2267602");
+}
+
+/* ---- import-content ---- */
+
+static void
+test_import_content(void **state)
+{
+	struct fx *fx = *state;
+	uint8_t data[4096], sha1[20], sha256[32];
+	char doc[PATH_MAX], file[PATH_MAX], bad[PATH_MAX], hex[41], rel[128];
+	json_t *j;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	digest("SHA1", data, sizeof(data), sha1);
+	digest("SHA256", data, sizeof(data), sha256);
+	snprintf(doc, sizeof(doc), "%s/with-file.xml", fx->dir);
+	write_doc(doc, "cccccccc-2222-4333-8444-555555555555", "5000001",
+	    "windows-kb5000001-x64.msu", sizeof(data), sha1, sha256);
+	RUN(fx, 0, "import-updates", doc);
+
+	snprintf(file, sizeof(file), "%s/download.msu", fx->dir);
+	write_bytes(file, data, sizeof(data));
+	hex_encode(sha1, 20, hex, 1);
+	snprintf(rel, sizeof(rel), "%.2s/%s.msu", hex + 38, hex);
+
+	RUN(fx, 0, "import-content", file);
+	OUT_HAS(fx, "imported");
+	OUT_HAS(fx, rel);
+	OUT_HAS(fx, "1 file: 1 imported, 0 already present, 0 rejected");
+	assert_int_equal(count_files(fx->content), 1);
+	RUN(fx, 0, "import-content", file);
+	OUT_HAS(fx, "present");
+	OUT_HAS(fx, "1 file: 0 imported, 1 already present, 0 rejected");
+	RUN(fx, 0, "updates", "show", "KB5000001");
+	OUT_HAS(fx, "content  present");
+
+	/* bytes no update lists */
+	data[10] ^= 0x80;
+	snprintf(bad, sizeof(bad), "%s/tampered.msu", fx->dir);
+	write_bytes(bad, data, sizeof(data));
+	RUN(fx, 1, "import-content", bad);
+	ERR_HAS(fx, "tampered.msu");
+	ERR_HAS(fx, "no imported update lists a file with SHA-1");
+	assert_int_equal(count_files(fx->content), 1);
+
+	RUN(fx, 1, "import-content", "--json", file, bad);
+	j = out_json(fx);
+	assert_int_equal(json_integer_value(json_object_get(j, "present")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "rejected")), 1);
+	json_decref(j);
+	RUN(fx, 2, "import-content");
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_import_updates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_updates_list_search_show, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_approve_unapprove_decline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ambiguous_kb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_content, setup, teardown),
+	};
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s PATH-TO-WSUSCTL\n", argv[0]);
+		return 2;
+	}
+	wsusctl = argv[1];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

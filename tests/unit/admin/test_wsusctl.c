@@ -1,0 +1,233 @@
+/*
+ * test_wsusctl.c — wsusctl's main program (cli/wsusctl.c), run as a
+ * program: global options, --help and --version, `help COMMAND`, exit
+ * statuses for usage errors, configuration errors printed as FILE:LINE,
+ * a missing -c file, and postinstall + checkhealth through the binary.
+ *
+ * usage: test_admin_wsusctl PATH-TO-WSUSCTL
+ */
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "util/fsutil.h"
+
+static const char *wsusctl;
+static char root[64];
+static char conf[128], badconf[128];
+static char *out, *err;		/* output of the last run */
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	char text[1024];
+
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/wsusd-wsusctl-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	snprintf(conf, sizeof(conf), "%s/wsusd.conf", root);
+	snprintf(text, sizeof(text),
+	    "[server]\n"
+	    "content_dir = %s/content\n"
+	    "database = sqlite://%s/wsusd.db\n"
+	    "state_dir = %s/state\n"
+	    "[listener http]\n"
+	    "port = 8530\n", root, root, root);
+	assert_int_equal(write_file_atomic(conf, text, strlen(text), 0644), 0);
+	snprintf(badconf, sizeof(badconf), "%s/bad.conf", root);
+	snprintf(text, sizeof(text), "[server]\nname = x\n\n[listener main]\n"
+	    "prot = 1\n[nope]\n");
+	assert_int_equal(write_file_atomic(badconf, text, strlen(text), 0644), 0);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(out);
+	free(err);
+	out = err = NULL;
+	return 0;
+}
+
+/* Run wsusctl with the arguments (NULL-terminated); exit status. */
+static int
+run(const char *arg, ...)
+{
+	char *argv[32], opath[128], epath[128];
+	int argc = 0, st;
+	size_t len;
+	va_list ap;
+	pid_t pid;
+
+	argv[argc++] = (char *)wsusctl;
+	va_start(ap, arg);
+	for (const char *a = arg; a != NULL; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	snprintf(opath, sizeof(opath), "%s/out", root);
+	snprintf(epath, sizeof(epath), "%s/err", root);
+
+	if ((pid = fork()) == 0) {
+		int o = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(o, 1);
+		dup2(e, 2);
+		execv(wsusctl, argv);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	free(out);
+	free(err);
+	assert_int_equal(read_file(opath, 1 << 20, &out, &len), 0);
+	assert_int_equal(read_file(epath, 1 << 20, &err, &len), 0);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void
+test_help_and_version(void **state)
+{
+	static const char *const commands[] = { "postinstall", "checkhealth",
+	    "import-updates", "import-content", "groups", "approve",
+	    "unapprove", "decline", "approvals", "updates" };
+
+	(void)state;
+	assert_int_equal(run("--version", NULL), 0);
+	assert_non_null(strstr(out, "wsusctl "));
+	assert_int_equal(run("-V", NULL), 0);
+	assert_int_equal(run("--help", NULL), 0);
+	assert_non_null(strstr(out, "usage: wsusctl"));
+	assert_non_null(strstr(out, "-c, --config FILE"));
+	assert_int_equal(run("help", NULL), 0);
+	/* every command is listed, and its own help works */
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char pat[64];
+		assert_int_equal(run("-h", NULL), 0);
+		snprintf(pat, sizeof(pat), "\n  %s ", commands[i]);
+		if (strstr(out, pat) == NULL)
+			fail_msg("--help does not list %s", commands[i]);
+		if (run("help", commands[i], NULL) != 0 || strstr(out, "usage") ==
+		    NULL)
+			fail_msg("wsusctl help %s: %s%s", commands[i], out, err);
+		/* and "COMMAND --help" says the same */
+		assert_int_equal(run(commands[i], "--help", NULL), 0);
+	}
+	assert_int_equal(run("help", "postinstall", NULL), 0);
+	assert_non_null(strstr(out, "--content-dir"));
+	assert_int_equal(run("help", "nope", NULL), 2);
+	assert_non_null(strstr(err, "unknown command: nope"));
+	assert_int_equal(run("help", "a", "b", NULL), 2);
+}
+
+static void
+test_usage_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(run(NULL), 2);
+	assert_non_null(strstr(err, "no command"));
+	assert_int_equal(run("frobnicate", NULL), 2);
+	assert_non_null(strstr(err, "unknown command: frobnicate"));
+	assert_int_equal(run("--bogus", "checkhealth", NULL), 2);
+	assert_int_equal(run("-c", NULL), 2);
+	assert_int_equal(run("-c", "", "checkhealth", NULL), 2);
+	assert_int_equal(run("-c", conf, "checkhealth", "--bogus", NULL), 2);
+}
+
+static void
+test_config_errors(void **state)
+{
+	char missing[160], want[200];
+
+	(void)state;
+	/* an explicit file that does not exist */
+	snprintf(missing, sizeof(missing), "%s/missing.conf", root);
+	assert_int_equal(run("-c", missing, "checkhealth", NULL), 2);
+	assert_non_null(strstr(err, missing));
+	assert_non_null(strstr(err, "No such file"));
+	/* every error, as FILE:LINE: reason */
+	assert_int_equal(run("-c", badconf, "checkhealth", NULL), 2);
+	snprintf(want, sizeof(want), "%s:5: unknown key \"prot\" in "
+	    "[listener main]", badconf);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:6: unknown section [nope]", badconf);
+	assert_non_null(strstr(err, want));
+	assert_string_equal(out, "");
+	/* a command's --help works even then */
+	assert_int_equal(run("-c", badconf, "checkhealth", "--help", NULL), 0);
+	assert_non_null(strstr(out, "usage"));
+}
+
+static void
+test_postinstall_checkhealth(void **state)
+{
+	char db[160];
+
+	(void)state;
+	snprintf(db, sizeof(db), "%s/wsusd.db", root);
+	/* a query before postinstall does not create the database */
+	assert_int_equal(run("-c", conf, "updates", "list", NULL), 1);
+	assert_non_null(strstr(err, "postinstall"));
+	assert_int_equal(access(db, F_OK), -1);
+	assert_int_equal(run("-c", conf, "checkhealth", NULL), 1);
+	assert_non_null(strstr(out, "FAIL  database"));
+	assert_int_equal(access(db, F_OK), -1);
+
+	assert_int_equal(run("-c", conf, "postinstall", NULL), 0);
+	assert_non_null(strstr(out, "migrated  database schema from version 0"));
+	assert_int_equal(run("-c", conf, "postinstall", NULL), 0);
+	assert_non_null(strstr(out, "already up to date, nothing changed"));
+	assert_int_equal(run("-c", conf, "-q", "postinstall", NULL), 0);
+	assert_string_equal(out, "");
+
+	assert_int_equal(run("-c", conf, "checkhealth", NULL), 0);
+	assert_non_null(strstr(out, "OK    schema"));
+	assert_non_null(strstr(out, "checkhealth: "));
+	assert_non_null(strstr(out, " 0 FAIL"));
+	assert_int_equal(run("-c", conf, "--json", "checkhealth", NULL), 0);
+	assert_non_null(strstr(out, "\"status\": \"ok\""));
+	assert_int_equal(run("-c", conf, "checkhealth", "-q", NULL), 0);
+	assert_null(strstr(out, "OK "));
+	/* now queries work */
+	assert_int_equal(run("-c", conf, "groups", "list", NULL), 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postinstall_checkhealth, setup, teardown),
+	};
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s WSUSCTL\n", argv[0]);
+		return 2;
+	}
+	wsusctl = argv[1];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

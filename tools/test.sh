@@ -42,7 +42,7 @@ run_build() {
 for step in $STEPS; do
 	case $step in
 	build)
-		run_build build-test ;;
+		run_build build-test --buildtype=release ;;
 	asan)
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -120,14 +120,40 @@ content_name_parse(const char *rest, struct content_name *out)
 
 /* ---- dates and entity tags ------------------------------------------- */
 
+/*
+ * IMF-fixdate without gmtime_r(), which takes glibc's time-zone lock on
+ * every call; this runs for every response.  Days to civil date after
+ * Howard Hinnant's public-domain algorithm description.
+ */
 void
 http_date_format(time_t t, char *out, size_t outlen)
 {
-	struct tm tm;
+	static const char wd[7][4] = {
+		"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+	static const char mn[12][4] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+		"Oct", "Nov", "Dec" };
+	int64_t secs = (int64_t)t, days, era, doe, yoe, y, doy, mp, d, m;
+	int sod;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, outlen, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
-		snprintf(out, outlen, "Thu, 01 Jan 1970 00:00:00 GMT");
+	if (secs < 0)
+		secs = 0;	/* nothing in the content store is that old */
+	days = secs / 86400;
+	sod = (int)(secs % 86400);
+	days += 719468;		/* shift the epoch to 0000-03-01 */
+	era = days / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2)
+		y++;
+	snprintf(out, outlen, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+	    wd[(secs / 86400) % 7], (int)d, mn[m - 1], (int)y, sod / 3600,
+	    sod / 60 % 60, sod % 60);
 }
 
 int

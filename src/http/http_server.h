@@ -25,7 +25,7 @@
 
 #define HTTP_PATH_MAX		2048	/* longer decoded paths: 414 */
 #define HTTP_ROUTES_MAX		32
-#define HTTP_CONNECTION_MEMORY	(64 * 1024) /* per-connection MHD pool */
+#define HTTP_CONNECTION_MEMORY	(16 * 1024) /* per-connection MHD pool */
 
 /* Methods, as bits for a route's accepted set. */
 enum http_method {

@@ -135,12 +135,10 @@ arena_alloc(struct soap_arena *a, size_t n)
 		}
 	}
 	cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-	if (cap + sizeof(*b) > a->max - a->total || a->total > a->max) {
-		/* a last, smaller block may still fit the request */
-		if (n + sizeof(*b) > a->max - a->total || a->total > a->max)
-			return NULL;
-		cap = n;
-	}
+	if (a->total > a->max || n + sizeof(*b) > a->max - a->total)
+		return NULL;
+	if (cap + sizeof(*b) > a->max - a->total)
+		cap = n;	/* a last, smaller block still fits */
 	if ((b = malloc(sizeof(*b) + cap)) == NULL)
 		return NULL;
 	b->cap = cap;
@@ -407,8 +405,8 @@ static struct soap_node **lastchild_of(struct parse *ps);
 static int
 check_action(struct parse *ps, const char *ns, size_t nslen, const char *local)
 {
-	size_t ll = strlen(local);
-	char b1[64], b2[64];
+	size_t ll = strlen(local), an;
+	char act[200], b1[64], b2[64];
 
 	if (!ps->check_action || ps->action == NULL)
 		return 0;
@@ -417,16 +415,12 @@ check_action(struct parse *ps, const char *ns, size_t nslen, const char *local)
 	    memcmp(ps->action, ns, nslen) == 0 && ps->action[nslen] == '/' &&
 	    memcmp(ps->action + nslen + 1, local, ll) == 0)
 		return 0;
-	{
-		char act[200];
-		size_t an = ps->action_len < sizeof(act) - 1 ?
-		    ps->action_len : sizeof(act) - 1;
-		memcpy(act, ps->action, an);
-		act[an] = '\0';
-		fail(ps, SOAP_ERR_ACTION_MISMATCH,
-		    "SOAPAction \"%s\" does not name the operation %s",
-		    snip(act, b1, sizeof(b1)), snip(local, b2, sizeof(b2)));
-	}
+	an = ps->action_len < sizeof(act) - 1 ? ps->action_len : sizeof(act) - 1;
+	memcpy(act, ps->action, an);
+	act[an] = '\0';
+	fail(ps, SOAP_ERR_ACTION_MISMATCH,
+	    "SOAPAction \"%s\" does not name the operation %s",
+	    snip(act, b1, sizeof(b1)), snip(local, b2, sizeof(b2)));
 	return -1;
 }
 
@@ -897,12 +891,12 @@ soap_request_parse(const void *body, size_t len, const char *content_type,
 	 * told "UTF-8", and a UTF-16 (or -32) body always holds NUL bytes,
 	 * which no UTF-8 XML document may contain.
 	 */
-	if (len >= 2 && (((const unsigned char *)body)[0] == 0xff ||
+	if (len > 0 && (((const unsigned char *)body)[0] == 0xff ||
 	    ((const unsigned char *)body)[0] == 0xfe)) {
 		fail(&ps, SOAP_ERR_MALFORMED, "body is not UTF-8 (byte order mark)");
 		return ps.rc;
 	}
-	if (memchr(body, '\0', len) != NULL) {
+	if (len > 0 && memchr(body, '\0', len) != NULL) {
 		fail(&ps, SOAP_ERR_MALFORMED, "NUL byte in the body");
 		return ps.rc;
 	}

@@ -129,6 +129,10 @@ enum store_fragment_kind {
 	FRAGMENT_DOCUMENT = 3,		/* the full document as imported */
 };
 
+/*
+ * Listing callbacks: return 0 to go on, non-zero to stop (the listing
+ * then returns STORE_OK).  Do not call the same handle from a callback.
+ */
 typedef int (*store_group_cb)(const struct store_group *, void *arg);
 typedef int (*store_update_cb)(const struct store_update_row *, void *arg);
 typedef int (*store_approval_cb)(const struct store_approval *, void *arg);
@@ -189,7 +193,8 @@ struct store_ops {
 
 	int  (*approve)(struct store *, const char *update_id, int64_t group_id,
 		    enum approval_action, int64_t deadline, const char *admin, int64_t *deployment_id);
-	int  (*unapprove)(struct store *, const char *update_id, int64_t group_id);	/* group 0 = all */
+	/* group 0 = all; STORE_NOTFOUND when there was no approval to remove */
+	int  (*unapprove)(struct store *, const char *update_id, int64_t group_id);
 	int  (*decline)(struct store *, const char *update_id, bool declined);
 	int  (*approval_list)(struct store *, const char *update_id /* NULL all */,
 		    int64_t group_id /* 0 all */, store_approval_cb, void *arg);

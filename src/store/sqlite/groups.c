@@ -126,6 +126,16 @@ check_name(struct sq *s, const char *name)
 	return STORE_OK;
 }
 
+/* A unique-name violation (another writer won the race) is EXISTS. */
+static int
+name_taken(struct sq *s, int rc, const char *name)
+{
+	if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+		return store_seterr(&s->base, STORE_EXISTS, "a group named "
+		    "\"%s\" already exists", name);
+	return rc;
+}
+
 /* A parent for a new or moved group: exists, and is not Unassigned. */
 static int
 check_parent(struct sq *s, int64_t parent_id)
@@ -184,8 +194,10 @@ sq_group_create(struct store *st, const char *name, int64_t parent_id,
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, parent_id);
 	sqlite3_bind_int64(stmt, 4, seq);
-	if ((rc = sq_exec_stmt(s, stmt, "create group")) != STORE_OK)
+	if ((rc = sq_exec_stmt(s, stmt, "create group")) != STORE_OK) {
+		rc = name_taken(s, rc, name);
 		goto fail;
+	}
 	other = sqlite3_last_insert_rowid(s->db);
 	if ((rc = sq_commit(s)) != STORE_OK)
 		return rc;
@@ -245,8 +257,10 @@ sq_group_rename(struct store *st, int64_t id, const char *name)
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, seq);
-	if ((rc = sq_exec_stmt(s, stmt, "rename group")) != STORE_OK)
+	if ((rc = sq_exec_stmt(s, stmt, "rename group")) != STORE_OK) {
+		rc = name_taken(s, rc, name);
 		goto fail;
+	}
 	return sq_commit(s);
 fail:
 	sq_rollback(s);

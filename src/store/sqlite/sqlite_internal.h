@@ -19,7 +19,7 @@
 #include "store/zblob.h"
 
 #define SQ_BUSY_TIMEOUT_MS	5000
-#define SQ_STMT_SLOTS		128	/* statement cache size (power of 2) */
+#define SQ_STMT_SLOTS		256	/* statement cache size (power of 2) */
 
 /* Cache slot: keyed by the address of a static SQL string. */
 struct sq_slot {

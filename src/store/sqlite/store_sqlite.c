@@ -679,7 +679,7 @@ sq_open(const char *url, struct store **out, char *err, size_t errlen)
 	struct sq *s;
 	const char *path;
 	char *msg = NULL;
-	int rc, v, appid, latest;
+	int rc, v = 0, appid = 0, latest;
 	sqlite3_stmt *stmt;
 
 	*out = NULL;

@@ -95,6 +95,26 @@ test_dates(void **state)
 	http_date_format(t, buf, sizeof(buf));
 	assert_string_equal(buf, "Wed, 02 Sep 2026 08:30:53 GMT");
 
+	/* the formatter agrees with gmtime_r() + strftime() */
+	for (int64_t i = 0; i < 200000; i++) {
+		time_t x = (time_t)(i * 86399 * 7 + (i % 86400));
+		struct tm tm;
+		char want[64];
+		if (x > (time_t)253402300799)	/* year 9999 */
+			break;
+		gmtime_r(&x, &tm);
+		strftime(want, sizeof(want), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		http_date_format(x, buf, sizeof(buf));
+		if (strcmp(buf, want) != 0)
+			fail_msg("%lld: '%s', want '%s'", (long long)x, buf, want);
+		assert_int_equal(http_date_parse(buf, &t), 0);
+		assert_int_equal(t, x);
+	}
+	http_date_format(951782400, buf, sizeof(buf));	/* leap day */
+	assert_string_equal(buf, "Tue, 29 Feb 2000 00:00:00 GMT");
+	http_date_format(0, buf, sizeof(buf));
+	assert_string_equal(buf, "Thu, 01 Jan 1970 00:00:00 GMT");
+
 	assert_int_equal(http_date_parse("", &t), -1);
 	assert_int_equal(http_date_parse("yesterday", &t), -1);
 	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT x",

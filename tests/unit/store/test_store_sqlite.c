@@ -955,6 +955,90 @@ test_files(void **state)
 	tdb_remove(&t);
 }
 
+/* ---- batches ---- */
+
+static void
+test_batch(void **state)
+{
+	struct store *st;
+	struct tdb t;
+	struct tu *a, *b, *bad, *x;
+	char err[512], uid[GUID_STRLEN + 1];
+	int64_t ra, ra2, gid;
+	size_t nrev, nupd;
+	bool created;
+	int i;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+	a = tu_new(U_A, 1, UPDATE_TYPE_SOFTWARE, "A");
+	b = tu_new(U_B, 1, UPDATE_TYPE_SOFTWARE, "B");
+	bad = tu_new(U_C, 1, UPDATE_TYPE_SOFTWARE, "C");
+	tu_file(bad, "c.cab", 3, 3, false);
+	tu_lang(bad, "en", "duplicate language", NULL);
+
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	ra = t_import(st, a, &created);
+	assert_true(created);
+	/* Same revision again inside the batch: found, not duplicated. */
+	ra2 = t_import(st, a, &created);
+	assert_false(created);
+	assert_int_equal(ra, ra2);
+	/* A failing import in the middle rolls back only itself. */
+	assert_int_equal(store_revision_import(st, &bad->u, &bad->d, &ra2,
+	    &created), STORE_INVALID);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM files"), 0);
+	t_import(st, b, NULL);
+	/* Not yet committed: a second connection does not see it. */
+	{
+		struct store *other;
+
+		assert_int_equal(store_open(t.url, &other, err, sizeof(err)),
+		    STORE_OK);
+		assert_int_equal(store_update_count(other, &nrev, &nupd),
+		    STORE_OK);
+		assert_int_equal(nrev, 0);
+		store_close(other);
+	}
+	/* Another mutation commits the batch first, then runs. */
+	assert_int_equal(store_group_create(st, "G", 0, &gid), STORE_OK);
+	assert_int_equal(store_approve(st, U_A, gid, APPROVAL_INSTALL, 0, NULL,
+	    NULL), STORE_OK);
+	/* More than one batch worth of imports. */
+	for (i = 0; i < STORE_BATCH_MAX + 10; i++) {
+		snprintf(uid, sizeof(uid), "1%07x-0000-4000-8000-000000000000",
+		    (unsigned)i);
+		x = tu_new(uid, 1, UPDATE_TYPE_SOFTWARE, "bulk");
+		t_import(st, x, NULL);
+		tu_free(x);
+	}
+	assert_int_equal(store_batch_end(st), STORE_OK);
+	assert_int_equal(store_update_count(st, &nrev, &nupd), STORE_OK);
+	assert_int_equal(nrev, 2 + STORE_BATCH_MAX + 10);
+
+	/* close() commits an unfinished batch. */
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	tu_str(&bad->u.creation_date, NULL);
+	bad->u.nlocalized--;
+	free(bad->u.localized[bad->u.nlocalized].title);
+	t_import(st, bad, &created);
+	assert_true(created);
+	store_close(st);
+	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_update_count(st, &nrev, &nupd), STORE_OK);
+	assert_int_equal(nrev, 3 + STORE_BATCH_MAX + 10);
+	assert_int_equal(store_revision_lookup(st, U_A, 1, &ra2), STORE_OK);
+	assert_int_equal(ra2, ra);
+	/* batch_end without batch_begin is harmless. */
+	assert_int_equal(store_batch_end(st), STORE_OK);
+	store_close(st);
+	tu_free(a);
+	tu_free(b);
+	tu_free(bad);
+	tdb_remove(&t);
+}
+
 int
 main(void)
 {
@@ -970,6 +1054,7 @@ main(void)
 		cmocka_unit_test(test_import_invalid),
 		cmocka_unit_test(test_list_filters),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,7 +59,7 @@ for step in $STEPS; do
 		ninja -C build-fuzz >build-fuzz.ninja.log 2>&1 ||
 			{ tail -50 build-fuzz.ninja.log; failed=$((failed + 1)); continue; }
 		for f in build-fuzz/fuzz/fuzz_*; do
-			[ -x "$f" ] || continue
+			[ -f "$f" ] && [ -x "$f" ] || continue
 			name=${f##*/fuzz_}
 			work=$(mktemp -d)
 			dict=""

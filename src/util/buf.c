@@ -1,4 +1,5 @@
 /* buf.c — see buf.h. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,8 @@ buf_reserve(struct buf *b, size_t add)
 
 	if (b->failed)
 		return -1;
-	if (add > b->max || b->len > b->max - add)
+	/* len + add must stay within max and leave room for the NUL */
+	if (add > b->max || b->len > b->max - add || b->len + add == SIZE_MAX)
 		return buf_fail(b);
 	need = b->len + add + 1;
 	if (need <= b->cap)
@@ -53,7 +55,7 @@ buf_reserve(struct buf *b, size_t add)
 	ncap = b->cap ? b->cap : 64;
 	while (ncap < need)
 		ncap = ncap > ((size_t)-1) / 2 ? need : ncap * 2;
-	if (ncap > b->max + 1)
+	if (b->max < SIZE_MAX && ncap > b->max + 1)
 		ncap = b->max + 1;
 	if ((p = realloc(b->data, ncap)) == NULL)
 		return buf_fail(b);

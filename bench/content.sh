@@ -27,6 +27,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
+chmod 755 "$work"	# nginx workers run as www-data
 mkdir -p "$work/content/AB"
 
 # Content: names as the content store lays them out (XX/SHA1HEX.ext).
@@ -128,10 +129,23 @@ for sc in range1m small manyconn; do
 	small) c=64; s="$work/small.lua"; p="/" ;;
 	manyconn) c=1000; s=""; p="/Content/AB/$tiny" ;;
 	esac
-	set -- $(run "$sc" "$WPORT" "$c" "$s" "$p"); w_rps=$1; w_mbs=$2; shift 2; w_err="$*"
-	set -- $(run "$sc" "$NPORT" "$c" "$s" "$p"); n_rps=$1; n_mbs=$2; shift 2; n_err="$*"
+	# two rounds in the order wsusd, nginx, nginx, wsusd; the better run of
+	# each server counts, so neither gains from going first or second
+	w_rps=0 n_rps=0 w_err="" n_err=""
+	for port in $WPORT $NPORT $NPORT $WPORT; do
+		set -- $(run "$sc" "$port" "$c" "$s" "$p")
+		r=$1 m=$2
+		shift 2
+		if [ "$port" = "$WPORT" ]; then
+			w_err="$w_err$*"
+			if awk -v a="$r" -v b="$w_rps" 'BEGIN {exit !(a > b)}'; then w_rps=$r w_mbs=$m; fi
+		else
+			n_err="$n_err$*"
+			if awk -v a="$r" -v b="$n_rps" 'BEGIN {exit !(a > b)}'; then n_rps=$r n_mbs=$m; fi
+		fi
+	done
 	ratio=$(awk -v a="$w_rps" -v b="$n_rps" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
 	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$sc" "$c" "$w_rps" "$w_mbs" "$n_rps" "$n_mbs" "$ratio"
 	[ -z "$w_err$n_err" ] || printf '  (errors: wsusd: %s nginx: %s)\n' "$w_err" "$n_err"
 done
-echo "duration ${DURATION}s per run, $THREADS server threads, $(nproc) cores, $(uname -r)"
+echo "duration ${DURATION}s per run, best of 2 runs per server, $THREADS server threads, $(nproc) cores, $(uname -r)"

@@ -3,8 +3,14 @@
  * first line (up to '\n') is the resource size in decimal (absent or bad:
  * several fixed sizes are tried), the rest is the Range field value.
  * Invariants checked (abort on violation): a satisfiable answer lies
- * inside the resource; the answer does not depend on bytes beyond len;
- * an answer for a value is the same whether or not a NUL follows it.
+ * inside the resource; the answer does not depend on the bytes that
+ * follow the value in memory.
+ *
+ * Seeds (fuzz/corpus/range/): the RFC 9110 §14.1.2 examples, hostile
+ * forms, and "do-first-piece": the Range value and file size of the
+ * Delivery Optimization request captured from a real WSUS
+ * (/work/shared/testdata/real/soap/wusp-native-capture/content-headers,
+ * CaddyGlow/wsus-rs, MIT).
  */
 #include <stdint.h>
 #include <stdlib.h>

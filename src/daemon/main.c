@@ -31,7 +31,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: wsusd [-c FILE] [-n] [-d] [-v] [-h] [-V]\n"
-	    "  -c FILE  configuration file (default %s)\n"
+	    "  -c FILE  configuration file (default %s; when that does\n"
+	    "           not exist, the built-in defaults)\n"
 	    "  -n       check the configuration, print every error as\n"
 	    "           FILE:LINE: reason, and exit (0 when it is valid)\n"
 	    "  -d       log to stderr whatever log_target says\n"
@@ -136,6 +137,7 @@ main(int argc, char **argv)
 {
 	const char *path = WSUSD_DEFAULT_CONF;
 	bool check = false, debug = false, verbose = false;
+	bool path_given = false, defaults = false;
 	struct config cfg;
 	struct config_errors errs;
 	struct content_handler *ch = NULL;
@@ -148,6 +150,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			path = optarg;
+			path_given = true;
 			break;
 		case 'n':
 			check = true;
@@ -175,8 +178,14 @@ main(int argc, char **argv)
 	}
 
 	log_init("wsusd", LOG_TARGET_STDERR, LOG_LEVEL_INFO);
-	if (config_load(path, &cfg, &errs) == 0)
+	if (!path_given && access(path, F_OK) == -1 && errno == ENOENT) {
+		/* as wsusctl: no default file means the built-in defaults */
+		config_defaults(&cfg);
+		memset(&errs, 0, sizeof(errs));
+		defaults = true;
+	} else if (config_load(path, &cfg, &errs) == 0) {
 		check_tls_files(&cfg, &errs);
+	}
 	if (errs.n > 0) {
 		print_errors(path, &errs);
 		if (check)
@@ -188,7 +197,11 @@ main(int argc, char **argv)
 	if (check) {
 		if (verbose)
 			config_dump(&cfg, stdout);
-		printf("configuration OK\n");
+		if (defaults)
+			printf("configuration OK (built-in defaults: %s does "
+			    "not exist)\n", path);
+		else
+			printf("configuration OK\n");
 		config_free(&cfg);
 		return 0;
 	}
@@ -215,6 +228,9 @@ main(int argc, char **argv)
 		goto fail;
 	}
 	log_listeners(&cfg, srv);
+	if (defaults)
+		log_warnx("%s does not exist; running with built-in defaults",
+		    path);
 	log_info("wsusd %s started (content %s)", WSUSD_VERSION,
 	    cfg.content_dir);
 	notify("READY=1\nSTATUS=serving");

@@ -8,15 +8,15 @@
  * when the headers are complete, then once per body piece, then a final
  * time with *upload_data_size == 0.  A response queued on the first call
  * makes MHD close the connection afterwards, so ordinary requests are
- * answered on the final call (keep-alive works) and only refusals (413)
- * are queued early.  Requests without a body carry a static marker as
+ * answered on the final call (keep-alive works) and only refusals of a
+ * request body (400, 404, 405, 413) are queued early.  Requests without a body carry a static marker as
  * their context, so GET and HEAD allocate nothing here.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdatomic.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +47,6 @@ static size_t nroutes;
 /* Context of a request that announced a body. */
 struct reqctx {
 	struct buf	body;		/* owned; bounded by max_body_bytes */
-	bool		too_large;	/* body passed the limit */
 };
 
 /* The context of every request without a body (no allocation). */
@@ -295,6 +294,40 @@ method_of(const char *m)
 
 /* ---- request life cycle ---------------------------------------------- */
 
+/*
+ * Route a request: normalise the path into path, find the route and check
+ * the method.  Returns the route, or NULL after queueing the refusal
+ * (400, 404, 405, 414) in *ret; close_conn adds "Connection: close".
+ */
+static const struct route *
+route_request(struct MHD_Connection *conn, const char *url,
+    const char *method, char *path, size_t pathlen, int *plen,
+    enum MHD_Result *ret, bool close_conn)
+{
+	const struct route *r;
+	enum http_method m;
+	int n;
+
+	n = http_path_normalize(url, path, pathlen);
+	if (n < 0) {
+		*ret = respond(conn, n == -2 ? MHD_HTTP_URI_TOO_LONG :
+		    MHD_HTTP_BAD_REQUEST, NULL, close_conn);
+		return NULL;
+	}
+	if ((r = route_find(path, (size_t)n)) == NULL) {
+		*ret = respond(conn, MHD_HTTP_NOT_FOUND, NULL, close_conn);
+		return NULL;
+	}
+	m = method_of(method);
+	if ((r->methods & m) == 0 || m == HTTP_OTHER) {
+		*ret = respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    allow_text(r->methods), close_conn);
+		return NULL;
+	}
+	*plen = n;
+	return r;
+}
+
 static enum MHD_Result
 dispatch(struct listener *l, struct MHD_Connection *conn, const char *url,
     const char *method, struct reqctx *ctx)
@@ -302,23 +335,15 @@ dispatch(struct listener *l, struct MHD_Connection *conn, const char *url,
 	char path[HTTP_PATH_MAX];
 	const struct route *r;
 	struct http_request req;
-	enum http_method m;
+	enum MHD_Result ret;
 	int n;
 
-	n = http_path_normalize(url, path, sizeof(path));
-	if (n == -2)
-		return respond(conn, MHD_HTTP_URI_TOO_LONG, NULL, false);
-	if (n < 0)
-		return respond(conn, MHD_HTTP_BAD_REQUEST, NULL, false);
-	if ((r = route_find(path, (size_t)n)) == NULL)
-		return respond(conn, MHD_HTTP_NOT_FOUND, NULL, false);
-	m = method_of(method);
-	if ((r->methods & m) == 0 || m == HTTP_OTHER)
-		return respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    allow_text(r->methods), false);
-
+	r = route_request(conn, url, method, path, sizeof(path), &n, &ret,
+	    false);
+	if (r == NULL)
+		return ret;
 	req.conn = conn;
-	req.method = m;
+	req.method = method_of(method);
 	req.method_name = method;
 	req.path = path;
 	req.path_len = (size_t)n;
@@ -383,6 +408,18 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		if (te == NULL && len == 0) {
 			*con_cls = &nobody_marker;
 			return MHD_YES;
+		}
+		/*
+		 * A body is coming: refuse it before reading it when no
+		 * route would take it (the refusal closes the connection).
+		 */
+		{
+			char path[HTTP_PATH_MAX];
+			enum MHD_Result ret;
+			int n;
+			if (route_request(conn, url, method, path, sizeof(path),
+			    &n, &ret, true) == NULL)
+				return ret;
 		}
 		ctx = xcalloc(1, sizeof(*ctx));
 		buf_init(&ctx->body, l->cfg->max_body_bytes);

@@ -25,6 +25,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +53,8 @@ static struct {
 	char	 conf[128];
 	char	 log[128];
 	pid_t	 pid;
+	int	 notify_fd;		/* our end of NOTIFY_SOCKET */
+	char	 notify_path[128];
 	uint16_t port, tls_port, tls13_port, tls10_port;
 	char	*big;			/* BIG_SIZE bytes, owned */
 	char	 big_url[128];		/* "/Content/XX/HEX.exe" */
@@ -472,6 +476,39 @@ write_conf(const char *path)
 	write_file(path, text, (size_t)n);
 }
 
+/* A datagram socket for wsusd's sd_notify messages. */
+static int
+notify_socket(void)
+{
+	struct sockaddr_un sun;
+	struct timeval tv = { 2, 0 };
+
+	snprintf(T.notify_path, sizeof(T.notify_path), "%s/notify.sock",
+	    T.dir);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(T.notify_path) >= sizeof(sun.sun_path))
+		return -1;
+	memcpy(sun.sun_path, T.notify_path, strlen(T.notify_path) + 1);
+	T.notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (T.notify_fd < 0 ||
+	    bind(T.notify_fd, (struct sockaddr *)&sun, sizeof(sun)) != 0)
+		return -1;
+	setsockopt(T.notify_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return 0;
+}
+
+/* The next sd_notify message (NUL-terminated) or "" after 2 s. */
+static const char *
+notify_recv(void)
+{
+	static char msg[512];
+	ssize_t n = recv(T.notify_fd, msg, sizeof(msg) - 1, 0);
+
+	msg[n > 0 ? n : 0] = '\0';
+	return msg;
+}
+
 static int
 start_wsusd(void)
 {
@@ -486,6 +523,7 @@ start_wsusd(void)
 			_exit(127);
 		dup2(fd, 1);
 		dup2(fd, 2);
+		setenv("NOTIFY_SOCKET", T.notify_path, 1);
 		execl(wsusd_exe, wsusd_exe, "-c", T.conf, "-d", (char *)NULL);
 		_exit(127);
 	}
@@ -525,6 +563,8 @@ group_setup(void **state)
 	while (T.tls10_port == T.port || T.tls10_port == T.tls_port ||
 	    T.tls10_port == T.tls13_port);
 	write_conf(T.conf);
+	if (notify_socket() != 0)
+		return -1;
 	if (start_wsusd() != 0) {
 		char *text;
 		size_t len;
@@ -551,7 +591,13 @@ group_teardown(void **state)
 			fprintf(stderr, "wsusd did not stop cleanly (%d)\n", st);
 			rc = -1;
 		}
+		if (strcmp(notify_recv(), "STOPPING=1") != 0) {
+			fprintf(stderr, "no STOPPING=1 from wsusd\n");
+			rc = -1;
+		}
 	}
+	if (T.notify_fd > 0)
+		close(T.notify_fd);
 	nftw(T.dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 	free(T.big);
 	return rc;
@@ -1108,6 +1154,18 @@ test_tls_min_version(void **state)
 
 /* ---- programs ------------------------------------------------------------ */
 
+/* systemd Type=notify: READY=1 once the listeners are up. */
+static void
+test_sd_notify(void **state)
+{
+	const char *m;
+
+	(void)state;
+	m = notify_recv();
+	if (strncmp(m, "READY=1\n", 8) != 0 && strcmp(m, "READY=1") != 0)
+		fail_msg("sd_notify message '%s'", m);
+}
+
 static void
 test_sighup(void **state)
 {
@@ -1331,6 +1389,7 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sd_notify),
 		cmocka_unit_test(test_full_get),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_unsatisfiable),

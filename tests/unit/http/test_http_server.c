@@ -485,6 +485,98 @@ test_long_path(void **state)
 	free(p);
 }
 
+/* An IPv6 listener ("[::1]" form), when the host has IPv6 loopback. */
+static void
+test_ipv6(void **state)
+{
+	struct sockaddr_in6 s6;
+	struct config c2;
+	struct http_server *s2 = NULL;
+	socklen_t len = sizeof(s6);
+	char err[256], url[96];
+	struct reply r;
+	CURL *e;
+	int fd;
+
+	(void)state;
+	memset(&s6, 0, sizeof(s6));
+	s6.sin6_family = AF_INET6;
+	s6.sin6_addr = in6addr_loopback;
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&s6, sizeof(s6)) != 0) {
+		if (fd >= 0)
+			close(fd);
+		skip();
+	}
+	getsockname(fd, (struct sockaddr *)&s6, &len);
+	close(fd);
+
+	config_defaults(&c2);
+	free(c2.listeners[0].address);
+	c2.listeners[0].address = xstrdup("[::1]");
+	c2.listeners[0].port = ntohs(s6.sin6_port);
+	c2.threads = 1;
+	http_route_clear();
+	assert_int_equal(http_route_add("/Files/", HTTP_GET, h_files, "v6"),
+	    0);
+	if (http_server_start(&c2, &s2, err, sizeof(err)) == -1)
+		fail_msg("start: %s", err);
+	snprintf(url, sizeof(url), "http://[::1]:%u/Files/x",
+	    c2.listeners[0].port);
+	e = easy_new();
+	memset(&r, 0, sizeof(r));
+	buf_init(&r.body, 4096);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &r.body);
+	assert_int_equal(curl_easy_perform(e), CURLE_OK);
+	assert_string_equal(r.body.data, "v6:x");
+	buf_free(&r.body);
+	curl_easy_cleanup(e);
+	http_server_stop(s2);
+	http_route_clear();
+	config_free(&c2);
+}
+
+/* Request headers: up to ~7.5 KiB fit the connection pool, more is 431. */
+static void
+test_big_headers(void **state)
+{
+	static const struct { size_t len; long status; } cases[] = {
+		{ 1000, 200 }, { 6000, 200 }, { 9000, 431 }, { 40000, 431 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CURL *e = easy_new();
+		struct curl_slist *hl;
+		char *h = xmalloc(cases[i].len + 16), url[128];
+		long status = 0;
+		struct buf b;
+
+		memcpy(h, "X-Big: ", 7);
+		memset(h + 7, 'a', cases[i].len);
+		h[7 + cases[i].len] = '\0';
+		hl = curl_slist_append(NULL, h);
+		snprintf(url, sizeof(url), "%s/Files/h", base);
+		buf_init(&b, 4096);
+		curl_easy_setopt(e, CURLOPT_URL, url);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
+		curl_easy_setopt(e, CURLOPT_TIMEOUT, 10L);
+		curl_easy_perform(e);
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+		if (status != cases[i].status)
+			fail_msg("%zu-byte header: status %ld", cases[i].len,
+			    status);
+		buf_free(&b);
+		curl_slist_free_all(hl);
+		curl_easy_cleanup(e);
+		free(h);
+	}
+}
+
 static void
 test_start_errors(void **state)
 {
@@ -626,6 +718,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_start_errors, server_up,
 		    server_down),
 		cmocka_unit_test(test_connection_limit),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test_setup_teardown(test_big_headers, server_up,
+		    server_down),
 	};
 	int rc;
 

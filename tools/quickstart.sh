@@ -10,7 +10,7 @@ top=$(pwd)
 port=${PORT:-8530}
 
 tools/deps.sh
-[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
+[ -f build/build.ninja ] || meson setup build --buildtype=release -Dtests=false >/dev/null
 ninja -C build
 
 mkdir -p var

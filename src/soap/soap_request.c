@@ -24,6 +24,7 @@
 #include "soap/soap.h"
 #include "soap/soap_request.h"
 #include "soap/soap_value.h"
+#include "soap/xmlw.h"
 #include "util/buf.h"
 
 #define NS_SEP		'\x01'
@@ -69,6 +70,7 @@ soap_parse_opts_default(struct soap_parse_opts *o)
 	o->limits.max_depth = SOAP_MAX_DEPTH;
 	o->limits.max_elements = SOAP_MAX_ELEMENTS;
 	o->limits.max_attrs = SOAP_MAX_ATTRS;
+	o->limits.max_name = SOAP_MAX_NAME;
 	o->limits.max_text = SOAP_MAX_TEXT;
 	o->limits.max_children = SOAP_MAX_CHILDREN;
 	o->limits.max_arena = SOAP_MAX_ARENA;
@@ -463,6 +465,23 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		}
 	}
 	split_name(name, &ns, &nslen, &local);
+	if (strlen(local) > lim->max_name) {
+		fail(ps, SOAP_ERR_TOO_LARGE, "element name longer than %zu bytes",
+		    lim->max_name);
+		return;
+	}
+	for (size_t i = 0; atts[i] != NULL; i += 2) {
+		const char *ans, *alocal;
+		size_t anslen;
+
+		split_name(atts[i], &ans, &anslen, &alocal);
+		if (strlen(alocal) > lim->max_name) {
+			fail(ps, SOAP_ERR_TOO_LARGE,
+			    "attribute name longer than %zu bytes",
+			    lim->max_name);
+			return;
+		}
+	}
 	ps->stack[d] = NULL;
 	ps->text_start[d] = ps->text.len;
 	lastchild_of(ps)[d] = NULL;
@@ -883,6 +902,11 @@ soap_request_parse(const void *body, size_t len, const char *content_type,
 	}
 	if (opts->limits.max_depth < 3 || opts->limits.max_depth > 4096) {
 		fail(&ps, SOAP_ERR_INTERNAL, "max_depth must be 3..4096");
+		return ps.rc;
+	}
+	if (opts->limits.max_name < 1 || opts->limits.max_name > XMLW_MAX_NAME - 8) {
+		fail(&ps, SOAP_ERR_INTERNAL, "max_name must be 1..%d",
+		    XMLW_MAX_NAME - 8);
 		return ps.rc;
 	}
 

@@ -30,6 +30,7 @@
 #define SOAP_MAX_DEPTH		32	/* element nesting, Envelope = 1 */
 #define SOAP_MAX_ELEMENTS	100000	/* elements in the whole message */
 #define SOAP_MAX_ATTRS		32	/* attributes on one element (xmlns excluded) */
+#define SOAP_MAX_NAME		128	/* bytes in a local name (element or attribute) */
 #define SOAP_MAX_TEXT		(256u * 1024)	/* text of one element or attribute value */
 #define SOAP_MAX_CHILDREN	50000	/* child elements of one element (array items) */
 #define SOAP_MAX_ARENA		(32u * 1024 * 1024)	/* bytes the tree may use */
@@ -59,6 +60,7 @@ struct soap_limits {
 	unsigned	 max_depth;
 	size_t		 max_elements;
 	unsigned	 max_attrs;
+	size_t		 max_name;	/* <= XMLW_MAX_NAME - 8, so any tree can be written */
 	size_t		 max_text;
 	size_t		 max_children;
 	size_t		 max_arena;

@@ -405,14 +405,30 @@ copy_node(struct xmlw *w, const struct soap_node *n, const char *inherited)
 {
 	const struct soap_attr *a;
 	const struct soap_node *c;
+	const char *n_ns_for_children;
 	unsigned k = 0;
 
-	if (xmlw_start(w, n->name) == -1)
-		return -1;
-	if (strcmp(n->ns, inherited) != 0 && xmlw_attr(w, "xmlns", n->ns) == -1)
-		return -1;
+	if (strcmp(n->ns, SOAP_NS_XML) == 0) {
+		/* the xml namespace may not be declared as the default */
+		char qn[XMLW_MAX_NAME + 1];
+
+		if ((size_t)snprintf(qn, sizeof(qn), "xml:%s", n->name) >=
+		    sizeof(qn))
+			return xfail(w, "element name too long");
+		if (xmlw_start(w, qn) == -1)
+			return -1;
+		/* children see the namespace of this element's parent */
+		n_ns_for_children = inherited;
+	} else {
+		if (xmlw_start(w, n->name) == -1)
+			return -1;
+		if (strcmp(n->ns, inherited) != 0 &&
+		    xmlw_attr(w, "xmlns", n->ns) == -1)
+			return -1;
+		n_ns_for_children = n->ns;
+	}
 	for (a = n->attrs; a != NULL; a = a->next) {
-		char pname[24], qname[XMLW_MAX_NAME + 1];
+		char pname[24], decl[32], qname[XMLW_MAX_NAME + 1];
 
 		if (a->ns[0] == '\0') {
 			if (xmlw_attrn(w, a->name, a->value, a->value_len) == -1)
@@ -420,11 +436,11 @@ copy_node(struct xmlw *w, const struct soap_node *n, const char *inherited)
 			continue;
 		}
 		if (strcmp(a->ns, SOAP_NS_XML) == 0) {
-			/* the xml prefix is bound already and may not be redeclared to another */
+			/* "xml" is bound already; no other prefix may be */
 			snprintf(pname, sizeof(pname), "xml");
 		} else {
+			/* a fresh prefix per attribute, declared right here */
 			snprintf(pname, sizeof(pname), "a%u", k++);
-			char decl[32];
 			snprintf(decl, sizeof(decl), "xmlns:%s", pname);
 			if (xmlw_attr(w, decl, a->ns) == -1)
 				return -1;
@@ -438,7 +454,7 @@ copy_node(struct xmlw *w, const struct soap_node *n, const char *inherited)
 	if (n->text_len > 0 && xmlw_text(w, n->text, n->text_len) == -1)
 		return -1;
 	for (c = n->children; c != NULL; c = c->next)
-		if (copy_node(w, c, n->ns) == -1)
+		if (copy_node(w, c, n_ns_for_children) == -1)
 			return -1;
 	return xmlw_end(w);
 }

@@ -29,7 +29,7 @@
 
 #define XMLW_MAX_DEPTH	64	/* hard nesting limit (xmlw_set_max_depth may lower it) */
 #define XMLW_MAX_NAME	256	/* bytes in one element or attribute name */
-#define XMLW_NAMEBUF	4096	/* bytes for the names of all open elements */
+#define XMLW_NAMEBUF	8192	/* bytes for the names of all open elements */
 #define XMLW_ERR_MAX	160
 
 struct soap_node;

@@ -17,6 +17,7 @@
 
 #include "soap/soap.h"
 #include "soap/soap_request.h"
+#include "soap/xmlw.h"
 #include "soap_test_util.h"
 #include "util/buf.h"
 
@@ -1000,6 +1001,34 @@ test_count_limits(void **state)
 	assert_int_equal(try_parse(d, len, CT11, NULL, &o), SOAP_OK);
 	free(d);
 
+	/* names longer than SOAP_MAX_NAME (they could not be written back) */
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, ENV11_OPEN "<a xmlns=\"urn:x\"><");
+	for (int i = 0; i < SOAP_MAX_NAME + 1; i++)
+		buf_putc(&b, 'n');
+	buf_puts(&b, "/></a>" ENV11_CLOSE);
+	d = buf_steal(&b, &len);
+	assert_int_equal(try_parse(d, len, CT11, NULL, NULL), SOAP_ERR_TOO_LARGE);
+	assert_non_null(strstr(errbuf, "element name"));
+	free(d);
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, ENV11_OPEN "<a xmlns=\"urn:x\" ");
+	for (int i = 0; i < SOAP_MAX_NAME + 1; i++)
+		buf_putc(&b, 'n');
+	buf_puts(&b, "=\"1\"/>" ENV11_CLOSE);
+	d = buf_steal(&b, &len);
+	assert_int_equal(try_parse(d, len, CT11, NULL, NULL), SOAP_ERR_TOO_LARGE);
+	assert_non_null(strstr(errbuf, "attribute name"));
+	free(d);
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, ENV11_OPEN "<");
+	for (int i = 0; i < SOAP_MAX_NAME; i++)
+		buf_putc(&b, 'n');
+	buf_puts(&b, " xmlns=\"urn:x\"/>" ENV11_CLOSE);
+	d = buf_steal(&b, &len);
+	assert_int_equal(try_parse(d, len, CT11, NULL, NULL), SOAP_OK);
+	free(d);
+
 	/* attributes on one element */
 	buf_init(&b, 1u << 20);
 	buf_puts(&b, ENV11_OPEN "<a xmlns=\"urn:x\"");
@@ -1030,9 +1059,12 @@ test_memory_limits(void **state)
 	soap_parse_opts_default(&o);
 	o.limits.max_body = len - 1;
 	assert_int_equal(try_parse(d, len, CT11, NULL, &o), SOAP_ERR_TOO_LARGE);
-	/* a bad depth configuration is an internal error, not a crash */
+	/* a bad depth or name configuration is an internal error, not a crash */
 	soap_parse_opts_default(&o);
 	o.limits.max_depth = 2;
+	assert_int_equal(try_parse(d, len, CT11, NULL, &o), SOAP_ERR_INTERNAL);
+	soap_parse_opts_default(&o);
+	o.limits.max_name = XMLW_MAX_NAME;
 	assert_int_equal(try_parse(d, len, CT11, NULL, &o), SOAP_ERR_INTERNAL);
 	/* and the defaults are enough */
 	assert_int_equal(try_parse(d, len, CT11, NULL, NULL), SOAP_OK);

@@ -478,6 +478,7 @@ test_copy_node_namespaces(void **state)
 	    "<Op xmlns=\"urn:a\" xmlns:x=\"urn:x\" xmlns:i=\"" SOAP_NS_XSI "\">"
 	    "<v i:nil=\"true\" x:k=\"1\" plain=\"&quot;&#9;&#10;&#13;\"/>"
 	    "<t xml:lang=\"en\">hi</t><n xmlns=\"\"><m>z&#13;</m></n><x:o/>"
+	    "<xml:e><f/></xml:e>"
 	    "</Op></s:Body></s:Envelope>";
 	struct soap_request *r = NULL, *r2 = NULL;
 	struct buf b;
@@ -505,6 +506,10 @@ test_copy_node_namespaces(void **state)
 	assert_string_equal(soap_child_ns(n, "", "m")->text, "z\r");
 	assert_non_null(soap_child_ns(r2->op, "urn:x", "o"));
 	assert_null(soap_child_ns(r2->op, "urn:a", "n"));
+	/* an element in the xml namespace keeps its reserved prefix */
+	n = soap_child_ns(r2->op, SOAP_NS_XML, "e");
+	assert_non_null(n);
+	assert_non_null(soap_child_ns(n, "urn:a", "f"));
 	soap_request_free(r);
 	soap_request_free(r2);
 	buf_free(&b);

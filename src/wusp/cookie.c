@@ -172,31 +172,31 @@ id_ok(enum idset set, const char *s, size_t len)
 
 /* ---- typed <-> common views ---- */
 
+/* c is a struct of the kind; pack passes a const one and only reads. */
 static void
-view(enum cookie_kind kind, const void *c, struct common *v)
+view(enum cookie_kind kind, void *c, struct common *v)
 {
-	/* The casts drop const for pack; pack only reads through v. */
 	switch (kind) {
 	case COOKIE_WUSP_AUTH: {
-		struct wusp_auth_cookie *a = (struct wusp_auth_cookie *)(uintptr_t)c;
+		struct wusp_auth_cookie *a = c;
 		*v = (struct common){ a->client_id, &a->n_groups, a->groups,
 		    &a->flags, &a->issued_at, &a->expires_at };
 		break;
 	}
 	case COOKIE_WUSP_SESSION: {
-		struct wusp_session_cookie *s = (struct wusp_session_cookie *)(uintptr_t)c;
+		struct wusp_session_cookie *s = c;
 		*v = (struct common){ s->client_id, &s->n_groups, s->groups,
 		    &s->flags, &s->issued_at, &s->expires_at };
 		break;
 	}
 	case COOKIE_WSUSSS_AUTH: {
-		struct wsusss_auth_cookie *a = (struct wsusss_auth_cookie *)(uintptr_t)c;
+		struct wsusss_auth_cookie *a = c;
 		*v = (struct common){ a->account_name, &a->n_groups, a->groups,
 		    &a->flags, &a->issued_at, &a->expires_at };
 		break;
 	}
 	case COOKIE_WSUSSS_SESSION: {
-		struct wsusss_session_cookie *s = (struct wsusss_session_cookie *)(uintptr_t)c;
+		struct wsusss_session_cookie *s = c;
 		*v = (struct common){ NULL, &s->n_groups, s->groups,
 		    &s->flags, &s->issued_at, &s->expires_at };
 		break;
@@ -236,7 +236,7 @@ cookie_pack(const struct cookie_keyring *kr, enum cookie_kind kind,
 		return 0;
 	}
 	k = &kinds[kind];
-	view(kind, c, &v);
+	view(kind, (void *)(uintptr_t)c, &v);
 	idlen = v.id != NULL ? strnlen(v.id, COOKIE_ID_MAX + 1) : 0;
 	if (!id_ok(k->idset, v.id, idlen)) {
 		seterr(err, errlen, k->idset == ID_CLIENT ?
@@ -447,7 +447,7 @@ seal(const struct cookie_keyring *kr, enum cookie_kind kind, const void *c,
 		seterr(err, errlen, "cookie: output buffer too small");
 		goto done;
 	}
-	view(kind, c, &v);
+	view(kind, (void *)(uintptr_t)c, &v);
 	make_aad(aad, kind, *v.expires_at);
 	blob[0] = ENVELOPE_VERSION;
 	if ((kr->nonce_fn != NULL ?

@@ -132,8 +132,8 @@ struct wusp_session_cookie {
 	uint32_t flags;			/* opaque here; meaning: wusp layer */
 	int64_t	 issued_at;
 	int64_t	 expires_at;		/* = clear-text Expiration, >= issued_at */
-	int64_t	 config_last_change;	/* Config.LastChange the client saw (wusp units) */
-	int64_t	 deployment_watermark;	/* newest deployment change sent (ChangedUpdates) */
+	int64_t	 config_last_change;	/* Config.LastChange seen (wusp units) */
+	int64_t	 deployment_watermark;	/* newest deployment change sent */
 	uint16_t proto_major;		/* client protocolVersion, e.g. 2 of "2.90" */
 	uint16_t proto_minor;		/* e.g. 90 of "2.90" */
 };

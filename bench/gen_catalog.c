@@ -7,7 +7,13 @@
  * Deterministic for a given seed.  Not a test: the content of the files
  * named by the digests does not exist.
  *
- * usage: gen_catalog DIR COUNT [SEED]
+ * With DETECTOIDS > 0 it also writes that many detectoids (installed on
+ * every Windows 10 machine) in prerequisite chains of CHAIN (default 3:
+ * each detectoid but the first of a chain requires the one before), and
+ * every software update requires one of them, so a client needs extra
+ * SyncUpdates rounds to reach the updates, as with real catalogs.
+ *
+ * usage: gen_catalog DIR COUNT [SEED [DETECTOIDS [CHAIN]]]
  */
 #include <errno.h>
 #include <stdint.h>
@@ -104,14 +110,39 @@ write_category(const char *dir, const char *id, const char *kind, const char *ti
 	fclose(fp);
 }
 
+static void
+write_detectoid(const char *dir, const char *id, long n, const char *prev)
+{
+	FILE *fp = open_doc(dir, id, 100);
+
+	fprintf(fp, "<upd:Update xmlns:bar=\"http://schemas.microsoft.com/msus/2002/12/BaseApplicabilityRules\" "
+	    "xmlns:upd=\"http://schemas.microsoft.com/msus/2002/12/Update\">"
+	    "<upd:UpdateIdentity UpdateID=\"%s\" RevisionNumber=\"100\" />"
+	    "<upd:Properties UpdateType=\"Detectoid\" DefaultPropertiesLanguage=\"en\" "
+	    "PublicationState=\"Published\" CreationDate=\"2020-01-01T00:00:00.000Z\" />"
+	    "<upd:LocalizedPropertiesCollection><upd:LocalizedProperties><upd:Language>en</upd:Language>"
+	    "<upd:Title>Contoso detectoid %ld</upd:Title></upd:LocalizedProperties>"
+	    "</upd:LocalizedPropertiesCollection>", id, n);
+	if (prev != NULL)
+		fprintf(fp, "<upd:Relationships><upd:Prerequisites><upd:UpdateIdentity UpdateID=\"%s\" />"
+		    "</upd:Prerequisites></upd:Relationships>", prev);
+	fprintf(fp, "<upd:ApplicabilityRules><upd:IsInstalled><bar:WindowsVersion "
+	    "Comparison=\"GreaterThanOrEqualTo\" MajorVersion=\"10\" /></upd:IsInstalled>"
+	    "</upd:ApplicabilityRules></upd:Update>");
+	fclose(fp);
+}
+
 int
 main(int argc, char **argv)
 {
 	char company[37], family[37], products[NPRODUCTS][37], classes[NCLASSES][37];
-	long count, written = 0;
+	char (*detectoids)[37] = NULL;
+	long count, written = 0, ndet = 0, chain = 3;
 
-	if (argc < 3 || (count = strtol(argv[2], NULL, 10)) < 1) {
-		fprintf(stderr, "usage: gen_catalog DIR COUNT [SEED]\n");
+	if (argc < 3 || (count = strtol(argv[2], NULL, 10)) < 1 ||
+	    (argc > 4 && (ndet = strtol(argv[4], NULL, 10)) < 0) ||
+	    (argc > 5 && (chain = strtol(argv[5], NULL, 10)) < 1)) {
+		fprintf(stderr, "usage: gen_catalog DIR COUNT [SEED [DETECTOIDS [CHAIN]]]\n");
 		return 2;
 	}
 	rng = argc > 3 ? strtoull(argv[3], NULL, 10) | 1 : 0x9E3779B97F4A7C15ULL;
@@ -135,6 +166,17 @@ main(int argc, char **argv)
 		guid(classes[i]);
 		write_category(argv[1], classes[i], "UpdateClassification", class_names[i], NULL);
 		written++;
+	}
+	if (ndet > 0) {
+		detectoids = calloc((size_t)ndet, sizeof(*detectoids));
+		if (detectoids == NULL)
+			return 1;
+		for (long i = 0; i < ndet; i++) {
+			guid(detectoids[i]);
+			write_detectoid(argv[1], detectoids[i], i,
+			    i % chain != 0 ? detectoids[i - 1] : NULL);
+			written++;
+		}
 	}
 	for (long n = 0; written < count; n++, written++) {
 		char id[37], sha1[29], sha256[45];
@@ -165,6 +207,7 @@ main(int argc, char **argv)
 		    "<upd:Relationships><upd:Prerequisites>"
 		    "<upd:AtLeastOne IsCategory=\"true\"><upd:UpdateIdentity UpdateID=\"%s\" /></upd:AtLeastOne>"
 		    "<upd:AtLeastOne IsCategory=\"true\"><upd:UpdateIdentity UpdateID=\"%s\" /></upd:AtLeastOne>"
+		    "%s%s%s"
 		    "</upd:Prerequisites></upd:Relationships>"
 		    "<upd:ApplicabilityRules><upd:IsInstalled><lar:And>"
 		    "<bar:RegDword Key=\"HKEY_LOCAL_MACHINE\" Subkey=\"SOFTWARE\\Contoso\\Patches\" Value=\"KB%ld\" "
@@ -180,9 +223,14 @@ main(int argc, char **argv)
 		    "Program=\"kb%ld.exe\" Arguments=\"/quiet /norestart\"><cmd:ReturnCode Code=\"0\" "
 		    "Result=\"Succeeded\" /></cmd:InstallCommand></upd:HandlerSpecificData></upd:Update>",
 		    id, (unsigned long long)size, (int)(n % 12) + 1, (int)(n % 28) + 1, kb, n, 10 + p, kb,
-		    products[p], classes[c], kb, 19041 + p, sha1, kb, (unsigned long long)size, sha256, kb);
+		    products[p], classes[c],
+		    ndet > 0 ? "<upd:UpdateIdentity UpdateID=\"" : "",
+		    ndet > 0 ? detectoids[n % ndet] : "",
+		    ndet > 0 ? "\" />" : "",
+		    kb, 19041 + p, sha1, kb, (unsigned long long)size, sha256, kb);
 		fclose(fp);
 	}
+	free(detectoids);
 	printf("%ld documents in %s\n", written, argv[1]);
 	return 0;
 }

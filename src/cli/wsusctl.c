@@ -47,6 +47,12 @@ static const struct command commands[] = {
 	  "list approvals" },
 	{ "updates", cmd_updates,
 	  "list, show and search updates" },
+	{ "computers", cmd_computers,
+	  "list, show, move and delete client computers" },
+	{ "targeting", cmd_targeting,
+	  "show or set who decides computer groups (client or server)" },
+	{ "report", cmd_report,
+	  "update compliance per update or group, and per computer" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

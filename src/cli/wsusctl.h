@@ -45,5 +45,9 @@ int	cmd_unapprove(struct wsusctl *, int argc, char **argv);
 int	cmd_decline(struct wsusctl *, int argc, char **argv);	/* also --undo */
 int	cmd_approvals(struct wsusctl *, int argc, char **argv);
 int	cmd_updates(struct wsusctl *, int argc, char **argv);	/* "updates list|show|search" */
+/* computers, targeting, reports (reporting engineer; cmd_computers.c, cmd_report.c) */
+int	cmd_computers(struct wsusctl *, int argc, char **argv);	/* "computers list|show|move|delete" */
+int	cmd_targeting(struct wsusctl *, int argc, char **argv);	/* "targeting [client|server]" */
+int	cmd_report(struct wsusctl *, int argc, char **argv);	/* "report compliance|computer|settings|prune" */
 
 #endif

@@ -63,6 +63,7 @@ struct dl {
 	uint64_t	 piece;
 	uint64_t	 next;		/* first byte not yet handed out */
 	bool		 insecure;
+	const char	*cacert;	/* CA file for TLS or NULL (scan) */
 	long		 connects;	/* new connections opened, summed */
 	char		 err[512];
 };
@@ -208,6 +209,8 @@ easy_common(CURL *e, const struct dl *dl)
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+	if (dl->cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, dl->cacert);
 }
 
 /* One HEAD request: the size from Content-Length. */
@@ -601,4 +604,54 @@ fail:
 		close(dl.fd);
 	unlink(tmp);
 	return CLIENT_EXIT_FAIL;
+}
+
+/* ---- for other commands (scan): one verified download ------------------ */
+
+int
+client_fetch(const struct client_fetch *f, char *err, size_t errlen)
+{
+	struct dl dl;
+	char tmp[PATH_MAX];
+
+	memset(&dl, 0, sizeof(dl));
+	dl.fd = -1;
+	dl.url = f->url;
+	dl.size = f->size;
+	dl.piece = f->piece > 0 ? f->piece : DL_PIECE_DEFAULT;
+	dl.insecure = f->insecure;
+	dl.cacert = f->cacert;
+	if (!f->have_size && head_size(&dl) == -1) {
+		snprintf(err, errlen, "%s", dl.err);
+		return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.part.XXXXXX", f->out) >=
+	    (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: name too long", f->out);
+		return -1;
+	}
+	if ((dl.fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (fchmod(dl.fd, 0644) == -1 ||
+	    fetch_pieces(&dl, f->connections > 0 ? f->connections : 1) == -1) {
+		snprintf(err, errlen, "%s", dl.err[0] ? dl.err :
+		    strerror(errno));
+		goto fail;
+	}
+	close(dl.fd);
+	dl.fd = -1;
+	if (verify(tmp, &dl, f->sha1, f->sha256, err, errlen) == -1)
+		goto fail;
+	if (rename(tmp, f->out) == -1) {
+		snprintf(err, errlen, "%s: %s", f->out, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	if (dl.fd != -1)
+		close(dl.fd);
+	unlink(tmp);
+	return -1;
 }

@@ -1,9 +1,9 @@
 /*
  * wsus-client — reference client of the WSUS client protocol and load
- * generator for wsusd.  For now it has one real command, "download",
- * which fetches content the way Windows Delivery Optimization does; the
- * MS-WUSP commands (get-config, sync-updates, ...) come next and plug
- * into the command table below.
+ * generator for wsusd: "scan" runs the Windows Update Agent's detection
+ * cycle for a simulated machine (scan.h), "load" runs many of them at
+ * once for the benchmarks (load.c), "download" fetches content the way
+ * Windows Delivery Optimization does (download.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "client/client.h"
+#include "client/commands.h"
 #include "util/log.h"
 #include "wsusd_build.h"
 
@@ -22,6 +23,10 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "scan", cmd_scan, cmd_scan_usage,
+	  "scan, download, install and report as a simulated machine" },
+	{ "load", cmd_load, cmd_load_usage,
+	  "many simulated clients at once (benchmarks)" },
 	{ "download", cmd_download, cmd_download_usage,
 	  "fetch a content file in Range pieces and verify it" },
 };

@@ -24,6 +24,7 @@
 #include "http/content_handler.h"
 #include "http/http_server.h"
 #include "util/log.h"
+#include "wusp/service.h"
 #include "wsusd_build.h"
 
 static void
@@ -142,6 +143,7 @@ main(int argc, char **argv)
 	struct config_errors errs;
 	struct content_handler *ch = NULL;
 	struct http_server *srv = NULL;
+	struct wusp_service *wusp = NULL;
 	sigset_t set;
 	char err[512];
 	int c, sig;
@@ -223,6 +225,11 @@ main(int argc, char **argv)
 		log_error("%s", ch == NULL ? err : "cannot register /Content/");
 		goto fail;
 	}
+	/* the MS-WUSP SOAP services (client, SimpleAuth, reporting) */
+	if (wusp_service_register(&cfg, &wusp, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto fail;
+	}
 	if (http_server_start(&cfg, &srv, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		goto fail;
@@ -249,12 +256,14 @@ main(int argc, char **argv)
 	}
 	notify("STOPPING=1");
 	http_server_stop(srv);
+	wusp_service_free(wusp);
 	content_handler_free(ch);
 	config_free(&cfg);
 	log_info("stopped");
 	return 0;
 fail:
 	http_server_stop(srv);
+	wusp_service_free(wusp);
 	content_handler_free(ch);
 	config_free(&cfg);
 	return 1;

@@ -138,6 +138,343 @@ typedef int (*store_update_cb)(const struct store_update_row *, void *arg);
 typedef int (*store_approval_cb)(const struct store_approval *, void *arg);
 typedef int (*store_file_cb)(const struct store_file *, void *arg);
 
+/* ==== computers, targeting, events, update status (reporting engineer) ====
+ * Written for the MS-WUSP issue; rules and sources in docs/REPORTING.md.
+ * Callers: the SOAP service (GetAuthorizationCookie -> computer_contact
+ * and computer_groups, RegisterComputer -> computer_register, SyncUpdates
+ * -> computer_groups and computer_synced, ReportEventBatch ->
+ * reporting_ingest() in src/wusp/reporting.h, which calls event_batch),
+ * and wsusctl (computers, report, targeting).  Nothing here keeps
+ * computers in memory: every call is a few indexed statements. */
+
+#define COMPUTER_ID_MAX		255	/* SusClientId: 1..255 of [a-z0-9-] */
+#define COMPUTER_STR_MAX	256	/* bytes of one ComputerInfo string */
+#define COMPUTER_CLAIM_MAX	4096	/* bytes of a targetGroupName claim */
+#define COMPUTER_GROUPS_MAX	32	/* groups per computer (= COOKIE_GROUPS_MAX) */
+#define COMPUTER_IDENTITIES_MAX	8	/* identities kept per computer (duplicates) */
+#define STORE_EVENTS_BATCH_MAX	1000	/* events per event_batch call */
+#define STORE_STATUS_OPS_MAX	50000	/* status changes per event_batch call */
+#define STORE_EVENT_TEXT_MAX	2048	/* stored bytes of an event's texts (cut) */
+
+/* More settings keys (store_setting_get/set; defaults when absent). */
+#define SETTING_TARGETING_MODE	"targeting_mode"	/* "server" (default) | "client" */
+#define SETTING_EVENTS_PER_COMPUTER "events_per_computer" /* default 250 */
+#define SETTING_EVENT_RETENTION_DAYS "event_retention_days" /* default 30 */
+#define EVENTS_PER_COMPUTER_DEFAULT	250
+#define EVENTS_PER_COMPUTER_MAX		100000
+#define EVENT_RETENTION_DAYS_DEFAULT	30
+#define EVENT_RETENTION_DAYS_MAX	3650
+
+/*
+ * Who decides a computer's groups (WSUS: IUpdateServerConfiguration.
+ * TargetingMode).  SERVER: the administrator (computer_move); CLIENT: the
+ * target group names the client sends in GetAuthorizationCookie.  Both
+ * memberships are kept; the mode picks which one counts.  A computer with
+ * no membership of the counting kind is in Unassigned Computers.
+ */
+enum targeting_mode {
+	TARGETING_SERVER = 0,
+	TARGETING_CLIENT = 1,
+};
+
+/* Per-computer per-update state; the numbers are WSUS's
+ * UpdateInstallationState values. */
+enum update_state {
+	UPDATE_STATE_UNKNOWN = 0,	/* the computer has reported no status */
+	UPDATE_STATE_NOT_APPLICABLE = 1,
+	UPDATE_STATE_NEEDED = 2,	/* WSUS "NotInstalled": applicable, not installed */
+	UPDATE_STATE_DOWNLOADED = 3,
+	UPDATE_STATE_INSTALLED = 4,
+	UPDATE_STATE_FAILED = 5,
+	UPDATE_STATE_PENDING_REBOOT = 6,
+};
+#define UPDATE_STATE_COUNT	7
+
+/* RegisterComputer's ComputerInfo.  Strings may be NULL (not sent). */
+struct store_computer_info {
+	const char *dns_name;		/* DnsName */
+	int32_t	    os_major, os_minor, os_build;
+	int32_t	    sp_major, sp_minor;	/* OSServicePack{Major,Minor}Number */
+	const char *os_locale;		/* OSLocale, e.g. "en-US" */
+	const char *manufacturer;	/* ComputerManufacturer */
+	const char *model;		/* ComputerModel */
+	const char *bios_name;		/* BiosName */
+	const char *bios_version;	/* BiosVersion */
+	int64_t	    bios_release_date;	/* BiosReleaseDate, unix; 0 none */
+	const char *processor_arch;	/* ProcessorArchitecture, e.g. "AMD64" */
+	int32_t	    suite_mask, old_product_type, new_product_type;
+	int32_t	    system_metrics;
+	int32_t	    client_major, client_minor, client_build, client_qfe;
+	const char *os_description;	/* OSDescription */
+	const char *oem, *device_type, *firmware_version, *mobile_operator;
+	const char *ip_address;		/* the peer's address; NULL unknown */
+};
+
+struct store_register_result {
+	int64_t	    computer_id;	/* local id */
+	bool	    created;		/* first time this SusClientId was seen */
+	bool	    duplicate;		/* this call looked like a second machine */
+};
+
+/* A group a computer is a member of (for cookies and the catalog). */
+struct store_group_ref {
+	int64_t	    id;
+	char	    guid[GUID_STRLEN + 1];
+};
+
+/* One computer, for listings.  Times are unix seconds, 0 = never. */
+struct store_computer {
+	int64_t	    id;			/* local id */
+	const char *client_id;		/* SusClientId */
+	const char *dns_name;		/* "" until known */
+	const char *ip_address;		/* may be NULL */
+	int32_t	    os_major, os_minor, os_build, sp_major, sp_minor;
+	const char *os_locale, *os_description;	/* may be NULL */
+	const char *manufacturer, *model;	/* may be NULL */
+	const char *bios_name, *bios_version;	/* may be NULL */
+	int64_t	    bios_release_date;
+	const char *processor_arch;	/* may be NULL */
+	const char *client_version;	/* "1507.2601.30012.0"; may be NULL */
+	const char *target_claim;	/* targetGroupName last sent; may be NULL */
+	const char *groups;		/* effective group names, "; "-joined */
+	int64_t	    created, registered, last_contact, last_sync;
+	int64_t	    last_report;	/* last ReportEventBatch received */
+	int64_t	    last_status;	/* TimeAtTarget of the last status (156) */
+	int	    duplicate_count;	/* identity alternations seen (0: none) */
+	int64_t	    duplicate_seen;	/* when the last one was seen */
+	int	    identities;		/* identities on record */
+	int	    counts[UPDATE_STATE_COUNT];	/* updates per stored state */
+};
+
+struct store_computer_filter {
+	int64_t	    group_id;		/* 0 = any; else effective members of it
+					 * and its subgroups (Unassigned: none) */
+	bool	    duplicates;		/* only computers flagged as duplicates */
+	const char *name;		/* case-insensitive substring of DnsName */
+	size_t	    limit;		/* 0 = no limit */
+	size_t	    offset;
+};
+
+/* One identity a SusClientId was seen with (duplicate detection). */
+struct store_computer_identity {
+	const char *dns_name;
+	const char *manufacturer, *model, *bios;	/* may be NULL */
+	int64_t	    first_seen, last_seen;
+	int64_t	    times;		/* registrations/contacts with it */
+	bool	    current;
+};
+
+/* One reporting event, validated by the caller (src/wusp/reporting.c). */
+struct store_event {
+	char	    instance_id[GUID_STRLEN + 1];	/* EventInstanceID */
+	int32_t	    event_id, namespace_id, source_id;
+	int64_t	    time_at_target;	/* unix */
+	char	    update_id[GUID_STRLEN + 1];	/* "" for the zero GUID */
+	int32_t	    revision;
+	int32_t	    hresult;		/* Win32HResult */
+	const char *app_name;		/* may be NULL */
+	const char *replacement;	/* ReplacementStrings joined by '\n'; may be NULL */
+	const char *misc;		/* MiscData joined by '\n'; may be NULL */
+};
+
+/* store_status_op.flags */
+#define STATUS_OP_INVENTORY	0x01	/* from a 156 list (replaced by the next 156) */
+#define STATUS_OP_KEEP_FAILED	0x02	/* do not replace a FAILED state */
+#define STATUS_OP_IF_NOT_INSTALLED 0x04	/* only if not INSTALLED/PENDING_REBOOT */
+#define STATUS_OP_IF_PENDING	0x08	/* only if now PENDING_REBOOT */
+
+/*
+ * One derived state change, in event order.  Applied when its time is not
+ * older than the stored state's; unknown update ids are skipped.
+ */
+struct store_status_op {
+	char	    update_id[GUID_STRLEN + 1];
+	int32_t	    revision;		/* -1 when not known (156 lists) */
+	enum update_state state;
+	unsigned    flags;		/* STATUS_OP_* */
+	size_t	    event;		/* index of the asserting event */
+};
+
+/*
+ * A status inventory (event 156): before the ops of event `event` are
+ * applied, the inventory-sourced states they do not name (and that are
+ * not newer) are dropped, so "not applicable" follows for those updates.
+ */
+struct store_inventory {
+	size_t	    event;		/* index of the 156 event */
+};
+
+struct store_event_batch {
+	const struct store_event *events;
+	size_t	    nevents;
+	const struct store_status_op *ops;
+	size_t	    nops;
+	const struct store_inventory *inventories;	/* in event order */
+	size_t	    ninventories;
+};
+
+struct store_batch_result {
+	size_t	    stored;		/* new events stored */
+	size_t	    duplicates;		/* events already stored (same instance id) */
+	size_t	    changes;		/* update states changed */
+	size_t	    unknown_updates;	/* ops naming updates not in the store */
+	size_t	    pruned;		/* events dropped by the bounds */
+};
+
+/* A stored event, for listings. */
+struct store_event_row {
+	int64_t	    id;
+	char	    instance_id[GUID_STRLEN + 1];
+	int32_t	    event_id, namespace_id, source_id;
+	int64_t	    time_at_target, received;
+	const char *update_id;		/* NULL when none */
+	int32_t	    revision;
+	int32_t	    hresult;
+	const char *app_name, *replacement, *misc;	/* may be NULL */
+	const char *title;		/* update title if in the store; may be NULL */
+};
+
+/* One update of one computer (report computer). */
+struct store_update_status {
+	char	    update_id[GUID_STRLEN + 1];
+	const char *title;
+	const char *kb_article_id;	/* may be NULL */
+	enum update_state state;	/* derived, never stored as UNKNOWN/NA
+					 * except as the fallback below */
+	bool	    stored;		/* false: no row (UNKNOWN or NOT_APPLICABLE) */
+	bool	    approved;		/* an Install approval reaches the computer */
+	int32_t	    revision;		/* -1 when not known */
+	int64_t	    changed;		/* TimeAtTarget of the change; 0 none */
+	int32_t	    event_id;		/* event that set it; 0 none */
+	int32_t	    hresult;
+};
+
+struct store_compliance_filter {
+	int64_t	    group_id;		/* 0 = All Computers; subgroups included */
+	const char *update_id;		/* one update; NULL = every approved
+					 * update and every update with a state */
+	bool	    by_group;		/* rows per group (needs update_id) */
+	size_t	    limit;		/* 0 = no limit */
+};
+
+struct store_compliance_row {
+	char	    update_id[GUID_STRLEN + 1];
+	const char *title, *kb_article_id;	/* may be NULL */
+	int64_t	    group_id;		/* by_group rows; else the filter's */
+	const char *group_name;
+	size_t	    computers;		/* computers in scope */
+	size_t	    counts[UPDATE_STATE_COUNT];	/* per enum update_state */
+	bool	    approved;		/* some Install approval exists */
+};
+
+typedef int (*store_computer_cb)(const struct store_computer *, void *arg);
+typedef int (*store_identity_cb)(const struct store_computer_identity *, void *arg);
+typedef int (*store_event_cb)(const struct store_event_row *, void *arg);
+typedef int (*store_status_cb)(const struct store_update_status *, void *arg);
+typedef int (*store_compliance_cb)(const struct store_compliance_row *, void *arg);
+/* ==== end of the computers/targeting/events/status types ==== */
+
+/* ==== catalog snapshot and change counter (wusp catalog engineer) ====
+ * For the in-memory catalog of the client protocol (src/wusp/catalog.h,
+ * docs/SYNCUPDATES.md).  catalog_load streams everything SyncUpdates
+ * needs in ONE read transaction (a consistent snapshot) and reports the
+ * change counter the snapshot corresponds to.  Order: all revisions,
+ * then prerequisites, bundle members, files (each by revision_id, then
+ * group_index / member / sha1), groups (by id), deployments (by
+ * deployment_id), tombstones (by update_id), old revisions (by
+ * revision_id).  Strings and blobs are valid during the callback only. */
+
+/* The newest revision of one update. */
+struct store_catalog_revision {
+	int64_t	    revision_id;
+	char	    update_id[GUID_STRLEN + 1];
+	int32_t	    revision;		/* RevisionNumber */
+	enum update_type   type;
+	enum category_kind category_kind;
+	bool	    explicitly_deployable;
+	bool	    has_driver_metadata;
+	bool	    declined;		/* the update is declined */
+	int64_t	    imported;		/* unix time of import */
+	int64_t	    change_seq;		/* max of the revision's and the update's */
+	int64_t	    revision_seq;	/* the revision's own (its import) */
+	const char *core;		/* core fragment, inflated, NUL-ended */
+	size_t	    core_len;
+	/* The whole document, only for drivers and revisions with driver
+	 * metadata (NULL otherwise), NUL-ended. */
+	const char *document;
+	size_t	    document_len;
+};
+
+/* One id of one prerequisite clause (clauses ANDed, ids in one ORed). */
+struct store_catalog_prereq {
+	int64_t	    revision_id;
+	int	    group_index;	/* the clause */
+	bool	    is_category;
+	const char *required_update_id;	/* lower-case GUID */
+};
+
+/* One alternative of one bundled member. */
+struct store_catalog_bundled {
+	int64_t	    revision_id;
+	int	    group_index;
+	const char *member_update_id;	/* lower-case GUID */
+	int32_t	    member_revision;	/* -1 when not given */
+};
+
+struct store_catalog_file {
+	int64_t	    revision_id;
+	uint8_t	    sha1[20];
+	uint64_t    size;
+	const char *name;		/* FileName */
+};
+
+struct store_catalog_group {
+	int64_t	    id;
+	char	    guid[GUID_STRLEN + 1];
+	int64_t	    parent_id;		/* 0 for All Computers */
+	int64_t	    change_seq;
+};
+
+/* An approval (deployment row), whatever the action. */
+struct store_catalog_deployment {
+	int64_t	    deployment_id;
+	char	    update_id[GUID_STRLEN + 1];
+	int64_t	    group_id;
+	enum approval_action action;
+	int64_t	    deadline;		/* 0 none */
+	int64_t	    created;
+	int64_t	    last_change;
+	int64_t	    change_seq;
+};
+
+/* The newest removal of some approval of an update. */
+struct store_catalog_tombstone {
+	char	    update_id[GUID_STRLEN + 1];
+	int64_t	    deleted;		/* unix time */
+	int64_t	    change_seq;
+};
+
+/* An older revision of an update (clients may still hold its id). */
+struct store_catalog_oldrev {
+	int64_t	    revision_id;
+	int64_t	    latest_revision_id;	/* the update's newest revision */
+};
+
+/* Callbacks of catalog_load (any may be NULL: that kind is skipped).
+ * Return 0 to go on; non-zero stops the load with STORE_ERROR. */
+struct store_catalog_sink {
+	int  (*revision)(const struct store_catalog_revision *, void *arg);
+	int  (*prereq)(const struct store_catalog_prereq *, void *arg);
+	int  (*bundled)(const struct store_catalog_bundled *, void *arg);
+	int  (*file)(const struct store_catalog_file *, void *arg);
+	int  (*group)(const struct store_catalog_group *, void *arg);
+	int  (*deployment)(const struct store_catalog_deployment *, void *arg);
+	int  (*tombstone)(const struct store_catalog_tombstone *, void *arg);
+	int  (*oldrev)(const struct store_catalog_oldrev *, void *arg);
+	void *arg;
+};
+/* ==== end of the catalog types ==== */
+
 /* ---- the backend interface ---- */
 
 struct store_ops {
@@ -198,6 +535,88 @@ struct store_ops {
 	int  (*decline)(struct store *, const char *update_id, bool declined);
 	int  (*approval_list)(struct store *, const char *update_id /* NULL all */,
 		    int64_t group_id /* 0 all */, store_approval_cb, void *arg);
+
+	/* ==== computers, targeting, events, status (reporting engineer) ==== */
+	/*
+	 * GetAuthorizationCookie: create the computer if new (Unassigned,
+	 * not registered), record last contact, DnsName (may be NULL),
+	 * address and the targetGroupName claim (NULL: none sent), and
+	 * resolve the claim into client-side memberships.  INVALID for a bad
+	 * client id or over-long strings.
+	 */
+	int  (*computer_contact)(struct store *, const char *client_id,
+		    const char *dns_name, const char *claim, const char *ip,
+		    int64_t now);
+	/* RegisterComputer: create or update; duplicate detection. */
+	int  (*computer_register)(struct store *, const char *client_id,
+		    const struct store_computer_info *, int64_t now,
+		    struct store_register_result *);
+	/* SyncUpdates seen: last sync and last contact times. */
+	int  (*computer_synced)(struct store *, const char *client_id, int64_t now);
+	/*
+	 * The groups the computer is a direct member of under the current
+	 * targeting mode (ancestors NOT included: the catalog inherits through
+	 * parent links), at most max; never empty: Unassigned Computers when
+	 * there is no membership.  *registered: time of the last
+	 * RegisterComputer, 0 never (NULL allowed).  Unknown client id:
+	 * STORE_NOTFOUND, with Unassigned Computers in out all the same.
+	 */
+	int  (*computer_groups)(struct store *, const char *client_id,
+		    struct store_group_ref *out, size_t max, size_t *n,
+		    int64_t *registered);
+	/* Server-side assignment: the computer's only group becomes group_id
+	 * (Unassigned Computers: none).  All Computers is INVALID. */
+	int  (*computer_move)(struct store *, int64_t computer_id, int64_t group_id);
+	int  (*computer_delete)(struct store *, int64_t computer_id);
+	/*
+	 * Find by SusClientId, local id ("#12"), DnsName (any case) or the
+	 * first label of a DnsName ("pc1" for "pc1.corp.example") when that
+	 * names one computer.  NOTFOUND; INVALID when the name is ambiguous
+	 * (the message lists how many).
+	 */
+	int  (*computer_find)(struct store *, const char *name, int64_t *computer_id);
+	int  (*computer_get)(struct store *, int64_t computer_id,
+		    store_computer_cb, void *arg);
+	int  (*computer_list)(struct store *, const struct store_computer_filter *,
+		    store_computer_cb, void *arg);
+	int  (*computer_identities)(struct store *, int64_t computer_id,
+		    store_identity_cb, void *arg);
+	int  (*targeting_get)(struct store *, enum targeting_mode *);
+	int  (*targeting_set)(struct store *, enum targeting_mode);
+	/*
+	 * ReportEventBatch, one transaction: store new events (duplicates by
+	 * EventInstanceID ignored), apply inventories and status ops, record
+	 * last report, then drop this computer's events beyond the retention
+	 * settings (oldest first).  NOTFOUND for an unknown client id;
+	 * INVALID (nothing changed) when the batch breaks a bound.
+	 */
+	int  (*event_batch)(struct store *, const char *client_id,
+		    const struct store_event_batch *, int64_t now,
+		    struct store_batch_result *);
+	/* Newest first; limit 0 = all kept. */
+	int  (*event_list)(struct store *, int64_t computer_id, size_t limit,
+		    store_event_cb, void *arg);
+	/* Drop every computer's events older than the retention; *n dropped. */
+	int  (*event_prune)(struct store *, int64_t now, size_t *n);
+	/* The updates of one computer: every update with a stored state and
+	 * every update an Install approval of its groups reaches. */
+	int  (*status_list)(struct store *, int64_t computer_id,
+		    store_status_cb, void *arg);
+	int  (*compliance)(struct store *, const struct store_compliance_filter *,
+		    store_compliance_cb, void *arg);
+	/* ==== end of the reporting engineer's ops ==== */
+	/* ==== catalog snapshot and change counter (wusp catalog engineer) ==== */
+	/*
+	 * Stream the newest revision of every update with its relationships,
+	 * files and core fragment, the groups, the approvals and the newest
+	 * tombstone per update, in one read transaction; *change_seq = the
+	 * change counter of that snapshot.
+	 */
+	int  (*catalog_load)(struct store *, const struct store_catalog_sink *,
+		    int64_t *change_seq);
+	/* The global change counter (cheap: one indexed read). */
+	int  (*change_seq)(struct store *, int64_t *seq);
+	/* ==== end of the catalog ops ==== */
 };
 
 struct store {
@@ -271,5 +690,60 @@ static inline int store_decline(struct store *st, const char *uid, bool declined
 static inline int store_approval_list(struct store *st, const char *uid, int64_t gid,
     store_approval_cb cb, void *arg)
 { return STORE_CALL(st, approval_list, uid, gid, cb, arg); }
+
+/* ==== computers, targeting, events, status (reporting engineer) ==== */
+static inline int store_computer_contact(struct store *st, const char *cid,
+    const char *dns, const char *claim, const char *ip, int64_t now)
+{ return STORE_CALL(st, computer_contact, cid, dns, claim, ip, now); }
+static inline int store_computer_register(struct store *st, const char *cid,
+    const struct store_computer_info *ci, int64_t now, struct store_register_result *r)
+{ return STORE_CALL(st, computer_register, cid, ci, now, r); }
+static inline int store_computer_synced(struct store *st, const char *cid, int64_t now)
+{ return STORE_CALL(st, computer_synced, cid, now); }
+static inline int store_computer_groups(struct store *st, const char *cid,
+    struct store_group_ref *out, size_t max, size_t *n, int64_t *registered)
+{ return STORE_CALL(st, computer_groups, cid, out, max, n, registered); }
+static inline int store_computer_move(struct store *st, int64_t id, int64_t gid)
+{ return STORE_CALL(st, computer_move, id, gid); }
+static inline int store_computer_delete(struct store *st, int64_t id)
+{ return STORE_CALL(st, computer_delete, id); }
+static inline int store_computer_find(struct store *st, const char *name, int64_t *id)
+{ return STORE_CALL(st, computer_find, name, id); }
+static inline int store_computer_get(struct store *st, int64_t id,
+    store_computer_cb cb, void *arg)
+{ return STORE_CALL(st, computer_get, id, cb, arg); }
+static inline int store_computer_list(struct store *st,
+    const struct store_computer_filter *f, store_computer_cb cb, void *arg)
+{ return STORE_CALL(st, computer_list, f, cb, arg); }
+static inline int store_computer_identities(struct store *st, int64_t id,
+    store_identity_cb cb, void *arg)
+{ return STORE_CALL(st, computer_identities, id, cb, arg); }
+static inline int store_targeting_get(struct store *st, enum targeting_mode *m)
+{ return STORE_CALL(st, targeting_get, m); }
+static inline int store_targeting_set(struct store *st, enum targeting_mode m)
+{ return STORE_CALL(st, targeting_set, m); }
+static inline int store_event_batch(struct store *st, const char *cid,
+    const struct store_event_batch *b, int64_t now, struct store_batch_result *r)
+{ return STORE_CALL(st, event_batch, cid, b, now, r); }
+static inline int store_event_list(struct store *st, int64_t id, size_t limit,
+    store_event_cb cb, void *arg)
+{ return STORE_CALL(st, event_list, id, limit, cb, arg); }
+static inline int store_event_prune(struct store *st, int64_t now, size_t *n)
+{ return STORE_CALL(st, event_prune, now, n); }
+static inline int store_status_list(struct store *st, int64_t id,
+    store_status_cb cb, void *arg)
+{ return STORE_CALL(st, status_list, id, cb, arg); }
+static inline int store_compliance(struct store *st,
+    const struct store_compliance_filter *f, store_compliance_cb cb, void *arg)
+{ return STORE_CALL(st, compliance, f, cb, arg); }
+/* ==== end of the reporting engineer's wrappers ==== */
+
+/* ==== catalog snapshot and change counter (wusp catalog engineer) ==== */
+static inline int store_catalog_load(struct store *st,
+    const struct store_catalog_sink *sink, int64_t *seq)
+{ return STORE_CALL(st, catalog_load, sink, seq); }
+static inline int store_change_seq(struct store *st, int64_t *seq)
+{ return STORE_CALL(st, change_seq, seq); }
+/* ==== end of the catalog wrappers ==== */
 
 #endif

@@ -1029,7 +1029,8 @@ test_methods_and_limits(void **state)
 	(void)state;
 	memset(big, 'x', BODY_MAX * 2);
 	expect_get("/nothing/here", 404, NULL);
-	expect_get("/ClientWebService/client.asmx", 404, NULL);
+	/* the SOAP endpoints take POST only */
+	expect_get("/ClientWebService/client.asmx", 405, NULL);
 	expect_get("/Content", 404, NULL);
 	{
 		struct req q = { .method = "POST", .target = T.big_url,
@@ -1053,9 +1054,9 @@ test_methods_and_limits(void **state)
 		get(&q, &r);
 		assert_int_equal(r.status, 413);
 		reply_free(&r);
-		q.blen = BODY_MAX;	/* within the limit: no route yet */
+		q.blen = BODY_MAX;	/* within the limit: reaches the SOAP service */
 		get(&q, &r);
-		assert_int_equal(r.status, 404);
+		assert_true(r.status != 413 && r.status != 404 && r.status >= 400);
 		reply_free(&r);
 	}
 	free(big);

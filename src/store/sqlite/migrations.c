@@ -187,8 +187,128 @@ static const char migration_1[] =
 ") STRICT;\n"
 "CREATE INDEX deployment_tombstones_change ON deployment_tombstones(change_seq);\n";
 
+/*
+ * Version 2: computers, group membership, duplicate identities, reporting
+ * events and per-computer per-update states (docs/REPORTING.md).
+ *
+ * computer_groups.source: 0 = assigned by the administrator (server-side
+ * targeting), 1 = claimed by the client (client-side targeting); the
+ * targeting_mode setting picks which counts, no row of that kind means
+ * Unassigned Computers.  Deleting a target group moves its members to the
+ * parent (the trigger), or to Unassigned when the parent is All Computers.
+ * update_status.state is enum update_state (2..6 stored; unknown and not
+ * applicable follow from the absence of a row); inv_mark is non-zero for
+ * states that came from a status inventory (event 156).
+ */
+static const char migration_2[] =
+"CREATE TABLE computers (\n"
+"	id		INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"	client_id	TEXT NOT NULL UNIQUE,\n"	/* SusClientId */
+"	dns_name	TEXT NOT NULL DEFAULT '',\n"
+"	ip_address	TEXT,\n"
+"	os_major	INTEGER NOT NULL DEFAULT 0,\n"
+"	os_minor	INTEGER NOT NULL DEFAULT 0,\n"
+"	os_build	INTEGER NOT NULL DEFAULT 0,\n"
+"	sp_major	INTEGER NOT NULL DEFAULT 0,\n"
+"	sp_minor	INTEGER NOT NULL DEFAULT 0,\n"
+"	os_locale	TEXT,\n"
+"	os_description	TEXT,\n"
+"	manufacturer	TEXT,\n"
+"	model		TEXT,\n"
+"	bios_name	TEXT,\n"
+"	bios_version	TEXT,\n"
+"	bios_release_date INTEGER NOT NULL DEFAULT 0,\n"
+"	processor_arch	TEXT,\n"
+"	suite_mask	INTEGER NOT NULL DEFAULT 0,\n"
+"	old_product_type INTEGER NOT NULL DEFAULT 0,\n"
+"	new_product_type INTEGER NOT NULL DEFAULT 0,\n"
+"	system_metrics	INTEGER NOT NULL DEFAULT 0,\n"
+"	client_version	TEXT,\n"
+"	oem		TEXT,\n"
+"	device_type	TEXT,\n"
+"	firmware_version TEXT,\n"
+"	mobile_operator	TEXT,\n"
+"	target_claim	TEXT,\n"	/* targetGroupName as last sent */
+"	created		INTEGER NOT NULL,\n"
+"	registered	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_contact	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_sync	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_report	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_status	INTEGER NOT NULL DEFAULT 0,\n"
+"	status_seq	INTEGER NOT NULL DEFAULT 0,\n"
+"	duplicate_count	INTEGER NOT NULL DEFAULT 0,\n"
+"	duplicate_seen	INTEGER NOT NULL DEFAULT 0\n"
+") STRICT;\n"
+"CREATE INDEX computers_dns ON computers(dns_name COLLATE NOCASE);\n"
+"CREATE INDEX computers_duplicate ON computers(duplicate_count) WHERE duplicate_count > 0;\n"
+
+"CREATE TABLE computer_groups (\n"
+"	computer_id	INTEGER NOT NULL REFERENCES computers(id) ON DELETE CASCADE,\n"
+"	source		INTEGER NOT NULL CHECK (source IN (0, 1)),\n"
+"	group_id	INTEGER NOT NULL REFERENCES target_groups(id),\n"
+"	PRIMARY KEY (computer_id, source, group_id)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX computer_groups_group ON computer_groups(group_id, source, computer_id);\n"
+"CREATE TRIGGER target_groups_members_up BEFORE DELETE ON target_groups\n"
+"BEGIN\n"
+"	INSERT OR IGNORE INTO computer_groups(computer_id, source, group_id)\n"
+"	    SELECT computer_id, source, OLD.parent_id FROM computer_groups\n"
+"	    WHERE group_id = OLD.id AND OLD.parent_id IS NOT NULL AND OLD.parent_id <> 1;\n"
+"	DELETE FROM computer_groups WHERE group_id = OLD.id;\n"
+"END;\n"
+
+/* Identities a SusClientId was seen with, for cloned-image detection. */
+"CREATE TABLE computer_identities (\n"
+"	computer_id	INTEGER NOT NULL REFERENCES computers(id) ON DELETE CASCADE,\n"
+"	fingerprint	TEXT NOT NULL,\n"
+"	dns_name	TEXT NOT NULL,\n"
+"	manufacturer	TEXT,\n"
+"	model		TEXT,\n"
+"	bios		TEXT,\n"
+"	first_seen	INTEGER NOT NULL,\n"
+"	last_seen	INTEGER NOT NULL,\n"
+"	times		INTEGER NOT NULL DEFAULT 1,\n"
+"	seen_seq	INTEGER NOT NULL DEFAULT 0,\n"	/* order of last use */
+"	PRIMARY KEY (computer_id, fingerprint)\n"
+") STRICT, WITHOUT ROWID;\n"
+
+"CREATE TABLE events (\n"
+"	id		INTEGER PRIMARY KEY,\n"
+"	computer_id	INTEGER NOT NULL REFERENCES computers(id) ON DELETE CASCADE,\n"
+"	instance_id	TEXT NOT NULL,\n"
+"	event_id	INTEGER NOT NULL,\n"
+"	namespace_id	INTEGER NOT NULL,\n"
+"	source_id	INTEGER NOT NULL,\n"
+"	time_at_target	INTEGER NOT NULL,\n"
+"	received	INTEGER NOT NULL,\n"
+"	update_id	TEXT,\n"
+"	revision	INTEGER NOT NULL DEFAULT 0,\n"
+"	hresult		INTEGER NOT NULL DEFAULT 0,\n"
+"	app_name	TEXT,\n"
+"	replacement	TEXT,\n"
+"	misc		TEXT,\n"
+"	UNIQUE (computer_id, instance_id)\n"
+") STRICT;\n"
+"CREATE INDEX events_computer ON events(computer_id, received, id);\n"
+"CREATE INDEX events_received ON events(received);\n"
+
+"CREATE TABLE update_status (\n"
+"	computer_id	INTEGER NOT NULL REFERENCES computers(id) ON DELETE CASCADE,\n"
+"	update_local_id	INTEGER NOT NULL REFERENCES updates(local_id),\n"
+"	state		INTEGER NOT NULL CHECK (state BETWEEN 1 AND 6),\n"
+"	revision	INTEGER NOT NULL DEFAULT -1,\n"
+"	changed		INTEGER NOT NULL,\n"	/* TimeAtTarget of the change */
+"	reported	INTEGER NOT NULL,\n"	/* when the server got it */
+"	event_id	INTEGER NOT NULL DEFAULT 0,\n"
+"	hresult		INTEGER NOT NULL DEFAULT 0,\n"
+"	inv_mark	INTEGER NOT NULL DEFAULT 0,\n"
+"	PRIMARY KEY (computer_id, update_local_id)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX update_status_update ON update_status(update_local_id, state);\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1 },
+	{ 2, "computers, events, update status", migration_2 },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

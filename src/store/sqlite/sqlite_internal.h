@@ -133,4 +133,54 @@ int	sq_approval_list(struct store *, const char *update_id,
 int	sq_deployments_delete(struct sq *, int64_t update_local_id,
 	    int64_t group_id, int64_t *n);
 
+/* catalog.c (MS-WUSP catalog snapshot; added by the wusp catalog engineer) */
+int	sq_catalog_load(struct store *, const struct store_catalog_sink *,
+	    int64_t *change_seq);
+int	sq_change_seq(struct store *, int64_t *seq);
+
+/* ==== computers.c, reporting.c (reporting engineer) ==== */
+#define SQ_GROUP_ALL		1	/* All Computers (migration 1) */
+#define SQ_GROUP_UNASSIGNED	2	/* Unassigned Computers */
+/* STORE_INVALID with a message unless cid is 1..255 of [a-z0-9-]. */
+int	sq_client_id_check(struct sq *, const char *cid);
+/* Local id of a client id; 0 when absent (STORE_OK). */
+int	sq_computer_id(struct sq *, const char *cid, int64_t *id);
+int	sq_targeting_mode(struct sq *, enum targeting_mode *);
+/* An integer setting within [lo, hi], else def. */
+int	sq_setting_int(struct sq *, const char *key, int64_t def, int64_t lo,
+	    int64_t hi, int64_t *out);
+
+int	sq_computer_contact(struct store *, const char *client_id,
+	    const char *dns_name, const char *claim, const char *ip,
+	    int64_t now);
+int	sq_computer_register(struct store *, const char *client_id,
+	    const struct store_computer_info *, int64_t now,
+	    struct store_register_result *);
+int	sq_computer_synced(struct store *, const char *client_id, int64_t now);
+int	sq_computer_groups(struct store *, const char *client_id,
+	    struct store_group_ref *out, size_t max, size_t *n,
+	    int64_t *registered);
+int	sq_computer_move(struct store *, int64_t computer_id, int64_t group_id);
+int	sq_computer_delete(struct store *, int64_t computer_id);
+int	sq_computer_find(struct store *, const char *name, int64_t *computer_id);
+int	sq_computer_get(struct store *, int64_t computer_id,
+	    store_computer_cb, void *arg);
+int	sq_computer_list(struct store *, const struct store_computer_filter *,
+	    store_computer_cb, void *arg);
+int	sq_computer_identities(struct store *, int64_t computer_id,
+	    store_identity_cb, void *arg);
+int	sq_targeting_get(struct store *, enum targeting_mode *);
+int	sq_targeting_set(struct store *, enum targeting_mode);
+int	sq_event_batch(struct store *, const char *client_id,
+	    const struct store_event_batch *, int64_t now,
+	    struct store_batch_result *);
+int	sq_event_list(struct store *, int64_t computer_id, size_t limit,
+	    store_event_cb, void *arg);
+int	sq_event_prune(struct store *, int64_t now, size_t *n);
+int	sq_status_list(struct store *, int64_t computer_id,
+	    store_status_cb, void *arg);
+int	sq_compliance(struct store *, const struct store_compliance_filter *,
+	    store_compliance_cb, void *arg);
+/* ==== end of computers.c, reporting.c ==== */
+
 #endif

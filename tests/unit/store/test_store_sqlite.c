@@ -231,33 +231,38 @@ test_migrate_interrupted(void **state)
 	struct tdb t;
 	char err[512];
 	int from, to;
-	struct sq_migration bad[2], good[2];
+	/* every real migration, then one test step after them */
+	enum { MAXM = 64 };
+	struct sq_migration bad[MAXM], good[MAXM];
+	int n = sq_migrations_count, last = sq_migrations[n - 1].version;
 
 	(void)state;
-	bad[0] = sq_migrations[0];
-	bad[1] = (struct sq_migration){ 2, "test step",
+	assert_true(n + 1 <= MAXM);
+	for (int i = 0; i < n; i++)
+		bad[i] = good[i] = sq_migrations[i];
+	bad[n] = (struct sq_migration){ last + 1, "test step",
 	    "CREATE TABLE t2 (x INTEGER) STRICT;"
 	    "INSERT INTO no_such_table VALUES (1);" };
-	good[0] = sq_migrations[0];
-	good[1] = (struct sq_migration){ 2, "test step",
+	good[n] = (struct sq_migration){ last + 1, "test step",
 	    "CREATE TABLE t2 (x INTEGER) STRICT;"
 	    "INSERT INTO t2 VALUES (1);" };
 
 	tdb_make(&t);
 	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);
-	assert_int_equal(sq_migrate_list((struct sq *)st, bad, 2, &from, &to),
+	assert_int_equal(sq_migrate_list((struct sq *)st, bad, n + 1, &from, &to),
 	    STORE_ERROR);
-	assert_non_null(strstr(store_errmsg(st), "migration 2"));
-	/* Step 1 committed, step 2 left no trace. */
-	assert_int_equal(t_sql_int(st, "PRAGMA user_version"), 1);
+	snprintf(err, sizeof(err), "migration %d", last + 1);
+	assert_non_null(strstr(store_errmsg(st), err));
+	/* The real steps committed, the failing one left no trace. */
+	assert_int_equal(t_sql_int(st, "PRAGMA user_version"), last);
 	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name = 't2'"), 0);
 	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM target_groups"), 2);
-	/* Running again continues from 1. */
-	assert_int_equal(sq_migrate_list((struct sq *)st, good, 2, &from, &to),
+	/* Running again continues from the last good step. */
+	assert_int_equal(sq_migrate_list((struct sq *)st, good, n + 1, &from, &to),
 	    STORE_OK);
-	assert_int_equal(from, 1);
-	assert_int_equal(to, 2);
+	assert_int_equal(from, last);
+	assert_int_equal(to, last + 1);
 	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM t2"), 1);
 	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM target_groups"), 2);
 	/* This build's own list now sees a newer schema and refuses. */

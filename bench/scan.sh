@@ -1,0 +1,223 @@
+#!/bin/sh
+# scan.sh — scan storm: full Windows-client sessions against wsusd, and
+# beside it, in the same run, nginx serving the identical answer bytes to
+# the same request pattern (the physical limit of this machine).
+#
+#   1. a synthetic catalog of COUNT (5000) update documents with detectoid
+#      prerequisite chains (bench/gen_catalog.c), APPROVED (1000) software
+#      updates approved for All Computers;
+#   2. `wsus-client load`: CLIENTS simulated machines (own SusClientId and
+#      cookie each), CONCURRENCY sessions at a time for DURATION seconds;
+#      every session is a full one (GetConfig, GetAuthorizationCookie,
+#      GetCookie, RegisterComputer, every SyncUpdates round, the driver
+#      pass, GetExtendedUpdateInfo in batches, ReportEventBatch).  Prints
+#      completed scans/s, p50/p99 per call, wsusd CPU seconds per scan
+#      (/proc/PID/stat) and wsusd peak RSS (VmHWM);
+#   3. one session recorded (`wsus-client scan --record`), then replayed
+#      with wrk: to wsusd, and to nginx serving the recorded answers as
+#      static files (POSTs mapped to /replay/NNNN.xml), same connections;
+#   4. the result in Microsoft's unit: WSUS 3.0 SP2 was stated to serve
+#      100,000 clients from a 4-core server at 6 client syncs per second.
+#
+#   COUNT=5000 APPROVED=1000 CLIENTS=2000 CONCURRENCY=16 DURATION=30 bench/scan.sh
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+COUNT=${COUNT:-5000}
+APPROVED=${APPROVED:-1000}
+DETECTOIDS=${DETECTOIDS:-30}
+CLIENTS=${CLIENTS:-2000}
+CONCURRENCY=${CONCURRENCY:-16}
+DURATION=${DURATION:-30}
+THREADS=${THREADS:-$(nproc)}
+WPORT=${WPORT:-18530}
+NPORT=${NPORT:-18580}
+
+tools/deps.sh bench
+[ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
+ninja -C build-bench >/dev/null
+ctlbin=$top/build-bench/src/cli/wsusctl
+client=$top/build-bench/src/client/wsus-client
+
+work=$(mktemp -d /tmp/wsusd-scan.XXXXXX)
+chmod 755 "$work"	# nginx's workers read the replay files
+cleanup() {
+	[ -f "$work/wsusd.pid" ] && kill "$(cat "$work/wsusd.pid")" 2>/dev/null || true
+	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+	sleep 0.3
+	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# ---- catalog and server ---------------------------------------------------
+build-bench/bench/gen_catalog "$work/catalog" "$COUNT" 1 "$DETECTOIDS" >/dev/null
+cat >"$work/wsusd.conf" <<CONF
+[server]
+content_dir = $work/content
+database = sqlite://$work/wsusd.db
+state_dir = $work
+log_level = warn
+
+[listener bench]
+address = 127.0.0.1
+port = $WPORT
+
+[limits]
+threads = $THREADS
+max_connections = 4096
+max_connections_per_ip = 4096
+CONF
+ctl="$ctlbin -c $work/wsusd.conf"
+$ctl -q postinstall >/dev/null
+$ctl -q import-updates "$work/catalog" >/dev/null
+# shellcheck disable=SC2046
+$ctl -q approve $($ctl --json updates list --type software --limit "$APPROVED" |
+	jq -r '.[].update_id') --group "All Computers" >/dev/null
+napproved=$($ctl --json approvals | jq length)
+
+# The simulated machine: Windows 10 22H2 (build 19045: the updates of one
+# synthetic product apply), some of those already installed.
+{
+	printf '[machine]\nos_version = 10.0.19045.3930\ndns_name = bench.example\n[registry]\n'
+	i=5000000
+	while [ $i -lt 5000200 ]; do
+		printf 'HKLM\\SOFTWARE\\Contoso\\Patches\\KB%s = dword:1\n' $i
+		i=$((i + 1))
+	done
+} >"$work/machine.ini"
+
+build-bench/src/daemon/wsusd -c "$work/wsusd.conf" 2>"$work/wsusd.log" &
+echo $! >"$work/wsusd.pid"
+wpid=$(cat "$work/wsusd.pid")
+for _ in $(seq 50); do
+	curl -s -o /dev/null "http://127.0.0.1:$WPORT/" && break
+	sleep 0.2
+done
+
+# ---- one recorded session (also the warm-up) -----------------------------
+$client scan --server "http://127.0.0.1:$WPORT" --machine "$work/machine.ini" \
+    --report --record "$work/rec" --json >"$work/scan.json" || {
+	cat "$work/scan.json" >&2; cat "$work/wsusd.log" >&2; exit 1; }
+needed=$(jq .needed "$work/scan.json")
+installed=$(jq .installed "$work/scan.json")
+rounds=$(jq .rounds "$work/scan.json")
+calls=$(wc -l <"$work/rec/index.tsv")
+
+# ---- the storm --------------------------------------------------------------
+$client load --server "http://127.0.0.1:$WPORT" --machine "$work/machine.ini" \
+    --clients "$CLIENTS" --concurrency "$CONCURRENCY" --duration "$DURATION" \
+    --server-pid "$wpid" --json >"$work/load.json" || {
+	jq -r '.errors[]' "$work/load.json" >&2 || true; }
+
+# ---- replay: wsusd and nginx, identical request pattern ----------------------
+mkdir -p "$work/replay"
+while IFS="$(printf '\t')" read -r seq op path action status enc; do
+	cp "$work/rec/$seq-$op.response.raw" "$work/replay/$seq.xml"
+	printf '%s\t%s\t%s\t%s\n' "$seq" "$op" "$path" "$action"
+done <"$work/rec/index.tsv" >"$work/replay/index.tsv"
+cat >"$work/replay.lua" <<LUA
+-- one recorded session, request after request, on every connection
+local dir = "$work"
+local target = os.getenv("TARGET")
+local seq = {}
+local n = 0
+-- built in init(): wrk has set the Host header by then
+function init(args)
+	for line in io.lines(dir .. "/replay/index.tsv") do
+		local num, op, path, action = line:match("^(%S+)\t(%S+)\t(%S+)\t(.*)$")
+		local f = assert(io.open(dir .. "/rec/" .. num .. "-" .. op .. ".request.xml", "rb"))
+		local body = f:read("*a")
+		f:close()
+		if target == "nginx" then path = "/replay/" .. num .. ".xml" end
+		n = n + 1
+		seq[n] = wrk.format("POST", path, {
+			["Host"] = wrk.headers["Host"],
+			["Content-Type"] = "text/xml; charset=utf-8",
+			["SOAPAction"] = '"' .. action .. '"',
+			["User-Agent"] = "Windows-Update-Agent/1507.2601.30012.0 Client-Protocol/2.90",
+		}, body)
+	end
+end
+local i = 0
+request = function()
+	i = i % n + 1
+	return seq[i]
+end
+done = function(summary, latency, requests)
+	io.write(string.format("non200 %d\n", summary.errors.status))
+end
+LUA
+cat >"$work/nginx.conf" <<CONF
+worker_processes $THREADS;
+daemon on;
+pid $work/nginx.pid;
+error_log $work/nginx.err warn;
+worker_rlimit_nofile 8192;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	keepalive_timeout 60;
+	server {
+		listen 127.0.0.1:$NPORT;
+		location /replay/ {
+			alias $work/replay/;
+			default_type "text/xml; charset=utf-8";
+			error_page 405 =200 \$uri;	# serve the file to a POST
+		}
+	}
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work"
+sleep 0.3
+# the same answer bytes from both before measuring anything (GetConfig
+# is the same for every client)
+for p in "$WPORT/ClientWebService/client.asmx" "$NPORT/replay/0001.xml"; do
+	curl -fsS -X POST -H 'Content-Type: text/xml; charset=utf-8' \
+	    -H 'SOAPAction: "http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/GetConfig"' \
+	    --data-binary @"$work/rec/0001-GetConfig.request.xml" "http://127.0.0.1:$p" | sha1sum
+done | uniq | wc -l | grep -qx 1 || { echo "scan.sh: wsusd and nginx answer differently" >&2; exit 1; }
+wthreads=$CONCURRENCY
+[ "$wthreads" -gt 4 ] && wthreads=4
+replay() {	# TARGET PORT -> "req/s non200"
+	TARGET=$1 wrk -t"$wthreads" -c"$CONCURRENCY" -d"${DURATION}s" -s "$work/replay.lua" \
+	    "http://127.0.0.1:$2" >"$work/wrk-$1.out" 2>&1
+	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1.out")" \
+	    "$(awk '/^non200/ {print $2}' "$work/wrk-$1.out")"
+}
+cpu0=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+set -- $(replay wsusd "$WPORT"); w_rps=$1; w_bad=$2
+cpu1=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+set -- $(replay nginx "$NPORT"); n_rps=$1; n_bad=$2
+hz=$(getconf CLK_TCK)
+hwm=$(awk '/^VmHWM:/ {print $2}' /proc/"$wpid"/status)
+
+# ---- report -------------------------------------------------------------------
+L=$work/load.json
+echo "## scan storm: $COUNT documents ($DETECTOIDS detectoids), $napproved approved; $(nproc) cores, wsusd $THREADS threads"
+echo
+echo "One session of the simulated machine: $calls SOAP calls, $rounds software rounds,"
+echo "$needed updates needed, $installed installed."
+echo
+jq -r '"wsus-client load: \(.clients) clients, \(.concurrency) at a time, \(.seconds|floor) s: \(.sessions) full scans completed = \(.sessions_per_second*10|floor/10) scans/s, \(.failed) failed"' "$L"
+jq -r '.server_process | "wsusd: \(.cpu_ms_per_session*100|floor/100) ms CPU per scan, peak RSS (VmHWM) \(.vmhwm_kb/1024*10|floor/10) MB"' "$L"
+jq -r '"wsus-client itself: \(.client_cpu_seconds*100|floor/100) s CPU (shares the machine)"' "$L"
+echo
+echo "| call | calls | calls/s | p50 ms | p99 ms |"
+echo "|---|---|---|---|---|"
+jq -r '.operations | to_entries[] | "| \(.key) | \(.value.calls) | \(.value.per_second*10|floor/10) | \(.value.p50_ms*100|floor/100) | \(.value.p99_ms*100|floor/100) |"' "$L"
+echo
+awk -v w="$w_rps" -v n="$n_rps" -v c="$calls" -v wb="$w_bad" -v nb="$n_bad" \
+    -v cpu0="$cpu0" -v cpu1="$cpu1" -v hz="$hz" -v d="$DURATION" 'BEGIN {
+	printf "Replay of the recorded session (%d calls) with wrk, same connections:\n", c
+	printf "| server | requests/s | sessions/s | non-200 |\n|---|---|---|---|\n"
+	printf "| wsusd | %.0f | %.1f | %s |\n", w, w / c, wb
+	printf "| nginx, identical answer bytes as static files | %.0f | %.1f | %s |\n", n, n / c, nb
+	printf "wsusd/nginx = %.3f; wsusd CPU during the replay: %.2f ms per session\n",
+	    (n > 0 ? w / n : 0), (w > 0 ? 1000 * (cpu1 - cpu0) / hz / (w / c * d) : 0)
+}'
+echo
+jq -r --arg hwm "$hwm" '.sessions_per_second as $r |
+  "In Microsoft'"'"'s unit (WSUS 3.0 SP2: 100,000 clients on a 4-core server at 6 client syncs/s):",
+  "\($r*10|floor/10) full scans/s on this machine = \($r*79200|floor) clients at a 22 h detection interval",
+  "(\($r/6*100|floor/100) x the 6 syncs/s of the stated figure; per core: \($r/'"$(nproc)"'*10|floor/10) scans/s vs 1.5)."' "$L"

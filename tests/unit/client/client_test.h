@@ -24,12 +24,14 @@ static __attribute__((unused)) char *
 fixture(const char *rel, size_t *lenp)
 {
 	char path[4096];
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", fixtures, rel);
-	if (read_file(path, 64u * 1024 * 1024, &text, &len) != 0)
+	if (read_file(path, 64u * 1024 * 1024, &text, &len) != 0) {
 		fail_msg("cannot read fixture %s", path);
+		return NULL;
+	}
 	if (lenp != NULL)
 		*lenp = len;
 	return text;

@@ -16,7 +16,7 @@ static struct buf b;
 static void
 expect_fixture(const char *rel)
 {
-	size_t len;
+	size_t len = 0;
 	char *want = fixture(rel, &len);
 
 	assert_false(b.failed);
@@ -307,7 +307,7 @@ test_report_events(void **state)
 static struct soap_request *
 parse_fixture(const char *rel)
 {
-	size_t len;
+	size_t len = 0;
 	char *t = fixture(rel, &len), err[256];
 	struct soap_request *r;
 	struct wmsg_fault f;
@@ -515,7 +515,7 @@ test_read_extended(void **state)
 static void
 test_read_fault_and_report(void **state)
 {
-	size_t len;
+	size_t len = 0;
 	char *t = fixture("soap/wusp-driver-capture/"
 	    "000141-SyncUpdates-InvalidParameters.fault.response.xml", &len);
 	struct soap_request *r;

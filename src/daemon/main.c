@@ -18,11 +18,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config/config.h"
 #include "http/content_handler.h"
 #include "http/http_server.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "wusp/service.h"
 #include "wsusd_build.h"
@@ -133,6 +135,32 @@ log_listeners(const struct config *cfg, const struct http_server *srv)
 	}
 }
 
+/* How often the main thread does store housekeeping (store_maintain). */
+#define STORE_MAINTAIN_SECONDS	60
+
+/*
+ * Periodic store housekeeping on the main thread, which otherwise only
+ * waits for signals: a WAL checkpoint that keeps the log from growing
+ * without bound under continuous writes.  Failures are logged and retried
+ * at the next tick; serving is never affected.
+ */
+static void
+maintain_store(const struct config *cfg, struct store **maint)
+{
+	char err[512];
+	int rc;
+
+	if (*maint == NULL &&
+	    store_open(cfg->database_url, maint, err, sizeof(err)) != STORE_OK) {
+		log_warnx("store housekeeping: %s", err);
+		*maint = NULL;
+		return;
+	}
+	rc = store_maintain(*maint);
+	if (rc != STORE_OK && rc != STORE_BUSY)
+		log_warnx("store housekeeping: %s", store_errmsg(*maint));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -144,6 +172,7 @@ main(int argc, char **argv)
 	struct content_handler *ch = NULL;
 	struct http_server *srv = NULL;
 	struct wusp_service *wusp = NULL;
+	struct store *maint = NULL;	/* housekeeping handle, opened lazily */
 	sigset_t set;
 	char err[512];
 	int c, sig;
@@ -243,8 +272,13 @@ main(int argc, char **argv)
 	notify("READY=1\nSTATUS=serving");
 
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
+		struct timespec tick = { STORE_MAINTAIN_SECONDS, 0 };
+
+		if ((sig = sigtimedwait(&set, NULL, &tick)) == -1) {
+			if (errno == EAGAIN)
+				maintain_store(&cfg, &maint);
 			continue;
+		}
 		if (sig == SIGHUP) {
 			log_info("SIGHUP received; configuration reload is not "
 			    "implemented yet, restart wsusd to apply changes");
@@ -256,6 +290,8 @@ main(int argc, char **argv)
 	}
 	notify("STOPPING=1");
 	http_server_stop(srv);
+	if (maint != NULL)
+		store_close(maint);
 	wusp_service_free(wusp);
 	content_handler_free(ch);
 	config_free(&cfg);

@@ -617,6 +617,16 @@ struct store_ops {
 	/* The global change counter (cheap: one indexed read). */
 	int  (*change_seq)(struct store *, int64_t *seq);
 	/* ==== end of the catalog ops ==== */
+	/*
+	 * Housekeeping for long-running processes (wsusd calls it once a
+	 * minute on a handle of its own).  SQLite: checkpoint the
+	 * write-ahead log; when the log has grown past 64 MiB, wait for
+	 * readers and truncate it — with writers on several threads a
+	 * passive checkpoint never finds a moment to restart the log, and
+	 * it grew to 1.2 GB while 100,000 computers registered
+	 * (bench/computers.sh).  STORE_BUSY: try again later.
+	 */
+	int  (*maintain)(struct store *);
 };
 
 struct store {
@@ -745,5 +755,8 @@ static inline int store_catalog_load(struct store *st,
 static inline int store_change_seq(struct store *st, int64_t *seq)
 { return STORE_CALL(st, change_seq, seq); }
 /* ==== end of the catalog wrappers ==== */
+
+static inline int store_maintain(struct store *st)
+{ return st->ops->maintain(st); }
 
 #endif

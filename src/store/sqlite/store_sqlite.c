@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "store/sqlite/sqlite_internal.h"
@@ -675,7 +676,9 @@ sq_open(const char *url, struct store **out, char *err, size_t errlen)
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA temp_store = MEMORY;"
-	    "PRAGMA cache_size = -16384;";
+	    "PRAGMA cache_size = -16384;"
+	    /* after a checkpoint restarts the log, cut the file back */
+	    "PRAGMA journal_size_limit = 67108864;";
 	struct sq *s;
 	const char *path;
 	char *msg = NULL;
@@ -763,6 +766,30 @@ fail_rc:
 	return rc;
 }
 
+/* WAL size above which sq_maintain() waits for readers to truncate it. */
+#define SQ_WAL_RESTART_BYTES	(64LL * 1024 * 1024)
+
+static int
+sq_maintain(struct store *st)
+{
+	struct sq *s = (struct sq *)st;
+	char wal[4096];
+	struct stat sb;
+	int mode = SQLITE_CHECKPOINT_PASSIVE, rc;
+
+	if (s->in_tx || s->batch)
+		return STORE_OK;
+	if (snprintf(wal, sizeof(wal), "%s-wal", s->path) < (int)sizeof(wal) &&
+	    stat(wal, &sb) == 0 && sb.st_size > SQ_WAL_RESTART_BYTES)
+		mode = SQLITE_CHECKPOINT_TRUNCATE;
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, mode, NULL, NULL);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return STORE_BUSY;
+	if (rc != SQLITE_OK)
+		return sq_fail(s, "checkpoint");
+	return STORE_OK;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -812,4 +839,5 @@ const struct store_ops store_sqlite_ops = {
 	.event_prune = sq_event_prune,
 	.status_list = sq_status_list,
 	.compliance = sq_compliance,
+	.maintain = sq_maintain,
 };

@@ -410,6 +410,18 @@ set_value(void *base, const struct key *k, const char *v, char *err,
 		p = xstrdup(v);
 		while (n > 1 && p[n - 1] == '/')
 			p[--n] = '\0';
+		/*
+		 * INI values lose trailing blanks, so a path that ends in one
+		 * once its trailing slashes are gone ("/a /") could never be
+		 * written back (config_dump) and read the same: refuse it.
+		 * Found by fuzz/config.c.
+		 */
+		if (p[n - 1] == ' ' || p[n - 1] == '\t') {
+			free(p);
+			snprintf(err, errlen, "\"%s\": a path must not end in "
+			    "a blank", shown);
+			return -1;
+		}
 		free(*(char **)(void *)field);
 		*(char **)(void *)field = p;
 		return 0;

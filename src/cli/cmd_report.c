@@ -111,7 +111,7 @@ comp_cb(const struct store_compliance_row *r, void *arg)
 
 static int
 report_compliance(struct wsusctl *ctl, struct store *st, const char *group,
-    const char *update, size_t limit)
+    const char *update, size_t limit, const char *site)
 {
 	static const struct table_col per_update[] = {
 		{ "UPDATE", 0 }, { "TITLE", TABLE_SHRINK },
@@ -136,6 +136,36 @@ report_compliance(struct wsusctl *ctl, struct store *st, const char *group,
 	memset(&f, 0, sizeof(f));
 	memset(&c, 0, sizeof(c));
 	f.limit = limit;
+	if (site != NULL) {
+		/* a downstream site's rolled-up computers (docs/ROLLUP.md) */
+		char sid[GUID_STRLEN + 1];
+		bool all = strcmp(site, "all") == 0;
+
+		if (group != NULL || update != NULL) {
+			log_error("--site does not combine with --group or "
+			    "--update");
+			return EXIT_USAGE;
+		}
+		if (!all && (rc = downstream_site_id(st, site, sid)) != EXIT_OK)
+			return rc;
+		if (ctl->json)
+			c.arr = json_array();
+		else
+			c.t = table_new(per_update, sizeof(per_update) /
+			    sizeof(per_update[0]));
+		if ((src = store_rollup_compliance(st, all ? NULL : sid, limit,
+		    comp_cb, &c)) != STORE_OK)
+			rc = store_fail(st, src, "computing site compliance");
+		else if (ctl->json)
+			output_json(c.arr, stdout);
+		else if (c.n > 0)
+			table_print(c.t, stdout, output_width(stdout), false);
+		else if (!ctl->quiet)
+			printf("no rolled-up update status for this site\n");
+		json_decref(c.arr);
+		table_free(c.t);
+		return rc;
+	}
 	if (group != NULL && (rc = group_resolve(st, group, &f.group_id)) !=
 	    EXIT_OK)
 		return rc;
@@ -405,6 +435,8 @@ report_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: wsusctl report compliance [--group GROUP] [--update UPDATE] "
 	    "[--limit N]\n"
+	    "       wsusctl report compliance --site SERVER|all [--limit N]\n"
+	    "       wsusctl report hierarchy [--site SERVER]\n"
 	    "       wsusctl report computer COMPUTER\n"
 	    "       wsusctl report settings [--events-per-computer N] "
 	    "[--retention-days N]\n"
@@ -416,6 +448,10 @@ report_usage(FILE *fp)
 	    "  with --update and no --group, one row per group.\n"
 	    "  UPDATE is an UpdateID or KB number; COMPUTER a DNS name, "
 	    "SusClientId or #N.\n"
+	    "  --site: the computers a downstream server (and the servers "
+	    "below it)\n"
+	    "  rolled up; hierarchy: every downstream server and its "
+	    "computers.\n"
 	    "  --json prints JSON.\n");
 }
 
@@ -426,6 +462,7 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 		{ "group",	required_argument,	NULL,	'g' },
 		{ "update",	required_argument,	NULL,	'u' },
 		{ "limit",	required_argument,	NULL,	'l' },
+		{ "site",	required_argument,	NULL,	's' },
 		{ "events-per-computer", required_argument, NULL, 'e' },
 		{ "retention-days", required_argument,	NULL,	'r' },
 		{ "json",	no_argument,		NULL,	'j' },
@@ -434,7 +471,7 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sub = NULL, *group = NULL, *update = NULL;
-	const char *per = NULL, *days = NULL;
+	const char *per = NULL, *days = NULL, *site = NULL;
 	struct store *st;
 	size_t limit = 0;
 	int c, nargs, n = argc;
@@ -446,7 +483,7 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 		n = argc - 1;
 	}
 	optind = 0;
-	while ((c = getopt_long(n, base, "g:u:l:e:r:jqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(n, base, "g:u:l:s:e:r:jqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			group = optarg;
@@ -460,6 +497,9 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 				log_error("--limit needs a number");
 				return EXIT_USAGE;
 			}
+			break;
+		case 's':
+			site = optarg;
 			break;
 		case 'e':
 			per = optarg;
@@ -485,15 +525,20 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 	args = base + optind;
 	nargs = n - optind;
 	if (sub == NULL) {
-		log_error("report: which report? (compliance, computer, "
-		    "settings, prune)");
+		log_error("report: which report? (compliance, hierarchy, "
+		    "computer, settings, prune)");
 		goto usage;
 	}
 	if (strcmp(sub, "compliance") == 0) {
 		if (nargs != 0 || per != NULL || days != NULL)
 			goto usage;
+	} else if (strcmp(sub, "hierarchy") == 0) {
+		if (nargs != 0 || group != NULL || update != NULL || limit ||
+		    per != NULL || days != NULL)
+			goto usage;
 	} else if (strcmp(sub, "computer") == 0) {
-		if (nargs != 1 || group != NULL || update != NULL || limit ||
+		if (nargs != 1 || site != NULL || group != NULL ||
+		    update != NULL || limit ||
 		    per != NULL || days != NULL)
 			goto usage;
 	} else if (strcmp(sub, "settings") == 0) {
@@ -510,7 +555,9 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
 	if (strcmp(sub, "compliance") == 0)
-		return report_compliance(ctl, st, group, update, limit);
+		return report_compliance(ctl, st, group, update, limit, site);
+	if (strcmp(sub, "hierarchy") == 0)
+		return report_hierarchy(ctl, st, site);
 	if (strcmp(sub, "computer") == 0)
 		return report_computer(ctl, st, args[0]);
 	if (strcmp(sub, "settings") == 0)

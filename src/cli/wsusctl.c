@@ -53,6 +53,10 @@ static const struct command commands[] = {
 	  "show or set who decides computer groups (client or server)" },
 	{ "report", cmd_report,
 	  "update compliance per update or group, and per computer" },
+	{ "downstream", cmd_downstream,
+	  "list, show and remove downstream servers (upstream role)" },
+	{ "sync", cmd_sync,
+	  "synchronize from an upstream server (MS-WSUSSS downstream)" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

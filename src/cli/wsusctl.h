@@ -50,4 +50,16 @@ int	cmd_computers(struct wsusctl *, int argc, char **argv);	/* "computers list|s
 int	cmd_targeting(struct wsusctl *, int argc, char **argv);	/* "targeting [client|server]" */
 int	cmd_report(struct wsusctl *, int argc, char **argv);	/* "report compliance|computer|settings|prune" */
 
+/* downstream sync (MS-WSUSSS client side; cmd_sync.c, src/sync/) */
+int	cmd_sync(struct wsusctl *, int argc, char **argv);	/* "sync --upstream URL ..." */
+
+/* downstream servers and rollup reports (rollup engineer; cmd_downstream.c,
+ * docs/ROLLUP.md) */
+int	cmd_downstream(struct wsusctl *, int argc, char **argv);	/* "downstream list|show|remove" */
+/* Resolve a downstream server (id, name, #N) to its local id or its
+ * server id; an exit status, with the message printed. */
+int	downstream_resolve(struct store *, const char *name, int64_t *id);
+int	downstream_site_id(struct store *, const char *name, char out[GUID_STRLEN + 1]);
+/* `report hierarchy [--site SERVER]`: every site and its rolled-up computers. */
+int	report_hierarchy(struct wsusctl *, struct store *, const char *site);
 #endif

@@ -54,6 +54,7 @@ enum key_type {
 	K_LOGLEVEL,	/* error/warn/info/debug */
 	K_LOGTARGET,	/* stderr/syslog */
 	K_TLSVER,	/* 1.0/1.1/1.2/1.3 */
+	K_NETLIST,	/* numeric addresses/networks (a[/n]), comma/space separated */
 };
 
 enum section_type {
@@ -85,6 +86,7 @@ static const struct key server_keys[] = {
 	{ "log_target",		K_LOGTARGET, S(log_syslog),	0, 0, "stderr" },
 	{ "tls_certificate",	K_PATH,	    S(tls_certificate),	0, 0, NULL },
 	{ "tls_key",		K_PATH,	    S(tls_key),		0, 0, NULL },
+	{ "upstream_allow",	K_NETLIST,  S(upstream_allow),	0, 0, NULL },
 };
 
 static const struct key listener_keys[] = {
@@ -108,7 +110,7 @@ static const struct key limits_keys[] = {
 #undef L
 
 #define NKEYS(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAXKEYS		8	/* most keys of one section type */
+#define MAXKEYS		12	/* most keys of one section type */
 
 static const struct {
 	const char	  *name;
@@ -366,6 +368,62 @@ set_string(char **dst, const char *v)
  * Parse text v for key k and store it in the struct at base.  0, or -1
  * with the reason in err (without the key name).
  */
+/*
+ * An allow-list: addresses or networks ("10.0.0.0/8", "2001:db8::/32",
+ * "192.0.2.7") separated by commas, semicolons or blanks.
+ */
+static int
+valid_netlist(const char *v, char *err, size_t errlen)
+{
+	const char *p = v;
+	int n = 0;
+
+	for (;;) {
+		char item[64], *slash;
+		unsigned char a[16];
+		size_t k;
+		int v4;
+
+		p += strspn(p, ",; \t");
+		if (*p == '\0')
+			break;
+		k = strcspn(p, ",; \t");
+		if (k >= sizeof(item)) {
+			snprintf(err, errlen, "allow-list entry too long");
+			return -1;
+		}
+		memcpy(item, p, k);
+		item[k] = '\0';
+		p += k;
+		if ((slash = strchr(item, '/')) != NULL)
+			*slash++ = '\0';
+		v4 = inet_pton(AF_INET, item, a) == 1;
+		if (!v4 && inet_pton(AF_INET6, item, a) != 1) {
+			snprintf(err, errlen, "\"%.40s\" is not a numeric IPv4 "
+			    "or IPv6 address", item);
+			return -1;
+		}
+		if (slash != NULL) {
+			char *end;
+			long bits;
+
+			if (*slash < '0' || *slash > '9' ||
+			    (bits = strtol(slash, &end, 10)) > (v4 ? 32 : 128) ||
+			    *end != '\0') {
+				snprintf(err, errlen, "bad prefix length in "
+				    "\"%.40s/%.8s\"", item, slash);
+				return -1;
+			}
+		}
+		n++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no address in the list");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 set_value(void *base, const struct key *k, const char *v, char *err,
     size_t errlen)
@@ -428,6 +486,11 @@ set_value(void *base, const struct key *k, const char *v, char *err,
 	}
 	case K_URL:
 		if (valid_url(v, err, errlen) == -1)
+			return -1;
+		set_string((char **)(void *)field, v);
+		return 0;
+	case K_NETLIST:
+		if (valid_netlist(v, err, errlen) == -1)
 			return -1;
 		set_string((char **)(void *)field, v);
 		return 0;
@@ -564,6 +627,7 @@ config_free(struct config *cfg)
 	free(cfg->state_dir);
 	free(cfg->tls_certificate);
 	free(cfg->tls_key);
+	free(cfg->upstream_allow);
 	for (size_t i = 0; i < cfg->nlisteners && i < CONFIG_MAX_LISTENERS; i++)
 		listener_free(&cfg->listeners[i]);
 	memset(cfg, 0, sizeof(*cfg));
@@ -1086,6 +1150,7 @@ value_text(const void *base, const struct key *k, char *out, size_t outlen)
 	case K_PATH:
 	case K_URL:
 	case K_ADDRESS:
+	case K_NETLIST:
 		return *(char *const *)(const void *)field;
 	case K_BOOL:
 		return *(const bool *)(const void *)field ? "yes" : "no";

@@ -65,6 +65,10 @@ struct config {
 	unsigned	 connection_timeout;	/* seconds idle before close */
 	unsigned	 threads;		/* HTTP worker threads, 0 = cores */
 
+	/* MS-WSUSSS upstream ([server] upstream_allow): downstream servers
+	 * allowed to sync, numeric addresses/networks; NULL = everyone. */
+	char		*upstream_allow;	/* owned */
+
 	size_t		 nlisteners;
 	struct config_listener listeners[CONFIG_MAX_LISTENERS];
 };

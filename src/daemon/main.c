@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "wusp/service.h"
+#include "wsusss/service.h"
 #include "wsusd_build.h"
 
 static void
@@ -172,6 +173,7 @@ main(int argc, char **argv)
 	struct content_handler *ch = NULL;
 	struct http_server *srv = NULL;
 	struct wusp_service *wusp = NULL;
+	struct wsusss_service *wsusss = NULL;
 	struct store *maint = NULL;	/* housekeeping handle, opened lazily */
 	sigset_t set;
 	char err[512];
@@ -259,6 +261,11 @@ main(int argc, char **argv)
 		log_error("%s", err);
 		goto fail;
 	}
+	/* the MS-WSUSSS upstream services (ServerSync, DssAuth) */
+	if (wsusss_service_register(&cfg, &wsusss, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto fail;
+	}
 	if (http_server_start(&cfg, &srv, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		goto fail;
@@ -293,6 +300,7 @@ main(int argc, char **argv)
 	if (maint != NULL)
 		store_close(maint);
 	wusp_service_free(wusp);
+	wsusss_service_free(wsusss);
 	content_handler_free(ch);
 	config_free(&cfg);
 	log_info("stopped");
@@ -300,6 +308,7 @@ main(int argc, char **argv)
 fail:
 	http_server_stop(srv);
 	wusp_service_free(wusp);
+	wsusss_service_free(wsusss);
 	content_handler_free(ch);
 	config_free(&cfg);
 	return 1;

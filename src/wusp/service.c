@@ -21,6 +21,7 @@
 #include "util/xmalloc.h"
 #include "wusp/catalog.h"
 #include "wusp/service_internal.h"
+#include "wsusss/rollup.h"
 
 /* ---- the operation tables ------------------------------------------- */
 
@@ -51,6 +52,12 @@ static const struct wusp_op simpleauth_ops[] = {
  */
 static const struct wusp_op reporting_ops[] = {
 	{ "ReportEventBatch", wusp_op_report_event_batch },
+	/* server-to-server rollup (src/wsusss/rollup.h, docs/ROLLUP.md) */
+	{ "GetRollupConfiguration", wusp_op_rollup_configuration },
+	{ "RollupDownstreamServers", wusp_op_rollup_servers },
+	{ "RollupComputers", wusp_op_rollup_computers },
+	{ "GetOutOfSyncComputers", wusp_op_rollup_out_of_sync },
+	{ "RollupComputerStatus", wusp_op_rollup_status },
 	{ NULL, NULL },
 };
 

@@ -656,7 +656,7 @@ test_unknown_operation(void **state)
 	    "</s:Envelope>";
 	static const char rollup[] = "<s:Envelope xmlns:s=\"http://"
 	    "schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
-	    "<GetRollupConfiguration xmlns=\"" WH_NS_REPORT "\"/></s:Body>"
+	    "<ReportEventBatch2 xmlns=\"" WH_NS_REPORT "\"/></s:Body>"
 	    "</s:Envelope>";
 	struct wh_reply r;
 	struct soap_request *q;

@@ -306,9 +306,113 @@ static const char migration_2[] =
 ") STRICT, WITHOUT ROWID;\n"
 "CREATE INDEX update_status_update ON update_status(update_local_id, state);\n";
 
+/*
+ * Version 3: downstream servers and what they roll up (docs/ROLLUP.md).
+ *
+ * downstream_servers: every downstream seen, directly (server-sync calls)
+ * or through rollups of its ancestors; parent NULL = a direct child of
+ * this server.  mode -1 unknown, 0 autonomous, 1 replica.  summary: the
+ * 18 ServerSummary ints, comma-separated (NULL until rolled up).
+ * rollup_computers: computers of the downstream sites, each owned by one
+ * server (site); kept apart from this server's own computers.
+ * rollup_status: their per-update SummarizationState (update ids as text:
+ * the update need not be in this store).
+ */
+static const char migration_3[] =
+"CREATE TABLE downstream_servers (\n"
+"	id		INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"	server_id	TEXT NOT NULL UNIQUE,\n"
+"	parent_id	INTEGER REFERENCES downstream_servers(id) ON DELETE CASCADE,\n"
+"	name		TEXT NOT NULL DEFAULT '',\n"
+"	version		TEXT NOT NULL DEFAULT '',\n"
+"	protocol	TEXT NOT NULL DEFAULT '',\n"
+"	address		TEXT NOT NULL DEFAULT '',\n"
+"	mode		INTEGER NOT NULL DEFAULT -1 CHECK (mode BETWEEN -1 AND 1),\n"
+"	first_seen	INTEGER NOT NULL,\n"
+"	last_contact	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_sync	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_rollup	INTEGER NOT NULL DEFAULT 0,\n"	/* LastRollupTime sent */
+"	rollup_received	INTEGER NOT NULL DEFAULT 0,\n"	/* when we got it */
+"	summary		TEXT,\n"
+"	client_summaries INTEGER NOT NULL DEFAULT 0\n"
+") STRICT;\n"
+"CREATE INDEX downstream_servers_parent ON downstream_servers(parent_id);\n"
+
+"CREATE TABLE downstream_clients (\n"
+"	server_id	INTEGER NOT NULL REFERENCES downstream_servers(id) ON DELETE CASCADE,\n"
+"	os_major	INTEGER NOT NULL, os_minor INTEGER NOT NULL,\n"
+"	os_build	INTEGER NOT NULL, sp_major INTEGER NOT NULL,\n"
+"	sp_minor	INTEGER NOT NULL,\n"
+"	os_locale	TEXT NOT NULL DEFAULT '',\n"
+"	processor_arch	TEXT NOT NULL DEFAULT '',\n"
+"	suite_mask	INTEGER NOT NULL DEFAULT 0,\n"
+"	old_product_type INTEGER NOT NULL DEFAULT 0,\n"
+"	new_product_type INTEGER NOT NULL DEFAULT 0,\n"
+"	system_metrics	INTEGER NOT NULL DEFAULT 0,\n"
+"	count		INTEGER NOT NULL\n"
+") STRICT;\n"
+"CREATE INDEX downstream_clients_server ON downstream_clients(server_id);\n"
+
+"CREATE TABLE downstream_activity (\n"
+"	server_id	INTEGER NOT NULL REFERENCES downstream_servers(id) ON DELETE CASCADE,\n"
+"	update_id	TEXT NOT NULL,\n"
+"	revision	INTEGER NOT NULL,\n"
+"	success		INTEGER NOT NULL DEFAULT 0,\n"
+"	failure		INTEGER NOT NULL DEFAULT 0,\n"
+"	PRIMARY KEY (server_id, update_id, revision)\n"
+") STRICT, WITHOUT ROWID;\n"
+
+"CREATE TABLE rollup_computers (\n"
+"	id		INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"	computer_id	TEXT NOT NULL UNIQUE,\n"
+"	site		INTEGER NOT NULL REFERENCES downstream_servers(id) ON DELETE CASCADE,\n"
+"	last_sync	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_sync_result INTEGER NOT NULL DEFAULT 0,\n"
+"	last_reboot	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_status	INTEGER NOT NULL DEFAULT 0,\n"
+"	last_inventory	INTEGER NOT NULL DEFAULT 0,\n"
+"	has_details	INTEGER NOT NULL DEFAULT 0,\n"
+"	ip_address	TEXT NOT NULL DEFAULT '',\n"
+"	dns_name	TEXT NOT NULL DEFAULT '',\n"
+"	os_major	INTEGER NOT NULL DEFAULT 0,\n"
+"	os_minor	INTEGER NOT NULL DEFAULT 0,\n"
+"	os_build	INTEGER NOT NULL DEFAULT 0,\n"
+"	sp_major	INTEGER NOT NULL DEFAULT 0,\n"
+"	sp_minor	INTEGER NOT NULL DEFAULT 0,\n"
+"	os_locale	TEXT NOT NULL DEFAULT '',\n"
+"	os_family	TEXT NOT NULL DEFAULT '',\n"
+"	os_description	TEXT NOT NULL DEFAULT '',\n"
+"	make		TEXT NOT NULL DEFAULT '',\n"
+"	model		TEXT NOT NULL DEFAULT '',\n"
+"	bios_version	TEXT NOT NULL DEFAULT '',\n"
+"	bios_name	TEXT NOT NULL DEFAULT '',\n"
+"	bios_release_date INTEGER NOT NULL DEFAULT 0,\n"
+"	processor_arch	TEXT NOT NULL DEFAULT '',\n"
+"	suite_mask	INTEGER NOT NULL DEFAULT 0,\n"
+"	old_product_type INTEGER NOT NULL DEFAULT 0,\n"
+"	new_product_type INTEGER NOT NULL DEFAULT 0,\n"
+"	system_metrics	INTEGER NOT NULL DEFAULT 0,\n"
+"	client_version	TEXT NOT NULL DEFAULT '',\n"
+"	groups		TEXT NOT NULL DEFAULT '',\n"
+"	rollup_number	INTEGER NOT NULL DEFAULT 0,\n"
+"	detection_time	INTEGER NOT NULL DEFAULT 0,\n"
+"	received	INTEGER NOT NULL DEFAULT 0\n"
+") STRICT;\n"
+"CREATE INDEX rollup_computers_site ON rollup_computers(site);\n"
+
+"CREATE TABLE rollup_status (\n"
+"	computer	INTEGER NOT NULL REFERENCES rollup_computers(id) ON DELETE CASCADE,\n"
+"	update_id	TEXT NOT NULL,\n"
+"	state		INTEGER NOT NULL CHECK (state BETWEEN 0 AND 6),\n"
+"	last_change	INTEGER NOT NULL,\n"
+"	PRIMARY KEY (computer, update_id)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX rollup_status_update ON rollup_status(update_id, state);\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1 },
 	{ 2, "computers, events, update status", migration_2 },
+	{ 3, "downstream servers, rollup", migration_3 },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

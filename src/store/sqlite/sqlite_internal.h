@@ -183,4 +183,29 @@ int	sq_compliance(struct store *, const struct store_compliance_filter *,
 	    store_compliance_cb, void *arg);
 /* ==== end of computers.c, reporting.c ==== */
 
+/* ==== downstream.c, rollup.c (rollup engineer; docs/ROLLUP.md) ==== */
+int	sq_downstream_touch(struct store *, const struct store_downstream_contact *,
+	    int64_t now);
+int	sq_downstream_list(struct store *, store_downstream_cb, void *arg);
+int	sq_downstream_find(struct store *, const char *name, int64_t *id);
+int	sq_downstream_get(struct store *, int64_t id, store_downstream_cb, void *arg);
+int	sq_downstream_remove(struct store *, int64_t id, size_t *n);
+/* Local id of a downstream server id; 0 when absent (STORE_OK). */
+int	sq_downstream_id(struct sq *, const char *server_id, int64_t *id);
+int	sq_rollup_servers(struct store *, const struct store_rollup_server *,
+	    size_t n, int64_t now);
+int	sq_rollup_computers(struct store *, const struct store_rollup_computer_in *,
+	    size_t n, int64_t now, struct store_rollup_computers_result *res);
+int	sq_rollup_out_of_sync(struct store *, const char *parent_id,
+	    const struct store_rollup_number *nums, size_t n,
+	    store_rollup_id_cb cb, void *arg);
+int	sq_rollup_status(struct store *, const char *parent_id,
+	    const struct store_rollup_status_in *, size_t n, int64_t now,
+	    struct store_rollup_status_result *res);
+int	sq_rollup_computer_list(struct store *, const char *site_id,
+	    store_rollup_computer_cb, void *arg);
+int	sq_rollup_compliance(struct store *, const char *site_id, size_t limit,
+	    store_compliance_cb, void *arg);
+/* ==== end of downstream.c, rollup.c ==== */
+
 #endif

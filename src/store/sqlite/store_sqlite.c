@@ -839,5 +839,17 @@ const struct store_ops store_sqlite_ops = {
 	.event_prune = sq_event_prune,
 	.status_list = sq_status_list,
 	.compliance = sq_compliance,
+	/* downstream servers and rollup (rollup engineer) */
+	.downstream_touch = sq_downstream_touch,
+	.downstream_list = sq_downstream_list,
+	.downstream_find = sq_downstream_find,
+	.downstream_get = sq_downstream_get,
+	.downstream_remove = sq_downstream_remove,
+	.rollup_servers = sq_rollup_servers,
+	.rollup_computers = sq_rollup_computers,
+	.rollup_out_of_sync = sq_rollup_out_of_sync,
+	.rollup_status = sq_rollup_status,
+	.rollup_computer_list = sq_rollup_computer_list,
+	.rollup_compliance = sq_rollup_compliance,
 	.maintain = sq_maintain,
 };

@@ -1,0 +1,305 @@
+/*
+ * cmd_sync.c — `wsusctl sync --upstream URL [--replica] [--protocol 1.8|1.20]
+ * [--insecure] ...`: one downstream synchronization run (src/sync/sync.h),
+ * and `--bench N`: N concurrent sessions in load mode (nothing imported)
+ * for bench/downstreams.sh.  Not here: the protocol itself.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/wsusctl.h"
+#include "sync/sync.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define BENCH_MAX	1000
+
+static const struct option sync_opts_long[] = {
+	{ "upstream",	required_argument, NULL, 'u' },
+	{ "replica",	no_argument,	   NULL, 'r' },
+	{ "protocol",	required_argument, NULL, 'p' },
+	{ "insecure",	no_argument,	   NULL, 'k' },
+	{ "cacert",	required_argument, NULL, 'C' },
+	{ "no-rollup",	no_argument,	   NULL, 'R' },
+	{ "product",	required_argument, NULL, 'P' },
+	{ "classification", required_argument, NULL, 'L' },
+	{ "name",	required_argument, NULL, 'n' },
+	{ "timeout",	required_argument, NULL, 't' },
+	{ "bench",	required_argument, NULL, 'b' },
+	{ "record",	required_argument, NULL, 'D' },
+	{ "max-response", required_argument, NULL, 'M' },
+	{ "json",	no_argument,	   NULL, 'j' },
+	{ "verbose",	no_argument,	   NULL, 'v' },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+sync_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: wsusctl sync --upstream URL [--replica] [--protocol 1.8|1.20]\n"
+	    "                    [--insecure] [--cacert FILE] [--no-rollup]\n"
+	    "                    [--product GUID]... [--classification GUID]...\n"
+	    "                    [--name FQDN] [--timeout SECS] [--max-response MIB]\n"
+	    "                    [--record DIR] [--json] [-v]\n"
+	    "       wsusctl sync --upstream URL --bench N [--protocol ...]\n"
+	    "  Synchronize metadata (and, with --replica, groups and approvals)\n"
+	    "  from an upstream server as a downstream WSUS does, then roll up\n"
+	    "  status.  --protocol 1.8 speaks as WSUS 3.0 SP2, 1.20 (default) as\n"
+	    "  WSUS 10.  --bench N runs N concurrent full sessions that import\n"
+	    "  nothing and prints revisions/s.  --record DIR writes every\n"
+	    "  request and answer to DIR.\n");
+}
+
+struct bench_arg {
+	struct sync_opts	 o;
+	struct sync_result	 r;
+	char			 name[64];
+	char			 err[512];
+	int			 rc;
+};
+
+static void *
+bench_thread(void *p)
+{
+	struct bench_arg *a = p;
+
+	a->rc = sync_run(NULL, &a->o, &a->r, a->err, sizeof(a->err));
+	return NULL;
+}
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+run_bench(struct wsusctl *ctl, const struct sync_opts *o, int n)
+{
+	struct bench_arg *a;
+	pthread_t *th;
+	double t0, t1;
+	size_t revs = 0, docs = 0, calls = 0;
+	uint64_t bytes = 0;
+	int i, failed = 0;
+
+	a = xcalloc((size_t)n, sizeof(*a));
+	th = xcalloc((size_t)n, sizeof(*th));
+	t0 = now_mono();
+	for (i = 0; i < n; i++) {
+		a[i].o = *o;
+		snprintf(a[i].name, sizeof(a[i].name), "bench-dss-%d.invalid", i);
+		a[i].o.account_name = a[i].name;
+		if (pthread_create(&th[i], NULL, bench_thread, &a[i]) != 0) {
+			log_error("pthread_create failed");
+			n = i;
+			failed++;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	t1 = now_mono();
+	for (i = 0; i < n; i++) {
+		if (a[i].rc != 0) {
+			failed++;
+			log_error("session %d: %s", i, a[i].err);
+		}
+		revs += a[i].r.category_revisions + a[i].r.update_revisions;
+		docs += a[i].r.fetched;
+		calls += a[i].r.calls;
+		bytes += a[i].r.bytes_in;
+	}
+	if (ctl->json) {
+		json_t *j = json_pack("{s:i,s:i,s:I,s:I,s:I,s:I,s:f,s:f}",
+		    "sessions", n, "failed", failed, "revisions_listed",
+		    (json_int_t)revs, "documents", (json_int_t)docs,
+		    "calls", (json_int_t)calls, "bytes_in", (json_int_t)bytes,
+		    "seconds", t1 - t0,
+		    "revisions_per_second", t1 > t0 ? (double)docs / (t1 - t0) : 0.0);
+
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("sessions %d (failed %d), protocol %s\n", n, failed,
+		    sync_profile_version(o->profile));
+		printf("documents %zu (revisions listed %zu), calls %zu, "
+		    "%.1f MB received\n", docs, revs, calls, (double)bytes / 1e6);
+		printf("wall %.2f s, %.0f revisions/s served\n", t1 - t0,
+		    t1 > t0 ? (double)docs / (t1 - t0) : 0.0);
+	}
+	free(a);
+	free(th);
+	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+int
+cmd_sync(struct wsusctl *ctl, int argc, char **argv)
+{
+	struct sync_opts o;
+	struct sync_result r;
+	struct store *st;
+	char err[1024], *end;
+	int c, bench = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.profile = SYNC_PROFILE_WSUS10;
+	o.rollup = true;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "u:p:kvjh", sync_opts_long,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			o.upstream = optarg;
+			break;
+		case 'r':
+			o.replica = true;
+			break;
+		case 'p':
+			if (sync_profile_parse(optarg, &o.profile) != 0) {
+				fprintf(stderr, "wsusctl sync: --protocol must be "
+				    "1.8 or 1.20\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'k':
+			o.insecure = true;
+			break;
+		case 'C':
+			o.cacert = optarg;
+			break;
+		case 'R':
+			o.rollup = false;
+			break;
+		case 'P':
+			if (o.nproducts >= SYNC_FILTER_MAX)
+				return EXIT_USAGE;
+			o.products[o.nproducts++] = optarg;
+			break;
+		case 'L':
+			if (o.nclassifications >= SYNC_FILTER_MAX)
+				return EXIT_USAGE;
+			o.classifications[o.nclassifications++] = optarg;
+			break;
+		case 'n':
+			o.account_name = optarg;
+			break;
+		case 't':
+			o.timeout = strtol(optarg, NULL, 10);
+			if (o.timeout <= 0 || o.timeout > 86400) {
+				fprintf(stderr, "wsusctl sync: bad --timeout\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'b':
+			bench = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || bench < 1 || bench > BENCH_MAX) {
+				fprintf(stderr, "wsusctl sync: --bench 1..%d\n",
+				    BENCH_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'D':
+			o.record_dir = optarg;
+			break;
+		case 'M': {
+			long mb = strtol(optarg, NULL, 10);
+
+			if (mb < 1 || mb > 4096) {
+				fprintf(stderr, "wsusctl sync: --max-response "
+				    "1..4096 (MiB)\n");
+				return EXIT_USAGE;
+			}
+			o.max_response = (size_t)mb * 1024 * 1024;
+			break;
+		}
+		case 'j':
+			ctl->json = true;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'h':
+			sync_usage(stdout);
+			return EXIT_OK;
+		default:
+			sync_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || o.upstream == NULL) {
+		sync_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((o.nproducts > 0) != (o.nclassifications > 0)) {
+		fprintf(stderr, "wsusctl sync: give --product and --classification "
+		    "together (an upstream matches on both)\n");
+		return EXIT_USAGE;
+	}
+	sync_global_init();
+	if (bench > 0) {
+		if (o.record_dir != NULL && bench != 1) {
+			fprintf(stderr, "wsusctl sync: --record with --bench 1 only\n");
+			return EXIT_USAGE;
+		}
+		o.rollup = false;
+		o.replica = false;
+		return run_bench(ctl, &o, bench);
+	}
+	if ((st = wsusctl_store(ctl)) == NULL)
+		return EXIT_FAIL;
+	if (sync_run(st, &o, &r, err, sizeof(err)) != 0) {
+		log_error("sync from %s failed: %s", o.upstream, err);
+		if (!ctl->json)
+			return EXIT_FAIL;
+	}
+	if (ctl->json) {
+		json_t *j = json_pack("{s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,"
+		    "s:I,s:I,s:I,s:I,s:b,s:I,s:I,s:s}",
+		    "upstream", o.upstream, "protocol", sync_profile_version(o.profile),
+		    "upstream_protocol", r.upstream_version, "replica", o.replica,
+		    "category_revisions", (json_int_t)r.category_revisions,
+		    "update_revisions", (json_int_t)r.update_revisions,
+		    "fetched", (json_int_t)r.fetched, "created", (json_int_t)r.created,
+		    "present", (json_int_t)r.present, "failed", (json_int_t)r.failed,
+		    "groups", (json_int_t)r.groups,
+		    "approvals_set", (json_int_t)r.approvals_set,
+		    "approvals_removed", (json_int_t)r.approvals_removed,
+		    "declined", (json_int_t)r.declined, "rolled_up", r.rolled_up,
+		    "computers_rolled_up", (json_int_t)r.computers_rolled_up,
+		    "calls", (json_int_t)r.calls, "error", err);
+
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+		return err[0] ? EXIT_FAIL : EXIT_OK;
+	}
+	if (!ctl->quiet) {
+		printf("synchronized from %s (upstream protocol %s, ours %s%s)\n",
+		    o.upstream, r.upstream_version, sync_profile_version(o.profile),
+		    o.replica ? ", replica" : "");
+		printf("categories: %zu revisions listed; updates: %zu listed\n",
+		    r.category_revisions, r.update_revisions);
+		printf("documents fetched %zu: %zu new, %zu already present, "
+		    "%zu rejected\n", r.fetched, r.created, r.present, r.failed);
+		if (o.replica)
+			printf("replica: %zu groups, %zu approvals set, %zu removed, "
+			    "%zu declined\n", r.groups, r.approvals_set,
+			    r.approvals_removed, r.declined);
+		if (r.rolled_up)
+			printf("rollup: done (%zu computers)\n", r.computers_rolled_up);
+	}
+	return EXIT_OK;
+}

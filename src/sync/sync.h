@@ -1,0 +1,113 @@
+/*
+ * sync.h — the downstream side of MS-WSUSSS (the start of the sync
+ * engine): a libcurl session that talks to an upstream server the way a
+ * real downstream WSUS does (wsusss.md §8) and brings its metadata,
+ * (replica mode) groups and approvals into the local store, then rolls
+ * the local computers and their status up.
+ *
+ * The sequence of one run:
+ *   GetAuthConfig -> GetAuthorizationCookie (DssAuth) -> GetCookie
+ *   -> GetConfigData(configAnchor)
+ *   -> GetRevisionIdList(GetConfig=true, anchor) -> GetUpdateData batches
+ *   -> GetRevisionIdList(GetConfig=false, filter, anchor) -> GetUpdateData
+ *   -> [replica] GetDeployments(deploymentAnchor, syncAnchor)
+ *   -> [>= 1.3 both ends] GetRollupConfiguration, RollupDownstreamServers,
+ *      [DoDetailedRollup] RollupComputers, GetOutOfSyncComputers,
+ *      RollupComputerStatus
+ *
+ * Anchors and the downstream's identity live in store settings (SETTING_SYNC_*);
+ * an anchor is promoted only after its whole phase committed.  Every
+ * document is imported in its own transaction (import_update_blob).
+ * With store == NULL (load mode, bench/downstreams.sh) nothing is
+ * imported or kept: every revision listed is fetched.
+ *
+ * Not here: content download (DownloadFiles + HTTP GET), driver sets,
+ * GetUpdateDecryptionData, scheduling.  See docs/SYNC.md.
+ */
+#ifndef WSUSD_SYNC_SYNC_H
+#define WSUSD_SYNC_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define SYNC_FILTER_MAX		256	/* products/classifications in a filter */
+#define SYNC_MAX_RESPONSE_DEFAULT (256u * 1024 * 1024)	/* bytes of one answer */
+#define SYNC_BATCH_MAX		1000	/* largest GetUpdateData batch we send */
+
+/* Store settings kept by the downstream. */
+#define SETTING_SYNC_UPSTREAM	"sync_upstream"		/* URL the anchors belong to */
+#define SETTING_SYNC_ACCOUNT	"sync_account_guid"	/* our accountGuid / ServerId */
+#define SETTING_SYNC_CONFIG_ANCHOR "sync_config_anchor"	/* NewConfigAnchor */
+#define SETTING_SYNC_CAT_ANCHOR	"sync_category_anchor"	/* GetConfig=true list */
+#define SETTING_SYNC_UPD_ANCHOR	"sync_update_anchor"	/* GetConfig=false list */
+#define SETTING_SYNC_FILTER	"sync_filter"		/* ids of the last filter */
+#define SETTING_SYNC_DEPL_ANCHOR "sync_deployment_anchor"
+#define SETTING_SYNC_DEPLOYMENTS "sync_deployments"	/* "depguid uid groupguid\n"... */
+#define SETTING_SYNC_ROLLUP_NUMBER "sync_rollup_number"
+#define SETTING_SYNC_ROLLUP_RESET "sync_rollup_reset"	/* RollupResetGuid seen */
+#define SETTING_SYNC_LAST	"sync_last"		/* unix time of last success */
+
+enum sync_profile {
+	SYNC_PROFILE_WSUS3SP2 = 0,	/* protocol 1.8, .NET 2.0 client */
+	SYNC_PROFILE_WSUS10 = 1,	/* protocol 1.20, .NET 4 client */
+};
+
+struct sync_opts {
+	const char	*upstream;	/* "http(s)://host:port", no path */
+	enum sync_profile profile;
+	bool		 replica;	/* GetDeployments and mirror */
+	bool		 rollup;	/* run the rollup step (default true) */
+	bool		 insecure;	/* no TLS verification */
+	const char	*cacert;	/* CA file or NULL */
+	long		 timeout;	/* seconds per call; 0: 300 */
+	size_t		 max_response;	/* 0: SYNC_MAX_RESPONSE_DEFAULT */
+	const char	*account_name;	/* our FQDN; NULL: gethostname() */
+	/* GetConfig=false filter (GUIDs); none: every update. */
+	const char	*products[SYNC_FILTER_MAX];
+	size_t		 nproducts;
+	const char	*classifications[SYNC_FILTER_MAX];
+	size_t		 nclassifications;
+	bool		 verbose;	/* log each call */
+	const char	*record_dir;	/* NULL, or write each request and answer
+					 * body to DIR/NNN-Operation.{request,response}.xml
+					 * and a line "NNN op path action status" to
+					 * DIR/index.tsv (tests, benchmarks) */
+};
+
+struct sync_result {
+	size_t		 category_revisions;	/* listed by GetConfig=true */
+	size_t		 update_revisions;	/* listed by GetConfig=false */
+	size_t		 fetched;		/* documents received */
+	size_t		 created;		/* new revisions stored */
+	size_t		 present;		/* already stored */
+	size_t		 failed;		/* documents rejected */
+	size_t		 groups;		/* replica: upstream groups */
+	size_t		 approvals_set;		/* replica: approvals applied */
+	size_t		 approvals_removed;	/* replica: approvals removed */
+	size_t		 declined;		/* replica: hidden updates */
+	bool		 rolled_up;		/* RollupDownstreamServers done */
+	size_t		 computers_rolled_up;
+	size_t		 calls;			/* SOAP calls made */
+	uint64_t	 bytes_in, bytes_out;	/* bodies */
+	char		 upstream_version[16];	/* GetConfigData.ProtocolVersion */
+};
+
+/* "1.8" or "1.20" (also "3"/"wsus3", "10"/"wsus10") -> profile.  0 or -1. */
+int	sync_profile_parse(const char *s, enum sync_profile *out);
+const char *sync_profile_version(enum sync_profile);
+
+/* Call once per process before threads (curl_global_init). */
+void	sync_global_init(void);
+
+/*
+ * One synchronization run.  store NULL: load mode (see above).
+ * 0 on success; -1 with the reason in err (the anchors of phases that did
+ * not complete are left as they were).
+ */
+int	sync_run(struct store *, const struct sync_opts *, struct sync_result *,
+	    char *err, size_t errlen);
+
+#endif

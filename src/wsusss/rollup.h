@@ -1,0 +1,109 @@
+/*
+ * rollup.h — the upstream side of MS-WSUSSS status rollup: the five
+ * server-to-server operations of the reporting web service
+ * (/ReportingWebService/ReportingWebService.asmx, beside the clients'
+ * ReportEventBatch): GetRollupConfiguration, RollupDownstreamServers,
+ * RollupComputers, GetOutOfSyncComputers, RollupComputerStatus
+ * (wsusss.md §6.12, §11).  Storage: the downstream/rollup section of
+ * store.h (migration 3).  Rules and deliberate choices: docs/ROLLUP.md.
+ *
+ * Two layers:
+ *  - rollup_parse(): the bounded, validating parser of one request's
+ *    operation element into store structs (what fuzz/rollup.c drives);
+ *    no store, no I/O.  Any bad value refuses the whole request.
+ *  - wusp_op_rollup_*(): the operation handlers, registered in the
+ *    reporting service's dispatch table (src/wusp/service.c); they parse,
+ *    apply through the store (one transaction each) and answer.
+ *
+ * The downstream registry itself (store_downstream_touch, called by
+ * src/wsusss/service.c on every authenticated server-sync call) is a
+ * store operation; see store.h.
+ */
+#ifndef WSUSD_WSUSSS_ROLLUP_H
+#define WSUSD_WSUSSS_ROLLUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "soap/soap_request.h"
+#include "store/store.h"
+
+#define ROLLUP_NS	"http://www.microsoft.com/SoftwareDistribution"
+/* Clock skew beyond which incoming times are shifted (Windows <50>). */
+#define ROLLUP_SKEW_MAX	60
+/* Bounds of the strings (WSDL notes; longer values refuse the request). */
+#define ROLLUP_NAME_MAX		255	/* FullDomainName */
+#define ROLLUP_VERSION_MAX	32	/* DownstreamServerRollupInfo.Version */
+#define ROLLUP_STR_MAX		256	/* any other string */
+#define ROLLUP_GROUPS_MAX	64	/* RequestedTargetGroupNames per computer */
+#define ROLLUP_CLIENTS_MAX	5000	/* ClientSummaries per server entry */
+#define ROLLUP_ACTIVITY_MAX	100000	/* ActivitySummaries per request */
+
+enum rollup_op {
+	ROLLUP_OP_CONFIGURATION = 0,
+	ROLLUP_OP_SERVERS,
+	ROLLUP_OP_COMPUTERS,
+	ROLLUP_OP_OUT_OF_SYNC,
+	ROLLUP_OP_STATUS,
+};
+
+/* A parsed request.  Strings point into the soap request (keep it alive)
+ * or into buffers owned here; free with rollup_request_free(). */
+struct rollup_request {
+	enum rollup_op	 op;
+	bool		 has_client_time;
+	int64_t		 client_time;	/* unix */
+	char		 parent_id[GUID_STRLEN + 1];	/* parentServerId; "" = zero GUID */
+
+	struct store_rollup_server *servers;
+	size_t		 nservers;
+	struct store_rollup_computer_in *computers;
+	size_t		 ncomputers;
+	struct store_rollup_number *numbers;
+	size_t		 nnumbers;
+	struct store_rollup_status_in *status;
+	size_t		 nstatus;
+
+	/* owned storage behind the arrays above */
+	struct store_rollup_client_summary *clients_mem;
+	struct store_rollup_activity *activity_mem;
+	struct store_rollup_update_state *states_mem;
+	char		*strings_mem;	/* joined group names */
+
+	/* on refusal: the parameter named in the fault, and why */
+	char		 param[48];
+	char		 message[160];
+};
+
+/* Operation of a local element name; -1 when not a rollup operation. */
+int	rollup_op_from_name(const char *name);
+/*
+ * Parse the operation element of a rollup request (the SOAP Body's
+ * child).  0 with *r filled, or -1 with r->param and r->message set
+ * (nothing to apply).  Either way call rollup_request_free() after.
+ * Bounds: the ROLLUP_*_MAX of store.h and above.
+ */
+int	rollup_parse(enum rollup_op op, const struct soap_node *body,
+	    struct rollup_request *r);
+void	rollup_request_free(struct rollup_request *r);
+/*
+ * Shift every incoming time by (now - client_time) when they differ by
+ * more than ROLLUP_SKEW_MAX seconds (Windows <50>); no-op without a
+ * clientTime.
+ */
+void	rollup_adjust_times(struct rollup_request *r, int64_t now);
+
+/* DoDetailedRollup from the `rollup` setting: value "summary", "no",
+ * "false" or "0" => false; absent or anything else ("detailed") => true. */
+bool	rollup_setting_detailed(const char *value);
+
+/* The handlers (struct wusp_call: src/wusp/service_internal.h). */
+struct wusp_call;
+int	wusp_op_rollup_configuration(struct wusp_call *c);
+int	wusp_op_rollup_servers(struct wusp_call *c);
+int	wusp_op_rollup_computers(struct wusp_call *c);
+int	wusp_op_rollup_out_of_sync(struct wusp_call *c);
+int	wusp_op_rollup_status(struct wusp_call *c);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * service.h — the upstream side of MS-WSUSSS: the Server Sync web service
+ * (/ServerSyncWebService/ServerSyncWebService.asmx: GetAuthConfig,
+ * GetCookie, GetConfigData, GetRevisionIdList, GetUpdateData,
+ * GetDeployments, DownloadFiles, GetRelatedRevisionsForUpdates, Ping) and
+ * the DSS authorization service (/DssAuthWebService/DssAuthWebService.asmx:
+ * GetAuthorizationCookie, Ping), registered on every listener.  The
+ * rollup operations live on the reporting service (src/wsusss/rollup.h,
+ * src/wusp/service.c).  Behaviour, version rules and deliberate
+ * differences from a real WSUS: docs/WSUSSS.md.
+ *
+ * Threads: handlers run on the MHD worker threads at once; each thread
+ * opens its own store handle; the revision snapshot is shared read-only
+ * with a reference count.
+ */
+#ifndef WSUSD_WSUSSS_SERVICE_H
+#define WSUSD_WSUSSS_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+#define WSUSSS_PATH_SERVERSYNC	"/ServerSyncWebService/ServerSyncWebService.asmx"
+#define WSUSSS_PATH_DSSAUTH	"/DssAuthWebService/DssAuthWebService.asmx"
+
+/* What this upstream answers in GetConfigData.ProtocolVersion. */
+#define WSUSSS_PROTOCOL_VERSION	"1.20"
+#define WSUSSS_SESSION_LIFETIME	(240 * 60)	/* s, as real WSUS */
+#define WSUSSS_AUTH_LIFETIME	(8 * 3600)	/* s, DssTargeting cookie */
+#define WSUSSS_BATCH_DEFAULT	100	/* MaxNumberOfUpdatesPerRequest */
+#define WSUSSS_BATCH_MAX	1000	/* largest value the setting may take */
+#define WSUSSS_FILTER_MAX	1000	/* ids per filter list */
+#define WSUSSS_DIGESTS_MAX	100	/* DownloadFiles digests */
+#define WSUSSS_COMPRESS_OVER	5120	/* blob bytes above which it is a cab (<36>) */
+
+/* Store settings (store_setting_get) read by the service. */
+#define SETTING_WSUSSS_ALLOW	"upstream_allow"	/* allow-list, anchor.h */
+#define SETTING_WSUSSS_BATCH	"upstream_batch"	/* MaxNumberOfUpdatesPerRequest */
+#define SETTING_WSUSSS_LANGUAGES "upstream_languages"	/* "en,de": enabled */
+#define SETTING_WSUSSS_COMPRESS	"upstream_compress"	/* "no": never a cab */
+
+struct wsusss_service;
+
+/*
+ * Create the services for cfg (which must outlive them) and register
+ * their routes with http_route_add(); call before http_server_start().
+ * The store is opened lazily (a server started before postinstall answers
+ * InternalServerError until the database is ready).  0, or -1 with err.
+ */
+int	wsusss_service_register(const struct config *cfg,
+	    struct wsusss_service **out, char *err, size_t errlen);
+/* Free everything; after http_server_stop().  NULL is fine. */
+void	wsusss_service_free(struct wsusss_service *svc);
+
+/*
+ * FUZZING ONLY: run one request body through the operations of both
+ * services against a private in-memory store (created on the first
+ * call), without HTTP.  A session cookie whose EncryptedData is "FUZZ"
+ * is accepted so the operations' own parsers are reached.  Always 0.
+ */
+int	wsusss_fuzz_request(const uint8_t *data, size_t len);
+
+#endif

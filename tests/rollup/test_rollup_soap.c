@@ -1,0 +1,514 @@
+/*
+ * test_rollup_soap.c — the rollup operations of the reporting service
+ * against a running wsusd (docs/ROLLUP.md): the [MS-WSUSSS] §4 sample 3
+ * requests in order (configuration, servers, computers, out-of-sync,
+ * status), then delta and duplicate status rollups, a computer moving to
+ * another site, a site sending status for a computer it does not own,
+ * the `rollup` setting, wsusctl downstream/report, and hostile requests
+ * (bad GUIDs, arrays over the limits, unknown parents, bad states) that
+ * must fault and leave the database byte for byte the same.  Every
+ * answer is validated against the WSDL schema.
+ *
+ *   test_rollup_soap WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util/xmalloc.h"
+#include "wusp_harness.h"
+
+#define FX	"soap/wsusss-rollup/sample3-"
+#define SITE1	"050cee4a-aaff-470c-8fc3-7a94cb3a4293"	/* the sample's DSS */
+#define SITE2	"7e57e57e-0000-4000-8000-000000000002"
+#define PC	"d07a4d51-7cb2-46d1-ad86-91195cb4325a"
+
+static struct {
+	struct wh_server srv;
+	struct buf before;
+} T;
+
+static char *
+fixture(const char *op)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), FX "%s.request.xml", op);
+	return wh_fixture(rel, NULL);
+}
+
+/* Replace every `from` with `to`; frees xml. */
+static char *
+replace(char *xml, const char *from, const char *to)
+{
+	struct buf b;
+	const char *p = xml, *q;
+
+	buf_init(&b, 1u << 26);
+	while ((q = strstr(p, from)) != NULL) {
+		buf_append(&b, p, (size_t)(q - p));
+		buf_puts(&b, to);
+		p = q + strlen(from);
+	}
+	buf_puts(&b, p);
+	free(xml);
+	return buf_steal(&b, NULL);
+}
+
+static void
+snapshot(void)
+{
+	buf_free(&T.before);
+	buf_init(&T.before, 64u << 20);
+	wh_db_dump(&T.srv, &T.before);
+}
+
+static void
+unchanged(const char *what)
+{
+	struct buf now;
+
+	buf_init(&now, 64u << 20);
+	wh_db_dump(&T.srv, &now);
+	if (now.len != T.before.len ||
+	    memcmp(now.data, T.before.data, now.len) != 0)
+		fail_msg("%s changed the database", what);
+	buf_free(&now);
+}
+
+/* POST to the reporting service; check status, schema, fault code.
+ * Returns the parsed answer (caller frees). */
+static struct soap_request *
+call(const char *what, const char *xml, long status, const char *code)
+{
+	struct wh_reply r;
+	struct soap_request *q;
+	char err[2048];
+
+	wh_soap(&T.srv, WH_REPORTING, xml, &r);
+	if (r.rc != CURLE_OK)
+		fail_msg("%s: %s", what, curl_easy_strerror(r.rc));
+	if (r.status != status)
+		fail_msg("%s: HTTP %ld, want %ld: %.800s", what, r.status,
+		    status, r.body.data ? r.body.data : "");
+	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err))
+	    != 0)
+		fail_msg("%s: answer does not validate: %s\n%s", what, err,
+		    r.body.data);
+	q = wh_parse(r.body.data, r.body.len);
+	assert_non_null(q);
+	if (code != NULL) {
+		const char *ec = wh_text(q->op, "detail/ErrorCode");
+
+		if (ec == NULL || strcmp(ec, code) != 0)
+			fail_msg("%s: want %s: %s", what, code, r.body.data);
+	}
+	wh_reply_free(&r);
+	return q;
+}
+
+static void
+call_free(const char *what, const char *xml, long status, const char *code)
+{
+	soap_request_free(call(what, xml, status, code));
+}
+
+static char *
+ctl(const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	struct buf out;
+	int rc;
+
+	buf_init(&out, 1u << 24);
+	rc = wh_ctl(&T.srv, &out, "--json", a1, a2, a3, a4, NULL);
+	if (rc != 0)
+		fail_msg("wsusctl %s %s: exit %d: %s", a1, a2 ? a2 : "", rc,
+		    out.data ? out.data : "");
+	buf_putc(&out, '\0');
+	return buf_steal(&out, NULL);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (wh_setup(&T.srv, NULL) != 0 || wh_start(&T.srv) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	buf_free(&T.before);
+	wh_cleanup(&T.srv);
+	return 0;
+}
+
+/* The whole spec sequence, then delta/duplicate/move/foreign. */
+static void
+test_sequence(void **state)
+{
+	struct soap_request *q;
+	char *x, *out;
+	const char *t;
+
+	(void)state;
+	/* 1. configuration */
+	x = fixture("GetRollupConfiguration");
+	q = call("GetRollupConfiguration", x, 200, NULL);
+	assert_string_equal(wh_text(q->op,
+	    "GetRollupConfigurationResult/DoDetailedRollup"), "true");
+	assert_string_equal(wh_text(q->op,
+	    "GetRollupConfigurationResult/RollupComputersMaxBatchSize"),
+	    "1500");
+	t = wh_text(q->op, "GetRollupConfigurationResult/RollupResetGuid");
+	assert_non_null(t);
+	assert_int_equal(strlen(t), 36);
+	soap_request_free(q);
+	free(x);
+
+	/* 2. servers */
+	x = fixture("RollupDownstreamServers");
+	q = call("RollupDownstreamServers", x, 200, NULL);
+	assert_string_equal(q->op->name, "RollupDownstreamServersResponse");
+	assert_int_equal(q->op->nchildren, 0);
+	soap_request_free(q);
+	free(x);
+	out = ctl("downstream", "list", NULL, NULL);
+	assert_non_null(strstr(out, "yasufs64.ntdev.corp.microsoft.com"));
+	assert_non_null(strstr(out, "\"replica\""));
+	assert_non_null(strstr(out, "3.0.6000.354"));
+	free(out);
+
+	/* 3. computers: Details sent, nothing to ask back */
+	x = fixture("RollupComputers");
+	q = call("RollupComputers", x, 200, NULL);
+	assert_null(wh_node(q->op, "RollupComputersResult/ChangedComputer"));
+	soap_request_free(q);
+	free(x);
+
+	/* 4. out of sync: nothing received yet, the DSS says 2 */
+	x = fixture("GetOutOfSyncComputers");
+	q = call("GetOutOfSyncComputers", x, 200, NULL);
+	assert_string_equal(wh_text(q->op,
+	    "GetOutOfSyncComputersResult/string"), PC);
+	soap_request_free(q);
+	free(x);
+
+	/* 5. status #3, full */
+	x = fixture("RollupComputerStatus");
+	q = call("RollupComputerStatus", x, 200, NULL);
+	assert_string_equal(wh_text(q->op, "RollupComputerStatusResult"),
+	    "true");
+	soap_request_free(q);
+	out = ctl("report", "compliance", "--site", "yasufs64");
+	assert_non_null(strstr(out, "09de7a79-5c09-4f3a-972e-cc1bbb7ca7e4"));
+	assert_non_null(strstr(out, "\"failed\": 1"));
+	free(out);
+	out = ctl("report", "hierarchy", NULL, NULL);
+	assert_non_null(strstr(out, PC));
+	assert_non_null(strstr(out, "yasufs64"));
+	free(out);
+
+	/* now in sync at 3 */
+	{
+		char *y = fixture("GetOutOfSyncComputers");
+
+		y = replace(y, "<RollupNumber>2</RollupNumber>",
+		    "<RollupNumber>3</RollupNumber>");
+		q = call("GetOutOfSyncComputers at 3", y, 200, NULL);
+		assert_null(wh_node(q->op,
+		    "GetOutOfSyncComputersResult/string"));
+		soap_request_free(q);
+		free(y);
+	}
+
+	/* duplicate #3 (a resend): true, nothing changes */
+	snapshot();
+	x = replace(x, "<SummarizationState>5</SummarizationState>",
+	    "<SummarizationState>4</SummarizationState>");
+	q = call("duplicate RollupComputerStatus", x, 200, NULL);
+	assert_string_equal(wh_text(q->op, "RollupComputerStatusResult"),
+	    "true");
+	soap_request_free(q);
+	unchanged("a duplicate rollup number");
+
+	/* delta #4: the failed update is now installed */
+	x = replace(x, "<RollupNumber>3</RollupNumber>",
+	    "<RollupNumber>4</RollupNumber>");
+	x = replace(x, "<IsFullRollup>true</IsFullRollup>",
+	    "<IsFullRollup>false</IsFullRollup>");
+	x = replace(x, "2007-03-05T22:25:11.64Z", "2007-03-06T02:00:00Z");
+	call_free("delta RollupComputerStatus", x, 200, NULL);
+	out = ctl("report", "compliance", "--site", SITE1);
+	assert_null(strstr(out, "\"failed\": 1"));
+	assert_non_null(strstr(out, "\"installed\": 1"));
+	free(out);
+
+	/* the computer moves to a second site (newer sync, no Details) */
+	{
+		char *s = fixture("RollupDownstreamServers");
+		char *c = fixture("RollupComputers");
+		const char *d0, *d1;
+
+		s = replace(s, SITE1, SITE2);
+		s = replace(s, "yasufs64.ntdev", "site2.ntdev");
+		call_free("second site", s, 200, NULL);
+		free(s);
+		c = replace(c, SITE1, SITE2);
+		c = replace(c, "2007-03-06T03:22:28.137Z",
+		    "2007-03-06T03:30:00Z");
+		/* drop the Details element */
+		d0 = strstr(c, "<Details");
+		d1 = strstr(c, "</Details>");
+		assert_non_null(d0);
+		assert_non_null(d1);
+		memmove((char *)d0, d1 + strlen("</Details>"),
+		    strlen(d1 + strlen("</Details>")) + 1);
+		q = call("moving RollupComputers", c, 200, NULL);
+		{
+			const struct soap_node *n = wh_node(q->op,
+			    "RollupComputersResult/ChangedComputer");
+
+			assert_non_null(n);
+			assert_string_equal(soap_attr(n, NULL, "ComputerId"),
+			    PC);
+			assert_string_equal(soap_attr(n, NULL, "Change"),
+			    "NewParent");
+		}
+		soap_request_free(q);
+		free(c);
+		out = ctl("report", "hierarchy", "--site", "site2");
+		assert_non_null(strstr(out, PC));
+		free(out);
+
+		/* the old site reports it with its older sync: it stays */
+		snapshot();
+		c = fixture("RollupComputers");
+		call_free("stale RollupComputers", c, 200, NULL);
+		free(c);
+		out = ctl("report", "hierarchy", "--site", "yasufs64");
+		assert_null(strstr(out, PC));
+		free(out);
+	}
+
+	/* the old site sends status for a computer it no longer owns:
+	 * accepted (true) and ignored */
+	x = replace(x, "<RollupNumber>4</RollupNumber>",
+	    "<RollupNumber>9</RollupNumber>");
+	snapshot();
+	q = call("foreign RollupComputerStatus", x, 200, NULL);
+	assert_string_equal(wh_text(q->op, "RollupComputerStatusResult"),
+	    "true");
+	soap_request_free(q);
+	unchanged("status for a computer of another site");
+	free(x);
+}
+
+/* ---- hostile requests: a fault, nothing changes ---- */
+
+static char *
+many(const char *item, int n)
+{
+	struct buf b;
+
+	buf_init(&b, 1u << 26);
+	for (int i = 0; i < n; i++) {
+		char tmp[1024];
+
+		snprintf(tmp, sizeof(tmp), item, i);
+		buf_puts(&b, tmp);
+	}
+	return buf_steal(&b, NULL);
+}
+
+static void
+test_hostile(void **state)
+{
+	char *x, *body, *items;
+	struct buf b;
+
+	(void)state;
+	/* the servers and computer of the sample, known */
+	x = fixture("RollupDownstreamServers");
+	call_free("servers", x, 200, NULL);
+	free(x);
+	x = fixture("RollupComputers");
+	call_free("computers", x, 200, NULL);
+	free(x);
+	snapshot();
+
+	x = replace(fixture("RollupComputers"), PC, "not-a-guid");
+	call_free("bad ComputerId", x, 500, "InvalidParameters");
+	free(x);
+	x = replace(fixture("RollupComputers"), "ParentServerId=\"" SITE1,
+	    "ParentServerId=\"99999999-9999-9999-9999-999999999999");
+	call_free("unknown ParentServerId", x, 500, "InternalServerError");
+	free(x);
+	x = replace(fixture("RollupComputers"), "LastSyncResult=\"1\"",
+	    "LastSyncResult=\"7\"");
+	call_free("bad LastSyncResult", x, 500, "InvalidParameters");
+	free(x);
+	x = replace(fixture("RollupDownstreamServers"),
+	    "<ParentServerId>00000000-0000-0000-0000-000000000000",
+	    "<ParentServerId>99999999-9999-9999-9999-999999999999");
+	call_free("unknown server parent", x, 500, "InternalServerError");
+	free(x);
+	x = replace(fixture("RollupDownstreamServers"), "3.0.6000.354",
+	    "3.0.6000.354.1.2");
+	call_free("bad Version", x, 500, "InvalidParameters");
+	free(x);
+	x = replace(fixture("RollupDownstreamServers"),
+	    "<UpdateCount>1002</UpdateCount>", "<UpdateCount>x</UpdateCount>");
+	call_free("bad summary", x, 500, "InvalidParameters");
+	free(x);
+	x = replace(fixture("RollupComputerStatus"),
+	    "<SummarizationState>4</SummarizationState>",
+	    "<SummarizationState>9</SummarizationState>");
+	call_free("bad SummarizationState", x, 500, "InvalidParameters");
+	free(x);
+	x = replace(fixture("RollupComputerStatus"),
+	    "<RollupNumber>3</RollupNumber>", "<RollupNumber>0</RollupNumber>");
+	call_free("RollupNumber 0", x, 500, "InvalidParameters");
+	free(x);
+	x = replace(fixture("RollupComputerStatus"),
+	    "<UpdateId>09de7a79-5c09-4f3a-972e-cc1bbb7ca7e4</UpdateId>",
+	    "<UpdateId>{09de7a79-5c09-4f3a-972e-cc1bbb7ca7e4</UpdateId>");
+	call_free("bad UpdateId", x, 500, "InvalidParameters");
+	free(x);
+	x = replace(fixture("GetOutOfSyncComputers"), "<parentServerId>"
+	    SITE1, "<parentServerId>zzz");
+	call_free("bad parentServerId", x, 500, "InvalidParameters");
+	free(x);
+
+	/* 1501 computers (limit 1500) */
+	items = many("<ComputerRollupInfo ComputerId=\"d07a4d51-7cb2-46d1-"
+	    "ad86-%012d\" LastSyncTime=\"2007-03-06T03:22:28Z\" "
+	    "LastSyncResult=\"1\" LastReportedRebootTime=\"0001-01-01T00:00:00\" "
+	    "LastReportedStatusTime=\"0001-01-01T00:00:00\" "
+	    "LastInventoryTime=\"0001-01-01T00:00:00\" ParentServerId=\""
+	    SITE1 "\" />", 1501);
+	x = fixture("RollupComputers");
+	buf_init(&b, 1u << 26);
+	buf_append(&b, x, (size_t)(strstr(x, "<computers>") - x));
+	buf_puts(&b, "<computers>");
+	buf_puts(&b, items);
+	buf_puts(&b, strstr(x, "</computers>"));
+	body = buf_steal(&b, NULL);
+	call_free("1501 computers", body, 500, "InvalidParameters");
+	free(body);
+	free(items);
+	free(x);
+
+	/* 501 status entries (limit 500) */
+	items = many("<ComputerStatusRollupInfo><InstanceId>14720b83-5998-"
+	    "41f7-b586-6088cd8acd0c</InstanceId><ComputerId>d07a4d51-7cb2-"
+	    "46d1-ad86-%012d</ComputerId><EffectiveLastDetectionTime>"
+	    "2007-03-06T01:47:46Z</EffectiveLastDetectionTime><RollupNumber>1"
+	    "</RollupNumber><IsFullRollup>true</IsFullRollup>"
+	    "</ComputerStatusRollupInfo>", 501);
+	x = fixture("RollupComputerStatus");
+	buf_init(&b, 1u << 26);
+	buf_append(&b, x, (size_t)(strstr(x, "<computers>") - x));
+	buf_puts(&b, "<computers>");
+	buf_puts(&b, items);
+	buf_puts(&b, strstr(x, "</computers>"));
+	body = buf_steal(&b, NULL);
+	call_free("501 status entries", body, 500, "InvalidParameters");
+	free(body);
+	free(items);
+	free(x);
+
+	/* 20001 out-of-sync numbers (limit 20000): the SOAP reader's own
+	 * element bound or ours, a fault either way */
+	items = many("<ComputerLastRollupNumber><ComputerId>d07a4d51-7cb2-"
+	    "46d1-ad86-%012d</ComputerId><RollupNumber>1</RollupNumber>"
+	    "</ComputerLastRollupNumber>", 20001);
+	x = fixture("GetOutOfSyncComputers");
+	buf_init(&b, 1u << 26);
+	buf_append(&b, x, (size_t)(strstr(x, "<lastRollupNumbers>") - x));
+	buf_puts(&b, "<lastRollupNumbers>");
+	buf_puts(&b, items);
+	buf_puts(&b, strstr(x, "</lastRollupNumbers>"));
+	body = buf_steal(&b, NULL);
+	{
+		struct wh_reply r;
+
+		wh_soap(&T.srv, WH_REPORTING, body, &r);
+		assert_int_equal(r.rc, CURLE_OK);
+		if (r.status != 500 && r.status != 413 && r.status != 400)
+			fail_msg("20001 numbers: HTTP %ld", r.status);
+		wh_reply_free(&r);
+	}
+	free(body);
+	free(items);
+	free(x);
+	unchanged("hostile rollups");
+}
+
+/* DoDetailedRollup off: configuration says false, detail calls fault. */
+static void
+test_summary_only(void **state)
+{
+	struct soap_request *q;
+	char *x, *out;
+
+	(void)state;
+	out = ctl("downstream", "rollup", "summary", NULL);
+	free(out);
+	x = fixture("GetRollupConfiguration");
+	q = call("GetRollupConfiguration off", x, 200, NULL);
+	assert_string_equal(wh_text(q->op,
+	    "GetRollupConfigurationResult/DoDetailedRollup"), "false");
+	soap_request_free(q);
+	free(x);
+	snapshot();
+	x = fixture("RollupComputers");
+	call_free("RollupComputers off", x, 500, "InternalServerError");
+	free(x);
+	x = fixture("RollupComputerStatus");
+	call_free("RollupComputerStatus off", x, 500, "InternalServerError");
+	free(x);
+	unchanged("detail calls with rollup off");
+	/* summaries are still taken */
+	x = fixture("RollupDownstreamServers");
+	call_free("RollupDownstreamServers off", x, 200, NULL);
+	free(x);
+	out = ctl("downstream", "rollup", "detailed", NULL);
+	free(out);
+
+	/* remove: the site and its computers go */
+	out = ctl("downstream", "remove", "yasufs64", NULL);
+	assert_non_null(strstr(out, "\"removed\""));
+	free(out);
+	out = ctl("downstream", "list", NULL, NULL);
+	assert_null(strstr(out, SITE1));
+	assert_non_null(strstr(out, SITE2));
+	free(out);
+	/* the computer that moved to site 2 stays */
+	out = ctl("report", "hierarchy", NULL, NULL);
+	assert_non_null(strstr(out, PC));
+	free(out);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sequence),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_summary_only),
+	};
+
+	if (wh_main_args(argc, argv) != 0)
+		return 2;
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -33,6 +33,8 @@
 #define URL_MAX		1024
 #define REQ_MAX		(64u * 1024 * 1024)
 #define SYNC_TRIES	3	/* attempts of one Server Sync call */
+#define COOKIE_RENEW_SECS 300	/* renew a session cookie this long before it expires */
+#define SYNC_REAUTH_MAX	16	/* cookie renewals in one run */
 
 struct rev {
 	char	 uid[GUID_STRLEN + 1];
@@ -62,6 +64,8 @@ struct sess {
 	size_t			 errlen;
 	char			 fault[64];		/* ErrorCode of the last fault */
 	bool			 new_upstream;		/* anchors are another upstream's */
+	int64_t			 ck_expires;		/* unix time; 0 unknown */
+	int			 reauths;		/* renewals in this run */
 };
 
 static void
@@ -515,6 +519,16 @@ do_auth(struct sess *s)
 		free(s->ck_data);
 		s->ck_exp = sdup(soap_child_text(ck, "Expiration"));
 		s->ck_data = sdup(soap_child_text(ck, "EncryptedData"));
+		{
+			struct soap_datetime dt;
+
+			/* An expiration already past by our clock (clocks
+			 * differ): rely on the InvalidCookie fault instead. */
+			s->ck_expires = soap_node_datetime(soap_child(ck,
+			    "Expiration"), &dt) == 0 &&
+			    dt.sec > (int64_t)time(NULL) + 2 * COOKIE_RENEW_SECS ?
+			    dt.sec : 0;
+		}
 		soap_request_free(r);
 	}
 	return 0;
@@ -794,6 +808,18 @@ out:
 	return rc;
 }
 
+/* Authenticate again (new authorization and session cookies). */
+static int
+renew(struct sess *s)
+{
+	if (++s->reauths > SYNC_REAUTH_MAX) {
+		seterr(s, "the upstream keeps refusing our cookies");
+		return -1;
+	}
+	log_info("sync: renewing the session cookie");
+	return do_auth(s);
+}
+
 /* Fetch the revisions of l that the store does not have, in batches. */
 static int
 fetch_all(struct sess *s, const struct revlist *l)
@@ -815,7 +841,19 @@ fetch_all(struct sess *s, const struct revlist *l)
 	for (off = 0; off < n; off += (size_t)s->batch) {
 		size_t k = n - off < (size_t)s->batch ? n - off : (size_t)s->batch;
 
-		if (do_updatedata(s, need + off, k) != 0) {
+		/* Renew the session cookie before it expires (long runs). */
+		if (s->ck_expires > 0 &&
+		    (int64_t)time(NULL) > s->ck_expires - COOKIE_RENEW_SECS &&
+		    renew(s) != 0) {
+			free(need);
+			return -1;
+		}
+		if (do_updatedata(s, need + off, k) == 0)
+			continue;
+		/* A cookie the upstream no longer takes: renew, once per batch. */
+		if ((strcmp(s->fault, "InvalidCookie") != 0 &&
+		    strcmp(s->fault, "CookieExpired") != 0) || renew(s) != 0 ||
+		    do_updatedata(s, need + off, k) != 0) {
 			free(need);
 			return -1;
 		}

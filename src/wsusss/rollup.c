@@ -768,7 +768,7 @@ wusp_op_rollup_configuration(struct wusp_call *c)
 {
 	struct store *st;
 	char guid[37], *reset = NULL;
-	bool on, created;
+	bool on = false, created;
 
 	if ((st = wusp_store(c)) == NULL)
 		return -1;
@@ -839,7 +839,7 @@ wusp_op_rollup_computers(struct wusp_call *c)
 	struct rollup_request r;
 	struct store *st;
 	uint8_t *changes = NULL;
-	bool on;
+	bool on = false;
 	int rc;
 
 	if ((st = wusp_store(c)) == NULL)
@@ -898,7 +898,7 @@ wusp_op_rollup_out_of_sync(struct wusp_call *c)
 {
 	struct rollup_request r;
 	struct store *st;
-	bool on;
+	bool on = false;
 	int rc;
 
 	if ((st = wusp_store(c)) == NULL)
@@ -929,7 +929,7 @@ wusp_op_rollup_status(struct wusp_call *c)
 	struct store_rollup_status_result res;
 	struct rollup_request r;
 	struct store *st;
-	bool on, ok = true;
+	bool on = false, ok = true;
 	int rc;
 
 	if ((st = wusp_store(c)) == NULL)

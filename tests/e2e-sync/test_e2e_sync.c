@@ -832,6 +832,7 @@ enum fake_mode {
 	FAKE_SERVER_CHANGED,	/* first GetRevisionIdList: ServerChanged fault */
 	FAKE_WRONG_COUNT,	/* GetUpdateData answers no document */
 	FAKE_HUGE,		/* GetRevisionIdList answer of 3 MiB */
+	FAKE_COOKIE_FAULT,	/* first GetUpdateData: InvalidCookie */
 };
 
 static struct {
@@ -840,6 +841,8 @@ static struct {
 	pthread_t	 th;
 	enum fake_mode	 mode;
 	int		 revlists;	/* GetRevisionIdList calls seen */
+	int		 cookies;	/* GetCookie calls seen */
+	int		 updatedata;	/* GetUpdateData calls seen */
 	int		 stop;
 } fake;
 
@@ -901,8 +904,10 @@ fake_answer(const char *action, const char *body, int *status)
 		    "DssTargeting</PlugInId><CookieData>AAAA</CookieData>"
 		    "</GetAuthorizationCookieResult></GetAuthorizationCookieResponse>"
 		    ENV_TAIL);
-	if (strncmp(op, "GetCookie", 9) == 0)
+	if (strncmp(op, "GetCookie", 9) == 0) {
+		fake.cookies++;
 		return fake_capture("000003-GetCookie.response.xml");
+	}
 	if (strncmp(op, "GetConfigData", 13) == 0) {
 		/* One document per GetUpdateData batch: one capture each. */
 		a = fake_capture("000005-GetConfigData.response.xml");
@@ -940,6 +945,13 @@ fake_answer(const char *action, const char *body, int *status)
 		return fake_revlist(strstr(body, "<GetConfig>true<") != NULL);
 	}
 	if (strncmp(op, "GetUpdateData", 13) == 0) {
+		if (fake.mode == FAKE_COOKIE_FAULT && fake.updatedata++ == 0) {
+			*status = 500;
+			return strdup(ENV_HEAD "<soap:Fault><faultcode>soap:Client"
+			    "</faultcode><faultstring>Fault occurred</faultstring>"
+			    "<detail><ErrorCode>InvalidCookie</ErrorCode><Message>"
+			    "</Message></detail></soap:Fault>" ENV_TAIL);
+		}
 		if (fake.mode == FAKE_WRONG_COUNT)
 			return strdup(ENV_HEAD "<GetUpdateDataResponse xmlns=\"http://"
 			    "www.microsoft.com/SoftwareDistribution\"><GetUpdateData"
@@ -1062,6 +1074,8 @@ fake_sync_args(struct dss *d, enum fake_mode mode, struct buf *out,
 
 	fake.mode = mode;
 	fake.revlists = 0;
+	fake.cookies = 0;
+	fake.updatedata = 0;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", fake.port);
 	buf_reset(out);
 	return wh_ctl(&d->srv, out, "--json", "sync", "--upstream", url,
@@ -1163,10 +1177,14 @@ test_real_and_hostile_upstream(void **state)
 
 	/* The real Server 2025 answers (LZX cabinets, plain XmlUpdateBlob):
 	 * only the missing document is fetched, and the anchor advances. */
-	rc = fake_sync(&d, FAKE_REAL, &out);
+	/* (The first GetUpdateData is refused with InvalidCookie: the
+	 * session cookie is renewed and the batch sent again.) */
+	rc = fake_sync(&d, FAKE_COOKIE_FAULT, &out);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out.data);
 	assert_int_equal(rc, 0);
+	assert_int_equal(fake.cookies, 2);
+	assert_int_equal(fake.updatedata, 2);
 	assert_non_null(strstr(out.data, "\"fetched\": 1"));
 	assert_int_equal(revisions(&d.srv), 4);
 	a = setting_of(&d, "sync_update_anchor");

@@ -739,6 +739,26 @@ detailed(struct wusp_call *c, struct store *st, bool *on)
 	return 0;
 }
 
+/*
+ * The store for one of the three detail operations, which a server with
+ * detailed rollup off refuses; NULL with the fault set otherwise.
+ */
+static struct store *
+detailed_store(struct wusp_call *c)
+{
+	struct store *st;
+	bool on = false;
+
+	if ((st = wusp_store(c)) == NULL || detailed(c, st, &on) != 0)
+		return NULL;
+	if (!on) {
+		wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
+		    "detailed rollup is off");
+		return NULL;
+	}
+	return st;
+}
+
 /* Parse the call's body; on refusal the InvalidParameters fault. */
 static int
 parse_call(struct wusp_call *c, enum rollup_op op, struct rollup_request *r)
@@ -839,16 +859,10 @@ wusp_op_rollup_computers(struct wusp_call *c)
 	struct rollup_request r;
 	struct store *st;
 	uint8_t *changes = NULL;
-	bool on = false;
 	int rc;
 
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = detailed_store(c)) == NULL)
 		return -1;
-	if (detailed(c, st, &on) != 0)
-		return -1;
-	if (!on)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "detailed "
-		    "rollup is off");
 	if (parse_call(c, ROLLUP_OP_COMPUTERS, &r) != 0)
 		return -1;
 	for (size_t i = 0; i < r.ncomputers; i++)
@@ -898,16 +912,10 @@ wusp_op_rollup_out_of_sync(struct wusp_call *c)
 {
 	struct rollup_request r;
 	struct store *st;
-	bool on = false;
 	int rc;
 
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = detailed_store(c)) == NULL)
 		return -1;
-	if (detailed(c, st, &on) != 0)
-		return -1;
-	if (!on)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "detailed "
-		    "rollup is off");
 	if (parse_call(c, ROLLUP_OP_OUT_OF_SYNC, &r) != 0)
 		return -1;
 	self_to_zero(c, r.parent_id);
@@ -929,16 +937,11 @@ wusp_op_rollup_status(struct wusp_call *c)
 	struct store_rollup_status_result res;
 	struct rollup_request r;
 	struct store *st;
-	bool on = false, ok = true;
+	bool ok = true;
 	int rc;
 
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = detailed_store(c)) == NULL)
 		return -1;
-	if (detailed(c, st, &on) != 0)
-		return -1;
-	if (!on)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "detailed "
-		    "rollup is off");
 	if (parse_call(c, ROLLUP_OP_STATUS, &r) != 0)
 		return -1;
 	self_to_zero(c, r.parent_id);

@@ -16,7 +16,7 @@
 
 /* Parse an optional anchor element; absent/empty/nil: *has = false. */
 int
-ws_read_anchor(struct ws_call *c, const struct soap_node *n, const char *param,
+ws_read_anchor(struct svc_call *c, const struct soap_node *n, const char *param,
     struct wsusss_anchor *a, bool *has, int64_t cur_seq)
 {
 	const char *t;
@@ -32,17 +32,17 @@ ws_read_anchor(struct ws_call *c, const struct soap_node *n, const char *param,
 	if (len == 0)
 		return 0;
 	if (wsusss_anchor_parse(t, len, a) != 0)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s", param);
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s", param);
 	/* an anchor this server cannot have issued: from the future */
 	if (a->counter > cur_seq || a->time > c->now + WS_FUTURE_SKEW)
-		return ws_fault(c, SOAP_EC_SERVER_CHANGED, "%s from the "
+		return svc_fault(c, SOAP_EC_SERVER_CHANGED, "%s from the "
 		    "future", param);
 	*has = true;
 	return 0;
 }
 
 void
-ws_write_anchor(struct ws_call *c, const char *name, int64_t seq)
+ws_write_anchor(struct svc_call *c, const char *name, int64_t seq)
 {
 	struct wsusss_anchor a;
 	char text[WSUSSS_ANCHOR_MAX];

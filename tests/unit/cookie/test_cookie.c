@@ -1,5 +1,5 @@
 /*
- * test_cookie.c — sealed cookies (src/wusp/cookie.c): round trips of every
+ * test_cookie.c — sealed cookies (src/cookie/cookie.c): round trips of every
  * kind, tampering of every character and bit, truncation and extension,
  * wrong key, kind confusion, expiry, server change, bound clear Expiration,
  * size limits (a PROT_NONE mapping proves oversized text is never read),
@@ -20,7 +20,7 @@
 
 #include "util/encode.h"
 #include "util/fsutil.h"
-#include "wusp/cookie.h"
+#include "cookie/cookie.h"
 
 #define NOW		1791126216	/* 2026-10-04T15:03:36Z, the capture's */
 #define HOUR		3600

@@ -95,11 +95,8 @@ wsusss_op_get_config_data(struct svc_call *c)
 	if (ws_read_anchor(c, soap_child(c->body, "configAnchor"),
 	    "configAnchor", &a, &has, seq) != 0)
 		return -1;
-	batch = ws_setting_int(st, SETTING_WSUSSS_BATCH, WSUSSS_BATCH_DEFAULT, 1,
-	    WSUSSS_BATCH_MAX);
-	if (store_setting_get(st, SETTING_WSUSSS_LANGUAGES, &langs) !=
-	    STORE_OK)
-		langs = NULL;
+	batch = ws_batch(st);
+	langs = ws_languages(st);
 	svc_begin(c);
 	xmlw_start(&c->w, "GetConfigDataResult");
 	xmlw_elem_bool(&c->w, "CatalogOnlySync", 0);

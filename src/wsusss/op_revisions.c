@@ -348,9 +348,8 @@ wsusss_op_get_update_data(struct svc_call *c)
 
 	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
 		return -1;
-	batch = ws_setting_int(st, SETTING_WSUSSS_BATCH, WSUSSS_BATCH_DEFAULT, 1,
-	    WSUSSS_BATCH_MAX);
-	compress_ok = !ws_setting_no(st, SETTING_WSUSSS_COMPRESS);
+	batch = ws_batch(st);
+	compress_ok = ws_compress_ok(st);
 	n = ids == NULL ? 0 : soap_count_children(ids, "UpdateIdentity");
 	if (n == 0 || n > (size_t)batch || ids->nchildren != n)
 		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIds");

@@ -70,7 +70,7 @@ struct wsusss_service *wsusss_service_new(struct svc_host *host);
 /* The current snapshot, referenced (snap_release()); NULL + fault set. */
 struct snapshot *ws_snap(struct svc_call *c, struct store *st);
 
-/* ---- common.c: anchors, settings, time ---- */
+/* ---- common.c: anchors, time, settings ---- */
 
 /* An optional anchor element; absent/empty/nil: *has = false.  0 or -1. */
 int	ws_read_anchor(struct svc_call *c, const struct soap_node *n,
@@ -78,12 +78,16 @@ int	ws_read_anchor(struct svc_call *c, const struct soap_node *n,
 	    int64_t cur_seq);
 /* <name>anchor for seq, now</name> */
 void	ws_write_anchor(struct svc_call *c, const char *name, int64_t seq);
-/* An integer store setting in lo..hi, else def. */
-int	ws_setting_int(struct store *st, const char *key, int def, int lo,
-	    int hi);
-/* Is the store setting "no" (or false, 0, off)? */
-bool	ws_setting_no(struct store *st, const char *key);
 void	ws_now_datetime(struct soap_datetime *dt);
+/* MaxNumberOfUpdatesPerRequest (SETTING_WSUSSS_BATCH, 1..BATCH_MAX). */
+int	ws_batch(struct store *st);
+/* May blobs be sent as cabinets?  (SETTING_WSUSSS_COMPRESS not "no") */
+bool	ws_compress_ok(struct store *st);
+/* The enabled languages ("en,de", "all"); NULL: none set.  Caller frees. */
+char	*ws_languages(struct store *st);
+/* The allow-list: wsusd.conf first, else the setting; NULL none.  Caller
+ * frees. */
+char	*ws_allow_list(struct svc_call *c, struct store *st);
 
 /* ---- session.c: sessions, allow-list, downstream records ---- */
 

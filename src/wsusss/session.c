@@ -55,12 +55,7 @@ ws_check_allowed(struct svc_call *c, enum soap_error_code ec)
 
 	if (st == NULL)
 		return -1;
-	/* wsusd.conf [server] upstream_allow first, else the store setting */
-	if (c->host->cfg->upstream_allow != NULL)
-		list = xstrdup(c->host->cfg->upstream_allow);
-	else if (store_setting_get(st, SETTING_WSUSSS_ALLOW, &list) !=
-	    STORE_OK)
-		list = NULL;
+	list = ws_allow_list(c, st);
 	peer_addr(c, addr, sizeof(addr));
 	r = wsusss_allow_check(list, addr[0] != '\0' ? addr : NULL, err,
 	    sizeof(err));

@@ -828,7 +828,7 @@ test_seal_rejects(void **state)
 	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
 		sample_session(&s);
 		snprintf(s.client_id, sizeof(s.client_id), "%s", bad_ids[i]);
-		strcpy(b64, "untouched");
+		snprintf(b64, sizeof(b64), "%s", "untouched");
 		assert_int_equal(cookie_seal_wusp_session(&f->kr, &s, b64,
 		    sizeof(b64), err, sizeof(err)), -1);
 		assert_string_equal(b64, "");

@@ -9,7 +9,9 @@
  *      (with the input as the list), UTF-8 -> UTF-16LE, and the MSZIP
  *      cabinet writer, whose output must extract to the same bytes.
  * Seeds: fuzz/corpus/wsusss_request/ (the captured and spec-sample
- * downstream requests with the FUZZ cookie).
+ * downstream requests with the FUZZ cookie).  Links wsusss_fuzz_dep: the
+ * services compiled with WSUSD_FUZZING plus src/wsusss/fuzz_entry.c,
+ * which wsusd never contains.
  */
 #include <stdint.h>
 #include <stdlib.h>

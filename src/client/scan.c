@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 
 #include "client/client.h"
-
 #include "client/scan_internal.h"
 #include "util/encode.h"
 #include "util/xmalloc.h"

@@ -247,6 +247,22 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* One unsigned decimal field of /proc/PID/stat at *pp; 0 or -1. */
+static int
+stat_field(char **pp, unsigned long long *out)
+{
+	char *end;
+
+	if (**pp < '0' || **pp > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(*pp, &end, 10);
+	if (errno != 0 || (*end != ' ' && *end != '\n' && *end != '\0'))
+		return -1;
+	*pp = end;
+	return 0;
+}
+
 /* utime + stime of pid in seconds; -1 when unreadable. */
 static double
 proc_cpu(long pid)
@@ -262,10 +278,20 @@ proc_cpu(long pid)
 	n = fread(buf, 1, sizeof(buf) - 1, fp);
 	fclose(fp);
 	buf[n] = '\0';
-	/* the command name may hold spaces: fields start after ')' */
-	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
-	    "%llu", &ut, &st) != 2)
+	/*
+	 * The command name may hold spaces: fields start after ')'.  From
+	 * there: state, ppid, pgrp, session, tty_nr, tpgid, flags, minflt,
+	 * cminflt, majflt, cmajflt, then utime and stime (proc(5)).
+	 */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return -1;
+	p += 2;
+	for (int i = 0; i < 11; i++) {
+		if ((p = strchr(p, ' ')) == NULL)
+			return -1;
+		p++;
+	}
+	if (stat_field(&p, &ut) != 0 || *p++ != ' ' || stat_field(&p, &st) != 0)
 		return -1;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -283,8 +309,15 @@ proc_status_kb(long pid, const char *key)
 	if ((fp = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), fp) != NULL)
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':')
-			v = strtol(line + kl + 1, NULL, 10);
+		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
+			char *end;
+			long x;
+
+			errno = 0;
+			x = strtol(line + kl + 1, &end, 10);
+			if (errno == 0 && end != line + kl + 1)
+				v = x;
+		}
 	fclose(fp);
 	return v;
 }

@@ -1,9 +1,9 @@
 /*
- * wusp_client.c — transport, statistics, recording and the session with
- * fault recovery.  See wusp_client.h.
+ * wusp_client.c — transport (over src/soapclient: the Windows Update
+ * Agent's headers, xpress decoding), statistics, recording and the
+ * session with fault recovery.  See wusp_client.h.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,70 +94,6 @@ wc_stats_merge(struct wc_stats *d, const struct wc_stats *s)
 
 /* ---- connection ------------------------------------------------------------ */
 
-static size_t
-on_body(char *p, size_t size, size_t n, void *arg)
-{
-	struct wc_conn *c = arg;
-
-	if (buf_append(&c->resp, p, size * n) == -1)
-		return 0;
-	return size * n;
-}
-
-static size_t
-on_header(char *p, size_t size, size_t n, void *arg)
-{
-	struct wc_conn *c = arg;
-	size_t len = size * n, vlen;
-	const char *v;
-
-	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
-		c->encoding[0] = '\0';
-		return len;
-	}
-	if (len < 17 || strncasecmp(p, "Content-Encoding:", 17) != 0)
-		return len;
-	v = p + 17;
-	vlen = len - 17;
-	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		vlen--;
-	}
-	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
-	    v[vlen - 1] == ' '))
-		vlen--;
-	if (vlen >= sizeof(c->encoding))
-		vlen = sizeof(c->encoding) - 1;
-	memcpy(c->encoding, v, vlen);
-	c->encoding[vlen] = '\0';
-	return len;
-}
-
-static void
-easy_setup(struct wc_conn *c)
-{
-	CURL *e = c->easy;
-	const struct wc_opts *o = c->o;
-
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent ? o->user_agent :
-	    WC_USER_AGENT);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout > 0 ? o->timeout : 60L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
-	if (o->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (o->cacert != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert);
-}
-
 static void
 new_cv(struct wc_conn *c)
 {
@@ -175,16 +111,26 @@ int
 wc_conn_init(struct wc_conn *c, const struct wc_opts *o, struct wc_stats *st,
     char *err, size_t errlen)
 {
+	struct soapclient_opts so;
+
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->stats = st;
-	if ((c->easy = curl_easy_init()) == NULL) {
+	memset(&so, 0, sizeof(so));
+	so.user_agent = o->user_agent ? o->user_agent : WC_USER_AGENT;
+	so.timeout = o->timeout > 0 ? o->timeout : 60L;
+	so.connect_timeout = 30L;
+	so.insecure = o->insecure;
+	so.cacert = o->cacert;
+	so.max_response = WMSG_MAX_RESPONSE;
+	so.record_dir = o->record_dir;
+	so.record_width = 4;
+	so.record_encoding = true;
+	if (soapclient_init(&c->sc, &so, err, errlen) != 0) {
 		snprintf(err, errlen, "libcurl: no easy handle");
 		return -1;
 	}
-	buf_init(&c->resp, WMSG_MAX_RESPONSE);
 	buf_init(&c->decoded, WMSG_MAX_RESPONSE);
-	easy_setup(c);
 	new_cv(c);
 	if (o->record_dir != NULL && mkdir_p(o->record_dir, 0755) != 0) {
 		snprintf(err, errlen, "%s: %s", o->record_dir, strerror(errno));
@@ -197,9 +143,7 @@ wc_conn_init(struct wc_conn *c, const struct wc_opts *o, struct wc_stats *st,
 void
 wc_conn_free(struct wc_conn *c)
 {
-	if (c->easy != NULL)
-		curl_easy_cleanup(c->easy);
-	buf_free(&c->resp);
+	soapclient_free(&c->sc);
 	buf_free(&c->decoded);
 	memset(c, 0, sizeof(*c));
 }
@@ -207,53 +151,9 @@ wc_conn_free(struct wc_conn *c)
 void
 wc_conn_reset(struct wc_conn *c)
 {
-	/* a fresh handle has no cached connection */
-	curl_easy_cleanup(c->easy);
-	c->easy = curl_easy_init();
-	if (c->easy == NULL)
+	if (soapclient_reset(&c->sc) != 0)
 		fatalx("libcurl: no easy handle");
-	easy_setup(c);
 	new_cv(c);
-}
-
-static void
-record(struct wc_conn *c, enum wc_op op, const char *url, const char *action,
-    const struct buf *body, const char *resp, size_t resplen)
-{
-	char path[4096], line[8192];
-	const char *rel = strstr(url, "://");
-	int fd;
-
-	c->record_seq++;
-	rel = rel ? strchr(rel + 3, '/') : NULL;
-	snprintf(path, sizeof(path), "%s/%04u-%s.request.xml", c->o->record_dir,
-	    c->record_seq, op_names[op]);
-	(void)write_file_atomic(path, body->data, body->len, 0644);
-	snprintf(path, sizeof(path), "%s/%04u-%s.response.xml",
-	    c->o->record_dir, c->record_seq, op_names[op]);
-	(void)write_file_atomic(path, resp, resplen, 0644);
-	snprintf(path, sizeof(path), "%s/%04u-%s.response.raw",
-	    c->o->record_dir, c->record_seq, op_names[op]);
-	(void)write_file_atomic(path, c->resp.data ? c->resp.data : "",
-	    c->resp.len, 0644);
-	snprintf(path, sizeof(path), "%s/index.tsv", c->o->record_dir);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0644)) == -1)
-		return;
-	snprintf(line, sizeof(line), "%04u\t%s\t%s\t%s\t%ld\t%s\n",
-	    c->record_seq, op_names[op], rel ? rel : "/", action, c->status,
-	    c->encoding[0] ? c->encoding : "identity");
-	(void)!write(fd, line, strlen(line));
-	close(fd);
-}
-
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 enum wmsg_rc
@@ -261,82 +161,82 @@ wc_post(struct wc_conn *c, enum wc_op op, const char *url, const char *action,
     const struct buf *body, struct soap_request **resp,
     struct wmsg_fault *fault, char *err, size_t errlen)
 {
-	struct curl_slist *h = NULL;
-	char hdr[512];
+	/* the order of the Windows Update Agent's headers */
+	const char *hdrs[12];
+	struct soapclient_call call;
+	struct soapclient *sc = &c->sc;
+	char cv[64];
 	const char *data;
-	size_t len;
-	double t0, dt;
-	CURLcode rc;
+	size_t len, nh = 0;
+	int prc;
 	enum wmsg_rc r;
 
 	*resp = NULL;
 	memset(fault, 0, sizeof(*fault));
-	buf_reset(&c->resp);
-	c->resp.failed = 0;
-	c->encoding[0] = '\0';
-	c->status = 0;
-	h = curl_slist_append(h, "Cache-Control: no-cache");
-	h = curl_slist_append(h, "Connection: Keep-Alive");
-	h = curl_slist_append(h, "Pragma: no-cache");
-	h = curl_slist_append(h, "Content-Type: text/xml; charset=utf-8");
+	hdrs[nh++] = "Cache-Control: no-cache";
+	hdrs[nh++] = "Connection: Keep-Alive";
+	hdrs[nh++] = "Pragma: no-cache";
+	hdrs[nh++] = "Content-Type";
 	if (c->o->xpress)
-		h = curl_slist_append(h, "Accept-Encoding: xpress");
-	snprintf(hdr, sizeof(hdr), "SOAPAction: \"%s\"", action);
-	h = curl_slist_append(h, hdr);
+		hdrs[nh++] = "Accept-Encoding: xpress";
+	hdrs[nh++] = "SOAPAction";
 	if (strstr(url, "/ClientWebService/") != NULL) {
-		snprintf(hdr, sizeof(hdr), "MS-CV: %s.1.0.0.%u", c->cv,
-		    ++c->cvn);
-		h = curl_slist_append(h, hdr);
+		snprintf(cv, sizeof(cv), "MS-CV: %s.1.0.0.%u", c->cv, ++c->cvn);
+		hdrs[nh++] = cv;
 	}
-	h = curl_slist_append(h, "Accept:");
-	h = curl_slist_append(h, "Expect:");
-	curl_easy_setopt(c->easy, CURLOPT_URL, url);
-	curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c->easy, CURLOPT_POSTFIELDS, body->data);
-	curl_easy_setopt(c->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)body->len);
-	t0 = mono();
-	rc = curl_easy_perform(c->easy);
-	dt = mono() - t0;
-	curl_slist_free_all(h);
-	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->status);
+	hdrs[nh++] = "Accept:";
+	hdrs[nh++] = "Expect:";
+	hdrs[nh] = NULL;
+	memset(&call, 0, sizeof(call));
+	call.url = url;
+	call.action = action;
+	call.version = SOAP_V11;
+	call.name = op_names[op];
+	call.body = body->data;
+	call.len = body->len;
+	call.headers = hdrs;
+	prc = soapclient_post(sc, &call);
 	if (c->stats != NULL) {
-		wc_hist_add(&c->stats->op[op], dt);
+		wc_hist_add(&c->stats->op[op], sc->seconds);
 		c->stats->bytes_out += body->len;
-		c->stats->bytes_in += c->resp.len;
+		c->stats->bytes_in += sc->body.len;
 	}
-	if (rc != CURLE_OK) {
+	if (prc != 0) {
 		snprintf(err, errlen, "%s %s: %s", op_names[op], url,
-		    c->resp.failed ? "answer larger than the limit" :
-		    curl_easy_strerror(rc));
+		    sc->too_large ? "answer larger than the limit" :
+		    sc->error);
 		goto error;
 	}
-	data = c->resp.data ? c->resp.data : "";
-	len = c->resp.len;
-	if (strcasecmp(c->encoding, "xpress") == 0) {
+	data = sc->body.data ? sc->body.data : "";
+	len = sc->body.len;
+	if (strcasecmp(sc->encoding, "xpress") == 0) {
 		buf_reset(&c->decoded);
-		c->decoded.failed = 0;
 		if (xpress_decode((const uint8_t *)data, len, &c->decoded, err,
 		    errlen) == -1)
 			goto error;
 		data = c->decoded.data ? c->decoded.data : "";
 		len = c->decoded.len;
-	} else if (c->encoding[0] != '\0' &&
-	    strcasecmp(c->encoding, "identity") != 0) {
+	} else if (sc->encoding[0] != '\0' &&
+	    strcasecmp(sc->encoding, "identity") != 0) {
 		snprintf(err, errlen, "%s: unexpected Content-Encoding '%s'",
-		    op_names[op], c->encoding);
+		    op_names[op], sc->encoding);
 		goto error;
 	}
-	if (c->o->record_dir != NULL)
-		record(c, op, url, action, body, data, len);
-	if (c->status != 200 && c->status != 500) {
+	if (c->o->record_dir != NULL) {
+		soapclient_record_request(sc, &call);
+		soapclient_record_response(sc, &call, "response.xml", data, len,
+		    false);
+		soapclient_record_response(sc, &call, "response.raw",
+		    sc->body.data, sc->body.len, true);
+	}
+	if (sc->status != 200 && sc->status != 500) {
 		snprintf(err, errlen, "%s %s: HTTP status %ld", op_names[op],
-		    url, c->status);
+		    url, sc->status);
 		goto error;
 	}
 	r = wmsg_parse(data, len, resp, fault, err, errlen);
 	if (r == WMSG_FAULT) {
-		fault->http_status = (int)c->status;
+		fault->http_status = (int)sc->status;
 		if (c->stats != NULL)
 			c->stats->faults[op]++;
 		if (c->o->verbose > 0)
@@ -348,15 +248,15 @@ wc_post(struct wc_conn *c, enum wc_op op, const char *url, const char *action,
 	if (r == WMSG_ERR) {
 		char e2[512];
 		snprintf(e2, sizeof(e2), "%s: bad answer (HTTP %ld): %s",
-		    op_names[op], c->status, err);
+		    op_names[op], sc->status, err);
 		snprintf(err, errlen, "%s", e2);
 		goto error;
 	}
-	if (c->status != 200) {
+	if (sc->status != 200) {
 		soap_request_free(*resp);
 		*resp = NULL;
 		snprintf(err, errlen, "%s: HTTP status %ld without a fault",
-		    op_names[op], c->status);
+		    op_names[op], sc->status);
 		goto error;
 	}
 	return WMSG_OK;

@@ -1,7 +1,8 @@
 /*
  * wusp_client.h — the MS-WUSP client of wsus-client: HTTP transport of
- * SOAP calls (libcurl, one keep-alive connection per struct wc_conn, the
- * headers of the Windows Update Agent, xpress answers decoded), latency
+ * SOAP calls (src/soapclient, one keep-alive connection per struct
+ * wc_conn, the headers of the Windows Update Agent, xpress answers
+ * decoded), latency
  * statistics per operation, optional recording of every exchange, and a
  * session (handshake state, cookies) that recovers from the faults the
  * protocol defines the way Windows does (wusp.md §5-6):
@@ -22,10 +23,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <curl/curl.h>
-
 #include "client/machine.h"
 #include "client/wusp_msg.h"
+#include "soapclient/soapclient.h"
 #include "util/buf.h"
 
 enum wc_op {
@@ -84,16 +84,14 @@ struct wc_opts {
 #define WC_USER_AGENT	"Windows-Update-Agent/1507.2601.30012.0 Client-Protocol/2.90"
 
 struct wc_conn {
-	CURL			*easy;		/* owned */
+	struct soapclient	 sc;		/* owned; the HTTP client: last
+						 * answer as received, its
+						 * Content-Encoding and status */
 	const struct wc_opts	*o;		/* borrowed */
 	struct wc_stats		*stats;		/* borrowed, may be NULL */
-	struct buf		 resp;		/* last answer as received */
-	struct buf		 decoded;	/* after xpress */
-	char			 encoding[32];	/* Content-Encoding of it */
-	long			 status;
+	struct buf		 decoded;	/* owned; answer after xpress */
 	char			 cv[24];	/* MS-CV base */
 	unsigned		 cvn;
-	unsigned		 record_seq;
 };
 
 int	wc_conn_init(struct wc_conn *, const struct wc_opts *,

@@ -1,9 +1,9 @@
 /*
  * sync.h — the downstream side of MS-WSUSSS (the start of the sync
- * engine): a libcurl session that talks to an upstream server the way a
- * real downstream WSUS does (wsusss.md §8) and brings its metadata,
- * (replica mode) groups and approvals into the local store, then rolls
- * the local computers and their status up.
+ * engine): a session over src/soapclient that talks to an upstream
+ * server the way a real downstream WSUS does (wsusss.md §8) and brings
+ * its metadata, (replica mode) groups and approvals into the local
+ * store, then rolls the local computers and their status up.
  *
  * The sequence of one run:
  *   GetAuthConfig -> GetAuthorizationCookie (DssAuth) -> GetCookie
@@ -15,9 +15,11 @@
  *      [DoDetailedRollup] RollupComputers, GetOutOfSyncComputers,
  *      RollupComputerStatus
  *
- * Anchors and the downstream's identity live in store settings (SETTING_SYNC_*);
- * an anchor is promoted only after its whole phase committed.  Every
- * document is imported in its own transaction (import_update_blob).
+ * Anchors and the downstream's identity live in store settings
+ * (SETTING_SYNC_*), read and written only by state.c; an anchor is
+ * promoted only after its whole phase committed.  Every document is
+ * imported in its own transaction (import_update_blob).  The files of
+ * the engine: sync_internal.h.
  * With store == NULL (load mode, bench/downstreams.sh) nothing is
  * imported or kept: every revision listed is fetched.
  *

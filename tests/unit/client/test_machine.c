@@ -271,6 +271,60 @@ test_errors(void **state)
 	}
 }
 
+/* Dates, hex and device lists are read strictly (no sscanf leniency). */
+static void
+test_strict(void **state)
+{
+	static const char *const bad[] = {
+		"[machine]\nbios_date = +020-05-06\n",
+		"[machine]\nbios_date =  2020-5-06\n",
+		"[machine]\nbios_date = 2020/05/06\n",
+		"[machine]\nbios_date = 2020-05-0x\n",
+		"[machine]\nbios_date = 2020-05-066\n",
+		"[registry]\nHKLM\\a\\b = binary:0G\n",
+		"[registry]\nHKLM\\a\\b = binary: 1\n",
+		"[registry]\nHKLM\\a\\b = binary:abc\n",
+	};
+	static const char good[] =
+	    "[machine]\nbios_date = 1999-12-31\n[registry]\n"
+	    "HKLM\\a\\b = binary:AbCd09\n";
+	static const char json[] =
+	    "{ \"devices\": [ { \"hardware_ids\": [\"A\", \"B\"],\n"
+	    "    \"compatible_ids\": [\"C\", \"D\"] } ] }";
+	const struct reg_entry *e;
+	struct machine m;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		machine_default(&m);
+		if (machine_load_mem(&m, "t", bad[i], strlen(bad[i]), err,
+		    sizeof(err)) != -1)
+			fail_msg("accepted: %s", bad[i]);
+		machine_free(&m);
+	}
+	machine_default(&m);
+	assert_int_equal(machine_load_mem(&m, "t", good, strlen(good), err,
+	    sizeof(err)), 0);
+	assert_string_equal(m.bios_date, "1999-12-31");
+	e = machine_reg_value(&m, "HKLM", "a", "b");
+	assert_non_null(e);
+	assert_int_equal(e->type, REG_T_BINARY);
+	assert_int_equal(e->strlen, 3);
+	assert_memory_equal(e->str, "\xab\xcd\x09", 3);
+	machine_free(&m);
+	machine_default(&m);
+	assert_int_equal(machine_load_mem(&m, "t", json, strlen(json), err,
+	    sizeof(err)), 0);
+	assert_int_equal(m.ndevices, 1);
+	assert_int_equal(m.devices[0].nhwids, 2);
+	assert_string_equal(m.devices[0].hwids[0], "A");
+	assert_string_equal(m.devices[0].hwids[1], "B");
+	assert_int_equal(m.devices[0].ncompat, 2);
+	assert_string_equal(m.devices[0].compat[1], "D");
+	machine_free(&m);
+}
+
 static void
 test_version4(void **state)
 {
@@ -298,6 +352,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_ini),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_version4),
 	};
 

@@ -1,0 +1,339 @@
+/*
+ * deployments.c — the replica step of a sync (wsusss.md §8.4):
+ * GetDeployments(deploymentAnchor, syncAnchor) and the mirror of its
+ * answer in the local store: the upstream's groups (builtins by GUID,
+ * the others by name, parents before children, groups the upstream no
+ * longer has removed), its approvals (dead deployments undone through
+ * the map of what we applied, kept in state.c) and its declines.
+ *
+ * Not here: the metadata the approvals name (metadata.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soap/soap_value.h"
+#include "sync/sync_internal.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+struct lgroup {
+	int64_t	 id;
+	char	 guid[GUID_STRLEN + 1];
+	char	*name;
+	int64_t	 parent;
+	bool	 builtin;
+};
+
+struct lgroups {
+	struct lgroup	*v;
+	size_t		 n, cap;
+};
+
+static int
+lgroup_cb(const struct store_group *g, void *arg)
+{
+	struct lgroups *l = arg;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 32;
+
+		l->v = xreallocarray(l->v, nc, sizeof(*l->v));
+		l->cap = nc;
+	}
+	l->v[l->n].id = g->id;
+	memcpy(l->v[l->n].guid, g->guid, sizeof(l->v[l->n].guid));
+	l->v[l->n].name = sync_sdup(g->name);
+	l->v[l->n].parent = g->parent_id;
+	l->v[l->n].builtin = g->builtin;
+	l->n++;
+	return 0;
+}
+
+static void
+lgroups_free(struct lgroups *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+lgroups_load(struct sess *s, struct lgroups *l)
+{
+	lgroups_free(l);
+	if (store_group_list(s->st, lgroup_cb, l) != STORE_OK) {
+		sync_seterr(s, "listing groups: %s", store_errmsg(s->st));
+		return -1;
+	}
+	return 0;
+}
+
+/* Upstream group GUID -> local id, through builtin GUIDs or names. */
+struct upgroup {
+	char	 guid[GUID_STRLEN + 1];
+	char	 parent[GUID_STRLEN + 1];
+	const char *name;
+	bool	 builtin;
+	int64_t	 local;
+};
+
+static int64_t
+local_for(const struct upgroup *u, size_t n, const char *guid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(u[i].guid, guid) == 0)
+			return u[i].local;
+	return 0;
+}
+
+static int
+idlist_cb(const struct store_update_row *u, void *arg)
+{
+	struct sync_idlist *d = arg;
+
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? d->cap * 2 : 64;
+
+		d->v = xreallocarray(d->v, nc, sizeof(*d->v));
+		d->cap = nc;
+	}
+	memcpy(d->v[d->n++], u->update_id, GUID_STRLEN + 1);
+	return 0;
+}
+
+void
+sync_list_updates(struct sess *s, int approval, struct sync_idlist *l)
+{
+	struct store_update_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.type = -1;
+	f.approval = approval;
+	store_update_list(s->st, &f, idlist_cb, l);
+}
+
+int
+sync_deployments(struct sess *s)
+{
+	struct buf req, map;
+	struct xmlw w;
+	struct soap_request *r = NULL;
+	const struct soap_node *res, *g, *d, *x;
+	struct upgroup *ug = NULL;
+	struct lgroups lg = { 0 };
+	struct sync_idlist dc = { 0 };
+	char *danchor = sync_state_anchor(s, SYNC_ANCHOR_DEPLOYMENT);
+	char *sanchor = sync_state_anchor(s, SYNC_ANCHOR_UPDATE);
+	char *oldmap = sync_state_deployments_load(s);
+	const char *na;
+	size_t nug = 0, i, j;
+	int rc = -1, progress;
+
+	buf_init(&req, REQ_MAX);
+	buf_init(&map, 64u * 1024 * 1024);
+	if (sanchor == NULL) {
+		sync_seterr(s, "GetDeployments: no sync anchor (metadata sync first)");
+		goto out;
+	}
+	sync_req_begin(&w, &req, NS_SS, "GetDeployments");
+	sync_put_cookie(s, &w);
+	if (danchor != NULL)
+		xmlw_elem(&w, "deploymentAnchor", danchor);
+	xmlw_elem(&w, "syncAnchor", sanchor);
+	if (sync_req_end(s, &w) != 0 ||
+	    sync_call(s, PATH_SS, NS_SS, "GetDeployments", &req, &r) != 0)
+		goto out;
+	res = sync_result_of(r, "GetDeployments");
+	na = soap_child_text(res, "Anchor");
+	if (res == NULL || na == NULL || strlen(na) > 256) {
+		sync_seterr(s, "GetDeployments: no Anchor");
+		goto out;
+	}
+	if (s->st == NULL) {
+		rc = 0;
+		goto out;
+	}
+
+	/* Groups: every upstream group, mapped to a local one. */
+	nug = soap_count_children(soap_child(res, "Groups"), "ServerSyncTargetGroup");
+	ug = xcalloc(nug ? nug : 1, sizeof(*ug));
+	i = 0;
+	SOAP_FOREACH_CHILD(g, soap_child(res, "Groups"), "ServerSyncTargetGroup") {
+		char a[SOAP_GUID_STRLEN], b[SOAP_GUID_STRLEN];
+		int bi = 0;
+
+		if (soap_node_guid(soap_child(g, "TargetGroupID"), a) != 0 ||
+		    soap_node_guid(soap_child(g, "ParentGroupId"), b) != 0 ||
+		    soap_child_text(g, "Name") == NULL ||
+		    strlen(soap_child_text(g, "Name")) > GROUP_NAME_MAX) {
+			sync_seterr(s, "GetDeployments: bad ServerSyncTargetGroup");
+			goto out;
+		}
+		soap_node_bool(soap_child(g, "IsBuiltin"), &bi);
+		memcpy(ug[i].guid, a, sizeof(ug[i].guid));
+		memcpy(ug[i].parent, b, sizeof(ug[i].parent));
+		ug[i].name = soap_child_text(g, "Name");
+		ug[i].builtin = bi != 0;
+		i++;
+	}
+	s->res->groups = nug;
+	if (lgroups_load(s, &lg) != 0)
+		goto out;
+	for (i = 0; i < nug; i++)		/* builtins by GUID */
+		for (j = 0; j < lg.n; j++)
+			if (lg.v[j].builtin && strcmp(lg.v[j].guid, ug[i].guid) == 0)
+				ug[i].local = lg.v[j].id;
+	do {					/* parents before children */
+		progress = 0;
+		for (i = 0; i < nug; i++) {
+			int64_t parent, id = 0;
+
+			if (ug[i].local != 0)
+				continue;
+			if ((parent = local_for(ug, nug, ug[i].parent)) == 0)
+				continue;
+			if (store_group_find(s->st, ug[i].name, &id) == STORE_OK) {
+				for (j = 0; j < lg.n; j++)
+					if (lg.v[j].id == id && lg.v[j].parent != parent)
+						store_group_move(s->st, id, parent);
+			} else if (store_group_create(s->st, ug[i].name, parent,
+			    &id) != STORE_OK) {
+				sync_seterr(s, "creating group %s: %s", ug[i].name,
+				    store_errmsg(s->st));
+				goto out;
+			}
+			ug[i].local = id;
+			progress = 1;
+		}
+	} while (progress);
+	if (lgroups_load(s, &lg) != 0)
+		goto out;
+	for (j = 0; j < lg.n; j++) {		/* groups the upstream no longer has */
+		bool keep = lg.v[j].builtin;
+
+		for (i = 0; i < nug && !keep; i++)
+			keep = ug[i].local == lg.v[j].id;
+		if (!keep && store_group_delete(s->st, lg.v[j].id) != STORE_OK)
+			log_warnx("sync: removing group %s: %s", lg.v[j].name,
+			    store_errmsg(s->st));
+	}
+
+	/* Dead deployments: through the map of what we applied. */
+	if (oldmap != NULL) {
+		char *line, *nl;
+
+		for (line = oldmap; line != NULL && *line != '\0';
+		    line = nl != NULL ? nl + 1 : NULL) {
+			char dg[GUID_STRLEN + 1], uid[GUID_STRLEN + 1],
+			    gg[GUID_STRLEN + 1];
+			bool dead = false, group_gone;
+			int64_t lid;
+
+			if ((nl = strchr(line, '\n')) != NULL)
+				*nl = '\0';
+			if (sync_state_map_line(line, dg, uid, gg) != 0)
+				continue;
+			SOAP_FOREACH_CHILD(x, soap_child(res, "DeadDeployments"), "guid") {
+				char t[SOAP_GUID_STRLEN];
+
+				if (soap_node_guid(x, t) == 0 && strcmp(t, dg) == 0)
+					dead = true;
+			}
+			lid = local_for(ug, nug, gg);
+			group_gone = lid == 0;
+			if (dead || group_gone) {
+				if (!group_gone) {
+					int e = store_unapprove(s->st, uid, lid);
+
+					if (e != STORE_OK && e != STORE_NOTFOUND)
+						log_warnx("sync: unapprove %s: %s",
+						    uid, store_errmsg(s->st));
+					else
+						s->res->approvals_removed++;
+				}
+				continue;
+			}
+			buf_printf(&map, "%s %s %s\n", dg, uid, gg);
+		}
+	}
+
+	/* New or changed deployments. */
+	SOAP_FOREACH_CHILD(d, soap_child(res, "Deployments"), "ServerSyncDeployment") {
+		char uid[SOAP_GUID_STRLEN], dg[SOAP_GUID_STRLEN], tg[SOAP_GUID_STRLEN];
+		struct soap_datetime dl;
+		int32_t action;
+		int64_t lid, deadline = 0, did;
+		enum approval_action aa;
+
+		if (soap_node_guid(soap_child(d, "UpdateId"), uid) != 0 ||
+		    soap_node_guid(soap_child(d, "DeploymentGuid"), dg) != 0 ||
+		    soap_node_guid(soap_child(d, "TargetGroupId"), tg) != 0 ||
+		    soap_node_int32(soap_child(d, "Action"), &action) != 0) {
+			sync_seterr(s, "GetDeployments: bad ServerSyncDeployment");
+			goto out;
+		}
+		if (soap_node_datetime(soap_child(d, "Deadline"), &dl) == 0 &&
+		    dl.sec < 253402300000LL - 86400 * 365)
+			deadline = dl.sec;
+		if ((lid = local_for(ug, nug, tg)) == 0) {
+			log_warnx("sync: deployment %s names unknown group %s", dg, tg);
+			continue;
+		}
+		switch (action) {
+		case 0: aa = APPROVAL_INSTALL; break;
+		case 1: aa = APPROVAL_UNINSTALL; break;
+		case 3: aa = APPROVAL_NOT_APPROVED; break;
+		default: continue;	/* scan for presence: nothing local */
+		}
+		if (store_approve(s->st, uid, lid, aa, deadline,
+		    soap_child_text(d, "AdminName") ? soap_child_text(d, "AdminName") : "",
+		    &did) != STORE_OK) {
+			log_warnx("sync: approving %s: %s", uid, store_errmsg(s->st));
+			continue;
+		}
+		s->res->approvals_set++;
+		buf_printf(&map, "%s %s %s\n", dg, uid, tg);
+	}
+
+	/* Hidden (declined) updates: the full list. */
+	sync_list_updates(s, APPROVAL_FILTER_DECLINED, &dc);
+	SOAP_FOREACH_CHILD(x, soap_child(res, "HiddenUpdates"), "guid") {
+		char t[SOAP_GUID_STRLEN];
+
+		if (soap_node_guid(x, t) != 0)
+			continue;
+		for (i = 0; i < dc.n; i++)
+			if (strcmp(dc.v[i], t) == 0)
+				dc.v[i][0] = '\0';	/* stays declined */
+		if (store_decline(s->st, t, true) == STORE_OK)
+			s->res->declined++;
+	}
+	for (i = 0; i < dc.n; i++)
+		if (dc.v[i][0] != '\0')
+			store_decline(s->st, dc.v[i], false);
+
+	if (map.failed) {
+		sync_seterr(s, "deployment map too large");
+		goto out;
+	}
+	if (sync_state_deployments_save(s, map.data ? map.data : "", na) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(dc.v);
+	lgroups_free(&lg);
+	free(ug);
+	soap_request_free(r);
+	buf_free(&req);
+	buf_free(&map);
+	free(danchor);
+	free(sanchor);
+	free(oldmap);
+	return rc;
+}

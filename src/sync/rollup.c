@@ -1,0 +1,518 @@
+/*
+ * rollup.c — the rollup step of a sync (wsusss.md §11), against the
+ * upstream's reporting web service: GetRollupConfiguration,
+ * RollupDownstreamServers (ourselves, with a server summary and client
+ * summaries), and with DoDetailedRollup RollupComputers and
+ * RollupComputerStatus for every local computer.  An upstream that does
+ * not take rollups stops only this step.
+ *
+ * Not here: the rollup number and reset GUID kept between runs (state.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "soap/soap_value.h"
+#include "sync/sync_internal.h"
+#include "util/encode.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define NEVER_TIME "0001-01-01T00:00:00"	/* what spec sample 3 sends */
+
+static void
+put_time(struct xmlw *w, const char *name, int64_t t)
+{
+	struct soap_datetime dt;
+
+	if (t <= 0) {
+		xmlw_elem(w, name, NEVER_TIME);
+		return;
+	}
+	soap_datetime_from_unix(t, 0, &dt);
+	xmlw_elem_datetime(w, name, &dt);
+}
+
+static void
+fmt_time(char out[SOAP_DATETIME_MAX], int64_t t)
+{
+	struct soap_datetime dt;
+
+	if (t <= 0) {
+		snprintf(out, SOAP_DATETIME_MAX, "%s", NEVER_TIME);
+		return;
+	}
+	soap_datetime_from_unix(t, 0, &dt);
+	soap_format_datetime(&dt, out);
+}
+
+struct comp {
+	char	*cid, *dns, *ip, *os_locale, *arch, *make, *model, *desc;
+	char	*bios_version, *bios_name, *client_version, *claim;
+	int64_t	 bios_date;
+	int32_t	 os_major, os_minor, os_build, sp_major, sp_minor;
+	int64_t	 last_sync, last_status, last_contact;
+	int	 counts[UPDATE_STATE_COUNT];
+};
+
+struct comps {
+	struct comp	*v;
+	size_t		 n, cap;
+};
+
+static char *
+dupn(const char *p)
+{
+	return p != NULL ? sync_sdup(p) : NULL;
+}
+
+static int
+comp_cb(const struct store_computer *c, void *arg)
+{
+	struct comps *l = arg;
+	struct comp *x;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 64;
+
+		l->v = xreallocarray(l->v, nc, sizeof(*l->v));
+		l->cap = nc;
+	}
+	x = &l->v[l->n++];
+	memset(x, 0, sizeof(*x));
+	x->cid = dupn(c->client_id);
+	x->dns = dupn(c->dns_name);
+	x->ip = dupn(c->ip_address);
+	x->os_locale = dupn(c->os_locale);
+	x->arch = dupn(c->processor_arch);
+	x->make = dupn(c->manufacturer);
+	x->model = dupn(c->model);
+	x->desc = dupn(c->os_description);
+	x->bios_version = dupn(c->bios_version);
+	x->bios_name = dupn(c->bios_name);
+	x->client_version = dupn(c->client_version);
+	x->claim = dupn(c->target_claim);
+	x->bios_date = c->bios_release_date;
+	x->os_major = c->os_major;
+	x->os_minor = c->os_minor;
+	x->os_build = c->os_build;
+	x->sp_major = c->sp_major;
+	x->sp_minor = c->sp_minor;
+	x->last_sync = c->last_sync;
+	x->last_status = c->last_status;
+	x->last_contact = c->last_contact;
+	memcpy(x->counts, c->counts, sizeof(x->counts));
+	return 0;
+}
+
+static void
+comps_free(struct comps *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].cid);
+		free(l->v[i].dns);
+		free(l->v[i].ip);
+		free(l->v[i].os_locale);
+		free(l->v[i].arch);
+		free(l->v[i].make);
+		free(l->v[i].model);
+		free(l->v[i].desc);
+		free(l->v[i].bios_version);
+		free(l->v[i].bios_name);
+		free(l->v[i].client_version);
+		free(l->v[i].claim);
+	}
+	free(l->v);
+}
+
+static void
+attr_str(struct xmlw *w, const char *name, const char *v, size_t max)
+{
+	if (v != NULL && v[0] != '\0')
+		xmlw_attrn(w, name, v, strlen(v) > max ? max : strlen(v));
+}
+
+static void
+attr_int(struct xmlw *w, const char *name, long long v)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%lld", v);
+	xmlw_attr(w, name, t);
+}
+
+struct statusrows {
+	struct buf	*b;
+	struct xmlw	*w;
+	size_t		 n;
+};
+
+static int
+status_cb(const struct store_update_status *u, void *arg)
+{
+	struct statusrows *sr = arg;
+
+	if (!u->stored)
+		return 0;
+	xmlw_start(sr->w, "ComputerStatusRollupUpdateStatus");
+	xmlw_elem(sr->w, "UpdateId", u->update_id);
+	xmlw_elem_int(sr->w, "SummarizationState", (long long)u->state);
+	put_time(sr->w, "LastChangeTime", u->changed);
+	xmlw_end(sr->w);
+	sr->n++;
+	return 0;
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/*
+ * One DownstreamServerRollupClientSummary per kind of computer (OS
+ * version, service pack, locale, architecture) with its count.  No
+ * install activity: the store keeps no per-rollup deltas yet.
+ */
+static void
+put_client_summaries(struct xmlw *w, const struct comps *cl)
+{
+	size_t i, k;
+
+	xmlw_start(w, "ClientSummaries");
+	for (i = 0; i < cl->n; i++) {
+		const struct comp *c = &cl->v[i];
+		long long count = 0;
+		bool seen = false;
+
+		for (k = 0; k < i && !seen; k++) {
+			const struct comp *o = &cl->v[k];
+
+			seen = o->os_major == c->os_major &&
+			    o->os_minor == c->os_minor &&
+			    o->os_build == c->os_build &&
+			    o->sp_major == c->sp_major &&
+			    o->sp_minor == c->sp_minor &&
+			    str_eq(o->os_locale, c->os_locale) &&
+			    str_eq(o->arch, c->arch);
+		}
+		if (seen)
+			continue;
+		for (k = i; k < cl->n; k++) {
+			const struct comp *o = &cl->v[k];
+
+			if (o->os_major == c->os_major &&
+			    o->os_minor == c->os_minor &&
+			    o->os_build == c->os_build &&
+			    o->sp_major == c->sp_major &&
+			    o->sp_minor == c->sp_minor &&
+			    str_eq(o->os_locale, c->os_locale) &&
+			    str_eq(o->arch, c->arch))
+				count++;
+		}
+		xmlw_start(w, "DownstreamServerRollupClientSummary");
+		xmlw_elem_int(w, "OSMajorVersion", c->os_major);
+		xmlw_elem_int(w, "OSMinorVersion", c->os_minor);
+		xmlw_elem_int(w, "OSBuildNumber", c->os_build);
+		xmlw_elem_int(w, "OSServicePackMajorNumber", c->sp_major);
+		xmlw_elem_int(w, "OSServicePackMinorNumber", c->sp_minor);
+		xmlw_elem(w, "OSLocale", c->os_locale ? c->os_locale : "");
+		xmlw_elem_int(w, "SuiteMask", 0);
+		xmlw_elem_int(w, "OldProductType", 0);
+		xmlw_elem_int(w, "NewProductType", 0);
+		xmlw_elem_int(w, "SystemMetrics", 0);
+		xmlw_elem(w, "ProcessorArchitecture", c->arch ? c->arch : "");
+		xmlw_elem_int(w, "Count", count);
+		xmlw_start(w, "ActivitySummaries");
+		xmlw_end(w);
+		xmlw_end(w);
+	}
+	xmlw_end(w);
+}
+
+/* The computer's groups (GUIDs) and the group names it asked for. */
+static void
+put_computer_groups(struct sess *s, struct xmlw *w, const struct comp *c)
+{
+	struct store_group_ref g[COMPUTER_GROUPS_MAX];
+	size_t n = 0, i;
+
+	xmlw_start(w, "TargetGroupIdList");
+	if (store_computer_groups(s->st, c->cid, g, COMPUTER_GROUPS_MAX, &n,
+	    NULL) == STORE_OK)
+		for (i = 0; i < n && i < COMPUTER_GROUPS_MAX; i++)
+			xmlw_elem(w, "guid", g[i].guid);
+	xmlw_end(w);
+	xmlw_start(w, "RequestedTargetGroupNames");
+	if (c->claim != NULL) {
+		const char *p = c->claim;
+
+		while (*p != '\0') {
+			size_t len = strcspn(p, ";,");
+			const char *e = p + len;
+
+			while (p < e && (*p == ' ' || *p == '\t'))
+				p++;
+			while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (e > p && e - p <= 256) {
+				xmlw_start(w, "string");
+				xmlw_text(w, p, (size_t)(e - p));
+				xmlw_end(w);
+			}
+			p += len;
+			if (*p != '\0')
+				p++;
+		}
+	}
+	xmlw_end(w);
+}
+
+int
+sync_rollup(struct sess *s)
+{
+	struct buf req;
+	struct xmlw w;
+	struct soap_request *r = NULL;
+	const struct soap_node *res;
+	struct comps cl = { 0 };
+	char t[SOAP_DATETIME_MAX];
+	char upid[SOAP_GUID_STRLEN], rg[SOAP_GUID_STRLEN];
+	int detailed = 0, rc = -1;
+	int32_t maxc = 0, maxs = 0;
+	size_t i, off, nupd = 0, napproved = 0, ndeclined = 0;
+	int64_t now = (int64_t)time(NULL), number = 0, lastsync = 0;
+
+	buf_init(&req, REQ_MAX);
+	sync_req_begin(&w, &req, NS_SS, "GetRollupConfiguration");
+	sync_put_dummy_cookie(&w);
+	if (sync_req_end(s, &w) != 0)
+		goto out;
+	if (sync_call(s, PATH_REP, NS_SS, "GetRollupConfiguration", &req, &r) != 0) {
+		/* An upstream that does not take rollups: only this step stops
+		 * (wsusss.md §11). */
+		if (s->fault[0] != '\0') {
+			log_warnx("sync: no rollup: %s", s->err);
+			s->err[0] = '\0';
+			rc = 0;
+		}
+		goto out;
+	}
+	res = sync_result_of(r, "GetRollupConfiguration");
+	if (res == NULL || soap_node_bool(soap_child(res, "DoDetailedRollup"),
+	    &detailed) != 0) {
+		sync_seterr(s, "GetRollupConfiguration: no DoDetailedRollup");
+		goto out;
+	}
+	if (soap_node_guid(soap_child(res, "ServerId"), upid) != 0)
+		snprintf(upid, sizeof(upid), "%s", ZERO_GUID);
+	if (soap_node_guid(soap_child(res, "RollupResetGuid"), rg) != 0)
+		rg[0] = '\0';
+	soap_node_int32(soap_child(res, "RollupComputersMaxBatchSize"), &maxc);
+	soap_node_int32(soap_child(res, "RollupComputerStatusMaxBatchSize"), &maxs);
+	if (maxc <= 0 || maxc > 100000)
+		maxc = 1500;
+	if (maxs <= 0 || maxs > 100000)
+		maxs = 500;
+	soap_request_free(r);
+	r = NULL;
+
+	/* Local numbers for the server summary. */
+	if (s->st != NULL) {
+		size_t revs = 0;
+		struct sync_idlist dc = { 0 };
+
+		store_update_count(s->st, &revs, &nupd);
+		sync_list_updates(s, APPROVAL_FILTER_DECLINED, &dc);
+		ndeclined = dc.n;
+		dc.n = 0;
+		sync_list_updates(s, APPROVAL_FILTER_APPROVED, &dc);
+		napproved = dc.n;
+		free(dc.v);
+		store_computer_list(s->st, NULL, comp_cb, &cl);
+		/* 0 with a new reset GUID: full rollup */
+		sync_state_rollup_load(s, rg, &number, &lastsync);
+	}
+	if (lastsync == 0)
+		lastsync = now;
+
+	/* RollupDownstreamServers: ourselves. */
+	sync_req_begin(&w, &req, NS_SS, "RollupDownstreamServers");
+	sync_put_dummy_cookie(&w);
+	put_time(&w, "clientTime", now);
+	xmlw_start(&w, "downstreamServers");
+	xmlw_start(&w, "DownstreamServerRollupInfo");
+	xmlw_elem(&w, "ServerId", s->account_guid);
+	xmlw_elem(&w, "FullDomainName", s->account);
+	put_time(&w, "LastSyncTime", lastsync);
+	xmlw_elem(&w, "ParentServerId", ZERO_GUID);
+	xmlw_elem(&w, "Version", s->o->profile == SYNC_PROFILE_WSUS3SP2 ?
+	    "3.2.7600.256" : "10.0.17763.1");
+	xmlw_elem_bool(&w, "IsReplica", s->o->replica);
+	put_time(&w, "LastRollupTime", now);
+	xmlw_start(&w, "ServerSummary");
+	{
+		static const char *const names[] = {
+			"UpdateCount", "DeclinedUpdateCount", "ApprovedUpdateCount",
+			"NotApprovedUpdateCount", "UpdatesWithStaleUpdateApprovalsCount",
+			"ExpiredUpdateCount",
+			"CriticalOrSecurityUpdatesNotApprovedForInstallCount",
+			"WsusInfrastructureUpdatesNotApprovedForInstallCount",
+			"UpdatesWithClientErrorsCount", "UpdatesWithServerErrorsCount",
+			"UpdatesNeedingFilesCount", "UpdatesNeededByComputersCount",
+			"UpdatesUpToDateCount", "CustomComputerTargetGroupCount",
+			"ComputerTargetCount", "ComputerTargetsNeedingUpdatesCount",
+			"ComputerTargetsWithUpdateErrorsCount", "ComputersUpToDateCount",
+		};
+		long long v[18] = { 0 };
+		size_t k;
+
+		v[0] = (long long)nupd;
+		v[1] = (long long)ndeclined;
+		v[2] = (long long)napproved;
+		v[3] = (long long)(nupd > napproved + ndeclined ?
+		    nupd - napproved - ndeclined : 0);
+		v[14] = (long long)cl.n;
+		for (i = 0; i < cl.n; i++) {
+			if (cl.v[i].counts[UPDATE_STATE_NEEDED] +
+			    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
+				v[15]++;
+			else if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0)
+				v[16]++;
+			else
+				v[17]++;
+			if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0 &&
+			    cl.v[i].counts[UPDATE_STATE_NEEDED] +
+			    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
+				v[16]++;
+		}
+		for (k = 0; k < 18; k++)
+			xmlw_elem_int(&w, names[k], v[k]);
+	}
+	xmlw_end(&w);
+	put_client_summaries(&w, &cl);
+	xmlw_end(&w);
+	xmlw_end(&w);
+	if (sync_req_end(s, &w) != 0 ||
+	    sync_call(s, PATH_REP, NS_SS, "RollupDownstreamServers", &req, &r) != 0)
+		goto out;
+	soap_request_free(r);
+	r = NULL;
+	s->res->rolled_up = true;
+	if (!detailed || s->st == NULL) {
+		rc = 0;
+		goto out;
+	}
+
+	/* RollupComputers: our computers, with details. */
+	for (off = 0; off < cl.n; off += (size_t)maxc) {
+		size_t k = cl.n - off < (size_t)maxc ? cl.n - off : (size_t)maxc;
+
+		sync_req_begin(&w, &req, NS_SS, "RollupComputers");
+		sync_put_dummy_cookie(&w);
+		put_time(&w, "clientTime", now);
+		xmlw_start(&w, "computers");
+		for (i = off; i < off + k; i++) {
+			struct comp *c = &cl.v[i];
+
+			xmlw_start(&w, "ComputerRollupInfo");
+			xmlw_attr(&w, "ComputerId", c->cid);
+			fmt_time(t, c->last_sync);
+			xmlw_attr(&w, "LastSyncTime", t);
+			xmlw_attr(&w, "LastSyncResult", c->last_sync > 0 ? "1" : "0");
+			xmlw_attr(&w, "LastReportedRebootTime", NEVER_TIME);
+			fmt_time(t, c->last_status);
+			xmlw_attr(&w, "LastReportedStatusTime", t);
+			xmlw_attr(&w, "LastInventoryTime", NEVER_TIME);
+			xmlw_attr(&w, "ParentServerId", s->account_guid);
+			xmlw_start(&w, "Details");
+			attr_str(&w, "IPAddress", c->ip, 64);
+			attr_str(&w, "FullDomainName", c->dns, 255);
+			attr_int(&w, "OSMajorVersion", c->os_major);
+			attr_int(&w, "OSMinorVersion", c->os_minor);
+			attr_int(&w, "OSBuildNumber", c->os_build);
+			attr_int(&w, "OSServicePackMajorNumber", c->sp_major);
+			attr_int(&w, "OSServicePackMinorNumber", c->sp_minor);
+			attr_str(&w, "OSLocale", c->os_locale, 32);
+			attr_str(&w, "OSDescription", c->desc, 256);
+			attr_str(&w, "ComputerMake", c->make, 64);
+			attr_str(&w, "ComputerModel", c->model, 64);
+			attr_str(&w, "BiosVersion", c->bios_version, 64);
+			attr_str(&w, "BiosName", c->bios_name, 64);
+			fmt_time(t, c->bios_date);
+			xmlw_attr(&w, "BiosReleaseDate", t);
+			attr_str(&w, "ProcessorArchitecture", c->arch, 50);
+			/* Not kept by the store yet: required, sent as 0. */
+			attr_int(&w, "SuiteMask", 0);
+			attr_int(&w, "OldProductType", 0);
+			attr_int(&w, "NewProductType", 0);
+			attr_int(&w, "SystemMetrics", 0);
+			attr_str(&w, "ClientVersion", c->client_version, 20);
+			put_computer_groups(s, &w, c);
+			xmlw_end(&w);
+			xmlw_end(&w);
+		}
+		xmlw_end(&w);
+		if (sync_req_end(s, &w) != 0 ||
+		    sync_call(s, PATH_REP, NS_SS, "RollupComputers", &req, &r) != 0)
+			goto out;
+		soap_request_free(r);
+		r = NULL;
+		s->res->computers_rolled_up += k;
+	}
+
+	/* RollupComputerStatus: full status of every computer. */
+	number++;
+	for (off = 0; off < cl.n; off += (size_t)maxs) {
+		size_t k = cl.n - off < (size_t)maxs ? cl.n - off : (size_t)maxs;
+		int ok = 0;
+
+		sync_req_begin(&w, &req, NS_SS, "RollupComputerStatus");
+		sync_put_dummy_cookie(&w);
+		put_time(&w, "clientTime", now);
+		xmlw_elem(&w, "parentServerId", s->account_guid);
+		xmlw_start(&w, "computers");
+		for (i = off; i < off + k; i++) {
+			char ig[37];
+			int64_t cid;
+			struct statusrows sr = { &req, &w, 0 };
+
+			guid_random(ig);
+			xmlw_start(&w, "ComputerStatusRollupInfo");
+			xmlw_elem(&w, "InstanceId", ig);
+			xmlw_elem(&w, "ComputerId", cl.v[i].cid);
+			put_time(&w, "EffectiveLastDetectionTime", cl.v[i].last_sync);
+			xmlw_elem_int(&w, "RollupNumber", number);
+			xmlw_elem_bool(&w, "IsFullRollup", true);
+			xmlw_start(&w, "UpdateStatus");
+			if (store_computer_find(s->st, cl.v[i].cid, &cid) == STORE_OK ||
+			    (cl.v[i].dns && store_computer_find(s->st, cl.v[i].dns,
+			    &cid) == STORE_OK))
+				store_status_list(s->st, cid, status_cb, &sr);
+			xmlw_end(&w);
+			xmlw_end(&w);
+		}
+		xmlw_end(&w);
+		if (sync_req_end(s, &w) != 0 ||
+		    sync_call(s, PATH_REP, NS_SS, "RollupComputerStatus", &req, &r) != 0)
+			goto out;
+		res = sync_result_of(r, "RollupComputerStatus");
+		if (soap_node_bool(res, &ok) != 0 || !ok) {
+			sync_seterr(s, "RollupComputerStatus: upstream busy");
+			goto out;
+		}
+		soap_request_free(r);
+		r = NULL;
+	}
+	if (sync_state_rollup_save(s, number, rg) != 0)
+		goto out;
+	rc = 0;
+out:
+	comps_free(&cl);
+	soap_request_free(r);
+	buf_free(&req);
+	return rc;
+}

@@ -1,0 +1,136 @@
+/*
+ * sync_internal.h — what the files of the sync engine share: the session
+ * of one run and the entry points of each step.  Not a public interface
+ * (sync.h is): only src/sync includes it.
+ *
+ *   transport.c	the session over soapclient: calls, retries, faults,
+ *			call counting, recording, request helpers
+ *   auth.c		GetAuthConfig, GetAuthorizationCookie, GetCookie, renewal
+ *   metadata.c		GetConfigData, GetRevisionIdList, GetUpdateData, import
+ *   deployments.c	replica GetDeployments: groups, approvals, declines
+ *   rollup.c		the rollup step (reporting web service)
+ *   state.c		every read and write of the sync state in the store
+ *   sync.c		sync_run: the order of the steps
+ */
+#ifndef WSUSD_SYNC_SYNC_INTERNAL_H
+#define WSUSD_SYNC_SYNC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "soap/soap_request.h"
+#include "soap/xmlw.h"
+#include "soapclient/soapclient.h"
+#include "sync/sync.h"
+#include "util/buf.h"
+
+#define NS_SS	SOAP_NS_SWDIST
+#define NS_DSS	SOAP_NS_DSSAUTH
+#define PATH_SS	"/ServerSyncWebService/ServerSyncWebService.asmx"
+#define PATH_REP "/ReportingWebService/ReportingWebService.asmx"
+#define ZERO_GUID "00000000-0000-0000-0000-000000000000"
+#define COOKIE_TEXT_MAX	8192
+#define URL_MAX		1024
+#define REQ_MAX		(64u * 1024 * 1024)
+#define COOKIE_RENEW_SECS 300	/* renew a session cookie this long before it expires */
+
+/* The session of one run. */
+struct sess {
+	struct soapclient	 sc;		/* owned; sync_transport_close() */
+	bool			 sc_open;
+	const struct sync_opts	*o;		/* borrowed */
+	struct sync_result	*res;		/* borrowed */
+	struct store		*st;		/* borrowed; NULL: load mode */
+	char			 base[URL_MAX];
+	char			 account[256];
+	char			 account_guid[GUID_STRLEN + 1];
+	char			 auth_plugin[64];
+	char			*auth_data;		/* owned; CookieData */
+	char			*ck_exp, *ck_data;	/* owned; session cookie */
+	int			 batch;
+	uint16_t		 up_major, up_minor;
+	char			*err;			/* borrowed; the caller's */
+	size_t			 errlen;
+	char			 fault[64];		/* ErrorCode of the last fault */
+	bool			 new_upstream;		/* anchors are another upstream's */
+	int64_t			 ck_expires;		/* unix time; 0 unknown */
+	int			 reauths;		/* renewals in this run */
+};
+
+/* transport.c */
+void	sync_seterr(struct sess *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	sync_transport_open(struct sess *);
+void	sync_transport_close(struct sess *);
+/*
+ * POST req (a whole envelope) to path with SOAPAction "<ns>/<op>" and
+ * parse the answer.  Faults are turned into an error with the ErrorCode
+ * kept in s->fault.  *out must be freed with soap_request_free().
+ */
+int	sync_call(struct sess *, const char *path, const char *ns,
+	    const char *op, const struct buf *req, struct soap_request **out);
+void	sync_req_begin(struct xmlw *, struct buf *, const char *ns,
+	    const char *op);
+int	sync_req_end(struct sess *, struct xmlw *);
+void	sync_put_cookie(struct sess *, struct xmlw *);
+void	sync_put_dummy_cookie(struct xmlw *);
+const struct soap_node *sync_result_of(const struct soap_request *,
+	    const char *op);
+char	*sync_sdup(const char *);
+
+/* auth.c */
+int	sync_auth(struct sess *);
+int	sync_renew(struct sess *);
+
+/* metadata.c */
+int	sync_config(struct sess *);
+int	sync_metadata(struct sess *);
+
+/* deployments.c */
+int	sync_deployments(struct sess *);
+/* GUIDs of the updates an approval filter selects (APPROVAL_FILTER_*). */
+struct sync_idlist {
+	char	(*v)[GUID_STRLEN + 1];	/* owned; free(v) */
+	size_t	 n, cap;
+};
+void	sync_list_updates(struct sess *, int approval, struct sync_idlist *);
+
+/* rollup.c */
+int	sync_rollup(struct sess *);
+
+/*
+ * state.c — the only code that reads or writes sync state (anchors,
+ * identity, replica map, rollup numbers).  Getters return NULL (or 0)
+ * in load mode and for absent values; the caller frees strings.  An
+ * anchor is promoted only after its whole phase committed.
+ */
+enum sync_anchor {
+	SYNC_ANCHOR_CONFIG = 0,		/* GetConfigData NewConfigAnchor */
+	SYNC_ANCHOR_CATEGORY,		/* GetRevisionIdList GetConfig=true */
+	SYNC_ANCHOR_UPDATE,		/* GetRevisionIdList GetConfig=false */
+	SYNC_ANCHOR_DEPLOYMENT,		/* GetDeployments */
+};
+int	sync_state_identity(struct sess *);
+int	sync_state_adopt_upstream(struct sess *);
+void	sync_state_reset_anchors(struct sess *);
+char	*sync_state_anchor(struct sess *, enum sync_anchor);
+int	sync_state_promote_anchor(struct sess *, enum sync_anchor,
+	    const char *);
+char	*sync_state_filter(struct sess *);
+/* The update anchor and the filter it was taken with, together. */
+int	sync_state_promote_updates(struct sess *, const char *anchor,
+	    const char *filter);
+char	*sync_state_deployments_load(struct sess *);
+int	sync_state_deployments_save(struct sess *, const char *map,
+	    const char *anchor);
+/* Parse one line of the deployment map: "depguid updateid groupguid". */
+int	sync_state_map_line(const char *line, char dg[GUID_STRLEN + 1],
+	    char uid[GUID_STRLEN + 1], char gg[GUID_STRLEN + 1]);
+void	sync_state_rollup_load(struct sess *, const char *reset_guid,
+	    int64_t *number, int64_t *last_sync);
+int	sync_state_rollup_save(struct sess *, int64_t number,
+	    const char *reset_guid);
+void	sync_state_mark_synced(struct sess *, int64_t when);
+
+#endif

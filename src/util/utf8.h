@@ -20,7 +20,8 @@
  * Decode the sequence at s (n bytes available, n may be 0).  Returns its
  * length 1..4 and, when cp is not NULL, the code point in *cp; 0 when the
  * bytes are not valid UTF-8 (or n is 0).  A NUL byte decodes as U+0000,
- * length 1.
+ * length 1.  Reading stops at the first byte that does not continue the
+ * sequence, so on NUL-terminated text n may simply be 4.
  */
 size_t	utf8_decode(const void *s, size_t n, uint32_t *cp);
 /*

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/output.h"
+#include "cli/output.h"
 #include "cli/cmd_common.h"
 #include "cli/wsusctl.h"
 #include "util/log.h"

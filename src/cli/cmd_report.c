@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "admin/output.h"
+#include "cli/output.h"
 #include "cli/cmd_common.h"
 #include "cli/wsusctl.h"
 #include "util/log.h"

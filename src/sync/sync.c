@@ -12,7 +12,7 @@
 
 #include <curl/curl.h>
 
-#include "admin/import.h"
+#include "import/import.h"
 #include "soap/soap_request.h"
 #include "soap/soap_value.h"
 #include "soap/xmlw.h"

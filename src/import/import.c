@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "admin/import.h"
+#include "import/import.h"
 #include "content/content_store.h"
 #include "metadata/cab.h"
 #include "metadata/fragments.h"

@@ -20,8 +20,8 @@
  *
  * Not here: printing (callers get callbacks) or option parsing.
  */
-#ifndef WSUSD_ADMIN_IMPORT_H
-#define WSUSD_ADMIN_IMPORT_H
+#ifndef WSUSD_IMPORT_IMPORT_H
+#define WSUSD_IMPORT_IMPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>

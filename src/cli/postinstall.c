@@ -37,7 +37,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
-#include "admin/postinstall.h"
+#include "cli/postinstall.h"
 #include "cli/wsusctl.h"
 #include "util/encode.h"
 #include "util/fsutil.h"

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "admin/output.h"
+#include "cli/output.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/utf8.h"

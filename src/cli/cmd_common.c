@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/output.h"
 #include "cli/cmd_common.h"
+#include "cli/output.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 

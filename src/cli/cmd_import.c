@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "import/import.h"
-#include "cli/output.h"
 #include "cli/cmd_common.h"
+#include "cli/output.h"
 #include "cli/wsusctl.h"
-#include "util/encode.h"
+#include "import/import.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/log.h"
 
 #define PROGRESS_SECS	5

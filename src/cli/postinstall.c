@@ -39,9 +39,9 @@
 
 #include "cli/postinstall.h"
 #include "cli/wsusctl.h"
-#include "util/encode.h"
 #include "util/fsutil.h"
 #include "util/guid.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 

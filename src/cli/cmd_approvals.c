@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/output.h"
 #include "cli/cmd_common.h"
+#include "cli/output.h"
 #include "cli/wsusctl.h"
 #include "util/log.h"
 #include "util/xmalloc.h"

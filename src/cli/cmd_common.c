@@ -1,23 +1,69 @@
 /*
  * cmd_common.c — naming updates and groups, deadlines and store errors
- * for the wsusctl commands (see cmd_common.h).
+ * for the wsusctl commands (see cmd_common.h), and the store every
+ * command opens through wsusctl_store() (see wsusctl.h).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "admin/output.h"
 #include "cli/cmd_common.h"
+#include "cli/output.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
 #define UPD_RESOLVE_MAX	10000	/* updates one KB may name */
+
+struct store *
+wsusctl_store(struct wsusctl *ctl)
+{
+	const char *url = ctl->cfg.database_url;
+	char err[512], file[4096];
+	struct stat sb;
+	int cur, latest;
+
+	if (ctl->store != NULL)
+		return ctl->store;
+	/* never create an empty database as a side effect of a query */
+	if (config_sqlite_path(url, file, sizeof(file)) == 0 &&
+	    stat(file, &sb) == -1) {
+		log_error("database %s: %s%s", file, strerror(errno),
+		    errno == ENOENT ? " (run wsusctl postinstall)" : "");
+		return NULL;
+	}
+	if (store_open(url, &ctl->store, err, sizeof(err)) != STORE_OK) {
+		ctl->store = NULL;
+		log_error("database %s: %s", url, err);
+		return NULL;
+	}
+	if (store_schema_version(ctl->store, &cur, &latest) != STORE_OK) {
+		log_error("database %s: %s", url, store_errmsg(ctl->store));
+		goto fail;
+	}
+	if (cur < latest) {
+		log_error("database %s: schema version %d, this wsusctl needs "
+		    "%d (run wsusctl postinstall)", url, cur, latest);
+		goto fail;
+	}
+	if (cur > latest) {
+		log_error("database %s: schema version %d is newer than this "
+		    "wsusctl knows (%d)", url, cur, latest);
+		goto fail;
+	}
+	return ctl->store;
+fail:
+	store_close(ctl->store);
+	ctl->store = NULL;
+	return NULL;
+}
 
 int
 kb_parse(const char *arg, char out[KB_MAX_DIGITS + 1])

@@ -2,7 +2,7 @@
  * cmd_common.h — helpers shared by the wsusctl update/group/approval
  * commands: naming updates and groups on the command line, dates, and
  * turning store results into messages and exit statuses.
- * Not here: the commands themselves or output layout (admin/output.h).
+ * Not here: the commands themselves or output layout (cli/output.h).
  */
 #ifndef WSUSD_CLI_CMD_COMMON_H
 #define WSUSD_CLI_CMD_COMMON_H

@@ -1,7 +1,7 @@
 /*
  * cmd_import.c — `wsusctl import-updates PATH...` and
  * `wsusctl import-content PATH...`: the command-line face of the import
- * engine (admin/import.h).  Not here: the import rules themselves.
+ * engine (import/import.h).  Not here: the import rules themselves.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "admin/import.h"
-#include "admin/output.h"
 #include "cli/cmd_common.h"
+#include "cli/output.h"
 #include "cli/wsusctl.h"
-#include "util/encode.h"
+#include "import/import.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/log.h"
 
 #define PROGRESS_SECS	5

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "admin/output.h"
 #include "cli/cmd_common.h"
+#include "cli/output.h"
 #include "cli/wsusctl.h"
 #include "util/log.h"
 #include "util/xmalloc.h"

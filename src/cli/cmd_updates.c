@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/output.h"
 #include "cli/cmd_common.h"
+#include "cli/output.h"
 #include "cli/wsusctl.h"
 #include "content/content_store.h"
 #include "metadata/update_parse.h"
 #include "util/buf.h"
-#include "util/encode.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 

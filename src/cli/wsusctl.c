@@ -1,8 +1,9 @@
 /*
  * wsusctl.c — the admin CLI's main program: global options, the
- * configuration, the table of commands and dispatch, and the store that
- * commands open through wsusctl_store().  What the commands do is in
- * src/admin/ and src/cli/cmd_*.c.
+ * configuration, the table of commands and dispatch.  What the commands
+ * do is in the wsusctl library of this folder (cmd_*.c, postinstall.c,
+ * checkhealth.c; the store they open through wsusctl_store() is in
+ * cmd_common.c).
  *
  *   wsusctl [-c FILE] [--json] [-q] COMMAND [ARGS...]
  *
@@ -96,49 +97,6 @@ find_command(const char *name)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
-	return NULL;
-}
-
-struct store *
-wsusctl_store(struct wsusctl *ctl)
-{
-	const char *url = ctl->cfg.database_url;
-	char err[512], file[4096];
-	struct stat sb;
-	int cur, latest;
-
-	if (ctl->store != NULL)
-		return ctl->store;
-	/* never create an empty database as a side effect of a query */
-	if (config_sqlite_path(url, file, sizeof(file)) == 0 &&
-	    stat(file, &sb) == -1) {
-		log_error("database %s: %s%s", file, strerror(errno),
-		    errno == ENOENT ? " (run wsusctl postinstall)" : "");
-		return NULL;
-	}
-	if (store_open(url, &ctl->store, err, sizeof(err)) != STORE_OK) {
-		ctl->store = NULL;
-		log_error("database %s: %s", url, err);
-		return NULL;
-	}
-	if (store_schema_version(ctl->store, &cur, &latest) != STORE_OK) {
-		log_error("database %s: %s", url, store_errmsg(ctl->store));
-		goto fail;
-	}
-	if (cur < latest) {
-		log_error("database %s: schema version %d, this wsusctl needs "
-		    "%d (run wsusctl postinstall)", url, cur, latest);
-		goto fail;
-	}
-	if (cur > latest) {
-		log_error("database %s: schema version %d is newer than this "
-		    "wsusctl knows (%d)", url, cur, latest);
-		goto fail;
-	}
-	return ctl->store;
-fail:
-	store_close(ctl->store);
-	ctl->store = NULL;
 	return NULL;
 }
 

@@ -22,8 +22,8 @@
 #include <openssl/evp.h>
 
 #include "content/content_store.h"
-#include "util/encode.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/xmalloc.h"
 
 #define COPY_CHUNK	(1024 * 1024)	/* bytes read per read(2) */

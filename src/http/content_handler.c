@@ -32,6 +32,8 @@
 
 #include "http/content_handler.h"
 #include "http/range.h"
+#include "util/date.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -54,18 +56,6 @@ struct content_handler {
 };
 
 /* ---- names ----------------------------------------------------------- */
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static char
 upper(char c)
@@ -93,7 +83,7 @@ content_name_parse(const char *rest, struct content_name *out)
 	int hi, lo;
 	size_t i;
 
-	if ((hi = hexval(rest[0])) < 0 || (lo = hexval(rest[1])) < 0 ||
+	if ((hi = hex_digit((unsigned char)rest[0])) < 0 || (lo = hex_digit((unsigned char)rest[1])) < 0 ||
 	    rest[2] != '/')
 		return -1;
 	out->dir = (unsigned)(hi * 16 + lo);
@@ -102,7 +92,7 @@ content_name_parse(const char *rest, struct content_name *out)
 	out->xx[2] = '\0';
 	p = rest + 3;
 	for (i = 0; i < 40; i++) {
-		if (hexval(p[i]) < 0)
+		if (hex_digit((unsigned char)p[i]) < 0)
 			return -1;
 		out->name[i] = upper(p[i]);
 	}
@@ -130,8 +120,8 @@ content_name_parse(const char *rest, struct content_name *out)
 
 /*
  * IMF-fixdate without gmtime_r(), which takes glibc's time-zone lock on
- * every call; this runs for every response.  Days to civil date after
- * Howard Hinnant's public-domain algorithm description.
+ * every call; this runs for every response.  Day number to civil date
+ * with civil_from_days() of util/date.h.
  */
 void
 http_date_format(time_t t, char *out, size_t outlen)
@@ -141,24 +131,14 @@ http_date_format(time_t t, char *out, size_t outlen)
 	static const char mn[12][4] = {
 		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
 		"Oct", "Nov", "Dec" };
-	int64_t secs = (int64_t)t, days, era, doe, yoe, y, doy, mp, d, m;
+	int64_t secs = (int64_t)t, y;
+	unsigned m, d;
 	int sod;
 
 	if (secs < 0)
 		secs = 0;	/* nothing in the content store is that old */
-	days = secs / 86400;
 	sod = (int)(secs % 86400);
-	days += 719468;		/* shift the epoch to 0000-03-01 */
-	era = days / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	if (m <= 2)
-		y++;
+	civil_from_days(secs / 86400, &y, &m, &d);
 	snprintf(out, outlen, "%s, %02d %s %04d %02d:%02d:%02d GMT",
 	    wd[(secs / 86400) % 7], (int)d, mn[m - 1], (int)y, sod / 3600,
 	    sod / 60 % 60, sod % 60);

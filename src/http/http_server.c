@@ -27,6 +27,7 @@
 #include "http/http_server.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -150,18 +151,6 @@ route_find(const char *path, size_t len)
 
 /* ---- paths ----------------------------------------------------------- */
 
-static int
-hexdigit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Is out[seg..n) a "." or ".." segment? */
 static bool
 dot_segment(const char *out, size_t seg, size_t n)
@@ -184,8 +173,8 @@ http_path_normalize(const char *raw, char *out, size_t outlen)
 		unsigned char c = (unsigned char)*p;
 
 		if (c == '%') {
-			int hi = hexdigit((unsigned char)p[1]);
-			int lo = hi < 0 ? -1 : hexdigit((unsigned char)p[2]);
+			int hi = hex_digit((unsigned char)p[1]);
+			int lo = hi < 0 ? -1 : hex_digit((unsigned char)p[2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = (unsigned char)(hi * 16 + lo);

@@ -31,6 +31,7 @@
 #include "metadata/mdxml.h"
 #include "metadata/update.h"
 #include "util/buf.h"
+#include "util/xml_escape.h"
 #include "util/xmalloc.h"
 
 /* Output buffers; the fragments are concatenations of these. */
@@ -140,50 +141,20 @@ put_name(struct buf *b, const struct mdxml_name *n)
 	buf_puts(b, n->local);
 }
 
-/* Attribute value escaping: what survives a re-parse unchanged. */
+/*
+ * Escaping that survives a re-parse unchanged (util/xml_escape.h); a
+ * buffer failure is sticky and checked once at the end.
+ */
 static void
 put_attr_value(struct buf *b, const char *s, size_t n)
 {
-	size_t i, run = 0;
-	const char *rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\t': rep = "&#x9;"; break;
-		case '\n': rep = "&#xA;"; break;
-		case '\r': rep = "&#xD;"; break;
-		default: continue;
-		}
-		buf_append(b, s + run, i - run);
-		buf_puts(b, rep);
-		run = i + 1;
-	}
-	buf_append(b, s + run, n - run);
+	(void)xml_escape(b, s, n, XML_ESC_ATTR, NULL);
 }
 
 static void
 put_text(struct buf *b, const char *s, size_t n)
 {
-	size_t i, run = 0;
-	const char *rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '\r': rep = "&#xD;"; break;
-		default: continue;
-		}
-		buf_append(b, s + run, i - run);
-		buf_puts(b, rep);
-		run = i + 1;
-	}
-	buf_append(b, s + run, n - run);
+	(void)xml_escape(b, s, n, XML_ESC_TEXT, NULL);
 }
 
 static void

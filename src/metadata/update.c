@@ -101,42 +101,8 @@ category_kind_name(enum category_kind k)
 	return "";
 }
 
-/*
- * Accepts exactly the 8-4-4-4-12 hexadecimal form (any case); no braces,
- * no surrounding space.  out is always NUL-terminated; on error it holds
- * the empty string.
- */
 int
 guid_normalize(const char *in, char out[GUID_STRLEN + 1])
 {
-	size_t i;
-
-	out[0] = '\0';
-	if (in == NULL)
-		return -1;
-	for (i = 0; i < GUID_STRLEN; i++) {
-		char c = in[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				goto bad;
-			out[i] = '-';
-			continue;
-		}
-		if (c >= '0' && c <= '9')
-			out[i] = c;
-		else if (c >= 'a' && c <= 'f')
-			out[i] = c;
-		else if (c >= 'A' && c <= 'F')
-			out[i] = (char)(c - 'A' + 'a');
-		else
-			goto bad;	/* includes a NUL before 36 chars */
-	}
-	if (in[GUID_STRLEN] != '\0')
-		goto bad;
-	out[GUID_STRLEN] = '\0';
-	return 0;
-bad:
-	out[0] = '\0';
-	return -1;
+	return guid_canon(in, in != NULL ? strlen(in) : 0, 0, out);
 }

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GUID_STRLEN 36		/* without NUL */
+#include "util/guid.h"	/* GUID_STRLEN: 36, without NUL */
 
 /* Hard limits applied while parsing hostile documents. */
 #define UPDATE_DOC_MAX_BYTES	(16u * 1024 * 1024)	/* UTF-8 document */
@@ -144,7 +144,10 @@ void	update_free(struct update *);		/* frees members, not the struct */
 void	update_doc_free(struct update_doc *);	/* frees members, not the struct */
 const char *update_type_name(enum update_type);	/* "Software", "Category", ... */
 const char *category_kind_name(enum category_kind); /* "Product", ... or "" */
-/* Lower-case and validate a GUID string; returns -1 when not a GUID. */
+/*
+ * Lower-case and validate a GUID string (exactly 8-4-4-4-12, any case, no
+ * braces): guid_canon() of util/guid.h.  -1 with out = "" when not one.
+ */
 int	guid_normalize(const char *in, char out[GUID_STRLEN + 1]);
 
 #endif

@@ -21,6 +21,7 @@
 #include "metadata/update_parse.h"
 #include "util/buf.h"
 #include "util/encode.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 /* ------------------------------------------------------------------ */
@@ -28,62 +29,18 @@
 /* ------------------------------------------------------------------ */
 
 /*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
- * it is invalid: overlong forms, surrogates (U+D800..U+DFFF), code points
- * above U+10FFFF, truncated sequences and U+0000 are all refused.
+ * The text must be valid UTF-8 (util/utf8.h: no overlong forms,
+ * surrogates, code points above U+10FFFF, truncated sequences) with no
+ * U+0000.
  */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		if (n < 2 || (s[1] & 0xc0) != 0x80)
-			return 0;
-		return 2;
-	}
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)		/* overlong */
-			return 0;
-		if (c == 0xed && s[1] >= 0xa0)		/* surrogate */
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)		/* overlong */
-			return 0;
-		if (c == 0xf4 && s[1] >= 0x90)		/* > U+10FFFF */
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 static int
-utf8_check(const unsigned char *s, size_t n, char *err, size_t errlen)
+check_utf8(const unsigned char *s, size_t n, char *err, size_t errlen)
 {
-	size_t i = 0, k;
+	size_t bad;
 
-	while (i < n) {
-		if (s[i] < 0x80 && s[i] != 0) {
-			i++;
-			continue;
-		}
-		if ((k = utf8_seq(s + i, n - i)) == 0) {
-			snprintf(err, errlen, "invalid UTF-8 at byte offset %zu",
-			    i);
-			return -1;
-		}
-		i += k;
+	if (utf8_check(s, n, &bad) == -1) {
+		snprintf(err, errlen, "invalid UTF-8 at byte offset %zu", bad);
+		return -1;
 	}
 	return 0;
 }
@@ -187,7 +144,7 @@ decode_text(const unsigned char *s, size_t n, char **xml, size_t *xml_len,
 		    UPDATE_DOC_MAX_BYTES);
 		return -1;
 	}
-	if (utf8_check(s, n, err, errlen) == -1)
+	if (check_utf8(s, n, err, errlen) == -1)
 		return -1;
 	*xml = xmalloc(n + 1);
 	if (n)

@@ -8,7 +8,7 @@
 
 #include "soap/soap_fault.h"
 #include "soap/xmlw.h"
-#include "util/encode.h"
+#include "util/guid.h"
 
 static const struct {
 	enum soap_error_code	 ec;
@@ -95,7 +95,7 @@ code_local(enum soap_fault_code c, enum soap_version v)
 static int
 write_detail(struct xmlw *w, const struct soap_fault *f, const char *ecname)
 {
-	char guid[37];
+	char guid[GUID_STRLEN + 1];
 	const char *id = f->id;
 
 	if (id == NULL) {

@@ -1,5 +1,6 @@
 /*
- * soap_request.c — see soap_request.h.
+ * soap_request.c — see soap_request.h.  The header parsing is in
+ * soap_headers.c, the lookups in a parsed tree in soap_node.c.
  *
  * One Expat pass builds the tree straight into the arena.  Character
  * data of all open elements is stacked in one struct buf (each open
@@ -9,7 +10,6 @@
  * goes through a counting allocator with a hard cap (thread-local
  * accounting: the daemon parses on several threads at once).
  */
-#include <ctype.h>
 #include <limits.h>
 #include <stdalign.h>
 #include <stdarg.h>
@@ -22,6 +22,7 @@
 #include <expat.h>
 
 #include "soap/soap.h"
+#include "soap/soap_headers.h"
 #include "soap/soap_request.h"
 #include "soap/soap_value.h"
 #include "soap/xmlw.h"
@@ -718,139 +719,6 @@ lastchild_of(struct parse *ps)
 }
 
 /* ------------------------------------------------------------------ */
-/* Headers                                                             */
-/* ------------------------------------------------------------------ */
-
-/* Skip optional white space (RFC 9110 OWS). */
-static const char *
-ows(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-/*
- * Parse a Content-Type: media type into mt (lower-cased), and the
- * charset and action parameters (unquoted) into the given buffers ("" if
- * absent).  -1 on syntax errors or oversize values.
- */
-static int
-parse_content_type(const char *ct, char *mt, size_t mtlen, char *charset,
-    size_t cslen, char *action, size_t aclen)
-{
-	const char *s = ows(ct);
-	size_t i = 0;
-
-	charset[0] = action[0] = '\0';
-	while (*s != '\0' && *s != ';' && *s != ' ' && *s != '\t') {
-		if (i + 1 >= mtlen)
-			return -1;
-		mt[i++] = (char)tolower((unsigned char)*s++);
-	}
-	mt[i] = '\0';
-	s = ows(s);
-	while (*s == ';') {
-		char pname[32], *val;
-		size_t pn = 0, vn = 0, vcap;
-
-		s = ows(s + 1);
-		if (*s == '\0')	/* trailing ';' */
-			break;
-		while (*s != '\0' && *s != '=' && *s != ';' && *s != ' ' &&
-		    *s != '\t') {
-			if (pn + 1 >= sizeof(pname))
-				return -1;
-			pname[pn++] = (char)tolower((unsigned char)*s++);
-		}
-		pname[pn] = '\0';
-		s = ows(s);
-		if (*s != '=')
-			return -1;
-		s = ows(s + 1);
-		if (strcmp(pname, "charset") == 0) {
-			val = charset;
-			vcap = cslen;
-		} else if (strcmp(pname, "action") == 0) {
-			val = action;
-			vcap = aclen;
-		} else {
-			val = NULL;
-			vcap = 0;
-		}
-		if (*s == '"') {
-			for (s++; *s != '"'; s++) {
-				if (*s == '\0')
-					return -1;
-				if (*s == '\\' && s[1] != '\0')
-					s++;
-				if (val != NULL) {
-					if (vn + 1 >= vcap)
-						return -1;
-					val[vn++] = *s;
-				}
-			}
-			s++;
-		} else {
-			for (; *s != '\0' && *s != ';' && *s != ' ' &&
-			    *s != '\t'; s++) {
-				if (val != NULL) {
-					if (vn + 1 >= vcap)
-						return -1;
-					val[vn++] = *s;
-				}
-			}
-		}
-		if (val != NULL)
-			val[vn] = '\0';
-		s = ows(s);
-	}
-	return *s == '\0' ? 0 : -1;
-}
-
-int
-soap_content_type_version(const char *ct)
-{
-	char mt[64], cs[64], ac[512];
-
-	if (ct == NULL || parse_content_type(ct, mt, sizeof(mt), cs, sizeof(cs),
-	    ac, sizeof(ac)) == -1)
-		return -1;
-	if (strcmp(mt, "text/xml") == 0)
-		return SOAP_V11;
-	if (strcmp(mt, "application/soap+xml") == 0)
-		return SOAP_V12;
-	return -1;
-}
-
-/*
- * The SOAPAction header value without its quotes and surrounding white
- * space, into out; "" for an empty action.  -1 for an unbalanced quote or
- * an oversize value.
- */
-static int
-unquote_action(const char *v, char *out, size_t outlen)
-{
-	size_t n;
-
-	v = ows(v);
-	n = strlen(v);
-	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	if (n > 0 && v[0] == '"') {
-		if (n < 2 || v[n - 1] != '"')
-			return -1;
-		v++;
-		n -= 2;
-	}
-	if (memchr(v, '"', n) != NULL || n + 1 > outlen)
-		return -1;
-	memcpy(out, v, n);
-	out[n] = '\0';
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Entry points                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -932,7 +800,7 @@ soap_request_parse(const void *body, size_t len, const char *content_type,
 			fail(&ps, SOAP_ERR_CONTENT_TYPE, "no Content-Type");
 			return ps.rc;
 		}
-		if (parse_content_type(content_type, mt, sizeof(mt), cs,
+		if (soap_parse_content_type(content_type, mt, sizeof(mt), cs,
 		    sizeof(cs), ctaction, sizeof(ctaction)) == -1) {
 			fail(&ps, SOAP_ERR_CONTENT_TYPE, "bad Content-Type");
 			return ps.rc;
@@ -962,7 +830,7 @@ soap_request_parse(const void *body, size_t len, const char *content_type,
 	if (ps.version_known && ps.version == SOAP_V12 && ctaction[0] != '\0')
 		act = ctaction;
 	else if (soap_action != NULL) {
-		if (unquote_action(soap_action, hdraction,
+		if (soap_unquote_action(soap_action, hdraction,
 		    sizeof(hdraction)) == -1) {
 			fail(&ps, SOAP_ERR_ACTION_MISMATCH,
 			    "malformed SOAPAction header");
@@ -1071,135 +939,4 @@ soap_request_free(struct soap_request *r)
 {
 	if (r != NULL)
 		arena_free(r->arena);
-}
-
-/* ------------------------------------------------------------------ */
-/* Lookup                                                              */
-/* ------------------------------------------------------------------ */
-
-int
-soap_node_is(const struct soap_node *n, const char *ns, const char *local)
-{
-	return n != NULL && strcmp(n->name, local) == 0 &&
-	    (ns == NULL || strcmp(n->ns, ns) == 0);
-}
-
-const struct soap_node *
-soap_child_ns(const struct soap_node *parent, const char *ns, const char *local)
-{
-	const struct soap_node *c;
-
-	if (parent == NULL)
-		return NULL;
-	for (c = parent->children; c != NULL; c = c->next)
-		if (soap_node_is(c, ns, local))
-			return c;
-	return NULL;
-}
-
-const struct soap_node *
-soap_child(const struct soap_node *parent, const char *local)
-{
-	return parent == NULL ? NULL : soap_child_ns(parent, parent->ns, local);
-}
-
-const struct soap_node *
-soap_next_same(const struct soap_node *n)
-{
-	const struct soap_node *c;
-
-	if (n == NULL)
-		return NULL;
-	for (c = n->next; c != NULL; c = c->next)
-		if (c->ns == n->ns || strcmp(c->ns, n->ns) == 0)
-			if (strcmp(c->name, n->name) == 0)
-				return c;
-	return NULL;
-}
-
-size_t
-soap_count_children(const struct soap_node *parent, const char *local)
-{
-	const struct soap_node *c;
-	size_t k = 0;
-
-	SOAP_FOREACH_CHILD(c, parent, local)
-		k++;
-	return k;
-}
-
-const char *
-soap_attr(const struct soap_node *n, const char *ns, const char *local)
-{
-	const struct soap_attr *a;
-
-	if (n == NULL)
-		return NULL;
-	if (ns == NULL)
-		ns = "";
-	for (a = n->attrs; a != NULL; a = a->next)
-		if (strcmp(a->name, local) == 0 && strcmp(a->ns, ns) == 0)
-			return a->value;
-	return NULL;
-}
-
-int
-soap_is_nil(const struct soap_node *n)
-{
-	const char *v = soap_attr(n, SOAP_NS_XSI, "nil");
-	int b;
-
-	return v != NULL && soap_parse_bool(v, strlen(v), &b) == 0 && b;
-}
-
-const char *
-soap_child_text(const struct soap_node *parent, const char *local)
-{
-	const struct soap_node *c = soap_child(parent, local);
-
-	return c == NULL ? NULL : c->text;
-}
-
-int
-soap_node_int32(const struct soap_node *n, int32_t *out)
-{
-	return n == NULL ? -1 : soap_parse_int32(n->text, n->text_len, out);
-}
-
-int
-soap_node_int64(const struct soap_node *n, int64_t *out)
-{
-	return n == NULL ? -1 : soap_parse_int64(n->text, n->text_len, out);
-}
-
-int
-soap_node_uint32(const struct soap_node *n, uint32_t *out)
-{
-	return n == NULL ? -1 : soap_parse_uint32(n->text, n->text_len, out);
-}
-
-int
-soap_node_bool(const struct soap_node *n, int *out)
-{
-	return n == NULL ? -1 : soap_parse_bool(n->text, n->text_len, out);
-}
-
-int
-soap_node_datetime(const struct soap_node *n, struct soap_datetime *out)
-{
-	return n == NULL ? -1 : soap_parse_datetime(n->text, n->text_len, out);
-}
-
-int
-soap_node_guid(const struct soap_node *n, char out[SOAP_GUID_STRLEN])
-{
-	return n == NULL ? -1 : soap_parse_guid(n->text, n->text_len, out);
-}
-
-int
-soap_node_base64(const struct soap_node *n, uint8_t *out, size_t outcap,
-    size_t *outlen)
-{
-	return n == NULL ? -1 :
-	    soap_parse_base64(n->text, n->text_len, out, outcap, outlen);
 }

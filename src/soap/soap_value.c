@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "soap/soap_value.h"
+#include "util/date.h"
+#include "util/guid.h"
+
+_Static_assert(SOAP_GUID_STRLEN == GUID_STRLEN + 1, "SOAP GUID text size");
 
 static int
 is_xml_space(char c)
@@ -113,53 +117,6 @@ soap_parse_bool(const char *s, size_t n, int *out)
 /* dateTime                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static int
-is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static unsigned
-month_days(int64_t y, unsigned m)
-{
-	static const unsigned char md[12] =
-	    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && is_leap(y) ? 29 : md[m - 1];
-}
-
 /* Exactly n decimal digits at s into *v. */
 static int
 digits(const char *s, size_t n, unsigned *v)
@@ -194,7 +151,7 @@ soap_parse_datetime(const char *s, size_t n, struct soap_datetime *out)
 	    digits(s + 8, 2, &d) || digits(s + 11, 2, &h) ||
 	    digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
 		return -1;
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) ||
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > date_month_days(y, mo) ||
 	    h > 23 || mi > 59 || se > 59)
 		return -1;
 	i = 19;
@@ -285,37 +242,10 @@ soap_datetime_from_unix(int64_t sec, uint32_t ticks, struct soap_datetime *out)
 int
 soap_parse_guid(const char *s, size_t n, char out[SOAP_GUID_STRLEN])
 {
-	static const char hex[] = "0123456789abcdef";
-
 	if (s == NULL)
 		return -1;
 	soap_trim(&s, &n);
-	if (n == 38 && s[0] == '{' && s[37] == '}') {
-		s++;
-		n -= 2;
-	}
-	if (n != 36)
-		return -1;
-	for (size_t i = 0; i < 36; i++) {
-		char c = s[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return -1;
-			out[i] = '-';
-			continue;
-		}
-		if (c >= '0' && c <= '9')
-			out[i] = c;
-		else if (c >= 'a' && c <= 'f')
-			out[i] = c;
-		else if (c >= 'A' && c <= 'F')
-			out[i] = hex[c - 'A' + 10];
-		else
-			return -1;
-	}
-	out[36] = '\0';
-	return 0;
+	return guid_canon(s, n, GUID_BRACES, out);
 }
 
 static int

@@ -6,6 +6,8 @@
 #include "soap/soap_request.h"
 #include "soap/xmlw.h"
 #include "util/encode.h"
+#include "util/utf8.h"
+#include "util/xml_escape.h"
 
 static int
 xfail(struct xmlw *w, const char *fmt, ...)
@@ -60,75 +62,36 @@ xmlw_set_max_depth(struct xmlw *w, unsigned d)
 
 /*
  * Length of the UTF-8 encoded XML 1.0 character at s (n bytes left), or
- * 0 when it is not one: invalid/overlong/truncated UTF-8, surrogates,
- * code points over U+10FFFF, C0 controls other than TAB LF CR, NUL,
- * U+FFFE and U+FFFF.
+ * 0 when it is not one (util/utf8.h).
  */
 static size_t
 xml_char(const unsigned char *s, size_t n)
 {
-	unsigned char c = s[0];
+	uint32_t cp;
+	size_t k = utf8_decode(s, n, &cp);
 
-	if (c < 0x80)
-		return c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)		/* overlong */
-			return 0;
-		if (c == 0xed && s[1] >= 0xa0)		/* surrogate */
-			return 0;
-		if (c == 0xef && s[1] == 0xbf && s[2] >= 0xbe) /* FFFE FFFF */
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)		/* overlong */
-			return 0;
-		if (c == 0xf4 && s[1] >= 0x90)		/* > U+10FFFF */
-			return 0;
-		return 4;
-	}
-	return 0;
+	return k != 0 && utf8_is_xml_char(cp) ? k : 0;
 }
 
-/* Escape s (n bytes) for text (attr 0) or a double-quoted attribute. */
+/*
+ * Escape s (n bytes) for text (attr 0) or a double-quoted attribute,
+ * refusing what is not UTF-8 encoded XML characters.
+ */
 static int
 escape(struct xmlw *w, const char *s, size_t n, int attr)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0, k;
+	size_t bad = 0;
 
-	while (i < n) {
-		const char *rep = NULL;
-
-		switch (u[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '\r': rep = "&#xD;"; break;
-		case '"': rep = attr ? "&quot;" : NULL; break;
-		case '\t': rep = attr ? "&#x9;" : NULL; break;
-		case '\n': rep = attr ? "&#xA;" : NULL; break;
-		default: break;
-		}
-		if (rep != NULL) {
-			if (put(w, s + run, i - run) == -1 || puts_(w, rep) == -1)
-				return -1;
-			run = ++i;
-			continue;
-		}
-		if ((k = xml_char(u + i, n - i)) == 0)
-			return xfail(w, "byte %zu is not a UTF-8 encoded XML "
-			    "character", i);
-		i += k;
+	switch (xml_escape(w->out, s, n, (attr ? XML_ESC_ATTR : XML_ESC_TEXT) |
+	    XML_ESC_CHECK, &bad)) {
+	case 0:
+		return 0;
+	case -2:
+		return xfail(w, "byte %zu is not a UTF-8 encoded XML "
+		    "character", bad);
+	default:
+		return xfail(w, "output larger than %zu bytes", w->out->max);
 	}
-	return put(w, s + run, n - run);
 }
 
 static int

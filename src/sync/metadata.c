@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "admin/import.h"
+#include "import/import.h"
 #include "soap/soap_value.h"
 #include "sync/sync_internal.h"
 #include "util/log.h"

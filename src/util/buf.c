@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/xml_escape.h"
 
 void
 buf_init(struct buf *b, size_t max)
@@ -123,24 +124,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 int
 buf_xml_escape(struct buf *b, const char *s, size_t n, int attr)
 {
-	size_t i, run = 0;
-	const char *rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = attr ? "&quot;" : NULL; break;
-		default: rep = NULL; break;
-		}
-		if (rep == NULL)
-			continue;
-		if (buf_append(b, s + run, i - run) == -1 || buf_puts(b, rep) == -1)
-			return -1;
-		run = i + 1;
-	}
-	return buf_append(b, s + run, n - run);
+	return xml_escape(b, s, n, attr ? XML_ESC_QUOT : 0, NULL);
 }
 
 char *

@@ -32,7 +32,10 @@ int	 buf_printf(struct buf *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 buf_vprintf(struct buf *, const char *fmt, va_list)
 	    __attribute__((format(printf, 2, 0)));
-/* Append text with XML escaping of & < > and, when attr, of ". */
+/*
+ * Append text with XML escaping of & < > and, when attr, of ".  Kept for
+ * its callers; it is xml_escape() (util/xml_escape.h) with XML_ESC_QUOT.
+ */
 int	 buf_xml_escape(struct buf *, const char *, size_t, int attr);
 /* Take the data (caller frees with free()); the buffer becomes empty. */
 char	*buf_steal(struct buf *, size_t *lenp);

@@ -1,5 +1,6 @@
 /*
- * encode.h — hex and base64 for digests and keys.
+ * encode.h — base64 for digests and keys.  Hex lives in util/hex.h
+ * (included here for the callers of old), GUIDs in util/guid.h.
  */
 #ifndef WSUSD_UTIL_ENCODE_H
 #define WSUSD_UTIL_ENCODE_H
@@ -7,10 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Hex of n bytes into out (2n+1 bytes); upper selects A-F. */
-void	hex_encode(const uint8_t *in, size_t n, char *out, int upper);
-/* Exactly 2n hex digits (any case) into n bytes; 0 or -1. */
-int	hex_decode(const char *in, uint8_t *out, size_t n);
+#include "util/hex.h"
+
 /* Standard base64 with padding; out needs 4*((n+2)/3)+1 bytes. */
 void	base64_encode(const uint8_t *in, size_t n, char *out);
 /*
@@ -19,7 +18,11 @@ void	base64_encode(const uint8_t *in, size_t n, char *out);
  */
 int	base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outcap,
 	    size_t *outlen);
-/* A random version-4 GUID in lower case, from OpenSSL's RAND_bytes. 0/-1 */
+/*
+ * Defined in util/guid.c (see util/guid.h).  Declared here too, without
+ * including util/guid.h, because client/guid.h has its own GUID_STRLEN;
+ * goes when the callers include util/guid.h.
+ */
 int	guid_random(char out[37]);
 
 #endif

@@ -105,13 +105,14 @@ int
 fsync_parent_dir(const char *path)
 {
 	char tmp[PATH_MAX];
+	size_t n = strlen(path);
 	int fd, r;
 
-	if (strlen(path) >= sizeof(tmp)) {
+	if (n >= sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(tmp, path);	/* length checked above */
+	memcpy(tmp, path, n + 1);	/* length checked above */
 	if ((fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	r = fsync(fd);

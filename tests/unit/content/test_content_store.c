@@ -93,7 +93,7 @@ setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	strcpy(f->root, "/tmp/wsusd-content-XXXXXX");
+	snprintf(f->root, sizeof(f->root), "%s", "/tmp/wsusd-content-XXXXXX");
 	assert_non_null(mkdtemp(f->root));
 	snprintf(f->content, sizeof(f->content), "%s/content", f->root);
 	snprintf(f->src, sizeof(f->src), "%s/src.bin", f->root);

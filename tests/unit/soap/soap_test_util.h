@@ -14,7 +14,7 @@
 #include "util/fsutil.h"
 
 /* Read tests/fixtures/soap/<rel>; fails the test when absent. */
-static char *
+static inline char *
 fixture(const char *rel, size_t *len)
 {
 	const char *dir = getenv("SOAP_FIXTURES");
@@ -31,7 +31,7 @@ fixture(const char *rel, size_t *len)
 }
 
 /* Parse a whole file as a response/document: no Content-Type or action checks. */
-static enum soap_err
+static inline enum soap_err
 parse_doc(const char *data, size_t len, unsigned extra_flags,
     struct soap_request **out, char *err, size_t errlen)
 {

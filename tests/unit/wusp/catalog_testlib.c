@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "admin/import.h"
+#include "import/import.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 #include "catalog_testlib.h"

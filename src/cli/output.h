@@ -11,8 +11,8 @@
  *
  * Not here: what a command prints or which columns it has.
  */
-#ifndef WSUSD_ADMIN_OUTPUT_H
-#define WSUSD_ADMIN_OUTPUT_H
+#ifndef WSUSD_CLI_OUTPUT_H
+#define WSUSD_CLI_OUTPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * test_postinstall.c — `wsusctl postinstall` (admin/postinstall.c) in a
+ * test_postinstall.c — `wsusctl postinstall` (cli/postinstall.c) in a
  * temporary directory: a first run creates everything; a second run
  * changes nothing (settings, certificate and key bytes and inodes, schema
  * version); half-finished earlier runs are completed without losing data;
@@ -23,7 +23,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "admin/postinstall.h"
+#include "cli/postinstall.h"
 #include "cli/wsusctl.h"
 #include "util/fsutil.h"
 

@@ -1,7 +1,8 @@
 /*
  * import.h — the import engine: update documents into the store, content
  * files into the content directory.  Used by `wsusctl import-updates`,
- * `wsusctl import-content` and (later) the sync engine.
+ * `wsusctl import-content` (src/cli) and the downstream sync (src/sync);
+ * a library of its own below both.
  *
  * An update document goes
  *   bytes -> update_blob_decode -> update_parse -> fragments_build
@@ -20,8 +21,8 @@
  *
  * Not here: printing (callers get callbacks) or option parsing.
  */
-#ifndef WSUSD_ADMIN_IMPORT_H
-#define WSUSD_ADMIN_IMPORT_H
+#ifndef WSUSD_IMPORT_IMPORT_H
+#define WSUSD_IMPORT_IMPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>

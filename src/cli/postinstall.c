@@ -37,10 +37,11 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
-#include "admin/postinstall.h"
+#include "cli/postinstall.h"
 #include "cli/wsusctl.h"
-#include "util/encode.h"
 #include "util/fsutil.h"
+#include "util/guid.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -53,18 +54,7 @@
 bool
 admin_guid_valid(const char *s)
 {
-	if (s == NULL || strlen(s) != GUID_STRLEN)
-		return false;
-	for (int i = 0; i < GUID_STRLEN; i++) {
-		char c = s[i];
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return false;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		    (c >= 'A' && c <= 'F')))
-			return false;
-	}
-	return true;
+	return s != NULL && guid_valid(s, strlen(s), 0);
 }
 
 bool

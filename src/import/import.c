@@ -15,12 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "admin/import.h"
 #include "content/content_store.h"
+#include "import/import.h"
 #include "metadata/cab.h"
 #include "metadata/fragments.h"
 #include "metadata/update_parse.h"
-#include "util/encode.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "admin/output.h"
+#include "cli/output.h"
 
 /* Print t into a string (caller frees). */
 static char *

@@ -1,5 +1,5 @@
 /*
- * test_import.c — the import engine (admin/import.c) against a real
+ * test_import.c — the import engine (import/import.c) against a real
  * SQLite store: the real GetUpdateData documents, idempotent re-import,
  * malformed documents rejected with nothing stored, directory walking,
  * and content import checked against metadata digests.
@@ -23,7 +23,7 @@
 
 #include <openssl/evp.h>
 
-#include "admin/import.h"
+#include "import/import.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/encode.h"

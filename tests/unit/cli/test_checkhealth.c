@@ -1,5 +1,5 @@
 /*
- * test_checkhealth.c — `wsusctl checkhealth` (admin/checkhealth.c): a
+ * test_checkhealth.c — `wsusctl checkhealth` (cli/checkhealth.c): a
  * server set up by postinstall is healthy (exit 0); each broken item
  * (database missing or old, settings malformed, directories missing or
  * world-writable, TLS certificate missing, mismatched, expired, expiring,
@@ -25,7 +25,7 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
-#include "admin/postinstall.h"
+#include "cli/postinstall.h"
 #include "cli/wsusctl.h"
 #include "content/content_store.h"
 #include "util/fsutil.h"

@@ -9,9 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "admin/output.h"
+#include "cli/output.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 struct table {
@@ -25,41 +26,14 @@ struct table {
 /* ---- UTF-8 ---- */
 
 /*
- * Decode one UTF-8 sequence at s (NUL-terminated).  Returns its length
- * (1..4) and the code point in *cp, or 0 when the bytes are not valid
- * UTF-8 (overlong, surrogate, beyond U+10FFFF, truncated).
+ * Decode one UTF-8 sequence at s (NUL-terminated): its length 1..4 and
+ * the code point in *cp, or 0 when invalid (util/utf8.h; decoding stops
+ * at the NUL, so 4 is a safe bound).
  */
 static size_t
-utf8_decode(const unsigned char *s, uint32_t *cp)
+decode(const unsigned char *s, uint32_t *cp)
 {
-	uint32_t c;
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
+	return utf8_decode(s, 4, cp);
 }
 
 /* Columns a code point takes on a terminal; a small table, no locale. */
@@ -87,7 +61,7 @@ output_strwidth(const char *s)
 	uint32_t c;
 
 	while (*p) {
-		if ((n = utf8_decode(p, &c)) == 0) {
+		if ((n = decode(p, &c)) == 0) {
 			w++;
 			p++;
 			continue;
@@ -110,7 +84,7 @@ output_clean(const char *s)
 	buf_init(&b, strlen((const char *)p) + 1);
 	buf_puts(&b, "");
 	while (*p) {
-		if ((n = utf8_decode(p, &c)) == 0) {
+		if ((n = decode(p, &c)) == 0) {
 			buf_putc(&b, '?');
 			p++;
 			continue;
@@ -200,7 +174,7 @@ put_cut(struct buf *b, const char *s, size_t w, size_t *used)
 	}
 	room = w >= 4 ? w - 3 : w;
 	while (*p) {
-		if ((n = utf8_decode(p, &c)) == 0) {
+		if ((n = decode(p, &c)) == 0) {
 			n = 1;
 			cw = 1;
 		} else

@@ -4,8 +4,8 @@
  * certificate, PEM loading, and the format of the well-known settings.
  * The commands themselves are declared in cli/wsusctl.h.
  */
-#ifndef WSUSD_ADMIN_POSTINSTALL_H
-#define WSUSD_ADMIN_POSTINSTALL_H
+#ifndef WSUSD_CLI_POSTINSTALL_H
+#define WSUSD_CLI_POSTINSTALL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -28,7 +28,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include "admin/postinstall.h"
+#include "cli/postinstall.h"
 #include "cli/wsusctl.h"
 #include "content/content_store.h"
 #include "util/log.h"

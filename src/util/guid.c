@@ -1,0 +1,104 @@
+/* guid.c — see guid.h. */
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "util/guid.h"
+#include "util/hex.h"
+
+/* Strip the braces GUID_BRACES allows; -1 when the length is wrong. */
+static int
+unbrace(const char **s, size_t *n, unsigned flags)
+{
+	if (*s == NULL)
+		return -1;
+	if ((flags & GUID_BRACES) && *n == GUID_STRLEN + 2 &&
+	    (*s)[0] == '{' && (*s)[GUID_STRLEN + 1] == '}') {
+		(*s)++;
+		*n = GUID_STRLEN;
+	}
+	return *n == GUID_STRLEN ? 0 : -1;
+}
+
+static bool
+dash_at(size_t i)
+{
+	return i == 8 || i == 13 || i == 18 || i == 23;
+}
+
+int
+guid_to_bytes(const char *s, size_t n, unsigned flags, uint8_t out[GUID_BYTES])
+{
+	uint8_t g[GUID_BYTES];
+	size_t i, k = 0;
+
+	if (unbrace(&s, &n, flags) == -1)
+		return -1;
+	for (i = 0; i < GUID_STRLEN; i++) {
+		int hi, lo;
+
+		if (dash_at(i)) {
+			if (s[i] != '-')
+				return -1;
+			continue;
+		}
+		if ((hi = hex_digit((unsigned char)s[i])) < 0 ||
+		    (lo = hex_digit((unsigned char)s[i + 1])) < 0)
+			return -1;
+		g[k++] = (uint8_t)(hi << 4 | lo);
+		i++;
+	}
+	memcpy(out, g, GUID_BYTES);
+	return 0;
+}
+
+bool
+guid_valid(const char *s, size_t n, unsigned flags)
+{
+	uint8_t g[GUID_BYTES];
+
+	return guid_to_bytes(s, n, flags, g) == 0;
+}
+
+void
+guid_from_bytes(const uint8_t g[GUID_BYTES], unsigned flags,
+    char out[GUID_STRLEN + 1])
+{
+	const char *d = (flags & GUID_UPPER) ? "0123456789ABCDEF" :
+	    "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < GUID_BYTES; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = d[g[i] >> 4];
+		out[o++] = d[g[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+int
+guid_canon(const char *s, size_t n, unsigned flags, char out[GUID_STRLEN + 1])
+{
+	uint8_t g[GUID_BYTES];
+
+	if (guid_to_bytes(s, n, flags, g) == -1) {
+		out[0] = '\0';
+		return -1;
+	}
+	guid_from_bytes(g, 0, out);
+	return 0;
+}
+
+int
+guid_random(char out[GUID_STRLEN + 1])
+{
+	uint8_t r[GUID_BYTES];
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		return -1;
+	r[6] = (r[6] & 0x0f) | 0x40;
+	r[8] = (r[8] & 0x3f) | 0x80;
+	guid_from_bytes(r, 0, out);
+	return 0;
+}

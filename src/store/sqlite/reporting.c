@@ -294,10 +294,8 @@ sq_event_batch(struct store *st, const char *client_id,
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = sq_setting_int(s, SETTING_EVENTS_PER_COMPUTER,
-	    EVENTS_PER_COMPUTER_DEFAULT, 0, EVENTS_PER_COMPUTER_MAX,
 	    &per_computer)) != STORE_OK ||
 	    (rc = sq_setting_int(s, SETTING_EVENT_RETENTION_DAYS,
-	    EVENT_RETENTION_DAYS_DEFAULT, 0, EVENT_RETENTION_DAYS_MAX,
 	    &days)) != STORE_OK ||
 	    (rc = sq_computer_id(s, client_id, &cid)) != STORE_OK)
 		goto fail;
@@ -515,10 +513,8 @@ sq_event_prune(struct store *st, int64_t now, size_t *n)
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = sq_setting_int(s, SETTING_EVENTS_PER_COMPUTER,
-	    EVENTS_PER_COMPUTER_DEFAULT, 0, EVENTS_PER_COMPUTER_MAX,
 	    &per_computer)) != STORE_OK ||
 	    (rc = sq_setting_int(s, SETTING_EVENT_RETENTION_DAYS,
-	    EVENT_RETENTION_DAYS_DEFAULT, 0, EVENT_RETENTION_DAYS_MAX,
 	    &days)) != STORE_OK)
 		goto fail;
 	if ((stmt = sq_stmt(s, SQL_PRUNE_OLD)) == NULL) {

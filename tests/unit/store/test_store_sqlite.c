@@ -243,10 +243,10 @@ test_migrate_interrupted(void **state)
 		bad[i] = good[i] = sq_migrations[i];
 	bad[n] = (struct sq_migration){ last + 1, "test step",
 	    "CREATE TABLE t2 (x INTEGER) STRICT;"
-	    "INSERT INTO no_such_table VALUES (1);" };
+	    "INSERT INTO no_such_table VALUES (1);", NULL };
 	good[n] = (struct sq_migration){ last + 1, "test step",
 	    "CREATE TABLE t2 (x INTEGER) STRICT;"
-	    "INSERT INTO t2 VALUES (1);" };
+	    "INSERT INTO t2 VALUES (1);", NULL };
 
 	tdb_make(&t);
 	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);

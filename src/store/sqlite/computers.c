@@ -56,23 +56,8 @@ static const char SQL_COMPUTER_ID[] =
 int
 sq_computer_id(struct sq *s, const char *cid, int64_t *id)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*id = 0;
-	if ((stmt = sq_stmt(s, SQL_COMPUTER_ID)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, cid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, "find computer");
-	sq_done(stmt);
-	return rc;
+	return sq_one_int64_by_text(s, SQL_COMPUTER_ID, cid, "find computer",
+	    id, NULL);
 }
 
 /* A string from the client: NULL or at most max bytes, no NUL inside
@@ -167,19 +152,12 @@ static int
 identity_current(struct sq *s, int64_t cid, char **fp)
 {
 	sqlite3_stmt *stmt;
-	int rc;
 
 	*fp = NULL;
 	if ((stmt = sq_stmt(s, SQL_IDENT_CURRENT)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, cid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*fp = col_dup(stmt, 0);
-	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK :
-	    sq_fail(s, "read identity");
-	sq_done(stmt);
-	return rc;
+	return sq_one_text(s, stmt, "read identity", fp, NULL);
 }
 
 static int

@@ -55,29 +55,26 @@ struct grp {
 	int64_t	 parent_id;
 };
 
+static void
+group_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct grp *g = arg;
+
+	g->builtin = sqlite3_column_int(stmt, 0) != 0;
+	g->parent_id = sqlite3_column_int64(stmt, 1);
+}
+
 /* Read one group; STORE_OK with g->exists false when absent. */
 static int
 group_get(struct sq *s, int64_t id, struct grp *g)
 {
 	sqlite3_stmt *stmt;
-	int rc;
 
 	memset(g, 0, sizeof(*g));
 	if ((stmt = sq_stmt(s, SQL_GROUP_GET)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		g->exists = true;
-		g->builtin = sqlite3_column_int(stmt, 0) != 0;
-		g->parent_id = sqlite3_column_int64(stmt, 1);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, "read group");
-	sq_done(stmt);
-	return rc;
+	return sq_one_row(s, stmt, "read group", group_row, g, &g->exists);
 }
 
 int
@@ -97,23 +94,7 @@ sq_group_exists(struct sq *s, int64_t id, bool *exists)
 static int
 id_by(struct sq *s, const char *sql, const char *key, int64_t *id)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*id = 0;
-	if ((stmt = sq_stmt(s, sql)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, "find group");
-	sq_done(stmt);
-	return rc;
+	return sq_one_int64_by_text(s, sql, key, "find group", id, NULL);
 }
 
 static int

@@ -180,20 +180,8 @@ event_insert(struct sq *s, int64_t cid, const struct store_event *e,
 static int
 update_local(struct sq *s, const char *uid, int64_t *local)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*local = 0;
-	if ((stmt = sq_stmt(s, SQL_UPDATE_LOCAL)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, uid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*local = sqlite3_column_int64(stmt, 0);
-	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK :
-	    sq_fail(s, "find update");
-	sq_done(stmt);
-	return rc;
+	return sq_one_int64_by_text(s, SQL_UPDATE_LOCAL, uid, "find update",
+	    local, NULL);
 }
 
 /* Apply one state change; mark != 0 for inventory ops. */
@@ -424,24 +412,16 @@ ctext(sqlite3_stmt *stmt, int i)
 static int
 computer_status_time(struct sq *s, int64_t id, int64_t *t)
 {
-	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
-	*t = 0;
-	if ((stmt = sq_stmt(s, SQL_COMPUTER_ROW)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*t = sqlite3_column_int64(stmt, 0);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = store_seterr(&s->base, STORE_NOTFOUND, "computer %lld "
+	if ((rc = sq_one_int64_by_id(s, SQL_COMPUTER_ROW, id, "read computer",
+	    t, &found)) != STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(&s->base, STORE_NOTFOUND, "computer %lld "
 		    "does not exist", (long long)id);
-	else
-		rc = sq_fail(s, "read computer");
-	sq_done(stmt);
-	return rc;
+	return STORE_OK;
 }
 
 int
@@ -664,11 +644,22 @@ static const char SQL_GROUPS_ALL[] =
 static const char SQL_GROUP_NAME[] =
     "SELECT name FROM target_groups WHERE id = ?1";
 
+static void
+count_row(sqlite3_stmt *stmt, void *arg)
+{
+	size_t *v = arg;
+
+	v[0] = (size_t)sqlite3_column_int64(stmt, 0);
+	v[1] = (size_t)sqlite3_column_int64(stmt, 1);
+}
+
 static int
 scope_count(struct sq *s, int mode, int64_t gid, size_t *total,
     size_t *reported)
 {
 	sqlite3_stmt *stmt;
+	size_t v[2] = { 0, 0 };
+	bool found;
 	int rc;
 
 	*total = *reported = 0;
@@ -676,15 +667,15 @@ scope_count(struct sq *s, int mode, int64_t gid, size_t *total,
 		return STORE_ERROR;
 	sqlite3_bind_int(stmt, 1, mode);
 	sqlite3_bind_int64(stmt, 2, gid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*total = (size_t)sqlite3_column_int64(stmt, 0);
-		*reported = (size_t)sqlite3_column_int64(stmt, 1);
-		rc = STORE_OK;
-	} else
-		rc = sq_fail(s, "count computers");
-	sq_done(stmt);
-	return rc;
+	if ((rc = sq_one_row(s, stmt, "count computers", count_row, v,
+	    &found)) != STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(&s->base, STORE_ERROR, "count computers: "
+		    "no answer");
+	*total = v[0];
+	*reported = v[1];
+	return STORE_OK;
 }
 
 /* Emit one accumulated row: the rest of the scope is NA or unknown. */

@@ -97,6 +97,10 @@ int	sq_one_int64(struct sq *, sqlite3_stmt *, const char *what,
 	    int64_t *out, bool *found);
 int	sq_one_text(struct sq *, sqlite3_stmt *, const char *what,
 	    char **out, bool *found);
+/* Several columns: row(stmt, arg) reads the row when there is one. */
+typedef void (*sq_row_fn)(sqlite3_stmt *, void *arg);
+int	sq_one_row(struct sq *, sqlite3_stmt *, const char *what,
+	    sq_row_fn row, void *arg, bool *found);
 /* Prepare (cached) sql, bind ?1 to key or id, then sq_one_int64. */
 int	sq_one_int64_by_text(struct sq *, const char *sql, const char *key,
 	    const char *what, int64_t *out, bool *found);

@@ -150,6 +150,28 @@ sq_one_int64(struct sq *s, sqlite3_stmt *stmt, const char *what,
 }
 
 int
+sq_one_row(struct sq *s, sqlite3_stmt *stmt, const char *what, sq_row_fn row,
+    void *arg, bool *found)
+{
+	int rc;
+
+	if (found != NULL)
+		*found = false;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		row(stmt, arg);
+		if (found != NULL)
+			*found = true;
+		rc = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = STORE_OK;
+	else
+		rc = sq_fail(s, what);
+	sq_done(stmt);
+	return rc;
+}
+
+int
 sq_one_text(struct sq *s, sqlite3_stmt *stmt, const char *what, char **out,
     bool *found)
 {
@@ -406,19 +428,17 @@ int
 sq_next_change(struct sq *s, int64_t *seq)
 {
 	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
 	if ((stmt = sq_stmt(s, SQL_NEXT_CHANGE)) == NULL)
 		return STORE_ERROR;
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ? store_seterr(&s->base, STORE_ERROR,
-		    "change counter missing") : sq_fail(s, "change counter");
-		sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "change counter", seq, &found)) !=
+	    STORE_OK)
 		return rc;
-	}
-	*seq = sqlite3_column_int64(stmt, 0);
-	sq_done(stmt);
+	if (!found)
+		return store_seterr(&s->base, STORE_ERROR, "change counter "
+		    "missing");
 	return STORE_OK;
 }
 
@@ -619,6 +639,7 @@ sq_setting_get(struct store *st, const char *key, char **value)
 {
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
 	*value = NULL;
@@ -628,19 +649,15 @@ sq_setting_get(struct store *st, const char *key, char **value)
 	if ((stmt = sq_stmt(s, SQL_SETTING_GET)) == NULL)
 		return STORE_ERROR;
 	sq_bind_text(stmt, 1, key);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(stmt, 0);
-
-		*value = xstrdup(v != NULL ? v : "");
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = store_seterr(st, STORE_NOTFOUND, "setting %s is not set",
+	if ((rc = sq_one_text(s, stmt, "read setting", value, &found)) !=
+	    STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(st, STORE_NOTFOUND, "setting %s is not set",
 		    key);
-	else
-		rc = sq_fail(s, "read setting");
-	sq_done(stmt);
-	return rc;
+	if (*value == NULL)
+		*value = xstrdup("");
+	return STORE_OK;
 }
 
 int

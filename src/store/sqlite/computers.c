@@ -197,7 +197,8 @@ identity_register(struct sq *s, int64_t cid, const struct ident *nw,
 	sqlite3_stmt *stmt;
 	char *fp, *cur = NULL, *bios = NULL;
 	int64_t last_seen = -1;
-	int rc, step;
+	bool found;
+	int rc;
 
 	*dup = false;
 	fp = fingerprint(nw);
@@ -209,15 +210,11 @@ identity_register(struct sq *s, int64_t cid, const struct ident *nw,
 	}
 	sqlite3_bind_int64(stmt, 1, cid);
 	sq_bind_text(stmt, 2, fp);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW)
-		last_seen = sqlite3_column_int64(stmt, 0);
-	else if (step != SQLITE_DONE) {
-		rc = sq_fail(s, "read identity");
-		sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "read identity", &last_seen,
+	    &found)) != STORE_OK)
 		goto out;
-	}
-	sq_done(stmt);
+	if (!found)
+		last_seen = -1;
 	if (last_seen >= 0) {
 		if (cur != NULL && strcmp(cur, fp) != 0 &&
 		    last_seen >= now - DUP_WINDOW)
@@ -262,30 +259,41 @@ out:
  * that name (if any) becomes the current one; coming back to it from
  * another one within DUP_WINDOW is a duplicate as above.
  */
+/* An identity's fingerprint (copied) and when it was last seen. */
+struct ident_seen {
+	char	*fp;
+	int64_t	 last_seen;
+};
+
+static void
+ident_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct ident_seen *r = arg;
+
+	r->fp = col_dup(stmt, 0);
+	r->last_seen = sqlite3_column_int64(stmt, 1);
+}
+
 static int
 identity_contact(struct sq *s, int64_t cid, const char *dns, int64_t now,
     bool *dup)
 {
 	sqlite3_stmt *stmt;
+	struct ident_seen ir = { NULL, 0 };
 	char *fp = NULL, *cur = NULL;
 	int64_t last_seen = 0;
-	int rc, step;
+	int rc;
 
 	*dup = false;
 	if ((stmt = sq_stmt(s, SQL_IDENT_BY_DNS)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, cid);
 	sq_bind_text(stmt, 2, dns);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		fp = col_dup(stmt, 0);
-		last_seen = sqlite3_column_int64(stmt, 1);
-	} else if (step != SQLITE_DONE) {
-		rc = sq_fail(s, "read identity");
-		sq_done(stmt);
+	if ((rc = sq_one_row(s, stmt, "read identity", ident_row, &ir,
+	    NULL)) != STORE_OK)
 		return rc;
-	}
-	sq_done(stmt);
+	fp = ir.fp;
+	last_seen = ir.last_seen;
 	if (fp == NULL)
 		return STORE_OK;	/* a new name: registration records it */
 	if ((rc = identity_current(s, cid, &cur)) != STORE_OK)
@@ -515,9 +523,9 @@ sq_computer_register(struct store *st, const char *client_id,
 			goto fail;
 		}
 		sqlite3_bind_int64(q, 1, r.computer_id);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			d = col_dup(q, 0);
-		sq_done(q);
+		if ((rc = sq_one_text(s, q, "read computer", &d, NULL)) !=
+		    STORE_OK)
+			goto fail;
 		nw.dns = d != NULL ? d : "";
 		rc = identity_register(s, r.computer_id, &nw, now,
 		    &r.duplicate);

@@ -254,8 +254,9 @@ sq_group_delete(struct store *st, int64_t id)
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
 	struct grp g;
-	int64_t n;
-	int rc, step;
+	int64_t n, one;
+	bool found;
+	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
@@ -268,14 +269,10 @@ sq_group_delete(struct store *st, int64_t id)
 		goto fail;
 	}
 	sqlite3_bind_int64(stmt, 1, id);
-	step = sqlite3_step(stmt);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = sq_fail(s, "read group");
-		sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "read group", &one, &found)) !=
+	    STORE_OK)
 		goto fail;
-	}
-	sq_done(stmt);
-	if (step == SQLITE_ROW) {
+	if (found) {
 		rc = store_seterr(st, STORE_INVALID, "group %lld has child "
 		    "groups; delete or move them first", (long long)id);
 		goto fail;
@@ -305,8 +302,9 @@ sq_group_move(struct store *st, int64_t id, int64_t new_parent_id)
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
 	struct grp g;
-	int64_t seq;
-	int rc, step;
+	int64_t seq, one;
+	bool found;
+	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
@@ -324,14 +322,10 @@ sq_group_move(struct store *st, int64_t id, int64_t new_parent_id)
 	}
 	sqlite3_bind_int64(stmt, 1, new_parent_id);
 	sqlite3_bind_int64(stmt, 2, id);
-	step = sqlite3_step(stmt);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = sq_fail(s, "check group tree");
-		sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "check group tree", &one, &found)) !=
+	    STORE_OK)
 		goto fail;
-	}
-	sq_done(stmt);
-	if (step == SQLITE_ROW) {
+	if (found) {
 		rc = store_seterr(st, STORE_INVALID, "cannot move group %lld "
 		    "under itself or one of its subgroups", (long long)id);
 		goto fail;

@@ -184,6 +184,21 @@ update_local(struct sq *s, const char *uid, int64_t *local)
 	    local, NULL);
 }
 
+/* A stored state: state, changed, mark (sq_one_row). */
+struct state_seen {
+	int64_t	 v[3];
+};
+
+static void
+state_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct state_seen *r = arg;
+
+	r->v[0] = sqlite3_column_int64(stmt, 0);
+	r->v[1] = sqlite3_column_int64(stmt, 1);
+	r->v[2] = sqlite3_column_int64(stmt, 2);
+}
+
 /* Apply one state change; mark != 0 for inventory ops. */
 static int
 op_apply(struct sq *s, int64_t cid, const struct store_status_op *o,
@@ -191,8 +206,9 @@ op_apply(struct sq *s, int64_t cid, const struct store_status_op *o,
     struct store_batch_result *r)
 {
 	sqlite3_stmt *stmt;
+	struct state_seen sr = { { 0, 0, 0 } };
 	int64_t local, changed = 0, cur_mark = 0;
-	int cur = 0, rc, step;
+	int cur = 0, rc;
 	bool skip;
 
 	if ((rc = update_local(s, o->update_id, &local)) != STORE_OK)
@@ -205,17 +221,12 @@ op_apply(struct sq *s, int64_t cid, const struct store_status_op *o,
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, cid);
 	sqlite3_bind_int64(stmt, 2, local);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		cur = sqlite3_column_int(stmt, 0);
-		changed = sqlite3_column_int64(stmt, 1);
-		cur_mark = sqlite3_column_int64(stmt, 2);
-	} else if (step != SQLITE_DONE) {
-		rc = sq_fail(s, "read state");
-		sq_done(stmt);
+	if ((rc = sq_one_row(s, stmt, "read state", state_row, &sr, NULL)) !=
+	    STORE_OK)
 		return rc;
-	}
-	sq_done(stmt);
+	cur = (int)sr.v[0];
+	changed = sr.v[1];
+	cur_mark = sr.v[2];
 
 	if (cur != 0 && changed > t)
 		return STORE_OK;	/* a newer state is stored */
@@ -297,9 +308,9 @@ sq_event_batch(struct store *st, const char *client_id,
 		goto fail;
 	}
 	sqlite3_bind_int64(stmt, 1, cid);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		seq = sqlite3_column_int64(stmt, 0);
-	sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "read computer", &seq, NULL)) !=
+	    STORE_OK)
+		goto fail;
 
 	stored = xcalloc(b->nevents ? b->nevents : 1, sizeof(*stored));
 	for (i = 0; i < b->nevents; i++) {
@@ -778,7 +789,7 @@ sq_compliance(struct store *st, const struct store_compliance_filter *f,
 	int64_t *gids = NULL;
 	char **gnames = NULL;
 	size_t n = 0, cap = 0, i;
-	bool stop;
+	bool stop, found;
 	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK ||
@@ -808,10 +819,11 @@ sq_compliance(struct store *st, const struct store_compliance_filter *f,
 			if ((stmt = sq_stmt(s, SQL_GROUP_NAME)) == NULL)
 				return STORE_ERROR;
 			sqlite3_bind_int64(stmt, 1, gid);
-			if (sqlite3_step(stmt) == SQLITE_ROW)
-				gname = xstrdup(ctext(stmt, 0) ? ctext(stmt, 0) :
-				    "");
-			sq_done(stmt);
+			if ((rc = sq_one_text(s, stmt, "read group", &gname,
+			    &found)) != STORE_OK)
+				return rc;
+			if (found && gname == NULL)
+				gname = xstrdup("");
 			if (gname == NULL)
 				return store_seterr(st, STORE_NOTFOUND, "group "
 				    "%lld does not exist", (long long)gid);

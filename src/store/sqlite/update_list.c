@@ -273,26 +273,37 @@ out:
 static const char SQL_COUNT[] =
     "SELECT (SELECT count(*) FROM revisions), (SELECT count(*) FROM updates)";
 
+static void
+count_row(sqlite3_stmt *stmt, void *arg)
+{
+	size_t *v = arg;
+
+	v[0] = (size_t)sqlite3_column_int64(stmt, 0);
+	v[1] = (size_t)sqlite3_column_int64(stmt, 1);
+}
+
 int
 sq_update_count(struct store *st, size_t *revisions, size_t *updates)
 {
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
+	size_t v[2] = { 0, 0 };
+	bool found;
 	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
 	if ((stmt = sq_stmt(s, SQL_COUNT)) == NULL)
 		return STORE_ERROR;
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		rc = sq_fail(s, "count updates");
-		sq_done(stmt);
+	if ((rc = sq_one_row(s, stmt, "count updates", count_row, v,
+	    &found)) != STORE_OK)
 		return rc;
-	}
+	if (!found)
+		return store_seterr(st, STORE_ERROR, "count updates: no "
+		    "answer");
 	if (revisions != NULL)
-		*revisions = (size_t)sqlite3_column_int64(stmt, 0);
+		*revisions = v[0];
 	if (updates != NULL)
-		*updates = (size_t)sqlite3_column_int64(stmt, 1);
-	sq_done(stmt);
+		*updates = v[1];
 	return STORE_OK;
 }

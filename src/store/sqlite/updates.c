@@ -89,6 +89,40 @@ imp_fail(struct imp *im, const char *what)
 	return sq_fail(im->s, ctx);
 }
 
+/* sq_one_row with the import's context in the error text. */
+static int
+imp_one(struct imp *im, sqlite3_stmt *stmt, const char *what, sq_row_fn row,
+    void *arg, bool *found)
+{
+	char ctx[160];
+
+	snprintf(ctx, sizeof(ctx), "import %s revision %d: %s", im->uid,
+	    (int)im->rev, what);
+	return sq_one_row(im->s, stmt, ctx, row, arg, found);
+}
+
+static void
+int64_row(sqlite3_stmt *stmt, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(stmt, 0);
+}
+
+/* The update's local id and latest revision number (-1 when NULL). */
+struct upd_seen {
+	int64_t	 local_id;
+	int	 latest_rev;
+};
+
+static void
+upd_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct upd_seen *u = arg;
+
+	u->local_id = sqlite3_column_int64(stmt, 0);
+	if (sqlite3_column_type(stmt, 1) != SQLITE_NULL)
+		u->latest_rev = sqlite3_column_int(stmt, 1);
+}
+
 /* Step an insert; on failure set the error and return its rc. */
 static int
 imp_step(struct imp *im, sqlite3_stmt *stmt, const char *what)
@@ -399,24 +433,14 @@ static int
 rev_find(struct imp *im, bool *found)
 {
 	sqlite3_stmt *stmt;
-	int step;
 
 	*found = false;
 	if ((stmt = sq_stmt(im->s, SQL_REV_FIND)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(stmt, 1, im->uid, GUID_STRLEN, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 2, im->rev);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		im->rid = sqlite3_column_int64(stmt, 0);
-		*found = true;
-	} else if (step != SQLITE_DONE) {
-		step = imp_fail(im, "look up revision");
-		sq_done(stmt);
-		return step;
-	}
-	sq_done(stmt);
-	return STORE_OK;
+	return imp_one(im, stmt, "look up revision", int64_row, &im->rid,
+	    found);
 }
 
 int
@@ -426,8 +450,9 @@ sq_revision_import(struct store *st, const struct update *u,
 	struct sq *s = (struct sq *)st;
 	struct imp im;
 	sqlite3_stmt *stmt;
+	struct upd_seen us = { 0, -1 };
 	int64_t local_id = 0, seq;
-	int latest_rev = -1, rc, step;
+	int latest_rev = -1, rc;
 	bool found;
 
 	if (revision_id != NULL)
@@ -478,18 +503,12 @@ sq_revision_import(struct store *st, const struct update *u,
 	if ((stmt = sq_stmt(s, SQL_UPD_FIND)) == NULL)
 		goto fail_err;
 	sqlite3_bind_text(stmt, 1, im.uid, GUID_STRLEN, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		local_id = sqlite3_column_int64(stmt, 0);
-		if (sqlite3_column_type(stmt, 1) != SQLITE_NULL)
-			latest_rev = sqlite3_column_int(stmt, 1);
-	} else if (step != SQLITE_DONE) {
-		rc = imp_fail(&im, "look up update");
-		sq_done(stmt);
+	if ((rc = imp_one(&im, stmt, "look up update", upd_row, &us,
+	    &found)) != STORE_OK)
 		goto fail;
-	}
-	sq_done(stmt);
-	if (step == SQLITE_DONE) {
+	local_id = us.local_id;
+	latest_rev = us.latest_rev;
+	if (!found) {
 		if ((stmt = sq_stmt(s, SQL_UPD_INSERT)) == NULL)
 			goto fail_err;
 		sqlite3_bind_text(stmt, 1, im.uid, GUID_STRLEN, SQLITE_STATIC);

@@ -118,7 +118,8 @@ int	sq_user_version(struct sq *, int *version);
 /*
  * The backend's operations: int sq_<name>(...) for every operation of
  * every domain (store/store.h STORE_OPS_ALL), defined one domain per
- * file or two: updates.c (updates), groups.c and approvals.c (groups),
+ * file or a few: updates.c, update_list.c and files.c (updates),
+ * groups.c and approvals.c (groups),
  * computers.c and targeting.c (computers), reporting.c (reporting),
  * catalog.c (catalog), downstream.c and rollup.c (rollup),
  * sync_state.c (sync state), store_sqlite.c (core).  The tables are in

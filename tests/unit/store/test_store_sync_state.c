@@ -181,6 +181,12 @@ test_deployments(void **state)
 	assert_int_equal(ss.deployments, 0);
 	store_sync_state_free(&ss);
 	nguid(add[2].group, 3, 2);
+	/* The documented bound per call (checked before the lists). */
+	c.nremove = STORE_SYNC_DEPLOYMENTS_MAX;
+	c.remove = rml;
+	assert_int_equal(store_sync_deployments_apply(st, &c), STORE_INVALID);
+	c.nremove = 0;
+	c.remove = NULL;
 	assert_int_equal(store_sync_deployments_apply(st, &c), STORE_OK);
 	assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
 	assert_string_equal(ss.anchor[SYNC_PHASE_DEPLOYMENT], "dep-1");

@@ -1,9 +1,11 @@
 /*
  * store.c — backend dispatch: pick a backend by the URL scheme, and the
  * backend-independent helpers (error text, rc names).  The operations
- * themselves are the inline wrappers in store.h calling st->ops.
+ * themselves are the inline wrappers of the domain headers calling
+ * st->ops; store_sync_state_free() is here as it needs no backend.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -112,4 +114,20 @@ store_rc_name(int rc)
 	default:
 		return "unknown store error";
 	}
+}
+
+void
+store_sync_state_free(struct store_sync_state *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	free(s->upstream);
+	free(s->account);
+	for (i = 0; i < SYNC_PHASE_COUNT; i++)
+		free(s->anchor[i]);
+	free(s->filter);
+	free(s->rollup_reset);
+	memset(s, 0, sizeof(*s));
 }

@@ -81,30 +81,35 @@ struct upd {
 	int	type;
 };
 
+static void
+update_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct upd *u = arg;
+
+	u->local_id = sqlite3_column_int64(stmt, 0);
+	u->declined = sqlite3_column_int(stmt, 1) != 0;
+	u->revision_id = sqlite3_column_int64(stmt, 2);
+	u->type = sqlite3_column_int(stmt, 3);
+}
+
 static int
 update_get(struct sq *s, const char *uid, struct upd *u)
 {
 	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
 	memset(u, 0, sizeof(*u));
 	if ((stmt = sq_stmt(s, SQL_UPDATE_GET)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		u->local_id = sqlite3_column_int64(stmt, 0);
-		u->declined = sqlite3_column_int(stmt, 1) != 0;
-		u->revision_id = sqlite3_column_int64(stmt, 2);
-		u->type = sqlite3_column_int(stmt, 3);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = store_seterr(&s->base, STORE_NOTFOUND, "update %s is not "
-		    "in the store", uid);
-	else
-		rc = sq_fail(s, "read update");
-	sq_done(stmt);
-	return rc;
+	if ((rc = sq_one_row(s, stmt, "read update", update_row, u, &found)) !=
+	    STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(&s->base, STORE_NOTFOUND, "update %s is "
+		    "not in the store", uid);
+	return STORE_OK;
 }
 
 static int

@@ -146,6 +146,7 @@ sq_change_seq(struct store *st, int64_t *seq)
 {
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
 	*seq = 0;
@@ -153,16 +154,13 @@ sq_change_seq(struct store *st, int64_t *seq)
 		return rc;
 	if ((stmt = sq_stmt(s, SQL_CHANGE_SEQ)) == NULL)
 		return STORE_ERROR;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(stmt, 0);
-		sq_done(stmt);
-		return STORE_OK;
-	}
-	rc = rc == SQLITE_DONE ? store_seterr(st, STORE_ERROR,
-	    "the change counter is missing") : sq_fail(s, "read change counter");
-	sq_done(stmt);
-	return rc;
+	if ((rc = sq_one_int64(s, stmt, "read change counter", seq, &found)) !=
+	    STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(st, STORE_ERROR, "the change counter is "
+		    "missing");
+	return STORE_OK;
 }
 
 /* Step through one listing; each row goes to row(); 0 or a store rc. */

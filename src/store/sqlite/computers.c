@@ -12,7 +12,8 @@
  * identity within DUP_WINDOW is counted as a duplicate (two machines, one
  * SusClientId: cloned images).
  *
- * Not here: events and update states (reporting.c).
+ * Not here: events and update states (reporting.c); the targeting mode,
+ * group membership and computer_move (targeting.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -55,120 +56,8 @@ static const char SQL_COMPUTER_ID[] =
 int
 sq_computer_id(struct sq *s, const char *cid, int64_t *id)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*id = 0;
-	if ((stmt = sq_stmt(s, SQL_COMPUTER_ID)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, cid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, "find computer");
-	sq_done(stmt);
-	return rc;
-}
-
-static const char SQL_SETTING_READ[] =
-    "SELECT value FROM settings WHERE key = ?1";
-
-/* The text of a setting into buf ("" when absent). */
-static int
-setting_text(struct sq *s, const char *key, char *buf, size_t len)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	buf[0] = '\0';
-	if ((stmt = sq_stmt(s, SQL_SETTING_READ)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, key);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(stmt, 0);
-
-		snprintf(buf, len, "%s", v != NULL ? v : "");
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, "read setting");
-	sq_done(stmt);
-	return rc;
-}
-
-int
-sq_targeting_mode(struct sq *s, enum targeting_mode *mode)
-{
-	char v[32];
-	int rc;
-
-	*mode = TARGETING_SERVER;
-	if ((rc = setting_text(s, SETTING_TARGETING_MODE, v, sizeof(v))) !=
-	    STORE_OK)
-		return rc;
-	if (strcasecmp(v, "client") == 0)
-		*mode = TARGETING_CLIENT;
-	return STORE_OK;
-}
-
-int
-sq_setting_int(struct sq *s, const char *key, int64_t def, int64_t lo,
-    int64_t hi, int64_t *out)
-{
-	char v[32], *end;
-	long long n;
-	int rc;
-
-	*out = def;
-	if ((rc = setting_text(s, key, v, sizeof(v))) != STORE_OK)
-		return rc;
-	if (v[0] == '\0')
-		return STORE_OK;
-	n = strtoll(v, &end, 10);
-	if (*end == '\0' && end != v && n >= lo && n <= hi)
-		*out = n;
-	return STORE_OK;
-}
-
-static const char SQL_SETTING_WRITE[] =
-    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
-    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-
-int
-sq_targeting_get(struct store *st, enum targeting_mode *mode)
-{
-	struct sq *s = (struct sq *)st;
-	int rc;
-
-	*mode = TARGETING_SERVER;
-	if ((rc = sq_ready(s)) != STORE_OK)
-		return rc;
-	return sq_targeting_mode(s, mode);
-}
-
-int
-sq_targeting_set(struct store *st, enum targeting_mode mode)
-{
-	struct sq *s = (struct sq *)st;
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if ((rc = sq_ready(s)) != STORE_OK)
-		return rc;
-	if (mode != TARGETING_SERVER && mode != TARGETING_CLIENT)
-		return store_seterr(st, STORE_INVALID, "unknown targeting "
-		    "mode %d", (int)mode);
-	if ((stmt = sq_stmt(s, SQL_SETTING_WRITE)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, SETTING_TARGETING_MODE);
-	sq_bind_text(stmt, 2, mode == TARGETING_CLIENT ? "client" : "server");
-	return sq_exec_stmt(s, stmt, "write setting");
+	return sq_one_int64_by_text(s, SQL_COMPUTER_ID, cid, "find computer",
+	    id, NULL);
 }
 
 /* A string from the client: NULL or at most max bytes, no NUL inside
@@ -263,19 +152,12 @@ static int
 identity_current(struct sq *s, int64_t cid, char **fp)
 {
 	sqlite3_stmt *stmt;
-	int rc;
 
 	*fp = NULL;
 	if ((stmt = sq_stmt(s, SQL_IDENT_CURRENT)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, cid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*fp = col_dup(stmt, 0);
-	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK :
-	    sq_fail(s, "read identity");
-	sq_done(stmt);
-	return rc;
+	return sq_one_text(s, stmt, "read identity", fp, NULL);
 }
 
 static int
@@ -315,7 +197,8 @@ identity_register(struct sq *s, int64_t cid, const struct ident *nw,
 	sqlite3_stmt *stmt;
 	char *fp, *cur = NULL, *bios = NULL;
 	int64_t last_seen = -1;
-	int rc, step;
+	bool found;
+	int rc;
 
 	*dup = false;
 	fp = fingerprint(nw);
@@ -327,15 +210,11 @@ identity_register(struct sq *s, int64_t cid, const struct ident *nw,
 	}
 	sqlite3_bind_int64(stmt, 1, cid);
 	sq_bind_text(stmt, 2, fp);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW)
-		last_seen = sqlite3_column_int64(stmt, 0);
-	else if (step != SQLITE_DONE) {
-		rc = sq_fail(s, "read identity");
-		sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "read identity", &last_seen,
+	    &found)) != STORE_OK)
 		goto out;
-	}
-	sq_done(stmt);
+	if (!found)
+		last_seen = -1;
 	if (last_seen >= 0) {
 		if (cur != NULL && strcmp(cur, fp) != 0 &&
 		    last_seen >= now - DUP_WINDOW)
@@ -380,30 +259,41 @@ out:
  * that name (if any) becomes the current one; coming back to it from
  * another one within DUP_WINDOW is a duplicate as above.
  */
+/* An identity's fingerprint (copied) and when it was last seen. */
+struct ident_seen {
+	char	*fp;
+	int64_t	 last_seen;
+};
+
+static void
+ident_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct ident_seen *r = arg;
+
+	r->fp = col_dup(stmt, 0);
+	r->last_seen = sqlite3_column_int64(stmt, 1);
+}
+
 static int
 identity_contact(struct sq *s, int64_t cid, const char *dns, int64_t now,
     bool *dup)
 {
 	sqlite3_stmt *stmt;
+	struct ident_seen ir = { NULL, 0 };
 	char *fp = NULL, *cur = NULL;
 	int64_t last_seen = 0;
-	int rc, step;
+	int rc;
 
 	*dup = false;
 	if ((stmt = sq_stmt(s, SQL_IDENT_BY_DNS)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, cid);
 	sq_bind_text(stmt, 2, dns);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		fp = col_dup(stmt, 0);
-		last_seen = sqlite3_column_int64(stmt, 1);
-	} else if (step != SQLITE_DONE) {
-		rc = sq_fail(s, "read identity");
-		sq_done(stmt);
+	if ((rc = sq_one_row(s, stmt, "read identity", ident_row, &ir,
+	    NULL)) != STORE_OK)
 		return rc;
-	}
-	sq_done(stmt);
+	fp = ir.fp;
+	last_seen = ir.last_seen;
 	if (fp == NULL)
 		return STORE_OK;	/* a new name: registration records it */
 	if ((rc = identity_current(s, cid, &cur)) != STORE_OK)
@@ -633,9 +523,9 @@ sq_computer_register(struct store *st, const char *client_id,
 			goto fail;
 		}
 		sqlite3_bind_int64(q, 1, r.computer_id);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			d = col_dup(q, 0);
-		sq_done(q);
+		if ((rc = sq_one_text(s, q, "read computer", &d, NULL)) !=
+		    STORE_OK)
+			goto fail;
 		nw.dns = d != NULL ? d : "";
 		rc = identity_register(s, r.computer_id, &nw, now,
 		    &r.duplicate);
@@ -713,164 +603,8 @@ sq_computer_synced(struct store *st, const char *client_id, int64_t now)
 	return STORE_OK;
 }
 
-/* ---- membership ---- */
-
-static const char SQL_MEMBER_GROUPS[] =
-    "SELECT g.id, g.guid FROM computers c "
-    "JOIN computer_groups cg ON cg.computer_id = c.id AND cg.source = ?2 "
-    "JOIN target_groups g ON g.id = cg.group_id "
-    "WHERE c.client_id = ?1 ORDER BY g.id";
-static const char SQL_REGISTERED[] =
-    "SELECT registered FROM computers WHERE client_id = ?1";
-
-int
-sq_computer_groups(struct store *st, const char *client_id,
-    struct store_group_ref *out, size_t max, size_t *n, int64_t *registered)
-{
-	struct sq *s = (struct sq *)st;
-	sqlite3_stmt *stmt;
-	enum targeting_mode mode;
-	bool found = false;
-	int rc;
-
-	*n = 0;
-	if (registered != NULL)
-		*registered = 0;
-	if ((rc = sq_ready(s)) != STORE_OK ||
-	    (rc = sq_client_id_check(s, client_id)) != STORE_OK)
-		return rc;
-	if (out == NULL || max == 0)
-		return store_seterr(st, STORE_INVALID, "no room for groups");
-	if ((rc = sq_targeting_mode(s, &mode)) != STORE_OK)
-		return rc;
-	if ((stmt = sq_stmt(s, SQL_REGISTERED)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, client_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		found = true;
-		if (registered != NULL)
-			*registered = sqlite3_column_int64(stmt, 0);
-	} else if (rc != SQLITE_DONE) {
-		rc = sq_fail(s, "read computer");
-		sq_done(stmt);
-		return rc;
-	}
-	sq_done(stmt);
-	if (found) {
-		if ((stmt = sq_stmt(s, SQL_MEMBER_GROUPS)) == NULL)
-			return STORE_ERROR;
-		sq_bind_text(stmt, 1, client_id);
-		sqlite3_bind_int(stmt, 2, (int)mode);
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < max) {
-			const char *g = (const char *)sqlite3_column_text(stmt, 1);
-
-			out[*n].id = sqlite3_column_int64(stmt, 0);
-			snprintf(out[*n].guid, sizeof(out[*n].guid), "%s",
-			    g != NULL ? g : "");
-			(*n)++;
-		}
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			rc = sq_fail(s, "read groups");
-			sq_done(stmt);
-			*n = 0;
-			return rc;
-		}
-		sq_done(stmt);
-	}
-	if (*n == 0) {
-		out[0].id = SQ_GROUP_UNASSIGNED;
-		snprintf(out[0].guid, sizeof(out[0].guid), "%s",
-		    GROUP_UNASSIGNED_GUID);
-		*n = 1;
-	}
-	if (!found)
-		return store_seterr(st, STORE_NOTFOUND, "no computer with "
-		    "client id %s", client_id);
-	return STORE_OK;
-}
-
 static const char SQL_COMPUTER_EXISTS[] =
     "SELECT 1 FROM computers WHERE id = ?1";
-static const char SQL_GROUP_EXISTS[] =
-    "SELECT 1 FROM target_groups WHERE id = ?1";
-static const char SQL_ASSIGN_CLEAR[] =
-    "DELETE FROM computer_groups WHERE computer_id = ?1 AND source = 0";
-static const char SQL_ASSIGN[] =
-    "INSERT INTO computer_groups(computer_id, source, group_id) "
-    "VALUES (?1, 0, ?2)";
-
-static int
-exists(struct sq *s, const char *sql, int64_t id, bool *yes)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*yes = false;
-	if ((stmt = sq_stmt(s, sql)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*yes = true;
-	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK :
-	    sq_fail(s, "lookup");
-	sq_done(stmt);
-	return rc;
-}
-
-int
-sq_computer_move(struct store *st, int64_t computer_id, int64_t group_id)
-{
-	struct sq *s = (struct sq *)st;
-	sqlite3_stmt *stmt;
-	bool yes;
-	int rc;
-
-	if ((rc = sq_ready(s)) != STORE_OK)
-		return rc;
-	if (group_id == SQ_GROUP_ALL)
-		return store_seterr(st, STORE_INVALID, "every computer is in "
-		    "All Computers; move it to another group");
-	if ((rc = sq_begin(s)) != STORE_OK)
-		return rc;
-	if ((rc = exists(s, SQL_COMPUTER_EXISTS, computer_id, &yes)) !=
-	    STORE_OK)
-		goto fail;
-	if (!yes) {
-		rc = store_seterr(st, STORE_NOTFOUND, "computer %lld does not "
-		    "exist", (long long)computer_id);
-		goto fail;
-	}
-	if ((rc = exists(s, SQL_GROUP_EXISTS, group_id, &yes)) != STORE_OK)
-		goto fail;
-	if (!yes) {
-		rc = store_seterr(st, STORE_NOTFOUND, "group %lld does not "
-		    "exist", (long long)group_id);
-		goto fail;
-	}
-	if ((stmt = sq_stmt(s, SQL_ASSIGN_CLEAR)) == NULL) {
-		rc = STORE_ERROR;
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, computer_id);
-	if ((rc = sq_exec_stmt(s, stmt, "clear assignment")) != STORE_OK)
-		goto fail;
-	if (group_id != SQ_GROUP_UNASSIGNED) {
-		if ((stmt = sq_stmt(s, SQL_ASSIGN)) == NULL) {
-			rc = STORE_ERROR;
-			goto fail;
-		}
-		sqlite3_bind_int64(stmt, 1, computer_id);
-		sqlite3_bind_int64(stmt, 2, group_id);
-		if ((rc = sq_exec_stmt(s, stmt, "assign group")) != STORE_OK)
-			goto fail;
-	}
-	return sq_commit(s);
-fail:
-	sq_rollback(s);
-	return rc;
-}
 
 static const char SQL_COMPUTER_DELETE[] =
     "DELETE FROM computers WHERE id = ?1";
@@ -941,6 +675,7 @@ sq_computer_find(struct store *st, const char *name, int64_t *computer_id)
 	const char *p;
 	size_t n;
 	int rc, count;
+	int64_t one;
 	bool yes;
 
 	*computer_id = 0;
@@ -953,7 +688,8 @@ sq_computer_find(struct store *st, const char *name, int64_t *computer_id)
 	    strspn(name + 1, "0123456789") == n - 1) {
 		int64_t id = strtoll(name + 1, NULL, 10);
 
-		if ((rc = exists(s, SQL_COMPUTER_EXISTS, id, &yes)) != STORE_OK)
+		if ((rc = sq_one_int64_by_id(s, SQL_COMPUTER_EXISTS, id,
+		    "lookup", &one, &yes)) != STORE_OK)
 			return rc;
 		if (yes) {
 			*computer_id = id;
@@ -1192,12 +928,14 @@ sq_computer_identities(struct store *st, int64_t computer_id,
 	struct sq *s = (struct sq *)st;
 	struct store_computer_identity id;
 	sqlite3_stmt *stmt;
+	int64_t one;
 	bool yes, first = true;
 	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
-	if ((rc = exists(s, SQL_COMPUTER_EXISTS, computer_id, &yes)) !=
+	if ((rc = sq_one_int64_by_id(s, SQL_COMPUTER_EXISTS, computer_id,
+	    "lookup", &one, &yes)) !=
 	    STORE_OK)
 		return rc;
 	if (!yes)

@@ -19,23 +19,8 @@ static const char SQL_DS_ID[] =
 int
 sq_downstream_id(struct sq *s, const char *server_id, int64_t *id)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*id = 0;
-	if ((stmt = sq_stmt(s, SQL_DS_ID)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, server_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, "find downstream server");
-	sq_done(stmt);
-	return rc;
+	return sq_one_int64_by_text(s, SQL_DS_ID, server_id,
+	    "find downstream server", id, NULL);
 }
 
 static int
@@ -331,9 +316,9 @@ sq_downstream_remove(struct store *st, int64_t id, size_t *n)
 		goto fail;
 	}
 	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		count = sqlite3_column_int64(stmt, 0);
-	sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "count servers", &count, NULL)) !=
+	    STORE_OK)
+		goto fail;
 	if ((stmt = sq_stmt(s, SQL_DS_DELETE)) == NULL) {
 		rc = STORE_ERROR;
 		goto fail;

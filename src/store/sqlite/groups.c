@@ -55,29 +55,26 @@ struct grp {
 	int64_t	 parent_id;
 };
 
+static void
+group_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct grp *g = arg;
+
+	g->builtin = sqlite3_column_int(stmt, 0) != 0;
+	g->parent_id = sqlite3_column_int64(stmt, 1);
+}
+
 /* Read one group; STORE_OK with g->exists false when absent. */
 static int
 group_get(struct sq *s, int64_t id, struct grp *g)
 {
 	sqlite3_stmt *stmt;
-	int rc;
 
 	memset(g, 0, sizeof(*g));
 	if ((stmt = sq_stmt(s, SQL_GROUP_GET)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		g->exists = true;
-		g->builtin = sqlite3_column_int(stmt, 0) != 0;
-		g->parent_id = sqlite3_column_int64(stmt, 1);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, "read group");
-	sq_done(stmt);
-	return rc;
+	return sq_one_row(s, stmt, "read group", group_row, g, &g->exists);
 }
 
 int
@@ -97,23 +94,7 @@ sq_group_exists(struct sq *s, int64_t id, bool *exists)
 static int
 id_by(struct sq *s, const char *sql, const char *key, int64_t *id)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*id = 0;
-	if ((stmt = sq_stmt(s, sql)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, "find group");
-	sq_done(stmt);
-	return rc;
+	return sq_one_int64_by_text(s, sql, key, "find group", id, NULL);
 }
 
 static int
@@ -273,8 +254,9 @@ sq_group_delete(struct store *st, int64_t id)
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
 	struct grp g;
-	int64_t n;
-	int rc, step;
+	int64_t n, one;
+	bool found;
+	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
@@ -287,14 +269,10 @@ sq_group_delete(struct store *st, int64_t id)
 		goto fail;
 	}
 	sqlite3_bind_int64(stmt, 1, id);
-	step = sqlite3_step(stmt);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = sq_fail(s, "read group");
-		sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "read group", &one, &found)) !=
+	    STORE_OK)
 		goto fail;
-	}
-	sq_done(stmt);
-	if (step == SQLITE_ROW) {
+	if (found) {
 		rc = store_seterr(st, STORE_INVALID, "group %lld has child "
 		    "groups; delete or move them first", (long long)id);
 		goto fail;
@@ -324,8 +302,9 @@ sq_group_move(struct store *st, int64_t id, int64_t new_parent_id)
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
 	struct grp g;
-	int64_t seq;
-	int rc, step;
+	int64_t seq, one;
+	bool found;
+	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
@@ -343,14 +322,10 @@ sq_group_move(struct store *st, int64_t id, int64_t new_parent_id)
 	}
 	sqlite3_bind_int64(stmt, 1, new_parent_id);
 	sqlite3_bind_int64(stmt, 2, id);
-	step = sqlite3_step(stmt);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = sq_fail(s, "check group tree");
-		sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "check group tree", &one, &found)) !=
+	    STORE_OK)
 		goto fail;
-	}
-	sq_done(stmt);
-	if (step == SQLITE_ROW) {
+	if (found) {
 		rc = store_seterr(st, STORE_INVALID, "cannot move group %lld "
 		    "under itself or one of its subgroups", (long long)id);
 		goto fail;

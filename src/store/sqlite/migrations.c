@@ -409,10 +409,56 @@ static const char migration_3[] =
 ") STRICT, WITHOUT ROWID;\n"
 "CREATE INDEX rollup_status_update ON rollup_status(update_id, state);\n";
 
+/*
+ * Migration 4: the downstream's sync state in tables of its own
+ * (store/sync_state.h) instead of sync_* settings, so a replica's
+ * deployments are rows without the 1 MiB cap of a setting.  The plain
+ * values move here; the deployment lines are parsed, and every old key
+ * deleted, by sq_sync_state_migrate() (sync_state.c) in the same
+ * transaction.  "" counted as unset in the settings; it is NULL here.
+ */
+static const char migration_4[] =
+"CREATE TABLE sync_state (\n"
+"	id		INTEGER PRIMARY KEY CHECK (id = 1),\n"
+"	upstream	TEXT,\n"
+"	account		TEXT,\n"
+"	config_anchor	TEXT,\n"
+"	category_anchor	TEXT,\n"
+"	update_anchor	TEXT,\n"
+"	deployment_anchor TEXT,\n"
+"	filter		TEXT,\n"
+"	rollup_number	INTEGER NOT NULL DEFAULT 0,\n"
+"	rollup_reset	TEXT,\n"
+"	last_success	INTEGER NOT NULL DEFAULT 0\n"
+") STRICT;\n"
+"CREATE TABLE sync_deployments (\n"
+"	seq		INTEGER PRIMARY KEY,\n"
+"	deployment	TEXT NOT NULL UNIQUE,\n"
+"	update_id	TEXT NOT NULL,\n"
+"	group_guid	TEXT NOT NULL\n"
+") STRICT;\n"
+"INSERT INTO sync_state(id, upstream, account, config_anchor,\n"
+"    category_anchor, update_anchor, deployment_anchor, filter,\n"
+"    rollup_number, rollup_reset, last_success)\n"
+"SELECT 1,\n"
+"  (SELECT NULLIF(value, '') FROM settings WHERE key = 'sync_upstream'),\n"
+"  (SELECT NULLIF(value, '') FROM settings WHERE key = 'sync_account_guid'),\n"
+"  (SELECT NULLIF(value, '') FROM settings WHERE key = 'sync_config_anchor'),\n"
+"  (SELECT NULLIF(value, '') FROM settings WHERE key = 'sync_category_anchor'),\n"
+"  (SELECT NULLIF(value, '') FROM settings WHERE key = 'sync_update_anchor'),\n"
+"  (SELECT NULLIF(value, '') FROM settings WHERE key = 'sync_deployment_anchor'),\n"
+"  (SELECT NULLIF(value, '') FROM settings WHERE key = 'sync_filter'),\n"
+"  COALESCE((SELECT CAST(value AS INTEGER) FROM settings\n"
+"      WHERE key = 'sync_rollup_number' AND value GLOB '[0-9]*'), 0),\n"
+"  (SELECT NULLIF(value, '') FROM settings WHERE key = 'sync_rollup_reset'),\n"
+"  COALESCE((SELECT CAST(value AS INTEGER) FROM settings\n"
+"      WHERE key = 'sync_last' AND value GLOB '[0-9]*'), 0);\n";
+
 const struct sq_migration sq_migrations[] = {
-	{ 1, "catalogue, files, groups, approvals", migration_1 },
-	{ 2, "computers, events, update status", migration_2 },
-	{ 3, "downstream servers, rollup", migration_3 },
+	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },
+	{ 2, "computers, events, update status", migration_2, NULL },
+	{ 3, "downstream servers, rollup", migration_3, NULL },
+	{ 4, "sync state tables", migration_4, sq_sync_state_migrate },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

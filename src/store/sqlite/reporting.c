@@ -180,20 +180,23 @@ event_insert(struct sq *s, int64_t cid, const struct store_event *e,
 static int
 update_local(struct sq *s, const char *uid, int64_t *local)
 {
-	sqlite3_stmt *stmt;
-	int rc;
+	return sq_one_int64_by_text(s, SQL_UPDATE_LOCAL, uid, "find update",
+	    local, NULL);
+}
 
-	*local = 0;
-	if ((stmt = sq_stmt(s, SQL_UPDATE_LOCAL)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, uid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*local = sqlite3_column_int64(stmt, 0);
-	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK :
-	    sq_fail(s, "find update");
-	sq_done(stmt);
-	return rc;
+/* A stored state: state, changed, mark (sq_one_row). */
+struct state_seen {
+	int64_t	 v[3];
+};
+
+static void
+state_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct state_seen *r = arg;
+
+	r->v[0] = sqlite3_column_int64(stmt, 0);
+	r->v[1] = sqlite3_column_int64(stmt, 1);
+	r->v[2] = sqlite3_column_int64(stmt, 2);
 }
 
 /* Apply one state change; mark != 0 for inventory ops. */
@@ -203,8 +206,9 @@ op_apply(struct sq *s, int64_t cid, const struct store_status_op *o,
     struct store_batch_result *r)
 {
 	sqlite3_stmt *stmt;
+	struct state_seen sr = { { 0, 0, 0 } };
 	int64_t local, changed = 0, cur_mark = 0;
-	int cur = 0, rc, step;
+	int cur = 0, rc;
 	bool skip;
 
 	if ((rc = update_local(s, o->update_id, &local)) != STORE_OK)
@@ -217,17 +221,12 @@ op_apply(struct sq *s, int64_t cid, const struct store_status_op *o,
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, cid);
 	sqlite3_bind_int64(stmt, 2, local);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		cur = sqlite3_column_int(stmt, 0);
-		changed = sqlite3_column_int64(stmt, 1);
-		cur_mark = sqlite3_column_int64(stmt, 2);
-	} else if (step != SQLITE_DONE) {
-		rc = sq_fail(s, "read state");
-		sq_done(stmt);
+	if ((rc = sq_one_row(s, stmt, "read state", state_row, &sr, NULL)) !=
+	    STORE_OK)
 		return rc;
-	}
-	sq_done(stmt);
+	cur = (int)sr.v[0];
+	changed = sr.v[1];
+	cur_mark = sr.v[2];
 
 	if (cur != 0 && changed > t)
 		return STORE_OK;	/* a newer state is stored */
@@ -294,10 +293,8 @@ sq_event_batch(struct store *st, const char *client_id,
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = sq_setting_int(s, SETTING_EVENTS_PER_COMPUTER,
-	    EVENTS_PER_COMPUTER_DEFAULT, 0, EVENTS_PER_COMPUTER_MAX,
 	    &per_computer)) != STORE_OK ||
 	    (rc = sq_setting_int(s, SETTING_EVENT_RETENTION_DAYS,
-	    EVENT_RETENTION_DAYS_DEFAULT, 0, EVENT_RETENTION_DAYS_MAX,
 	    &days)) != STORE_OK ||
 	    (rc = sq_computer_id(s, client_id, &cid)) != STORE_OK)
 		goto fail;
@@ -311,9 +308,9 @@ sq_event_batch(struct store *st, const char *client_id,
 		goto fail;
 	}
 	sqlite3_bind_int64(stmt, 1, cid);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		seq = sqlite3_column_int64(stmt, 0);
-	sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "read computer", &seq, NULL)) !=
+	    STORE_OK)
+		goto fail;
 
 	stored = xcalloc(b->nevents ? b->nevents : 1, sizeof(*stored));
 	for (i = 0; i < b->nevents; i++) {
@@ -426,24 +423,16 @@ ctext(sqlite3_stmt *stmt, int i)
 static int
 computer_status_time(struct sq *s, int64_t id, int64_t *t)
 {
-	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
-	*t = 0;
-	if ((stmt = sq_stmt(s, SQL_COMPUTER_ROW)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*t = sqlite3_column_int64(stmt, 0);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = store_seterr(&s->base, STORE_NOTFOUND, "computer %lld "
+	if ((rc = sq_one_int64_by_id(s, SQL_COMPUTER_ROW, id, "read computer",
+	    t, &found)) != STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(&s->base, STORE_NOTFOUND, "computer %lld "
 		    "does not exist", (long long)id);
-	else
-		rc = sq_fail(s, "read computer");
-	sq_done(stmt);
-	return rc;
+	return STORE_OK;
 }
 
 int
@@ -515,10 +504,8 @@ sq_event_prune(struct store *st, int64_t now, size_t *n)
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = sq_setting_int(s, SETTING_EVENTS_PER_COMPUTER,
-	    EVENTS_PER_COMPUTER_DEFAULT, 0, EVENTS_PER_COMPUTER_MAX,
 	    &per_computer)) != STORE_OK ||
 	    (rc = sq_setting_int(s, SETTING_EVENT_RETENTION_DAYS,
-	    EVENT_RETENTION_DAYS_DEFAULT, 0, EVENT_RETENTION_DAYS_MAX,
 	    &days)) != STORE_OK)
 		goto fail;
 	if ((stmt = sq_stmt(s, SQL_PRUNE_OLD)) == NULL) {
@@ -668,11 +655,22 @@ static const char SQL_GROUPS_ALL[] =
 static const char SQL_GROUP_NAME[] =
     "SELECT name FROM target_groups WHERE id = ?1";
 
+static void
+count_row(sqlite3_stmt *stmt, void *arg)
+{
+	size_t *v = arg;
+
+	v[0] = (size_t)sqlite3_column_int64(stmt, 0);
+	v[1] = (size_t)sqlite3_column_int64(stmt, 1);
+}
+
 static int
 scope_count(struct sq *s, int mode, int64_t gid, size_t *total,
     size_t *reported)
 {
 	sqlite3_stmt *stmt;
+	size_t v[2] = { 0, 0 };
+	bool found;
 	int rc;
 
 	*total = *reported = 0;
@@ -680,15 +678,15 @@ scope_count(struct sq *s, int mode, int64_t gid, size_t *total,
 		return STORE_ERROR;
 	sqlite3_bind_int(stmt, 1, mode);
 	sqlite3_bind_int64(stmt, 2, gid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*total = (size_t)sqlite3_column_int64(stmt, 0);
-		*reported = (size_t)sqlite3_column_int64(stmt, 1);
-		rc = STORE_OK;
-	} else
-		rc = sq_fail(s, "count computers");
-	sq_done(stmt);
-	return rc;
+	if ((rc = sq_one_row(s, stmt, "count computers", count_row, v,
+	    &found)) != STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(&s->base, STORE_ERROR, "count computers: "
+		    "no answer");
+	*total = v[0];
+	*reported = v[1];
+	return STORE_OK;
 }
 
 /* Emit one accumulated row: the rest of the scope is NA or unknown. */
@@ -791,7 +789,7 @@ sq_compliance(struct store *st, const struct store_compliance_filter *f,
 	int64_t *gids = NULL;
 	char **gnames = NULL;
 	size_t n = 0, cap = 0, i;
-	bool stop;
+	bool stop, found;
 	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK ||
@@ -821,10 +819,11 @@ sq_compliance(struct store *st, const struct store_compliance_filter *f,
 			if ((stmt = sq_stmt(s, SQL_GROUP_NAME)) == NULL)
 				return STORE_ERROR;
 			sqlite3_bind_int64(stmt, 1, gid);
-			if (sqlite3_step(stmt) == SQLITE_ROW)
-				gname = xstrdup(ctext(stmt, 0) ? ctext(stmt, 0) :
-				    "");
-			sq_done(stmt);
+			if ((rc = sq_one_text(s, stmt, "read group", &gname,
+			    &found)) != STORE_OK)
+				return rc;
+			if (found && gname == NULL)
+				gname = xstrdup("");
 			if (gname == NULL)
 				return store_seterr(st, STORE_NOTFOUND, "group "
 				    "%lld does not exist", (long long)gid);

@@ -114,12 +114,27 @@ static const char SQL_RS_ACTIVITY[] =
     " success = min(success + excluded.success, 2147483647),"
     " failure = min(failure + excluded.failure, 2147483647)";
 
+/* Three integer columns of one row (sq_one_row). */
+struct int3 {
+	int64_t	 v[3];
+};
+
+static void
+row3(sqlite3_stmt *stmt, void *arg)
+{
+	struct int3 *r = arg;
+
+	r->v[0] = sqlite3_column_int64(stmt, 0);
+	r->v[1] = sqlite3_column_int64(stmt, 1);
+	r->v[2] = sqlite3_column_int64(stmt, 2);
+}
+
 /* Would making parent the parent of id close a cycle? */
 static int
 makes_cycle(struct sq *s, int64_t id, int64_t parent, int *cycle)
 {
 	sqlite3_stmt *stmt;
-	int depth;
+	int depth, rc;
 
 	*cycle = 0;
 	for (depth = 0; parent != 0 && depth < 64; depth++) {
@@ -130,11 +145,9 @@ makes_cycle(struct sq *s, int64_t id, int64_t parent, int *cycle)
 		if ((stmt = sq_stmt(s, SQL_DS_PARENT)) == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(stmt, 1, parent);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			parent = sqlite3_column_int64(stmt, 0);
-		else
-			parent = 0;
-		sq_done(stmt);
+		if ((rc = sq_one_int64(s, stmt, "read parent", &parent,
+		    NULL)) != STORE_OK)
+			return rc;
 	}
 	if (parent != 0)
 		*cycle = 1;	/* deeper than 64: refuse as well */
@@ -180,9 +193,9 @@ one_server(struct sq *s, const struct store_rollup_server *e, int64_t now)
 		if ((stmt = sq_stmt(s, SQL_RS_LAST)) == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(stmt, 1, rid);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			last = sqlite3_column_int64(stmt, 0);
-		sq_done(stmt);
+		if ((rc = sq_one_int64(s, stmt, "read last rollup", &last,
+		    NULL)) != STORE_OK)
+			return rc;
 		if (last > e->last_rollup)
 			return STORE_OK;	/* stale: a newer rollup is stored */
 		/* the same rollup split over several entries (client
@@ -323,7 +336,8 @@ one_computer(struct sq *s, const struct store_rollup_computer_in *c,
 	struct store *st = &s->base;
 	char cid[GUID_STRLEN + 1], pid[GUID_STRLEN + 1];
 	sqlite3_stmt *stmt;
-	int64_t site = 0, rid = 0, old_site = 0, old_sync = 0;
+	int64_t site = 0, rid = 0, old_site = 0, old_sync = 0, one;
+	struct int3 r = { { 0, 0, 0 } };
 	bool local = false;
 	int rc;
 
@@ -343,8 +357,9 @@ one_computer(struct sq *s, const struct store_rollup_computer_in *c,
 	if ((stmt = sq_stmt(s, SQL_RC_LOCAL)) == NULL)
 		return STORE_ERROR;
 	sq_bind_text(stmt, 1, cid);
-	local = sqlite3_step(stmt) == SQLITE_ROW;
-	sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "find computer", &one, &local)) !=
+	    STORE_OK)
+		return rc;
 	if (local) {
 		res->refused++;
 		return STORE_OK;
@@ -352,12 +367,12 @@ one_computer(struct sq *s, const struct store_rollup_computer_in *c,
 	if ((stmt = sq_stmt(s, SQL_RC_GET)) == NULL)
 		return STORE_ERROR;
 	sq_bind_text(stmt, 1, cid);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		rid = sqlite3_column_int64(stmt, 0);
-		old_site = sqlite3_column_int64(stmt, 1);
-		old_sync = sqlite3_column_int64(stmt, 2);
-	}
-	sq_done(stmt);
+	if ((rc = sq_one_row(s, stmt, "read computer", row3, &r, NULL)) !=
+	    STORE_OK)
+		return rc;
+	rid = r.v[0];
+	old_site = r.v[1];
+	old_sync = r.v[2];
 	if (rid != 0 && old_sync > c->last_sync) {
 		res->stale++;	/* a newer report is stored (e.g. from its new site) */
 		return STORE_OK;
@@ -492,7 +507,8 @@ sq_rollup_out_of_sync(struct store *st, const char *parent_id,
 	for (size_t i = 0; i < n && t.n > 0; i++) {
 		char cid[GUID_STRLEN + 1];
 		sqlite3_stmt *stmt;
-		bool out = false;
+		struct int3 r;
+		bool out = false, found;
 
 		if (store_guid_norm(nums[i].computer_id, cid) != 0)
 			continue;
@@ -501,10 +517,11 @@ sq_rollup_out_of_sync(struct store *st, const char *parent_id,
 			break;
 		}
 		sq_bind_text(stmt, 1, cid);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			out = tree_has(&t, sqlite3_column_int64(stmt, 1)) &&
-			    sqlite3_column_int(stmt, 2) != nums[i].rollup_number;
-		sq_done(stmt);
+		if ((rc = sq_one_row(s, stmt, "read computer", row3, &r,
+		    &found)) != STORE_OK)
+			break;
+		out = found && tree_has(&t, r.v[1]) &&
+		    (int32_t)r.v[2] != nums[i].rollup_number;
 		if (out && cb(cid, arg) != 0)
 			break;
 	}
@@ -533,6 +550,7 @@ one_status(struct sq *s, const struct tree *t,
 	char cid[GUID_STRLEN + 1];
 	sqlite3_stmt *stmt;
 	int64_t rid = 0, site = 0;
+	struct int3 r = { { 0, 0, 0 } };
 	int32_t stored = 0;
 	int rc;
 
@@ -544,12 +562,12 @@ one_status(struct sq *s, const struct tree *t,
 	if ((stmt = sq_stmt(s, SQL_RC_NUMBER)) == NULL)
 		return STORE_ERROR;
 	sq_bind_text(stmt, 1, cid);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		rid = sqlite3_column_int64(stmt, 0);
-		site = sqlite3_column_int64(stmt, 1);
-		stored = sqlite3_column_int(stmt, 2);
-	}
-	sq_done(stmt);
+	if ((rc = sq_one_row(s, stmt, "read computer", row3, &r, NULL)) !=
+	    STORE_OK)
+		return rc;
+	rid = r.v[0];
+	site = r.v[1];
+	stored = (int32_t)r.v[2];
 	if (rid == 0) {
 		res->unknown++;
 		return STORE_OK;

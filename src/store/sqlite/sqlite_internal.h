@@ -46,6 +46,9 @@ struct sq_migration {
 	int		 version;	/* 1, 2, ... in order */
 	const char	*name;		/* short description for logs */
 	const char	*sql;		/* one or more statements */
+	/* then, in the same transaction (NULL: none): moves data SQL
+	 * cannot (migration 4 parses the old sync settings) */
+	int		(*post)(struct sq *);
 };
 
 extern const struct sq_migration sq_migrations[];
@@ -83,6 +86,26 @@ int	sq_ready(struct sq *);
 int	sq_next_change(struct sq *, int64_t *seq);
 /* Step a statement that returns no rows, then sq_done(); rc of the step. */
 int	sq_exec_stmt(struct sq *, sqlite3_stmt *, const char *what);
+/*
+ * The one single-row step: step a prepared and bound statement that
+ * gives at most one row, then sq_done().  sq_one_int64: column 0 into
+ * *out (0 when no row); sq_one_text: a copy of column 0 into *out (caller
+ * frees; NULL when no row or SQL NULL).  *found (may be NULL): whether
+ * there was a row.  STORE_OK, or the error mapped with what.
+ */
+int	sq_one_int64(struct sq *, sqlite3_stmt *, const char *what,
+	    int64_t *out, bool *found);
+int	sq_one_text(struct sq *, sqlite3_stmt *, const char *what,
+	    char **out, bool *found);
+/* Several columns: row(stmt, arg) reads the row when there is one. */
+typedef void (*sq_row_fn)(sqlite3_stmt *, void *arg);
+int	sq_one_row(struct sq *, sqlite3_stmt *, const char *what,
+	    sq_row_fn row, void *arg, bool *found);
+/* Prepare (cached) sql, bind ?1 to key or id, then sq_one_int64. */
+int	sq_one_int64_by_text(struct sq *, const char *sql, const char *key,
+	    const char *what, int64_t *out, bool *found);
+int	sq_one_int64_by_id(struct sq *, const char *sql, int64_t id,
+	    const char *what, int64_t *out, bool *found);
 
 /* Bind helpers: text NULL binds SQL NULL; the caller keeps s alive. */
 int	sq_bind_text(sqlite3_stmt *, int idx, const char *s);
@@ -92,120 +115,43 @@ int	sq_migrate_list(struct sq *, const struct sq_migration *, int count,
 	    int *from, int *to);
 int	sq_user_version(struct sq *, int *version);
 
-/* Backend ops, one file per area. */
-int	sq_schema_version(struct store *, int *current, int *latest);
-int	sq_migrate(struct store *, int *from, int *to);
+/*
+ * The backend's operations: int sq_<name>(...) for every operation of
+ * every domain (store/store.h STORE_OPS_ALL), defined one domain per
+ * file or a few: updates.c, update_list.c and files.c (updates),
+ * groups.c and approvals.c (groups),
+ * computers.c and targeting.c (computers), reporting.c (reporting),
+ * catalog.c (catalog), downstream.c and rollup.c (rollup),
+ * sync_state.c (sync state), store_sqlite.c (core).  The tables are in
+ * store_sqlite.c.
+ */
+STORE_OPS_DECLARE(sq)
 
-int	sq_revision_import(struct store *, const struct update *,
-	    const struct update_doc *, int64_t *revision_id, bool *created);
-int	sq_revision_lookup(struct store *, const char *update_id,
-	    int32_t revision, int64_t *revision_id);
-int	sq_fragment_get(struct store *, int64_t revision_id,
-	    enum store_fragment_kind, const char *language, char **xml,
-	    size_t *len);
-int	sq_update_list(struct store *, const struct store_update_filter *,
-	    store_update_cb, void *arg);
-int	sq_update_count(struct store *, size_t *revisions, size_t *updates);
-int	sq_file_lookup(struct store *, const uint8_t sha1[20],
-	    struct store_file *, char **name);
-int	sq_file_set_present(struct store *, const uint8_t sha1[20], bool);
-int	sq_file_list(struct store *, bool approved_only, store_file_cb, void *);
-
-int	sq_group_create(struct store *, const char *name, int64_t parent_id,
-	    int64_t *id);
-int	sq_group_rename(struct store *, int64_t id, const char *name);
-int	sq_group_delete(struct store *, int64_t id);
-int	sq_group_move(struct store *, int64_t id, int64_t new_parent_id);
-int	sq_group_find(struct store *, const char *name_or_guid, int64_t *id);
-int	sq_group_list(struct store *, store_group_cb, void *arg);
-/* Resolve a group id (0 = none given) for approvals; NOTFOUND if absent. */
+/* groups.c: whether group id exists. */
 int	sq_group_exists(struct sq *, int64_t id, bool *exists);
-
-int	sq_approve(struct store *, const char *update_id, int64_t group_id,
-	    enum approval_action, int64_t deadline, const char *admin,
-	    int64_t *deployment_id);
-int	sq_unapprove(struct store *, const char *update_id, int64_t group_id);
-int	sq_decline(struct store *, const char *update_id, bool declined);
-int	sq_approval_list(struct store *, const char *update_id,
-	    int64_t group_id, store_approval_cb, void *arg);
-/* Delete deployments matching update (0 any) and group (0 any), leaving
- * tombstones for anchor-based sync; *n = how many.  Inside a tx. */
+/* approvals.c: delete deployments matching update (0 any) and group (0
+ * any), leaving tombstones for anchor-based sync; *n = how many.
+ * Inside a tx. */
 int	sq_deployments_delete(struct sq *, int64_t update_local_id,
 	    int64_t group_id, int64_t *n);
 
-/* catalog.c (MS-WUSP catalog snapshot; added by the wusp catalog engineer) */
-int	sq_catalog_load(struct store *, const struct store_catalog_sink *,
-	    int64_t *change_seq);
-int	sq_change_seq(struct store *, int64_t *seq);
-
-/* ==== computers.c, reporting.c (reporting engineer) ==== */
+/* computers.c, targeting.c, reporting.c */
 #define SQ_GROUP_ALL		1	/* All Computers (migration 1) */
 #define SQ_GROUP_UNASSIGNED	2	/* Unassigned Computers */
 /* STORE_INVALID with a message unless cid is 1..255 of [a-z0-9-]. */
 int	sq_client_id_check(struct sq *, const char *cid);
 /* Local id of a client id; 0 when absent (STORE_OK). */
 int	sq_computer_id(struct sq *, const char *cid, int64_t *id);
+/* The targeting mode setting (store/settings.h; server when unset or bad). */
 int	sq_targeting_mode(struct sq *, enum targeting_mode *);
-/* An integer setting within [lo, hi], else def. */
-int	sq_setting_int(struct sq *, const char *key, int64_t def, int64_t lo,
-	    int64_t hi, int64_t *out);
+/* An integer setting of the registry (store/settings.h): its default
+ * when absent or refused; only a failed read is an error. */
+int	sq_setting_int(struct sq *, const char *key, int64_t *out);
 
-int	sq_computer_contact(struct store *, const char *client_id,
-	    const char *dns_name, const char *claim, const char *ip,
-	    int64_t now);
-int	sq_computer_register(struct store *, const char *client_id,
-	    const struct store_computer_info *, int64_t now,
-	    struct store_register_result *);
-int	sq_computer_synced(struct store *, const char *client_id, int64_t now);
-int	sq_computer_groups(struct store *, const char *client_id,
-	    struct store_group_ref *out, size_t max, size_t *n,
-	    int64_t *registered);
-int	sq_computer_move(struct store *, int64_t computer_id, int64_t group_id);
-int	sq_computer_delete(struct store *, int64_t computer_id);
-int	sq_computer_find(struct store *, const char *name, int64_t *computer_id);
-int	sq_computer_get(struct store *, int64_t computer_id,
-	    store_computer_cb, void *arg);
-int	sq_computer_list(struct store *, const struct store_computer_filter *,
-	    store_computer_cb, void *arg);
-int	sq_computer_identities(struct store *, int64_t computer_id,
-	    store_identity_cb, void *arg);
-int	sq_targeting_get(struct store *, enum targeting_mode *);
-int	sq_targeting_set(struct store *, enum targeting_mode);
-int	sq_event_batch(struct store *, const char *client_id,
-	    const struct store_event_batch *, int64_t now,
-	    struct store_batch_result *);
-int	sq_event_list(struct store *, int64_t computer_id, size_t limit,
-	    store_event_cb, void *arg);
-int	sq_event_prune(struct store *, int64_t now, size_t *n);
-int	sq_status_list(struct store *, int64_t computer_id,
-	    store_status_cb, void *arg);
-int	sq_compliance(struct store *, const struct store_compliance_filter *,
-	    store_compliance_cb, void *arg);
-/* ==== end of computers.c, reporting.c ==== */
+/* sync_state.c: migration 4's move of the old sync_* settings. */
+int	sq_sync_state_migrate(struct sq *);
 
-/* ==== downstream.c, rollup.c (rollup engineer; docs/ROLLUP.md) ==== */
-int	sq_downstream_touch(struct store *, const struct store_downstream_contact *,
-	    int64_t now);
-int	sq_downstream_list(struct store *, store_downstream_cb, void *arg);
-int	sq_downstream_find(struct store *, const char *name, int64_t *id);
-int	sq_downstream_get(struct store *, int64_t id, store_downstream_cb, void *arg);
-int	sq_downstream_remove(struct store *, int64_t id, size_t *n);
-/* Local id of a downstream server id; 0 when absent (STORE_OK). */
+/* downstream.c: local id of a downstream server id; 0 when absent. */
 int	sq_downstream_id(struct sq *, const char *server_id, int64_t *id);
-int	sq_rollup_servers(struct store *, const struct store_rollup_server *,
-	    size_t n, int64_t now);
-int	sq_rollup_computers(struct store *, const struct store_rollup_computer_in *,
-	    size_t n, int64_t now, struct store_rollup_computers_result *res);
-int	sq_rollup_out_of_sync(struct store *, const char *parent_id,
-	    const struct store_rollup_number *nums, size_t n,
-	    store_rollup_id_cb cb, void *arg);
-int	sq_rollup_status(struct store *, const char *parent_id,
-	    const struct store_rollup_status_in *, size_t n, int64_t now,
-	    struct store_rollup_status_result *res);
-int	sq_rollup_computer_list(struct store *, const char *site_id,
-	    store_rollup_computer_cb, void *arg);
-int	sq_rollup_compliance(struct store *, const char *site_id, size_t limit,
-	    store_compliance_cb, void *arg);
-/* ==== end of downstream.c, rollup.c ==== */
 
 #endif

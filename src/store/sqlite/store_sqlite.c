@@ -26,8 +26,8 @@
 /* PRAGMA application_id of a wsusd database: "WSUS". */
 #define SQ_APPLICATION_ID	0x57535553
 
-#define SETTING_KEY_MAX		128
-#define SETTING_VALUE_MAX	(1024 * 1024)
+#define SETTING_KEY_MAX		STORE_SETTING_KEY_MAX
+#define SETTING_VALUE_MAX	STORE_SETTING_VALUE_MAX
 
 /* ---- errors ---- */
 
@@ -124,6 +124,106 @@ sq_exec_stmt(struct sq *s, sqlite3_stmt *stmt, const char *what)
 	}
 	sq_done(stmt);
 	return STORE_OK;
+}
+
+int
+sq_one_int64(struct sq *s, sqlite3_stmt *stmt, const char *what,
+    int64_t *out, bool *found)
+{
+	int rc;
+
+	*out = 0;
+	if (found != NULL)
+		*found = false;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(stmt, 0);
+		if (found != NULL)
+			*found = true;
+		rc = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = STORE_OK;
+	else
+		rc = sq_fail(s, what);
+	sq_done(stmt);
+	return rc;
+}
+
+int
+sq_one_row(struct sq *s, sqlite3_stmt *stmt, const char *what, sq_row_fn row,
+    void *arg, bool *found)
+{
+	int rc;
+
+	if (found != NULL)
+		*found = false;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		row(stmt, arg);
+		if (found != NULL)
+			*found = true;
+		rc = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = STORE_OK;
+	else
+		rc = sq_fail(s, what);
+	sq_done(stmt);
+	return rc;
+}
+
+int
+sq_one_text(struct sq *s, sqlite3_stmt *stmt, const char *what, char **out,
+    bool *found)
+{
+	const char *v;
+	int rc;
+
+	*out = NULL;
+	if (found != NULL)
+		*found = false;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if ((v = (const char *)sqlite3_column_text(stmt, 0)) != NULL)
+			*out = xstrdup(v);
+		if (found != NULL)
+			*found = true;
+		rc = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = STORE_OK;
+	else
+		rc = sq_fail(s, what);
+	sq_done(stmt);
+	return rc;
+}
+
+int
+sq_one_int64_by_text(struct sq *s, const char *sql, const char *key,
+    const char *what, int64_t *out, bool *found)
+{
+	sqlite3_stmt *stmt;
+
+	*out = 0;
+	if (found != NULL)
+		*found = false;
+	if ((stmt = sq_stmt(s, sql)) == NULL)
+		return STORE_ERROR;
+	sq_bind_text(stmt, 1, key);
+	return sq_one_int64(s, stmt, what, out, found);
+}
+
+int
+sq_one_int64_by_id(struct sq *s, const char *sql, int64_t id,
+    const char *what, int64_t *out, bool *found)
+{
+	sqlite3_stmt *stmt;
+
+	*out = 0;
+	if (found != NULL)
+		*found = false;
+	if ((stmt = sq_stmt(s, sql)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, id);
+	return sq_one_int64(s, stmt, what, out, found);
 }
 
 /* ---- transactions ---- */
@@ -290,7 +390,7 @@ sq_unit_rollback(struct sq *s)
 	batch_lost(s);
 }
 
-static int
+int
 sq_batch_begin(struct store *st)
 {
 	struct sq *s = (struct sq *)st;
@@ -305,7 +405,7 @@ sq_batch_begin(struct store *st)
 	return STORE_OK;
 }
 
-static int
+int
 sq_batch_end(struct store *st)
 {
 	struct sq *s = (struct sq *)st;
@@ -328,19 +428,17 @@ int
 sq_next_change(struct sq *s, int64_t *seq)
 {
 	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
 	if ((stmt = sq_stmt(s, SQL_NEXT_CHANGE)) == NULL)
 		return STORE_ERROR;
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ? store_seterr(&s->base, STORE_ERROR,
-		    "change counter missing") : sq_fail(s, "change counter");
-		sq_done(stmt);
+	if ((rc = sq_one_int64(s, stmt, "change counter", seq, &found)) !=
+	    STORE_OK)
 		return rc;
-	}
-	*seq = sqlite3_column_int64(stmt, 0);
-	sq_done(stmt);
+	if (!found)
+		return store_seterr(&s->base, STORE_ERROR, "change counter "
+		    "missing");
 	return STORE_OK;
 }
 
@@ -464,6 +562,13 @@ sq_migrate_list(struct sq *s, const struct sq_migration *list, int count,
 			sq_rollback(s);
 			return rc;
 		}
+		if (list[i].post != NULL && (rc = list[i].post(s)) != STORE_OK) {
+			rc = store_seterr(&s->base, rc, "migration %d (%s) "
+			    "failed: %s", list[i].version, list[i].name,
+			    s->base.errmsg);
+			sq_rollback(s);
+			return rc;
+		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 		    list[i].version);
 		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
@@ -529,11 +634,12 @@ static const char SQL_SETTING_INIT[] =
     "INSERT INTO settings(key, value) VALUES (?1, ?2) "
     "ON CONFLICT(key) DO NOTHING";
 
-static int
+int
 sq_setting_get(struct store *st, const char *key, char **value)
 {
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
 	*value = NULL;
@@ -543,22 +649,18 @@ sq_setting_get(struct store *st, const char *key, char **value)
 	if ((stmt = sq_stmt(s, SQL_SETTING_GET)) == NULL)
 		return STORE_ERROR;
 	sq_bind_text(stmt, 1, key);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(stmt, 0);
-
-		*value = xstrdup(v != NULL ? v : "");
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = store_seterr(st, STORE_NOTFOUND, "setting %s is not set",
+	if ((rc = sq_one_text(s, stmt, "read setting", value, &found)) !=
+	    STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(st, STORE_NOTFOUND, "setting %s is not set",
 		    key);
-	else
-		rc = sq_fail(s, "read setting");
-	sq_done(stmt);
-	return rc;
+	if (*value == NULL)
+		*value = xstrdup("");
+	return STORE_OK;
 }
 
-static int
+int
 sq_setting_set(struct store *st, const char *key, const char *value)
 {
 	struct sq *s = (struct sq *)st;
@@ -576,7 +678,7 @@ sq_setting_set(struct store *st, const char *key, const char *value)
 	return sq_exec_stmt(s, stmt, "write setting");
 }
 
-static int
+int
 sq_setting_init(struct store *st, const char *key, const char *value,
     bool *created)
 {
@@ -769,7 +871,7 @@ fail_rc:
 /* WAL size above which sq_maintain() waits for readers to truncate it. */
 #define SQ_WAL_RESTART_BYTES	(64LL * 1024 * 1024)
 
-static int
+int
 sq_maintain(struct store *st)
 {
 	struct sq *s = (struct sq *)st;
@@ -790,66 +892,39 @@ sq_maintain(struct store *st)
 	return STORE_OK;
 }
 
+/* The tables: one per domain, each generated from its X-macro list. */
+static const struct store_updates_ops sq_updates_ops = {
+	STORE_OPS_UPDATES(STORE_OP_INIT, sq)
+};
+static const struct store_groups_ops sq_groups_ops = {
+	STORE_OPS_GROUPS(STORE_OP_INIT, sq)
+};
+static const struct store_computers_ops sq_computers_ops = {
+	STORE_OPS_COMPUTERS(STORE_OP_INIT, sq)
+};
+static const struct store_reporting_ops sq_reporting_ops = {
+	STORE_OPS_REPORTING(STORE_OP_INIT, sq)
+};
+static const struct store_catalog_ops sq_catalog_ops = {
+	STORE_OPS_CATALOG(STORE_OP_INIT, sq)
+};
+static const struct store_rollup_ops sq_rollup_ops = {
+	STORE_OPS_ROLLUP(STORE_OP_INIT, sq)
+};
+static const struct store_sync_state_ops sq_sync_state_ops = {
+	STORE_OPS_SYNC_STATE(STORE_OP_INIT, sq)
+};
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
-	.schema_version = sq_schema_version,
-	.migrate = sq_migrate,
-	.setting_get = sq_setting_get,
-	.setting_set = sq_setting_set,
-	.setting_init = sq_setting_init,
-	.revision_import = sq_revision_import,
-	.batch_begin = sq_batch_begin,
-	.batch_end = sq_batch_end,
-	.revision_lookup = sq_revision_lookup,
-	.fragment_get = sq_fragment_get,
-	.update_list = sq_update_list,
-	.update_count = sq_update_count,
-	.file_lookup = sq_file_lookup,
-	.file_set_present = sq_file_set_present,
-	.file_list = sq_file_list,
-	.group_create = sq_group_create,
-	.group_rename = sq_group_rename,
-	.group_delete = sq_group_delete,
-	.group_move = sq_group_move,
-	.group_find = sq_group_find,
-	.group_list = sq_group_list,
-	.approve = sq_approve,
-	.unapprove = sq_unapprove,
-	.decline = sq_decline,
-	.approval_list = sq_approval_list,
-	.catalog_load = sq_catalog_load,	/* catalog.c */
-	.change_seq = sq_change_seq,
-	/* computers, targeting, events, status (reporting engineer) */
-	.computer_contact = sq_computer_contact,
-	.computer_register = sq_computer_register,
-	.computer_synced = sq_computer_synced,
-	.computer_groups = sq_computer_groups,
-	.computer_move = sq_computer_move,
-	.computer_delete = sq_computer_delete,
-	.computer_find = sq_computer_find,
-	.computer_get = sq_computer_get,
-	.computer_list = sq_computer_list,
-	.computer_identities = sq_computer_identities,
-	.targeting_get = sq_targeting_get,
-	.targeting_set = sq_targeting_set,
-	.event_batch = sq_event_batch,
-	.event_list = sq_event_list,
-	.event_prune = sq_event_prune,
-	.status_list = sq_status_list,
-	.compliance = sq_compliance,
-	/* downstream servers and rollup (rollup engineer) */
-	.downstream_touch = sq_downstream_touch,
-	.downstream_list = sq_downstream_list,
-	.downstream_find = sq_downstream_find,
-	.downstream_get = sq_downstream_get,
-	.downstream_remove = sq_downstream_remove,
-	.rollup_servers = sq_rollup_servers,
-	.rollup_computers = sq_rollup_computers,
-	.rollup_out_of_sync = sq_rollup_out_of_sync,
-	.rollup_status = sq_rollup_status,
-	.rollup_computer_list = sq_rollup_computer_list,
-	.rollup_compliance = sq_rollup_compliance,
-	.maintain = sq_maintain,
+	STORE_OPS_CORE(STORE_OP_INIT, sq)
+	.updates = &sq_updates_ops,
+	.groups = &sq_groups_ops,
+	.computers = &sq_computers_ops,
+	.reporting = &sq_reporting_ops,
+	.catalog = &sq_catalog_ops,
+	.rollup = &sq_rollup_ops,
+	.sync_state = &sq_sync_state_ops,
 };

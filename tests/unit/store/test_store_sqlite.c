@@ -243,10 +243,10 @@ test_migrate_interrupted(void **state)
 		bad[i] = good[i] = sq_migrations[i];
 	bad[n] = (struct sq_migration){ last + 1, "test step",
 	    "CREATE TABLE t2 (x INTEGER) STRICT;"
-	    "INSERT INTO no_such_table VALUES (1);" };
+	    "INSERT INTO no_such_table VALUES (1);", NULL };
 	good[n] = (struct sq_migration){ last + 1, "test step",
 	    "CREATE TABLE t2 (x INTEGER) STRICT;"
-	    "INSERT INTO t2 VALUES (1);" };
+	    "INSERT INTO t2 VALUES (1);", NULL };
 
 	tdb_make(&t);
 	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);
@@ -571,16 +571,19 @@ test_import_invalid(void **state)
 	assert_int_equal(store_revision_import(st, &a->u, &a->d, &rid,
 	    &created), STORE_INVALID);
 	a->u.type = UPDATE_TYPE_SOFTWARE;
-	strcpy(a->u.id.update_id, "zz000000-0000-4000-8000-00000000000a");
+	snprintf(a->u.id.update_id, sizeof(a->u.id.update_id), "%s",
+	    "zz000000-0000-4000-8000-00000000000a");
 	assert_int_equal(store_revision_import(st, &a->u, &a->d, &rid,
 	    &created), STORE_INVALID);
-	strcpy(a->u.id.update_id, U_A);
+	snprintf(a->u.id.update_id, sizeof(a->u.id.update_id), "%s", U_A);
 	/* A bad related id, found after rows were written. */
-	strcpy(a->u.superseded[0].update_id, "nope");
+	snprintf(a->u.superseded[0].update_id,
+	    sizeof(a->u.superseded[0].update_id), "%s", "nope");
 	assert_int_equal(store_revision_import(st, &a->u, &a->d, &rid,
 	    &created), STORE_INVALID);
 	assert_int_equal(rows_total(st), before);
-	strcpy(a->u.superseded[0].update_id, U_D);
+	snprintf(a->u.superseded[0].update_id,
+	    sizeof(a->u.superseded[0].update_id), "%s", U_D);
 
 	/* A constraint failure late in the import (same language twice):
 	 * the whole revision rolls back, including the shared file's

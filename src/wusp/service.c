@@ -19,7 +19,7 @@
 #include "util/encode.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
-#include "wusp/catalog.h"
+#include "catalog/catalog.h"
 #include "wusp/service_internal.h"
 #include "wsusss/rollup.h"
 

@@ -12,8 +12,8 @@
 #include <strings.h>
 
 #include "util/xmalloc.h"
-#include "wusp/catalog.h"
-#include "wusp/catalog_internal.h"
+#include "catalog/catalog.h"
+#include "catalog/catalog_internal.h"
 #include "wusp/driver_rank.h"
 #include "wusp/sync_updates.h"
 

@@ -19,7 +19,7 @@
 
 #include "util/buf.h"
 #include "util/encode.h"
-#include "wusp/catalog.h"
+#include "catalog/catalog.h"
 #include "catalog_testlib.h"
 
 /* XML-escape as WSUS does for <Xml> (& < >; quotes literal). */

@@ -1,0 +1,215 @@
+/*
+ * op_deployments.c — GetDeployments of the MS-WSUSSS Server Sync service: the
+ * computer groups, approvals (deployments), dead deployments, declined
+ * updates and accepted EULAs a replica downstream copies.  Reads the
+ * revision snapshot (snapshot.h).  docs/WSUSSS.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "util/xmalloc.h"
+#include "wsusss/service_internal.h"
+
+/* ---- GetDeployments ---------------------------------------------------- */
+
+struct grp {
+	int64_t	 id;
+	char	 guid[GUID_STRLEN + 1];
+	char	*name;
+	int64_t	 parent;
+	bool	 builtin;
+};
+
+struct grplist {
+	struct grp *g;
+	size_t	 n, cap;
+};
+
+static int
+grp_cb(const struct store_group *g, void *arg)
+{
+	struct grplist *l = arg;
+
+	if (l->n >= 100000)
+		return 1;
+	GROW(l->g, l->n, l->cap);
+	l->g[l->n].id = g->id;
+	memcpy(l->g[l->n].guid, g->guid, sizeof(l->g[0].guid));
+	l->g[l->n].name = xstrdup(g->name != NULL ? g->name : "");
+	l->g[l->n].parent = g->parent_id;
+	l->g[l->n++].builtin = g->builtin;
+	return 0;
+}
+
+static const struct grp *
+grp_find(const struct grplist *l, int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->g[i].id == id)
+			return &l->g[i];
+	return NULL;
+}
+
+/* A stable DeploymentGuid: SHA-256(server id, update id, group guid). */
+static void
+deployment_guid(const struct ws_call *c, const char *uid, const char *group,
+    char out[37])
+{
+	uint8_t h[32], g[16];
+	char text[160];
+	unsigned int hl = 0;
+
+	snprintf(text, sizeof(text), "%s/%s/%s", c->svc->server_id, uid, group);
+	EVP_Digest(text, strlen(text), h, &hl, EVP_sha256(), NULL);
+	memcpy(g, h, 16);
+	g[6] = (uint8_t)((g[6] & 0x0f) | 0x50);	/* version 5-like */
+	g[8] = (uint8_t)((g[8] & 0x3f) | 0x80);
+	cookie_guid_format(g, out);
+}
+
+static void
+write_time(struct ws_call *c, const char *name, int64_t t)
+{
+	struct soap_datetime dt;
+
+	soap_datetime_from_unix(t, 0, &dt);
+	xmlw_elem_datetime(&c->w, name, &dt);
+}
+
+int
+wsusss_op_get_deployments(struct ws_call *c)
+{
+	struct store *st;
+	struct snapshot *s = NULL;
+	struct wsusss_anchor da, sa;
+	bool hasd, hass;
+	struct grplist gl;
+	int rc = -1;
+	char zero[37] = "00000000-0000-0000-0000-000000000000";
+
+	memset(&gl, 0, sizeof(gl));
+	if (ws_session(c) != 0 || (st = ws_store(c)) == NULL)
+		return -1;
+	if ((s = ws_snap(c, st)) == NULL)
+		return -1;
+	if (ws_read_anchor(c, soap_child(c->body, "deploymentAnchor"),
+	    "deploymentAnchor", &da, &hasd, s->seq) != 0)
+		goto out;
+	if (ws_read_anchor(c, soap_child(c->body, "syncAnchor"), "syncAnchor",
+	    &sa, &hass, s->seq) != 0)
+		goto out;
+	if (!hass) {
+		ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "syncAnchor");
+		goto out;
+	}
+	c->touch_synced = true;
+	if (hasd && da.counter > sa.counter) {
+		ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "deploymentAnchor");
+		goto out;
+	}
+	if (store_group_list(st, grp_cb, &gl) != STORE_OK) {
+		ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "groups");
+		goto out;
+	}
+	ws_begin(c);
+	xmlw_start(&c->w, "GetDeploymentsResult");
+	ws_write_anchor(c, "Anchor", sa.counter);
+	xmlw_start(&c->w, "Groups");
+	for (size_t i = 0; i < gl.n; i++) {
+		const struct grp *p = grp_find(&gl, gl.g[i].parent);
+
+		xmlw_start(&c->w, "ServerSyncTargetGroup");
+		xmlw_elem(&c->w, "TargetGroupID", gl.g[i].guid);
+		xmlw_elem(&c->w, "ParentGroupId", p != NULL ? p->guid : zero);
+		xmlw_elem(&c->w, "Name", gl.g[i].name);
+		xmlw_elem_bool(&c->w, "IsBuiltin", gl.g[i].builtin);
+		xmlw_end(&c->w);
+	}
+	xmlw_end(&c->w);
+	xmlw_start(&c->w, "Deployments");
+	for (size_t k = 0; k < s->ndeps; k++) {
+		const struct ss_dep *d = &s->deps[k];
+		const struct grp *g = grp_find(&gl, d->group_id);
+		long i = snap_by_uid(s, d->uid);
+		char dg[37];
+
+		if (g == NULL || i < 0 || d->seq > sa.counter ||
+		    (hasd && d->seq <= da.counter))
+			continue;
+		deployment_guid(c, d->uid, g->guid, dg);
+		xmlw_start(&c->w, "ServerSyncDeployment");
+		xmlw_elem(&c->w, "UpdateId", d->uid);
+		xmlw_elem_int(&c->w, "RevisionNumber", s->revs[i].rev);
+		xmlw_elem_int(&c->w, "Action",
+		    d->action == APPROVAL_INSTALL ? 0 :
+		    d->action == APPROVAL_UNINSTALL ? 1 : 3);
+		xmlw_elem(&c->w, "AdminName", "wsusd");
+		if (d->deadline > 0)
+			write_time(c, "Deadline", d->deadline);
+		else
+			xmlw_elem(&c->w, "Deadline",
+			    "9999-12-31T23:59:59.9999999");
+		xmlw_elem_bool(&c->w, "IsAssigned", 1);
+		write_time(c, "GoLiveTime", d->created);
+		xmlw_elem(&c->w, "DeploymentGuid", dg);
+		xmlw_elem(&c->w, "TargetGroupId", g->guid);
+		xmlw_elem_int(&c->w, "DownloadPriority", 1);
+		xmlw_end(&c->w);
+	}
+	xmlw_end(&c->w);
+	/* DeadDeployments: for an update with a removed approval, the
+	 * deployment ids of every group that has none now */
+	xmlw_start(&c->w, "DeadDeployments");
+	for (size_t t = 0; t < s->ntombs; t++) {
+		const struct ss_tomb *tb = &s->tombs[t];
+
+		if (tb->seq > sa.counter || (hasd && tb->seq <= da.counter))
+			continue;
+		for (size_t gi = 0; gi < gl.n; gi++) {
+			bool live = false;
+			char dg[37];
+
+			for (size_t k = 0; k < s->ndeps && !live; k++)
+				live = s->deps[k].group_id == gl.g[gi].id &&
+				    strcmp(s->deps[k].uid, tb->uid) == 0;
+			if (live)
+				continue;
+			deployment_guid(c, tb->uid, gl.g[gi].guid, dg);
+			xmlw_elem(&c->w, "guid", dg);
+		}
+	}
+	xmlw_end(&c->w);
+	xmlw_start(&c->w, "HiddenUpdates");
+	for (size_t i = 0; i < s->nrevs; i++)
+		if (s->revs[i].declined)
+			xmlw_elem(&c->w, "guid", s->revs[i].uid);
+	xmlw_end(&c->w);
+	for (size_t i = 0; i < s->nrevs; i++)
+		if (s->revs[i].approved)
+			snap_rev_props(st, s, &s->revs[i]);
+	xmlw_start(&c->w, "AcceptedEulas");
+	for (size_t i = 0; i < s->nrevs; i++) {
+		bool dup = false;
+
+		if (!s->revs[i].approved || s->revs[i].eula[0] == '\0')
+			continue;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = s->revs[j].approved &&
+			    strcmp(s->revs[j].eula, s->revs[i].eula) == 0;
+		if (!dup)
+			xmlw_elem(&c->w, "guid", s->revs[i].eula);
+	}
+	xmlw_end(&c->w);
+	ws_end(c);
+	rc = 0;
+out:
+	for (size_t i = 0; i < gl.n; i++)
+		free(gl.g[i].name);
+	free(gl.g);
+	snap_release(c->svc->snaps, s);
+	return rc;
+}
+

@@ -1,0 +1,467 @@
+/*
+ * op_revisions.c — the MS-WSUSSS revision operations: GetRevisionIdList
+ * (which revisions a downstream needs, by anchor, filter and protocol
+ * version), GetUpdateData (their documents, plain or as MSZIP cabinets,
+ * with file digests and content URLs) and GetRelatedRevisionsForUpdates
+ * (ignored, as the spec says).  Reads the revision snapshot
+ * (snapshot.h); not the snapshot itself.  docs/WSUSSS.md.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "content/content_store.h"
+#include "metadata/cab_write.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+#include "wsusss/service_internal.h"
+
+/* ---- GetRevisionIdList ---------------------------------------------------- */
+
+struct idset {
+	char	(*idx)[GUID_STRLEN + 1];	/* lower-case ids */
+	bool	*delta;
+	size_t	 n;
+	bool	 present;	/* element sent */
+	size_t	 sent;		/* items sent */
+};
+
+static int
+read_idset(struct ws_call *c, const struct soap_node *n, struct idset *out)
+{
+	const struct soap_node *e;
+	size_t cnt;
+
+	memset(out, 0, sizeof(*out));
+	if (n == NULL || soap_is_nil(n))
+		return 0;
+	out->present = true;
+	cnt = soap_count_children(n, "IdAndDelta");
+	if (cnt > WSUSSS_FILTER_MAX || n->nchildren != cnt)
+		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+	out->sent = cnt;
+	if (cnt == 0)
+		return 0;
+	out->idx = xreallocarray(NULL, cnt, sizeof(*out->idx));
+	out->delta = xreallocarray(NULL, cnt, sizeof(bool));
+	SOAP_FOREACH_CHILD(e, n, "IdAndDelta") {
+		char g[SOAP_GUID_STRLEN], uid[GUID_STRLEN + 1];
+		int d = 0;
+
+		if (soap_node_guid(soap_child(e, "Id"), g) != 0 ||
+		    guid_normalize(g, uid) != 0 ||
+		    soap_node_bool(soap_child(e, "Delta"), &d) != 0)
+			return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+		memcpy(out->idx[out->n], uid, sizeof(uid));
+		out->delta[out->n++] = d != 0;
+	}
+	return 0;
+}
+
+static void
+idset_free(struct idset *s)
+{
+	free(s->idx);
+	free(s->delta);
+}
+
+/* 0 no, 1 by a Delta=true id, 2 by a Delta=false id */
+static int
+rev_in(const struct ss_rev *v, const struct idset *set)
+{
+	int best = 0;
+
+	for (uint32_t k = 0; k < v->ncats; k++)
+		for (size_t j = 0; j < set->n; j++)
+			if (strcmp(v->cats[k], set->idx[j]) == 0) {
+				int m = set->delta[j] ? 1 : 2;
+
+				if (m > best)
+					best = m;
+			}
+	return best;
+}
+
+static int
+kind_rank(const struct ss_rev *v)
+{
+	if (v->type == UPDATE_TYPE_DETECTOID)
+		return 5;
+	switch (v->kind) {
+	case CATEGORY_KIND_COMPANY:
+		return 0;
+	case CATEGORY_KIND_PRODUCT_FAMILY:
+		return 1;
+	case CATEGORY_KIND_PRODUCT:
+		return 2;
+	case CATEGORY_KIND_UPDATE_CLASSIFICATION:
+		return 3;
+	default:
+		return 4;
+	}
+}
+
+struct outsort {
+	const struct snapshot *s;
+	bool config;
+};
+
+static int
+cmp_out(const void *a, const void *b, void *arg)
+{
+	const struct outsort *o = arg;
+	const struct ss_rev *x = &o->s->revs[*(const uint32_t *)a];
+	const struct ss_rev *y = &o->s->revs[*(const uint32_t *)b];
+
+	if (o->config && kind_rank(x) != kind_rank(y))
+		return kind_rank(x) - kind_rank(y);
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->uid, y->uid);
+}
+
+/* may a downstream at this version get v? (docs/WSUSSS.md) */
+static bool
+version_ok(struct ws_call *c, struct store *st, struct snapshot *s,
+    struct ss_rev *v)
+{
+	snap_rev_props(st, s, v);
+	if (v->cpv_major == 0 && v->cpv_minor == 0)
+		return true;
+	return wsusss_version_at_least(c->sess.proto_major,
+	    c->sess.proto_minor, v->cpv_major, v->cpv_minor);
+}
+
+int
+wsusss_op_get_revision_id_list(struct ws_call *c)
+{
+	const struct soap_node *f = soap_child(c->body, "filter");
+	struct store *st;
+	struct snapshot *s = NULL;
+	struct wsusss_anchor a;
+	struct idset cats, cls;
+	uint8_t *mark = NULL;	/* 0 out, 1 matched (delta), 2 full */
+	uint32_t *out = NULL;
+	size_t nout = 0;
+	bool has = false, filtered;
+	int getconfig = 0, b63 = 0, rc = -1;
+	const struct soap_node *langs, *e;
+	int64_t seq;
+
+	memset(&cats, 0, sizeof(cats));
+	memset(&cls, 0, sizeof(cls));
+	if (ws_session(c) != 0 || (st = ws_store(c)) == NULL)
+		return -1;
+	if (f == NULL || soap_is_nil(f))
+		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+	if (soap_node_bool(soap_child(f, "GetConfig"), &getconfig) != 0)
+		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+	if (soap_child(f, "Get63LanguageOnly") != NULL &&
+	    soap_node_bool(soap_child(f, "Get63LanguageOnly"), &b63) != 0)
+		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+	/* Languages: checked, not used (docs/WSUSSS.md) */
+	langs = soap_child(f, "Languages");
+	if (langs != NULL) {
+		size_t k = 0;
+
+		SOAP_FOREACH_CHILD(e, langs, "LanguageAndDelta") {
+			int32_t id;
+			int d;
+
+			if (++k > WSUSSS_FILTER_MAX ||
+			    soap_node_int32(soap_child(e, "Id"), &id) != 0 ||
+			    soap_node_bool(soap_child(e, "Delta"), &d) != 0)
+				return ws_fault(c, SOAP_EC_INVALID_PARAMETERS,
+				    "filter");
+		}
+	}
+	if ((s = ws_snap(c, st)) == NULL)
+		return -1;
+	seq = s->seq;
+	if (ws_read_anchor(c, soap_child(f, "Anchor"), "filter", &a, &has,
+	    seq) != 0)
+		goto out;
+	if (read_idset(c, soap_child(f, "Categories"), &cats) != 0 ||
+	    read_idset(c, soap_child(f, "Classifications"), &cls) != 0)
+		goto out;
+	filtered = !getconfig && (cats.present || cls.present);
+	c->touch_synced = !getconfig;
+	mark = xcalloc(s->nrevs + 1, 1);
+	for (size_t i = 0; i < s->nrevs; i++) {
+		const struct ss_rev *v = &s->revs[i];
+		bool cfg = v->type == UPDATE_TYPE_CATEGORY ||
+		    v->type == UPDATE_TYPE_DETECTOID;
+
+		if (getconfig != cfg)
+			continue;
+		if (!filtered) {
+			mark[i] = 1;
+			continue;
+		}
+		int m1 = rev_in(v, &cats), m2 = rev_in(v, &cls);
+
+		if (m1 != 0 && m2 != 0)
+			mark[i] = (m1 == 2 || m2 == 2) ? 2 : 1;
+	}
+	/* bundled members of matching bundles, recursively */
+	if (filtered) {
+		bool changed = true;
+
+		for (int round = 0; changed && round < 16; round++) {
+			changed = false;
+			for (size_t i = 0; i < s->nrevs; i++) {
+				if (mark[i] == 0)
+					continue;
+				for (uint32_t k = 0; k < s->revs[i].nmembers;
+				    k++) {
+					uint32_t m = s->revs[i].members[k];
+
+					if (mark[m] < mark[i]) {
+						mark[m] = mark[i];
+						changed = true;
+					}
+				}
+			}
+		}
+	}
+	out = xreallocarray(NULL, s->nrevs + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < s->nrevs; i++) {
+		struct ss_rev *v = &s->revs[i];
+
+		if (mark[i] == 0 || !version_ok(c, st, s, v))
+			continue;
+		if (has && mark[i] != 2 && v->seq <= a.counter)
+			continue;
+		out[nout++] = (uint32_t)i;
+	}
+	{
+		struct outsort o = { s, getconfig != 0 };
+
+		qsort_r(out, nout, sizeof(uint32_t), cmp_out, &o);
+	}
+	ws_begin(c);
+	xmlw_start(&c->w, "GetRevisionIdListResult");
+	ws_write_anchor(c, "Anchor", seq);
+	xmlw_start(&c->w, "NewRevisions");
+	for (size_t k = 0; k < nout; k++) {
+		const struct ss_rev *v = &s->revs[out[k]];
+
+		xmlw_start(&c->w, "UpdateIdentity");
+		xmlw_elem(&c->w, "UpdateID", v->uid);
+		xmlw_elem_int(&c->w, "RevisionNumber", v->rev);
+		xmlw_end(&c->w);
+	}
+	ws_end(c);
+	rc = 0;
+out:
+	free(out);
+	free(mark);
+	idset_free(&cats);
+	idset_free(&cls);
+	snap_release(c->svc->snaps, s);
+	return rc;
+}
+
+/* ---- GetUpdateData -------------------------------------------------------- */
+
+/* bytes of the UTF-16 form of UTF-8 text (what <36> measures) */
+static size_t
+utf16_bytes(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)s[i];
+
+		if ((b & 0xc0) != 0x80)
+			n += (b >= 0xf0) ? 4 : 2;
+	}
+	return n;
+}
+
+struct uid_rev {
+	char	 uid[GUID_STRLEN + 1];
+	int32_t	 rev;
+};
+
+static int
+write_blob(struct ws_call *c, const char *doc, size_t len, bool compress,
+    bool *wrote_plain)
+{
+	struct buf u16, cab;
+	char err[160];
+	int rc = -1;
+
+	*wrote_plain = false;
+	if (!compress) {
+		xmlw_start(&c->w, "XmlUpdateBlob");
+		xmlw_text(&c->w, doc, len);
+		xmlw_end(&c->w);
+		*wrote_plain = true;
+		return 0;
+	}
+	buf_init(&u16, CAB_WRITE_MAX_INPUT);
+	buf_init(&cab, 2u * CAB_WRITE_MAX_INPUT);
+	if (wsusss_utf8_to_utf16le(doc, len, &u16) != 0 || u16.failed) {
+		ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "blob not UTF-8");
+		goto out;
+	}
+	if (cab_write_single(u16.data, u16.len, "blob", &cab, err,
+	    sizeof(err)) != 0) {
+		log_error("cannot write a cabinet: %s", err);
+		ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "cabinet");
+		goto out;
+	}
+	/* kept for after FileDigestList: written by the caller */
+	rc = 0;
+	xmlw_elem_base64(&c->w, "XmlUpdateBlobCompressed",
+	    (const uint8_t *)cab.data, cab.len);
+out:
+	buf_free(&u16);
+	buf_free(&cab);
+	return rc;
+}
+
+static void
+write_digests(struct ws_call *c, const struct ss_rev *v)
+{
+	if (v == NULL || v->nfiles == 0)
+		return;
+	xmlw_start(&c->w, "FileDigestList");
+	for (uint32_t k = 0; k < v->nfiles; k++)
+		xmlw_elem_base64(&c->w, "base64Binary", v->files[k].sha1, 20);
+	xmlw_end(&c->w);
+}
+
+int
+wsusss_op_get_update_data(struct ws_call *c)
+{
+	const struct soap_node *ids = soap_child(c->body, "updateIds"), *e;
+	struct store *st;
+	struct snapshot *s = NULL;
+	struct uid_rev *want = NULL;
+	size_t n, k = 0;
+	int batch, rc = -1;
+	bool compress_ok;
+	char base[WS_HOST_MAX + 32];
+
+	if (ws_session(c) != 0 || (st = ws_store(c)) == NULL)
+		return -1;
+	batch = ws_setting_int(st, SETTING_WSUSSS_BATCH, WSUSSS_BATCH_DEFAULT, 1,
+	    WSUSSS_BATCH_MAX);
+	compress_ok = !ws_setting_no(st, SETTING_WSUSSS_COMPRESS);
+	n = ids == NULL ? 0 : soap_count_children(ids, "UpdateIdentity");
+	if (n == 0 || n > (size_t)batch || ids->nchildren != n)
+		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIds");
+	want = xreallocarray(NULL, n, sizeof(*want));
+	SOAP_FOREACH_CHILD(e, ids, "UpdateIdentity") {
+		char g[SOAP_GUID_STRLEN];
+
+		if (soap_node_guid(soap_child(e, "UpdateID"), g) != 0 ||
+		    guid_normalize(g, want[k].uid) != 0 ||
+		    soap_node_int32(soap_child(e, "RevisionNumber"),
+		    &want[k].rev) != 0) {
+			free(want);
+			return ws_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			    "updateIds");
+		}
+		k++;
+	}
+	if ((s = ws_snap(c, st)) == NULL)
+		goto out;
+	ws_content_base(c, base, sizeof(base));
+	ws_begin(c);
+	xmlw_start(&c->w, "GetUpdateDataResult");
+	xmlw_start(&c->w, "updates");
+	for (k = 0; k < n; k++) {
+		int64_t rid;
+		char *doc = NULL;
+		size_t len = 0;
+		long i;
+		const struct ss_rev *v = NULL;
+		bool plain;
+
+		if (store_revision_lookup(st, want[k].uid, want[k].rev, &rid) !=
+		    STORE_OK) {
+			ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "unknown "
+			    "revision %s/%d", want[k].uid, (int)want[k].rev);
+			goto out;
+		}
+		if (store_fragment_get(st, rid, FRAGMENT_DOCUMENT, NULL, &doc,
+		    &len) != STORE_OK || doc == NULL) {
+			free(doc);
+			ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no document "
+			    "for %s/%d", want[k].uid, (int)want[k].rev);
+			goto out;
+		}
+		if ((i = snap_by_rid(s, rid)) >= 0)
+			v = &s->revs[i];
+		xmlw_start(&c->w, "ServerSyncUpdateData");
+		xmlw_start(&c->w, "Id");
+		xmlw_elem(&c->w, "UpdateID", want[k].uid);
+		xmlw_elem_int(&c->w, "RevisionNumber", want[k].rev);
+		xmlw_end(&c->w);
+		if (!compress_ok ||
+		    utf16_bytes(doc, len) <= WSUSSS_COMPRESS_OVER) {
+			write_blob(c, doc, len, false, &plain);
+			write_digests(c, v);
+		} else {
+			write_digests(c, v);
+			if (write_blob(c, doc, len, true, &plain) != 0) {
+				free(doc);
+				goto out;
+			}
+		}
+		xmlw_end(&c->w);
+		free(doc);
+	}
+	xmlw_end(&c->w);
+	xmlw_start(&c->w, "fileUrls");
+	for (k = 0; k < n; k++) {
+		int64_t rid;
+		long i;
+
+		if (store_revision_lookup(st, want[k].uid, want[k].rev, &rid) !=
+		    STORE_OK || (i = snap_by_rid(s, rid)) < 0)
+			continue;
+		for (uint32_t j = 0; j < s->revs[i].nfiles; j++) {
+			const struct ss_file *fl = &s->revs[i].files[j];
+			char rel[128];
+
+			if (content_relpath(fl->sha1, fl->name, rel,
+			    sizeof(rel)) != 0)
+				continue;
+			xmlw_start(&c->w, "ServerSyncUrlData");
+			xmlw_elem_base64(&c->w, "FileDigest", fl->sha1, 20);
+			xmlw_start(&c->w, "MUUrl");
+			xmlw_textf(&c->w, "%s/Content/%s", base, rel);
+			xmlw_end(&c->w);
+			/* unused by DSSs; real WSUS sends it empty */
+			xmlw_elem(&c->w, "UssUrl", NULL);
+			xmlw_end(&c->w);
+		}
+	}
+	ws_end(c);
+	rc = 0;
+out:
+	free(want);
+	snap_release(c->svc->snaps, s);
+	return rc;
+}
+
+/* ---- GetRelatedRevisionsForUpdates ------------------------------------ */
+
+int
+wsusss_op_get_related(struct ws_call *c)
+{
+	/* "The USS MUST ignore" it (MS-WSUSSS 3.1.4.9): an empty answer
+	 * to an authenticated caller. */
+	if (ws_session(c) != 0)
+		return -1;
+	ws_begin(c);
+	xmlw_elem(&c->w, "GetRelatedRevisionsForUpdatesResult", NULL);
+	ws_end(c);
+	return 0;
+}
+

@@ -4,8 +4,8 @@
  * (read, dispatch, answer or fault), per-thread store handles, the
  * server key, answer and URL helpers the operations share, and the fuzz
  * entry point.  The operations are in op_*.c, their helpers in session.c
- * and common.c, the revision snapshot in snapshot.c.  See service.h and
- * docs/WSUSSS.md.
+ * and common.c, the view of the shared catalog in snapshot.c.  See
+ * service.h and docs/WSUSSS.md.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -329,11 +329,11 @@ ws_content_base(struct ws_call *c, char *out, size_t outlen)
 		    (unsigned)c->http->listener->port);
 }
 
-struct snapshot *
+const struct catalog *
 ws_snap(struct ws_call *c, struct store *st)
 {
 	const char *why = "catalogue";
-	struct snapshot *s = snap_get(c->svc->snaps, st, &why);
+	const struct catalog *s = snap_get(c->svc->snaps, st, &why);
 
 	if (s == NULL)
 		ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "%s", why);

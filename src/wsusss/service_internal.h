@@ -87,7 +87,7 @@ struct wsusss_service {
 	pthread_key_t		 tkey;
 	bool			 tkey_made;
 	struct ws_thread	*threads;
-	struct snap_holder	*snaps;		/* owned */
+	struct catalog_holder	*snaps;		/* owned; the shared catalog (snapshot.h) */
 	struct ws_route		 routes[2];
 };
 
@@ -120,8 +120,9 @@ int	ws_fault(struct ws_call *c, enum soap_error_code ec,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* This thread's store handle (opened on first use); NULL + fault set. */
 struct store *ws_store(struct ws_call *c);
-/* The current snapshot, referenced (snap_release()); NULL + fault set. */
-struct snapshot *ws_snap(struct ws_call *c, struct store *st);
+/* The catalog at the current change counter, referenced (snap_release());
+ * NULL + fault set. */
+const struct catalog *ws_snap(struct ws_call *c, struct store *st);
 /* Begin <OpResponse xmlns="op ns"> in the envelope; ws_end() closes. */
 void	ws_begin(struct ws_call *c);
 void	ws_end(struct ws_call *c);

@@ -109,7 +109,8 @@ struct catalog_rev {
 
 /*
  * One approval row as the store lists it, whatever its action, group or
- * deployment id (the server-sync protocol's deployments).
+ * deployment id (the server-sync protocol's deployments).  Read-only;
+ * valid while the caller holds the snapshot (as the tombstones below).
  */
 struct catalog_approval {
 	char	    update_id[GUID_STRLEN + 1];

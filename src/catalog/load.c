@@ -565,10 +565,14 @@ build_finish(struct build *b)
 	for (i = 0; i < c->nrevs; i++)
 		c->revs[i].files = c->revs[i].nfiles ?
 		    &c->files[c->ri[i].file_off] : NULL;
-	for (i = 0; i < c->nrevs; i++)
-		c->revs[i].categories = c->revs[i].ncategories ?
-		    (const char (*)[GUID_STRLEN + 1])c->cat_uids[c->ri[i].cat_off] :
-		    NULL;
+	for (i = 0; i < c->nrevs; i++) {
+		const char (*cats)[GUID_STRLEN + 1] = NULL;
+
+		if (c->revs[i].ncategories > 0)
+			cats = (const char (*)[GUID_STRLEN + 1])
+			    &c->cat_uids[c->ri[i].cat_off];
+		c->revs[i].categories = cats;
+	}
 	for (i = 0; i < c->napprovals; i++)
 		c->approvals[i].rev = b->appr_rev[i] != CAT_NONE ?
 		    &c->revs[b->appr_rev[i]] : NULL;

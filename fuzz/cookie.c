@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wusp/cookie.h"
+#include "cookie/cookie.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

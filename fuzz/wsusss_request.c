@@ -19,7 +19,7 @@
 #include "metadata/cab_write.h"
 #include "util/buf.h"
 #include "wsusss/anchor.h"
-#include "wsusss/service.h"
+#include "wsusss/fuzz_entry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

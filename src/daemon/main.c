@@ -26,8 +26,7 @@
 #include "http/http_server.h"
 #include "store/store.h"
 #include "util/log.h"
-#include "wusp/service.h"
-#include "wsusss/service.h"
+#include "daemon/services.h"
 #include "wsusd_build.h"
 
 static void
@@ -172,8 +171,7 @@ main(int argc, char **argv)
 	struct config_errors errs;
 	struct content_handler *ch = NULL;
 	struct http_server *srv = NULL;
-	struct wusp_service *wusp = NULL;
-	struct wsusss_service *wsusss = NULL;
+	struct daemon_services *soap = NULL;
 	struct store *maint = NULL;	/* housekeeping handle, opened lazily */
 	sigset_t set;
 	char err[512];
@@ -256,13 +254,8 @@ main(int argc, char **argv)
 		log_error("%s", ch == NULL ? err : "cannot register /Content/");
 		goto fail;
 	}
-	/* the MS-WUSP SOAP services (client, SimpleAuth, reporting) */
-	if (wusp_service_register(&cfg, &wusp, err, sizeof(err)) == -1) {
-		log_error("%s", err);
-		goto fail;
-	}
-	/* the MS-WSUSSS upstream services (ServerSync, DssAuth) */
-	if (wsusss_service_register(&cfg, &wsusss, err, sizeof(err)) == -1) {
+	/* the SOAP services of both protocols (services.c) */
+	if (daemon_services_start(&cfg, &soap, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		goto fail;
 	}
@@ -299,16 +292,14 @@ main(int argc, char **argv)
 	http_server_stop(srv);
 	if (maint != NULL)
 		store_close(maint);
-	wusp_service_free(wusp);
-	wsusss_service_free(wsusss);
+	daemon_services_free(soap);
 	content_handler_free(ch);
 	config_free(&cfg);
 	log_info("stopped");
 	return 0;
 fail:
 	http_server_stop(srv);
-	wusp_service_free(wusp);
-	wsusss_service_free(wsusss);
+	daemon_services_free(soap);
 	content_handler_free(ch);
 	config_free(&cfg);
 	return 1;

@@ -1,7 +1,8 @@
 /*
  * common.c — small helpers of the MS-WSUSSS upstream operations: anchors
- * in requests and answers, the integer and yes/no store settings the
- * operations read, and the current time as a SOAP dateTime.  Not the
+ * in requests and answers, the current time as a SOAP dateTime, and
+ * every store setting the operations read (SETTING_WSUSSS_*: the one
+ * place that reads them).  Not the
  * anchor format itself (anchor.c).  docs/WSUSSS.md.
  */
 #include <errno.h>
@@ -12,11 +13,12 @@
 #include <time.h>
 
 #include "util/log.h"
+#include "util/xmalloc.h"
 #include "wsusss/service_internal.h"
 
 /* Parse an optional anchor element; absent/empty/nil: *has = false. */
 int
-ws_read_anchor(struct ws_call *c, const struct soap_node *n, const char *param,
+ws_read_anchor(struct svc_call *c, const struct soap_node *n, const char *param,
     struct wsusss_anchor *a, bool *has, int64_t cur_seq)
 {
 	const char *t;
@@ -32,17 +34,17 @@ ws_read_anchor(struct ws_call *c, const struct soap_node *n, const char *param,
 	if (len == 0)
 		return 0;
 	if (wsusss_anchor_parse(t, len, a) != 0)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s", param);
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s", param);
 	/* an anchor this server cannot have issued: from the future */
 	if (a->counter > cur_seq || a->time > c->now + WS_FUTURE_SKEW)
-		return ws_fault(c, SOAP_EC_SERVER_CHANGED, "%s from the "
+		return svc_fault(c, SOAP_EC_SERVER_CHANGED, "%s from the "
 		    "future", param);
 	*has = true;
 	return 0;
 }
 
 void
-ws_write_anchor(struct ws_call *c, const char *name, int64_t seq)
+ws_write_anchor(struct svc_call *c, const char *name, int64_t seq)
 {
 	struct wsusss_anchor a;
 	char text[WSUSSS_ANCHOR_MAX];
@@ -56,8 +58,8 @@ ws_write_anchor(struct ws_call *c, const char *name, int64_t seq)
 	xmlw_elem(&c->w, name, text);
 }
 
-int
-ws_setting_int(struct store *st, const char *key, int def, int lo, int hi)
+static int
+setting_int(struct store *st, const char *key, int def, int lo, int hi)
 {
 	char *v = NULL, *end;
 	long n;
@@ -74,8 +76,8 @@ ws_setting_int(struct store *st, const char *key, int def, int lo, int hi)
 	return (int)n;
 }
 
-bool
-ws_setting_no(struct store *st, const char *key)
+static bool
+setting_no(struct store *st, const char *key)
 {
 	char *v = NULL;
 	bool no;
@@ -97,3 +99,42 @@ ws_now_datetime(struct soap_datetime *dt)
 	soap_datetime_from_unix(ts.tv_sec, (uint32_t)(ts.tv_nsec / 100), dt);
 }
 
+/* ---- the settings the operations read (SETTING_WSUSSS_*) ---- */
+
+int
+ws_batch(struct store *st)
+{
+	return setting_int(st, SETTING_WSUSSS_BATCH, WSUSSS_BATCH_DEFAULT, 1,
+	    WSUSSS_BATCH_MAX);
+}
+
+bool
+ws_compress_ok(struct store *st)
+{
+	return !setting_no(st, SETTING_WSUSSS_COMPRESS);
+}
+
+char *
+ws_languages(struct store *st)
+{
+	char *langs = NULL;
+
+	if (store_setting_get(st, SETTING_WSUSSS_LANGUAGES, &langs) !=
+	    STORE_OK)
+		langs = NULL;
+	return langs;
+}
+
+char *
+ws_allow_list(struct svc_call *c, struct store *st)
+{
+	char *list = NULL;
+
+	/* wsusd.conf [server] upstream_allow first, else the store setting */
+	if (c->host->cfg->upstream_allow != NULL)
+		list = xstrdup(c->host->cfg->upstream_allow);
+	else if (store_setting_get(st, SETTING_WSUSSS_ALLOW, &list) !=
+	    STORE_OK)
+		list = NULL;
+	return list;
+}

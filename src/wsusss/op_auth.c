@@ -2,7 +2,7 @@
  * op_auth.c — the MS-WSUSSS authentication operations: GetAuthConfig
  * (ServerSync), GetAuthorizationCookie (DssAuth) and GetCookie (ServerSync),
  * which issue the DssTargeting authorization cookie and the session
- * cookie (src/wusp/cookie.h).  Not the session check of the other
+ * cookie (src/cookie/cookie.h).  Not the session check of the other
  * operations (session.c).  docs/WSUSSS.md.
  */
 #include <ctype.h>
@@ -16,12 +16,12 @@
 /* ---- GetAuthConfig ---------------------------------------------------- */
 
 int
-wsusss_op_get_auth_config(struct ws_call *c)
+wsusss_op_get_auth_config(struct svc_call *c)
 {
 	struct soap_datetime dt;
 
-	soap_datetime_from_unix(c->svc->started, 0, &dt);
-	ws_begin(c);
+	soap_datetime_from_unix(c->host->started, 0, &dt);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetAuthConfigResult");
 	xmlw_elem_datetime(&c->w, "LastChange", &dt);
 	xmlw_start(&c->w, "AuthInfo");
@@ -29,7 +29,7 @@ wsusss_op_get_auth_config(struct ws_call *c)
 	xmlw_elem(&c->w, "PlugInID", "DssTargeting");
 	xmlw_elem(&c->w, "ServiceUrl", "DssAuthWebService/DssAuthWebService.asmx");
 	xmlw_elem(&c->w, "Parameter", NULL);
-	ws_end(c);
+	svc_end(c);
 	return 0;
 }
 
@@ -48,7 +48,7 @@ account_name_ok(const char *s, size_t n)
 }
 
 int
-wsusss_op_get_authorization_cookie(struct ws_call *c)
+wsusss_op_get_authorization_cookie(struct svc_call *c)
 {
 	const struct soap_node *name = soap_child(c->body, "accountName");
 	const struct soap_node *guid = soap_child(c->body, "accountGuid");
@@ -59,40 +59,40 @@ wsusss_op_get_authorization_cookie(struct ws_call *c)
 
 	memset(&a, 0, sizeof(a));
 	if (name == NULL)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "accountName");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "accountName");
 	t = name->text;
 	len = name->text_len;
 	soap_trim(&t, &len);
 	if (!account_name_ok(t, len))
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "accountName");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "accountName");
 	memcpy(a.account_name, t, len);
 	a.account_name[len] = '\0';
 	if (guid == NULL || soap_node_guid(guid, gtxt) != 0 ||
 	    cookie_guid_parse(gtxt, a.dss_id) != 0)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "accountGuid");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "accountGuid");
 	if (ws_check_allowed(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE) != 0)
 		return -1;
 	a.issued_at = c->now;
 	a.expires_at = c->now + WSUSSS_AUTH_LIFETIME;
-	if (cookie_seal_wsusss_auth(&c->svc->kr, &a, b64, sizeof(b64), err,
+	if (cookie_seal_wsusss_auth(&c->host->kr, &a, b64, sizeof(b64), err,
 	    sizeof(err)) != 0) {
 		log_error("cannot seal an authorization cookie: %s", err);
-		return ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
-	c->sess.proto_major = c->sess.proto_minor = 0;
+	WS(c)->sess.proto_major = WS(c)->sess.proto_minor = 0;
 	ws_record_downstream(c, a.dss_id, a.account_name, false);
-	ws_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetAuthorizationCookieResult");
 	xmlw_elem(&c->w, "PlugInId", "DssTargeting");
 	xmlw_elem(&c->w, "CookieData", b64);
-	ws_end(c);
+	svc_end(c);
 	return 0;
 }
 
 /* ---- GetCookie ----------------------------------------------------------- */
 
 int
-wsusss_op_get_cookie(struct ws_call *c)
+wsusss_op_get_cookie(struct svc_call *c)
 {
 	const struct soap_node *auths = soap_child(c->body, "authCookies");
 	const struct soap_node *ac, *data, *ver;
@@ -106,28 +106,28 @@ wsusss_op_get_cookie(struct ws_call *c)
 
 	if (auths == NULL || soap_count_children(auths,
 	    "AuthorizationCookie") != 1)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "authCookies");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "authCookies");
 	ac = soap_child(auths, "AuthorizationCookie");
 	ver = soap_child(c->body, "protocolVersion");
 	if (ver == NULL || wsusss_version_parse(ver->text, ver->text_len,
 	    &ma, &mi) != 0)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS,
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 		    "protocolVersion");
 	if (ma != 1)
-		return ws_fault(c, SOAP_EC_INCOMPATIBLE_PROTOCOL_VERSION, NULL);
+		return svc_fault(c, SOAP_EC_INCOMPATIBLE_PROTOCOL_VERSION, NULL);
 	data = soap_child(ac, "CookieData");
 	if (data == NULL)
-		return ws_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE, NULL);
+		return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE, NULL);
 	t = data->text;
 	len = data->text_len;
 	soap_trim(&t, &len);
-	switch (cookie_open_wsusss_auth(&c->svc->kr, t, len, c->now, &a)) {
+	switch (cookie_open_wsusss_auth(&c->host->kr, t, len, c->now, &a)) {
 	case COOKIE_OK:
 		break;
 	case COOKIE_ERROR:
-		return ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	default:
-		return ws_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE, NULL);
+		return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE, NULL);
 	}
 	if (ws_check_allowed(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE) != 0)
 		return -1;
@@ -141,19 +141,19 @@ wsusss_op_get_cookie(struct ws_call *c)
 		s.expires_at = a.expires_at;
 	s.proto_major = ma;
 	s.proto_minor = mi;
-	if (cookie_seal_wsusss_session(&c->svc->kr, &s, b64, sizeof(b64), err,
+	if (cookie_seal_wsusss_session(&c->host->kr, &s, b64, sizeof(b64), err,
 	    sizeof(err)) != 0) {
 		log_error("cannot seal a session cookie: %s", err);
-		return ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
-	c->sess = s;
+	WS(c)->sess = s;
 	ws_record_downstream(c, a.dss_id, a.account_name, false);
 	soap_datetime_from_unix(s.expires_at, 0, &dt);
-	ws_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetCookieResult");
 	xmlw_elem_datetime(&c->w, "Expiration", &dt);
 	xmlw_elem(&c->w, "EncryptedData", b64);
-	ws_end(c);
+	svc_end(c);
 	return 0;
 }
 

@@ -79,7 +79,7 @@ lang_enabled(const char *list, const char *s)
 }
 
 int
-wsusss_op_get_config_data(struct ws_call *c)
+wsusss_op_get_config_data(struct svc_call *c)
 {
 	struct store *st;
 	struct wsusss_anchor a;
@@ -88,19 +88,16 @@ wsusss_op_get_config_data(struct ws_call *c)
 	int64_t seq = 0;
 	int batch;
 
-	if (ws_session(c) != 0 || (st = ws_store(c)) == NULL)
+	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
 		return -1;
 	if (store_change_seq(st, &seq) != STORE_OK)
-		return ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	if (ws_read_anchor(c, soap_child(c->body, "configAnchor"),
 	    "configAnchor", &a, &has, seq) != 0)
 		return -1;
-	batch = ws_setting_int(st, SETTING_WSUSSS_BATCH, WSUSSS_BATCH_DEFAULT, 1,
-	    WSUSSS_BATCH_MAX);
-	if (store_setting_get(st, SETTING_WSUSSS_LANGUAGES, &langs) !=
-	    STORE_OK)
-		langs = NULL;
-	ws_begin(c);
+	batch = ws_batch(st);
+	langs = ws_languages(st);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetConfigDataResult");
 	xmlw_elem_bool(&c->w, "CatalogOnlySync", 0);
 	xmlw_elem_bool(&c->w, "LazySync", 1);
@@ -116,8 +113,8 @@ wsusss_op_get_config_data(struct ws_call *c)
 	if (!has) {
 		/* 1.1 downstreams know 63 languages only: same list, all
 		 * of them are within the 63 of WSUS 2.0 except ja-nec. */
-		bool v11 = !wsusss_version_at_least(c->sess.proto_major,
-		    c->sess.proto_minor, 1, 2);
+		bool v11 = !wsusss_version_at_least(WS(c)->sess.proto_major,
+		    WS(c)->sess.proto_minor, 1, 2);
 
 		xmlw_start(&c->w, "ServerSyncLanguageData");
 		xmlw_elem_int(&c->w, "LanguageID", 0);
@@ -142,7 +139,7 @@ wsusss_op_get_config_data(struct ws_call *c)
 	xmlw_end(&c->w);
 	xmlw_elem_int(&c->w, "MaxUpdatesPerRequestInGetUpdateDecryptionData",
 	    batch);
-	ws_end(c);
+	svc_end(c);
 	free(langs);
 	return 0;
 }

@@ -2,7 +2,7 @@
  * op_deployments.c — GetDeployments of the MS-WSUSSS Server Sync service: the
  * computer groups, approvals (deployments), dead deployments, declined
  * updates and accepted EULAs a replica downstream copies.  Reads the
- * revision snapshot (snapshot.h).  docs/WSUSSS.md.
+ * shared catalog through snapshot.h.  docs/WSUSSS.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,14 +55,14 @@ grp_find(const struct grplist *l, int64_t id)
 
 /* A stable DeploymentGuid: SHA-256(server id, update id, group guid). */
 static void
-deployment_guid(const struct ws_call *c, const char *uid, const char *group,
+deployment_guid(const struct svc_call *c, const char *uid, const char *group,
     char out[37])
 {
 	uint8_t h[32], g[16];
 	char text[160];
 	unsigned int hl = 0;
 
-	snprintf(text, sizeof(text), "%s/%s/%s", c->svc->server_id, uid, group);
+	snprintf(text, sizeof(text), "%s/%s/%s", c->host->server_id, uid, group);
 	EVP_Digest(text, strlen(text), h, &hl, EVP_sha256(), NULL);
 	memcpy(g, h, 16);
 	g[6] = (uint8_t)((g[6] & 0x0f) | 0x50);	/* version 5-like */
@@ -71,7 +71,7 @@ deployment_guid(const struct ws_call *c, const char *uid, const char *group,
 }
 
 static void
-write_time(struct ws_call *c, const char *name, int64_t t)
+write_time(struct svc_call *c, const char *name, int64_t t)
 {
 	struct soap_datetime dt;
 
@@ -80,7 +80,7 @@ write_time(struct ws_call *c, const char *name, int64_t t)
 }
 
 int
-wsusss_op_get_deployments(struct ws_call *c)
+wsusss_op_get_deployments(struct svc_call *c)
 {
 	struct store *st;
 	const struct catalog *s = NULL;
@@ -93,7 +93,7 @@ wsusss_op_get_deployments(struct ws_call *c)
 	char zero[37] = "00000000-0000-0000-0000-000000000000";
 
 	memset(&gl, 0, sizeof(gl));
-	if (ws_session(c) != 0 || (st = ws_store(c)) == NULL)
+	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
 		return -1;
 	if ((s = ws_snap(c, st)) == NULL)
 		return -1;
@@ -107,19 +107,19 @@ wsusss_op_get_deployments(struct ws_call *c)
 	    &sa, &hass, catalog_change_seq(s)) != 0)
 		goto out;
 	if (!hass) {
-		ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "syncAnchor");
+		svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "syncAnchor");
 		goto out;
 	}
-	c->touch_synced = true;
+	WS(c)->touch_synced = true;
 	if (hasd && da.counter > sa.counter) {
-		ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "deploymentAnchor");
+		svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "deploymentAnchor");
 		goto out;
 	}
 	if (store_group_list(st, grp_cb, &gl) != STORE_OK) {
-		ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "groups");
+		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "groups");
 		goto out;
 	}
-	ws_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetDeploymentsResult");
 	ws_write_anchor(c, "Anchor", sa.counter);
 	xmlw_start(&c->w, "Groups");
@@ -217,7 +217,7 @@ wsusss_op_get_deployments(struct ws_call *c)
 			xmlw_elem(&c->w, "guid", eula[i]);
 	}
 	xmlw_end(&c->w);
-	ws_end(c);
+	svc_end(c);
 	rc = 0;
 out:
 	for (size_t i = 0; i < gl.n; i++)

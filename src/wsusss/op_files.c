@@ -12,18 +12,18 @@
 /* ---- DownloadFiles ---------------------------------------------------------- */
 
 int
-wsusss_op_download_files(struct ws_call *c)
+wsusss_op_download_files(struct svc_call *c)
 {
 	const struct soap_node *l = soap_child(c->body, "fileDigestList"), *e;
 	struct store *st;
 	size_t n, used = 0;
 	bool missing = false;
 
-	if (ws_session(c) != 0 || (st = ws_store(c)) == NULL)
+	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
 		return -1;
 	n = l == NULL ? 0 : soap_count_children(l, "base64Binary");
 	if (n == 0 || n > WSUSSS_DIGESTS_MAX || l->nchildren != n)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "fileDigestList");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "fileDigestList");
 	SOAP_FOREACH_CHILD(e, l, "base64Binary") {
 		uint8_t d[20];
 		size_t dl = 0;
@@ -32,14 +32,14 @@ wsusss_op_download_files(struct ws_call *c)
 		int r;
 
 		if (soap_node_base64(e, d, sizeof(d), &dl) != 0 || dl != 20)
-			return ws_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "fileDigestList");
 		r = store_file_lookup(st, d, &sf, &name);
 		free(name);
 		if (r == STORE_OK && sf.present)
 			continue;
 		if (r != STORE_OK && r != STORE_NOTFOUND)
-			return ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+			return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 		/* unknown, or known but not in the content store: this
 		 * upstream has no parent to fetch it from */
 		{
@@ -59,34 +59,33 @@ wsusss_op_download_files(struct ws_call *c)
 		c->fault = SOAP_EC_FILE_DIGESTS_MISSING;
 		return -1;
 	}
-	ws_begin(c);
-	ws_end(c);
+	svc_begin(c);
+	svc_end(c);
 	return 0;
 }
 
 /* ---- Ping (both services) ------------------------------------------------- */
 
 int
-wsusss_op_ping(struct ws_call *c)
+wsusss_op_ping(struct svc_call *c)
 {
 	struct soap_datetime dt, never;
 	int32_t level;
 
 	if (soap_node_int32(soap_child(c->body, "pingLevel"), &level) != 0)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "pingLevel");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "pingLevel");
 	ws_now_datetime(&dt);
-	soap_datetime_from_unix(c->svc->started, 0, &never);
-	ws_begin(c);
+	soap_datetime_from_unix(c->host->started, 0, &never);
+	svc_begin(c);
 	xmlw_start(&c->w, "PingResult");
 	xmlw_elem_bool(&c->w, "SuccessFlag", 1);
 	xmlw_elem_datetime(&c->w, "ServicesTime", &dt);
-	xmlw_elem(&c->w, "ServicesName", c->def->kind == WS_DSSAUTH ?
-	    "DssAuthWebService" : "ServerSyncWebService");
+	xmlw_elem(&c->w, "ServicesName", c->def->name);
 	xmlw_elem_bool(&c->w, "IsHttps", c->http->listener->tls);
 	xmlw_elem_datetime(&c->w, "ConfigFileLastModifiedTime", &never);
 	xmlw_elem_datetime(&c->w, "ConfigFileNextExpirationTime", &never);
 	xmlw_elem_int(&c->w, "ConfigFileExpirationModuloInMinutes", 0);
-	ws_end(c);
+	svc_end(c);
 	return 0;
 }
 

@@ -3,8 +3,8 @@
  * (which revisions a downstream needs, by anchor, filter and protocol
  * version), GetUpdateData (their documents, plain or as MSZIP cabinets,
  * with file digests and content URLs) and GetRelatedRevisionsForUpdates
- * (ignored, as the spec says).  Reads the revision snapshot
- * (snapshot.h); not the snapshot itself.  docs/WSUSSS.md.
+ * (ignored, as the spec says).  Reads the shared catalog through
+ * snapshot.h; not the catalog itself (src/catalog).  docs/WSUSSS.md.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,7 +28,7 @@ struct idset {
 };
 
 static int
-read_idset(struct ws_call *c, const struct soap_node *n, struct idset *out)
+read_idset(struct svc_call *c, const struct soap_node *n, struct idset *out)
 {
 	const struct soap_node *e;
 	size_t cnt;
@@ -39,7 +39,7 @@ read_idset(struct ws_call *c, const struct soap_node *n, struct idset *out)
 	out->present = true;
 	cnt = soap_count_children(n, "IdAndDelta");
 	if (cnt > WSUSSS_FILTER_MAX || n->nchildren != cnt)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
 	out->sent = cnt;
 	if (cnt == 0)
 		return 0;
@@ -52,7 +52,7 @@ read_idset(struct ws_call *c, const struct soap_node *n, struct idset *out)
 		if (soap_node_guid(soap_child(e, "Id"), g) != 0 ||
 		    guid_normalize(g, uid) != 0 ||
 		    soap_node_bool(soap_child(e, "Delta"), &d) != 0)
-			return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
 		memcpy(out->idx[out->n], uid, sizeof(uid));
 		out->delta[out->n++] = d != 0;
 	}
@@ -123,7 +123,7 @@ cmp_out(const void *a, const void *b, void *arg)
 
 /* may a downstream at this version get v? (docs/WSUSSS.md) */
 static bool
-version_ok(struct ws_call *c, struct store *st, const struct catalog *s,
+version_ok(struct svc_call *c, struct store *st, const struct catalog *s,
     const struct catalog_rev *v)
 {
 	struct catalog_extprops p;
@@ -131,12 +131,12 @@ version_ok(struct ws_call *c, struct store *st, const struct catalog *s,
 	snap_rev_props(st, s, v, &p);
 	if (p.cpv_major == 0 && p.cpv_minor == 0)
 		return true;
-	return wsusss_version_at_least(c->sess.proto_major,
-	    c->sess.proto_minor, p.cpv_major, p.cpv_minor);
+	return wsusss_version_at_least(WS(c)->sess.proto_major,
+	    WS(c)->sess.proto_minor, p.cpv_major, p.cpv_minor);
 }
 
 int
-wsusss_op_get_revision_id_list(struct ws_call *c)
+wsusss_op_get_revision_id_list(struct svc_call *c)
 {
 	const struct soap_node *f = soap_child(c->body, "filter");
 	struct store *st;
@@ -154,15 +154,15 @@ wsusss_op_get_revision_id_list(struct ws_call *c)
 
 	memset(&cats, 0, sizeof(cats));
 	memset(&cls, 0, sizeof(cls));
-	if (ws_session(c) != 0 || (st = ws_store(c)) == NULL)
+	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
 		return -1;
 	if (f == NULL || soap_is_nil(f))
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
 	if (soap_node_bool(soap_child(f, "GetConfig"), &getconfig) != 0)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
 	if (soap_child(f, "Get63LanguageOnly") != NULL &&
 	    soap_node_bool(soap_child(f, "Get63LanguageOnly"), &b63) != 0)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "filter");
 	/* Languages: checked, not used (docs/WSUSSS.md) */
 	langs = soap_child(f, "Languages");
 	if (langs != NULL) {
@@ -175,7 +175,7 @@ wsusss_op_get_revision_id_list(struct ws_call *c)
 			if (++k > WSUSSS_FILTER_MAX ||
 			    soap_node_int32(soap_child(e, "Id"), &id) != 0 ||
 			    soap_node_bool(soap_child(e, "Delta"), &d) != 0)
-				return ws_fault(c, SOAP_EC_INVALID_PARAMETERS,
+				return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 				    "filter");
 		}
 	}
@@ -190,7 +190,7 @@ wsusss_op_get_revision_id_list(struct ws_call *c)
 	    read_idset(c, soap_child(f, "Classifications"), &cls) != 0)
 		goto out;
 	filtered = !getconfig && (cats.present || cls.present);
-	c->touch_synced = !getconfig;
+	WS(c)->touch_synced = !getconfig;
 	mark = xcalloc(nrevs + 1, 1);
 	for (size_t i = 0; i < nrevs; i++) {
 		const struct catalog_rev *v = catalog_rev_at(s, i);
@@ -246,7 +246,7 @@ wsusss_op_get_revision_id_list(struct ws_call *c)
 
 		qsort_r(out, nout, sizeof(uint32_t), cmp_out, &o);
 	}
-	ws_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetRevisionIdListResult");
 	ws_write_anchor(c, "Anchor", seq);
 	xmlw_start(&c->w, "NewRevisions");
@@ -258,7 +258,7 @@ wsusss_op_get_revision_id_list(struct ws_call *c)
 		xmlw_elem_int(&c->w, "RevisionNumber", v->revision_number);
 		xmlw_end(&c->w);
 	}
-	ws_end(c);
+	svc_end(c);
 	rc = 0;
 out:
 	free(out);
@@ -314,7 +314,7 @@ resolve(struct store *st, const struct catalog *s, struct uid_rev *w)
 }
 
 static int
-write_blob(struct ws_call *c, const char *doc, size_t len, bool compress,
+write_blob(struct svc_call *c, const char *doc, size_t len, bool compress,
     bool *wrote_plain)
 {
 	struct buf u16, cab;
@@ -332,13 +332,13 @@ write_blob(struct ws_call *c, const char *doc, size_t len, bool compress,
 	buf_init(&u16, CAB_WRITE_MAX_INPUT);
 	buf_init(&cab, 2u * CAB_WRITE_MAX_INPUT);
 	if (wsusss_utf8_to_utf16le(doc, len, &u16) != 0 || u16.failed) {
-		ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "blob not UTF-8");
+		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "blob not UTF-8");
 		goto out;
 	}
 	if (cab_write_single(u16.data, u16.len, "blob", &cab, err,
 	    sizeof(err)) != 0) {
 		log_error("cannot write a cabinet: %s", err);
-		ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "cabinet");
+		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "cabinet");
 		goto out;
 	}
 	/* kept for after FileDigestList: written by the caller */
@@ -352,7 +352,7 @@ out:
 }
 
 static void
-write_digests(struct ws_call *c, const struct catalog_rev *v)
+write_digests(struct svc_call *c, const struct catalog_rev *v)
 {
 	if (v == NULL || v->nfiles == 0)
 		return;
@@ -363,7 +363,7 @@ write_digests(struct ws_call *c, const struct catalog_rev *v)
 }
 
 int
-wsusss_op_get_update_data(struct ws_call *c)
+wsusss_op_get_update_data(struct svc_call *c)
 {
 	const struct soap_node *ids = soap_child(c->body, "updateIds"), *e;
 	struct store *st;
@@ -372,16 +372,15 @@ wsusss_op_get_update_data(struct ws_call *c)
 	size_t n, k = 0;
 	int batch, rc = -1;
 	bool compress_ok;
-	char base[WS_HOST_MAX + 32];
+	char base[SVC_HOST_MAX + 32];
 
-	if (ws_session(c) != 0 || (st = ws_store(c)) == NULL)
+	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
 		return -1;
-	batch = ws_setting_int(st, SETTING_WSUSSS_BATCH, WSUSSS_BATCH_DEFAULT, 1,
-	    WSUSSS_BATCH_MAX);
-	compress_ok = !ws_setting_no(st, SETTING_WSUSSS_COMPRESS);
+	batch = ws_batch(st);
+	compress_ok = ws_compress_ok(st);
 	n = ids == NULL ? 0 : soap_count_children(ids, "UpdateIdentity");
 	if (n == 0 || n > (size_t)batch || ids->nchildren != n)
-		return ws_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIds");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIds");
 	want = xcalloc(n, sizeof(*want));
 	SOAP_FOREACH_CHILD(e, ids, "UpdateIdentity") {
 		char g[SOAP_GUID_STRLEN];
@@ -391,15 +390,15 @@ wsusss_op_get_update_data(struct ws_call *c)
 		    soap_node_int32(soap_child(e, "RevisionNumber"),
 		    &want[k].rev) != 0) {
 			free(want);
-			return ws_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "updateIds");
 		}
 		k++;
 	}
 	if ((s = ws_snap(c, st)) == NULL)
 		goto out;
-	ws_content_base(c, base, sizeof(base));
-	ws_begin(c);
+	svc_content_base(c, base, sizeof(base));
+	svc_begin(c);
 	xmlw_start(&c->w, "GetUpdateDataResult");
 	xmlw_start(&c->w, "updates");
 	for (k = 0; k < n; k++) {
@@ -409,7 +408,7 @@ wsusss_op_get_update_data(struct ws_call *c)
 		bool plain;
 
 		if (resolve(st, s, &want[k]) != 0) {
-			ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "unknown "
+			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "unknown "
 			    "revision %s/%d", want[k].uid, (int)want[k].rev);
 			goto out;
 		}
@@ -417,7 +416,7 @@ wsusss_op_get_update_data(struct ws_call *c)
 		if (store_fragment_get(st, want[k].rid, FRAGMENT_DOCUMENT, NULL,
 		    &doc, &len) != STORE_OK || doc == NULL) {
 			free(doc);
-			ws_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no document "
+			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no document "
 			    "for %s/%d", want[k].uid, (int)want[k].rev);
 			goto out;
 		}
@@ -464,7 +463,7 @@ wsusss_op_get_update_data(struct ws_call *c)
 			xmlw_end(&c->w);
 		}
 	}
-	ws_end(c);
+	svc_end(c);
 	rc = 0;
 out:
 	free(want);
@@ -475,15 +474,15 @@ out:
 /* ---- GetRelatedRevisionsForUpdates ------------------------------------ */
 
 int
-wsusss_op_get_related(struct ws_call *c)
+wsusss_op_get_related(struct svc_call *c)
 {
 	/* "The USS MUST ignore" it (MS-WSUSSS 3.1.4.9): an empty answer
 	 * to an authenticated caller. */
 	if (ws_session(c) != 0)
 		return -1;
-	ws_begin(c);
+	svc_begin(c);
 	xmlw_elem(&c->w, "GetRelatedRevisionsForUpdatesResult", NULL);
-	ws_end(c);
+	svc_end(c);
 	return 0;
 }
 

@@ -2,8 +2,8 @@
  * rollup.c — GetRollupConfiguration, RollupDownstreamServers,
  * RollupComputers, GetOutOfSyncComputers and RollupComputerStatus on the
  * reporting web service (wsusss.md §6.12, §11).  See rollup.h and
- * docs/ROLLUP.md.  Built into the wusp library with the reporting
- * service whose dispatch table names these handlers.
+ * docs/ROLLUP.md.  The daemon adds wsusss_rollup_ops[] to the reporting
+ * service's table (src/daemon/services.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +16,6 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 #include "wsusss/rollup.h"
-#include "wusp/service_internal.h"
 
 #define ZERO_GUID	"00000000-0000-0000-0000-000000000000"
 /* 1753-01-01T00:00:00Z: SQL Server's minimum, WSUS's "never" */
@@ -718,21 +717,21 @@ rollup_adjust_times(struct rollup_request *r, int64_t now)
 
 /* The sender's own id may stand for "this server" too. */
 static void
-self_to_zero(struct wusp_call *c, char id[GUID_STRLEN + 1])
+self_to_zero(struct svc_call *c, char id[GUID_STRLEN + 1])
 {
-	if (strcmp(id, c->svc->server_id) == 0)
+	if (strcmp(id, c->host->server_id) == 0)
 		id[0] = '\0';
 }
 
 static int
-detailed(struct wusp_call *c, struct store *st, bool *on)
+detailed(struct svc_call *c, struct store *st, bool *on)
 {
 	char *v = NULL;
 	int rc = store_setting_get(st, SETTING_ROLLUP, &v);
 
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
 		log_error("rollup setting: %s", store_errmsg(st));
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
 	*on = rollup_setting_detailed(rc == STORE_OK ? v : NULL);
 	free(v);
@@ -744,15 +743,15 @@ detailed(struct wusp_call *c, struct store *st, bool *on)
  * detailed rollup off refuses; NULL with the fault set otherwise.
  */
 static struct store *
-detailed_store(struct wusp_call *c)
+detailed_store(struct svc_call *c)
 {
 	struct store *st;
 	bool on = false;
 
-	if ((st = wusp_store(c)) == NULL || detailed(c, st, &on) != 0)
+	if ((st = svc_store(c)) == NULL || detailed(c, st, &on) != 0)
 		return NULL;
 	if (!on) {
-		wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
+		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
 		    "detailed rollup is off");
 		return NULL;
 	}
@@ -761,12 +760,12 @@ detailed_store(struct wusp_call *c)
 
 /* Parse the call's body; on refusal the InvalidParameters fault. */
 static int
-parse_call(struct wusp_call *c, enum rollup_op op, struct rollup_request *r)
+parse_call(struct svc_call *c, enum rollup_op op, struct rollup_request *r)
 {
 	if (rollup_parse(op, c->body, r) != 0) {
 		log_info("%s refused: %s", op_names[op], r->message);
 		rollup_request_free(r);
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s",
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s",
 		    r->param);
 	}
 	rollup_adjust_times(r, c->now);
@@ -774,23 +773,23 @@ parse_call(struct wusp_call *c, enum rollup_op op, struct rollup_request *r)
 }
 
 static int
-store_fault(struct wusp_call *c, struct store *st, int rc, const char *op)
+store_fault(struct svc_call *c, struct store *st, int rc, const char *op)
 {
 	log_info("%s refused: %s (%s)", op, store_errmsg(st),
 	    store_rc_name(rc));
 	if (rc == STORE_INVALID)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s", op);
-	return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s", op);
+	return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 }
 
-int
-wusp_op_rollup_configuration(struct wusp_call *c)
+static int
+op_rollup_configuration(struct svc_call *c)
 {
 	struct store *st;
 	char guid[37], *reset = NULL;
 	bool on = false, created;
 
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = svc_store(c)) == NULL)
 		return -1;
 	if (detailed(c, st, &on) != 0)
 		return -1;
@@ -800,13 +799,13 @@ wusp_op_rollup_configuration(struct wusp_call *c)
 	    store_setting_get(st, SETTING_ROLLUP_RESET, &reset) != STORE_OK) {
 		log_error("rollup reset guid: %s", store_errmsg(st));
 		free(reset);
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetRollupConfigurationResult");
 	xmlw_elem_bool(&c->w, "DoDetailedRollup", on);
 	xmlw_elem(&c->w, "RollupResetGuid", reset);
-	xmlw_elem(&c->w, "ServerId", c->svc->server_id);
+	xmlw_elem(&c->w, "ServerId", c->host->server_id);
 	xmlw_elem_int(&c->w, "RollupDownstreamServersMaxBatchSize",
 	    ROLLUP_SERVERS_MAX);
 	xmlw_elem_int(&c->w, "RollupComputersMaxBatchSize",
@@ -816,27 +815,27 @@ wusp_op_rollup_configuration(struct wusp_call *c)
 	xmlw_elem_int(&c->w, "RollupComputerStatusMaxBatchSize",
 	    ROLLUP_STATUS_MAX);
 	xmlw_end(&c->w);
-	wusp_end(c);
+	svc_end(c);
 	free(reset);
 	return 0;
 }
 
-int
-wusp_op_rollup_servers(struct wusp_call *c)
+static int
+op_rollup_servers(struct svc_call *c)
 {
 	struct rollup_request r;
 	struct store *st;
 	int rc;
 
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = svc_store(c)) == NULL)
 		return -1;
 	if (parse_call(c, ROLLUP_OP_SERVERS, &r) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nservers; i++) {
 		self_to_zero(c, r.servers[i].parent_id);
-		if (strcmp(r.servers[i].server_id, c->svc->server_id) == 0) {
+		if (strcmp(r.servers[i].server_id, c->host->server_id) == 0) {
 			rollup_request_free(&r);
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "ServerId");
 		}
 	}
@@ -847,13 +846,13 @@ wusp_op_rollup_servers(struct wusp_call *c)
 	}
 	log_debug("RollupDownstreamServers: %zu servers", r.nservers);
 	rollup_request_free(&r);
-	wusp_begin(c);
-	wusp_end(c);
+	svc_begin(c);
+	svc_end(c);
 	return 0;
 }
 
-int
-wusp_op_rollup_computers(struct wusp_call *c)
+static int
+op_rollup_computers(struct svc_call *c)
 {
 	struct store_rollup_computers_result res;
 	struct rollup_request r;
@@ -880,7 +879,7 @@ wusp_op_rollup_computers(struct wusp_call *c)
 	}
 	log_debug("RollupComputers: %zu stored, %zu moved, %zu stale, %zu "
 	    "refused", res.stored, res.moved, res.stale, res.refused);
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "RollupComputersResult");
 	for (size_t i = 0; i < r.ncomputers; i++) {
 		if (changes[i] == ROLLUP_CHANGE_NONE)
@@ -892,7 +891,7 @@ wusp_op_rollup_computers(struct wusp_call *c)
 		xmlw_end(&c->w);
 	}
 	xmlw_end(&c->w);
-	wusp_end(c);
+	svc_end(c);
 	free(changes);
 	rollup_request_free(&r);
 	return 0;
@@ -901,14 +900,14 @@ wusp_op_rollup_computers(struct wusp_call *c)
 static int
 oos_cb(const char *id, void *arg)
 {
-	struct wusp_call *c = arg;
+	struct svc_call *c = arg;
 
 	xmlw_elem(&c->w, "string", id);
 	return 0;
 }
 
-int
-wusp_op_rollup_out_of_sync(struct wusp_call *c)
+static int
+op_rollup_out_of_sync(struct svc_call *c)
 {
 	struct rollup_request r;
 	struct store *st;
@@ -919,7 +918,7 @@ wusp_op_rollup_out_of_sync(struct wusp_call *c)
 	if (parse_call(c, ROLLUP_OP_OUT_OF_SYNC, &r) != 0)
 		return -1;
 	self_to_zero(c, r.parent_id);
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetOutOfSyncComputersResult");
 	rc = store_rollup_out_of_sync(st, r.parent_id, r.numbers, r.nnumbers,
 	    oos_cb, c);
@@ -927,12 +926,12 @@ wusp_op_rollup_out_of_sync(struct wusp_call *c)
 	if (rc != STORE_OK)
 		return store_fault(c, st, rc, "lastRollupNumbers");
 	xmlw_end(&c->w);
-	wusp_end(c);
+	svc_end(c);
 	return 0;
 }
 
-int
-wusp_op_rollup_status(struct wusp_call *c)
+static int
+op_rollup_status(struct svc_call *c)
 {
 	struct store_rollup_status_result res;
 	struct rollup_request r;
@@ -956,8 +955,17 @@ wusp_op_rollup_status(struct wusp_call *c)
 		log_debug("RollupComputerStatus: %zu applied, %zu duplicate, "
 		    "%zu unknown, %zu foreign, %zu states", res.applied,
 		    res.duplicates, res.unknown, res.foreign, res.states);
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_elem_bool(&c->w, "RollupComputerStatusResult", ok);
-	wusp_end(c);
+	svc_end(c);
 	return 0;
 }
+
+const struct svc_op wsusss_rollup_ops[] = {
+	{ "GetRollupConfiguration", NULL, op_rollup_configuration },
+	{ "RollupDownstreamServers", NULL, op_rollup_servers },
+	{ "RollupComputers", NULL, op_rollup_computers },
+	{ "GetOutOfSyncComputers", NULL, op_rollup_out_of_sync },
+	{ "RollupComputerStatus", NULL, op_rollup_status },
+	{ NULL, NULL, NULL },
+};

@@ -11,12 +11,13 @@
  *  - rollup_parse(): the bounded, validating parser of one request's
  *    operation element into store structs (what fuzz/rollup.c drives);
  *    no store, no I/O.  Any bad value refuses the whole request.
- *  - wusp_op_rollup_*(): the operation handlers, registered in the
- *    reporting service's dispatch table (src/wusp/service.c); they parse,
- *    apply through the store (one transaction each) and answer.
+ *  - wsusss_rollup_ops[]: the operation handlers on the service host
+ *    (service/host.h), which the daemon adds to the reporting service's
+ *    table (src/daemon/services.c); they parse, apply through the store
+ *    (one transaction each) and answer.
  *
  * The downstream registry itself (store_downstream_touch, called by
- * src/wsusss/service.c on every authenticated server-sync call) is a
+ * src/wsusss/session.c on every authenticated server-sync call) is a
  * store operation; see store.h.
  */
 #ifndef WSUSD_WSUSSS_ROLLUP_H
@@ -26,10 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "service/host.h"
 #include "soap/soap_request.h"
 #include "store/store.h"
 
-#define ROLLUP_NS	"http://www.microsoft.com/SoftwareDistribution"
 /* Clock skew beyond which incoming times are shifted (Windows <50>). */
 #define ROLLUP_SKEW_MAX	60
 /* Bounds of the strings (WSDL notes; longer values refuse the request). */
@@ -98,12 +99,11 @@ void	rollup_adjust_times(struct rollup_request *r, int64_t now);
  * "false" or "0" => false; absent or anything else ("detailed") => true. */
 bool	rollup_setting_detailed(const char *value);
 
-/* The handlers (struct wusp_call: src/wusp/service_internal.h). */
-struct wusp_call;
-int	wusp_op_rollup_configuration(struct wusp_call *c);
-int	wusp_op_rollup_servers(struct wusp_call *c);
-int	wusp_op_rollup_computers(struct wusp_call *c);
-int	wusp_op_rollup_out_of_sync(struct wusp_call *c);
-int	wusp_op_rollup_status(struct wusp_call *c);
+/*
+ * The five operations for the service host, NULL-name terminated, in the
+ * reporting service's namespace (the table's: ns NULL).
+ */
+struct svc_op;
+extern const struct svc_op wsusss_rollup_ops[];
 
 #endif

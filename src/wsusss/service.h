@@ -6,20 +6,18 @@
  * the DSS authorization service (/DssAuthWebService/DssAuthWebService.asmx:
  * GetAuthorizationCookie, Ping), registered on every listener.  The
  * rollup operations live on the reporting service (src/wsusss/rollup.h,
- * src/wusp/service.c).  Behaviour, version rules and deliberate
- * differences from a real WSUS: docs/WSUSSS.md.
+ * composed by src/daemon/services.c).  Both run on the SOAP service host
+ * (service/host.h).  Behaviour, version rules and deliberate differences
+ * from a real WSUS: docs/WSUSSS.md.
  *
  * Threads: handlers run on the MHD worker threads at once; each thread
- * opens its own store handle; the revision snapshot is shared read-only
- * with a reference count.
+ * has its own store handle (the host's); the revision snapshot is shared
+ * read-only with a reference count.
  */
 #ifndef WSUSD_WSUSSS_SERVICE_H
 #define WSUSD_WSUSSS_SERVICE_H
 
 #include <stddef.h>
-#include <stdint.h>
-
-#include "config/config.h"
 
 #define WSUSSS_PATH_SERVERSYNC	"/ServerSyncWebService/ServerSyncWebService.asmx"
 #define WSUSSS_PATH_DSSAUTH	"/DssAuthWebService/DssAuthWebService.asmx"
@@ -41,24 +39,18 @@
 #define SETTING_WSUSSS_COMPRESS	"upstream_compress"	/* "no": never a cab */
 
 struct wsusss_service;
+struct svc_host;
 
 /*
- * Create the services for cfg (which must outlive them) and register
- * their routes with http_route_add(); call before http_server_start().
- * The store is opened lazily (a server started before postinstall answers
- * InternalServerError until the database is ready).  0, or -1 with err.
+ * Create the services and register their routes on host (which must
+ * outlive them); call before http_server_start().  Until the host is
+ * ready (a server started before postinstall) they answer
+ * InternalServerError faults (service/host.h).  0, or -1 with err.
  */
-int	wsusss_service_register(const struct config *cfg,
+int	wsusss_service_register(struct svc_host *host,
 	    struct wsusss_service **out, char *err, size_t errlen);
-/* Free everything; after http_server_stop().  NULL is fine. */
+/* Free everything; after http_server_stop(), before the host.  NULL is
+ * fine. */
 void	wsusss_service_free(struct wsusss_service *svc);
-
-/*
- * FUZZING ONLY: run one request body through the operations of both
- * services against a private in-memory store (created on the first
- * call), without HTTP.  A session cookie whose EncryptedData is "FUZZ"
- * is accepted so the operations' own parsers are reached.  Always 0.
- */
-int	wsusss_fuzz_request(const uint8_t *data, size_t len);
 
 #endif

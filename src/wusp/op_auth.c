@@ -28,7 +28,7 @@
 
 /* The peer address as text, or NULL. */
 static const char *
-peer_address(struct wusp_call *c, char *out, size_t outlen)
+peer_address(struct svc_call *c, char *out, size_t outlen)
 {
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
@@ -85,7 +85,7 @@ client_id(const char *in, char out[COOKIE_ID_MAX + 1])
  * clientId or dnsName: InternalServerError, as WSUS ([MS-WUSP] <50>, <51>).
  */
 int
-wusp_op_get_authorization_cookie(struct wusp_call *c)
+wusp_op_get_authorization_cookie(struct svc_call *c)
 {
 	const char *dns = soap_child_text(c->body, "dnsName");
 	const struct soap_node *tg = soap_child(c->body, "targetGroupName");
@@ -97,52 +97,52 @@ wusp_op_get_authorization_cookie(struct wusp_call *c)
 
 	memset(&a, 0, sizeof(a));
 	if (client_id(soap_child_text(c->body, "clientId"), a.client_id) != 0)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
 		    "bad clientId");
 	if (dns == NULL || strlen(dns) > COMPUTER_STR_MAX - 1)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
 		    "bad dnsName");
 	if (tg != NULL && !soap_is_nil(tg) && tg->text_len > 0) {
 		if (tg->text_len > COMPUTER_CLAIM_MAX)
-			return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
+			return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
 			    "targetGroupName too long");
 		claim = tg->text;
 		a.target_claimed = true;
 		if (cookie_hash(claim, tg->text_len, a.target_claim_hash) != 0)
-			return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
+			return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
 			    NULL);
 	}
 	if (cookie_hash(dns, strlen(dns), a.dns_name_hash) != 0)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = svc_store(c)) == NULL)
 		return -1;
 	rc = store_computer_contact(st, a.client_id, dns, claim,
 	    peer_address(c, ipbuf, sizeof(ipbuf)), c->now);
 	if (rc == STORE_INVALID)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "%s",
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "%s",
 		    store_errmsg(st));
 	if (rc == STORE_BUSY)
-		return wusp_fault(c, SOAP_EC_SERVER_BUSY, NULL);
+		return svc_fault(c, SOAP_EC_SERVER_BUSY, NULL);
 	if (rc != STORE_OK) {
 		log_error("computer_contact %s: %s", a.client_id,
 		    store_errmsg(st));
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
 
 	a.issued_at = c->now;
 	a.expires_at = c->now + WUSP_AUTH_LIFETIME;
-	if (cookie_seal_wusp_auth(&c->svc->kr, &a, b64, sizeof(b64), err,
+	if (cookie_seal_wusp_auth(&c->host->kr, &a, b64, sizeof(b64), err,
 	    sizeof(err)) != 0) {
 		log_error("cannot seal an authorization cookie: %s", err);
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetAuthorizationCookieResult");
 	xmlw_elem(&c->w, "PlugInId", WUSP_PLUGIN_ID);
 	xmlw_elem(&c->w, "CookieData", b64);
 	xmlw_end(&c->w);
-	wusp_end(c);
+	svc_end(c);
 	return 0;
 }
 
@@ -153,7 +153,7 @@ wusp_op_get_authorization_cookie(struct wusp_call *c)
  * Windows 11 sends one with only Expiration on its first call).
  */
 static void
-carry_old(struct wusp_call *c, const struct soap_node *old,
+carry_old(struct svc_call *c, const struct soap_node *old,
     struct wusp_session_cookie *s)
 {
 	const struct soap_node *data = soap_child(old, "EncryptedData");
@@ -171,7 +171,7 @@ carry_old(struct wusp_call *c, const struct soap_node *old,
 	soap_trim(&b64, &len);
 	if (len == 0)
 		return;
-	r = cookie_open_wusp_session(&c->svc->kr, b64, len, dt.sec, c->now,
+	r = cookie_open_wusp_session(&c->host->kr, b64, len, dt.sec, c->now,
 	    &o);
 	if ((r == COOKIE_OK || r == COOKIE_EXPIRED) &&
 	    strcmp(o.client_id, s->client_id) == 0)
@@ -183,7 +183,7 @@ carry_old(struct wusp_call *c, const struct soap_node *old,
  * protocolVersion) -> Cookie.
  */
 int
-wusp_op_get_cookie(struct wusp_call *c)
+wusp_op_get_cookie(struct svc_call *c)
 {
 	const struct soap_node *ac = soap_child(c->body, "authCookies");
 	const struct soap_node *one, *cd;
@@ -195,64 +195,64 @@ wusp_op_get_cookie(struct wusp_call *c)
 	uint16_t maj, min;
 
 	if (soap_count_children(ac, "AuthorizationCookie") != 1)
-		return wusp_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE,
+		return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE,
 		    "want exactly one AuthorizationCookie");
 	one = soap_child(ac, "AuthorizationCookie");
 	pid = soap_child_text(one, "PlugInId");
 	cd = soap_child(one, "CookieData");
 	if (pid == NULL || strcmp(pid, WUSP_PLUGIN_ID) != 0 || cd == NULL)
-		return wusp_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE,
+		return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE,
 		    "not a %s cookie", WUSP_PLUGIN_ID);
 	if (soap_node_datetime(soap_child(c->body, "lastChange"), &lc) != 0)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "lastChange");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "lastChange");
 	if (soap_node_datetime(soap_child(c->body, "currentTime"), &ct) != 0)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 		    "currentTime");
 	if (wusp_parse_version(soap_child_text(c->body, "protocolVersion"),
 	    &maj, &min) != 0)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 		    "protocolVersion");
 
 	b64 = cd->text;
 	len = cd->text_len;
 	soap_trim(&b64, &len);
-	switch (cookie_open_wusp_auth(&c->svc->kr, b64, len, c->now, &a)) {
+	switch (cookie_open_wusp_auth(&c->host->kr, b64, len, c->now, &a)) {
 	case COOKIE_OK:
 		break;
 	case COOKIE_EXPIRED:
-		return wusp_fault(c, SOAP_EC_COOKIE_EXPIRED,
+		return svc_fault(c, SOAP_EC_COOKIE_EXPIRED,
 		    "authorization cookie expired");
 	case COOKIE_SERVER_CHANGED:
 		/* docs/COOKIES.md: the client fetches a new one */
-		return wusp_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE,
+		return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE,
 		    "authorization cookie of another server");
 	case COOKIE_ERROR:
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	case COOKIE_INVALID:
 	default:
-		return wusp_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE,
+		return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE,
 		    "authorization cookie does not open");
 	}
-	if (c->ccfg.last_change == 0)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
+	if (WUSP_CALL(c)->ccfg.last_change == 0)
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
 		    "configuration unavailable");
-	if (wusp_ticks(&lc) != c->ccfg.last_change)
-		return wusp_fault(c, SOAP_EC_CONFIG_CHANGED, NULL);
+	if (wusp_ticks(&lc) != WUSP_CALL(c)->ccfg.last_change)
+		return svc_fault(c, SOAP_EC_CONFIG_CHANGED, NULL);
 
 	memset(&s, 0, sizeof(s));
 	memcpy(s.client_id, a.client_id, sizeof(s.client_id));
 	s.flags = a.target_claimed ? SESSION_FLAG_CLAIMED : 0;
 	s.issued_at = c->now;
 	s.expires_at = c->now + WUSP_SESSION_LIFETIME;
-	s.config_last_change = c->ccfg.last_change;
+	s.config_last_change = WUSP_CALL(c)->ccfg.last_change;
 	s.proto_major = maj;
 	s.proto_minor = min;
 	carry_old(c, soap_child(c->body, "oldCookie"), &s);
 
-	wusp_begin(c);
+	svc_begin(c);
 	if (wusp_write_session(c, "GetCookieResult", &s) != 0)
 		return -1;
-	wusp_end(c);
+	svc_end(c);
 	return 0;
 }
 
@@ -284,7 +284,7 @@ info_int(const struct soap_node *ci, const char *name, int32_t *out)
  * ClientVersionBuildNumber 30012 fits, but QFE numbers may not).
  */
 int
-wusp_op_register_computer(struct wusp_call *c)
+wusp_op_register_computer(struct svc_call *c)
 {
 	const struct soap_node *ci = soap_child(c->body, "computerInfo");
 	static const struct {
@@ -338,48 +338,48 @@ wusp_op_register_computer(struct wusp_call *c)
 	if (wusp_open_session(c, soap_child(c->body, "cookie"), &s) != 0)
 		return -1;
 	if (ci == NULL || soap_is_nil(ci))
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 		    "computerInfo");
 	memset(&info, 0, sizeof(info));
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		if (info_int(ci, ints[i].name,
 		    (int32_t *)(void *)((char *)&info + ints[i].off)) != 0)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "computerInfo.%s", ints[i].name);
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		const char *v = info_str(ci, strs[i].name);
 
 		if (v != NULL && strlen(v) >= COMPUTER_STR_MAX)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "computerInfo.%s", strs[i].name);
 		*(const char **)(void *)((char *)&info + strs[i].off) = v;
 	}
 	bd = soap_child(ci, "BiosReleaseDate");
 	if (bd != NULL && !soap_is_nil(bd)) {
 		if (soap_node_datetime(bd, &dt) != 0)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "computerInfo.BiosReleaseDate");
 		info.bios_release_date = dt.sec;
 	}
 	info.ip_address = peer_address(c, ipbuf, sizeof(ipbuf));
 
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = svc_store(c)) == NULL)
 		return -1;
 	rc = store_computer_register(st, s.client_id, &info, c->now, &res);
 	if (rc == STORE_INVALID)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "computerInfo");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "computerInfo");
 	if (rc == STORE_BUSY)
-		return wusp_fault(c, SOAP_EC_SERVER_BUSY, NULL);
+		return svc_fault(c, SOAP_EC_SERVER_BUSY, NULL);
 	if (rc != STORE_OK) {
 		log_error("computer_register %s: %s", s.client_id,
 		    store_errmsg(st));
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
 	if (res.duplicate)
 		log_warnx("computer %s registered with another identity "
 		    "(cloned image? see wsusctl computers list --duplicates)",
 		    s.client_id);
-	wusp_begin(c);
-	wusp_end(c);
+	svc_begin(c);
+	svc_end(c);
 	return 0;
 }

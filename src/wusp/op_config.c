@@ -26,12 +26,12 @@
 #define CLIENT_CONFIG_FORMAT	1
 
 static void
-package_share(const struct wusp_service *svc, char *out, size_t outlen)
+package_share(const struct svc_host *h, char *out, size_t outlen)
 {
-	const char *name = svc->cfg->server_name;
+	const char *name = h->cfg->server_name;
 
 	if (name == NULL || name[0] == '\0')
-		name = svc->host_name;
+		name = h->host_name;
 	snprintf(out, outlen, "\\\\%s\\UpdateServicesPackages", name);
 }
 
@@ -48,7 +48,7 @@ now_ticks(void)
 
 /* Read everything that makes the client configuration; false on error. */
 static bool
-read_config(struct wusp_call *c, struct store *st,
+read_config(struct svc_call *c, struct store *st,
     struct wusp_client_config *cc)
 {
 	char *stored = NULL, fp[65], text[512], newval[128];
@@ -61,7 +61,7 @@ read_config(struct wusp_call *c, struct store *st,
 	if (store_targeting_get(st, &mode) != STORE_OK)
 		return false;
 	cc->client_targeting = mode == TARGETING_CLIENT;
-	package_share(c->svc, cc->package_share, sizeof(cc->package_share));
+	package_share(c->host, cc->package_share, sizeof(cc->package_share));
 
 	n = snprintf(text, sizeof(text), "format=%d\ntargeting=%s\n"
 	    "share=%s\nmaxext=%d\nprotocol=%s\nreporting=%s\nplugin=%s\n",
@@ -104,9 +104,9 @@ read_config(struct wusp_call *c, struct store *st,
 }
 
 void
-wusp_client_config_refresh(struct wusp_call *c)
+wusp_client_config_refresh(struct svc_call *c)
 {
-	struct wusp_service *svc = c->svc;
+	struct wusp_service *svc = WUSP_SVC(c);
 	struct wusp_client_config cc;
 	struct store *st;
 	bool fresh;
@@ -115,12 +115,12 @@ wusp_client_config_refresh(struct wusp_call *c)
 	fresh = svc->ccfg_read != 0 &&
 	    (time_t)c->now - svc->ccfg_read < WUSP_CONFIG_TTL &&
 	    (time_t)c->now >= svc->ccfg_read;
-	c->ccfg = svc->ccfg;
+	WUSP_CALL(c)->ccfg = svc->ccfg;
 	pthread_mutex_unlock(&svc->lock);
 	if (fresh)
 		return;
 
-	st = wusp_store(c);
+	st = svc_store(c);
 	if (st == NULL || !read_config(c, st, &cc)) {
 		/* keep the last good snapshot; the call itself may go on */
 		c->fault = SOAP_EC_NONE;
@@ -130,7 +130,7 @@ wusp_client_config_refresh(struct wusp_call *c)
 	pthread_mutex_lock(&svc->lock);
 	svc->ccfg = cc;
 	svc->ccfg_read = (time_t)c->now;
-	c->ccfg = cc;
+	WUSP_CALL(c)->ccfg = cc;
 	pthread_mutex_unlock(&svc->lock);
 }
 
@@ -148,7 +148,7 @@ property(struct xmlw *w, const char *name, const char *value)
  * captured WSUS 2025 answer (scan/01).
  */
 int
-wusp_op_get_config(struct wusp_call *c)
+wusp_op_get_config(struct svc_call *c)
 {
 	const char *pv = soap_child_text(c->body, "protocolVersion");
 	struct soap_datetime dt;
@@ -157,15 +157,15 @@ wusp_op_get_config(struct wusp_call *c)
 	char num[16];
 
 	if (pv == NULL || wusp_parse_version(pv, &maj, &min) != 0)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 		    "protocolVersion");
-	if (c->ccfg.last_change == 0)
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
+	if (WUSP_CALL(c)->ccfg.last_change == 0)
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR,
 		    "configuration unavailable");
 
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(w, "GetConfigResult");
-	wusp_from_ticks(c->ccfg.last_change, &dt);
+	wusp_from_ticks(WUSP_CALL(c)->ccfg.last_change, &dt);
 	xmlw_elem_datetime(w, "LastChange", &dt);
 	xmlw_elem_bool(w, "IsRegistrationRequired", 1);
 	xmlw_start(w, "AuthInfo");
@@ -178,12 +178,12 @@ wusp_op_get_config(struct wusp_call *c)
 	xmlw_start(w, "Properties");
 	snprintf(num, sizeof(num), "%d", WUSP_MAX_EXTENDED_PER_REQUEST);
 	property(w, "MaxExtendedUpdatesPerRequest", num);
-	property(w, "PackageServerShare", c->ccfg.package_share);
+	property(w, "PackageServerShare", WUSP_CALL(c)->ccfg.package_share);
 	property(w, "ProtocolVersion", WUSP_SERVER_PROTOCOL_VERSION);
 	property(w, "IsInventoryRequired", "0");
 	property(w, "ClientReportingLevel", WUSP_CLIENT_REPORTING_LEVEL);
 	xmlw_end(w);
 	xmlw_end(w);
-	wusp_end(c);
+	svc_end(c);
 	return 0;
 }

@@ -83,13 +83,13 @@ lang_norm(const char *in, size_t n, char out[LANG_MAX])
 }
 
 static int
-parse_types_locales(struct wusp_call *c, struct ext_req *r)
+parse_types_locales(struct svc_call *c, struct ext_req *r)
 {
 	const struct soap_node *e, *arr = soap_child(c->body, "infoTypes");
 	const struct soap_node *loc = soap_child(c->body, "locales");
 
 	if (soap_count_children(arr, "XmlUpdateFragmentType") > 4 * FT_COUNT)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "infoTypes");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "infoTypes");
 	SOAP_FOREACH_CHILD(e, arr, "XmlUpdateFragmentType") {
 		const char *t = e->text;
 		size_t n = e->text_len;
@@ -101,7 +101,7 @@ parse_types_locales(struct wusp_call *c, struct ext_req *r)
 			    memcmp(frag_names[k], t, n) == 0)
 				break;
 		if (k == FT_COUNT)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "infoTypes");
 		if (!r->want[k]) {
 			r->want[k] = true;
@@ -109,7 +109,7 @@ parse_types_locales(struct wusp_call *c, struct ext_req *r)
 		}
 	}
 	if (soap_count_children(loc, "string") > WUSP_MAX_LOCALES)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "locales");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "locales");
 	SOAP_FOREACH_CHILD(e, loc, "string") {
 		char l[LANG_MAX];
 		bool dup = false;
@@ -117,7 +117,7 @@ parse_types_locales(struct wusp_call *c, struct ext_req *r)
 		if (soap_is_nil(e))
 			continue;
 		if (lang_norm(e->text, e->text_len, l) != 0)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "locales");
 		for (unsigned i = 0; i < r->nlocales; i++)
 			dup |= strcmp(r->locales[i], l) == 0;
@@ -126,7 +126,7 @@ parse_types_locales(struct wusp_call *c, struct ext_req *r)
 	}
 	/* [MS-WUSP] 3.1.5.9: these types need locales */
 	if ((r->want[FT_LOCALIZED] || r->want[FT_EULA]) && r->nlocales == 0)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "locales");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "locales");
 	return 0;
 }
 
@@ -155,7 +155,7 @@ add_rev(struct ext_req *r, size_t cap, const struct catalog_rev *rev,
 
 /* One Update {ID, Xml} from the store; NOTFOUND is skipped. */
 static int
-write_fragment(struct wusp_call *c, struct store *st, int32_t rid,
+write_fragment(struct svc_call *c, struct store *st, int32_t rid,
     enum store_fragment_kind kind, const char *lang, bool *written)
 {
 	char *xml = NULL;
@@ -169,7 +169,7 @@ write_fragment(struct wusp_call *c, struct store *st, int32_t rid,
 	if (rc != STORE_OK) {
 		log_error("fragment of revision %d: %s", (int)rid,
 		    store_errmsg(st));
-		return wusp_fault(c, rc == STORE_BUSY ? SOAP_EC_SERVER_BUSY :
+		return svc_fault(c, rc == STORE_BUSY ? SOAP_EC_SERVER_BUSY :
 		    SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
 	xmlw_start(&c->w, "Update");
@@ -190,7 +190,7 @@ write_fragment(struct wusp_call *c, struct store *st, int32_t rid,
  * "en-US, en", flow/15).  Each language once.
  */
 static int
-write_localized(struct wusp_call *c, struct store *st, const struct ext_req *r,
+write_localized(struct svc_call *c, struct store *st, const struct ext_req *r,
     int32_t rid)
 {
 	char done[WUSP_MAX_LOCALES + 1][LANG_MAX];
@@ -236,7 +236,7 @@ write_localized(struct wusp_call *c, struct store *st, const struct ext_req *r,
 }
 
 static void
-write_core(struct wusp_call *c, const struct catalog_rev *rev)
+write_core(struct svc_call *c, const struct catalog_rev *rev)
 {
 	xmlw_start(&c->w, "Update");
 	xmlw_elem_int(&c->w, "ID", rev->revision_id);
@@ -248,7 +248,7 @@ write_core(struct wusp_call *c, const struct catalog_rev *rev)
 
 /* The Updates array of both GetExtendedUpdateInfo versions. */
 static int
-write_updates(struct wusp_call *c, const struct ext_req *r)
+write_updates(struct svc_call *c, const struct ext_req *r)
 {
 	struct store *st = c->th->st;
 	bool open = false;
@@ -284,7 +284,7 @@ write_updates(struct wusp_call *c, const struct ext_req *r)
 
 /* One FileLocation. */
 static void
-write_location(struct wusp_call *c, const char *base,
+write_location(struct svc_call *c, const char *base,
     const struct catalog_file *f)
 {
 	char rel[128];
@@ -301,17 +301,17 @@ write_location(struct wusp_call *c, const char *base,
 
 /* FileLocations of every distinct file of the revisions. */
 static void
-write_locations(struct wusp_call *c, const struct ext_req *r)
+write_locations(struct svc_call *c, const struct ext_req *r)
 {
 	const struct catalog_file **seen = NULL;
 	size_t nseen = 0, total = 0;
-	char base[WUSP_HOST_MAX + 32];
+	char base[SVC_HOST_MAX + 32];
 
 	for (size_t i = 0; i < r->nrevs; i++)
 		total += r->revs[i]->nfiles;
 	if (total == 0)
 		return;
-	wusp_content_base(c, base, sizeof(base));
+	svc_content_base(c, base, sizeof(base));
 	seen = xcalloc(total, sizeof(*seen));
 	xmlw_start(&c->w, "FileLocations");
 	for (size_t i = 0; i < r->nrevs; i++)
@@ -331,7 +331,7 @@ write_locations(struct wusp_call *c, const struct ext_req *r)
 }
 
 static void
-write_out_of_scope(struct wusp_call *c, const struct ext_req *r)
+write_out_of_scope(struct svc_call *c, const struct ext_req *r)
 {
 	if (r->nout == 0)
 		return;
@@ -346,7 +346,7 @@ write_out_of_scope(struct wusp_call *c, const struct ext_req *r)
  * callerAttributes) -> ExtendedUpdateInfo.
  */
 int
-wusp_op_get_extended_update_info(struct wusp_call *c)
+wusp_op_get_extended_update_info(struct svc_call *c)
 {
 	const struct soap_node *ids = soap_child(c->body, "revisionIDs");
 	struct wusp_session_cookie s;
@@ -373,13 +373,13 @@ wusp_op_get_extended_update_info(struct wusp_call *c)
 			rev = NULL;
 		add_rev(&r, n, rev, v[i]);
 	}
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetExtendedUpdateInfoResult");
 	if (write_updates(c, &r) != 0)
 		goto out;
 	write_locations(c, &r);
 	write_out_of_scope(c, &r);
-	wusp_end(c);
+	svc_end(c);
 	ret = 0;
 out:
 	if (cat != NULL)
@@ -398,7 +398,7 @@ out:
  * UpdateEncryptionDetails stay empty (wusp.md 4.9).
  */
 int
-wusp_op_get_extended_update_info2(struct wusp_call *c)
+wusp_op_get_extended_update_info2(struct svc_call *c)
 {
 	const struct soap_node *arr = soap_child(c->body, "updateIDs"), *e;
 	struct wusp_session_cookie s;
@@ -413,7 +413,7 @@ wusp_op_get_extended_update_info2(struct wusp_call *c)
 		return -1;
 	cnt = soap_count_children(arr, "UpdateIdentity");
 	if (cnt > WUSP_MAX_EXTENDED_PER_REQUEST)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIDs");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIDs");
 	if (parse_types_locales(c, &r) != 0)
 		goto out;
 	SOAP_FOREACH_CHILD(e, arr, "UpdateIdentity") {
@@ -422,7 +422,7 @@ wusp_op_get_extended_update_info2(struct wusp_call *c)
 
 		if (soap_node_guid(soap_child(e, "UpdateID"), g) != 0 ||
 		    soap_node_int32(soap_child(e, "RevisionNumber"), &rn) != 0) {
-			wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIDs");
+			svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIDs");
 			goto out;
 		}
 	}
@@ -440,13 +440,13 @@ wusp_op_get_extended_update_info2(struct wusp_call *c)
 		    catalog_rev_in_scope(cat, &groups, rev))
 			add_rev(&r, cnt, rev, 0);
 	}
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "GetExtendedUpdateInfo2Result");
 	if (write_updates(c, &r) != 0)
 		goto out;
 	if (r.want[FT_FILE_URL])
 		write_locations(c, &r);
-	wusp_end(c);
+	svc_end(c);
 	ret = 0;
 out:
 	if (cat != NULL)
@@ -461,31 +461,31 @@ out:
  * A digest that is not 20 bytes: InvalidParameters ([MS-WUSP] 3.1.5.10).
  */
 int
-wusp_op_get_file_locations(struct wusp_call *c)
+wusp_op_get_file_locations(struct svc_call *c)
 {
 	const struct soap_node *arr = soap_child(c->body, "fileDigests"), *e;
 	struct wusp_session_cookie s;
 	struct catalog_groups groups;
 	const struct catalog *cat;
-	char base[WUSP_HOST_MAX + 32];
+	char base[SVC_HOST_MAX + 32];
 	bool open = false;
 
 	if (wusp_open_session(c, soap_child(c->body, "cookie"), &s) != 0)
 		return -1;
 	if (soap_count_children(arr, "base64Binary") > WUSP_MAX_FILE_DIGESTS)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "fileDigests");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "fileDigests");
 	SOAP_FOREACH_CHILD(e, arr, "base64Binary") {
 		uint8_t d[20];
 		size_t len;
 
 		if (soap_node_base64(e, d, sizeof(d), &len) != 0 || len != 20)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "fileDigests");
 	}
 	if ((cat = wusp_catalog(c, s.client_id, &groups, NULL)) == NULL)
 		return -1;
-	wusp_content_base(c, base, sizeof(base));
-	wusp_begin(c);
+	svc_content_base(c, base, sizeof(base));
+	svc_begin(c);
 	xmlw_start(&c->w, "GetFileLocationsResult");
 	SOAP_FOREACH_CHILD(e, arr, "base64Binary") {
 		const struct catalog_file *f;
@@ -507,6 +507,6 @@ wusp_op_get_file_locations(struct wusp_call *c)
 	catalog_release(cat);
 	if (wusp_write_session(c, "NewCookie", &s) != 0)
 		return -1;
-	wusp_end(c);
+	svc_end(c);
 	return 0;
 }

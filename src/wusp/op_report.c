@@ -11,7 +11,7 @@
 #include "wusp/service_internal.h"
 
 int
-wusp_op_report_event_batch(struct wusp_call *c)
+wusp_op_report_event_batch(struct svc_call *c)
 {
 	struct wusp_session_cookie s;
 	struct reporting_result res;
@@ -19,7 +19,7 @@ wusp_op_report_event_batch(struct wusp_call *c)
 
 	if (wusp_open_session(c, soap_child(c->body, "cookie"), &s) != 0)
 		return -1;
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = svc_store(c)) == NULL)
 		return -1;
 	memset(&res, 0, sizeof(res));
 	switch (reporting_ingest(st, s.client_id, c->body, c->now, &res)) {
@@ -28,23 +28,23 @@ wusp_op_report_event_batch(struct wusp_call *c)
 	case REPORTING_INVALID:
 		log_debug("ReportEventBatch from %s refused: %s", s.client_id,
 		    res.message);
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s",
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s",
 		    res.parameter[0] != '\0' ? res.parameter : "eventBatch");
 	case REPORTING_UNKNOWN_CLIENT:
 		/* the computer was deleted since its handshake */
-		return wusp_fault(c, SOAP_EC_REGISTRATION_REQUIRED, NULL);
+		return svc_fault(c, SOAP_EC_REGISTRATION_REQUIRED, NULL);
 	case REPORTING_BUSY:
-		return wusp_fault(c, SOAP_EC_SERVER_BUSY, NULL);
+		return svc_fault(c, SOAP_EC_SERVER_BUSY, NULL);
 	case REPORTING_ERROR:
 	default:
 		log_error("ReportEventBatch from %s: %s", s.client_id,
 		    res.message);
-		return wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
 	log_debug("ReportEventBatch from %s: %zu events, %zu new, %zu "
 	    "state changes", s.client_id, res.events, res.stored, res.changes);
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_elem_bool(&c->w, "ReportEventBatchResult", 1);
-	wusp_end(c);
+	svc_end(c);
 	return 0;
 }

@@ -28,7 +28,7 @@
 /* ---- shared helpers ---------------------------------------------------- */
 
 const struct catalog *
-wusp_catalog(struct wusp_call *c, const char *client_id,
+wusp_catalog(struct svc_call *c, const char *client_id,
     struct catalog_groups *groups, int64_t *registered)
 {
 	struct store_group_ref refs[COMPUTER_GROUPS_MAX];
@@ -38,27 +38,27 @@ wusp_catalog(struct wusp_call *c, const char *client_id,
 	size_t n = 0;
 	int rc;
 
-	if ((st = wusp_store(c)) == NULL)
+	if ((st = svc_store(c)) == NULL)
 		return NULL;
 	if (client_id != NULL) {
 		rc = store_computer_groups(st, client_id, refs,
 		    COMPUTER_GROUPS_MAX, &n, &reg);
 		if (rc == STORE_BUSY) {
-			wusp_fault(c, SOAP_EC_SERVER_BUSY, NULL);
+			svc_fault(c, SOAP_EC_SERVER_BUSY, NULL);
 			return NULL;
 		}
 		if (rc != STORE_OK && rc != STORE_NOTFOUND) {
 			log_error("computer_groups %s: %s", client_id,
 			    store_errmsg(st));
-			wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 			return NULL;
 		}
 		if (rc == STORE_NOTFOUND)
 			reg = 0;
 	}
-	cat = catalog_holder_get(c->svc->catalog, st);
+	cat = catalog_holder_get(WUSP_SVC(c)->catalog, st);
 	if (cat == NULL) {
-		wusp_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no catalogue");
+		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no catalogue");
 		return NULL;
 	}
 	if (client_id != NULL) {
@@ -80,7 +80,7 @@ wusp_client_at_least(const struct wusp_session_cookie *s, unsigned major,
 }
 
 void
-wusp_write_deployment(struct wusp_call *c, const struct catalog_deployment *d,
+wusp_write_deployment(struct svc_call *c, const struct catalog_deployment *d,
     const char *hardware_id, const struct wusp_session_cookie *s)
 {
 	struct xmlw *w = &c->w;
@@ -134,7 +134,7 @@ guid_listed(char (*list)[SOAP_GUID_STRLEN], size_t n, const char *g)
  * carries no cookie (scan/05).
  */
 int
-wusp_op_start_category_scan(struct wusp_call *c)
+wusp_op_start_category_scan(struct svc_call *c)
 {
 	const struct soap_node *arr = soap_child(c->body,
 	    "requestedCategories"), *e;
@@ -146,7 +146,7 @@ wusp_op_start_category_scan(struct wusp_call *c)
 
 	cnt = soap_count_children(arr, "CategoryRelationship");
 	if (cnt >= WUSP_MAX_CATEGORY_SCAN)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 		    "requestedCategories");
 	if ((cat = wusp_catalog(c, NULL, NULL, NULL)) == NULL)
 		return -1;
@@ -162,7 +162,7 @@ wusp_op_start_category_scan(struct wusp_call *c)
 		if (soap_node_int32(soap_child(e, "IndexOfAndGroup"),
 		    &it->group) != 0 ||
 		    soap_node_guid(soap_child(e, "CategoryId"), it->guid) != 0) {
-			wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "requestedCategories");
 			goto out;
 		}
@@ -215,7 +215,7 @@ wusp_op_start_category_scan(struct wusp_call *c)
 		stop = true;
 	}
 
-	wusp_begin(c);
+	svc_begin(c);
 	if (npref > 0) {
 		xmlw_start(&c->w, "preferredCategoryIds");
 		for (size_t i = 0; i < npref; i++)
@@ -228,7 +228,7 @@ wusp_op_start_category_scan(struct wusp_call *c)
 			xmlw_elem(&c->w, "guid", errs[i]);
 		xmlw_end(&c->w);
 	}
-	wusp_end(c);
+	svc_end(c);
 out:
 	catalog_release(cat);
 	free(items);
@@ -292,7 +292,7 @@ take_strings(const struct soap_node *arr, const char **ids, size_t *k)
 }
 
 static int
-parse_devices(struct wusp_call *c, const struct soap_node *spec,
+parse_devices(struct svc_call *c, const struct soap_node *spec,
     struct sync_params *p)
 {
 	const struct soap_node *d;
@@ -302,7 +302,7 @@ parse_devices(struct wusp_call *c, const struct soap_node *spec,
 	if (ndev == 0)
 		return 0;
 	if (ndev > SYNC_MAX_DEVICES)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 		    "parameters.SystemSpec");
 	SOAP_FOREACH_CHILD(d, spec, "Device") {
 		size_t h = soap_count_children(soap_child(d, "HardwareIDs"),
@@ -311,7 +311,7 @@ parse_devices(struct wusp_call *c, const struct soap_node *spec,
 		    "CompatibleIDs"), "string");
 
 		if (h > SYNC_MAX_DEVICE_IDS || cp > SYNC_MAX_DEVICE_IDS)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "parameters.SystemSpec");
 		nids += h + cp;
 	}
@@ -351,7 +351,7 @@ parse_devices(struct wusp_call *c, const struct soap_node *spec,
 
 /* An array of GUID items (Id children when sub is not NULL) into out. */
 static int
-parse_guids(struct wusp_call *c, const struct soap_node *arr,
+parse_guids(struct svc_call *c, const struct soap_node *arr,
     const char *item, const char *sub, size_t max, const char *param,
     char (**out)[SOAP_GUID_STRLEN], const char ***ptrs, size_t *n)
 {
@@ -362,14 +362,14 @@ parse_guids(struct wusp_call *c, const struct soap_node *arr,
 	if (cnt == 0)
 		return 0;
 	if (cnt > max)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s", param);
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s", param);
 	*out = xcalloc(cnt, sizeof(**out));
 	*ptrs = xcalloc(cnt, sizeof(**ptrs));
 	SOAP_FOREACH_CHILD(e, arr, item) {
 		const struct soap_node *g = sub != NULL ? soap_child(e, sub) : e;
 
 		if (soap_node_guid(g, (*out)[k]) != 0)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s",
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s",
 			    param);
 		(*ptrs)[k] = (*out)[k];
 		k++;
@@ -379,7 +379,7 @@ parse_guids(struct wusp_call *c, const struct soap_node *arr,
 }
 
 static int
-parse_params(struct wusp_call *c, const struct soap_node *prm,
+parse_params(struct svc_call *c, const struct soap_node *prm,
     struct sync_params *p)
 {
 	const struct soap_node *n;
@@ -388,7 +388,7 @@ parse_params(struct wusp_call *c, const struct soap_node *prm,
 
 	memset(p, 0, sizeof(*p));
 	if (prm == NULL || soap_is_nil(prm))
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "parameters");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "parameters");
 	if (wusp_int_array(c, soap_child(prm, "InstalledNonLeafUpdateIDs"),
 	    "int", SYNC_MAX_INSTALLED_NONLEAF,
 	    "parameters.InstalledNonLeafUpdateIDs", &p->installed,
@@ -407,14 +407,14 @@ parse_params(struct wusp_call *c, const struct soap_node *prm,
 	n = soap_child(prm, "SkipSoftwareSync");
 	if (n != NULL) {
 		if (soap_node_bool(n, &v) != 0)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "parameters.SkipSoftwareSync");
 		p->req.skip_software = v != 0;
 	}
 	n = soap_child(prm, "NeedTwoGroupOutOfScopeUpdates");
 	if (n != NULL && !soap_is_nil(n)) {
 		if (soap_node_bool(n, &v) != 0)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "parameters.NeedTwoGroupOutOfScopeUpdates");
 		p->req.need_two_group = v != 0;
 	}
@@ -438,7 +438,7 @@ parse_params(struct wusp_call *c, const struct soap_node *prm,
 }
 
 static void
-write_update_infos(struct wusp_call *c, const char *name,
+write_update_infos(struct svc_call *c, const char *name,
     const struct sync_update_info *u, size_t n,
     const struct wusp_session_cookie *s)
 {
@@ -475,7 +475,7 @@ write_ints(struct xmlw *w, const char *name, const int32_t *v, size_t n)
 
 /* The SyncInfo of a finished sync into c->w (the Result element open). */
 static int
-write_sync_info(struct wusp_call *c, const struct sync_result *r,
+write_sync_info(struct svc_call *c, const struct sync_result *r,
     const struct sync_request *req, struct wusp_session_cookie *s)
 {
 	struct xmlw *w = &c->w;
@@ -519,18 +519,18 @@ sync_finished(const struct sync_request *req, const struct sync_result *r)
 
 /* Session checks shared by SyncUpdates and SyncPrinterCatalog. */
 static int
-open_sync_session(struct wusp_call *c, struct wusp_session_cookie *s)
+open_sync_session(struct svc_call *c, struct wusp_session_cookie *s)
 {
 	if (wusp_open_session(c, soap_child(c->body, "cookie"), s) != 0)
 		return -1;
-	if (s->config_last_change != c->ccfg.last_change)
-		return wusp_fault(c, SOAP_EC_CONFIG_CHANGED, NULL);
+	if (s->config_last_change != WUSP_CALL(c)->ccfg.last_change)
+		return svc_fault(c, SOAP_EC_CONFIG_CHANGED, NULL);
 	return 0;
 }
 
 /* SyncUpdates(cookie, parameters) -> SyncInfo. */
 int
-wusp_op_sync_updates(struct wusp_call *c)
+wusp_op_sync_updates(struct svc_call *c)
 {
 	struct wusp_session_cookie s;
 	struct sync_params p;
@@ -548,7 +548,7 @@ wusp_op_sync_updates(struct wusp_call *c)
 	if (parse_params(c, soap_child(c->body, "parameters"), &p) != 0)
 		goto out;
 	if (p.req.n_devices > 0 && !p.req.skip_software) {
-		wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+		svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 		    "parameters.SystemSpec");
 		goto out;
 	}
@@ -556,7 +556,7 @@ wusp_op_sync_updates(struct wusp_call *c)
 	    NULL)
 		goto out;
 	if (registered == 0) {
-		wusp_fault(c, SOAP_EC_REGISTRATION_REQUIRED, NULL);
+		svc_fault(c, SOAP_EC_REGISTRATION_REQUIRED, NULL);
 		goto out;
 	}
 	p.req.groups = &groups;
@@ -564,7 +564,7 @@ wusp_op_sync_updates(struct wusp_call *c)
 	p.req.page_size = SYNC_PAGE_SIZE;
 	rc = sync_updates_run(cat, &p.req, &r);
 	if (rc != SYNC_OK) {
-		wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s",
+		svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "%s",
 		    sync_rc_message(rc) != NULL ? sync_rc_message(rc) :
 		    "parameters");
 		goto out;
@@ -574,11 +574,11 @@ wusp_op_sync_updates(struct wusp_call *c)
 		log_warnx("computer_synced %s: %s", s.client_id,
 		    store_errmsg(c->th->st));
 
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "SyncUpdatesResult");
 	if (write_sync_info(c, &r, &p.req, &s) != 0)
 		goto out;
-	wusp_end(c);
+	svc_end(c);
 	ret = 0;
 out:
 	sync_result_free(&r);
@@ -596,7 +596,7 @@ out:
  * wusp.md 4.11) after the same checks as SyncUpdates.
  */
 int
-wusp_op_sync_printer_catalog(struct wusp_call *c)
+wusp_op_sync_printer_catalog(struct svc_call *c)
 {
 	struct wusp_session_cookie s;
 	struct sync_result r;
@@ -617,11 +617,11 @@ wusp_op_sync_printer_catalog(struct wusp_call *c)
 		goto out;
 	r.driver_sync_not_needed = true;
 	r.new_watermark = s.deployment_watermark;
-	wusp_begin(c);
+	svc_begin(c);
 	xmlw_start(&c->w, "SyncPrinterCatalogResult");
 	if (write_sync_info(c, &r, &req, &s) != 0)
 		goto out;
-	wusp_end(c);
+	svc_end(c);
 	ret = 0;
 out:
 	free(a);
@@ -638,7 +638,7 @@ out:
  * third-party client, wusp.md 4.7); the client syncs them again.
  */
 int
-wusp_op_refresh_cache(struct wusp_call *c)
+wusp_op_refresh_cache(struct svc_call *c)
 {
 	const struct soap_node *arr = soap_child(c->body, "globalIDs"), *e;
 	struct wusp_session_cookie s;
@@ -652,7 +652,7 @@ wusp_op_refresh_cache(struct wusp_call *c)
 		return -1;
 	cnt = soap_count_children(arr, "UpdateIdentity");
 	if (cnt > SYNC_MAX_OTHER_CACHED)
-		return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS, "globalIDs");
+		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "globalIDs");
 	/* check every identity before answering anything */
 	SOAP_FOREACH_CHILD(e, arr, "UpdateIdentity") {
 		char g[SOAP_GUID_STRLEN];
@@ -660,12 +660,12 @@ wusp_op_refresh_cache(struct wusp_call *c)
 
 		if (soap_node_guid(soap_child(e, "UpdateID"), g) != 0 ||
 		    soap_node_int32(soap_child(e, "RevisionNumber"), &rn) != 0)
-			return wusp_fault(c, SOAP_EC_INVALID_PARAMETERS,
+			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "globalIDs");
 	}
 	if ((cat = wusp_catalog(c, s.client_id, &groups, NULL)) == NULL)
 		return -1;
-	wusp_begin(c);
+	svc_begin(c);
 	SOAP_FOREACH_CHILD(e, arr, "UpdateIdentity") {
 		const struct catalog_rev *rev;
 		struct catalog_deployment d;
@@ -695,7 +695,7 @@ wusp_op_refresh_cache(struct wusp_call *c)
 	}
 	if (open)
 		xmlw_end(w);
-	wusp_end(c);
+	svc_end(c);
 	catalog_release(cat);
 	return 0;
 }

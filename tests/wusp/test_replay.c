@@ -35,7 +35,7 @@
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/xmalloc.h"
-#include "wusp/cookie.h"
+#include "cookie/cookie.h"
 #include "wusp_harness.h"
 
 #define CAP	"soap/wusp-native-capture/"

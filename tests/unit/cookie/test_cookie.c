@@ -1,5 +1,5 @@
 /*
- * test_cookie.c — sealed cookies (src/wusp/cookie.c): round trips of every
+ * test_cookie.c — sealed cookies (src/cookie/cookie.c): round trips of every
  * kind, tampering of every character and bit, truncation and extension,
  * wrong key, kind confusion, expiry, server change, bound clear Expiration,
  * size limits (a PROT_NONE mapping proves oversized text is never read),
@@ -20,7 +20,7 @@
 
 #include "util/encode.h"
 #include "util/fsutil.h"
-#include "wusp/cookie.h"
+#include "cookie/cookie.h"
 
 #define NOW		1791126216	/* 2026-10-04T15:03:36Z, the capture's */
 #define HOUR		3600
@@ -828,7 +828,7 @@ test_seal_rejects(void **state)
 	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
 		sample_session(&s);
 		snprintf(s.client_id, sizeof(s.client_id), "%s", bad_ids[i]);
-		strcpy(b64, "untouched");
+		snprintf(b64, sizeof(b64), "%s", "untouched");
 		assert_int_equal(cookie_seal_wusp_session(&f->kr, &s, b64,
 		    sizeof(b64), err, sizeof(err)), -1);
 		assert_string_equal(b64, "");

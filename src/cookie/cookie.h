@@ -28,8 +28,8 @@
  * parsed Expiration (fraction dropped) as clear_expiration; the two are
  * bound together by the tag.
  */
-#ifndef WSUSD_WUSP_COOKIE_H
-#define WSUSD_WUSP_COOKIE_H
+#ifndef WSUSD_COOKIE_COOKIE_H
+#define WSUSD_COOKIE_COOKIE_H
 
 #include <stdbool.h>
 #include <stddef.h>

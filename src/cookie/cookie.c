@@ -22,7 +22,7 @@
 #include <openssl/rand.h>
 
 #include "util/encode.h"
-#include "wusp/cookie.h"
+#include "cookie/cookie.h"
 
 #define ENVELOPE_VERSION	1	/* AES-256-GCM, HKDF info ".../v1/..." */
 #define LAYOUT_VERSION		1	/* plaintext byte 0 */

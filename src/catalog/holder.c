@@ -101,10 +101,13 @@ holder_refresh_locked(struct catalog_holder *h, struct store *st, bool force,
 	}
 	if (catalog_build(st, &h->opts, &c, err, errlen) == -1)
 		return -1;
+	/* Revisions never change: keep what was read of them (cur cannot
+	 * change meanwhile: build_lock is held). */
+	old = holder_current(h);
+	cat_extprops_carry(c, old);
+	catalog_release(old);
 	pthread_mutex_lock(&h->lock);
 	old = h->cur;
-	/* Revisions never change: keep what was read of them. */
-	cat_extprops_carry(c, old);
 	h->cur = c;
 	pthread_mutex_unlock(&h->lock);
 	catalog_release(old);

@@ -2,7 +2,7 @@
  * op_deployments.c — GetDeployments of the MS-WSUSSS Server Sync service: the
  * computer groups, approvals (deployments), dead deployments, declined
  * updates and accepted EULAs a replica downstream copies.  Reads the
- * revision snapshot (snapshot.h).  docs/WSUSSS.md.
+ * shared catalog through snapshot.h.  docs/WSUSSS.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +83,9 @@ int
 wsusss_op_get_deployments(struct svc_call *c)
 {
 	struct store *st;
-	struct snapshot *s = NULL;
+	const struct catalog *s = NULL;
+	char (*eula)[GUID_STRLEN + 1] = NULL;	/* of approved revisions */
+	size_t nrevs, napp, ntomb;
 	struct wsusss_anchor da, sa;
 	bool hasd, hass;
 	struct grplist gl;
@@ -95,11 +97,14 @@ wsusss_op_get_deployments(struct svc_call *c)
 		return -1;
 	if ((s = ws_snap(c, st)) == NULL)
 		return -1;
+	nrevs = catalog_revision_count(s);
+	napp = catalog_approval_count(s);
+	ntomb = catalog_tombstone_count(s);
 	if (ws_read_anchor(c, soap_child(c->body, "deploymentAnchor"),
-	    "deploymentAnchor", &da, &hasd, s->seq) != 0)
+	    "deploymentAnchor", &da, &hasd, catalog_change_seq(s)) != 0)
 		goto out;
 	if (ws_read_anchor(c, soap_child(c->body, "syncAnchor"), "syncAnchor",
-	    &sa, &hass, s->seq) != 0)
+	    &sa, &hass, catalog_change_seq(s)) != 0)
 		goto out;
 	if (!hass) {
 		svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "syncAnchor");
@@ -130,19 +135,18 @@ wsusss_op_get_deployments(struct svc_call *c)
 	}
 	xmlw_end(&c->w);
 	xmlw_start(&c->w, "Deployments");
-	for (size_t k = 0; k < s->ndeps; k++) {
-		const struct ss_dep *d = &s->deps[k];
+	for (size_t k = 0; k < napp; k++) {
+		const struct catalog_approval *d = catalog_approval_at(s, k);
 		const struct grp *g = grp_find(&gl, d->group_id);
-		long i = snap_by_uid(s, d->uid);
 		char dg[37];
 
-		if (g == NULL || i < 0 || d->seq > sa.counter ||
-		    (hasd && d->seq <= da.counter))
+		if (g == NULL || d->rev == NULL || d->change_seq > sa.counter ||
+		    (hasd && d->change_seq <= da.counter))
 			continue;
-		deployment_guid(c, d->uid, g->guid, dg);
+		deployment_guid(c, d->update_id, g->guid, dg);
 		xmlw_start(&c->w, "ServerSyncDeployment");
-		xmlw_elem(&c->w, "UpdateId", d->uid);
-		xmlw_elem_int(&c->w, "RevisionNumber", s->revs[i].rev);
+		xmlw_elem(&c->w, "UpdateId", d->update_id);
+		xmlw_elem_int(&c->w, "RevisionNumber", d->rev->revision_number);
 		xmlw_elem_int(&c->w, "Action",
 		    d->action == APPROVAL_INSTALL ? 0 :
 		    d->action == APPROVAL_UNINSTALL ? 1 : 3);
@@ -163,44 +167,54 @@ wsusss_op_get_deployments(struct svc_call *c)
 	/* DeadDeployments: for an update with a removed approval, the
 	 * deployment ids of every group that has none now */
 	xmlw_start(&c->w, "DeadDeployments");
-	for (size_t t = 0; t < s->ntombs; t++) {
-		const struct ss_tomb *tb = &s->tombs[t];
+	for (size_t t = 0; t < ntomb; t++) {
+		const struct catalog_tombstone *tb = catalog_tombstone_at(s, t);
 
-		if (tb->seq > sa.counter || (hasd && tb->seq <= da.counter))
+		if (tb->change_seq > sa.counter ||
+		    (hasd && tb->change_seq <= da.counter))
 			continue;
 		for (size_t gi = 0; gi < gl.n; gi++) {
 			bool live = false;
 			char dg[37];
 
-			for (size_t k = 0; k < s->ndeps && !live; k++)
-				live = s->deps[k].group_id == gl.g[gi].id &&
-				    strcmp(s->deps[k].uid, tb->uid) == 0;
+			for (size_t k = 0; k < napp && !live; k++) {
+				const struct catalog_approval *d =
+				    catalog_approval_at(s, k);
+
+				live = d->group_id == gl.g[gi].id &&
+				    strcmp(d->update_id, tb->update_id) == 0;
+			}
 			if (live)
 				continue;
-			deployment_guid(c, tb->uid, gl.g[gi].guid, dg);
+			deployment_guid(c, tb->update_id, gl.g[gi].guid, dg);
 			xmlw_elem(&c->w, "guid", dg);
 		}
 	}
 	xmlw_end(&c->w);
 	xmlw_start(&c->w, "HiddenUpdates");
-	for (size_t i = 0; i < s->nrevs; i++)
-		if (s->revs[i].declined)
-			xmlw_elem(&c->w, "guid", s->revs[i].uid);
+	for (size_t i = 0; i < nrevs; i++)
+		if (catalog_rev_at(s, i)->declined)
+			xmlw_elem(&c->w, "guid", catalog_rev_at(s, i)->update_id);
 	xmlw_end(&c->w);
-	for (size_t i = 0; i < s->nrevs; i++)
-		if (s->revs[i].approved)
-			snap_rev_props(st, s, &s->revs[i]);
+	/* EulaID of every approved revision ("" for the others) */
+	eula = xcalloc(nrevs + 1, sizeof(*eula));
+	for (size_t i = 0; i < nrevs; i++)
+		if (catalog_rev_at(s, i)->approved) {
+			struct catalog_extprops p;
+
+			snap_rev_props(st, s, catalog_rev_at(s, i), &p);
+			memcpy(eula[i], p.eula, sizeof(eula[i]));
+		}
 	xmlw_start(&c->w, "AcceptedEulas");
-	for (size_t i = 0; i < s->nrevs; i++) {
+	for (size_t i = 0; i < nrevs; i++) {
 		bool dup = false;
 
-		if (!s->revs[i].approved || s->revs[i].eula[0] == '\0')
+		if (eula[i][0] == '\0')
 			continue;
 		for (size_t j = 0; j < i && !dup; j++)
-			dup = s->revs[j].approved &&
-			    strcmp(s->revs[j].eula, s->revs[i].eula) == 0;
+			dup = strcmp(eula[j], eula[i]) == 0;
 		if (!dup)
-			xmlw_elem(&c->w, "guid", s->revs[i].eula);
+			xmlw_elem(&c->w, "guid", eula[i]);
 	}
 	xmlw_end(&c->w);
 	svc_end(c);
@@ -209,7 +223,8 @@ out:
 	for (size_t i = 0; i < gl.n; i++)
 		free(gl.g[i].name);
 	free(gl.g);
-	snap_release(WS_SVC(c)->snaps, s);
+	free(eula);
+	snap_release(s);
 	return rc;
 }
 

@@ -3,8 +3,8 @@
  * (which revisions a downstream needs, by anchor, filter and protocol
  * version), GetUpdateData (their documents, plain or as MSZIP cabinets,
  * with file digests and content URLs) and GetRelatedRevisionsForUpdates
- * (ignored, as the spec says).  Reads the revision snapshot
- * (snapshot.h); not the snapshot itself.  docs/WSUSSS.md.
+ * (ignored, as the spec says).  Reads the shared catalog through
+ * snapshot.h; not the catalog itself (src/catalog).  docs/WSUSSS.md.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -68,13 +68,13 @@ idset_free(struct idset *s)
 
 /* 0 no, 1 by a Delta=true id, 2 by a Delta=false id */
 static int
-rev_in(const struct ss_rev *v, const struct idset *set)
+rev_in(const struct catalog_rev *v, const struct idset *set)
 {
 	int best = 0;
 
-	for (uint32_t k = 0; k < v->ncats; k++)
+	for (uint32_t k = 0; k < v->ncategories; k++)
 		for (size_t j = 0; j < set->n; j++)
-			if (strcmp(v->cats[k], set->idx[j]) == 0) {
+			if (strcmp(v->categories[k], set->idx[j]) == 0) {
 				int m = set->delta[j] ? 1 : 2;
 
 				if (m > best)
@@ -84,11 +84,11 @@ rev_in(const struct ss_rev *v, const struct idset *set)
 }
 
 static int
-kind_rank(const struct ss_rev *v)
+kind_rank(const struct catalog_rev *v)
 {
 	if (v->type == UPDATE_TYPE_DETECTOID)
 		return 5;
-	switch (v->kind) {
+	switch (v->category_kind) {
 	case CATEGORY_KIND_COMPANY:
 		return 0;
 	case CATEGORY_KIND_PRODUCT_FAMILY:
@@ -103,7 +103,7 @@ kind_rank(const struct ss_rev *v)
 }
 
 struct outsort {
-	const struct snapshot *s;
+	const struct catalog *s;
 	bool config;
 };
 
@@ -111,26 +111,28 @@ static int
 cmp_out(const void *a, const void *b, void *arg)
 {
 	const struct outsort *o = arg;
-	const struct ss_rev *x = &o->s->revs[*(const uint32_t *)a];
-	const struct ss_rev *y = &o->s->revs[*(const uint32_t *)b];
+	const struct catalog_rev *x = catalog_rev_at(o->s, *(const uint32_t *)a);
+	const struct catalog_rev *y = catalog_rev_at(o->s, *(const uint32_t *)b);
 
 	if (o->config && kind_rank(x) != kind_rank(y))
 		return kind_rank(x) - kind_rank(y);
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return strcmp(x->uid, y->uid);
+	if (x->change_seq != y->change_seq)
+		return x->change_seq < y->change_seq ? -1 : 1;
+	return strcmp(x->update_id, y->update_id);
 }
 
 /* may a downstream at this version get v? (docs/WSUSSS.md) */
 static bool
-version_ok(struct svc_call *c, struct store *st, struct snapshot *s,
-    struct ss_rev *v)
+version_ok(struct svc_call *c, struct store *st, const struct catalog *s,
+    const struct catalog_rev *v)
 {
-	snap_rev_props(st, s, v);
-	if (v->cpv_major == 0 && v->cpv_minor == 0)
+	struct catalog_extprops p;
+
+	snap_rev_props(st, s, v, &p);
+	if (p.cpv_major == 0 && p.cpv_minor == 0)
 		return true;
 	return wsusss_version_at_least(WS(c)->sess.proto_major,
-	    WS(c)->sess.proto_minor, v->cpv_major, v->cpv_minor);
+	    WS(c)->sess.proto_minor, p.cpv_major, p.cpv_minor);
 }
 
 int
@@ -138,7 +140,7 @@ wsusss_op_get_revision_id_list(struct svc_call *c)
 {
 	const struct soap_node *f = soap_child(c->body, "filter");
 	struct store *st;
-	struct snapshot *s = NULL;
+	const struct catalog *s = NULL;
 	struct wsusss_anchor a;
 	struct idset cats, cls;
 	uint8_t *mark = NULL;	/* 0 out, 1 matched (delta), 2 full */
@@ -148,6 +150,7 @@ wsusss_op_get_revision_id_list(struct svc_call *c)
 	int getconfig = 0, b63 = 0, rc = -1;
 	const struct soap_node *langs, *e;
 	int64_t seq;
+	size_t nrevs;
 
 	memset(&cats, 0, sizeof(cats));
 	memset(&cls, 0, sizeof(cls));
@@ -178,7 +181,8 @@ wsusss_op_get_revision_id_list(struct svc_call *c)
 	}
 	if ((s = ws_snap(c, st)) == NULL)
 		return -1;
-	seq = s->seq;
+	seq = catalog_change_seq(s);
+	nrevs = catalog_revision_count(s);
 	if (ws_read_anchor(c, soap_child(f, "Anchor"), "filter", &a, &has,
 	    seq) != 0)
 		goto out;
@@ -187,9 +191,9 @@ wsusss_op_get_revision_id_list(struct svc_call *c)
 		goto out;
 	filtered = !getconfig && (cats.present || cls.present);
 	WS(c)->touch_synced = !getconfig;
-	mark = xcalloc(s->nrevs + 1, 1);
-	for (size_t i = 0; i < s->nrevs; i++) {
-		const struct ss_rev *v = &s->revs[i];
+	mark = xcalloc(nrevs + 1, 1);
+	for (size_t i = 0; i < nrevs; i++) {
+		const struct catalog_rev *v = catalog_rev_at(s, i);
 		bool cfg = v->type == UPDATE_TYPE_CATEGORY ||
 		    v->type == UPDATE_TYPE_DETECTOID;
 
@@ -210,12 +214,14 @@ wsusss_op_get_revision_id_list(struct svc_call *c)
 
 		for (int round = 0; changed && round < 16; round++) {
 			changed = false;
-			for (size_t i = 0; i < s->nrevs; i++) {
+			for (size_t i = 0; i < nrevs; i++) {
+				const struct catalog_rev *v =
+				    catalog_rev_at(s, i);
+
 				if (mark[i] == 0)
 					continue;
-				for (uint32_t k = 0; k < s->revs[i].nmembers;
-				    k++) {
-					uint32_t m = s->revs[i].members[k];
+				for (uint32_t k = 0; k < v->nbundled; k++) {
+					uint32_t m = v->bundled[k];
 
 					if (mark[m] < mark[i]) {
 						mark[m] = mark[i];
@@ -225,13 +231,13 @@ wsusss_op_get_revision_id_list(struct svc_call *c)
 			}
 		}
 	}
-	out = xreallocarray(NULL, s->nrevs + 1, sizeof(uint32_t));
-	for (size_t i = 0; i < s->nrevs; i++) {
-		struct ss_rev *v = &s->revs[i];
+	out = xreallocarray(NULL, nrevs + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < nrevs; i++) {
+		const struct catalog_rev *v = catalog_rev_at(s, i);
 
 		if (mark[i] == 0 || !version_ok(c, st, s, v))
 			continue;
-		if (has && mark[i] != 2 && v->seq <= a.counter)
+		if (has && mark[i] != 2 && v->change_seq <= a.counter)
 			continue;
 		out[nout++] = (uint32_t)i;
 	}
@@ -245,11 +251,11 @@ wsusss_op_get_revision_id_list(struct svc_call *c)
 	ws_write_anchor(c, "Anchor", seq);
 	xmlw_start(&c->w, "NewRevisions");
 	for (size_t k = 0; k < nout; k++) {
-		const struct ss_rev *v = &s->revs[out[k]];
+		const struct catalog_rev *v = catalog_rev_at(s, out[k]);
 
 		xmlw_start(&c->w, "UpdateIdentity");
-		xmlw_elem(&c->w, "UpdateID", v->uid);
-		xmlw_elem_int(&c->w, "RevisionNumber", v->rev);
+		xmlw_elem(&c->w, "UpdateID", v->update_id);
+		xmlw_elem_int(&c->w, "RevisionNumber", v->revision_number);
 		xmlw_end(&c->w);
 	}
 	svc_end(c);
@@ -259,7 +265,7 @@ out:
 	free(mark);
 	idset_free(&cats);
 	idset_free(&cls);
-	snap_release(WS_SVC(c)->snaps, s);
+	snap_release(s);
 	return rc;
 }
 
@@ -280,10 +286,32 @@ utf16_bytes(const char *s, size_t len)
 	return n;
 }
 
+/* One requested revision, and what it resolved to (once, in the
+ * catalog, or in the store for a revision the catalog does not hold). */
 struct uid_rev {
 	char	 uid[GUID_STRLEN + 1];
 	int32_t	 rev;
+	bool	 found;		/* rid is set */
+	int64_t	 rid;
+	const struct catalog_rev *v;	/* NULL: not the newest revision */
 };
+
+/* Resolve w in the catalog, else in the store; 0, or -1 unknown. */
+static int
+resolve(struct store *st, const struct catalog *s, struct uid_rev *w)
+{
+	const struct catalog_rev *v = catalog_rev_by_update(s, w->uid);
+
+	w->v = NULL;
+	if (v != NULL && v->revision_number == w->rev) {
+		w->v = v;
+		w->rid = v->revision_id;
+	} else if (store_revision_lookup(st, w->uid, w->rev, &w->rid) !=
+	    STORE_OK)
+		return -1;
+	w->found = true;
+	return 0;
+}
 
 static int
 write_blob(struct svc_call *c, const char *doc, size_t len, bool compress,
@@ -324,7 +352,7 @@ out:
 }
 
 static void
-write_digests(struct svc_call *c, const struct ss_rev *v)
+write_digests(struct svc_call *c, const struct catalog_rev *v)
 {
 	if (v == NULL || v->nfiles == 0)
 		return;
@@ -339,7 +367,7 @@ wsusss_op_get_update_data(struct svc_call *c)
 {
 	const struct soap_node *ids = soap_child(c->body, "updateIds"), *e;
 	struct store *st;
-	struct snapshot *s = NULL;
+	const struct catalog *s = NULL;
 	struct uid_rev *want = NULL;
 	size_t n, k = 0;
 	int batch, rc = -1;
@@ -353,7 +381,7 @@ wsusss_op_get_update_data(struct svc_call *c)
 	n = ids == NULL ? 0 : soap_count_children(ids, "UpdateIdentity");
 	if (n == 0 || n > (size_t)batch || ids->nchildren != n)
 		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "updateIds");
-	want = xreallocarray(NULL, n, sizeof(*want));
+	want = xcalloc(n, sizeof(*want));
 	SOAP_FOREACH_CHILD(e, ids, "UpdateIdentity") {
 		char g[SOAP_GUID_STRLEN];
 
@@ -374,28 +402,24 @@ wsusss_op_get_update_data(struct svc_call *c)
 	xmlw_start(&c->w, "GetUpdateDataResult");
 	xmlw_start(&c->w, "updates");
 	for (k = 0; k < n; k++) {
-		int64_t rid;
 		char *doc = NULL;
 		size_t len = 0;
-		long i;
-		const struct ss_rev *v = NULL;
+		const struct catalog_rev *v;
 		bool plain;
 
-		if (store_revision_lookup(st, want[k].uid, want[k].rev, &rid) !=
-		    STORE_OK) {
+		if (resolve(st, s, &want[k]) != 0) {
 			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "unknown "
 			    "revision %s/%d", want[k].uid, (int)want[k].rev);
 			goto out;
 		}
-		if (store_fragment_get(st, rid, FRAGMENT_DOCUMENT, NULL, &doc,
-		    &len) != STORE_OK || doc == NULL) {
+		v = want[k].v;
+		if (store_fragment_get(st, want[k].rid, FRAGMENT_DOCUMENT, NULL,
+		    &doc, &len) != STORE_OK || doc == NULL) {
 			free(doc);
 			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no document "
 			    "for %s/%d", want[k].uid, (int)want[k].rev);
 			goto out;
 		}
-		if ((i = snap_by_rid(s, rid)) >= 0)
-			v = &s->revs[i];
 		xmlw_start(&c->w, "ServerSyncUpdateData");
 		xmlw_start(&c->w, "Id");
 		xmlw_elem(&c->w, "UpdateID", want[k].uid);
@@ -418,14 +442,12 @@ wsusss_op_get_update_data(struct svc_call *c)
 	xmlw_end(&c->w);
 	xmlw_start(&c->w, "fileUrls");
 	for (k = 0; k < n; k++) {
-		int64_t rid;
-		long i;
+		const struct catalog_rev *v = want[k].v;
 
-		if (store_revision_lookup(st, want[k].uid, want[k].rev, &rid) !=
-		    STORE_OK || (i = snap_by_rid(s, rid)) < 0)
+		if (!want[k].found || v == NULL)
 			continue;
-		for (uint32_t j = 0; j < s->revs[i].nfiles; j++) {
-			const struct ss_file *fl = &s->revs[i].files[j];
+		for (uint32_t j = 0; j < v->nfiles; j++) {
+			const struct catalog_file *fl = &v->files[j];
 			char rel[128];
 
 			if (content_relpath(fl->sha1, fl->name, rel,
@@ -445,7 +467,7 @@ wsusss_op_get_update_data(struct svc_call *c)
 	rc = 0;
 out:
 	free(want);
-	snap_release(WS_SVC(c)->snaps, s);
+	snap_release(s);
 	return rc;
 }
 

@@ -3,9 +3,9 @@
  * the operation tables and definitions of the Server Sync and DSS
  * authorization services, the protocol state behind c->svc, the
  * snapshot accessor and registration.  The operations are in op_*.c,
- * their helpers in session.c and common.c, the revision snapshot in
- * snapshot.c; the request pipeline, faults, store handles and URLs are
- * the host's (src/service).  See service.h and docs/WSUSSS.md.
+ * their helpers in session.c and common.c, the view of the shared
+ * catalog in snapshot.c; the request pipeline, faults, store handles and
+ * URLs are the host's (src/service).  See service.h and docs/WSUSSS.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,11 +57,11 @@ const struct svc_def wsusss_defs[2] = {
 	    sizeof(struct ws_call_state), NULL, after_op },
 };
 
-struct snapshot *
+const struct catalog *
 ws_snap(struct svc_call *c, struct store *st)
 {
 	const char *why = "catalogue";
-	struct snapshot *s = snap_get(WS_SVC(c)->snaps, st, &why);
+	const struct catalog *s = snap_get(WS_SVC(c)->snaps, st, &why);
 
 	if (s == NULL)
 		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "%s", why);

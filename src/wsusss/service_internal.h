@@ -45,7 +45,7 @@
 /* The protocol's service state: c->svc of every MS-WSUSSS call. */
 struct wsusss_service {
 	struct svc_host		*host;		/* borrowed */
-	struct snap_holder	*snaps;		/* owned */
+	struct catalog_holder	*snaps;		/* owned; the shared catalog (snapshot.h) */
 };
 
 /* Per call: c->proto of every MS-WSUSSS call. */
@@ -67,8 +67,9 @@ struct wsusss_service *wsusss_service_new(struct svc_host *host);
 
 /* ---- service.c ---- */
 
-/* The current snapshot, referenced (snap_release()); NULL + fault set. */
-struct snapshot *ws_snap(struct svc_call *c, struct store *st);
+/* The catalog at the current change counter, referenced (snap_release());
+ * NULL + fault set. */
+const struct catalog *ws_snap(struct svc_call *c, struct store *st);
 
 /* ---- common.c: anchors, time, settings ---- */
 

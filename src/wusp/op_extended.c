@@ -18,7 +18,7 @@
 #include "soap/soap_value.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
-#include "wusp/catalog.h"
+#include "catalog/catalog.h"
 #include "wusp/service_internal.h"
 
 /* XmlUpdateFragmentType values we know ([MS-WUSP] 2.2.2.2.6, .10). */

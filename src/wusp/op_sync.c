@@ -21,7 +21,7 @@
 #include "soap/soap_value.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
-#include "wusp/catalog.h"
+#include "catalog/catalog.h"
 #include "wusp/service_internal.h"
 #include "wusp/sync_updates.h"
 

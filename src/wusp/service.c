@@ -12,7 +12,7 @@
 
 #include "util/log.h"
 #include "util/xmalloc.h"
-#include "wusp/catalog.h"
+#include "catalog/catalog.h"
 #include "wusp/service_internal.h"
 
 /* ---- the operation tables ------------------------------------------- */

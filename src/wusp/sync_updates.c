@@ -12,8 +12,8 @@
 #include <strings.h>
 
 #include "util/xmalloc.h"
-#include "wusp/catalog.h"
-#include "wusp/catalog_internal.h"
+#include "catalog/catalog.h"
+#include "catalog/catalog_internal.h"
 #include "wusp/driver_rank.h"
 #include "wusp/sync_updates.h"
 
@@ -98,20 +98,14 @@ static void
 push_info(struct sync_update_info **arr, size_t *n, size_t *cap,
     const struct sync_update_info *info)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		*arr = xreallocarray(*arr, *cap, sizeof(**arr));
-	}
+	cat_grow(arr, cap, *n + 1, sizeof(**arr));
 	(*arr)[(*n)++] = *info;
 }
 
 static void
 push_id(int32_t **arr, size_t *n, size_t *cap, int32_t id)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		*arr = xreallocarray(*arr, *cap, sizeof(**arr));
-	}
+	cat_grow(arr, cap, *n + 1, sizeof(**arr));
 	(*arr)[(*n)++] = id;
 }
 

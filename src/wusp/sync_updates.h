@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wusp/catalog.h"
+#include "catalog/catalog.h"
 
 /*
  * UpdateInfos per response (NewUpdates).  Real WSUS on Windows Server

@@ -21,7 +21,7 @@
 #include "util/xmalloc.h"
 #include "wusp/driver_rank.h"
 #include "wusp/sync_updates.h"
-#include "catalog_testlib.h"
+#include "sync_testlib.h"
 
 #define DRV_NS "xmlns:drv=\"http://schemas.microsoft.com/msus/2002/12/" \
     "UpdateHandlers/WindowsDriver\""

@@ -31,9 +31,9 @@
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/xmalloc.h"
-#include "wusp/catalog.h"
+#include "catalog/catalog.h"
 #include "wusp/sync_updates.h"
-#include "catalog_testlib.h"
+#include "sync_testlib.h"
 
 /* scan/07 response (CaddyGlow/wsus-rs docs/fixtures/wsus-m0-native/
  * scan/000007/response.body @1e4c805): the one UpdateInfo's <Xml>. */
@@ -807,6 +807,72 @@ test_approved_only_scope(void **state)
 	store_close(st);
 }
 
+/*
+ * A prerequisite the catalog does not know is NOT satisfied.  The
+ * software pass keeps an update only when every prerequisite clause has
+ * at least one UpdateID among the client's InstalledNonLeafUpdateIDs
+ * (../shared/docs/wusp.md section 4.6 "SyncUpdates", rule 3: AND of
+ * OR-clauses; [MS-WUSP] 3.1.1, 3.1.5.7).  A client can never report an
+ * update this server does not have as installed, so a clause naming only
+ * unknown updates can never be met; section 10 (rule 5: "Prerequisites
+ * that the client cannot satisfy silently make an update not
+ * applicable") is what real WSUS clients see.  Treating an unknown
+ * prerequisite as met would offer updates a real WSUS would not.
+ */
+#define U_PQ_DET	"a0000001-0000-4000-8000-000000000001"	/* detectoid */
+#define U_PQ_GONE	"a0000002-0000-4000-8000-000000000002"	/* not imported */
+#define U_PQ_AND	"a0000003-0000-4000-8000-000000000003"	/* DET and GONE */
+#define U_PQ_OR		"a0000004-0000-4000-8000-000000000004"	/* DET or GONE */
+#define U_PQ_ONLY	"a0000005-0000-4000-8000-000000000005"	/* GONE only */
+
+static void
+test_unknown_prerequisite_unsatisfied(void **state)
+{
+	struct store *st = tl_store();
+	struct catalog *c;
+	struct catalog_groups g;
+	struct client cl;
+	int round_of[8];
+	char *d;
+
+	(void)state;
+	d = tl_doc_detectoid(U_PQ_DET, 1, NULL);
+	tl_import_xml(st, d);
+	free(d);
+	d = tl_doc_software(U_PQ_AND, 1, true, U_PQ_DET " " U_PQ_GONE, NULL,
+	    NULL);
+	tl_import_xml(st, d);
+	free(d);
+	d = tl_doc_software(U_PQ_OR, 1, true, U_PQ_DET "|" U_PQ_GONE, NULL,
+	    NULL);
+	tl_import_xml(st, d);
+	free(d);
+	d = tl_doc_software(U_PQ_ONLY, 1, true, U_PQ_GONE, NULL, NULL);
+	tl_import_xml(st, d);
+	free(d);
+	tl_approve(st, U_PQ_AND, 1, APPROVAL_INSTALL, 0);
+	tl_approve(st, U_PQ_OR, 1, APPROVAL_INSTALL, 0);
+	tl_approve(st, U_PQ_ONLY, 1, APPROVAL_INSTALL, 0);
+	c = tl_build(st, true);
+	assert_int_equal(catalog_revision_count(c), 4);
+	assert_null(catalog_rev_by_update(c, U_PQ_GONE));
+
+	g = tl_groups(c, NULL, 0);
+	memset(&cl, 0, sizeof(cl));
+	memset(round_of, 0, sizeof(round_of));
+	staged_session(c, &g, &cl, 0, round_of, 8);
+	/* The detectoid first; then the update whose OR clause it meets. */
+	assert_int_equal(round_of_uid(c, round_of, U_PQ_DET), 1);
+	assert_int_equal(round_of_uid(c, round_of, U_PQ_OR), 2);
+	/* A clause naming only the unknown update is never met. */
+	assert_int_equal(round_of_uid(c, round_of, U_PQ_AND), 0);
+	assert_int_equal(round_of_uid(c, round_of, U_PQ_ONLY), 0);
+	assert_int_equal(cl.ninstalled + cl.nother, 2);
+	free(cl.other);
+	catalog_release(c);
+	store_close(st);
+}
+
 struct sthread {
 	const struct catalog *c;
 	size_t	    delivered;
@@ -946,6 +1012,7 @@ main(void)
 		cmocka_unit_test(test_changed_updates),
 		cmocka_unit_test(test_out_of_scope),
 		cmocka_unit_test(test_approved_only_scope),
+		cmocka_unit_test(test_unknown_prerequisite_unsatisfied),
 		cmocka_unit_test(test_concurrent_sessions),
 		cmocka_unit_test(test_larger_catalog_session),
 	};

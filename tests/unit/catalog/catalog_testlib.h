@@ -1,6 +1,6 @@
 /*
- * catalog_testlib.h — helpers shared by the catalog, SyncUpdates and
- * driver tests: an in-memory store, the real update documents of
+ * catalog_testlib.h — helpers shared by the catalog tests and (through
+ * tests/unit/wusp/sync_testlib.h) the SyncUpdates and driver tests: an in-memory store, the real update documents of
  * tests/fixtures imported through the real importer, synthetic documents
  * for the updates those name but the fixtures lack, approvals and groups.
  * Every helper fails the test (cmocka) on error.
@@ -13,8 +13,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
-#include "wusp/catalog.h"
-#include "wusp/sync_updates.h"
+#include "catalog/catalog.h"
 
 /* Real fixture updates (tests/fixtures/update-metadata/wsusss-getupdatedata-docs). */
 #define U_MICROSOFT	"56309036-4c77-4dd9-951a-99ee9c246a94"	/* Company, r101 */
@@ -69,9 +68,6 @@ struct catalog *tl_build(struct store *, bool offer_unapproved);
 struct catalog_groups tl_groups(const struct catalog *, const int64_t *ids,
 	    unsigned n);
 
-/* The UpdateInfo of a revision id in a result list, or NULL. */
-const struct sync_update_info *tl_find(const struct sync_update_info *, size_t n,
-	    int32_t revision_id);
 bool	tl_has_id(const int32_t *ids, size_t n, int32_t id);
 /* The text between <Xml> and </Xml> of a captured response (caller frees). */
 char   *tl_capture_xml(const char *path, int nth);

@@ -19,7 +19,7 @@
 
 #include "util/buf.h"
 #include "util/encode.h"
-#include "wusp/catalog.h"
+#include "catalog/catalog.h"
 #include "catalog_testlib.h"
 
 /* XML-escape as WSUS does for <Xml> (& < >; quotes literal). */
@@ -480,6 +480,121 @@ test_holder(void **state)
 	store_close(st);
 }
 
+/*
+ * What the server-sync protocol (MS-WSUSSS) reads: every approval row and
+ * tombstone as the store lists them, IsCategory prerequisites by id,
+ * bundled members, the change number, "approved", the extended-fragment
+ * properties (kept across snapshots) and the counter-exact holder.
+ */
+static void
+test_server_sync_view(void **state)
+{
+	struct store *st = loaded();
+	struct catalog_holder *h = catalog_holder_new(NULL, 3600 * 1000);
+	const struct catalog *c1, *c2;
+	const struct catalog_rev *v, *m;
+	const struct catalog_approval *a;
+	const struct catalog_tombstone *t;
+	struct catalog_extprops p, q;
+	int64_t grp, seq;
+	char err[256];
+	size_t i;
+	bool seen_defender = false, seen_defs = false, seen_member = false;
+
+	(void)state;
+	grp = tl_group(st, "Servers", 0);
+	tl_approve(st, U_KB2267602, 1, APPROVAL_INSTALL, 0);
+	tl_approve(st, U_OLDBUNDLE, grp, APPROVAL_UNINSTALL, 0);
+	tl_approve(st, U_ENGINE, grp, APPROVAL_INSTALL, 0);
+	assert_int_equal(store_unapprove(st, U_ENGINE, grp), STORE_OK);
+	assert_int_equal(store_change_seq(st, &seq), STORE_OK);
+	c1 = catalog_holder_get_at(h, st, seq, err, sizeof(err));
+	assert_non_null(c1);
+	assert_int_equal(catalog_change_seq(c1), seq);
+
+	assert_int_equal(catalog_approval_count(c1), 2);
+	assert_null(catalog_approval_at(c1, 2));
+	for (i = 0; i < catalog_approval_count(c1); i++) {
+		a = catalog_approval_at(c1, i);
+		assert_non_null(a->rev);
+		assert_string_equal(a->rev->update_id, a->update_id);
+		assert_true(a->deployment_id > 0);
+		assert_true(a->change_seq > 0 && a->change_seq <= seq);
+		assert_true(a->created > 0);
+		if (strcmp(a->update_id, U_KB2267602) == 0) {
+			assert_int_equal(a->group_id, 1);
+			assert_int_equal(a->action, APPROVAL_INSTALL);
+		} else {
+			assert_string_equal(a->update_id, U_OLDBUNDLE);
+			assert_int_equal(a->group_id, grp);
+			assert_int_equal(a->action, APPROVAL_UNINSTALL);
+		}
+	}
+	assert_int_equal(catalog_tombstone_count(c1), 1);
+	t = catalog_tombstone_at(c1, 0);
+	assert_string_equal(t->update_id, U_ENGINE);
+	assert_true(t->change_seq > 0 && t->deleted > 0);
+	assert_null(catalog_tombstone_at(c1, 1));
+
+	/* Install approvals only make "approved". */
+	assert_true(catalog_rev_by_update(c1, U_KB2267602)->approved);
+	assert_false(catalog_rev_by_update(c1, U_OLDBUNDLE)->approved);
+	assert_false(catalog_rev_by_update(c1, U_ENGINE)->approved);
+
+	/* 74e87997: @Defender @Definitions, bundles 7366a74a. */
+	v = catalog_rev_by_update(c1, U_OLDBUNDLE);
+	assert_true(v->change_seq > 0);
+	assert_int_equal(v->ncategories, 2);
+	for (i = 0; i < v->ncategories; i++) {
+		seen_defender |= strcmp(v->categories[i], U_DEFENDER) == 0;
+		seen_defs |= strcmp(v->categories[i], U_DEFS) == 0;
+	}
+	assert_true(seen_defender && seen_defs);
+	m = catalog_rev_by_update(c1, U_DELTA539);
+	for (i = 0; i < v->nbundled; i++)
+		seen_member |= catalog_rev_at(c1, v->bundled[i]) == m;
+	assert_true(seen_member);
+	assert_int_equal(catalog_rev_by_update(c1, U_DET_A)->ncategories, 0);
+
+	/* Extended-fragment properties: unset, then the first store wins. */
+	assert_false(catalog_extprops_get(c1, v, &p));
+	memset(&p, 0, sizeof(p));
+	p.cpv_major = 1;
+	p.cpv_minor = 20;
+	memcpy(p.eula, U_DEFS, sizeof(p.eula));
+	catalog_extprops_set(c1, v, &p);
+	memset(&q, 0, sizeof(q));
+	q.cpv_major = 3;
+	catalog_extprops_set(c1, v, &q);
+	assert_true(catalog_extprops_get(c1, v, &q));
+	assert_int_equal(q.cpv_major, 1);
+	assert_int_equal(q.cpv_minor, 20);
+	assert_string_equal(q.eula, U_DEFS);
+
+	/* Same counter: the same snapshot, even with a long poll interval. */
+	c2 = catalog_holder_get_at(h, st, seq, err, sizeof(err));
+	assert_ptr_equal(c1, c2);
+	catalog_release(c2);
+	/* The counter moved: a new snapshot at once, properties kept. */
+	tl_approve(st, U_ENGINE, grp, APPROVAL_INSTALL, 0);
+	assert_int_equal(store_change_seq(st, &seq), STORE_OK);
+	c2 = catalog_holder_get_at(h, st, seq, err, sizeof(err));
+	assert_ptr_not_equal(c1, c2);
+	assert_int_equal(catalog_change_seq(c2), seq);
+	assert_true(catalog_rev_by_update(c2, U_ENGINE)->approved);
+	assert_true(catalog_extprops_get(c2,
+	    catalog_rev_by_update(c2, U_OLDBUNDLE), &q));
+	assert_int_equal(q.cpv_minor, 20);
+	assert_false(catalog_extprops_get(c2,
+	    catalog_rev_by_update(c2, U_KB2267602), &q));
+	/* A revision of another snapshot is not ours. */
+	assert_false(catalog_extprops_get(c2, v, &q));
+	catalog_release(c1);
+	catalog_release(c2);
+	catalog_holder_free(h);
+	store_close(st);
+}
+
 struct hthread {
 	struct catalog_holder *h;
 	const char *url;
@@ -572,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_empty_store),
 		cmocka_unit_test(test_unmigrated_store),
 		cmocka_unit_test(test_holder),
+		cmocka_unit_test(test_server_sync_view),
 		cmocka_unit_test(test_holder_threads),
 	};
 

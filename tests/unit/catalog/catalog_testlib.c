@@ -341,17 +341,6 @@ tl_groups(const struct catalog *c, const int64_t *ids, unsigned n)
 	return g;
 }
 
-const struct sync_update_info *
-tl_find(const struct sync_update_info *u, size_t n, int32_t id)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (u[i].rev->revision_id == id)
-			return &u[i];
-	return NULL;
-}
-
 bool
 tl_has_id(const int32_t *ids, size_t n, int32_t id)
 {

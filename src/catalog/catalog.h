@@ -1,6 +1,8 @@
 /*
- * catalog.h — the in-memory update catalog that the MS-WUSP client
- * service answers from.
+ * catalog.h — the in-memory update catalog that both protocols answer
+ * from: the MS-WUSP client service (SyncUpdates, extended info, file
+ * locations) and the MS-WSUSSS server-sync service (revision lists,
+ * update data, deployments).
  *
  * A struct catalog is an immutable snapshot built from the store in one
  * read transaction: the newest revision of every update (revision id <->
@@ -8,23 +10,34 @@
  * IsLeaf, types, files, driver metadata, the approvals of every computer
  * target group with the group tree (inheritance through nested groups),
  * declines, and every core fragment already XML-escaped for the <Xml>
- * element of an UpdateInfo (so a response copies it with memcpy).
+ * element of an UpdateInfo (so a response copies it with memcpy).  For
+ * the server-sync protocol it also keeps every approval row and approval
+ * tombstone as the store lists them, the IsCategory prerequisites of
+ * each revision by update id, and (read lazily, kept across snapshots)
+ * what the extended fragment says of a revision's protocol version and
+ * EULA.
  *
  * Snapshots are reference counted and shared read-only by all HTTP worker
  * threads.  A struct catalog_holder keeps the current one and rebuilds it
  * (in the one thread that notices, while the others go on with the old
  * snapshot) when the store's change counter moves.
  *
- * What it is not: it parses no SOAP and writes no XML (src/wusp/op_*.c
- * do), and it does not run SyncUpdates (sync_updates.h).  Extended and
- * localized fragments are NOT kept here: read them from the store by
- * revision id (store_fragment_get).
+ * What it is not: it parses no SOAP and writes no XML (the protocol
+ * folders do), and it does not run SyncUpdates (src/wusp/sync_updates.h)
+ * or rank drivers (src/wusp/driver_rank.h).  Extended and localized
+ * fragments are NOT kept here: read them from the store by revision id
+ * (store_fragment_get).
+ *
+ * Files: load.c (the store sink, growth, the build), index.c (lookups by
+ * revision id, update id, digest, group; the server-sync lists),
+ * scope.c (approvals, scope, deployments), holder.c (the shared,
+ * refcounted current snapshot), driver_meta.c (driver metadata).
  *
  * The rules (scope, deployments, synthetic deployment ids) are described
  * in docs/SYNCUPDATES.md.
  */
-#ifndef WSUSD_WUSP_CATALOG_H
-#define WSUSD_WUSP_CATALOG_H
+#ifndef WSUSD_CATALOG_CATALOG_H
+#define WSUSD_CATALOG_CATALOG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,11 +90,51 @@ struct catalog_rev {
 	bool	    is_leaf;		/* nothing names this update as a prerequisite */
 	bool	    declined;		/* never offered, never in scope */
 	bool	    explicitly_deployable;
+	bool	    approved;		/* has an Install approval for some group */
+	int64_t	    change_seq;		/* store change number of the revision and
+					 * its update (import, decline) */
 	const char *core_xml;		/* core fragment, escaped for <Xml>, NUL-ended */
 	size_t	    core_xml_len;
 	uint32_t    nfiles;
 	const struct catalog_file *files;	/* nfiles entries */
+	/* Update ids named by its IsCategory prerequisite clauses, as
+	 * listed (the category itself need not be in the catalog). */
+	uint32_t    ncategories;
+	const char (*categories)[GUID_STRLEN + 1];
+	/* Its bundled members (snapshot indexes for catalog_rev_at()). */
+	uint32_t    nbundled;
+	const uint32_t *bundled;
 	uint32_t    idx;		/* index in the snapshot (internal) */
+};
+
+/*
+ * One approval row as the store lists it, whatever its action, group or
+ * deployment id (the server-sync protocol's deployments).  Read-only;
+ * valid while the caller holds the snapshot (as the tombstones below).
+ */
+struct catalog_approval {
+	char	    update_id[GUID_STRLEN + 1];
+	const struct catalog_rev *rev;	/* NULL: the update is not in the catalog */
+	int64_t	    deployment_id;
+	int64_t	    group_id;		/* store group id */
+	enum approval_action action;
+	int64_t	    deadline;		/* 0 none */
+	int64_t	    created;
+	int64_t	    last_change;
+	int64_t	    change_seq;
+};
+
+/* The newest removal of some approval of an update. */
+struct catalog_tombstone {
+	char	    update_id[GUID_STRLEN + 1];
+	int64_t	    deleted;		/* unix time */
+	int64_t	    change_seq;
+};
+
+/* What a revision's extended fragment says, for the server-sync protocol. */
+struct catalog_extprops {
+	uint16_t    cpv_major, cpv_minor;	/* CompatibleProtocolVersion; 0.0 none */
+	char	    eula[GUID_STRLEN + 1];	/* EulaID; "" none */
 };
 
 /* The Deployment element of one UpdateInfo. */
@@ -140,6 +193,26 @@ const struct catalog_rev *catalog_rev_by_id(const struct catalog *, int32_t revi
 const struct catalog_rev *catalog_rev_by_update(const struct catalog *, const char *update_id);
 /* A file by SHA-1 (any revision listing it), or NULL. */
 const struct catalog_file *catalog_file_find(const struct catalog *, const uint8_t sha1[20]);
+
+/* ---- the server-sync lists ---- */
+
+/* Every approval row, in the store's order. */
+size_t	catalog_approval_count(const struct catalog *);
+const struct catalog_approval *catalog_approval_at(const struct catalog *, size_t i);
+/* Every approval tombstone, in the store's order. */
+size_t	catalog_tombstone_count(const struct catalog *);
+const struct catalog_tombstone *catalog_tombstone_at(const struct catalog *, size_t i);
+
+/*
+ * The extended-fragment properties of a revision: true with *out once
+ * someone stored them (catalog_extprops_set), false before.  Revisions
+ * never change, so the holder carries what was stored over to the next
+ * snapshot.  Thread-safe; the first store wins.
+ */
+bool	catalog_extprops_get(const struct catalog *, const struct catalog_rev *,
+	    struct catalog_extprops *out);
+void	catalog_extprops_set(const struct catalog *, const struct catalog_rev *,
+	    const struct catalog_extprops *);
 
 /* ---- groups, scope and deployments ---- */
 
@@ -207,5 +280,15 @@ int	catalog_holder_refresh(struct catalog_holder *, struct store *, bool force,
  * own store handle.
  */
 const struct catalog *catalog_holder_get(struct catalog_holder *, struct store *st);
+/*
+ * A snapshot at least as new as change counter seq (which the caller has
+ * just read with its own store handle st), with a reference taken: the
+ * current one when it is at seq, else one built now (waiting for a build
+ * in progress).  NULL with err when the build fails.  This is what a
+ * protocol whose answers carry the change counter (MS-WSUSSS anchors)
+ * uses; catalog_holder_get() may answer from an older snapshot.
+ */
+const struct catalog *catalog_holder_get_at(struct catalog_holder *,
+	    struct store *st, int64_t seq, char *err, size_t errlen);
 
 #endif

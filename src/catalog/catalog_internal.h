@@ -1,24 +1,30 @@
 /*
- * catalog_internal.h — the inside of a catalog snapshot, shared by
- * catalog.c (build, scope, deployments) and sync_updates.c (the
- * algorithm).  Not for other modules: they use catalog.h.
+ * catalog_internal.h — the inside of a catalog snapshot, shared by the
+ * files of src/catalog (load, index, scope, holder) and by
+ * src/wusp/sync_updates.c (the SyncUpdates algorithm reads the clauses
+ * and bitmaps directly).  Not for other modules: they use catalog.h.
  *
  * Everything is indexed by the revision's position in revs[] (ascending
  * revision id) — "rev index" below.  A snapshot never changes after
  * catalog_build() returns, except the lazily filled per-group scope
- * bitmaps (filled once under scope_lock, published with release stores).
+ * bitmaps (filled once under scope_lock, published with release stores)
+ * and the extended-fragment properties (set once under ext_lock, flagged
+ * with release stores).
  */
-#ifndef WSUSD_WUSP_CATALOG_INTERNAL_H
-#define WSUSD_WUSP_CATALOG_INTERNAL_H
+#ifndef WSUSD_CATALOG_CATALOG_INTERNAL_H
+#define WSUSD_CATALOG_CATALOG_INTERNAL_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "wusp/catalog.h"
-#include "wusp/driver_rank.h"
+#include "catalog/catalog.h"
+#include "catalog/driver_meta.h"
 
 #define CAT_NONE	UINT32_MAX	/* unresolved reference / no index */
+/* Nesting of bundles followed when deciding Action=Bundle (and when
+ * carrying change numbers down bundles). */
+#define BUNDLE_DEPTH_MAX	8
 
 /* One approval row (any action) of an update for one group. */
 struct cat_dep {
@@ -50,6 +56,7 @@ struct cat_rint {
 	uint32_t    dep_off;		/* approval rows, by group */
 	uint32_t    ndeps;
 	uint32_t    file_off;
+	uint32_t    cat_off;		/* IsCategory prerequisite ids, in cat_uids */
 	uint32_t    meta_off;		/* driver metadata (drivers only) */
 	uint32_t    nmetas;
 	int64_t	    imported;
@@ -118,10 +125,38 @@ struct catalog {
 	char	   *arena;		/* core fragments and names */
 	size_t	    arena_len;
 
+	/* the server-sync lists, in the store's order */
+	size_t	    napprovals;
+	struct catalog_approval *approvals;
+	size_t	    ntombs;
+	struct catalog_tombstone *tombs;
+	char	  (*cat_uids)[GUID_STRLEN + 1];	/* by rint.cat_off / rev.ncategories */
+
+	/* extended-fragment properties, per rev index, set lazily */
+	pthread_mutex_t ext_lock;
+	struct catalog_extprops *ext;
+	uint8_t	   *ext_set;		/* 1 once ext[i] is set; atomic */
+
 	size_t	    words;		/* uint64 words of one rev bitmap */
 	pthread_mutex_t scope_lock;
 	uint64_t  **scope;		/* per group, lazily; atomic pointers */
 };
+
+static inline int64_t
+max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * The one growth rule of the catalog: make the array *ptrp (elements of
+ * size bytes, capacity *cap) hold at least need elements, doubling from
+ * 16.  ptrp is the address of the array pointer.  Internal state: xmalloc
+ * aborts when memory runs out.
+ */
+void	cat_grow(void *ptrp, size_t *cap, size_t need, size_t size);
+#define CAT_GROW(ptr, cap, need) \
+	cat_grow(&(ptr), &(cap), (need), sizeof(*(ptr)))
 
 static inline bool
 bit_get(const uint64_t *bm, uint32_t i)
@@ -134,6 +169,14 @@ bit_set(uint64_t *bm, uint32_t i)
 {
 	bm[i >> 6] |= (uint64_t)1 << (i & 63);
 }
+
+/* Rev index of an update (lower-case GUID text), or CAT_NONE; needs by_uid. */
+uint32_t cat_uid_find(const struct catalog *, const char *uid);
+/* First position in file_by_sha of a digest, or nfiles. */
+size_t	cat_file_lower(const struct catalog *, const uint8_t sha1[20]);
+/* Copy the extended-fragment properties set in old to the same revisions
+ * of c (holder.c, when a snapshot replaces another). */
+void	cat_extprops_carry(struct catalog *c, const struct catalog *old);
 
 /* Rev index of a RevisionID among the newest revisions, or CAT_NONE. */
 uint32_t cat_rev_index(const struct catalog *, int32_t revision_id);

@@ -27,7 +27,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "../wusp/wusp_harness.h"
+#include "wusp_harness.h"
 #include "soap/soap_request.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -38,35 +38,16 @@
 #define DOCS		"update-metadata/wsusss-getupdatedata-docs"
 
 struct dss {
-	struct wh_server srv;		/* dir, conf, db; never started */
+	struct tl_wsusd srv;		/* dir, conf, db; never started */
 	const char	*proto;		/* "1.8" | "1.20" */
 	char		 name[64];	/* our FQDN */
 	char		 rec[128];	/* requests of the first run */
 };
 
-static struct wh_server up;
+static struct tl_wsusd up;
 static struct dss d18, d120;
 static char upurl[64];
 static uint16_t tls_port;
-
-static uint16_t
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	uint16_t port;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		abort();
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
 
 static char *
 read_file_all(const char *path, size_t max, size_t *len)
@@ -81,33 +62,17 @@ read_file_all(const char *path, size_t max, size_t *len)
 static int
 dss_setup(struct dss *d, const char *proto, const char *name)
 {
-	char text[2048];
-	struct buf out;
-	int n, rc;
-
 	memset(d, 0, sizeof(*d));
 	d->proto = proto;
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	snprintf(d->srv.dir, sizeof(d->srv.dir), "/tmp/wsusd-dss-XXXXXX");
-	if (mkdtemp(d->srv.dir) == NULL)
+	/* a temporary store; its listener is never started */
+	if (tl_store_setup(&d->srv, "dss", "\n[listener plain]\n"
+	    "address = 127.0.0.1\nport = 8530\n") != 0)
 		return -1;
-	snprintf(d->srv.conf, sizeof(d->srv.conf), "%s/wsusd.conf", d->srv.dir);
-	snprintf(d->srv.db, sizeof(d->srv.db), "%s/wsusd.db", d->srv.dir);
 	snprintf(d->rec, sizeof(d->rec), "%s/rec", d->srv.dir);
 	if (mkdir(d->rec, 0755) != 0)
 		return -1;
-	n = snprintf(text, sizeof(text),
-	    "[server]\ncontent_dir = %s/content\nstate_dir = %s/state\n"
-	    "database = sqlite://%s\n\n[listener plain]\naddress = 127.0.0.1\n"
-	    "port = 8530\n", d->srv.dir, d->srv.dir, d->srv.db);
-	if (write_file_atomic(d->srv.conf, text, (size_t)n, 0644) != 0)
-		return -1;
-	buf_init(&out, 1 << 20);
-	rc = wh_ctl(&d->srv, &out, "-q", "postinstall", (char *)NULL);
-	if (rc != 0)
-		fprintf(stderr, "postinstall: %s\n", out.data ? out.data : "");
-	buf_free(&out);
-	return rc == 0 ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -123,7 +88,7 @@ run_sync(struct dss *d, int *status, const char *a1, const char *a2,
 	const char *p;
 
 	buf_init(&out, 8u << 20);
-	*status = wh_ctl(&d->srv, &out, "--json", "sync", "--upstream", upurl,
+	*status = tl_ctl(&d->srv, &out, "--json", "sync", "--upstream", upurl,
 	    "--protocol", d->proto, "--name", d->name, a1, a2, a3, a4,
 	    (char *)NULL);
 	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
@@ -146,7 +111,7 @@ jint(json_t *j, const char *k)
 }
 
 static struct store *
-open_store(struct wh_server *s)
+open_store(struct tl_wsusd *s)
 {
 	char url[256], err[256];
 	struct store *st = NULL;
@@ -158,7 +123,7 @@ open_store(struct wh_server *s)
 }
 
 static size_t
-revisions(struct wh_server *s)
+revisions(struct tl_wsusd *s)
 {
 	struct store *st = open_store(s);
 	size_t revs = 0, upds = 0;
@@ -169,7 +134,7 @@ revisions(struct wh_server *s)
 }
 
 static char *
-document(struct wh_server *s, const char *uid, int32_t rev, size_t *len)
+document(struct tl_wsusd *s, const char *uid, int32_t rev, size_t *len)
 {
 	struct store *st = open_store(s);
 	int64_t rid;
@@ -188,10 +153,10 @@ group_setup(void **state)
 	char extra[256];
 
 	(void)state;
-	tls_port = free_port();
+	tls_port = tl_free_port();
 	snprintf(extra, sizeof(extra), "\n[listener tls]\naddress = 127.0.0.1\n"
 	    "port = %u\ntls = yes\n", tls_port);
-	if (wh_setup(&up, extra) != 0 || wh_start(&up) != 0)
+	if (wh_setup(&up, extra) != 0 || tl_wsusd_start(&up) != 0)
 		return -1;
 	snprintf(upurl, sizeof(upurl), "http://127.0.0.1:%u", up.port);
 	if (dss_setup(&d18, "1.8", "dss18.site-a.invalid") != 0 ||
@@ -204,9 +169,9 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
-	wh_cleanup(&up);
-	wh_cleanup(&d18.srv);
-	wh_cleanup(&d120.srv);
+	tl_wsusd_cleanup(&up);
+	tl_wsusd_cleanup(&d18.srv);
+	tl_wsusd_cleanup(&d120.srv);
 	return 0;
 }
 
@@ -295,7 +260,7 @@ test_incremental(void **state)
 	assert_int_equal(write_file_atomic(path, doc, len, 0644), 0);
 	free(doc);
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(&up, &out, "-q", "import-updates", path, (char *)NULL);
+	rc = tl_ctl(&up, &out, "-q", "import-updates", path, (char *)NULL);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out.data ? out.data : "");
 	assert_int_equal(rc, 0);
@@ -338,7 +303,7 @@ appr_cb(const struct store_approval *a, void *arg)
 }
 
 static size_t
-approvals_in(struct wh_server *s, const char *uid, const char *group)
+approvals_in(struct tl_wsusd *s, const char *uid, const char *group)
 {
 	struct store *st = open_store(s);
 	struct appr_ctx c = { 0, -1 };
@@ -366,7 +331,7 @@ decl_cb(const struct store_update_row *u, void *arg)
 }
 
 static bool
-declined(struct wh_server *s, const char *uid)
+declined(struct tl_wsusd *s, const char *uid)
 {
 	struct store *st = open_store(s);
 	struct store_update_filter f;
@@ -381,14 +346,14 @@ declined(struct wh_server *s, const char *uid)
 }
 
 static void
-ctl_ok(struct wh_server *s, const char *a1, const char *a2, const char *a3,
+ctl_ok(struct tl_wsusd *s, const char *a1, const char *a2, const char *a3,
     const char *a4)
 {
 	struct buf out;
 	int rc;
 
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(s, &out, "-q", a1, a2, a3, a4, (char *)NULL);
+	rc = tl_ctl(s, &out, "-q", a1, a2, a3, a4, (char *)NULL);
 	if (rc != 0)
 		fprintf(stderr, "wsusctl %s %s: %s\n", a1, a2,
 		    out.data ? out.data : "");
@@ -749,7 +714,7 @@ test_rollup(void **state)
 
 	/* `wsusctl downstream list` on the upstream names both sites. */
 	buf_reset(&dump);
-	assert_int_equal(wh_ctl(&up, &dump, "downstream", "list", (char *)NULL), 0);
+	assert_int_equal(tl_ctl(&up, &dump, "downstream", "list", (char *)NULL), 0);
 	assert_non_null(dump.data);
 	assert_non_null(strstr(dump.data, "dss18.site-a.invalid"));
 	assert_non_null(strstr(dump.data, "dss120.site-b.invalid"));
@@ -775,20 +740,20 @@ test_bad_upstream(void **state)
 	    STORE_OK);
 	store_close(st);
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1",
+	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1",
 	    "--no-rollup", (char *)NULL);
 	assert_int_equal(rc, 1);
 	buf_reset(&out);
-	rc = wh_ctl(&bad.srv, &out, "sync", "--upstream", upurl, "--protocol",
+	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", upurl, "--protocol",
 	    "2.0", (char *)NULL);
 	assert_int_equal(rc, 2);
 	buf_reset(&out);
-	rc = wh_ctl(&bad.srv, &out, "sync", "--upstream", "ftp://127.0.0.1/",
+	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "ftp://127.0.0.1/",
 	    (char *)NULL);
 	assert_int_equal(rc, 1);
 	buf_reset(&out);
 	/* A path that is no upstream (HTTP 404): a clear error. */
-	rc = wh_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1/x",
+	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1/x",
 	    "--no-rollup", (char *)NULL);
 	assert_int_equal(rc, 1);
 	buf_free(&out);
@@ -1078,7 +1043,7 @@ fake_sync_args(struct dss *d, enum fake_mode mode, struct buf *out,
 	fake.updatedata = 0;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", fake.port);
 	buf_reset(out);
-	return wh_ctl(&d->srv, out, "--json", "sync", "--upstream", url,
+	return tl_ctl(&d->srv, out, "--json", "sync", "--upstream", url,
 	    "--protocol", d->proto, "--no-rollup", a1, a2, a3, a4,
 	    (char *)NULL);
 }
@@ -1218,7 +1183,7 @@ test_real_and_hostile_upstream(void **state)
 		snprintf(rec, sizeof(rec), "%s/filter1", d.srv.dir);
 		assert_int_equal(mkdir(rec, 0755), 0);
 		fake.mode = FAKE_REAL;
-		assert_int_equal(wh_ctl(&d.srv, &out, "sync", "--upstream",
+		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
 		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
 		    "--classification", cls, (char *)NULL), 0);
 		req = update_list_request(rec);
@@ -1230,7 +1195,7 @@ test_real_and_hostile_upstream(void **state)
 		/* A second classification next to the known ones. */
 		snprintf(rec, sizeof(rec), "%s/filter2", d.srv.dir);
 		assert_int_equal(mkdir(rec, 0755), 0);
-		assert_int_equal(wh_ctl(&d.srv, &out, "sync", "--upstream",
+		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
 		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
 		    "--classification", cls, "--classification", cls2,
 		    (char *)NULL), 0);
@@ -1246,7 +1211,7 @@ test_real_and_hostile_upstream(void **state)
 
 	buf_free(&out);
 	fake_stop();
-	wh_cleanup(&d.srv);
+	tl_wsusd_cleanup(&d.srv);
 }
 
 /* ---- TLS upstream (self-signed certificate of postinstall) ---- */
@@ -1264,14 +1229,14 @@ test_tls(void **state)
 	snprintf(ca, sizeof(ca), "%s/state/tls/wsusd.crt", up.dir);
 	buf_init(&out, 1 << 20);
 	/* Not trusted: refused. */
-	rc = wh_ctl(&d120.srv, &out, "sync", "--upstream", url, "--no-rollup",
+	rc = tl_ctl(&d120.srv, &out, "sync", "--upstream", url, "--no-rollup",
 	    (char *)NULL);
 	assert_int_equal(rc, 1);
 	assert_non_null(out.data);
 	assert_non_null(strstr(out.data, "GetAuthConfig"));
 	buf_reset(&out);
 	/* Trusted through --cacert (its SAN has 127.0.0.1), or --insecure. */
-	rc = wh_ctl(&d120.srv, &out, "--json", "sync", "--upstream", url,
+	rc = tl_ctl(&d120.srv, &out, "--json", "sync", "--upstream", url,
 	    "--cacert", ca, "--protocol", "1.20", "--no-rollup", (char *)NULL);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out.data ? out.data : "");
@@ -1284,7 +1249,7 @@ test_tls(void **state)
 	assert_int_equal(jint(j, "fetched"), 0);
 	json_decref(j);
 	buf_reset(&out);
-	rc = wh_ctl(&d120.srv, &out, "sync", "--upstream", url, "--insecure",
+	rc = tl_ctl(&d120.srv, &out, "sync", "--upstream", url, "--insecure",
 	    "--protocol", "1.8", "--no-rollup", (char *)NULL);
 	assert_int_equal(rc, 0);
 	buf_free(&out);

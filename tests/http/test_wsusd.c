@@ -6,9 +6,9 @@
  * The group setup makes a temporary directory with a content store (files
  * imported with content_import), a self-signed certificate (openssl CLI)
  * and a configuration with four listeners on free loopback ports (plain,
- * TLS, TLS >= 1.3, TLS >= 1.0), starts wsusd on it and waits for its
- * "listening on" lines.  The tests talk to it with libcurl; the teardown
- * stops it with SIGTERM and checks the clean exit.
+ * TLS, TLS >= 1.3, TLS >= 1.0), starts wsusd on it and waits until all
+ * four answer (tests/lib).  The tests talk to it with libcurl; the
+ * teardown stops it with SIGTERM and checks the clean exit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +35,7 @@
 #include <curl/curl.h>
 
 #include "content/content_store.h"
+#include "testlib.h"
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
@@ -44,18 +45,15 @@
 #define SMALL_TEXT	"hello from wsusd\n"
 #define BODY_MAX	4096
 
-static const char *wsusd_exe, *client_exe;
+static const char *client_exe;
 
 /* Everything the group setup made. */
 static struct {
-	char	 dir[64];		/* temp root */
-	char	 content[128];
-	char	 conf[128];
-	char	 log[128];
-	pid_t	 pid;
+	struct tl_wsusd w;		/* dir, content, conf, log, pid; w.port:
+					   the plain listener */
 	int	 notify_fd;		/* our end of NOTIFY_SOCKET */
 	char	 notify_path[128];
-	uint16_t port, tls_port, tls13_port, tls10_port;
+	uint16_t tls_port, tls13_port, tls10_port;
 	char	*big;			/* BIG_SIZE bytes, owned */
 	char	 big_url[128];		/* "/Content/XX/HEX.exe" */
 	char	 big_path[256];		/* on disk */
@@ -89,34 +87,6 @@ fmt(char *out, size_t outlen, const char *f, ...)
 		fail_msg("string too long: %s", out);
 }
 
-static uint16_t
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		abort();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		abort();
-	close(fd);
-	return ntohs(sin.sin_port);
-}
-
-static int
-rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void
 write_file(const char *path, const void *data, size_t len)
 {
@@ -134,10 +104,10 @@ import(const char *data, size_t len, const char *filename, char *url,
 	uint64_t n;
 	bool already;
 
-	snprintf(src, sizeof(src), "%s/import.tmp", T.dir);
+	snprintf(src, sizeof(src), "%s/import.tmp", T.w.dir);
 	write_file(src, data, len);
 	if (content_hash_file(src, h1, h2, &n, err, sizeof(err)) != 0 ||
-	    content_import(T.content, src, h1, h2, n, filename, &already, err,
+	    content_import(T.w.content, src, h1, h2, n, filename, &already, err,
 	    sizeof(err)) != 0)
 		fail_msg("import: %s", err);
 	unlink(src);
@@ -194,7 +164,7 @@ perform(CURL *e, const struct req *q, struct reply *r)
 	if (q->scheme_port != NULL)
 		snprintf(url, sizeof(url), "%s%s", q->scheme_port, q->target);
 	else
-		snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.port,
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.w.port,
 		    q->target);
 	curl_easy_reset(e);
 	curl_easy_setopt(e, CURLOPT_URL, url);
@@ -311,41 +281,13 @@ expect_range(const char *range, long status, uint64_t first, uint64_t last)
 static int
 run(char *const argv[], struct buf *out)
 {
-	int pfd[2], st;
-	pid_t pid;
-	char chunk[4096];
-	ssize_t n;
-
-	assert_int_equal(pipe(pfd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
-		buf_append(out, chunk, (size_t)n);
-	close(pfd[0]);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return tl_run(argv, out, NULL);
 }
 
 static size_t
 count_lines_with(const char *path, const char *needle)
 {
-	char *text;
-	size_t len, n = 0;
-
-	if (read_file(path, 1 << 20, &text, &len) != 0)
-		return 0;
-	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
-		n++;
-	free(text);
-	return n;
+	return tl_count_in_file(path, needle);
 }
 
 /* ---- group setup --------------------------------------------------------- */
@@ -363,7 +305,7 @@ make_fixture_files(void)
 	}
 	import(T.big, BIG_SIZE, "windows10.0-kb0000001-x64.exe", T.big_url,
 	    sizeof(T.big_url), hex);
-	fmt(T.big_path, sizeof(T.big_path), "%s%s", T.content,
+	fmt(T.big_path, sizeof(T.big_path), "%s%s", T.w.content,
 	    T.big_url + strlen("/Content"));
 	{
 		uint8_t h1[20], h2[32];
@@ -380,39 +322,39 @@ make_fixture_files(void)
 	import("", 0, NULL, T.empty_url, sizeof(T.empty_url), NULL);
 
 	/* hostile entries with names that pass the whitelist */
-	mkdir_p(T.content, 0755);
-	snprintf(path, sizeof(path), "%s/11", T.content);
+	mkdir_p(T.w.content, 0755);
+	snprintf(path, sizeof(path), "%s/11", T.w.content);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path),
-	    "%s/11/1111111111111111111111111111111111111111.exe", T.content);
+	    "%s/11/1111111111111111111111111111111111111111.exe", T.w.content);
 	assert_int_equal(symlink("/etc/passwd", path), 0);
 	snprintf(T.link_url, sizeof(T.link_url),
 	    "/Content/11/1111111111111111111111111111111111111111.exe");
 
-	snprintf(path, sizeof(path), "%s/outside", T.dir);
+	snprintf(path, sizeof(path), "%s/outside", T.w.dir);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path),
-	    "%s/outside/EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE.exe", T.dir);
+	    "%s/outside/EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE.exe", T.w.dir);
 	write_file(path, "secret outside\n", 15);
-	snprintf(path, sizeof(path), "%s/EE", T.content);
+	snprintf(path, sizeof(path), "%s/EE", T.w.content);
 	{
 		char target[160];
-		snprintf(target, sizeof(target), "%s/outside", T.dir);
+		snprintf(target, sizeof(target), "%s/outside", T.w.dir);
 		assert_int_equal(symlink(target, path), 0);
 	}
 	snprintf(T.dirlink_url, sizeof(T.dirlink_url),
 	    "/Content/EE/EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE.exe");
 
-	snprintf(path, sizeof(path), "%s/CC", T.content);
+	snprintf(path, sizeof(path), "%s/CC", T.w.content);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path),
-	    "%s/CC/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC.exe", T.content);
+	    "%s/CC/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC.exe", T.w.content);
 	assert_int_equal(mkdir(path, 0755), 0);
 	snprintf(T.subdir_url, sizeof(T.subdir_url),
 	    "/Content/CC/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC.exe");
 
 	snprintf(path, sizeof(path),
-	    "%s/CC/DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDCC.exe", T.content);
+	    "%s/CC/DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDCC.exe", T.w.content);
 	assert_int_equal(mkfifo(path, 0644), 0);
 	snprintf(T.fifo_url, sizeof(T.fifo_url),
 	    "/Content/CC/DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDCC.exe");
@@ -426,7 +368,7 @@ make_cert(void)
 	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey ec -pkeyopt "
 	    "ec_paramgen_curve:prime256v1 -nodes -keyout %s/key.pem -out "
 	    "%s/cert.pem -days 2 -subj /CN=localhost >/dev/null 2>&1",
-	    T.dir, T.dir);
+	    T.w.dir, T.w.dir);
 	if (system(cmd) != 0)
 		fail_msg("openssl req failed: %s", cmd);
 }
@@ -470,7 +412,7 @@ write_conf(const char *path)
 	    "max_body_bytes = %u\n"
 	    "connection_timeout = 30\n"
 	    "threads = 2\n",
-	    T.content, T.dir, T.dir, T.dir, T.port, T.tls_port, T.tls13_port,
+	    T.w.content, T.w.dir, T.w.dir, T.w.dir, T.w.port, T.tls_port, T.tls13_port,
 	    T.tls10_port, BODY_MAX);
 	assert_true(n > 0 && (size_t)n < sizeof(text));
 	write_file(path, text, (size_t)n);
@@ -484,7 +426,7 @@ notify_socket(void)
 	struct timeval tv = { 2, 0 };
 
 	snprintf(T.notify_path, sizeof(T.notify_path), "%s/notify.sock",
-	    T.dir);
+	    T.w.dir);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(T.notify_path) >= sizeof(sun.sun_path))
@@ -510,85 +452,39 @@ notify_recv(void)
 }
 
 static int
-start_wsusd(void)
-{
-	int fd;
-
-	T.pid = fork();
-	if (T.pid < 0)
-		return -1;
-	if (T.pid == 0) {
-		fd = open(T.log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0)
-			_exit(127);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		setenv("NOTIFY_SOCKET", T.notify_path, 1);
-		execl(wsusd_exe, wsusd_exe, "-c", T.conf, "-d", (char *)NULL);
-		_exit(127);
-	}
-	/* wait up to 10 s for the four "listening on" lines */
-	for (int i = 0; i < 200; i++) {
-		int st;
-		if (count_lines_with(T.log, "listening on") == 4)
-			return 0;
-		if (waitpid(T.pid, &st, WNOHANG) == T.pid) {
-			T.pid = 0;
-			return -1;
-		}
-		usleep(50 * 1000);
-	}
-	return -1;
-}
-
-static int
 group_setup(void **state)
 {
 	(void)state;
 	memset(&T, 0, sizeof(T));
-	strcpy(T.dir, "/tmp/wsusd-http-XXXXXX");
-	if (mkdtemp(T.dir) == NULL)
+	if (tl_wsusd_init(&T.w, "http") != 0)
 		return -1;
-	snprintf(T.content, sizeof(T.content), "%s/content", T.dir);
-	snprintf(T.conf, sizeof(T.conf), "%s/wsusd.conf", T.dir);
-	snprintf(T.log, sizeof(T.log), "%s/wsusd.log", T.dir);
-	mkdir(T.content, 0755);
+	mkdir(T.w.content, 0755);
 	make_fixture_files();
 	make_cert();
-	T.port = free_port();
-	do T.tls_port = free_port(); while (T.tls_port == T.port);
-	do T.tls13_port = free_port();
-	while (T.tls13_port == T.port || T.tls13_port == T.tls_port);
-	do T.tls10_port = free_port();
-	while (T.tls10_port == T.port || T.tls10_port == T.tls_port ||
-	    T.tls10_port == T.tls13_port);
-	write_conf(T.conf);
+	T.tls_port = tl_free_port();
+	T.tls13_port = tl_free_port();
+	T.tls10_port = tl_free_port();
+	T.w.more_ports[0] = T.tls_port;
+	T.w.more_ports[1] = T.tls13_port;
+	T.w.more_ports[2] = T.tls10_port;
+	write_conf(T.w.conf);
 	if (notify_socket() != 0)
 		return -1;
-	if (start_wsusd() != 0) {
-		char *text;
-		size_t len;
-		if (read_file(T.log, 1 << 16, &text, &len) == 0) {
-			fprintf(stderr, "wsusd did not start:\n%s", text);
-			free(text);
-		}
-		return -1;
-	}
-	return 0;
+	T.w.notify_socket = T.notify_path;
+	T.w.debug = true;
+	return tl_wsusd_start(&T.w);
 }
 
 static int
 group_teardown(void **state)
 {
-	int st = 0, rc = 0;
+	int rc = 0;
 
 	(void)state;
-	if (T.pid > 0) {
-		kill(T.pid, SIGTERM);
-		waitpid(T.pid, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
-		    count_lines_with(T.log, "stopped") != 1) {
-			fprintf(stderr, "wsusd did not stop cleanly (%d)\n", st);
+	if (T.w.pid > 0) {
+		if (tl_wsusd_stop(&T.w) != 0 ||
+		    count_lines_with(T.w.log, "stopped") != 1) {
+			fprintf(stderr, "wsusd did not stop cleanly\n");
 			rc = -1;
 		}
 		if (strcmp(notify_recv(), "STOPPING=1") != 0) {
@@ -598,7 +494,7 @@ group_teardown(void **state)
 	}
 	if (T.notify_fd > 0)
 		close(T.notify_fd);
-	nftw(T.dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	tl_wsusd_cleanup(&T.w);
 	free(T.big);
 	return rc;
 }
@@ -1005,7 +901,7 @@ test_traversal(void **state)
 		long status = 0;
 		char url[64];
 		buf_init(&b, 1 << 16);
-		snprintf(url, sizeof(url), "http://127.0.0.1:%u/", T.port);
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u/", T.w.port);
 		curl_easy_setopt(e, CURLOPT_URL, url);
 		curl_easy_setopt(e, CURLOPT_REQUEST_TARGET,
 		    "http://127.0.0.1/etc/passwd");
@@ -1171,10 +1067,10 @@ static void
 test_sighup(void **state)
 {
 	(void)state;
-	assert_int_equal(kill(T.pid, SIGHUP), 0);
-	for (int i = 0; i < 100 && count_lines_with(T.log, "SIGHUP") == 0; i++)
+	assert_int_equal(kill(T.w.pid, SIGHUP), 0);
+	for (int i = 0; i < 100 && count_lines_with(T.w.log, "SIGHUP") == 0; i++)
 		usleep(20 * 1000);
-	assert_int_equal(count_lines_with(T.log, "SIGHUP"), 1);
+	assert_int_equal(count_lines_with(T.w.log, "SIGHUP"), 1);
 	expect_get(T.small_url, 200, SMALL_TEXT);	/* still serving */
 }
 
@@ -1187,7 +1083,8 @@ test_configtest(void **state)
 
 	(void)state;
 	{
-		char *argv[] = { (char *)wsusd_exe, "-n", "-c", T.conf, NULL };
+		char *argv[] = { (char *)tl_wsusd_exe, "-n", "-c", T.w.conf,
+		    NULL };
 		buf_init(&out, 1 << 16);
 		rc = run(argv, &out);
 		assert_int_equal(rc, 0);
@@ -1195,13 +1092,13 @@ test_configtest(void **state)
 		buf_free(&out);
 	}
 	/* two errors, on lines 3 and 6 */
-	snprintf(bad, sizeof(bad), "%s/bad.conf", T.dir);
+	snprintf(bad, sizeof(bad), "%s/bad.conf", T.w.dir);
 	snprintf(text, sizeof(text), "[server]\ncontent_dir = %s\n"
 	    "no_such_key = 1\n[listener x]\naddress = 127.0.0.1\n"
-	    "port = 99999\n", T.content);
+	    "port = 99999\n", T.w.content);
 	write_file(bad, text, strlen(text));
 	{
-		char *argv[] = { (char *)wsusd_exe, "-n", "-c", bad, NULL };
+		char *argv[] = { (char *)tl_wsusd_exe, "-n", "-c", bad, NULL };
 		char want[200];
 		buf_init(&out, 1 << 16);
 		rc = run(argv, &out);
@@ -1214,14 +1111,14 @@ test_configtest(void **state)
 		buf_free(&out);
 	}
 	/* a TLS listener without its certificate: named, with the fix */
-	snprintf(tlsbad, sizeof(tlsbad), "%s/tls.conf", T.dir);
+	snprintf(tlsbad, sizeof(tlsbad), "%s/tls.conf", T.w.dir);
 	snprintf(text, sizeof(text), "[server]\ncontent_dir = %s\n"
 	    "tls_certificate = %s/missing.crt\ntls_key = %s/key.pem\n\n"
 	    "[listener s]\naddress = 127.0.0.1\nport = %u\ntls = yes\n",
-	    T.content, T.dir, T.dir, free_port());
+	    T.w.content, T.w.dir, T.w.dir, tl_free_port());
 	write_file(tlsbad, text, strlen(text));
 	{
-		char *argv[] = { (char *)wsusd_exe, "-n", "-c", tlsbad, NULL };
+		char *argv[] = { (char *)tl_wsusd_exe, "-n", "-c", tlsbad, NULL };
 		char want[200];
 		buf_init(&out, 1 << 16);
 		rc = run(argv, &out);
@@ -1234,7 +1131,7 @@ test_configtest(void **state)
 	}
 	/* and wsusd itself refuses to start on it */
 	{
-		char *argv[] = { (char *)wsusd_exe, "-c", tlsbad, NULL };
+		char *argv[] = { (char *)tl_wsusd_exe, "-c", tlsbad, NULL };
 		buf_init(&out, 1 << 16);
 		rc = run(argv, &out);
 		assert_int_equal(rc, 1);
@@ -1243,7 +1140,7 @@ test_configtest(void **state)
 	}
 	/* a missing file */
 	{
-		char *argv[] = { (char *)wsusd_exe, "-n", "-c",
+		char *argv[] = { (char *)tl_wsusd_exe, "-n", "-c",
 		    "/nonexistent/wsusd.conf", NULL };
 		buf_init(&out, 1 << 16);
 		rc = run(argv, &out);
@@ -1253,14 +1150,14 @@ test_configtest(void **state)
 	}
 	/* usage and version */
 	{
-		char *argv[] = { (char *)wsusd_exe, "-V", NULL };
+		char *argv[] = { (char *)tl_wsusd_exe, "-V", NULL };
 		buf_init(&out, 1 << 16);
 		assert_int_equal(run(argv, &out), 0);
 		assert_non_null(strstr(out.data, "wsusd "));
 		buf_free(&out);
 	}
 	{
-		char *argv[] = { (char *)wsusd_exe, "-x", NULL };
+		char *argv[] = { (char *)tl_wsusd_exe, "-x", NULL };
 		buf_init(&out, 1 << 16);
 		assert_int_equal(run(argv, &out), 2);
 		assert_non_null(strstr(out.data, "usage"));
@@ -1277,8 +1174,8 @@ test_client_download(void **state)
 	size_t len;
 
 	(void)state;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.port, T.big_url);
-	snprintf(out, sizeof(out), "%s/downloaded.exe", T.dir);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.w.port, T.big_url);
+	snprintf(out, sizeof(out), "%s/downloaded.exe", T.w.dir);
 	snprintf(size, sizeof(size), "%u", BIG_SIZE);
 	{
 		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
@@ -1313,7 +1210,7 @@ test_client_download(void **state)
 	free(got);
 	unlink(out);
 	/* a wrong digest: exit 1, nothing left behind */
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.port, T.big_url);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.w.port, T.big_url);
 	{
 		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
 		    "--sha1", "0000000000000000000000000000000000000000", NULL };
@@ -1324,7 +1221,7 @@ test_client_download(void **state)
 		assert_non_null(strstr(o.data, "SHA-1 mismatch"));
 		buf_free(&o);
 		assert_int_equal(stat(out, &sb), -1);
-		snprintf(dir, sizeof(dir), "%s", T.dir);
+		snprintf(dir, sizeof(dir), "%s", T.w.dir);
 		/* no *.part.* temporary either */
 		{
 			struct buf ls;
@@ -1345,7 +1242,7 @@ test_client_download(void **state)
 		buf_free(&o);
 	}
 	/* a missing file */
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/Content/00/%s", T.port,
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/Content/00/%s", T.w.port,
 	    "0000000000000000000000000000000000000000.exe");
 	{
 		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
@@ -1356,7 +1253,7 @@ test_client_download(void **state)
 		buf_free(&o);
 	}
 	/* the empty file */
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.port,
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.w.port,
 	    T.empty_url);
 	{
 		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
@@ -1414,7 +1311,7 @@ main(int argc, char **argv)
 		    argv[0]);
 		return 2;
 	}
-	wsusd_exe = argv[1];
+	tl_wsusd_exe = argv[1];
 	client_exe = argv[2];
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);

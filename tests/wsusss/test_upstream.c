@@ -40,7 +40,7 @@
 #define COMPANY		"56309036-4c77-4dd9-951a-99ee9c246a94"
 
 static struct {
-	struct wh_server srv;
+	struct tl_wsusd srv;
 	char	 auth[2048];		/* CookieData */
 	char	 exp[64], data[2048];	/* session cookie at 1.20 */
 } g;
@@ -276,7 +276,7 @@ setup(void **state)
 		return -1;
 	snprintf(g.srv.schema, sizeof(g.srv.schema),
 	    "%s/soap/wsusss-schema/soap11-envelope.xsd", wh_fixtures);
-	return wh_start(&g.srv);
+	return tl_wsusd_start(&g.srv);
 }
 
 /* wsusd must exit cleanly (under ASan: no leak, no error report) */
@@ -286,7 +286,7 @@ teardown(void **state)
 	int rc;
 
 	(void)state;
-	rc = wh_stop(&g.srv);
+	rc = tl_wsusd_stop(&g.srv);
 	if (rc != 0) {
 		char cmd[256];
 
@@ -294,7 +294,7 @@ teardown(void **state)
 		snprintf(cmd, sizeof(cmd), "tail -c 6000 '%s' >&2", g.srv.log);
 		(void)system(cmd);
 	}
-	wh_cleanup(&g.srv);
+	tl_wsusd_cleanup(&g.srv);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -994,7 +994,7 @@ import_variant(const char *dir, const char *uid, const char *cpv)
 	fclose(fp);
 	free(a);
 	buf_init(&out, 1u << 20);
-	if (wh_ctl(&g.srv, &out, "-q", "import-updates", path, (char *)NULL) != 0)
+	if (tl_ctl(&g.srv, &out, "-q", "import-updates", path, (char *)NULL) != 0)
 		fail_msg("import-updates %s: %s", path, out.data ? out.data : "");
 	buf_free(&out);
 }
@@ -1074,9 +1074,9 @@ t_deployments(void **state)
 
 	(void)state;
 	buf_init(&out, 1u << 20);
-	assert_int_equal(wh_ctl(&g.srv, &out, "approve", KB2267602, "--group",
+	assert_int_equal(tl_ctl(&g.srv, &out, "approve", KB2267602, "--group",
 	    "All Computers", (char *)NULL), 0);
-	assert_int_equal(wh_ctl(&g.srv, &out, "decline", SMALL, (char *)NULL), 0);
+	assert_int_equal(tl_ctl(&g.srv, &out, "decline", SMALL, (char *)NULL), 0);
 	buf_free(&out);
 	sync_anchor(a1, sizeof(a1));
 	q = deployments(NULL, a1, &r);
@@ -1101,7 +1101,7 @@ t_deployments(void **state)
 
 	/* removed approval -> a dead deployment */
 	buf_init(&out, 1u << 20);
-	assert_int_equal(wh_ctl(&g.srv, &out, "unapprove", KB2267602,
+	assert_int_equal(tl_ctl(&g.srv, &out, "unapprove", KB2267602,
 	    (char *)NULL), 0);
 	buf_free(&out);
 	sync_anchor(a3, sizeof(a3));
@@ -1206,7 +1206,7 @@ t_allow_list(void **state)
 static void
 t_allow_config(void **state)
 {
-	struct wh_server s2;
+	struct tl_wsusd s2;
 	struct wh_reply r;
 	char *conf, *x, cmd[512];
 	size_t len;
@@ -1227,7 +1227,7 @@ t_allow_config(void **state)
 	assert_true(len > 0);
 	assert_non_null(strstr(conf, "upstream_allow = 10.9.9.0/24"));
 	free(conf);
-	assert_int_equal(wh_start(&s2), 0);
+	assert_int_equal(tl_wsusd_start(&s2), 0);
 	x = wh_fixture(CAP "000002-DssGetAuthorizationCookie.request.xml", NULL);
 	wh_soap(&s2, DSS, x, &r);
 	assert_int_equal(r.status, 500);
@@ -1235,8 +1235,8 @@ t_allow_config(void **state)
 	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
 	wh_reply_free(&r);
 	free(x);
-	assert_int_equal(wh_stop(&s2), 0);
-	wh_cleanup(&s2);
+	assert_int_equal(tl_wsusd_stop(&s2), 0);
+	tl_wsusd_cleanup(&s2);
 }
 
 static void

@@ -43,7 +43,7 @@
 #define KB2267602 "a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe"
 
 static struct {
-	struct wh_server srv;
+	struct tl_wsusd srv;
 	struct wh_idmap	 cap, ours;	/* revision ids of both servers */
 	char		 last_change[64];
 	char		 auth[COOKIE_B64_BUFSZ];
@@ -206,7 +206,7 @@ group_setup(void **state)
 	(void)state;
 	memset(&T, 0, sizeof(T));
 	if (wh_setup(&T.srv, NULL) != 0 || load_key() != 0 ||
-	    wh_start(&T.srv) != 0)
+	    tl_wsusd_start(&T.srv) != 0)
 		return -1;
 	return 0;
 }
@@ -217,10 +217,10 @@ group_teardown(void **state)
 	int rc;
 
 	(void)state;
-	rc = wh_stop(&T.srv);
+	rc = tl_wsusd_stop(&T.srv);
 	if (rc != 0)
 		fprintf(stderr, "wsusd did not stop cleanly\n");
-	wh_cleanup(&T.srv);
+	tl_wsusd_cleanup(&T.srv);
 	cookie_keyring_clear(&T.kr);
 	return rc;
 }
@@ -486,9 +486,9 @@ test_flow_replay(void **state)
 
 	(void)state;
 	if (!T.scanned)
-		skip();
+		fail_msg("no scanned session: an earlier test failed");
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(&T.srv, &out, "-q", "approve", KB2267602, "--group",
+	rc = tl_ctl(&T.srv, &out, "-q", "approve", KB2267602, "--group",
 	    "All Computers", (char *)NULL);
 	if (rc != 0)
 		fail_msg("approve: %d %s", rc, out.data ? out.data : "");
@@ -735,7 +735,7 @@ test_cookie_faults(void **state)
 
 	(void)state;
 	if (!T.scanned)
-		skip();
+		fail_msg("no scanned session: an earlier test failed");
 	open_session(&s);
 
 	/* garbage, truncated, tampered, empty, missing */
@@ -825,7 +825,7 @@ test_get_cookie_faults(void **state)
 
 	(void)state;
 	if (!T.scanned)
-		skip();
+		fail_msg("no scanned session: an earlier test failed");
 	base = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
 	/* the captured (redacted) authorization cookie is not ours */
 	req = wh_set_text(base, NULL, "lastChange", T.last_change);
@@ -890,7 +890,7 @@ test_too_many_nonleaf(void **state)
 
 	(void)state;
 	if (!T.scanned)
-		skip();
+		fail_msg("no scanned session: an earlier test failed");
 	buf_init(&ids, 1 << 20);
 	buf_puts(&ids, "<ExpressQuery>false</ExpressQuery>"
 	    "<InstalledNonLeafUpdateIDs>");
@@ -959,7 +959,7 @@ test_extended_limits(void **state)
 
 	(void)state;
 	if (!T.scanned)
-		skip();
+		fail_msg("no scanned session: an earlier test failed");
 	buf_init(&ids, 1 << 20);
 	for (int i = 0; i < 51; i++)
 		buf_printf(&ids, "<int>%d</int>", i + 1);
@@ -1012,7 +1012,7 @@ test_last_change_moves(void **state)
 
 	(void)state;
 	if (!T.scanned)
-		skip();
+		fail_msg("no scanned session: an earlier test failed");
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
 	q = wh_parse(r.body.data, r.body.len);
 	snprintf(before, sizeof(before), "%s",
@@ -1179,7 +1179,7 @@ test_other_operations(void **state)
 
 	(void)state;
 	if (!T.scanned)
-		skip();
+		fail_msg("no scanned session: an earlier test failed");
 	rid = our_rid(KB2267602);
 
 	/* RefreshCache: the approved bundle comes back with Install */

@@ -973,8 +973,10 @@ fake_main(void *arg)
 				break;
 		}
 		if (req.data != NULL &&
-		    (sa = strcasestr(req.data, "SOAPAction: \"")) != NULL)
-			sscanf(sa + 13, "%511[^\"]", action);
+		    (sa = strcasestr(req.data, "SOAPAction: \"")) != NULL &&
+		    strcspn(sa + 13, "\"") > 0)
+			snprintf(action, sizeof(action), "%.*s",
+			    (int)strcspn(sa + 13, "\""), sa + 13);
 		ans = fake_answer(action, req.data ? req.data : "", &status);
 		n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 %d %s\r\nContent-Type: "
 		    "text/xml; charset=utf-8\r\nContent-Length: %zu\r\n"

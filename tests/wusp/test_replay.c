@@ -20,6 +20,7 @@
  * clients did not call.  Differences that must stay: docs/WUSP.md.
  */
 #include <setjmp.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -368,12 +369,24 @@ load_flow_map(struct wh_idmap *m)
 
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
-		int rid;
-		char uid[64];
+		char uid[64], *end;
+		long rid;
+		size_t len;
 
-		if (line[0] == '#' || sscanf(line, "%d %63s", &rid, uid) != 2)
+		if (line[0] == '#')
 			continue;
-		wh_map_add(m, rid, uid);
+		/* "RID UPDATEID" */
+		errno = 0;
+		rid = strtol(line, &end, 10);
+		if (end == line || errno != 0 || rid < INT32_MIN ||
+		    rid > INT32_MAX)
+			continue;
+		end += strspn(end, " \t\r");
+		len = strcspn(end, " \t\r");
+		if (len == 0)
+			continue;
+		snprintf(uid, sizeof(uid), "%.*s", (int)len, end);
+		wh_map_add(m, (int32_t)rid, uid);
 	}
 	free(text);
 }
@@ -418,7 +431,7 @@ updates_of(const struct soap_node *res, const struct wh_idmap *m,
 
 	for (u = u != NULL ? u->children : NULL; u != NULL && n < max;
 	    u = u->next) {
-		const char *uid = wh_map_uid(m, atoi(wh_text(u, "ID")));
+		const char *uid = wh_map_uid(m, wh_int(wh_text(u, "ID")));
 
 		if (uid == NULL)
 			continue;
@@ -544,7 +557,7 @@ test_flow_replay(void **state)
 
 		for (e = oos != NULL ? oos->children : NULL; e; e = e->next) {
 			nout++;
-			old_out |= atoi(e->text) == old;
+			old_out |= wh_int(e->text) == old;
 		}
 		for (size_t i = 0; i < nc; i++) {
 			if (old_out && strncmp(cap_items[i], "7366a74a", 8) == 0) {
@@ -1206,7 +1219,7 @@ test_other_operations(void **state)
 
 		assert_non_null(res);
 		assert_int_equal(res->nchildren, 1);
-		assert_int_equal(atoi(wh_text(res->children, "RevisionID")),
+		assert_int_equal(wh_int(wh_text(res->children, "RevisionID")),
 		    rid);
 		assert_string_equal(wh_text(res->children,
 		    "Deployment/Action"), "Install");

@@ -312,16 +312,14 @@ wh_set_cookie(const char *xml, const char *expiration, const char *encrypted)
 	return b;
 }
 
-/*
- * The revision id at the start of s (what atoi did here before): leading
- * spaces, a sign, digits; 0 when there are no digits or it does not fit.
- */
-static int32_t
-rid_at(const char *s)
+int32_t
+wh_int(const char *s)
 {
 	char *end;
 	long v;
 
+	if (s == NULL)
+		return 0;
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (end == s || errno != 0 || v < INT32_MIN || v > INT32_MAX)
@@ -382,14 +380,14 @@ learn(struct wh_idmap *m, const struct soap_node *n)
 
 			if (id != NULL && u != NULL && strlen(u) >= 10 + 36) {
 				snprintf(uid, sizeof(uid), "%.36s", u + 10);
-				wh_map_add(m, rid_at(id), uid);
+				wh_map_add(m, wh_int(id), uid);
 			}
 		} else if (strcmp(c->name, "RefreshCacheResult") == 0 &&
 		    wh_text(c, "RevisionID") != NULL) {
 			const char *u = wh_text(c, "GlobalID/UpdateID");
 
 			if (u != NULL)
-				wh_map_add(m, rid_at(wh_text(c,
+				wh_map_add(m, wh_int(wh_text(c,
 				    "RevisionID")), u);
 		}
 		learn(m, c);
@@ -419,7 +417,7 @@ wh_map_ints(const char *xml, const char *array, const struct wh_idmap *cap,
 	buf_init(&out, 64u << 20);
 	buf_append(&out, xml, (size_t)(a - xml));
 	for (p = a; p < b && (p = strstr(p, "<int>")) != NULL && p < b;) {
-		int32_t rid = rid_at(p + 5), mine;
+		int32_t rid = wh_int(p + 5), mine;
 		const char *uid = wh_map_uid(cap, rid);
 
 		mine = uid != NULL ? wh_map_rid(ours, uid) : -1;
@@ -493,7 +491,7 @@ canon_text(struct buf *out, const struct soap_node *n,
 	    (strcmp(parent, "OutOfScopeRevisionIDs") == 0 ||
 	    strcmp(parent, "DeployedOutOfScopeRevisionIds") == 0)) ||
 	    strcmp(name, "RevisionID") == 0) {
-		const char *uid = wh_map_uid(m, rid_at(t));
+		const char *uid = wh_map_uid(m, wh_int(t));
 
 		if (uid != NULL)
 			buf_printf(out, "U:%s", uid);

@@ -90,6 +90,13 @@ struct soap_request *wh_parse(const char *xml, size_t len);
 const char *wh_text(const struct soap_node *n, const char *path);
 const struct soap_node *wh_node(const struct soap_node *n, const char *path);
 
+/*
+ * The integer at the start of s (spaces, a sign, digits; the rest is
+ * ignored), as atoi read it; 0 when s is NULL, has no digits or the value
+ * does not fit 32 bits.
+ */
+int32_t	wh_int(const char *s);
+
 /* ---- request rewriting (all return a new malloc'd string) ---- */
 
 /* Replace the text of the first <name>...</name> (no attributes) after

@@ -889,8 +889,12 @@ fake_answer(const char *action, const char *body, int *status)
 			char *h = fake_revlist(false);
 			size_t l = strlen(h), big = 3u << 20;
 
-			h = realloc(h, big + 1);
-			assert_non_null(h);
+			char *hh = realloc(h, big + 1);
+
+			if (hh == NULL)
+				free(h);
+			assert_non_null(hh);
+			h = hh;
 			memset(h + l, ' ', big - l);
 			h[big] = '\0';
 			return h;

@@ -306,24 +306,24 @@ group_setup(void **state)
 	if (tl_wsusd_write_conf(&T.w, conf) != 0)
 		return -1;
 	if (ctl(NULL, "-q", "postinstall", "--server-name", "localhost",
-	    NULL) != 0)
+	    (char *)NULL) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/update-metadata/"
 	    "wsusss-getupdatedata-docs", fixtures);
-	if (ctl(NULL, "import-updates", path, NULL) != 0)
+	if (ctl(NULL, "import-updates", path, (char *)NULL) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/standins", T.w.dir);
 	write_standins(path);
-	if (ctl(NULL, "import-updates", path, NULL) != 0)
+	if (ctl(NULL, "import-updates", path, (char *)NULL) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/synthetic", T.w.dir);
 	write_synthetic(path, file, sizeof(file));
-	if (ctl(NULL, "import-updates", path, NULL) != 0 ||
-	    ctl(NULL, "import-content", file, NULL) != 0 ||
-	    ctl(NULL, "targeting", "client", NULL) != 0 ||
-	    ctl(NULL, "groups", "create", GROUP, NULL) != 0 ||
+	if (ctl(NULL, "import-updates", path, (char *)NULL) != 0 ||
+	    ctl(NULL, "import-content", file, (char *)NULL) != 0 ||
+	    ctl(NULL, "targeting", "client", (char *)NULL) != 0 ||
+	    ctl(NULL, "groups", "create", GROUP, (char *)NULL) != 0 ||
 	    ctl(NULL, "approve", "KB2267602", "KB9900001", "--group", GROUP,
-	    NULL) != 0)
+	    (char *)NULL) != 0)
 		return -1;
 	write_machine("ok", "0e2e0000-0000-4000-8000-00000000000a", true, false);
 	write_machine("tls", "0e2e0000-0000-4000-8000-00000000000b", true,
@@ -360,7 +360,7 @@ scan(const char *machine, bool tls, int want_rc, const char *extra)
 	json_error_t je;
 
 	snprintf(server, sizeof(server), "%s://127.0.0.1:%u", tls ? "https" :
-	    "http", tls ? T.tls_port : T.w.port);
+	    "http", (unsigned)(tls ? T.tls_port : T.w.port));
 	snprintf(mpath, sizeof(mpath), "%s/%s.ini", T.w.dir, machine);
 	snprintf(dl, sizeof(dl), "%s/dl-%s", T.w.dir, machine);
 	mkdir(dl, 0755);
@@ -432,7 +432,7 @@ reported_state(const char *client_id, const char *update_id)
 
 	buf_init(&out, 1 << 22);
 	assert_int_equal(ctl(&out, "--json", "report", "computer", client_id,
-	    NULL), 0);
+	    (char *)NULL), 0);
 	j = json_loadb(out.data ? out.data : "", out.len, 0, &je);
 	if (j == NULL || !json_is_array(j))
 		fail_msg("report computer: not a JSON array: %s", out.data);
@@ -580,7 +580,8 @@ test_compliance(void **state)
 
 	(void)state;
 	buf_init(&out, 1 << 22);
-	assert_int_equal(ctl(&out, "--json", "computers", "list", NULL), 0);
+	assert_int_equal(ctl(&out, "--json", "computers", "list", (char *)NULL),
+	    0);
 	j = json_loadb(out.data ? out.data : "", out.len, 0, &je);
 	assert_non_null(j);
 	assert_true(json_array_size(j) >= 4);
@@ -588,7 +589,7 @@ test_compliance(void **state)
 	buf_free(&out);
 	buf_init(&out, 1 << 22);
 	assert_int_equal(ctl(&out, "report", "compliance", "--group", GROUP,
-	    NULL), 0);
+	    (char *)NULL), 0);
 	assert_non_null(strstr(out.data, "2267602"));
 	buf_free(&out);
 }

@@ -261,7 +261,7 @@ expect_range(const char *range, long status, uint64_t first, uint64_t last)
 	if (status == 206) {
 		snprintf(want, sizeof(want), "bytes %llu-%llu/%u",
 		    (unsigned long long)first, (unsigned long long)last,
-		    BIG_SIZE);
+		    (unsigned)BIG_SIZE);
 		expect_header(&r, "Content-Range", want);
 		snprintf(want, sizeof(want), "%llu",
 		    (unsigned long long)(last - first + 1));
@@ -413,7 +413,7 @@ write_conf(const char *path)
 	    "connection_timeout = 30\n"
 	    "threads = 2\n",
 	    T.w.content, T.w.dir, T.w.dir, T.w.dir, T.w.port, T.tls_port, T.tls13_port,
-	    T.tls10_port, BODY_MAX);
+	    T.tls10_port, (unsigned)BODY_MAX);
 	assert_true(n > 0 && (size_t)n < sizeof(text));
 	write_file(path, text, (size_t)n);
 }
@@ -514,7 +514,7 @@ test_full_get(void **state)
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.body.len, BIG_SIZE);
 	assert_memory_equal(r.body.data, T.big, BIG_SIZE);
-	snprintf(len, sizeof(len), "%u", BIG_SIZE);
+	snprintf(len, sizeof(len), "%u", (unsigned)BIG_SIZE);
 	expect_header(&r, "Content-Length", len);
 	expect_header(&r, "Content-Type", "application/octet-stream");
 	expect_header(&r, "Accept-Ranges", "bytes");
@@ -1176,7 +1176,7 @@ test_client_download(void **state)
 	(void)state;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", T.w.port, T.big_url);
 	snprintf(out, sizeof(out), "%s/downloaded.exe", T.w.dir);
-	snprintf(size, sizeof(size), "%u", BIG_SIZE);
+	snprintf(size, sizeof(size), "%u", (unsigned)BIG_SIZE);
 	{
 		char *argv[] = { (char *)client_exe, "download", url, "-o", out,
 		    "--piece", "1048576", "--sha1", T.big_sha1, "--sha256",

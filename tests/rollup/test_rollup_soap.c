@@ -126,7 +126,7 @@ ctl(const char *a1, const char *a2, const char *a3, const char *a4)
 	int rc;
 
 	buf_init(&out, 1u << 24);
-	rc = tl_ctl(&T.srv, &out, "--json", a1, a2, a3, a4, NULL);
+	rc = tl_ctl(&T.srv, &out, "--json", a1, a2, a3, a4, (char *)NULL);
 	if (rc != 0)
 		fail_msg("wsusctl %s %s: exit %d: %s", a1, a2 ? a2 : "", rc,
 		    out.data ? out.data : "");

@@ -23,7 +23,7 @@
 const char *tl_wsusd_exe;
 const char *tl_wsusctl_exe;
 
-/* ---- ports ---------------------------------------------------------------- */
+/* ---- ports --------------------------------------------------------------- */
 
 #define GIVEN_MAX	64
 
@@ -64,7 +64,7 @@ tl_free_port(void)
 	abort();
 }
 
-/* ---- programs ------------------------------------------------------------- */
+/* ---- programs ------------------------------------------------------------ */
 
 int
 tl_run(char *const argv[], struct buf *out, const char *errpath)
@@ -150,7 +150,7 @@ tl_show_file(const char *what, const char *path)
 		fprintf(stderr, "%s: (%s unreadable)\n", what, path);
 }
 
-/* ---- installations -------------------------------------------------------- */
+/* ---- installations ------------------------------------------------------- */
 
 int
 tl_wsusd_init(struct tl_wsusd *s, const char *tag)
@@ -264,7 +264,7 @@ tl_wsusd_setup(struct tl_wsusd *s, const char *tag, const char *extra)
 	return 0;
 }
 
-/* ---- the daemon ----------------------------------------------------------- */
+/* ---- the daemon ---------------------------------------------------------- */
 
 static bool
 port_answers(uint16_t port)
@@ -366,7 +366,7 @@ tl_wsusd_cleanup(struct tl_wsusd *s)
 		tl_rmtree(s->dir);
 }
 
-/* ---- wsusctl -------------------------------------------------------------- */
+/* ---- wsusctl ------------------------------------------------------------- */
 
 int
 tl_vctl(const struct tl_wsusd *s, struct buf *out, const char *errpath,

@@ -9,7 +9,8 @@ PKGS="meson ninja-build pkg-config gcc \
 libmicrohttpd-dev libexpat1-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev \
 libmspack-dev libinih-dev libjansson-dev zlib1g-dev libcmocka-dev \
 clang-14 libclang-rt-14-dev llvm-14 \
-openssl curl sqlite3 libxml2-utils gcab cabextract jq"
+openssl curl sqlite3 libxml2-utils gcab cabextract jq \
+cppcheck clang-format"
 [ "${1:-}" = bench ] && PKGS="$PKGS nginx-light wrk time"
 
 missing=""

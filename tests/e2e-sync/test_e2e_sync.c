@@ -4,7 +4,8 @@
  * incremental metadata sync, replica deployments (approve, unapprove,
  * decline upstream), rollup, the shape of every request against the
  * spec's sample requests and the captured ones, schema validation of the
- * requests, and bad upstreams.
+ * requests, and bad upstreams (a fake upstream: e2e_sync_fake.c; what
+ * both files share: e2e_sync_test.h).
  *
  * Program: test_e2e_sync WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
  */
@@ -27,48 +28,19 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "../wusp/wusp_harness.h"
+#include "e2e_sync_test.h"
+#include "wusp_harness.h"
 #include "soap/soap_request.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 
-#define DEFENDER	"a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe"	/* KB2267602 r200 */
-#define ENGINE		"1f9bd9bb-7390-4aa3-bbdb-ded99fac2583"
-#define DOCS		"update-metadata/wsusss-getupdatedata-docs"
-
-struct dss {
-	struct wh_server srv;		/* dir, conf, db; never started */
-	const char	*proto;		/* "1.8" | "1.20" */
-	char		 name[64];	/* our FQDN */
-	char		 rec[128];	/* requests of the first run */
-};
-
-static struct wh_server up;
+struct tl_wsusd up;
 static struct dss d18, d120;
 static char upurl[64];
 static uint16_t tls_port;
 
-static uint16_t
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	uint16_t port;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		abort();
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-static char *
+char *
 read_file_all(const char *path, size_t max, size_t *len)
 {
 	char *out = NULL;
@@ -78,36 +50,20 @@ read_file_all(const char *path, size_t max, size_t *len)
 	return out;
 }
 
-static int
+int
 dss_setup(struct dss *d, const char *proto, const char *name)
 {
-	char text[2048];
-	struct buf out;
-	int n, rc;
-
 	memset(d, 0, sizeof(*d));
 	d->proto = proto;
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	snprintf(d->srv.dir, sizeof(d->srv.dir), "/tmp/wsusd-dss-XXXXXX");
-	if (mkdtemp(d->srv.dir) == NULL)
+	/* a temporary store; its listener is never started */
+	if (tl_store_setup(&d->srv, "dss", "\n[listener plain]\n"
+	    "address = 127.0.0.1\nport = 8530\n") != 0)
 		return -1;
-	snprintf(d->srv.conf, sizeof(d->srv.conf), "%s/wsusd.conf", d->srv.dir);
-	snprintf(d->srv.db, sizeof(d->srv.db), "%s/wsusd.db", d->srv.dir);
 	snprintf(d->rec, sizeof(d->rec), "%s/rec", d->srv.dir);
 	if (mkdir(d->rec, 0755) != 0)
 		return -1;
-	n = snprintf(text, sizeof(text),
-	    "[server]\ncontent_dir = %s/content\nstate_dir = %s/state\n"
-	    "database = sqlite://%s\n\n[listener plain]\naddress = 127.0.0.1\n"
-	    "port = 8530\n", d->srv.dir, d->srv.dir, d->srv.db);
-	if (write_file_atomic(d->srv.conf, text, (size_t)n, 0644) != 0)
-		return -1;
-	buf_init(&out, 1 << 20);
-	rc = wh_ctl(&d->srv, &out, "-q", "postinstall", (char *)NULL);
-	if (rc != 0)
-		fprintf(stderr, "postinstall: %s\n", out.data ? out.data : "");
-	buf_free(&out);
-	return rc == 0 ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -123,7 +79,7 @@ run_sync(struct dss *d, int *status, const char *a1, const char *a2,
 	const char *p;
 
 	buf_init(&out, 8u << 20);
-	*status = wh_ctl(&d->srv, &out, "--json", "sync", "--upstream", upurl,
+	*status = tl_ctl(&d->srv, &out, "--json", "sync", "--upstream", upurl,
 	    "--protocol", d->proto, "--name", d->name, a1, a2, a3, a4,
 	    (char *)NULL);
 	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
@@ -145,8 +101,8 @@ jint(json_t *j, const char *k)
 	return json_integer_value(v);
 }
 
-static struct store *
-open_store(struct wh_server *s)
+struct store *
+open_store(struct tl_wsusd *s)
 {
 	char url[256], err[256];
 	struct store *st = NULL;
@@ -157,8 +113,8 @@ open_store(struct wh_server *s)
 	return st;
 }
 
-static size_t
-revisions(struct wh_server *s)
+size_t
+revisions(struct tl_wsusd *s)
 {
 	struct store *st = open_store(s);
 	size_t revs = 0, upds = 0;
@@ -169,7 +125,7 @@ revisions(struct wh_server *s)
 }
 
 static char *
-document(struct wh_server *s, const char *uid, int32_t rev, size_t *len)
+document(struct tl_wsusd *s, const char *uid, int32_t rev, size_t *len)
 {
 	struct store *st = open_store(s);
 	int64_t rid;
@@ -188,10 +144,10 @@ group_setup(void **state)
 	char extra[256];
 
 	(void)state;
-	tls_port = free_port();
+	tls_port = tl_free_port();
 	snprintf(extra, sizeof(extra), "\n[listener tls]\naddress = 127.0.0.1\n"
 	    "port = %u\ntls = yes\n", tls_port);
-	if (wh_setup(&up, extra) != 0 || wh_start(&up) != 0)
+	if (wh_setup(&up, extra) != 0 || tl_wsusd_start(&up) != 0)
 		return -1;
 	snprintf(upurl, sizeof(upurl), "http://127.0.0.1:%u", up.port);
 	if (dss_setup(&d18, "1.8", "dss18.site-a.invalid") != 0 ||
@@ -204,9 +160,9 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
-	wh_cleanup(&up);
-	wh_cleanup(&d18.srv);
-	wh_cleanup(&d120.srv);
+	tl_wsusd_cleanup(&up);
+	tl_wsusd_cleanup(&d18.srv);
+	tl_wsusd_cleanup(&d120.srv);
 	return 0;
 }
 
@@ -295,7 +251,7 @@ test_incremental(void **state)
 	assert_int_equal(write_file_atomic(path, doc, len, 0644), 0);
 	free(doc);
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(&up, &out, "-q", "import-updates", path, (char *)NULL);
+	rc = tl_ctl(&up, &out, "-q", "import-updates", path, (char *)NULL);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out.data ? out.data : "");
 	assert_int_equal(rc, 0);
@@ -338,7 +294,7 @@ appr_cb(const struct store_approval *a, void *arg)
 }
 
 static size_t
-approvals_in(struct wh_server *s, const char *uid, const char *group)
+approvals_in(struct tl_wsusd *s, const char *uid, const char *group)
 {
 	struct store *st = open_store(s);
 	struct appr_ctx c = { 0, -1 };
@@ -366,7 +322,7 @@ decl_cb(const struct store_update_row *u, void *arg)
 }
 
 static bool
-declined(struct wh_server *s, const char *uid)
+declined(struct tl_wsusd *s, const char *uid)
 {
 	struct store *st = open_store(s);
 	struct store_update_filter f;
@@ -381,14 +337,14 @@ declined(struct wh_server *s, const char *uid)
 }
 
 static void
-ctl_ok(struct wh_server *s, const char *a1, const char *a2, const char *a3,
+ctl_ok(struct tl_wsusd *s, const char *a1, const char *a2, const char *a3,
     const char *a4)
 {
 	struct buf out;
 	int rc;
 
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(s, &out, "-q", a1, a2, a3, a4, (char *)NULL);
+	rc = tl_ctl(s, &out, "-q", a1, a2, a3, a4, (char *)NULL);
 	if (rc != 0)
 		fprintf(stderr, "wsusctl %s %s: %s\n", a1, a2,
 		    out.data ? out.data : "");
@@ -749,7 +705,7 @@ test_rollup(void **state)
 
 	/* `wsusctl downstream list` on the upstream names both sites. */
 	buf_reset(&dump);
-	assert_int_equal(wh_ctl(&up, &dump, "downstream", "list", (char *)NULL), 0);
+	assert_int_equal(tl_ctl(&up, &dump, "downstream", "list", (char *)NULL), 0);
 	assert_non_null(dump.data);
 	assert_non_null(strstr(dump.data, "dss18.site-a.invalid"));
 	assert_non_null(strstr(dump.data, "dss120.site-b.invalid"));
@@ -775,20 +731,20 @@ test_bad_upstream(void **state)
 	    STORE_OK);
 	store_close(st);
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1",
+	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1",
 	    "--no-rollup", (char *)NULL);
 	assert_int_equal(rc, 1);
 	buf_reset(&out);
-	rc = wh_ctl(&bad.srv, &out, "sync", "--upstream", upurl, "--protocol",
+	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", upurl, "--protocol",
 	    "2.0", (char *)NULL);
 	assert_int_equal(rc, 2);
 	buf_reset(&out);
-	rc = wh_ctl(&bad.srv, &out, "sync", "--upstream", "ftp://127.0.0.1/",
+	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "ftp://127.0.0.1/",
 	    (char *)NULL);
 	assert_int_equal(rc, 1);
 	buf_reset(&out);
 	/* A path that is no upstream (HTTP 404): a clear error. */
-	rc = wh_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1/x",
+	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1/x",
 	    "--no-rollup", (char *)NULL);
 	assert_int_equal(rc, 1);
 	buf_free(&out);
@@ -816,439 +772,6 @@ test_bad_upstream(void **state)
 	}
 }
 
-/* ---- a hostile or real-WSUS upstream: canned answers ---- */
-
-/*
- * A tiny HTTP server on a thread that answers each POST by its SOAPAction
- * with the captured answers of the real Windows Server 2025 upstream
- * (tests/fixtures/soap/wsusss-capture), or with broken ones.  One request
- * per connection (Connection: close).
- */
-enum fake_mode {
-	FAKE_REAL = 0,		/* the captured answers */
-	FAKE_CORRUPT_BLOB,	/* a cabinet with a damaged byte */
-	FAKE_GARBAGE,		/* GetRevisionIdList answer not XML */
-	FAKE_DOCTYPE,		/* GetRevisionIdList answer with a DOCTYPE */
-	FAKE_SERVER_CHANGED,	/* first GetRevisionIdList: ServerChanged fault */
-	FAKE_WRONG_COUNT,	/* GetUpdateData answers no document */
-	FAKE_HUGE,		/* GetRevisionIdList answer of 3 MiB */
-	FAKE_COOKIE_FAULT,	/* first GetUpdateData: InvalidCookie */
-};
-
-static struct {
-	int		 fd;
-	uint16_t	 port;
-	pthread_t	 th;
-	enum fake_mode	 mode;
-	int		 revlists;	/* GetRevisionIdList calls seen */
-	int		 cookies;	/* GetCookie calls seen */
-	int		 updatedata;	/* GetUpdateData calls seen */
-	int		 stop;
-} fake;
-
-static const char *const fake_docs[][2] = {	/* id, capture */
-	{ "56309036-4c77-4dd9-951a-99ee9c246a94", "000016-GetUpdateData-category.response.xml" },
-	{ DEFENDER, "000013-GetUpdateData-bundle.response.xml" },
-	{ "266f6222-c89d-43f2-9f8a-69340271e677", "000014-GetUpdateData-leaf-with-file.response.xml" },
-	{ "ccb78947-6453-4ecc-9de8-bc0305c98f2d", "000015-GetUpdateData-small-uncompressed.response.xml" },
-};
-
-#define ENV_HEAD "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope " \
-	"xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
-#define ENV_TAIL "</soap:Body></soap:Envelope>"
-
-static char *
-fake_capture(const char *name)
-{
-	char rel[256];
-	size_t len;
-
-	snprintf(rel, sizeof(rel), "soap/wsusss-capture/%s", name);
-	return wh_fixture(rel, &len);
-}
-
-static char *
-fake_revlist(bool config)
-{
-	struct buf b;
-	size_t i;
-
-	buf_init(&b, 1 << 20);
-	buf_puts(&b, ENV_HEAD "<GetRevisionIdListResponse xmlns=\"http://www."
-	    "microsoft.com/SoftwareDistribution\"><GetRevisionIdListResult>"
-	    "<Anchor>9438,2026-10-04 16:33:26.670</Anchor><NewRevisions>");
-	for (i = config ? 0 : 1; i < (config ? 1 : 4); i++)
-		buf_printf(&b, "<UpdateIdentity><UpdateID>%s</UpdateID>"
-		    "<RevisionNumber>%d</RevisionNumber></UpdateIdentity>",
-		    fake_docs[i][0], i == 0 ? 101 : 200);
-	buf_puts(&b, "</NewRevisions></GetRevisionIdListResult>"
-	    "</GetRevisionIdListResponse>" ENV_TAIL);
-	return buf_steal(&b, NULL);
-}
-
-static char *
-fake_answer(const char *action, const char *body, int *status)
-{
-	const char *op = strrchr(action, '/');
-	char *a, *p;
-	size_t i;
-
-	*status = 200;
-	op = op ? op + 1 : action;
-	if (strncmp(op, "GetAuthConfig", 13) == 0)
-		return fake_capture("000001-GetAuthConfig.response.xml");
-	if (strncmp(op, "GetAuthorizationCookie", 22) == 0)
-		return strdup(ENV_HEAD "<GetAuthorizationCookieResponse xmlns=\""
-		    "http://www.microsoft.com/SoftwareDistribution/Server/"
-		    "DssAuthWebService\"><GetAuthorizationCookieResult><PlugInId>"
-		    "DssTargeting</PlugInId><CookieData>AAAA</CookieData>"
-		    "</GetAuthorizationCookieResult></GetAuthorizationCookieResponse>"
-		    ENV_TAIL);
-	if (strncmp(op, "GetCookie", 9) == 0) {
-		fake.cookies++;
-		return fake_capture("000003-GetCookie.response.xml");
-	}
-	if (strncmp(op, "GetConfigData", 13) == 0) {
-		/* One document per GetUpdateData batch: one capture each. */
-		a = fake_capture("000005-GetConfigData.response.xml");
-		p = strstr(a, "<MaxNumberOfUpdatesPerRequest>100<");
-		assert_non_null(p);
-		memcpy(p + strlen("<MaxNumberOfUpdatesPerRequest>"), "001", 3);
-		return a;
-	}
-	if (strncmp(op, "GetRevisionIdList", 17) == 0) {
-		fake.revlists++;
-		if (fake.mode == FAKE_GARBAGE)
-			return strdup("this is not XML <<<");
-		if (fake.mode == FAKE_HUGE) {
-			char *h = fake_revlist(false);
-			size_t l = strlen(h), big = 3u << 20;
-
-			h = realloc(h, big + 1);
-			assert_non_null(h);
-			memset(h + l, ' ', big - l);
-			h[big] = '\0';
-			return h;
-		}
-		if (fake.mode == FAKE_DOCTYPE)
-			return strdup("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a "
-			    "\"aaaa\">]><soap:Envelope xmlns:soap=\"http://schemas."
-			    "xmlsoap.org/soap/envelope/\"><soap:Body><x>&a;</x>"
-			    "</soap:Body></soap:Envelope>");
-		if (fake.mode == FAKE_SERVER_CHANGED && fake.revlists == 1) {
-			*status = 500;
-			return strdup(ENV_HEAD "<soap:Fault><faultcode>soap:Server"
-			    "</faultcode><faultstring>Fault occurred</faultstring>"
-			    "<detail><ErrorCode>ServerChanged</ErrorCode><Message>"
-			    "</Message></detail></soap:Fault>" ENV_TAIL);
-		}
-		return fake_revlist(strstr(body, "<GetConfig>true<") != NULL);
-	}
-	if (strncmp(op, "GetUpdateData", 13) == 0) {
-		if (fake.mode == FAKE_COOKIE_FAULT && fake.updatedata++ == 0) {
-			*status = 500;
-			return strdup(ENV_HEAD "<soap:Fault><faultcode>soap:Client"
-			    "</faultcode><faultstring>Fault occurred</faultstring>"
-			    "<detail><ErrorCode>InvalidCookie</ErrorCode><Message>"
-			    "</Message></detail></soap:Fault>" ENV_TAIL);
-		}
-		if (fake.mode == FAKE_WRONG_COUNT)
-			return strdup(ENV_HEAD "<GetUpdateDataResponse xmlns=\"http://"
-			    "www.microsoft.com/SoftwareDistribution\"><GetUpdateData"
-			    "Result><updates /><fileUrls /></GetUpdateDataResult>"
-			    "</GetUpdateDataResponse>" ENV_TAIL);
-		for (i = 0; i < 4; i++)
-			if (strstr(body, fake_docs[i][0]) != NULL) {
-				a = fake_capture(fake_docs[i][1]);
-				if (fake.mode == FAKE_CORRUPT_BLOB && i == 2) {
-					/* A byte inside the compressed data. */
-					p = strstr(a, "<XmlUpdateBlobCompressed>");
-					assert_non_null(p);
-					p += strlen("<XmlUpdateBlobCompressed>") + 400;
-					*p = *p == 'A' ? 'B' : 'A';
-				}
-				return a;
-			}
-	}
-	*status = 500;
-	return strdup(ENV_HEAD "<soap:Fault><faultcode>soap:Server</faultcode>"
-	    "<faultstring>Fault occurred</faultstring><detail><ErrorCode>"
-	    "InternalServerError</ErrorCode></detail></soap:Fault>" ENV_TAIL);
-}
-
-static void *
-fake_main(void *arg)
-{
-	(void)arg;
-	while (!fake.stop) {
-		struct buf req;
-		char chunk[65536], action[512] = "", hdr[512];
-		const char *he, *cl, *sa;
-		size_t want = 0;
-		ssize_t n;
-		int c = accept(fake.fd, NULL, NULL), status;
-		char *ans;
-
-		if (c < 0)
-			continue;
-		if (fake.stop) {
-			close(c);
-			break;
-		}
-		buf_init(&req, 8u << 20);
-		while ((n = read(c, chunk, sizeof(chunk))) > 0) {
-			buf_append(&req, chunk, (size_t)n);
-			if (req.data == NULL ||
-			    (he = strstr(req.data, "\r\n\r\n")) == NULL)
-				continue;
-			cl = strcasestr(req.data, "Content-Length:");
-			want = (size_t)(he + 4 - req.data) +
-			    (cl ? strtoul(cl + 15, NULL, 10) : 0);
-			if (req.len >= want)
-				break;
-		}
-		if (req.data != NULL &&
-		    (sa = strcasestr(req.data, "SOAPAction: \"")) != NULL)
-			sscanf(sa + 13, "%511[^\"]", action);
-		ans = fake_answer(action, req.data ? req.data : "", &status);
-		n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 %d %s\r\nContent-Type: "
-		    "text/xml; charset=utf-8\r\nContent-Length: %zu\r\n"
-		    "Connection: close\r\n\r\n", status, status == 200 ? "OK" :
-		    "Internal Server Error", strlen(ans));
-		if (write(c, hdr, (size_t)n) < 0 ||
-		    write(c, ans, strlen(ans)) < 0)
-			fprintf(stderr, "fake upstream: write failed\n");
-		free(ans);
-		buf_free(&req);
-		close(c);
-	}
-	return NULL;
-}
-
-static void
-fake_start(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int one = 1;
-
-	memset(&fake, 0, sizeof(fake));
-	fake.fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fake.fd >= 0);
-	setsockopt(fake.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fake.fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fake.fd, (struct sockaddr *)&sin, &len), 0);
-	assert_int_equal(listen(fake.fd, 16), 0);
-	fake.port = ntohs(sin.sin_port);
-	assert_int_equal(pthread_create(&fake.th, NULL, fake_main, NULL), 0);
-}
-
-static void
-fake_stop(void)
-{
-	int c = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sin;
-
-	fake.stop = 1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons(fake.port);
-	if (connect(c, (struct sockaddr *)&sin, sizeof(sin)) != 0)
-		fprintf(stderr, "fake upstream: wake-up connect failed\n");
-	close(c);
-	pthread_join(fake.th, NULL);
-	close(fake.fd);
-}
-
-/* wsusctl sync against the fake (up to 4 more arguments, NULL ends
- * them); exit status and output. */
-static int
-fake_sync_args(struct dss *d, enum fake_mode mode, struct buf *out,
-    const char *a1, const char *a2, const char *a3, const char *a4)
-{
-	char url[64];
-
-	fake.mode = mode;
-	fake.revlists = 0;
-	fake.cookies = 0;
-	fake.updatedata = 0;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u", fake.port);
-	buf_reset(out);
-	return wh_ctl(&d->srv, out, "--json", "sync", "--upstream", url,
-	    "--protocol", d->proto, "--no-rollup", a1, a2, a3, a4,
-	    (char *)NULL);
-}
-
-static int
-fake_sync(struct dss *d, enum fake_mode mode, struct buf *out)
-{
-	return fake_sync_args(d, mode, out, NULL, NULL, NULL, NULL);
-}
-
-static char *
-setting_of(struct dss *d, const char *key)
-{
-	struct store *st = open_store(&d->srv);
-	char *v = NULL;
-
-	if (store_setting_get(st, key, &v) != STORE_OK)
-		v = NULL;
-	store_close(st);
-	return v;
-}
-
-static const char *
-upurl_fake(void)
-{
-	static char url[64];
-
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u", fake.port);
-	return url;
-}
-
-/* The recorded GetRevisionIdList request for the updates (GetConfig=false). */
-static char *
-update_list_request(const char *dir)
-{
-	char p[512], *data;
-	size_t len;
-	int i;
-
-	for (i = 1; i < 100; i++) {
-		snprintf(p, sizeof(p), "%s/%03d-GetRevisionIdList.request.xml",
-		    dir, i);
-		if ((data = read_file_all(p, 1 << 20, &len)) == NULL)
-			continue;
-		if (strstr(data, "<GetConfig>false</GetConfig>") != NULL)
-			return data;
-		free(data);
-	}
-	fail_msg("no GetConfig=false request in %s", dir);
-	return NULL;
-}
-
-static void
-test_real_and_hostile_upstream(void **state)
-{
-	struct dss d;
-	struct buf out;
-	size_t before;
-	char *a;
-	int rc;
-	struct store *st;
-	int64_t rid;
-
-	(void)state;
-	if (dss_setup(&d, "1.20", "dss.fake.invalid") != 0)
-		fail_msg("dss_setup");
-	fake_start();
-	buf_init(&out, 8u << 20);
-
-	/* Broken answers: a clear failure and nothing stored. */
-	rc = fake_sync(&d, FAKE_GARBAGE, &out);
-	assert_int_equal(rc, 1);
-	assert_non_null(strstr(out.data, "unreadable answer"));
-	rc = fake_sync(&d, FAKE_DOCTYPE, &out);
-	assert_int_equal(rc, 1);
-	assert_non_null(strstr(out.data, "forbidden"));
-	rc = fake_sync(&d, FAKE_WRONG_COUNT, &out);
-	assert_int_equal(rc, 1);
-	assert_non_null(strstr(out.data, "asked for 1 documents, got 0"));
-	rc = fake_sync_args(&d, FAKE_HUGE, &out, "--max-response", "1", NULL,
-	    NULL);
-	assert_int_equal(rc, 1);
-	assert_non_null(strstr(out.data, "answer larger than 1048576 bytes"));
-	assert_int_equal(revisions(&d.srv), 0);
-
-	/* A damaged LZX cabinet: that document is rejected, the others are
-	 * stored, and the update anchor does not advance. */
-	rc = fake_sync(&d, FAKE_CORRUPT_BLOB, &out);
-	assert_int_equal(rc, 1);
-	assert_non_null(strstr(out.data, "\"failed\": 1"));
-	a = setting_of(&d, "sync_update_anchor");
-	assert_true(a == NULL || a[0] == '\0');
-	free(a);
-	before = revisions(&d.srv);
-	assert_int_equal(before, 3);
-
-	/* The real Server 2025 answers (LZX cabinets, plain XmlUpdateBlob):
-	 * only the missing document is fetched, and the anchor advances. */
-	/* (The first GetUpdateData is refused with InvalidCookie: the
-	 * session cookie is renewed and the batch sent again.) */
-	rc = fake_sync(&d, FAKE_COOKIE_FAULT, &out);
-	if (rc != 0)
-		fprintf(stderr, "%s\n", out.data);
-	assert_int_equal(rc, 0);
-	assert_int_equal(fake.cookies, 2);
-	assert_int_equal(fake.updatedata, 2);
-	assert_non_null(strstr(out.data, "\"fetched\": 1"));
-	assert_int_equal(revisions(&d.srv), 4);
-	a = setting_of(&d, "sync_update_anchor");
-	assert_non_null(a);
-	assert_string_equal(a, "9438,2026-10-04 16:33:26.670");
-	free(a);
-	st = open_store(&d.srv);
-	assert_int_equal(store_revision_lookup(st,
-	    "266f6222-c89d-43f2-9f8a-69340271e677", 200, &rid), STORE_OK);
-	store_close(st);
-
-	/* ServerChanged: anchors reset, the run starts over and succeeds. */
-	rc = fake_sync(&d, FAKE_SERVER_CHANGED, &out);
-	if (rc != 0)
-		fprintf(stderr, "%s\n", out.data);
-	assert_int_equal(rc, 0);
-	assert_int_equal(fake.revlists, 3);
-	assert_non_null(strstr(out.data, "ServerChanged"));
-
-	/* A product/classification filter: Delta=false the first time a
-	 * category is asked for, true afterwards (wsusss.md §7). */
-	{
-		static const char *const prod = "dd78b8a1-0b20-45c1-add6-4da72e9364cf";
-		static const char *const cls = "e0789628-ce08-4437-be74-2495b842f43b";
-		static const char *const cls2 = "0fa1201d-4330-4fa8-8ae9-b877473b6441";
-		char rec[256], *req;
-
-		/* --product without --classification: usage error. */
-		assert_int_equal(fake_sync_args(&d, FAKE_REAL, &out, "--product",
-		    prod, NULL, NULL), 2);
-		snprintf(rec, sizeof(rec), "%s/filter1", d.srv.dir);
-		assert_int_equal(mkdir(rec, 0755), 0);
-		fake.mode = FAKE_REAL;
-		assert_int_equal(wh_ctl(&d.srv, &out, "sync", "--upstream",
-		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
-		    "--classification", cls, (char *)NULL), 0);
-		req = update_list_request(rec);
-		assert_non_null(strstr(req, "<Categories><IdAndDelta><Id>"
-		    "dd78b8a1-0b20-45c1-add6-4da72e9364cf</Id><Delta>false</Delta>"));
-		assert_non_null(strstr(req, "<Classifications><IdAndDelta><Id>"
-		    "e0789628-ce08-4437-be74-2495b842f43b</Id><Delta>false</Delta>"));
-		free(req);
-		/* A second classification next to the known ones. */
-		snprintf(rec, sizeof(rec), "%s/filter2", d.srv.dir);
-		assert_int_equal(mkdir(rec, 0755), 0);
-		assert_int_equal(wh_ctl(&d.srv, &out, "sync", "--upstream",
-		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
-		    "--classification", cls, "--classification", cls2,
-		    (char *)NULL), 0);
-		req = update_list_request(rec);
-		assert_non_null(strstr(req, "<Categories><IdAndDelta><Id>"
-		    "dd78b8a1-0b20-45c1-add6-4da72e9364cf</Id><Delta>true</Delta>"));
-		assert_non_null(strstr(req, "<Id>e0789628-ce08-4437-be74-"
-		    "2495b842f43b</Id><Delta>true</Delta>"));
-		assert_non_null(strstr(req, "<Id>0fa1201d-4330-4fa8-8ae9-"
-		    "b877473b6441</Id><Delta>false</Delta>"));
-		free(req);
-	}
-
-	buf_free(&out);
-	fake_stop();
-	wh_cleanup(&d.srv);
-}
-
 /* ---- TLS upstream (self-signed certificate of postinstall) ---- */
 
 static void
@@ -1264,14 +787,14 @@ test_tls(void **state)
 	snprintf(ca, sizeof(ca), "%s/state/tls/wsusd.crt", up.dir);
 	buf_init(&out, 1 << 20);
 	/* Not trusted: refused. */
-	rc = wh_ctl(&d120.srv, &out, "sync", "--upstream", url, "--no-rollup",
+	rc = tl_ctl(&d120.srv, &out, "sync", "--upstream", url, "--no-rollup",
 	    (char *)NULL);
 	assert_int_equal(rc, 1);
 	assert_non_null(out.data);
 	assert_non_null(strstr(out.data, "GetAuthConfig"));
 	buf_reset(&out);
 	/* Trusted through --cacert (its SAN has 127.0.0.1), or --insecure. */
-	rc = wh_ctl(&d120.srv, &out, "--json", "sync", "--upstream", url,
+	rc = tl_ctl(&d120.srv, &out, "--json", "sync", "--upstream", url,
 	    "--cacert", ca, "--protocol", "1.20", "--no-rollup", (char *)NULL);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out.data ? out.data : "");
@@ -1284,7 +807,7 @@ test_tls(void **state)
 	assert_int_equal(jint(j, "fetched"), 0);
 	json_decref(j);
 	buf_reset(&out);
-	rc = wh_ctl(&d120.srv, &out, "sync", "--upstream", url, "--insecure",
+	rc = tl_ctl(&d120.srv, &out, "sync", "--upstream", url, "--insecure",
 	    "--protocol", "1.8", "--no-rollup", (char *)NULL);
 	assert_int_equal(rc, 0);
 	buf_free(&out);

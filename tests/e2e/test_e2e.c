@@ -33,18 +33,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +45,7 @@
 #include <jansson.h>
 
 #include "content/content_store.h"
+#include "testlib.h"
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
@@ -62,47 +56,16 @@
 #define KB2267602_ID	"a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe"
 #define GROUP		"E2E Clients"
 
-static const char *wsusd_exe, *wsusctl_exe, *client_exe, *fixtures;
+static const char *client_exe, *fixtures;
 
 static struct {
-	char	 dir[64];
-	char	 conf[128];
-	char	 log[128];
+	struct tl_wsusd w;		/* dir, conf, log; w.port: HTTP */
 	char	 cert[128];
-	uint16_t port, tls_port;
-	pid_t	 pid;
+	uint16_t tls_port;
 	char	 sha1hex[41];
 } T;
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static uint16_t
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		abort();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		abort();
-	close(fd);
-	return ntohs(sin.sin_port);
-}
-
-static int
-rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static void
 write_text(const char *path, const char *text)
@@ -115,39 +78,15 @@ write_text(const char *path, const char *text)
 
 /*
  * Run argv; stdout into out (may be NULL), stderr into the file
- * T.dir/stderr.txt (echoed on failure by the caller).  Exit status.
+ * T.w.dir/stderr.txt (echoed on failure by the caller).  Exit status.
  */
 static int
 run(char *const argv[], struct buf *out)
 {
-	int pfd[2], st;
-	pid_t pid;
-	char chunk[4096], errpath[160];
-	ssize_t n;
+	char errpath[160];
 
-	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", T.dir);
-	if (pipe(pfd) != 0)
-		abort();
-	pid = fork();
-	if (pid < 0)
-		abort();
-	if (pid == 0) {
-		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(pfd[1], 1);
-		if (fd >= 0)
-			dup2(fd, 2);
-		close(pfd[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
-		if (out != NULL)
-			buf_append(out, chunk, (size_t)n);
-	close(pfd[0]);
-	if (waitpid(pid, &st, 0) != pid)
-		abort();
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", T.w.dir);
+	return tl_run(argv, out, errpath);
 }
 
 static void
@@ -156,7 +95,7 @@ show_stderr(void)
 	char path[160], *text;
 	size_t len;
 
-	snprintf(path, sizeof(path), "%s/stderr.txt", T.dir);
+	snprintf(path, sizeof(path), "%s/stderr.txt", T.w.dir);
 	if (read_file(path, 1 << 20, &text, &len) == 0) {
 		fprintf(stderr, "%s", text);
 		free(text);
@@ -167,38 +106,23 @@ show_stderr(void)
 static int
 ctl(struct buf *out, ...)
 {
-	char *argv[32];
-	int argc = 0, rc;
+	char errpath[160];
+	const char *what;
 	va_list ap;
+	int rc;
 
-	argv[argc++] = (char *)wsusctl_exe;
-	argv[argc++] = "-c";
-	argv[argc++] = T.conf;
+	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", T.w.dir);
 	va_start(ap, out);
-	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
-		argc++;
+	rc = tl_vctl(&T.w, out, errpath, ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	rc = run(argv, out);
 	if (rc != 0) {
-		fprintf(stderr, "wsusctl %s exited %d:\n", argv[3], rc);
+		va_start(ap, out);
+		what = va_arg(ap, const char *);
+		va_end(ap);
+		fprintf(stderr, "wsusctl %s exited %d:\n", what, rc);
 		show_stderr();
 	}
 	return rc;
-}
-
-static size_t
-count_in_file(const char *path, const char *needle)
-{
-	char *text;
-	size_t len, n = 0;
-
-	if (read_file(path, 1 << 22, &text, &len) != 0)
-		return 0;
-	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
-		n++;
-	free(text);
-	return n;
 }
 
 /* ---- the installation ---------------------------------------------------- */
@@ -279,7 +203,7 @@ write_synthetic(const char *dir, char *file, size_t filelen)
 		x = x * 1664525u + 1013904223u;
 		data[i] = (char)(x >> 24);
 	}
-	snprintf(file, filelen, "%s/wsusd-e2e-kb9900001.exe", T.dir);
+	snprintf(file, filelen, "%s/wsusd-e2e-kb9900001.exe", T.w.dir);
 	if (write_file_atomic(file, data, CONTENT_SIZE, 0644) != 0 ||
 	    content_hash_file(file, h1, h2, &n, err, sizeof(err)) != 0)
 		abort();
@@ -356,37 +280,9 @@ write_machine(const char *name, const char *client_id, bool with_defender,
 	    "\ntarget_groups = " GROUP "\n%s%s", client_id, name,
 	    with_defender ? defender : "",
 	    fail ? "[fail_install]\n" E2E_UPDATE "\n" : "");
-	snprintf(path, sizeof(path), "%s/%s.ini", T.dir, name);
+	snprintf(path, sizeof(path), "%s/%s.ini", T.w.dir, name);
 	write_text(path, text);
 	free(text);
-}
-
-static int
-start_wsusd(void)
-{
-	T.pid = fork();
-	if (T.pid < 0)
-		return -1;
-	if (T.pid == 0) {
-		int fd = open(T.log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0)
-			_exit(127);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execl(wsusd_exe, wsusd_exe, "-c", T.conf, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		int st;
-		if (count_in_file(T.log, "listening on") == 2)
-			return 0;
-		if (waitpid(T.pid, &st, WNOHANG) == T.pid) {
-			T.pid = 0;
-			return -1;
-		}
-		usleep(50 * 1000);
-	}
-	return -1;
 }
 
 static int
@@ -396,40 +292,38 @@ group_setup(void **state)
 
 	(void)state;
 	memset(&T, 0, sizeof(T));
-	strcpy(T.dir, "/tmp/wsusd-e2e-XXXXXX");
-	if (mkdtemp(T.dir) == NULL)
+	if (tl_wsusd_init(&T.w, "e2e") != 0)
 		return -1;
-	snprintf(T.conf, sizeof(T.conf), "%s/wsusd.conf", T.dir);
-	snprintf(T.log, sizeof(T.log), "%s/wsusd.log", T.dir);
-	snprintf(T.cert, sizeof(T.cert), "%s/tls/wsusd.crt", T.dir);
-	T.port = free_port();
-	do T.tls_port = free_port(); while (T.tls_port == T.port);
+	snprintf(T.cert, sizeof(T.cert), "%s/tls/wsusd.crt", T.w.dir);
+	T.tls_port = tl_free_port();
+	T.w.more_ports[0] = T.tls_port;
 	snprintf(conf, sizeof(conf),
 	    "[server]\ncontent_dir = %s/content\ndatabase = sqlite://%s/wsusd.db\n"
 	    "state_dir = %s\nlog_level = info\n\n"
 	    "[listener http]\naddress = 127.0.0.1\nport = %u\n\n"
 	    "[listener https]\naddress = 127.0.0.1\nport = %u\ntls = yes\n",
-	    T.dir, T.dir, T.dir, T.port, T.tls_port);
-	write_text(T.conf, conf);
+	    T.w.dir, T.w.dir, T.w.dir, T.w.port, T.tls_port);
+	if (tl_wsusd_write_conf(&T.w, conf) != 0)
+		return -1;
 	if (ctl(NULL, "-q", "postinstall", "--server-name", "localhost",
-	    NULL) != 0)
+	    (char *)NULL) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/update-metadata/"
 	    "wsusss-getupdatedata-docs", fixtures);
-	if (ctl(NULL, "import-updates", path, NULL) != 0)
+	if (ctl(NULL, "import-updates", path, (char *)NULL) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/standins", T.dir);
+	snprintf(path, sizeof(path), "%s/standins", T.w.dir);
 	write_standins(path);
-	if (ctl(NULL, "import-updates", path, NULL) != 0)
+	if (ctl(NULL, "import-updates", path, (char *)NULL) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/synthetic", T.dir);
+	snprintf(path, sizeof(path), "%s/synthetic", T.w.dir);
 	write_synthetic(path, file, sizeof(file));
-	if (ctl(NULL, "import-updates", path, NULL) != 0 ||
-	    ctl(NULL, "import-content", file, NULL) != 0 ||
-	    ctl(NULL, "targeting", "client", NULL) != 0 ||
-	    ctl(NULL, "groups", "create", GROUP, NULL) != 0 ||
+	if (ctl(NULL, "import-updates", path, (char *)NULL) != 0 ||
+	    ctl(NULL, "import-content", file, (char *)NULL) != 0 ||
+	    ctl(NULL, "targeting", "client", (char *)NULL) != 0 ||
+	    ctl(NULL, "groups", "create", GROUP, (char *)NULL) != 0 ||
 	    ctl(NULL, "approve", "KB2267602", "KB9900001", "--group", GROUP,
-	    NULL) != 0)
+	    (char *)NULL) != 0)
 		return -1;
 	write_machine("ok", "0e2e0000-0000-4000-8000-00000000000a", true, false);
 	write_machine("tls", "0e2e0000-0000-4000-8000-00000000000b", true,
@@ -438,36 +332,17 @@ group_setup(void **state)
 	    true);
 	write_machine("bare", "0e2e0000-0000-4000-8000-00000000000d", false,
 	    false);
-	if (start_wsusd() != 0) {
-		char *text;
-		size_t len;
-		if (read_file(T.log, 1 << 16, &text, &len) == 0) {
-			fprintf(stderr, "wsusd did not start:\n%s", text);
-			free(text);
-		}
-		return -1;
-	}
-	return 0;
+	return tl_wsusd_start(&T.w);
 }
 
 static int
 group_teardown(void **state)
 {
-	int st = 0, rc = 0;
+	int rc;
 
 	(void)state;
-	if (T.pid > 0) {
-		kill(T.pid, SIGTERM);
-		waitpid(T.pid, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			fprintf(stderr, "wsusd did not stop cleanly (%d)\n", st);
-			rc = -1;
-		}
-	}
-	if (getenv("WSUSD_E2E_KEEP") == NULL)
-		nftw(T.dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-	else
-		fprintf(stderr, "kept %s\n", T.dir);
+	rc = tl_wsusd_stop(&T.w);
+	tl_wsusd_cleanup(&T.w);
 	return rc;
 }
 
@@ -485,9 +360,9 @@ scan(const char *machine, bool tls, int want_rc, const char *extra)
 	json_error_t je;
 
 	snprintf(server, sizeof(server), "%s://127.0.0.1:%u", tls ? "https" :
-	    "http", tls ? T.tls_port : T.port);
-	snprintf(mpath, sizeof(mpath), "%s/%s.ini", T.dir, machine);
-	snprintf(dl, sizeof(dl), "%s/dl-%s", T.dir, machine);
+	    "http", (unsigned)(tls ? T.tls_port : T.w.port));
+	snprintf(mpath, sizeof(mpath), "%s/%s.ini", T.w.dir, machine);
+	snprintf(dl, sizeof(dl), "%s/dl-%s", T.w.dir, machine);
 	mkdir(dl, 0755);
 	argv[argc++] = (char *)client_exe;
 	argv[argc++] = "scan";
@@ -557,7 +432,7 @@ reported_state(const char *client_id, const char *update_id)
 
 	buf_init(&out, 1 << 22);
 	assert_int_equal(ctl(&out, "--json", "report", "computer", client_id,
-	    NULL), 0);
+	    (char *)NULL), 0);
 	j = json_loadb(out.data ? out.data : "", out.len, 0, &je);
 	if (j == NULL || !json_is_array(j))
 		fail_msg("report computer: not a JSON array: %s", out.data);
@@ -632,7 +507,7 @@ test_scan_http(void **state)
 	json_decref(j);
 	/* the verified file was kept in --download-dir */
 	snprintf(path, sizeof(path), "%s/dl-ok/%s-wsusd-e2e-kb9900001.exe",
-	    T.dir, T.sha1hex);
+	    T.w.dir, T.sha1hex);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_size, CONTENT_SIZE);
 	/* what the server made of the reports */
@@ -705,7 +580,8 @@ test_compliance(void **state)
 
 	(void)state;
 	buf_init(&out, 1 << 22);
-	assert_int_equal(ctl(&out, "--json", "computers", "list", NULL), 0);
+	assert_int_equal(ctl(&out, "--json", "computers", "list", (char *)NULL),
+	    0);
 	j = json_loadb(out.data ? out.data : "", out.len, 0, &je);
 	assert_non_null(j);
 	assert_true(json_array_size(j) >= 4);
@@ -713,7 +589,7 @@ test_compliance(void **state)
 	buf_free(&out);
 	buf_init(&out, 1 << 22);
 	assert_int_equal(ctl(&out, "report", "compliance", "--group", GROUP,
-	    NULL), 0);
+	    (char *)NULL), 0);
 	assert_non_null(strstr(out.data, "2267602"));
 	buf_free(&out);
 }
@@ -731,8 +607,8 @@ test_load(void **state)
 	int rc;
 
 	(void)state;
-	snprintf(server, sizeof(server), "http://127.0.0.1:%u", T.port);
-	snprintf(mpath, sizeof(mpath), "%s/ok.ini", T.dir);
+	snprintf(server, sizeof(server), "http://127.0.0.1:%u", T.w.port);
+	snprintf(mpath, sizeof(mpath), "%s/ok.ini", T.w.dir);
 	buf_init(&out, 1 << 22);
 	rc = run(argv, &out);
 	if (rc != 0) {
@@ -760,7 +636,7 @@ test_no_server(void **state)
 
 	(void)state;
 	/* nothing listens there */
-	snprintf(server, sizeof(server), "http://127.0.0.1:%u", free_port());
+	snprintf(server, sizeof(server), "http://127.0.0.1:%u", tl_free_port());
 	assert_int_equal(run(argv, NULL), 1);
 	assert_int_equal(run(bad, NULL), 2);
 }
@@ -783,8 +659,8 @@ main(int argc, char **argv)
 		    "FIXTURES\n");
 		return 2;
 	}
-	wsusd_exe = argv[1];
-	wsusctl_exe = argv[2];
+	tl_wsusd_exe = argv[1];
+	tl_wsusctl_exe = argv[2];
 	client_exe = argv[3];
 	fixtures = argv[4];
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

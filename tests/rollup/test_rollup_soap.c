@@ -30,7 +30,7 @@
 #define PC	"d07a4d51-7cb2-46d1-ad86-91195cb4325a"
 
 static struct {
-	struct wh_server srv;
+	struct tl_wsusd srv;
 	struct buf before;
 } T;
 
@@ -126,7 +126,7 @@ ctl(const char *a1, const char *a2, const char *a3, const char *a4)
 	int rc;
 
 	buf_init(&out, 1u << 24);
-	rc = wh_ctl(&T.srv, &out, "--json", a1, a2, a3, a4, NULL);
+	rc = tl_ctl(&T.srv, &out, "--json", a1, a2, a3, a4, (char *)NULL);
 	if (rc != 0)
 		fail_msg("wsusctl %s %s: exit %d: %s", a1, a2 ? a2 : "", rc,
 		    out.data ? out.data : "");
@@ -138,7 +138,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (wh_setup(&T.srv, NULL) != 0 || wh_start(&T.srv) != 0)
+	if (wh_setup(&T.srv, NULL) != 0 || tl_wsusd_start(&T.srv) != 0)
 		return -1;
 	return 0;
 }
@@ -148,7 +148,7 @@ teardown(void **state)
 {
 	(void)state;
 	buf_free(&T.before);
-	wh_cleanup(&T.srv);
+	tl_wsusd_cleanup(&T.srv);
 	return 0;
 }
 

@@ -25,7 +25,7 @@
 #define ENV_CLOSE "</s:Body></s:Envelope>"
 
 static struct {
-	struct wh_server srv;
+	struct tl_wsusd srv;
 	char	 expiration[64];
 	char	 session[2048];
 	struct buf before;	/* database dump before a case */
@@ -135,7 +135,7 @@ group_setup(void **state)
 	(void)state;
 	memset(&T, 0, sizeof(T));
 	buf_init(&T.before, 1);
-	if (wh_setup(&T.srv, NULL) != 0 || wh_start(&T.srv) != 0)
+	if (wh_setup(&T.srv, NULL) != 0 || tl_wsusd_start(&T.srv) != 0)
 		return -1;
 	return 0;
 }
@@ -146,8 +146,8 @@ group_teardown(void **state)
 	int rc;
 
 	(void)state;
-	rc = wh_stop(&T.srv);
-	wh_cleanup(&T.srv);
+	rc = tl_wsusd_stop(&T.srv);
+	tl_wsusd_cleanup(&T.srv);
 	buf_free(&T.before);
 	return rc;
 }

@@ -17,9 +17,12 @@
  * approved (the captured flow's one approval) and flow/15-16 are replayed.
  * The other tests cover what the captures do not: faults for every cookie
  * case, LastChange moving, URLs from the Host header, the operations real
- * clients did not call.  Differences that must stay: docs/WUSP.md.
+ * clients did not call (test_replay_ops.c; the shared fixture and helpers
+ * are declared in replay_test.h).  Differences that must stay:
+ * docs/WUSP.md.
  */
 #include <setjmp.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,23 +39,10 @@
 #include "util/encode.h"
 #include "util/xmalloc.h"
 #include "cookie/cookie.h"
+#include "replay_test.h"
 #include "wusp_harness.h"
 
-#define CAP	"soap/wusp-native-capture/"
-#define CLIENT_ID "e1da06a3-5601-43c9-bac3-52d5db701494"
-#define KB2267602 "a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe"
-
-static struct {
-	struct wh_server srv;
-	struct wh_idmap	 cap, ours;	/* revision ids of both servers */
-	char		 last_change[64];
-	char		 auth[COOKIE_B64_BUFSZ];
-	char		 expiration[64];	/* current session cookie */
-	char		 session[COOKIE_B64_BUFSZ];
-	bool		 scanned;	/* test_scan_replay passed */
-	struct cookie_keyring kr;	/* the server's, for forging */
-	uint8_t		 instance[16];
-} T;
+struct replay_fixture T;
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -94,7 +84,7 @@ replay(const char *path, const char *req, const char *capfile, bool bytes,
 }
 
 /* Remember the session cookie of an answer (element path below the op). */
-static void
+void
 keep_session(const struct wh_reply *r, const char *path)
 {
 	struct soap_request *q = wh_parse(r->body.data, r->body.len);
@@ -114,7 +104,7 @@ keep_session(const struct wh_reply *r, const char *path)
 }
 
 /* A fault answer: HTTP 500, valid, with this ErrorCode (and Message). */
-static void
+void
 expect_fault(const struct wh_reply *r, const char *code, const char *message)
 {
 	struct soap_request *q;
@@ -139,14 +129,14 @@ expect_fault(const struct wh_reply *r, const char *code, const char *message)
 	soap_request_free(q);
 }
 
-static char *
+char *
 with_session(const char *xml)
 {
 	return wh_set_cookie(xml, T.expiration, T.session);
 }
 
 /* Seal a session cookie with the server's key (for forging tests). */
-static void
+void
 seal(const struct cookie_keyring *kr, const struct wusp_session_cookie *s,
     char *b64, char *exp)
 {
@@ -160,7 +150,7 @@ seal(const struct cookie_keyring *kr, const struct wusp_session_cookie *s,
 }
 
 /* The session cookie wsusd gave us, opened with the server key. */
-static void
+void
 open_session(struct wusp_session_cookie *s)
 {
 	struct soap_datetime dt;
@@ -206,7 +196,7 @@ group_setup(void **state)
 	(void)state;
 	memset(&T, 0, sizeof(T));
 	if (wh_setup(&T.srv, NULL) != 0 || load_key() != 0 ||
-	    wh_start(&T.srv) != 0)
+	    tl_wsusd_start(&T.srv) != 0)
 		return -1;
 	return 0;
 }
@@ -217,10 +207,10 @@ group_teardown(void **state)
 	int rc;
 
 	(void)state;
-	rc = wh_stop(&T.srv);
+	rc = tl_wsusd_stop(&T.srv);
 	if (rc != 0)
 		fprintf(stderr, "wsusd did not stop cleanly\n");
-	wh_cleanup(&T.srv);
+	tl_wsusd_cleanup(&T.srv);
 	cookie_keyring_clear(&T.kr);
 	return rc;
 }
@@ -368,12 +358,24 @@ load_flow_map(struct wh_idmap *m)
 
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
-		int rid;
-		char uid[64];
+		char uid[64], *end;
+		long rid;
+		size_t len;
 
-		if (line[0] == '#' || sscanf(line, "%d %63s", &rid, uid) != 2)
+		if (line[0] == '#')
 			continue;
-		wh_map_add(m, rid, uid);
+		/* "RID UPDATEID" */
+		errno = 0;
+		rid = strtol(line, &end, 10);
+		if (end == line || errno != 0 || rid < INT32_MIN ||
+		    rid > INT32_MAX)
+			continue;
+		end += strspn(end, " \t\r");
+		len = strcspn(end, " \t\r");
+		if (len == 0)
+			continue;
+		snprintf(uid, sizeof(uid), "%.*s", (int)len, end);
+		wh_map_add(m, (int32_t)rid, uid);
 	}
 	free(text);
 }
@@ -418,7 +420,7 @@ updates_of(const struct soap_node *res, const struct wh_idmap *m,
 
 	for (u = u != NULL ? u->children : NULL; u != NULL && n < max;
 	    u = u->next) {
-		const char *uid = wh_map_uid(m, atoi(wh_text(u, "ID")));
+		const char *uid = wh_map_uid(m, wh_int(wh_text(u, "ID")));
 
 		if (uid == NULL)
 			continue;
@@ -430,7 +432,7 @@ updates_of(const struct soap_node *res, const struct wh_idmap *m,
 }
 
 /* This server's revision id of an update (its newest revision). */
-static int32_t
+int32_t
 our_rid(const char *uid)
 {
 	struct store *st;
@@ -486,9 +488,9 @@ test_flow_replay(void **state)
 
 	(void)state;
 	if (!T.scanned)
-		skip();
+		fail_msg("no scanned session: an earlier test failed");
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(&T.srv, &out, "-q", "approve", KB2267602, "--group",
+	rc = tl_ctl(&T.srv, &out, "-q", "approve", KB2267602, "--group",
 	    "All Computers", (char *)NULL);
 	if (rc != 0)
 		fail_msg("approve: %d %s", rc, out.data ? out.data : "");
@@ -544,7 +546,7 @@ test_flow_replay(void **state)
 
 		for (e = oos != NULL ? oos->children : NULL; e; e = e->next) {
 			nout++;
-			old_out |= atoi(e->text) == old;
+			old_out |= wh_int(e->text) == old;
 		}
 		for (size_t i = 0; i < nc; i++) {
 			if (old_out && strncmp(cap_items[i], "7366a74a", 8) == 0) {
@@ -697,636 +699,6 @@ test_unknown_operation(void **state)
 		wh_reply_free(&r);
 		free(req);
 	}
-}
-
-/* ---- cookies ------------------------------------------------------------------ */
-
-static char *
-sync_request(const char *exp, const char *data)
-{
-	char *tmp = wh_fixture(CAP "scan/06-SyncUpdates-first.request.xml",
-	    NULL);
-	char *req = wh_set_cookie(tmp, exp, data);
-
-	free(tmp);
-	return req;
-}
-
-static void
-expect_sync_fault(const char *exp, const char *data, const char *code)
-{
-	char *req = sync_request(exp, data);
-	struct wh_reply r;
-
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	expect_fault(&r, code, NULL);
-	wh_reply_free(&r);
-	free(req);
-}
-
-static void
-test_cookie_faults(void **state)
-{
-	struct wusp_session_cookie s, f;
-	struct cookie_keyring other;
-	uint8_t inst[16], master[32];
-	char b64[COOKIE_B64_BUFSZ], exp[SOAP_DATETIME_MAX], err[160];
-	int64_t now = (int64_t)time(NULL);
-
-	(void)state;
-	if (!T.scanned)
-		skip();
-	open_session(&s);
-
-	/* garbage, truncated, tampered, empty, missing */
-	expect_sync_fault(T.expiration, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-	    "InvalidCookie");
-	snprintf(b64, sizeof(b64), "%.*s", (int)strlen(T.session) - 8,
-	    T.session);
-	expect_sync_fault(T.expiration, b64, "InvalidCookie");
-	snprintf(b64, sizeof(b64), "%s", T.session);
-	b64[20] = b64[20] == 'A' ? 'B' : 'A';
-	expect_sync_fault(T.expiration, b64, "InvalidCookie");
-	expect_sync_fault(T.expiration, "", "InvalidCookie");
-	expect_sync_fault(T.expiration, "!!not base64!!", "InvalidCookie");
-	/* the clear Expiration is bound to the sealed one */
-	expect_sync_fault("2099-01-01T00:00:00Z", T.session, "InvalidCookie");
-	{
-		static const char nocookie[] = "<s:Envelope xmlns:s=\"http://"
-		    "schemas.xmlsoap.org/soap/envelope/\"><s:Body><SyncUpdates "
-		    "xmlns=\"" WH_NS_CLIENT "\"><parameters><ExpressQuery>false"
-		    "</ExpressQuery><SkipSoftwareSync>false</SkipSoftwareSync>"
-		    "</parameters></SyncUpdates></s:Body></s:Envelope>";
-		struct wh_reply r;
-
-		wh_soap(&T.srv, WH_CLIENT, nocookie, &r);
-		expect_fault(&r, "InvalidCookie", NULL);
-		wh_reply_free(&r);
-	}
-
-	/* expired */
-	f = s;
-	f.issued_at = now - 7200;
-	f.expires_at = now - 3600;
-	seal(&T.kr, &f, b64, exp);
-	expect_sync_fault(exp, b64, "CookieExpired");
-
-	/* another server instance: ServerChanged */
-	memcpy(inst, T.instance, 16);
-	inst[0] ^= 0xff;
-	memset(master, 0, sizeof(master));
-	{
-		/* same key, other instance: authentic but foreign */
-		struct store *st;
-		char url[256], *key = NULL;
-
-		snprintf(url, sizeof(url), "sqlite://%s", T.srv.db);
-		assert_int_equal(store_open(url, &st, err, sizeof(err)),
-		    STORE_OK);
-		assert_int_equal(store_setting_get(st, SETTING_COOKIE_KEY,
-		    &key), STORE_OK);
-		assert_int_equal(hex_decode(key, master, 32), 0);
-		free(key);
-		store_close(st);
-	}
-	assert_int_equal(cookie_keyring_init(&other, master, inst, 1, err,
-	    sizeof(err)), 0);
-	seal(&other, &s, b64, exp);
-	expect_sync_fault(exp, b64, "ServerChanged");
-	cookie_keyring_clear(&other);
-
-	/* another key altogether: InvalidCookie */
-	memset(master, 0x5a, sizeof(master));
-	assert_int_equal(cookie_keyring_init(&other, master, T.instance, 1, err,
-	    sizeof(err)), 0);
-	seal(&other, &s, b64, exp);
-	expect_sync_fault(exp, b64, "InvalidCookie");
-	cookie_keyring_clear(&other);
-
-	/* an older configuration: ConfigChanged */
-	f = s;
-	f.config_last_change -= 10000000;
-	seal(&T.kr, &f, b64, exp);
-	expect_sync_fault(exp, b64, "ConfigChanged");
-
-	/* a client that never registered: RegistrationRequired */
-	f = s;
-	snprintf(f.client_id, sizeof(f.client_id),
-	    "0badc0de-0000-4000-8000-000000000001");
-	seal(&T.kr, &f, b64, exp);
-	expect_sync_fault(exp, b64, "RegistrationRequired");
-}
-
-static void
-test_get_cookie_faults(void **state)
-{
-	struct wh_reply r;
-	char *base, *req;
-
-	(void)state;
-	if (!T.scanned)
-		skip();
-	base = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
-	/* the captured (redacted) authorization cookie is not ours */
-	req = wh_set_text(base, NULL, "lastChange", T.last_change);
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	expect_fault(&r, "InvalidAuthorizationCookie", NULL);
-	wh_reply_free(&r);
-	free(req);
-	/* a LastChange the server never had: ConfigChanged */
-	req = wh_set_text(base, "<AuthorizationCookie>", "CookieData", T.auth);
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	expect_fault(&r, "ConfigChanged", NULL);
-	wh_reply_free(&r);
-	free(req);
-	/* a session cookie where an authorization cookie belongs */
-	req = wh_set_text(base, "<AuthorizationCookie>", "CookieData",
-	    T.session);
-	{
-		char *t = wh_set_text(req, NULL, "lastChange", T.last_change);
-
-		free(req);
-		req = t;
-	}
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	expect_fault(&r, "InvalidAuthorizationCookie", NULL);
-	wh_reply_free(&r);
-	free(req);
-	free(base);
-
-	/* an expired authorization cookie */
-	{
-		struct wusp_auth_cookie a;
-		char b64[COOKIE_B64_BUFSZ], err[160], *t;
-		int64_t now = (int64_t)time(NULL);
-
-		memset(&a, 0, sizeof(a));
-		snprintf(a.client_id, sizeof(a.client_id), CLIENT_ID);
-		a.issued_at = now - 7200;
-		a.expires_at = now - 1;
-		assert_int_equal(cookie_seal_wusp_auth(&T.kr, &a, b64,
-		    sizeof(b64), err, sizeof(err)), 0);
-		base = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
-		t = wh_set_text(base, "<AuthorizationCookie>", "CookieData",
-		    b64);
-		req = wh_set_text(t, NULL, "lastChange", T.last_change);
-		free(t);
-		wh_soap(&T.srv, WH_CLIENT, req, &r);
-		expect_fault(&r, "CookieExpired", NULL);
-		wh_reply_free(&r);
-		free(req);
-		free(base);
-	}
-}
-
-/* 401 installed non-leaf ids: the fault real WSUS sent (captured). */
-static void
-test_too_many_nonleaf(void **state)
-{
-	struct buf ids;
-	struct wh_reply r;
-	char *tmp, *req, err[2048], *cap;
-	size_t clen;
-
-	(void)state;
-	if (!T.scanned)
-		skip();
-	buf_init(&ids, 1 << 20);
-	buf_puts(&ids, "<ExpressQuery>false</ExpressQuery>"
-	    "<InstalledNonLeafUpdateIDs>");
-	for (int i = 0; i < 401; i++)
-		buf_printf(&ids, "<int>%d</int>", 100000 + i);
-	buf_puts(&ids, "</InstalledNonLeafUpdateIDs>");
-	tmp = sync_request(T.expiration, T.session);
-	req = wh_set_text(tmp, NULL, "parameters", "");
-	free(tmp);
-	{
-		/* put the ids in parameters */
-		char *p = strstr(req, "<parameters>") + strlen("<parameters>");
-		struct buf b;
-
-		buf_init(&b, 1 << 22);
-		buf_append(&b, req, (size_t)(p - req));
-		buf_puts(&b, ids.data);
-		buf_puts(&b, "<SkipSoftwareSync>false</SkipSoftwareSync>");
-		buf_puts(&b, p);
-		free(req);
-		req = buf_steal(&b, NULL);
-	}
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	expect_fault(&r, "InvalidParameters",
-	    "parameters.InstalledNonLeafUpdateIDs");
-	cap = wh_fixture("soap/wusp-driver-capture/"
-	    "000141-SyncUpdates-InvalidParameters.fault.response.xml", &clen);
-	if (wh_compare_masked(cap, clen, r.body.data, r.body.len, err,
-	    sizeof(err)) != 0)
-		fail_msg("%s", err);
-	free(cap);
-	wh_reply_free(&r);
-	free(req);
-	buf_free(&ids);
-
-	/* 400 is fine */
-	{
-		struct buf b;
-
-		buf_init(&b, 1 << 20);
-		buf_puts(&b, "<ExpressQuery>false</ExpressQuery>"
-		    "<InstalledNonLeafUpdateIDs>");
-		for (int i = 0; i < 400; i++)
-			buf_printf(&b, "<int>%d</int>", 100000 + i);
-		buf_puts(&b, "</InstalledNonLeafUpdateIDs><SkipSoftwareSync>"
-		    "false</SkipSoftwareSync>");
-		tmp = sync_request(T.expiration, T.session);
-		req = wh_set_text(tmp, NULL, "parameters", b.data);
-		free(tmp);
-		wh_soap(&T.srv, WH_CLIENT, req, &r);
-		assert_int_equal(r.status, 200);
-		keep_session(&r, "SyncUpdatesResult/NewCookie");
-		wh_reply_free(&r);
-		free(req);
-		buf_free(&b);
-	}
-}
-
-/* GetExtendedUpdateInfo: MaxExtendedUpdatesPerRequest and locales. */
-static void
-test_extended_limits(void **state)
-{
-	struct buf ids;
-	struct wh_reply r;
-	char *tmp, *req;
-
-	(void)state;
-	if (!T.scanned)
-		skip();
-	buf_init(&ids, 1 << 20);
-	for (int i = 0; i < 51; i++)
-		buf_printf(&ids, "<int>%d</int>", i + 1);
-	tmp = wh_fixture(CAP "scan/10-GetExtendedUpdateInfo.request.xml", NULL);
-	req = with_session(tmp);
-	free(tmp);
-	tmp = wh_set_text(req, NULL, "revisionIDs", ids.data);
-	wh_soap(&T.srv, WH_CLIENT, tmp, &r);
-	expect_fault(&r, "InvalidParameters", "revisionIDs");
-	wh_reply_free(&r);
-	free(tmp);
-	/* LocalizedProperties without locales */
-	tmp = wh_set_text(req, NULL, "locales", "");
-	wh_soap(&T.srv, WH_CLIENT, tmp, &r);
-	expect_fault(&r, "InvalidParameters", "locales");
-	wh_reply_free(&r);
-	free(tmp);
-	/* an unknown fragment type */
-	tmp = wh_set_text(req, NULL, "infoTypes",
-	    "<XmlUpdateFragmentType>Everything</XmlUpdateFragmentType>");
-	wh_soap(&T.srv, WH_CLIENT, tmp, &r);
-	expect_fault(&r, "InvalidParameters", "infoTypes");
-	wh_reply_free(&r);
-	free(tmp);
-	free(req);
-	buf_free(&ids);
-}
-
-/* ---- LastChange ------------------------------------------------------------------ */
-
-static void
-set_targeting(enum targeting_mode m)
-{
-	struct store *st;
-	char url[256], err[256];
-
-	snprintf(url, sizeof(url), "sqlite://%s", T.srv.db);
-	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
-	assert_int_equal(store_targeting_set(st, m), STORE_OK);
-	store_close(st);
-}
-
-static void
-test_last_change_moves(void **state)
-{
-	char *req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
-	char before[64], after[64];
-	struct wh_reply r;
-	struct soap_request *q;
-
-	(void)state;
-	if (!T.scanned)
-		skip();
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(before, sizeof(before), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
-	wh_reply_free(&r);
-	assert_string_equal(before, T.last_change);	/* stable */
-
-	set_targeting(TARGETING_CLIENT);
-	usleep(1200 * 1000);
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(after, sizeof(after), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
-	wh_reply_free(&r);
-	assert_string_not_equal(before, after);
-	/* the session from before the change: ConfigChanged */
-	expect_sync_fault(T.expiration, T.session, "ConfigChanged");
-
-	set_targeting(TARGETING_SERVER);
-	usleep(1200 * 1000);
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	assert_string_not_equal(wh_text(q->op, "GetConfigResult/LastChange"),
-	    after);
-	soap_request_free(q);
-	wh_reply_free(&r);
-	free(req);
-	T.scanned = false;	/* the session is stale now */
-}
-
-/* ---- URLs and the remaining operations ------------------------------------------- */
-
-/* A fresh handshake (GetConfig, GetAuthorizationCookie, GetCookie,
- * RegisterComputer) for client_id. */
-static void
-handshake(const char *client_id)
-{
-	struct wh_reply r;
-	struct soap_request *q;
-	char *req, *tmp;
-
-	req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.last_change, sizeof(T.last_change), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
-	wh_reply_free(&r);
-	free(req);
-
-	tmp = wh_fixture(CAP "scan/02-GetAuthorizationCookie.request.xml", NULL);
-	req = wh_set_text(tmp, NULL, "clientId", client_id);
-	free(tmp);
-	wh_soap(&T.srv, WH_SIMPLEAUTH, req, &r);
-	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.auth, sizeof(T.auth), "%s",
-	    wh_text(q->op, "GetAuthorizationCookieResult/CookieData"));
-	soap_request_free(q);
-	wh_reply_free(&r);
-	free(req);
-
-	req = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
-	tmp = wh_set_text(req, "<AuthorizationCookie>", "CookieData", T.auth);
-	free(req);
-	req = wh_set_text(tmp, NULL, "lastChange", T.last_change);
-	free(tmp);
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	assert_int_equal(r.status, 200);
-	keep_session(&r, "GetCookieResult");
-	wh_reply_free(&r);
-	free(req);
-
-	tmp = wh_fixture(CAP "scan/04-RegisterComputer.request.xml", NULL);
-	req = with_session(tmp);
-	free(tmp);
-	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	assert_int_equal(r.status, 200);
-	wh_reply_free(&r);
-	free(req);
-}
-
-static void
-file_locations(const char *host_hdr, const char *want_base)
-{
-	/* SHA-1 of AM_Delta.exe of 266f6222 (D2zd..) and of AM_Engine.exe */
-	char body[4096], *req;
-	struct wh_post p;
-	struct wh_reply r;
-	struct soap_request *q;
-	const struct soap_node *fl;
-	char err[2048], hdr[300];
-
-	snprintf(body, sizeof(body), "<s:Envelope xmlns:s=\"http://schemas."
-	    "xmlsoap.org/soap/envelope/\"><s:Body><GetFileLocations xmlns=\""
-	    WH_NS_CLIENT "\"><cookie><Expiration>%s</Expiration>"
-	    "<EncryptedData>%s</EncryptedData></cookie><fileDigests>"
-	    "<base64Binary>h/W9BGlYUAaqXTp30cZi/SiV3c0=</base64Binary>"
-	    "<base64Binary>vXidQqLgJwCO4+fE++5nIN1txMk=</base64Binary>"
-	    "<base64Binary>AAAAAAAAAAAAAAAAAAAAAAAAAAA=</base64Binary>"
-	    "</fileDigests></GetFileLocations></s:Body></s:Envelope>",
-	    T.expiration, T.session);
-	req = body;
-	memset(&p, 0, sizeof(p));
-	p.path = WH_CLIENT;
-	p.action = "\"" WH_NS_CLIENT "/GetFileLocations\"";
-	p.body = req;
-	p.len = strlen(req);
-	if (host_hdr != NULL) {
-		snprintf(hdr, sizeof(hdr), "Host: %s", host_hdr);
-		p.hdr[0] = hdr;
-	}
-	wh_send(&T.srv, &p, &r);
-	if (r.status != 200)
-		fail_msg("GetFileLocations: %ld %s", r.status, r.body.data);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s", err);
-	q = wh_parse(r.body.data, r.body.len);
-	fl = wh_node(q->op, "GetFileLocationsResult/FileLocations");
-	assert_non_null(fl);
-	assert_int_equal(fl->nchildren, 2);	/* the zero digest is unknown */
-	for (const struct soap_node *f = fl->children; f; f = f->next) {
-		const char *u = wh_text(f, "Url");
-
-		if (strncmp(u, want_base, strlen(want_base)) != 0)
-			fail_msg("Url %s, want %s...", u, want_base);
-	}
-	assert_string_equal(wh_text(fl->children, "Url") + strlen(want_base),
-	    "/Content/CD/87F5BD0469585006AA5D3A77D1C662FD2895DDCD.exe");
-	assert_non_null(wh_node(q->op, "GetFileLocationsResult/NewCookie"));
-	soap_request_free(q);
-	wh_reply_free(&r);
-}
-
-static void
-test_file_locations_host(void **state)
-{
-	char base[128];
-
-	(void)state;
-	handshake(CLIENT_ID);
-	snprintf(base, sizeof(base), "http://127.0.0.1:%u", T.srv.port);
-	file_locations(NULL, base);
-	file_locations("wsus.example.org:8530", "http://wsus.example.org:8530");
-	file_locations("wsus.example.org", "http://wsus.example.org");
-	file_locations("[::1]:8530", "http://[::1]:8530");
-	/* invalid Host values fall back to the listener address */
-	file_locations("evil.example/x?", base);
-	file_locations("a b", base);
-	file_locations("host:99999", base);
-	T.scanned = true;
-}
-
-static void
-test_other_operations(void **state)
-{
-	struct wh_reply r;
-	struct soap_request *q;
-	char body[8192], err[2048];
-	int32_t rid;
-
-	(void)state;
-	if (!T.scanned)
-		skip();
-	rid = our_rid(KB2267602);
-
-	/* RefreshCache: the approved bundle comes back with Install */
-	snprintf(body, sizeof(body), "<s:Envelope xmlns:s=\"http://schemas."
-	    "xmlsoap.org/soap/envelope/\"><s:Body><RefreshCache xmlns=\""
-	    WH_NS_CLIENT "\"><cookie><Expiration>%s</Expiration>"
-	    "<EncryptedData>%s</EncryptedData></cookie><globalIDs>"
-	    "<UpdateIdentity><UpdateID>" KB2267602 "</UpdateID>"
-	    "<RevisionNumber>200</RevisionNumber></UpdateIdentity>"
-	    "<UpdateIdentity><UpdateID>" KB2267602 "</UpdateID>"
-	    "<RevisionNumber>199</RevisionNumber></UpdateIdentity>"
-	    "<UpdateIdentity><UpdateID>00000000-0000-0000-0000-00000000abcd"
-	    "</UpdateID><RevisionNumber>1</RevisionNumber></UpdateIdentity>"
-	    "</globalIDs></RefreshCache></s:Body></s:Envelope>",
-	    T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
-	{
-		const struct soap_node *res = wh_node(q->op,
-		    "RefreshCacheResult");
-
-		assert_non_null(res);
-		assert_int_equal(res->nchildren, 1);
-		assert_int_equal(atoi(wh_text(res->children, "RevisionID")),
-		    rid);
-		assert_string_equal(wh_text(res->children,
-		    "Deployment/Action"), "Install");
-		assert_string_equal(wh_text(res->children, "IsLeaf"), "true");
-	}
-	soap_request_free(q);
-	wh_reply_free(&r);
-
-	/* GetExtendedUpdateInfo2 with FileUrl */
-	snprintf(body, sizeof(body), "<s:Envelope xmlns:s=\"http://schemas."
-	    "xmlsoap.org/soap/envelope/\"><s:Body><GetExtendedUpdateInfo2 "
-	    "xmlns=\"" WH_NS_CLIENT "\"><cookie><Expiration>%s</Expiration>"
-	    "<EncryptedData>%s</EncryptedData></cookie><updateIDs>"
-	    "<UpdateIdentity><UpdateID>266F6222-C89D-43F2-9F8A-69340271E677"
-	    "</UpdateID><RevisionNumber>200</RevisionNumber></UpdateIdentity>"
-	    "</updateIDs><infoTypes><XmlUpdateFragmentType>Extended"
-	    "</XmlUpdateFragmentType><XmlUpdateFragmentType>FileUrl"
-	    "</XmlUpdateFragmentType></infoTypes><locales><string>en"
-	    "</string></locales></GetExtendedUpdateInfo2></s:Body>"
-	    "</s:Envelope>", T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
-	assert_non_null(wh_node(q->op,
-	    "GetExtendedUpdateInfo2Result/Updates/Update"));
-	assert_int_equal(wh_node(q->op,
-	    "GetExtendedUpdateInfo2Result/FileLocations")->nchildren, 1);
-	soap_request_free(q);
-	wh_reply_free(&r);
-
-	/* a driver pass with a SystemSpec shaped like the native one
-	 * (nil MatchingComputerHWID, extension drivers, compatible ids) */
-	{
-		static const char dev[] = "<Device><HardwareIDs><string>"
-		    "PCI\\VEN_8086&amp;DEV_2935&amp;SUBSYS_11001AF4&amp;REV_03"
-		    "</string><string>PCI\\VEN_8086&amp;DEV_2935</string>"
-		    "</HardwareIDs><CompatibleIDs><string>PCI\\VEN_8086"
-		    "</string></CompatibleIDs><installedDriver><MatchingID>"
-		    "PCI\\VEN_8086&amp;DEV_2935</MatchingID><DriverVerDate>"
-		    "2006-06-21T00:00:00Z</DriverVerDate><DriverVerVersion>"
-		    "2814751477604080</DriverVerVersion><Class>{36FC9E60-C465-"
-		    "11CF-8056-444553540000}</Class><MatchingComputerHWID "
-		    "a:nil=\"true\" xmlns:a=\"http://www.w3.org/2001/"
-		    "XMLSchema-instance\"/><DriverRank>16719873</DriverRank>"
-		    "</installedDriver><extensionDrivers><ExtensionDriver>"
-		    "<ExtensionId>{96BEDF2C-18CB-4A15-B821-5E95ED0FEA61}"
-		    "</ExtensionId></ExtensionDriver></extensionDrivers>"
-		    "<DeviceFlags>1</DeviceFlags></Device>";
-		struct buf b;
-		char *tmp, *req;
-
-		buf_init(&b, 1u << 24);
-		buf_puts(&b, "<ExpressQuery>false</ExpressQuery><SystemSpec>");
-		for (int i = 0; i < 3; i++)
-			buf_puts(&b, dev);
-		buf_puts(&b, "</SystemSpec><SkipSoftwareSync>true"
-		    "</SkipSoftwareSync><ComputerSpec><HardwareIDs><guid>"
-		    "458ab48b-acb9-5863-b5a8-d2c32f0d3e6f</guid></HardwareIDs>"
-		    "</ComputerSpec><FeatureScoreMatchingKey>AMD64.10.0"
-		    "</FeatureScoreMatchingKey>");
-		tmp = wh_fixture(CAP "scan/06-SyncUpdates-first.request.xml",
-		    NULL);
-		req = wh_set_cookie(tmp, T.expiration, T.session);
-		free(tmp);
-		tmp = wh_set_text(req, NULL, "parameters", b.data);
-		wh_soap(&T.srv, WH_CLIENT, tmp, &r);
-		if (r.status != 200)
-			fail_msg("driver pass: %ld %s", r.status, r.body.data);
-		if (wh_validate(&T.srv, r.body.data, r.body.len, err,
-		    sizeof(err)))
-			fail_msg("%s\n%s", err, r.body.data);
-		q = wh_parse(r.body.data, r.body.len);
-		assert_null(wh_node(q->op, "SyncUpdatesResult/NewUpdates"));
-		assert_string_equal(wh_text(q->op,
-		    "SyncUpdatesResult/DriverSyncNotNeeded"), "true");
-		soap_request_free(q);
-		keep_session(&r, "SyncUpdatesResult/NewCookie");
-		wh_reply_free(&r);
-		free(tmp);
-		free(req);
-		/* more devices than SYNC_MAX_DEVICES */
-		buf_reset(&b);
-		buf_puts(&b, "<ExpressQuery>false</ExpressQuery><SystemSpec>");
-		for (int i = 0; i < 4097; i++)
-			buf_puts(&b, "<Device/>");
-		buf_puts(&b, "</SystemSpec><SkipSoftwareSync>true"
-		    "</SkipSoftwareSync>");
-		tmp = wh_fixture(CAP "scan/06-SyncUpdates-first.request.xml",
-		    NULL);
-		req = wh_set_cookie(tmp, T.expiration, T.session);
-		free(tmp);
-		tmp = wh_set_text(req, NULL, "parameters", b.data);
-		wh_soap(&T.srv, WH_CLIENT, tmp, &r);
-		expect_fault(&r, "InvalidParameters", "parameters.SystemSpec");
-		wh_reply_free(&r);
-		free(tmp);
-		free(req);
-		buf_free(&b);
-	}
-
-	/* SyncPrinterCatalog: an empty, complete SyncInfo */
-	snprintf(body, sizeof(body), "<s:Envelope xmlns:s=\"http://schemas."
-	    "xmlsoap.org/soap/envelope/\"><s:Body><SyncPrinterCatalog "
-	    "xmlns=\"" WH_NS_CLIENT "\"><cookie><Expiration>%s</Expiration>"
-	    "<EncryptedData>%s</EncryptedData></cookie>"
-	    "<installedNonLeafUpdateIDs><int>1</int></installedNonLeafUpdateIDs>"
-	    "</SyncPrinterCatalog></s:Body></s:Envelope>",
-	    T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
-	assert_string_equal(wh_text(q->op,
-	    "SyncPrinterCatalogResult/Truncated"), "false");
-	assert_non_null(wh_node(q->op, "SyncPrinterCatalogResult/NewCookie"));
-	soap_request_free(q);
-	wh_reply_free(&r);
 }
 
 /*

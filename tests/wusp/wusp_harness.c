@@ -1,24 +1,16 @@
 /*
- * wusp_harness.c — see wusp_harness.h.
+ * wusp_harness.c — the MS-WUSP test harness, a layer on tests/lib; see
+ * wusp_harness.h.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -39,138 +31,38 @@ wh_main_args(int argc, char **argv)
 	wh_wsusd = argv[1];
 	wh_wsusctl = argv[2];
 	wh_fixtures = argv[3];
+	tl_wsusd_exe = wh_wsusd;
+	tl_wsusctl_exe = wh_wsusctl;
 	return 0;
 }
 
-/* ---- processes ------------------------------------------------------------ */
-
-static uint16_t
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		abort();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		abort();
-	close(fd);
-	return ntohs(sin.sin_port);
-}
-
-/* Run argv, stdout+stderr into out (may be NULL); the exit status. */
-static int
-run(char *const argv[], struct buf *out)
-{
-	int pfd[2], st;
-	pid_t pid;
-	char chunk[4096];
-	ssize_t n;
-
-	if (pipe(pfd) != 0)
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		execv(argv[0], argv);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
-		if (out != NULL)
-			buf_append(out, chunk, (size_t)n);
-	close(pfd[0]);
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-int
-wh_ctl(struct wh_server *s, struct buf *out, ...)
-{
-	char *argv[32];
-	int n = 0;
-	va_list ap;
-	const char *a;
-
-	argv[n++] = (char *)wh_wsusctl;
-	argv[n++] = (char *)"-c";
-	argv[n++] = s->conf;
-	va_start(ap, out);
-	while ((a = va_arg(ap, const char *)) != NULL && n < 31)
-		argv[n++] = (char *)a;
-	va_end(ap);
-	argv[n] = NULL;
-	return run(argv, out);
-}
+/* ---- the installation ----------------------------------------------------- */
 
 void
-wh_db_dump(struct wh_server *s, struct buf *out)
+wh_db_dump(struct tl_wsusd *s, struct buf *out)
 {
 	char *argv[] = { (char *)"sqlite3", s->db, (char *)".dump", NULL };
 
-	if (run(argv, out) != 0)
+	if (tl_run(argv, out, NULL) != 0)
 		fail_msg("sqlite3 %s .dump failed", s->db);
 }
 
 int
-wh_setup(struct wh_server *s, const char *extra)
+wh_setup(struct tl_wsusd *s, const char *extra)
 {
 	struct buf out;
-	char docs[512], text[4096];
-	int n, rc;
+	char docs[512];
+	int rc;
 
-	memset(s, 0, sizeof(*s));
-	snprintf(s->dir, sizeof(s->dir), "/tmp/wsusd-wusp-XXXXXX");
-	if (mkdtemp(s->dir) == NULL)
+	if (tl_wsusd_setup(s, "wusp", extra) != 0)
 		return -1;
-	snprintf(s->conf, sizeof(s->conf), "%s/wsusd.conf", s->dir);
-	snprintf(s->log, sizeof(s->log), "%s/wsusd.log", s->dir);
-	snprintf(s->db, sizeof(s->db), "%s/wsusd.db", s->dir);
+	s->debug = true;
 	snprintf(s->schema, sizeof(s->schema),
 	    "%s/soap/wusp-schema/soap11-envelope.xsd", wh_fixtures);
-	s->port = free_port();
-	n = snprintf(text, sizeof(text),
-	    "# wsusd MS-WUSP test configuration\n"
-	    "[server]\n"
-	    "content_dir = %s/content\n"
-	    "state_dir = %s/state\n"
-	    "database = sqlite://%s\n"
-	    "\n"
-	    "[listener plain]\n"
-	    "address = 127.0.0.1\n"
-	    "port = %u\n"
-	    "\n"
-	    "[limits]\n"
-	    "connection_timeout = 30\n"
-	    "threads = 2\n"
-	    "%s",
-	    s->dir, s->dir, s->db, s->port, extra != NULL ? extra : "");
-	if (n < 0 || (size_t)n >= sizeof(text) ||
-	    write_file_atomic(s->conf, text, (size_t)n, 0644) != 0)
-		return -1;
 	buf_init(&out, 1 << 20);
-	rc = wh_ctl(s, &out, "-q", "postinstall", (char *)NULL);
-	if (rc != 0) {
-		fprintf(stderr, "postinstall: %d\n%s\n", rc,
-		    out.data ? out.data : "");
-		buf_free(&out);
-		return -1;
-	}
-	buf_reset(&out);
 	snprintf(docs, sizeof(docs),
 	    "%s/update-metadata/wsusss-getupdatedata-docs", wh_fixtures);
-	rc = wh_ctl(s, &out, "-q", "import-updates", docs, (char *)NULL);
+	rc = tl_ctl(s, &out, "-q", "import-updates", docs, (char *)NULL);
 	if (rc != 0) {
 		fprintf(stderr, "import-updates: %d\n%s\n", rc,
 		    out.data ? out.data : "");
@@ -179,90 +71,6 @@ wh_setup(struct wh_server *s, const char *extra)
 	}
 	buf_free(&out);
 	return 0;
-}
-
-static bool
-port_open(uint16_t port)
-{
-	struct sockaddr_in sin;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	bool ok;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-	close(fd);
-	return ok;
-}
-
-int
-wh_start(struct wh_server *s)
-{
-	int fd, st;
-
-	s->pid = fork();
-	if (s->pid < 0)
-		return -1;
-	if (s->pid == 0) {
-		fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-		if (fd < 0)
-			_exit(127);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execl(wh_wsusd, wh_wsusd, "-c", s->conf, "-d", (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		if (port_open(s->port))
-			return 0;
-		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-			s->pid = 0;
-			break;
-		}
-		usleep(50 * 1000);
-	}
-	{
-		char *text;
-		size_t len;
-
-		if (read_file(s->log, 1 << 16, &text, &len) == 0) {
-			fprintf(stderr, "wsusd did not start:\n%s", text);
-			free(text);
-		}
-	}
-	return -1;
-}
-
-int
-wh_stop(struct wh_server *s)
-{
-	int st = 0;
-
-	if (s->pid <= 0)
-		return 0;
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, &st, 0);
-	s->pid = 0;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-static int
-rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-void
-wh_cleanup(struct wh_server *s)
-{
-	wh_stop(s);
-	if (s->dir[0] != '\0' && getenv("WH_KEEP") == NULL)
-		nftw(s->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ---- HTTP ----------------------------------------------------------------- */
@@ -275,7 +83,7 @@ collect(char *p, size_t size, size_t n, void *arg)
 }
 
 void
-wh_send(struct wh_server *s, const struct wh_post *p, struct wh_reply *r)
+wh_send(struct tl_wsusd *s, const struct wh_post *p, struct wh_reply *r)
 {
 	CURL *e = curl_easy_init();
 	struct curl_slist *hl = NULL;
@@ -323,7 +131,7 @@ wh_send(struct wh_server *s, const struct wh_post *p, struct wh_reply *r)
 }
 
 void
-wh_soap(struct wh_server *s, const char *path, const char *body,
+wh_soap(struct tl_wsusd *s, const char *path, const char *body,
     struct wh_reply *r)
 {
 	struct soap_request *req;
@@ -395,7 +203,7 @@ wh_fixture(const char *rel, size_t *len)
 }
 
 int
-wh_validate(struct wh_server *s, const char *xml, size_t len, char *err,
+wh_validate(struct tl_wsusd *s, const char *xml, size_t len, char *err,
     size_t errlen)
 {
 	char path[256];
@@ -412,7 +220,7 @@ wh_validate(struct wh_server *s, const char *xml, size_t len, char *err,
 		char *argv[] = { (char *)"xmllint", (char *)"--noout",
 		    (char *)"--nonet", (char *)"--schema", s->schema, path,
 		    NULL };
-		rc = run(argv, &out);
+		rc = tl_run(argv, &out, NULL);
 	}
 	if (rc != 0)
 		snprintf(err, errlen, "xmllint (%d): %s", rc,
@@ -504,6 +312,21 @@ wh_set_cookie(const char *xml, const char *expiration, const char *encrypted)
 	return b;
 }
 
+int32_t
+wh_int(const char *s)
+{
+	char *end;
+	long v;
+
+	if (s == NULL)
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || errno != 0 || v < INT32_MIN || v > INT32_MAX)
+		return 0;
+	return (int32_t)v;
+}
+
 /* ---- revision id maps ----------------------------------------------------------- */
 
 void
@@ -557,14 +380,14 @@ learn(struct wh_idmap *m, const struct soap_node *n)
 
 			if (id != NULL && u != NULL && strlen(u) >= 10 + 36) {
 				snprintf(uid, sizeof(uid), "%.36s", u + 10);
-				wh_map_add(m, (int32_t)atoi(id), uid);
+				wh_map_add(m, wh_int(id), uid);
 			}
 		} else if (strcmp(c->name, "RefreshCacheResult") == 0 &&
 		    wh_text(c, "RevisionID") != NULL) {
 			const char *u = wh_text(c, "GlobalID/UpdateID");
 
 			if (u != NULL)
-				wh_map_add(m, (int32_t)atoi(wh_text(c,
+				wh_map_add(m, wh_int(wh_text(c,
 				    "RevisionID")), u);
 		}
 		learn(m, c);
@@ -594,7 +417,7 @@ wh_map_ints(const char *xml, const char *array, const struct wh_idmap *cap,
 	buf_init(&out, 64u << 20);
 	buf_append(&out, xml, (size_t)(a - xml));
 	for (p = a; p < b && (p = strstr(p, "<int>")) != NULL && p < b;) {
-		int32_t rid = (int32_t)atoi(p + 5), mine;
+		int32_t rid = wh_int(p + 5), mine;
 		const char *uid = wh_map_uid(cap, rid);
 
 		mine = uid != NULL ? wh_map_rid(ours, uid) : -1;
@@ -668,7 +491,7 @@ canon_text(struct buf *out, const struct soap_node *n,
 	    (strcmp(parent, "OutOfScopeRevisionIDs") == 0 ||
 	    strcmp(parent, "DeployedOutOfScopeRevisionIds") == 0)) ||
 	    strcmp(name, "RevisionID") == 0) {
-		const char *uid = wh_map_uid(m, (int32_t)atoi(t));
+		const char *uid = wh_map_uid(m, wh_int(t));
 
 		if (uid != NULL)
 			buf_printf(out, "U:%s", uid);

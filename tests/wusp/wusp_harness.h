@@ -1,8 +1,8 @@
 /*
  * wusp_harness.h — what the MS-WUSP tests against a running wsusd share:
- * a temporary installation (wsusctl postinstall, imports, approvals), the
- * daemon's life, SOAP POSTs with libcurl, schema validation with xmllint,
- * request rewriting (cookies, revision ids) and the comparison of an
+ * a temporary installation with the real update documents (a layer on
+ * tests/lib, which runs the daemon and wsusctl), SOAP POSTs with libcurl,
+ * schema validation with xmllint, request rewriting (cookies, revision ids) and the comparison of an
  * answer with a captured real-WSUS answer.
  *
  * Programs: test_NAME WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "soap/soap_request.h"
+#include "testlib.h"
 #include "util/buf.h"
 
 #define WH_CLIENT	"/ClientWebService/client.asmx"
@@ -27,39 +28,23 @@
 #define WH_NS_AUTH	"http://www.microsoft.com/SoftwareDistribution/Server/SimpleAuthWebService"
 #define WH_NS_REPORT	"http://www.microsoft.com/SoftwareDistribution"
 
-/* Set by wh_main_args(). */
+/* Set by wh_main_args() (with tl_wsusd_exe and tl_wsusctl_exe). */
 extern const char *wh_wsusd, *wh_wsusctl, *wh_fixtures;
 
 /* Check and keep argv[1..3]; 0 or -1 (usage printed). */
 int	wh_main_args(int argc, char **argv);
 
-/* A temporary installation and its daemon. */
-struct wh_server {
-	char	 dir[64];		/* temp root */
-	char	 conf[128];
-	char	 log[128];
-	char	 db[160];		/* database file */
-	char	 schema[512];		/* the answer schema (xsd) */
-	uint16_t port;
-	pid_t	 pid;
-};
-
 /*
- * Make the directory and configuration (extra: more INI text appended,
- * may be NULL), run wsusctl postinstall and import the real update
- * documents of the fixtures.  0 or -1 (reason on stderr).
+ * A temporary installation (tests/lib: tl_wsusd_setup, extra: more INI
+ * text appended, may be NULL) with the real update documents of the
+ * fixtures imported, s->schema set to the MS-WUSP answer schema and
+ * s->debug on.  Start, stop, clean up and run wsusctl on it with
+ * tl_wsusd_start, tl_wsusd_stop, tl_wsusd_cleanup and tl_ctl.
+ * 0 or -1 (reason on stderr).
  */
-int	wh_setup(struct wh_server *s, const char *extra_conf);
-/* Start wsusd and wait until it answers on its port.  0 or -1. */
-int	wh_start(struct wh_server *s);
-/* SIGTERM; 0 when it exited with status 0.  Safe when not running. */
-int	wh_stop(struct wh_server *s);
-/* Stop (if running) and remove the directory. */
-void	wh_cleanup(struct wh_server *s);
-/* Run wsusctl -c CONF ARGS... (NULL-terminated); its exit status. */
-int	wh_ctl(struct wh_server *s, struct buf *out, ...);
+int	wh_setup(struct tl_wsusd *s, const char *extra_conf);
 /* The database file dumped as SQL text (sqlite3 CLI) into out. */
-void	wh_db_dump(struct wh_server *s, struct buf *out);
+void	wh_db_dump(struct tl_wsusd *s, struct buf *out);
 
 struct wh_reply {
 	CURLcode	 rc;
@@ -78,12 +63,12 @@ struct wh_post {
 	size_t		 len;
 };
 
-void	wh_send(struct wh_server *s, const struct wh_post *p, struct wh_reply *r);
+void	wh_send(struct tl_wsusd *s, const struct wh_post *p, struct wh_reply *r);
 /*
  * POST a SOAP request to path with the action "<ns>/<op>" (quoted, as
  * WUA sends it), the operation read from the body's operation element.
  */
-void	wh_soap(struct wh_server *s, const char *path, const char *body,
+void	wh_soap(struct tl_wsusd *s, const char *path, const char *body,
 	    struct wh_reply *r);
 void	wh_reply_free(struct wh_reply *r);
 /* A response header value (static buffer) or NULL. */
@@ -96,7 +81,7 @@ char	*wh_fixture(const char *rel, size_t *len);
  * Validate an answer with xmllint --schema against the answer schema.
  * 0 when valid; -1 with xmllint's message in err.
  */
-int	wh_validate(struct wh_server *s, const char *xml, size_t len,
+int	wh_validate(struct tl_wsusd *s, const char *xml, size_t len,
 	    char *err, size_t errlen);
 
 /* Parse an answer (any Content-Type, no action check); NULL on failure. */
@@ -104,6 +89,13 @@ struct soap_request *wh_parse(const char *xml, size_t len);
 /* The text of the element at path "a/b/c" below n (first match), or NULL. */
 const char *wh_text(const struct soap_node *n, const char *path);
 const struct soap_node *wh_node(const struct soap_node *n, const char *path);
+
+/*
+ * The integer at the start of s (spaces, a sign, digits; the rest is
+ * ignored), as atoi read it; 0 when s is NULL, has no digits or the value
+ * does not fit 32 bits.
+ */
+int32_t	wh_int(const char *s);
 
 /* ---- request rewriting (all return a new malloc'd string) ---- */
 

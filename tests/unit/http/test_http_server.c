@@ -22,6 +22,7 @@
 
 #include "config/config.h"
 #include "http/http_server.h"
+#include "testlib.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -32,23 +33,6 @@ static struct http_server *srv;
 static char base[64];
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static uint16_t
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	close(fd);
-	return ntohs(sin.sin_port);
-}
 
 struct reply {
 	long		status;
@@ -184,7 +168,7 @@ server_up(void **state)
 	config_defaults(&cfg);
 	free(cfg.listeners[0].address);
 	cfg.listeners[0].address = xstrdup("127.0.0.1");
-	cfg.listeners[0].port = free_port();
+	cfg.listeners[0].port = tl_free_port();
 	cfg.max_body_bytes = BODY_MAX;
 	cfg.threads = 2;
 	snprintf(base, sizeof(base), "http://127.0.0.1:%u",
@@ -604,7 +588,7 @@ test_start_errors(void **state)
 	/* TLS without its certificate names the file and the fix */
 	free(c2.listeners[0].address);
 	c2.listeners[0].address = xstrdup("[::1]");
-	c2.listeners[0].port = free_port();
+	c2.listeners[0].port = tl_free_port();
 	c2.listeners[0].tls = true;
 	free(c2.tls_certificate);
 	c2.tls_certificate = xstrdup("/nonexistent/wsusd.crt");
@@ -660,12 +644,12 @@ test_connection_limit(void **state)
 	config_defaults(&c2);
 	free(c2.listeners[0].address);
 	c2.listeners[0].address = xstrdup("127.0.0.1");
-	c2.listeners[0].port = free_port();
+	c2.listeners[0].port = tl_free_port();
 	c2.listeners[1] = c2.listeners[0];
 	c2.listeners[1].address = xstrdup("127.0.0.1");
 	c2.listeners[1].tls_certificate = c2.listeners[1].tls_key = NULL;
 	snprintf(c2.listeners[1].name, sizeof(c2.listeners[1].name), "second");
-	do c2.listeners[1].port = free_port();
+	do c2.listeners[1].port = tl_free_port();
 	while (c2.listeners[1].port == c2.listeners[0].port);
 	c2.nlisteners = 2;
 	c2.max_connections = 2;

@@ -1,0 +1,41 @@
+/*
+ * e2e_sync_test.h — what the two source files of test_e2e_sync share:
+ * the downstream fixtures and store helpers (test_e2e_sync.c) and the
+ * fake-upstream test (e2e_sync_fake.c).  Only tests/e2e-sync uses it.
+ */
+#ifndef WSUSD_TESTS_E2E_SYNC_TEST_H
+#define WSUSD_TESTS_E2E_SYNC_TEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "testlib.h"
+
+#define DEFENDER	"a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe"	/* KB2267602 r200 */
+#define ENGINE		"1f9bd9bb-7390-4aa3-bbdb-ded99fac2583"
+#define DOCS		"update-metadata/wsusss-getupdatedata-docs"
+
+struct dss {
+	struct tl_wsusd srv;		/* dir, conf, db; never started */
+	const char	*proto;		/* "1.8" | "1.20" */
+	char		 name[64];	/* our FQDN */
+	char		 rec[128];	/* requests of the first run */
+};
+
+/* The upstream wsusd (test_e2e_sync.c's group setup). */
+extern struct tl_wsusd up;
+
+/* A file's bytes (util read_file, malloc'd) or NULL. */
+char	*read_file_all(const char *path, size_t max, size_t *len);
+/* A downstream: a temporary store for `wsusctl sync` at protocol proto. */
+int	dss_setup(struct dss *d, const char *proto, const char *name);
+/* The store of an installation; fails the test when it does not open. */
+struct store *open_store(struct tl_wsusd *s);
+/* The number of update revisions in an installation's store. */
+size_t	revisions(struct tl_wsusd *s);
+
+/* e2e_sync_fake.c */
+void	test_real_and_hostile_upstream(void **state);
+
+#endif

@@ -4,6 +4,14 @@
  * change counter moves while the others go on with the old snapshot.
  * See catalog.h.
  *
+ * wsusd has one holder for both protocols (created by
+ * src/daemon/services.c): MS-WUSP reads it with catalog_holder_get(),
+ * which re-checks the counter at most every poll_ms, MS-WSUSSS with
+ * catalog_holder_get_at(), which answers at the counter its caller has
+ * just read whatever poll_ms says.  Both go through the same build_lock,
+ * so a build either starts serves the other and only one snapshot (two
+ * during a rebuild) is in memory.
+ *
  * Not here: the build itself (load.c).
  */
 #include <pthread.h>

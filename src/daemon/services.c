@@ -2,17 +2,22 @@
  * services.c — assembles the SOAP services of wsusd on one service host:
  * the reporting service's operation table is the client events of MS-WUSP
  * followed by the rollup operations of MS-WSUSSS, so neither protocol
- * folder includes the other.  See services.h.
+ * folder includes the other; and one catalog holder that both protocols
+ * read their snapshots from.  See services.h.
  *
- * Ownership: a daemon_services owns the host, both protocols' service
- * state and the composed table.
+ * Ownership: a daemon_services owns the host, the catalog holder, both
+ * protocols' service state and the composed table.  The services borrow
+ * the host and the holder, so they are freed first.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/catalog.h"
 #include "daemon/services.h"
 #include "service/host.h"
+#include "store/store.h"
+#include "util/log.h"
 #include "util/xmalloc.h"
 #include "wsusss/rollup.h"
 #include "wsusss/service.h"
@@ -20,6 +25,7 @@
 
 struct daemon_services {
 	struct svc_host		*host;
+	struct catalog_holder	*catalog;	/* lent to both protocols */
 	struct wusp_service	*wusp;
 	struct wsusss_service	*wsusss;
 	struct svc_op		*reporting;	/* NULL-name terminated */
@@ -48,6 +54,31 @@ reporting_table(void)
 	return t;
 }
 
+/*
+ * The one catalog holder: re-checked by MS-WUSP every WUSP_CATALOG_POLL_MS
+ * (MS-WSUSSS asks for its exact change counter and does not depend on
+ * it), loaded here once when the host is ready already (else on the
+ * first call that needs it).
+ */
+static struct catalog_holder *
+catalog_start(struct svc_host *host)
+{
+	struct catalog_holder *h;
+	struct catalog_options o;
+	struct store *st = NULL;
+	char why[256];
+
+	catalog_options_default(&o);
+	h = catalog_holder_new(&o, WUSP_CATALOG_POLL_MS);
+	if (svc_host_ready(host) &&
+	    svc_host_open_store(host, &st, why, sizeof(why)) == 0) {
+		if (catalog_holder_refresh(h, st, true, why, sizeof(why)) != 0)
+			log_warnx("update catalogue not loaded yet: %s", why);
+		store_close(st);
+	}
+	return h;
+}
+
 int
 daemon_services_start(const struct config *cfg, struct daemon_services **out,
     char *err, size_t errlen)
@@ -60,13 +91,15 @@ daemon_services_start(const struct config *cfg, struct daemon_services **out,
 		return -1;
 	}
 	(void)svc_host_load(ds->host);
+	ds->catalog = catalog_start(ds->host);
 	ds->reporting = reporting_table();
 	/* the MS-WUSP SOAP services (client, SimpleAuth, reporting) */
-	if (wusp_service_register(ds->host, ds->reporting, &ds->wusp, err,
-	    errlen) != 0)
+	if (wusp_service_register(ds->host, ds->catalog, ds->reporting,
+	    &ds->wusp, err, errlen) != 0)
 		goto fail;
 	/* the MS-WSUSSS upstream services (ServerSync, DssAuth) */
-	if (wsusss_service_register(ds->host, &ds->wsusss, err, errlen) != 0)
+	if (wsusss_service_register(ds->host, ds->catalog, &ds->wsusss, err,
+	    errlen) != 0)
 		goto fail;
 	*out = ds;
 	return 0;
@@ -82,6 +115,8 @@ daemon_services_free(struct daemon_services *ds)
 		return;
 	wusp_service_free(ds->wusp);
 	wsusss_service_free(ds->wsusss);
+	/* after both services: they borrowed it */
+	catalog_holder_free(ds->catalog);
 	svc_host_free(ds->host);
 	free(ds->reporting);
 	free(ds);

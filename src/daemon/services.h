@@ -5,6 +5,13 @@
  * authorization) and the reporting service's table composed from the
  * client events (wusp_reporting_ops) and the server rollup operations
  * (wsusss_rollup_ops).  Only here do the two protocols meet.
+ *
+ * One update catalog for both: the daemon owns the single catalog holder
+ * (catalog/catalog.h) and lends it to both protocols, so one snapshot is
+ * in memory and one build follows a change of the store.  MS-WUSP reads
+ * it with catalog_holder_get() (re-checked every WUSP_CATALOG_POLL_MS),
+ * MS-WSUSSS with catalog_holder_get_at() (exactly at the change counter
+ * its anchors carry); a build either of them starts serves the other.
  */
 #ifndef WSUSD_DAEMON_SERVICES_H
 #define WSUSD_DAEMON_SERVICES_H
@@ -16,13 +23,14 @@
 struct daemon_services;
 
 /*
- * Create the host for cfg (which must outlive it) and register every
- * SOAP route; call before http_server_start().  0 with *out, or -1 with
- * err.
+ * Create the host for cfg (which must outlive it) and the catalog holder,
+ * load the catalog once when the host is ready, and register every SOAP
+ * route; call before http_server_start().  0 with *out, or -1 with err.
  */
 int	daemon_services_start(const struct config *cfg,
 	    struct daemon_services **out, char *err, size_t errlen);
-/* Free everything; after http_server_stop().  NULL is fine. */
+/* Free everything (the services, then the holder they borrowed, then the
+ * host); after http_server_stop().  NULL is fine. */
 void	daemon_services_free(struct daemon_services *ds);
 
 #endif

@@ -22,6 +22,7 @@ static struct {
 	struct config		 cfg;
 	struct svc_host		*host;
 	struct wsusss_service	*svc;
+	struct catalog_holder	*catalog;
 	struct http_listener_info li;
 	struct store		*st;
 	bool			 inited;
@@ -56,7 +57,8 @@ fuzz_init(void)
 		fprintf(stderr, "wsusss fuzz: %s\n", err);
 		return -1;
 	}
-	fz.svc = wsusss_service_new(fz.host);
+	fz.catalog = snap_holder_new();
+	fz.svc = wsusss_service_new(fz.host, fz.catalog);
 	fz.li.name = "fuzz";
 	fz.li.port = 8530;
 	fz.inited = true;

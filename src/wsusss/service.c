@@ -5,7 +5,8 @@
  * snapshot accessor and registration.  The operations are in op_*.c,
  * their helpers in session.c and common.c, the view of the shared
  * catalog in snapshot.c; the request pipeline, faults, store handles and
- * URLs are the host's (src/service).  See service.h and docs/WSUSSS.md.
+ * URLs are the host's (src/service), the catalog holder the daemon's
+ * (borrowed, shared with MS-WUSP).  See service.h and docs/WSUSSS.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ const struct catalog *
 ws_snap(struct svc_call *c, struct store *st)
 {
 	const char *why = "catalogue";
-	const struct catalog *s = snap_get(WS_SVC(c)->snaps, st, &why);
+	const struct catalog *s = snap_get(WS_SVC(c)->catalog, st, &why);
 
 	if (s == NULL)
 		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "%s", why);
@@ -71,20 +72,20 @@ ws_snap(struct svc_call *c, struct store *st)
 /* ---- registration -------------------------------------------------------- */
 
 struct wsusss_service *
-wsusss_service_new(struct svc_host *host)
+wsusss_service_new(struct svc_host *host, struct catalog_holder *catalog)
 {
 	struct wsusss_service *svc = xcalloc(1, sizeof(*svc));
 
 	svc->host = host;
-	svc->snaps = snap_holder_new();
+	svc->catalog = catalog;
 	return svc;
 }
 
 int
-wsusss_service_register(struct svc_host *host, struct wsusss_service **out,
-    char *err, size_t errlen)
+wsusss_service_register(struct svc_host *host, struct catalog_holder *catalog,
+    struct wsusss_service **out, char *err, size_t errlen)
 {
-	struct wsusss_service *svc = wsusss_service_new(host);
+	struct wsusss_service *svc = wsusss_service_new(host, catalog);
 
 	*out = NULL;
 	for (int i = 0; i < 2; i++)
@@ -102,6 +103,6 @@ wsusss_service_free(struct wsusss_service *svc)
 {
 	if (svc == NULL)
 		return;
-	snap_holder_free(svc->snaps);
+	/* svc->catalog is borrowed: the daemon frees it after us */
 	free(svc);
 }

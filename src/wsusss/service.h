@@ -10,8 +10,15 @@
  * (service/host.h).  Behaviour, version rules and deliberate differences
  * from a real WSUS: docs/WSUSSS.md.
  *
+ * The update catalog is not theirs: the daemon owns the one catalog
+ * holder (catalog/catalog.h) that both protocols share and lends it here
+ * (src/daemon/services.c).  Every operation asks it for the snapshot at
+ * the store's current change counter (catalog_holder_get_at(), through
+ * snapshot.h), so the counter in an anchor always matches the revisions
+ * answered, whatever the holder's poll interval.
+ *
  * Threads: handlers run on the MHD worker threads at once; each thread
- * has its own store handle (the host's); the revision snapshot is shared
+ * has its own store handle (the host's); the catalog snapshot is shared
  * read-only with a reference count.
  */
 #ifndef WSUSD_WSUSSS_SERVICE_H
@@ -40,16 +47,21 @@
 
 struct wsusss_service;
 struct svc_host;
+struct catalog_holder;
 
 /*
  * Create the services and register their routes on host (which must
- * outlive them); call before http_server_start().  Until the host is
- * ready (a server started before postinstall) they answer
- * InternalServerError faults (service/host.h).  0, or -1 with err.
+ * outlive them); call before http_server_start().  catalog is the update
+ * catalog's holder, borrowed (it must outlive the services, which never
+ * free it).  Until the host is ready (a server started before
+ * postinstall) they answer InternalServerError faults (service/host.h).
+ * 0, or -1 with err.
  */
 int	wsusss_service_register(struct svc_host *host,
-	    struct wsusss_service **out, char *err, size_t errlen);
-/* Free everything; after http_server_stop(), before the host.  NULL is
+	    struct catalog_holder *catalog, struct wsusss_service **out,
+	    char *err, size_t errlen);
+/* Free everything the services own (not the borrowed catalog holder);
+ * after http_server_stop(), before the host and the holder.  NULL is
  * fine. */
 void	wsusss_service_free(struct wsusss_service *svc);
 

@@ -45,7 +45,8 @@
 /* The protocol's service state: c->svc of every MS-WSUSSS call. */
 struct wsusss_service {
 	struct svc_host		*host;		/* borrowed */
-	struct catalog_holder	*snaps;		/* owned; the shared catalog (snapshot.h) */
+	struct catalog_holder	*catalog;	/* borrowed: the daemon's, shared
+						 * with MS-WUSP (snapshot.h) */
 };
 
 /* Per call: c->proto of every MS-WSUSSS call. */
@@ -62,8 +63,10 @@ struct ws_call_state {
 
 /* The two services (service.c); the fuzz entry point runs them too. */
 extern const struct svc_def wsusss_defs[2];
-/* The protocol state on host, without routes (service.c). */
-struct wsusss_service *wsusss_service_new(struct svc_host *host);
+/* The protocol state on host reading catalog (borrowed), without routes
+ * (service.c). */
+struct wsusss_service *wsusss_service_new(struct svc_host *host,
+	    struct catalog_holder *catalog);
 
 /* ---- service.c ---- */
 

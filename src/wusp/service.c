@@ -3,16 +3,15 @@
  * their definitions for the service host (service/host.h), the protocol
  * state behind c->svc, and registration.  The operations are in op_*.c,
  * the protocol helpers in helpers.c; the request pipeline, faults, store
- * handles and URLs are the host's.  See service.h and docs/WUSP.md.
+ * handles and URLs are the host's, the catalog holder the daemon's
+ * (borrowed).  See service.h and docs/WUSP.md.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
 #include "util/xmalloc.h"
-#include "catalog/catalog.h"
 #include "wusp/service_internal.h"
 
 /* ---- the operation tables ------------------------------------------- */
@@ -70,32 +69,20 @@ static const struct svc_def svc_defs[WUSP_SVC_COUNT] = {
 /* ---- registration -------------------------------------------------------- */
 
 int
-wusp_service_register(struct svc_host *host, const struct svc_op *reporting,
-    struct wusp_service **out, char *err, size_t errlen)
+wusp_service_register(struct svc_host *host, struct catalog_holder *catalog,
+    const struct svc_op *reporting, struct wusp_service **out, char *err,
+    size_t errlen)
 {
 	struct wusp_service *svc;
-	struct catalog_options o;
-	struct store *st = NULL;
-	char why[256];
 
 	*out = NULL;
 	svc = xcalloc(1, sizeof(*svc));
 	svc->host = host;
+	svc->catalog = catalog;
 	pthread_mutex_init(&svc->lock, NULL);
-	catalog_options_default(&o);
-	svc->catalog = catalog_holder_new(&o, 1000);
 	memcpy(svc->defs, svc_defs, sizeof(svc->defs));
 	if (reporting != NULL)
 		svc->defs[WUSP_SVC_REPORTING].ops = reporting;
-
-	/* the catalogue, once, when the host is ready already */
-	if (svc_host_ready(host) &&
-	    svc_host_open_store(host, &st, why, sizeof(why)) == 0) {
-		if (catalog_holder_refresh(svc->catalog, st, true, why,
-		    sizeof(why)) != 0)
-			log_warnx("update catalogue not loaded yet: %s", why);
-		store_close(st);
-	}
 
 	for (int i = 0; i < WUSP_SVC_COUNT; i++)
 		if (svc_host_add(host, &svc->defs[i], svc, err, errlen) != 0) {
@@ -111,8 +98,7 @@ wusp_service_free(struct wusp_service *svc)
 {
 	if (svc == NULL)
 		return;
-	if (svc->catalog != NULL)
-		catalog_holder_free(svc->catalog);
+	/* svc->catalog is borrowed: the daemon frees it after us */
 	pthread_mutex_destroy(&svc->lock);
 	free(svc);
 }

@@ -72,7 +72,8 @@ struct wusp_service {
 	pthread_mutex_t		 lock;		/* ccfg, ccfg_read */
 	struct wusp_client_config ccfg;		/* guarded by lock */
 	time_t			 ccfg_read;	/* when ccfg was refreshed */
-	struct catalog_holder	*catalog;	/* owned */
+	struct catalog_holder	*catalog;	/* borrowed: the daemon's, shared
+						 * with MS-WSUSSS */
 	struct svc_def		 defs[WUSP_SVC_COUNT];
 };
 

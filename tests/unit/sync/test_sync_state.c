@@ -3,10 +3,11 @@
  * (src/sync/state.c) over the store's typed sync-state operations:
  * load mode (no store) reads nothing and writes nothing; against a
  * temporary SQLite store the identity, the anchors of each phase and
- * the rollup number round-trip, and a replica keeps 20,000 deployments
- * (the old "depguid uid groupguid\n" setting hit its 1 MiB cap near
- * 9,400), each GetDeployments answer applied with its anchor in one
- * transaction.
+ * the rollup number round-trip without a single sync_* setting written
+ * (reading an old key answers from the state), and a replica keeps
+ * 20,000 deployments (the old "depguid uid groupguid\n" setting hit its
+ * 1 MiB cap near 9,400), each GetDeployments answer applied with its
+ * anchor in one transaction.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "store/sqlite/sqlite_internal.h"
 #include "sync/sync_internal.h"
 
 #define G1 "11111111-1111-1111-1111-111111111111"
@@ -103,6 +105,24 @@ add_row(struct sync_depl_list *l, unsigned n, unsigned group)
 	sync_depl_list_add(l, d, u, g);
 }
 
+/* Rows of the settings table whose key is LIKE pattern. */
+static int64_t
+t_settings_like(struct fix *f, const char *pattern)
+{
+	sqlite3 *db = ((struct sq *)f->st)->db;
+	sqlite3_stmt *stmt;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM settings WHERE "
+	    "key LIKE ?1", -1, &stmt, NULL) != SQLITE_OK)
+		fail_msg("prepare: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(stmt, 1, pattern, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
 static void
 test_load_mode(void **state)
 {
@@ -185,6 +205,15 @@ test_state_round_trip(void **state)
 	assert_string_equal(v, G1);
 	free(v);
 	assert_null(sync_state_anchor(&f.s, SYNC_ANCHOR_DEPLOYMENT));
+	/* Nothing goes to the old settings; reading one of their keys
+	 * answers from the state (for readers of the old keys). */
+	assert_int_equal(store_setting_get(f.st, "sync_update_anchor", &v),
+	    STORE_OK);
+	assert_string_equal(v, "u1");
+	free(v);
+	assert_int_equal(store_setting_get(f.st, "sync_deployment_anchor",
+	    &v), STORE_NOTFOUND);
+	assert_int_equal(t_settings_like(&f, "sync_%"), 0);
 	/* The deployment anchor moves only with its rows. */
 	assert_int_equal(sync_state_promote_anchor(&f.s,
 	    SYNC_ANCHOR_DEPLOYMENT, "d1"), -1);

@@ -4,7 +4,8 @@
  * answer in the local store: the upstream's groups (builtins by GUID,
  * the others by name, parents before children, groups the upstream no
  * longer has removed), its approvals (dead deployments undone through
- * the map of what we applied, kept in state.c) and its declines.
+ * the rows of what we applied, kept by state.c) and its declines.  The
+ * rows and the anchor of one answer are saved in one transaction.
  *
  * Not here: the metadata the approvals name (metadata.c).
  */
@@ -121,22 +122,21 @@ sync_list_updates(struct sess *s, int approval, struct sync_idlist *l)
 int
 sync_deployments(struct sess *s)
 {
-	struct buf req, map;
+	struct buf req;
 	struct xmlw w;
 	struct soap_request *r = NULL;
 	const struct soap_node *res, *g, *d, *x;
 	struct upgroup *ug = NULL;
 	struct lgroups lg = { 0 };
 	struct sync_idlist dc = { 0 };
+	struct sync_depl_list old = { 0 }, rm = { 0 }, add = { 0 };
 	char *danchor = sync_state_anchor(s, SYNC_ANCHOR_DEPLOYMENT);
 	char *sanchor = sync_state_anchor(s, SYNC_ANCHOR_UPDATE);
-	char *oldmap = sync_state_deployments_load(s);
 	const char *na;
 	size_t nug = 0, i, j;
 	int rc = -1, progress;
 
 	buf_init(&req, REQ_MAX);
-	buf_init(&map, 64u * 1024 * 1024);
 	if (sanchor == NULL) {
 		sync_seterr(s, "GetDeployments: no sync anchor (metadata sync first)");
 		goto out;
@@ -151,7 +151,8 @@ sync_deployments(struct sess *s)
 		goto out;
 	res = sync_result_of(r, "GetDeployments");
 	na = soap_child_text(res, "Anchor");
-	if (res == NULL || na == NULL || strlen(na) > 256) {
+	if (res == NULL || na == NULL || na[0] == '\0' ||
+	    strlen(na) > STORE_SYNC_ANCHOR_MAX) {
 		sync_seterr(s, "GetDeployments: no Anchor");
 		goto out;
 	}
@@ -224,43 +225,36 @@ sync_deployments(struct sess *s)
 			    store_errmsg(s->st));
 	}
 
-	/* Dead deployments: through the map of what we applied. */
-	if (oldmap != NULL) {
-		char *line, *nl;
+	/* Dead deployments: through the rows of what we applied. */
+	if (sync_state_deployments_load(s, &old) != 0)
+		goto out;
+	for (i = 0; i < old.n; i++) {
+		const struct store_sync_deployment *o = &old.v[i];
+		bool dead = false, group_gone;
+		int64_t lid;
 
-		for (line = oldmap; line != NULL && *line != '\0';
-		    line = nl != NULL ? nl + 1 : NULL) {
-			char dg[GUID_STRLEN + 1], uid[GUID_STRLEN + 1],
-			    gg[GUID_STRLEN + 1];
-			bool dead = false, group_gone;
-			int64_t lid;
+		SOAP_FOREACH_CHILD(x, soap_child(res, "DeadDeployments"),
+		    "guid") {
+			char t[SOAP_GUID_STRLEN];
 
-			if ((nl = strchr(line, '\n')) != NULL)
-				*nl = '\0';
-			if (sync_state_map_line(line, dg, uid, gg) != 0)
-				continue;
-			SOAP_FOREACH_CHILD(x, soap_child(res, "DeadDeployments"), "guid") {
-				char t[SOAP_GUID_STRLEN];
-
-				if (soap_node_guid(x, t) == 0 && strcmp(t, dg) == 0)
-					dead = true;
-			}
-			lid = local_for(ug, nug, gg);
-			group_gone = lid == 0;
-			if (dead || group_gone) {
-				if (!group_gone) {
-					int e = store_unapprove(s->st, uid, lid);
-
-					if (e != STORE_OK && e != STORE_NOTFOUND)
-						log_warnx("sync: unapprove %s: %s",
-						    uid, store_errmsg(s->st));
-					else
-						s->res->approvals_removed++;
-				}
-				continue;
-			}
-			buf_printf(&map, "%s %s %s\n", dg, uid, gg);
+			if (soap_node_guid(x, t) == 0 &&
+			    strcmp(t, o->deployment) == 0)
+				dead = true;
 		}
+		lid = local_for(ug, nug, o->group);
+		group_gone = lid == 0;
+		if (!dead && !group_gone)
+			continue;
+		if (!group_gone) {
+			int e = store_unapprove(s->st, o->update_id, lid);
+
+			if (e != STORE_OK && e != STORE_NOTFOUND)
+				log_warnx("sync: unapprove %s: %s",
+				    o->update_id, store_errmsg(s->st));
+			else
+				s->res->approvals_removed++;
+		}
+		sync_depl_list_add(&rm, o->deployment, o->update_id, o->group);
 	}
 
 	/* New or changed deployments. */
@@ -298,7 +292,7 @@ sync_deployments(struct sess *s)
 			continue;
 		}
 		s->res->approvals_set++;
-		buf_printf(&map, "%s %s %s\n", dg, uid, tg);
+		sync_depl_list_add(&add, dg, uid, tg);
 	}
 
 	/* Hidden (declined) updates: the full list. */
@@ -318,11 +312,7 @@ sync_deployments(struct sess *s)
 		if (dc.v[i][0] != '\0')
 			store_decline(s->st, dc.v[i], false);
 
-	if (map.failed) {
-		sync_seterr(s, "deployment map too large");
-		goto out;
-	}
-	if (sync_state_deployments_save(s, map.data ? map.data : "", na) != 0)
+	if (sync_state_deployments_apply(s, na, &rm, &add) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -331,9 +321,10 @@ out:
 	free(ug);
 	soap_request_free(r);
 	buf_free(&req);
-	buf_free(&map);
+	sync_depl_list_free(&old);
+	sync_depl_list_free(&rm);
+	sync_depl_list_free(&add);
 	free(danchor);
 	free(sanchor);
-	free(oldmap);
 	return rc;
 }

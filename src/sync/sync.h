@@ -15,9 +15,11 @@
  *      [DoDetailedRollup] RollupComputers, GetOutOfSyncComputers,
  *      RollupComputerStatus
  *
- * Anchors and the downstream's identity live in store settings
- * (SETTING_SYNC_*), read and written only by state.c; an anchor is
- * promoted only after its whole phase committed.  Every document is
+ * Anchors, the downstream's identity and a replica's deployments live
+ * in the store's sync-state tables (store/sync_state.h), read and
+ * written only by state.c; an anchor is promoted only after its whole
+ * phase committed, the deployment anchor in the same transaction as the
+ * deployment rows of its answer.  Every document is
  * imported in its own transaction (import_update_blob).  The files of
  * the engine: sync_internal.h.
  * With store == NULL (load mode, bench/downstreams.sh) nothing is
@@ -38,19 +40,6 @@
 #define SYNC_FILTER_MAX		256	/* products/classifications in a filter */
 #define SYNC_MAX_RESPONSE_DEFAULT (256u * 1024 * 1024)	/* bytes of one answer */
 #define SYNC_BATCH_MAX		1000	/* largest GetUpdateData batch we send */
-
-/* Store settings kept by the downstream. */
-#define SETTING_SYNC_UPSTREAM	"sync_upstream"		/* URL the anchors belong to */
-#define SETTING_SYNC_ACCOUNT	"sync_account_guid"	/* our accountGuid / ServerId */
-#define SETTING_SYNC_CONFIG_ANCHOR "sync_config_anchor"	/* NewConfigAnchor */
-#define SETTING_SYNC_CAT_ANCHOR	"sync_category_anchor"	/* GetConfig=true list */
-#define SETTING_SYNC_UPD_ANCHOR	"sync_update_anchor"	/* GetConfig=false list */
-#define SETTING_SYNC_FILTER	"sync_filter"		/* ids of the last filter */
-#define SETTING_SYNC_DEPL_ANCHOR "sync_deployment_anchor"
-#define SETTING_SYNC_DEPLOYMENTS "sync_deployments"	/* "depguid uid groupguid\n"... */
-#define SETTING_SYNC_ROLLUP_NUMBER "sync_rollup_number"
-#define SETTING_SYNC_ROLLUP_RESET "sync_rollup_reset"	/* RollupResetGuid seen */
-#define SETTING_SYNC_LAST	"sync_last"		/* unix time of last success */
 
 enum sync_profile {
 	SYNC_PROFILE_WSUS3SP2 = 0,	/* protocol 1.8, .NET 2.0 client */

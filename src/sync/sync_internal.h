@@ -101,9 +101,11 @@ int	sync_rollup(struct sess *);
 
 /*
  * state.c — the only code that reads or writes sync state (anchors,
- * identity, replica map, rollup numbers).  Getters return NULL (or 0)
- * in load mode and for absent values; the caller frees strings.  An
- * anchor is promoted only after its whole phase committed.
+ * identity, replica deployments, rollup numbers), through the typed
+ * sync-state operations of the store (store/sync_state.h).  Getters
+ * return NULL (or 0) in load mode and for absent values; the caller
+ * frees strings.  An anchor is promoted only after its whole phase
+ * committed.
  */
 enum sync_anchor {
 	SYNC_ANCHOR_CONFIG = 0,		/* GetConfigData NewConfigAnchor */
@@ -121,12 +123,24 @@ char	*sync_state_filter(struct sess *);
 /* The update anchor and the filter it was taken with, together. */
 int	sync_state_promote_updates(struct sess *, const char *anchor,
 	    const char *filter);
-char	*sync_state_deployments_load(struct sess *);
-int	sync_state_deployments_save(struct sess *, const char *map,
-	    const char *anchor);
-/* Parse one line of the deployment map: "depguid updateid groupguid". */
-int	sync_state_map_line(const char *line, char dg[GUID_STRLEN + 1],
-	    char uid[GUID_STRLEN + 1], char gg[GUID_STRLEN + 1]);
+/* Replica deployment rows (store/sync_state.h), in a growing array. */
+struct sync_depl_list {
+	struct store_sync_deployment *v;	/* owned; sync_depl_list_free() */
+	size_t	 n, cap;
+};
+void	sync_depl_list_add(struct sync_depl_list *, const char *deployment,
+	    const char *update_id, const char *group);
+void	sync_depl_list_free(struct sync_depl_list *);
+/* Every row a replica applied, oldest first (none in load mode). */
+int	sync_state_deployments_load(struct sess *, struct sync_depl_list *);
+/*
+ * One GetDeployments answer, in one transaction: the rows of remove
+ * (by deployment GUID) go, those of add are added or replaced, and the
+ * deployment anchor becomes anchor.
+ */
+int	sync_state_deployments_apply(struct sess *, const char *anchor,
+	    const struct sync_depl_list *remove,
+	    const struct sync_depl_list *add);
 void	sync_state_rollup_load(struct sess *, const char *reset_guid,
 	    int64_t *number, int64_t *last_sync);
 int	sync_state_rollup_save(struct sess *, int64_t number,

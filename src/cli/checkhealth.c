@@ -31,6 +31,7 @@
 #include "cli/postinstall.h"
 #include "cli/wsusctl.h"
 #include "content/content_store.h"
+#include "store/settings.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -301,37 +302,32 @@ check_content(struct health_run *hr, struct store *st, const char *dir)
 
 /* ---- database ---- */
 
+/* server_id or cookie_key, read through the registry (store/settings.h),
+ * with checkhealth's own words for what is wrong. */
 static void
 check_setting(struct health_run *hr, struct store *st, const char *key)
 {
 	char what[64], *v = NULL;
+	bool guid = strcmp(key, SETTING_SERVER_ID) == 0;
 	int rc;
-	bool ok;
 
 	snprintf(what, sizeof(what), "setting %s", key);
-	rc = store_setting_get(st, key, &v);
-	if (rc == STORE_NOTFOUND || (rc == STORE_OK && v == NULL)) {
+	rc = store_setting_str(st, key, &v);
+	if (rc == STORE_NOTFOUND)
 		item(hr, H_FAIL, what, "missing (run wsusctl postinstall)");
-		return;
-	}
-	if (rc != STORE_OK) {
+	else if (rc == STORE_INVALID)
+		item(hr, H_FAIL, what, guid ? "not a GUID" :
+		    "not 64 hex digits");
+	else if (rc != STORE_OK)
 		item(hr, H_FAIL, what, "%s", store_errmsg(st));
-		return;
+	else if (guid)
+		item(hr, H_OK, what, "%s", v);
+	else
+		item(hr, H_OK, what, "present, 256 bits");
+	if (v != NULL) {
+		explicit_bzero(v, strlen(v));
+		free(v);
 	}
-	if (strcmp(key, SETTING_SERVER_ID) == 0) {
-		ok = admin_guid_valid(v);
-		if (ok)
-			item(hr, H_OK, what, "%s", v);
-		else
-			item(hr, H_FAIL, what, "not a GUID");
-	} else {
-		ok = admin_hexkey_valid(v, 32);
-		if (ok)
-			item(hr, H_OK, what, "present, 256 bits");
-		else
-			item(hr, H_FAIL, what, "not 64 hex digits");
-	}
-	free(v);
 }
 
 /* Open the store without creating anything; NULL when it cannot be. */

@@ -14,19 +14,8 @@
 #include "cli/cmd_common.h"
 #include "cli/output.h"
 #include "cli/wsusctl.h"
+#include "store/settings.h"
 #include "util/log.h"
-
-/* The same rule as the reporting service's (rollup_setting_detailed in
- * src/wsusss/rollup.c, which wsusctl does not link). */
-static bool
-rollup_detailed_value(const char *v)
-{
-	if (v == NULL)
-		return true;
-	return !(strcasecmp(v, "summary") == 0 || strcasecmp(v, "no") == 0 ||
-	    strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
-	    strcasecmp(v, "off") == 0);
-}
 
 static const char *
 mode_name(enum downstream_mode m)
@@ -268,7 +257,7 @@ cmd_downstream(struct wsusctl *ctl, int argc, char **argv)
 	args = base + optind;
 	nargs = n - optind;
 	if (sub != NULL && strcmp(sub, "rollup") == 0 && nargs <= 1) {
-		char *v = NULL;
+		bool on = true;
 
 		if (nargs == 1 && strcmp(args[0], "detailed") != 0 &&
 		    strcmp(args[0], "summary") != 0) {
@@ -277,22 +266,24 @@ cmd_downstream(struct wsusctl *ctl, int argc, char **argv)
 		}
 		if ((st = wsusctl_store(ctl)) == NULL)
 			return EXIT_FAIL;
-		if (nargs == 1 && (rc = store_setting_set(st, SETTING_ROLLUP,
-		    args[0])) != STORE_OK)
+		if (nargs == 1 && (rc = store_setting_set_checked(st,
+		    SETTING_ROLLUP, args[0])) != STORE_OK)
 			return store_fail(st, rc, "writing the setting");
-		rc = store_setting_get(st, SETTING_ROLLUP, &v);
-		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		/* the reporting service's reading (store/settings.h): a
+		 * stored value the registry refuses counts as the default */
+		rc = store_setting_bool(st, SETTING_ROLLUP, &on);
+		if (rc == STORE_INVALID)
+			log_warnx("%s; using the default", store_errmsg(st));
+		else if (rc != STORE_OK)
 			return store_fail(st, rc, "reading the setting");
 		if (ctl->json) {
 			json_t *j = json_pack("{s:s,s:b}", "rollup",
-			    rollup_detailed_value(v) ? "detailed" : "summary",
-			    "do_detailed_rollup", rollup_detailed_value(v));
+			    on ? "detailed" : "summary",
+			    "do_detailed_rollup", on);
 			output_json(j, stdout);
 			json_decref(j);
 		} else if (!ctl->quiet || nargs == 0)
-			printf("rollup %s\n", rollup_detailed_value(v) ?
-			    "detailed" : "summary");
-		free(v);
+			printf("rollup %s\n", on ? "detailed" : "summary");
 		return EXIT_OK;
 	}
 	if (sub == NULL || !((strcmp(sub, "list") == 0 && nargs == 0) ||

@@ -14,6 +14,7 @@
 #include "cli/cmd_common.h"
 #include "cli/output.h"
 #include "cli/wsusctl.h"
+#include "store/settings.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -344,66 +345,63 @@ report_computer(struct wsusctl *ctl, struct store *st, const char *name)
 
 /* ---- settings, prune ---- */
 
+/*
+ * The event settings, both read and written through the registry
+ * (store/settings.h): its bounds and defaults.  An argument must be
+ * plain digits within the bounds; a stored value the registry refuses
+ * shows as the default, with a warning.
+ */
 static int
 report_settings(struct wsusctl *ctl, struct store *st, const char *per,
     const char *days)
 {
 	struct {
 		const char *key, *arg;
-		long long def, max;
-		const char *what;
 	} s[] = {
-		{ SETTING_EVENTS_PER_COMPUTER, per, EVENTS_PER_COMPUTER_DEFAULT,
-		  EVENTS_PER_COMPUTER_MAX, "events kept per computer" },
-		{ SETTING_EVENT_RETENTION_DAYS, days,
-		  EVENT_RETENTION_DAYS_DEFAULT, EVENT_RETENTION_DAYS_MAX,
-		  "days events are kept" },
+		{ SETTING_EVENTS_PER_COMPUTER, per },
+		{ SETTING_EVENT_RETENTION_DAYS, days },
 	};
 	json_t *j = NULL;
 	int rc;
 
 	for (size_t i = 0; i < 2; i++) {
-		char *end;
-		long long v;
+		const struct store_setting_def *d =
+		    store_setting_find(s[i].key);
 
 		if (s[i].arg == NULL)
 			continue;
-		v = strtoll(s[i].arg, &end, 10);
-		if (*s[i].arg < '0' || *s[i].arg > '9' || *end != '\0' ||
-		    v > s[i].max) {
-			log_error("%s: a number from 0 to %lld", s[i].what,
-			    s[i].max);
+		if (*s[i].arg < '0' || *s[i].arg > '9' ||
+		    store_setting_check(s[i].key, s[i].arg, NULL, 0) != 0) {
+			log_error("%s: a number from %lld to %lld", d->what,
+			    (long long)d->min, (long long)d->max);
 			return EXIT_USAGE;
 		}
 	}
 	for (size_t i = 0; i < 2; i++)
-		if (s[i].arg != NULL && (rc = store_setting_set(st, s[i].key,
-		    s[i].arg)) != STORE_OK)
+		if (s[i].arg != NULL && (rc = store_setting_set_checked(st,
+		    s[i].key, s[i].arg)) != STORE_OK)
 			return store_fail(st, rc, "writing the setting");
 	if (ctl->json)
 		j = json_object();
 	for (size_t i = 0; i < 2; i++) {
-		char *v = NULL, *end;
-		long long n = s[i].def;
+		const struct store_setting_def *d =
+		    store_setting_find(s[i].key);
+		int64_t n, def;
 
-		rc = store_setting_get(st, s[i].key, &v);
-		if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		/* the default: what the registry gives for "absent" */
+		store_setting_parse_int(s[i].key, NULL, &def, NULL, 0);
+		rc = store_setting_int(st, s[i].key, &n);
+		if (rc == STORE_INVALID)
+			log_warnx("%s; using the default", store_errmsg(st));
+		else if (rc != STORE_OK) {
 			json_decref(j);
 			return store_fail(st, rc, "reading the setting");
-		}
-		if (v != NULL) {
-			long long x = strtoll(v, &end, 10);
-
-			if (*v != '\0' && *end == '\0' && x >= 0 &&
-			    x <= s[i].max)
-				n = x;
-			free(v);
 		}
 		if (j != NULL)
 			json_object_set_new(j, s[i].key, json_integer(n));
 		else if (!ctl->quiet || (per == NULL && days == NULL))
-			printf("%-26s %lld%s\n", s[i].what, n,
-			    n == s[i].def ? " (default)" : "");
+			printf("%-26s %lld%s\n", d->what, (long long)n,
+			    n == def ? " (default)" : "");
 	}
 	if (j != NULL) {
 		output_json(j, stdout);

@@ -39,6 +39,7 @@
 
 #include "cli/postinstall.h"
 #include "cli/wsusctl.h"
+#include "store/settings.h"
 #include "util/fsutil.h"
 #include "util/guid.h"
 #include "util/hex.h"
@@ -405,12 +406,18 @@ static void
 init_setting(struct run *r, struct store *st, const char *key,
     const char *value, bool secret)
 {
-	char item[64];
+	char item[64], err[256];
 	char *have = NULL;
 	bool created = false;
 	int rc;
 
 	snprintf(item, sizeof(item), "setting %s", key);
+	/* a value the registry (store/settings.h) would refuse to read is
+	 * never written; ours are generated to fit */
+	if (store_setting_check(key, value, err, sizeof(err)) != 0) {
+		report(r, "failed", item, NULL, "%s", err);
+		return;
+	}
 	if ((rc = store_setting_init(st, key, value, &created)) != STORE_OK) {
 		report(r, "failed", item, NULL, "%s", store_errmsg(st));
 		return;
@@ -420,20 +427,20 @@ init_setting(struct run *r, struct store *st, const char *key,
 		return;
 	}
 	/* kept: say so, and warn about a value that is not well-formed */
-	if (store_setting_get(st, key, &have) == STORE_OK && have != NULL) {
-		bool ok = true;
-		if (strcmp(key, SETTING_SERVER_ID) == 0)
-			ok = admin_guid_valid(have);
-		else if (strcmp(key, SETTING_COOKIE_KEY) == 0)
-			ok = admin_hexkey_valid(have, 32);
-		if (!ok)
-			log_warnx("postinstall: setting %s is not well-formed; "
-			    "kept as it is (see wsusctl checkhealth)", key);
+	rc = store_setting_str(st, key, &have);
+	if (rc == STORE_INVALID) {
+		log_warnx("postinstall: setting %s is not well-formed; "
+		    "kept as it is (see wsusctl checkhealth)", key);
+		report(r, "kept", item, NULL, "(already set)");
+	} else if (rc == STORE_OK && have != NULL)
 		report(r, "kept", item, secret ? NULL : have,
 		    "(already set)");
-	} else
+	else
 		report(r, "kept", item, NULL, "(already set)");
-	free(have);
+	if (have != NULL) {
+		explicit_bzero(have, strlen(have));
+		free(have);
+	}
 }
 
 static void

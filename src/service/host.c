@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 
 #include "service/host.h"
+#include "store/settings.h"
 #include "soap/soap_value.h"
 #include "util/encode.h"
 #include "util/log.h"
@@ -52,13 +53,15 @@ host_init(struct svc_host *h, struct store *st, char *err, size_t errlen)
 		    "wsusd needs %d: run 'wsusctl postinstall'", cur, latest);
 		goto out;
 	}
-	if (store_setting_get(st, SETTING_SERVER_ID, &id) != STORE_OK ||
+	/* through the registry (store/settings.h), which checks the form:
+	 * a GUID, 64 hex digits */
+	if (store_setting_str(st, SETTING_SERVER_ID, &id) != STORE_OK ||
 	    id == NULL || cookie_guid_parse(id, inst) != 0) {
 		snprintf(err, errlen, "setting %s is missing or not a GUID: "
 		    "run 'wsusctl postinstall'", SETTING_SERVER_ID);
 		goto out;
 	}
-	if (store_setting_get(st, SETTING_COOKIE_KEY, &key) != STORE_OK ||
+	if (store_setting_str(st, SETTING_COOKIE_KEY, &key) != STORE_OK ||
 	    key == NULL || strlen(key) != 2 * COOKIE_KEY_LEN ||
 	    hex_decode(key, master, COOKIE_KEY_LEN) != 0) {
 		snprintf(err, errlen, "setting %s is missing or not 64 hex "

@@ -396,7 +396,11 @@ store_setting_str(struct store *st, const char *key, char **out)
 	rc = effective(key, d->type, v, &use, &d, err, sizeof(err));
 	if (use != NULL)
 		*out = xstrdup(use);
-	free(v);
+	if (v != NULL) {
+		/* the raw copy may be a key (cookie_key): leave no trace */
+		explicit_bzero(v, strlen(v));
+		free(v);
+	}
 	return answer(st, rc, err);
 }
 

@@ -10,9 +10,9 @@
  * until src/sync stops using them (a migration moves them into those
  * tables).
  *
- * The SETTING_* macros below are the key names; other headers may still
- * repeat some of them with the same text (a legal identical
- * redefinition) until the integrator removes those copies.
+ * The SETTING_* macros below are the key names, defined here only
+ * (src/sync/sync.h still repeats its SETTING_SYNC_* ones until the sync
+ * state moves into its tables).
  *
  * Reading: absent (or stored as "") gives the default and STORE_OK; a
  * stored value the registry refuses (not a number, out of bounds, not a
@@ -68,8 +68,8 @@
 #define SETTING_SYNC_LAST	"sync_last"		/* unix time of last success */
 
 /* Bounds of the integer settings whose owners publish them. */
-#define SETTING_WSUSSS_BATCH_DEFAULT	100	/* = WSUSSS_BATCH_DEFAULT */
-#define SETTING_WSUSSS_BATCH_MAX	1000	/* = WSUSSS_BATCH_MAX */
+#define SETTING_WSUSSS_BATCH_DEFAULT	100	/* MaxNumberOfUpdatesPerRequest */
+#define SETTING_WSUSSS_BATCH_MAX	1000	/* largest value it may take */
 
 enum store_setting_type {
 	STORE_SETTING_STRING = 0,	/* text; min..max bytes */

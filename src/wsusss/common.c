@@ -2,16 +2,15 @@
  * common.c — small helpers of the MS-WSUSSS upstream operations: anchors
  * in requests and answers, the current time as a SOAP dateTime, and
  * every store setting the operations read (SETTING_WSUSSS_*: the one
- * place that reads them).  Not the
- * anchor format itself (anchor.c).  docs/WSUSSS.md.
+ * place that reads them, through the registry of store/settings.h).  Not
+ * the anchor format itself (anchor.c).  docs/WSUSSS.md.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
+#include "store/settings.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 #include "wsusss/service_internal.h"
@@ -58,38 +57,6 @@ ws_write_anchor(struct svc_call *c, const char *name, int64_t seq)
 	xmlw_elem(&c->w, name, text);
 }
 
-static int
-setting_int(struct store *st, const char *key, int def, int lo, int hi)
-{
-	char *v = NULL, *end;
-	long n;
-
-	if (store_setting_get(st, key, &v) != STORE_OK || v == NULL)
-		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < lo || n > hi) {
-		log_warn("setting %s=%s ignored (want %d..%d)", key, v, lo, hi);
-		n = def;
-	}
-	free(v);
-	return (int)n;
-}
-
-static bool
-setting_no(struct store *st, const char *key)
-{
-	char *v = NULL;
-	bool no;
-
-	if (store_setting_get(st, key, &v) != STORE_OK || v == NULL)
-		return false;
-	no = strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 ||
-	    strcmp(v, "0") == 0 || strcasecmp(v, "off") == 0;
-	free(v);
-	return no;
-}
-
 void
 ws_now_datetime(struct soap_datetime *dt)
 {
@@ -101,40 +68,89 @@ ws_now_datetime(struct soap_datetime *dt)
 
 /* ---- the settings the operations read (SETTING_WSUSSS_*) ---- */
 
+/*
+ * A stored value the registry refuses (store/settings.h) gives the
+ * default with a warning; a store that cannot be read gives the default
+ * silently, as an absent setting would.
+ */
+static void
+refused(struct store *st, int rc)
+{
+	if (rc == STORE_INVALID)
+		log_warnx("%s; using the default", store_errmsg(st));
+}
+
 int
 ws_batch(struct store *st)
 {
-	return setting_int(st, SETTING_WSUSSS_BATCH, WSUSSS_BATCH_DEFAULT, 1,
-	    WSUSSS_BATCH_MAX);
+	int64_t n = SETTING_WSUSSS_BATCH_DEFAULT;
+	int rc;
+
+	rc = store_setting_int(st, SETTING_WSUSSS_BATCH, &n);
+	refused(st, rc);
+	if (rc != STORE_OK && rc != STORE_INVALID)
+		n = SETTING_WSUSSS_BATCH_DEFAULT;
+	return (int)n;
 }
 
 bool
 ws_compress_ok(struct store *st)
 {
-	return !setting_no(st, SETTING_WSUSSS_COMPRESS);
+	bool on = true;
+	int rc;
+
+	rc = store_setting_bool(st, SETTING_WSUSSS_COMPRESS, &on);
+	refused(st, rc);
+	if (rc != STORE_OK && rc != STORE_INVALID)
+		on = true;
+	return on;
 }
 
 char *
 ws_languages(struct store *st)
 {
 	char *langs = NULL;
+	int rc;
 
-	if (store_setting_get(st, SETTING_WSUSSS_LANGUAGES, &langs) !=
-	    STORE_OK)
+	rc = store_setting_str(st, SETTING_WSUSSS_LANGUAGES, &langs);
+	if (rc == STORE_INVALID)
+		log_warnx("%s; no language list", store_errmsg(st));
+	if (rc != STORE_OK) {
+		free(langs);
 		langs = NULL;
+	}
 	return langs;
 }
 
-char *
-ws_allow_list(struct svc_call *c, struct store *st)
+int
+ws_allow_list(struct svc_call *c, struct store *st, char **list, char *err,
+    size_t errlen)
 {
-	char *list = NULL;
+	int rc;
 
+	*list = NULL;
 	/* wsusd.conf [server] upstream_allow first, else the store setting */
-	if (c->host->cfg->upstream_allow != NULL)
-		list = xstrdup(c->host->cfg->upstream_allow);
-	else if (store_setting_get(st, SETTING_WSUSSS_ALLOW, &list) !=
-	    STORE_OK)
-		list = NULL;
-	return list;
+	if (c->host->cfg->upstream_allow != NULL) {
+		*list = xstrdup(c->host->cfg->upstream_allow);
+		return 0;
+	}
+	rc = store_setting_str(st, SETTING_WSUSSS_ALLOW, list);
+	if (rc == STORE_INVALID) {
+		/* a list the registry refuses refuses everyone */
+		const char *m = store_errmsg(st);
+		const char *pre = "setting " SETTING_WSUSSS_ALLOW ": ";
+
+		if (strncmp(m, pre, strlen(pre)) == 0)
+			m += strlen(pre);
+		snprintf(err, errlen, "%s", m);
+		free(*list);
+		*list = NULL;
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		/* unreadable: as absent (as before the registry) */
+		free(*list);
+		*list = NULL;
+	}
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/settings.h"
 #include "util/xmalloc.h"
 #include "wsusss/fuzz_entry.h"
 #include "wsusss/service_internal.h"
@@ -38,13 +39,18 @@ fuzz_init(void)
 	free(fz.cfg.database_url);
 	fz.cfg.database_url = xstrdup("sqlite::memory:");
 	if (store_open(fz.cfg.database_url, &fz.st, err, sizeof(err)) !=
-	    STORE_OK || store_migrate(fz.st, &from, &to) != STORE_OK ||
-	    store_setting_set(fz.st, SETTING_SERVER_ID,
+	    STORE_OK) {
+		fprintf(stderr, "wsusss fuzz: store: %s\n", err);
+		return -1;
+	}
+	if (store_migrate(fz.st, &from, &to) != STORE_OK ||
+	    store_setting_set_checked(fz.st, SETTING_SERVER_ID,
 	    "0f0e0d0c-0b0a-0908-0706-050403020100") != STORE_OK ||
-	    store_setting_set(fz.st, SETTING_COOKIE_KEY,
+	    store_setting_set_checked(fz.st, SETTING_COOKIE_KEY,
 	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
 	    != STORE_OK) {
-		fprintf(stderr, "wsusss fuzz: store: %s\n", err);
+		fprintf(stderr, "wsusss fuzz: store: %s\n",
+		    store_errmsg(fz.st));
 		return -1;
 	}
 	/* a host made ready from the in-memory database */

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "soap/soap_value.h"
+#include "store/settings.h"
 #include "util/encode.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -36,16 +37,6 @@ rollup_op_from_name(const char *name)
 		if (name != NULL && strcmp(name, op_names[i]) == 0)
 			return (int)i;
 	return -1;
-}
-
-bool
-rollup_setting_detailed(const char *v)
-{
-	if (v == NULL)
-		return true;
-	return !(strcasecmp(v, "summary") == 0 || strcasecmp(v, "no") == 0 ||
-	    strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
-	    strcasecmp(v, "off") == 0);
 }
 
 /* ---- parsing ---- */
@@ -723,18 +714,22 @@ self_to_zero(struct svc_call *c, char id[GUID_STRLEN + 1])
 		id[0] = '\0';
 }
 
+/*
+ * DoDetailedRollup from the `rollup` setting (store/settings.h: "summary"
+ * or a "no" word => false; absent => true; a value the registry refuses
+ * => true, the default, with a warning).
+ */
 static int
 detailed(struct svc_call *c, struct store *st, bool *on)
 {
-	char *v = NULL;
-	int rc = store_setting_get(st, SETTING_ROLLUP, &v);
+	int rc = store_setting_bool(st, SETTING_ROLLUP, on);
 
-	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+	if (rc == STORE_INVALID)
+		log_warnx("%s; using the default", store_errmsg(st));
+	else if (rc != STORE_OK) {
 		log_error("rollup setting: %s", store_errmsg(st));
 		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
-	*on = rollup_setting_detailed(rc == STORE_OK ? v : NULL);
-	free(v);
 	return 0;
 }
 
@@ -793,10 +788,13 @@ op_rollup_configuration(struct svc_call *c)
 		return -1;
 	if (detailed(c, st, &on) != 0)
 		return -1;
+	/* created on first use; a stored value that is not a GUID is an
+	 * error (the registry refuses it) */
 	if (guid_random(guid) != 0 ||
+	    store_setting_check(SETTING_ROLLUP_RESET, guid, NULL, 0) != 0 ||
 	    store_setting_init(st, SETTING_ROLLUP_RESET, guid, &created)
 	    != STORE_OK ||
-	    store_setting_get(st, SETTING_ROLLUP_RESET, &reset) != STORE_OK) {
+	    store_setting_str(st, SETTING_ROLLUP_RESET, &reset) != STORE_OK) {
 		log_error("rollup reset guid: %s", store_errmsg(st));
 		free(reset);
 		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);

@@ -95,10 +95,6 @@ void	rollup_request_free(struct rollup_request *r);
  */
 void	rollup_adjust_times(struct rollup_request *r, int64_t now);
 
-/* DoDetailedRollup from the `rollup` setting: value "summary", "no",
- * "false" or "0" => false; absent or anything else ("detailed") => true. */
-bool	rollup_setting_detailed(const char *value);
-
 /*
  * The five operations for the service host, NULL-name terminated, in the
  * reporting service's namespace (the table's: ns NULL).

@@ -33,17 +33,15 @@
 #define WSUSSS_PROTOCOL_VERSION	"1.20"
 #define WSUSSS_SESSION_LIFETIME	(240 * 60)	/* s, as real WSUS */
 #define WSUSSS_AUTH_LIFETIME	(8 * 3600)	/* s, DssTargeting cookie */
-#define WSUSSS_BATCH_DEFAULT	100	/* MaxNumberOfUpdatesPerRequest */
-#define WSUSSS_BATCH_MAX	1000	/* largest value the setting may take */
 #define WSUSSS_FILTER_MAX	1000	/* ids per filter list */
 #define WSUSSS_DIGESTS_MAX	100	/* DownloadFiles digests */
 #define WSUSSS_COMPRESS_OVER	5120	/* blob bytes above which it is a cab (<36>) */
 
-/* Store settings (store_setting_get) read by the service. */
-#define SETTING_WSUSSS_ALLOW	"upstream_allow"	/* allow-list, anchor.h */
-#define SETTING_WSUSSS_BATCH	"upstream_batch"	/* MaxNumberOfUpdatesPerRequest */
-#define SETTING_WSUSSS_LANGUAGES "upstream_languages"	/* "en,de": enabled */
-#define SETTING_WSUSSS_COMPRESS	"upstream_compress"	/* "no": never a cab */
+/*
+ * The store settings the service reads (SETTING_WSUSSS_*: allow-list,
+ * MaxNumberOfUpdatesPerRequest with its default and bounds, languages,
+ * compression) are registered in store/settings.h.
+ */
 
 struct wsusss_service;
 struct svc_host;

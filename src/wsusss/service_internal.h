@@ -83,15 +83,23 @@ int	ws_read_anchor(struct svc_call *c, const struct soap_node *n,
 /* <name>anchor for seq, now</name> */
 void	ws_write_anchor(struct svc_call *c, const char *name, int64_t seq);
 void	ws_now_datetime(struct soap_datetime *dt);
+/*
+ * The settings of store/settings.h the operations read.  A stored value
+ * the registry refuses is logged and gives the default.
+ */
 /* MaxNumberOfUpdatesPerRequest (SETTING_WSUSSS_BATCH, 1..BATCH_MAX). */
 int	ws_batch(struct store *st);
 /* May blobs be sent as cabinets?  (SETTING_WSUSSS_COMPRESS not "no") */
 bool	ws_compress_ok(struct store *st);
 /* The enabled languages ("en,de", "all"); NULL: none set.  Caller frees. */
 char	*ws_languages(struct store *st);
-/* The allow-list: wsusd.conf first, else the setting; NULL none.  Caller
- * frees. */
-char	*ws_allow_list(struct svc_call *c, struct store *st);
+/*
+ * The allow-list: wsusd.conf first, else the setting; *list NULL or ""
+ * when none (caller frees).  0, or -1 with err when the stored list is
+ * one the registry refuses (the caller then refuses every peer).
+ */
+int	ws_allow_list(struct svc_call *c, struct store *st, char **list,
+	    char *err, size_t errlen);
 
 /* ---- session.c: sessions, allow-list, downstream records ---- */
 

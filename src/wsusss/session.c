@@ -55,10 +55,12 @@ ws_check_allowed(struct svc_call *c, enum soap_error_code ec)
 
 	if (st == NULL)
 		return -1;
-	list = ws_allow_list(c, st);
 	peer_addr(c, addr, sizeof(addr));
-	r = wsusss_allow_check(list, addr[0] != '\0' ? addr : NULL, err,
-	    sizeof(err));
+	if (ws_allow_list(c, st, &list, err, sizeof(err)) != 0)
+		r = -1;
+	else
+		r = wsusss_allow_check(list, addr[0] != '\0' ? addr : NULL,
+		    err, sizeof(err));
 	free(list);
 	if (r == 1)
 		return 0;

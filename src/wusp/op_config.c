@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "soap/soap_value.h"
+#include "store/settings.h"
 #include "util/encode.h"
 #include "util/log.h"
 #include "wusp/service_internal.h"
@@ -74,7 +75,9 @@ read_config(struct svc_call *c, struct store *st,
 		return false;
 	hex_encode(h, sizeof(h), fp, 0);
 
-	if (store_setting_get(st, SETTING_CLIENT_CONFIG, &stored) ==
+	/* through the registry (store/settings.h: text of 3..256 bytes);
+	 * absent, refused or unreadable: a new LastChange below */
+	if (store_setting_str(st, SETTING_CLIENT_CONFIG, &stored) ==
 	    STORE_OK && stored != NULL) {
 		char *sp = strchr(stored, ' ');
 		long long t;
@@ -91,8 +94,8 @@ read_config(struct svc_call *c, struct store *st,
 		ticks = now_ticks();
 		snprintf(newval, sizeof(newval), "%lld %s", (long long)ticks,
 		    fp);
-		if (store_setting_set(st, SETTING_CLIENT_CONFIG, newval) !=
-		    STORE_OK) {
+		if (store_setting_set_checked(st, SETTING_CLIENT_CONFIG,
+		    newval) != STORE_OK) {
 			log_error("cannot store %s: %s", SETTING_CLIENT_CONFIG,
 			    store_errmsg(st));
 			return false;

@@ -47,8 +47,7 @@
 #define WUSP_RESPONSE_MAX	(64u * 1024 * 1024)	/* largest answer built */
 #define WUSP_CONFIG_TTL		1	/* s between re-reads of client settings */
 
-/* Settings (store_setting_get/set) owned by the service. */
-#define SETTING_CLIENT_CONFIG	"wusp_client_config"	/* "TIME FINGERPRINT" */
+/* The service's setting, SETTING_CLIENT_CONFIG, is in store/settings.h. */
 
 enum wusp_svc_kind {
 	WUSP_SVC_CLIENT = 0,		/* WCF style */

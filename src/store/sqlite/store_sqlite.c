@@ -26,9 +26,6 @@
 /* PRAGMA application_id of a wsusd database: "WSUS". */
 #define SQ_APPLICATION_ID	0x57535553
 
-#define SETTING_KEY_MAX		STORE_SETTING_KEY_MAX
-#define SETTING_VALUE_MAX	STORE_SETTING_VALUE_MAX
-
 /* ---- errors ---- */
 
 int
@@ -602,9 +599,11 @@ setting_key_check(struct sq *s, const char *key)
 {
 	size_t i, n;
 
-	if (key == NULL || (n = strlen(key)) == 0 || n > SETTING_KEY_MAX)
+	if (key == NULL || (n = strlen(key)) == 0 ||
+	    n > STORE_SETTING_KEY_MAX)
 		return store_seterr(&s->base, STORE_INVALID,
-		    "setting key must be 1..%d characters", SETTING_KEY_MAX);
+		    "setting key must be 1..%d characters",
+		    STORE_SETTING_KEY_MAX);
 	for (i = 0; i < n; i++)
 		if ((unsigned char)key[i] <= 0x20 || key[i] == 0x7f)
 			return store_seterr(&s->base, STORE_INVALID,
@@ -619,9 +618,10 @@ setting_value_check(struct sq *s, const char *value)
 	if (value == NULL)
 		return store_seterr(&s->base, STORE_INVALID,
 		    "setting value is NULL");
-	if (strlen(value) > SETTING_VALUE_MAX)
+	if (strlen(value) > STORE_SETTING_VALUE_MAX)
 		return store_seterr(&s->base, STORE_INVALID,
-		    "setting value is longer than %d bytes", SETTING_VALUE_MAX);
+		    "setting value is longer than %d bytes",
+		    STORE_SETTING_VALUE_MAX);
 	return STORE_OK;
 }
 

@@ -301,6 +301,43 @@ test_settings(void **state)
 	expect(NULL, EXIT_FAIL, "setting server_id", "fail", "not a GUID");
 }
 
+/* The settings are read through the registry (store/settings.h), with
+ * checkhealth's own words for what is wrong. */
+static void
+test_settings_registry(void **state)
+{
+	struct store *st;
+
+	(void)state;
+	postinstall(NULL);
+	st = open_store();
+	/* 64 characters, not all hex digits */
+	assert_int_equal(store_setting_set(st, SETTING_COOKIE_KEY,
+	    "zz0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"),
+	    STORE_OK);
+	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID,
+	    "0F0E0D0C-0B0A-0908-0706-050403020100"), STORE_OK);
+	store_close(st);
+	expect(NULL, EXIT_FAIL, "setting cookie_key", "fail",
+	    "not 64 hex digits");
+	/* any case is a GUID */
+	expect(NULL, EXIT_FAIL, "setting server_id", "ok",
+	    "0F0E0D0C-0B0A-0908-0706-050403020100");
+
+	/* stored empty: as missing */
+	st = open_store();
+	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, ""),
+	    STORE_OK);
+	assert_int_equal(store_setting_set(st, SETTING_COOKIE_KEY,
+	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"),
+	    STORE_OK);
+	store_close(st);
+	expect(NULL, EXIT_FAIL, "setting server_id", "fail",
+	    "missing (run wsusctl postinstall)");
+	expect(NULL, EXIT_FAIL, "setting cookie_key", "ok",
+	    "present, 256 bits");
+}
+
 static void
 test_directories(void **state)
 {
@@ -487,6 +524,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_healthy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_settings_registry, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_directories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_content, setup, teardown),

@@ -601,6 +601,44 @@ test_tls_decision(void **state)
 	    "wsus.test.example");
 }
 
+/* A setting already there that the registry (store/settings.h) refuses
+ * is kept as it is, with a warning, and not shown as a value. */
+static void
+test_kept_malformed(void **state)
+{
+	struct wsusctl ctl;
+	struct store *st;
+	json_t *sum;
+	char err[256], *v;
+	int cur, latest;
+
+	(void)state;
+	make_config(&ctl, NULL);
+	assert_int_equal(mkdir_p(path_of("db"), 0750), 0);
+	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
+	    STORE_OK);
+	assert_int_equal(store_migrate(st, &cur, &latest), STORE_OK);
+	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, "not-a-guid"),
+	    STORE_OK);
+	store_close(st);
+
+	assert_int_equal(run(&ctl, &sum, NULL), EXIT_OK);
+	assert_string_equal(action(sum, "setting server_id"), "kept");
+	assert_null(json_object_get(step(sum, "setting server_id"), "value"));
+	assert_string_equal(action(sum, "setting cookie_key"), "created");
+	json_decref(sum);
+	ctl_done(&ctl);
+
+	make_config(&ctl, NULL);
+	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
+	    STORE_OK);
+	v = setting(st, SETTING_SERVER_ID);
+	assert_string_equal(v, "not-a-guid");
+	free(v);
+	store_close(st);
+	ctl_done(&ctl);
+}
+
 static void
 test_setting_formats(void **state)
 {
@@ -628,6 +666,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_decision, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_malformed, setup,
+		    teardown),
 		cmocka_unit_test(test_setting_formats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,6 @@
 static const char *const targeting_words[] = { "server", "client", NULL };
 static const char *const rollup_words[] = { "summary", "detailed" };
 
-#define ANCHOR_MAX	256	/* bytes of a sync anchor (sync.c refuses more) */
 
 const struct store_setting_def store_settings[] = {
 	{ SETTING_SERVER_ID, STORE_SETTING_GUID, NULL, 0, 0, NULL,
@@ -49,29 +48,6 @@ const struct store_setting_def store_settings[] = {
 	    "languages enabled for downstream servers (\"en,de\")" },
 	{ SETTING_WSUSSS_COMPRESS, STORE_SETTING_BOOL, "yes", 0, 0, NULL,
 	    "answer downstream servers with cabinets when they allow it" },
-	{ SETTING_SYNC_UPSTREAM, STORE_SETTING_STRING, NULL, 0, 4096, NULL,
-	    "legacy sync state: upstream URL the anchors belong to" },
-	{ SETTING_SYNC_ACCOUNT, STORE_SETTING_GUID, NULL, 0, 0, NULL,
-	    "legacy sync state: our accountGuid" },
-	{ SETTING_SYNC_CONFIG_ANCHOR, STORE_SETTING_STRING, NULL, 0,
-	    ANCHOR_MAX, NULL, "legacy sync state: config anchor" },
-	{ SETTING_SYNC_CAT_ANCHOR, STORE_SETTING_STRING, NULL, 0, ANCHOR_MAX,
-	    NULL, "legacy sync state: category anchor" },
-	{ SETTING_SYNC_UPD_ANCHOR, STORE_SETTING_STRING, NULL, 0, ANCHOR_MAX,
-	    NULL, "legacy sync state: update anchor" },
-	{ SETTING_SYNC_FILTER, STORE_SETTING_STRING, NULL, 0,
-	    STORE_SETTING_VALUE_MAX, NULL, "legacy sync state: last filter" },
-	{ SETTING_SYNC_DEPL_ANCHOR, STORE_SETTING_STRING, NULL, 0, ANCHOR_MAX,
-	    NULL, "legacy sync state: deployment anchor" },
-	{ SETTING_SYNC_DEPLOYMENTS, STORE_SETTING_STRING, NULL, 0,
-	    STORE_SETTING_VALUE_MAX, NULL,
-	    "legacy sync state: replica deployments" },
-	{ SETTING_SYNC_ROLLUP_NUMBER, STORE_SETTING_INT, "0", 0, INT32_MAX,
-	    NULL, "legacy sync state: rollup number" },
-	{ SETTING_SYNC_ROLLUP_RESET, STORE_SETTING_STRING, NULL, 0, 64, NULL,
-	    "legacy sync state: RollupResetGuid seen" },
-	{ SETTING_SYNC_LAST, STORE_SETTING_INT, "0", 0, INT64_MAX, NULL,
-	    "legacy sync state: unix time of the last success" },
 };
 const size_t store_settings_count =
     sizeof(store_settings) / sizeof(store_settings[0]);

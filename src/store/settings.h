@@ -6,13 +6,10 @@
  *
  * It is not a configuration file (src/config/ reads wsusd.conf) and not
  * the replica's sync state, which has typed tables of its own
- * (store/sync_state.h); the SETTING_SYNC_* keys stay listed here only
- * until src/sync stops using them (a migration moves them into those
- * tables).
+ * (store/sync_state.h; migration 4 moved the old sync_* settings into
+ * those tables).
  *
- * The SETTING_* macros below are the key names, defined here only
- * (src/sync/sync.h still repeats its SETTING_SYNC_* ones until the sync
- * state moves into its tables).
+ * The SETTING_* macros below are the key names, defined here only.
  *
  * Reading: absent (or stored as "") gives the default and STORE_OK; a
  * stored value the registry refuses (not a number, out of bounds, not a
@@ -54,18 +51,6 @@
 #define SETTING_WSUSSS_BATCH	"upstream_batch"	/* MaxNumberOfUpdatesPerRequest */
 #define SETTING_WSUSSS_LANGUAGES "upstream_languages"	/* "en,de": enabled */
 #define SETTING_WSUSSS_COMPRESS	"upstream_compress"	/* "no": never a cab */
-/* the replica's sync state (legacy: store/sync_state.h replaces them) */
-#define SETTING_SYNC_UPSTREAM	"sync_upstream"		/* URL the anchors belong to */
-#define SETTING_SYNC_ACCOUNT	"sync_account_guid"	/* our accountGuid / ServerId */
-#define SETTING_SYNC_CONFIG_ANCHOR "sync_config_anchor"	/* NewConfigAnchor */
-#define SETTING_SYNC_CAT_ANCHOR	"sync_category_anchor"	/* GetConfig=true list */
-#define SETTING_SYNC_UPD_ANCHOR	"sync_update_anchor"	/* GetConfig=false list */
-#define SETTING_SYNC_FILTER	"sync_filter"		/* ids of the last filter */
-#define SETTING_SYNC_DEPL_ANCHOR "sync_deployment_anchor"
-#define SETTING_SYNC_DEPLOYMENTS "sync_deployments"	/* "depguid uid groupguid\n"... */
-#define SETTING_SYNC_ROLLUP_NUMBER "sync_rollup_number"
-#define SETTING_SYNC_ROLLUP_RESET "sync_rollup_reset"	/* RollupResetGuid seen */
-#define SETTING_SYNC_LAST	"sync_last"		/* unix time of last success */
 
 /* Bounds of the integer settings whose owners publish them. */
 #define SETTING_WSUSSS_BATCH_DEFAULT	100	/* MaxNumberOfUpdatesPerRequest */

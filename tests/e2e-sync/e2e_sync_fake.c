@@ -311,14 +311,19 @@ fake_sync(struct dss *d, enum fake_mode mode, struct buf *out)
 	return fake_sync_args(d, mode, out, NULL, NULL, NULL, NULL);
 }
 
+/* The downstream's update anchor (store/sync_state.h); NULL: none. */
 static char *
-setting_of(struct dss *d, const char *key)
+update_anchor_of(struct dss *d)
 {
 	struct store *st = open_store(&d->srv);
+	struct store_sync_state ss;
 	char *v = NULL;
 
-	if (store_setting_get(st, key, &v) != STORE_OK)
-		v = NULL;
+	if (store_sync_state_get(st, &ss) == STORE_OK) {
+		v = ss.anchor[SYNC_PHASE_UPDATE];
+		ss.anchor[SYNC_PHASE_UPDATE] = NULL;
+		store_sync_state_free(&ss);
+	}
 	store_close(st);
 	return v;
 }
@@ -391,7 +396,7 @@ test_real_and_hostile_upstream(void **state)
 	rc = fake_sync(&d, FAKE_CORRUPT_BLOB, &out);
 	assert_int_equal(rc, 1);
 	assert_non_null(strstr(out.data, "\"failed\": 1"));
-	a = setting_of(&d, "sync_update_anchor");
+	a = update_anchor_of(&d);
 	assert_true(a == NULL || a[0] == '\0');
 	free(a);
 	before = revisions(&d.srv);
@@ -409,7 +414,7 @@ test_real_and_hostile_upstream(void **state)
 	assert_int_equal(fake.updatedata, 2);
 	assert_non_null(strstr(out.data, "\"fetched\": 1"));
 	assert_int_equal(revisions(&d.srv), 4);
-	a = setting_of(&d, "sync_update_anchor");
+	a = update_anchor_of(&d);
 	assert_non_null(a);
 	assert_string_equal(a, "9438,2026-10-04 16:33:26.670");
 	free(a);

@@ -720,6 +720,7 @@ test_bad_upstream(void **state)
 	struct dss bad;
 	struct buf out;
 	struct store *st;
+	struct store_sync_state ss;
 	char *before = NULL, *after = NULL;
 	int rc;
 
@@ -727,8 +728,10 @@ test_bad_upstream(void **state)
 	bad = d120;
 	/* Nothing listens there: exit 1. */
 	st = open_store(&d120.srv);
-	assert_int_equal(store_setting_get(st, "sync_update_anchor", &before),
-	    STORE_OK);
+	assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
+	before = ss.anchor[SYNC_PHASE_UPDATE];
+	ss.anchor[SYNC_PHASE_UPDATE] = NULL;
+	store_sync_state_free(&ss);
 	store_close(st);
 	buf_init(&out, 1 << 20);
 	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1",
@@ -751,8 +754,10 @@ test_bad_upstream(void **state)
 	/* None of those runs reached an upstream: the anchors are unchanged
 	 * and the next run against the real one has nothing to fetch. */
 	st = open_store(&d120.srv);
-	assert_int_equal(store_setting_get(st, "sync_update_anchor", &after),
-	    STORE_OK);
+	assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
+	after = ss.anchor[SYNC_PHASE_UPDATE];
+	ss.anchor[SYNC_PHASE_UPDATE] = NULL;
+	store_sync_state_free(&ss);
 	store_close(st);
 	assert_non_null(before);
 	assert_non_null(after);

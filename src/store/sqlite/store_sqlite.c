@@ -627,33 +627,6 @@ setting_value_check(struct sq *s, const char *value)
 
 static const char SQL_SETTING_GET[] =
     "SELECT value FROM settings WHERE key = ?1";
-/*
- * The legacy sync_* keys (SETTING_SYNC_* in store/settings.h) moved into
- * the sync-state tables with migration 4; reading one answers from
- * there, so old readers of a setting see the state src/sync keeps
- * through store/sync_state.h.  Read-only, and not the deployment blob
- * (sync_deployments is no setting any more: its rows have no cap).
- */
-static const char SQL_SETTING_GET_SYNC[] =
-    "SELECT v FROM (SELECT CASE ?1 "
-    "WHEN 'sync_upstream' THEN upstream "
-    "WHEN 'sync_account_guid' THEN account "
-    "WHEN 'sync_config_anchor' THEN config_anchor "
-    "WHEN 'sync_category_anchor' THEN category_anchor "
-    "WHEN 'sync_update_anchor' THEN update_anchor "
-    "WHEN 'sync_deployment_anchor' THEN deployment_anchor "
-    "WHEN 'sync_filter' THEN filter "
-    "WHEN 'sync_rollup_number' THEN CAST(NULLIF(rollup_number, 0) AS TEXT) "
-    "WHEN 'sync_rollup_reset' THEN rollup_reset "
-    "WHEN 'sync_last' THEN CAST(NULLIF(last_success, 0) AS TEXT) "
-    "END AS v FROM sync_state WHERE id = 1) WHERE v IS NOT NULL";
-
-static bool
-setting_is_sync_state(const char *key)
-{
-	return strncmp(key, "sync_", 5) == 0 &&
-	    strcmp(key, "sync_deployments") != 0;
-}
 static const char SQL_SETTING_SET[] =
     "INSERT INTO settings(key, value) VALUES (?1, ?2) "
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
@@ -673,8 +646,7 @@ sq_setting_get(struct store *st, const char *key, char **value)
 	if ((rc = sq_ready(s)) != STORE_OK ||
 	    (rc = setting_key_check(s, key)) != STORE_OK)
 		return rc;
-	if ((stmt = sq_stmt(s, setting_is_sync_state(key) ?
-	    SQL_SETTING_GET_SYNC : SQL_SETTING_GET)) == NULL)
+	if ((stmt = sq_stmt(s, SQL_SETTING_GET)) == NULL)
 		return STORE_ERROR;
 	sq_bind_text(stmt, 1, key);
 	if ((rc = sq_one_text(s, stmt, "read setting", value, &found)) !=

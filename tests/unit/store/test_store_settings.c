@@ -25,12 +25,7 @@ test_registry(void **state)
 		SETTING_EVENTS_PER_COMPUTER, SETTING_EVENT_RETENTION_DAYS,
 		SETTING_ROLLUP, SETTING_ROLLUP_RESET, SETTING_WSUSSS_ALLOW,
 		SETTING_WSUSSS_BATCH, SETTING_WSUSSS_LANGUAGES,
-		SETTING_WSUSSS_COMPRESS, SETTING_SYNC_UPSTREAM,
-		SETTING_SYNC_ACCOUNT, SETTING_SYNC_CONFIG_ANCHOR,
-		SETTING_SYNC_CAT_ANCHOR, SETTING_SYNC_UPD_ANCHOR,
-		SETTING_SYNC_FILTER, SETTING_SYNC_DEPL_ANCHOR,
-		SETTING_SYNC_DEPLOYMENTS, SETTING_SYNC_ROLLUP_NUMBER,
-		SETTING_SYNC_ROLLUP_RESET, SETTING_SYNC_LAST,
+		SETTING_WSUSSS_COMPRESS,
 	};
 	size_t i, j;
 
@@ -53,7 +48,9 @@ test_registry(void **state)
 	assert_null(store_setting_find(NULL));
 	/* The key text stays what it was before the registry. */
 	assert_string_equal(SETTING_TARGETING_MODE, "targeting_mode");
-	assert_string_equal(SETTING_SYNC_DEPLOYMENTS, "sync_deployments");
+	/* The sync state is no setting any more (store/sync_state.h). */
+	assert_null(store_setting_find("sync_deployments"));
+	assert_null(store_setting_find("sync_update_anchor"));
 	assert_string_equal(SETTING_WSUSSS_COMPRESS, "upstream_compress");
 }
 

@@ -116,7 +116,7 @@ struct wc_session {
 	struct wc_conn		*conn;		/* borrowed */
 	const struct wc_opts	*o;		/* borrowed */
 	struct machine		*m;		/* borrowed */
-	char			 client_id[GUID_STRLEN];
+	char			 client_id[GUID_STRLEN + 1];
 	char			*client_url;	/* owned */
 	char			*auth_url;	/* owned; from GetConfig */
 	char			*report_url;	/* owned */

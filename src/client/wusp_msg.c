@@ -228,7 +228,7 @@ int
 wmsg_sync_updates(struct buf *b, const struct wmsg_cookie *c,
     const struct wmsg_sync_params *p, const struct machine *m)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
 	begin(b, "SyncUpdates", WMSG_NS_CLIENT);
 	cookie_elem(b, "cookie", c);
@@ -315,7 +315,7 @@ wmsg_get_extended(struct buf *b, const struct wmsg_cookie *c,
 int
 wmsg_start_category_scan(struct buf *b, const struct guid *ids, size_t n)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
 	begin(b, "StartCategoryScan", WMSG_NS_CLIENT);
 	buf_puts(b, "<requestedCategories>");
@@ -333,7 +333,7 @@ int
 wmsg_refresh_cache(struct buf *b, const struct wmsg_cookie *c,
     const struct guid *ids, const int *revisions, size_t n)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
 	begin(b, "RefreshCache", WMSG_NS_CLIENT);
 	cookie_elem(b, "cookie", c);
@@ -353,7 +353,7 @@ wmsg_report_events(struct buf *b, const struct wmsg_cookie *c,
     const char *client_id, const char *client_time,
     const struct wmsg_event *ev, size_t n, const struct machine *m)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
 	begin(b, "ReportEventBatch", WMSG_NS_REPORT);
 	cookie_elem(b, "cookie", c);

@@ -161,7 +161,7 @@ struct wmsg_event {
 	size_t		 nreplacement;
 	const char *const *misc;	/* "Tag=value" */
 	size_t		 nmisc;
-	char		 instance_id[GUID_STRLEN];
+	char		 instance_id[GUID_STRLEN + 1];
 	const char	*time;		/* TimeAtTarget */
 };
 int	wmsg_report_events(struct buf *, const struct wmsg_cookie *,

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "sync/sync_internal.h"
-#include "util/encode.h"
+#include "util/guid.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 

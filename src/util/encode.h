@@ -18,11 +18,5 @@ void	base64_encode(const uint8_t *in, size_t n, char *out);
  */
 int	base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outcap,
 	    size_t *outlen);
-/*
- * Defined in util/guid.c (see util/guid.h).  Declared here too, without
- * including util/guid.h, because client/guid.h has its own GUID_STRLEN;
- * goes when the callers include util/guid.h.
- */
-int	guid_random(char out[37]);
 
 #endif

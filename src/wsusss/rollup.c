@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "soap/soap_value.h"
-#include "util/encode.h"
+#include "util/guid.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 #include "wsusss/rollup.h"

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "util/encode.h"
+#include "util/guid.h"
 
 static void
 test_hex_roundtrip(void **state)

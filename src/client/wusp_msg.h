@@ -25,10 +25,6 @@
 #include "soap/soap_request.h"
 #include "util/buf.h"
 
-#define WMSG_NS_CLIENT	"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService"
-#define WMSG_NS_AUTH	"http://www.microsoft.com/SoftwareDistribution/Server/SimpleAuthWebService"
-#define WMSG_NS_REPORT	"http://www.microsoft.com/SoftwareDistribution"
-
 /* The largest answer read (a GetExtendedUpdateInfo of 50 big updates). */
 #define WMSG_MAX_RESPONSE	(128u * 1024 * 1024)
 #define WMSG_MAX_TEXT		(32u * 1024 * 1024)	/* one <Xml> */

@@ -12,6 +12,8 @@
 
 /* Standard base64 with padding; out needs 4*((n+2)/3)+1 bytes. */
 void	base64_encode(const uint8_t *in, size_t n, char *out);
+/* Value 0..63 of the standard base64 digit c, or -1 (also for '='). */
+int	base64_digit(int c);
 /*
  * Decode standard base64 (padding required, no whitespace) into out of
  * capacity outcap; *outlen gets the byte count.  0 or -1 on bad input.

@@ -732,7 +732,8 @@ cookie_guid_parse(const char *s, uint8_t out[COOKIE_GUID_LEN])
 }
 
 void
-cookie_guid_format(const uint8_t g[COOKIE_GUID_LEN], char out[37])
+cookie_guid_format(const uint8_t g[COOKIE_GUID_LEN],
+    char out[GUID_STRLEN + 1])
 {
 	guid_from_bytes(g, 0, out);
 }

@@ -46,7 +46,6 @@ int32_t
 driver_date_parse(const char *s)
 {
 	int y, mo, d, i;
-	int64_t days;
 
 	if (s == NULL)
 		return DRIVER_DATE_UNKNOWN;
@@ -66,8 +65,7 @@ driver_date_parse(const char *s)
 	d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (mo < 1 || mo > 12 || d < 1 || d > 31)
 		return DRIVER_DATE_UNKNOWN;
-	days = days_from_civil(y, (unsigned)mo, (unsigned)d);
-	return (int32_t)days;
+	return (int32_t)days_from_civil(y, (unsigned)mo, (unsigned)d);
 }
 
 int

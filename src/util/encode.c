@@ -1,6 +1,4 @@
 /* encode.c — see encode.h. */
-#include <string.h>
-
 #include "util/encode.h"
 
 static const char b64[] =

@@ -5,7 +5,6 @@
  *
  * Not here: how files get into the index (revision import, updates.c).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -16,6 +16,9 @@
 
 #include "metadata/mdxml.h"
 #include "metadata/update.h"
+#include "util/date.h"
+#include "util/guid.h"
+#include "util/hex.h"
 #include "util/xmalloc.h"
 #include "catalog/catalog_internal.h"
 #include "catalog/driver_meta.h"
@@ -43,7 +46,6 @@ int32_t
 driver_date_parse(const char *s)
 {
 	int y, mo, d, i;
-	int64_t era, yoe, doy, doe, days;
 
 	if (s == NULL)
 		return DRIVER_DATE_UNKNOWN;
@@ -63,14 +65,7 @@ driver_date_parse(const char *s)
 	d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (mo < 1 || mo > 12 || d < 1 || d > 31)
 		return DRIVER_DATE_UNKNOWN;
-	/* Days from civil (proleptic Gregorian), Howard Hinnant's method. */
-	y -= mo <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	days = era * 146097 + doe - 719468;
-	return (int32_t)days;
+	return (int32_t)days_from_civil(y, (unsigned)mo, (unsigned)d);
 }
 
 int
@@ -119,8 +114,7 @@ driver_version_parse(const char *s, uint64_t *out)
 int
 driver_guid_parse(const char *s, uint8_t out[16])
 {
-	char norm[GUID_STRLEN + 1], tmp[GUID_STRLEN + 1];
-	size_t len, i, j;
+	size_t len;
 
 	if (s == NULL)
 		return -1;
@@ -129,29 +123,7 @@ driver_guid_parse(const char *s, uint8_t out[16])
 	len = strlen(s);
 	while (len > 0 && isspace((unsigned char)s[len - 1]))
 		len--;
-	if (len == GUID_STRLEN + 2 && s[0] == '{' && s[len - 1] == '}') {
-		s++;
-		len -= 2;
-	}
-	if (len != GUID_STRLEN)
-		return -1;
-	memcpy(tmp, s, GUID_STRLEN);
-	tmp[GUID_STRLEN] = '\0';
-	if (guid_normalize(tmp, norm) == -1)
-		return -1;
-	for (i = 0, j = 0; i < GUID_STRLEN; i++) {
-		int hi, lo;
-
-		if (norm[i] == '-')
-			continue;
-		hi = isdigit((unsigned char)norm[i]) ? norm[i] - '0' :
-		    norm[i] - 'a' + 10;
-		lo = isdigit((unsigned char)norm[i + 1]) ? norm[i + 1] - '0' :
-		    norm[i + 1] - 'a' + 10;
-		out[j++] = (uint8_t)(hi << 4 | lo);
-		i++;
-	}
-	return j == 16 ? 0 : -1;
+	return guid_to_bytes(s, len, GUID_BRACES, out);
 }
 
 static void
@@ -264,8 +236,8 @@ feature_start(struct dparse *dp, const XML_Char **atts)
 		return;
 	}
 	score = strtoul(sc, &end, 16);
-	if (*sc == '\0' || *end != '\0' || score > 0xFF || !isxdigit(
-	    (unsigned char)*sc)) {
+	if (*sc == '\0' || *end != '\0' || score > 0xFF ||
+	    hex_digit((unsigned char)*sc) < 0) {
 		mdxml_fail(&dp->m, "bad FeatureScore value");
 		return;
 	}

@@ -25,6 +25,7 @@
 #include "catalog/catalog_internal.h"
 #include "catalog/driver_meta.h"
 #include "util/log.h"
+#include "util/xml_escape.h"
 #include "util/xmalloc.h"
 
 void
@@ -119,35 +120,12 @@ static size_t
 arena_escape(struct build *b, const char *s, size_t n)
 {
 	struct catalog *c = b->c;
-	size_t off, i, extra = 0;
-	char *o;
+	size_t off, end;
 
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': extra += 4; break;
-		case '<': case '>': extra += 3; break;
-		case '\r': extra += 4; break;
-		default: break;
-		}
-	}
-	off = arena_reserve(b, n + extra);
-	o = c->arena + off;
-	if (extra == 0) {
-		memcpy(o, s, n);
-		o += n;
-	} else {
-		for (i = 0; i < n; i++) {
-			switch (s[i]) {
-			case '&': memcpy(o, "&amp;", 5); o += 5; break;
-			case '<': memcpy(o, "&lt;", 4); o += 4; break;
-			case '>': memcpy(o, "&gt;", 4); o += 4; break;
-			case '\r': memcpy(o, "&#xD;", 5); o += 5; break;
-			default: *o++ = s[i]; break;
-			}
-		}
-	}
-	*o++ = '\0';
-	c->arena_len = (size_t)(o - c->arena);
+	off = arena_reserve(b, xml_escaped_len(s, n, XML_ESC_TEXT));
+	end = off + xml_escape_mem(c->arena + off, s, n, XML_ESC_TEXT);
+	c->arena[end++] = '\0';
+	c->arena_len = end;
 	return off;
 }
 

@@ -266,7 +266,7 @@ scan_put(struct scan_state *st, int32_t id, struct core *c, bool cached)
 	r->alive = true;
 	/* only the newest revision of an update is kept */
 	if ((old = scan_by_uid(st, &c->id)) != NULL && old != r) {
-		char g[GUID_STRLEN];
+		char g[GUID_STRLEN + 1];
 		guid_format(&c->id, g, false);
 		scan_warn(st, "revision %d (%s r%d) arrived while revision %d of "
 		    "the same update was cached and not declared out of scope",

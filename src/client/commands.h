@@ -24,6 +24,6 @@ int	client_server_url(const char *in, char *out, size_t outlen);
 
 /* A deterministic SusClientId for simulated client number n. */
 void	client_load_id(unsigned long long seed, unsigned long long n,
-	    char out[GUID_STRLEN]);
+	    char out[GUID_STRLEN + 1]);
 
 #endif

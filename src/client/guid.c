@@ -6,43 +6,10 @@
 
 #include "client/guid.h"
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 guid_parse(const char *s, size_t n, struct guid *out)
 {
-	size_t i, k = 0;
-
-	if (n == 38 && s[0] == '{' && s[37] == '}') {
-		s++;
-		n = 36;
-	}
-	if (n != 36)
-		return -1;
-	for (i = 0; i < 36; i++) {
-		int hi, lo;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return -1;
-			continue;
-		}
-		if ((hi = hexval(s[i])) < 0 || (lo = hexval(s[i + 1])) < 0)
-			return -1;
-		out->b[k++] = (uint8_t)(hi << 4 | lo);
-		i++;
-	}
-	return 0;
+	return guid_to_bytes(s, n, GUID_BRACES, out->b);
 }
 
 int
@@ -52,24 +19,15 @@ guid_parsez(const char *s, struct guid *out)
 }
 
 void
-guid_format(const struct guid *g, char out[GUID_STRLEN], bool upper)
+guid_format(const struct guid *g, char out[GUID_STRLEN + 1], bool upper)
 {
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	size_t o = 0;
-
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = digits[g->b[i] >> 4];
-		out[o++] = digits[g->b[i] & 15];
-	}
-	out[o] = '\0';
+	guid_from_bytes(g->b, upper ? GUID_UPPER : 0, out);
 }
 
 int
 guid_cmp(const struct guid *a, const struct guid *b)
 {
-	return memcmp(a->b, b->b, 16);
+	return memcmp(a->b, b->b, GUID_BYTES);
 }
 
 bool

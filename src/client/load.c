@@ -89,7 +89,7 @@ splitmix(uint64_t *x)
 
 void
 client_load_id(unsigned long long seed, unsigned long long n,
-    char out[GUID_STRLEN])
+    char out[GUID_STRLEN + 1])
 {
 	uint64_t x = seed * 0x100000001B3ULL + n, a = splitmix(&x),
 	    b = splitmix(&x);
@@ -165,7 +165,7 @@ session(struct worker *w, struct wc_conn *conn, unsigned long long n,
 	struct wc_session s;
 	struct scan_state *st = NULL;
 	struct scan_result res;
-	char cid[GUID_STRLEN];
+	char cid[GUID_STRLEN + 1];
 	int rc;
 
 	machine_copy(&m, L->base);

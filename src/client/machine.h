@@ -65,7 +65,7 @@ struct device {
 };
 
 struct machine {
-	char		 client_id[GUID_STRLEN]; /* SusClientId; "" = random per run */
+	char		 client_id[GUID_STRLEN + 1]; /* SusClientId; "" = random per run */
 	char		*dns_name;	/* owned */
 	int		 os_major, os_minor, os_build, os_revision; /* revision: UBR */
 	int		 sp_major, sp_minor;

@@ -17,6 +17,8 @@
 
 #include "client/machine_internal.h"
 #include "util/buf.h"
+#include "util/hex.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 /* ---- value checks --------------------------------------------------------- */
@@ -36,19 +38,6 @@ mach_fail(struct ld *ld, const char *fmt, ...)
 		    msg);
 	else
 		snprintf(ld->err, ld->errlen, "%s: %s", ld->name, msg);
-	return -1;
-}
-
-/* The value of one hex digit, or -1. */
-static int
-hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
 	return -1;
 }
 
@@ -78,40 +67,26 @@ parse_date(const char *s, int *y, int *mo, int *d)
 	return 0;
 }
 
-/* Printable text: no C0 controls (TAB allowed), no DEL, valid UTF-8. */
+/*
+ * Printable text: no C0 controls (TAB allowed), no DEL, valid UTF-8
+ * (util/utf8.h: no overlong forms, no surrogates).  max bounds the bytes
+ * before the start of the last character.
+ */
 static bool
 text_ok(const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
+	size_t n = 0, k;
 
 	while (*p != '\0') {
-		unsigned c = *p;
-		int extra;
-
 		if (++n > max)
 			return false;
-		if (c < 0x20 && c != '\t')
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
 			return false;
-		if (c == 0x7f)
+		if ((k = utf8_decode(p, 4, NULL)) == 0)
 			return false;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			extra = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			extra = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			extra = 3;
-		else
-			return false;
-		p++;
-		for (int i = 0; i < extra; i++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return false;
-		n += (size_t)extra;
+		p += k;
+		n += k - 1;
 	}
 	return true;
 }
@@ -449,13 +424,9 @@ mach_add_registry(struct ld *ld, const char *path, const char *spec)
 			goto bad;
 		e.type = REG_T_BINARY;
 		e.str = xmalloc(n / 2 + 1);
-		for (size_t i = 0; i < n / 2; i++) {
-			int hi = hex_nibble(h[2 * i]), lo = hex_nibble(h[2 * i + 1]);
-			if (hi < 0 || lo < 0) {
-				free(e.str);
-				goto bad;
-			}
-			e.str[i] = (char)(hi << 4 | lo);
+		if (hex_decode_n(h, n, (uint8_t *)e.str, n / 2) != 0) {
+			free(e.str);
+			goto bad;
 		}
 		e.str[n / 2] = '\0';
 		e.strlen = n / 2;

@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "client/scan_internal.h"
-#include "util/encode.h"
+#include "util/guid.h"
 #include "util/xmalloc.h"
 
 /* ---- reporting ------------------------------------------------------------------------- */
@@ -111,7 +111,7 @@ static char *
 guid_list(const struct guid *v, size_t n)
 {
 	struct buf b;
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 	char *s;
 
 	buf_init(&b, 64u * 1024 * 1024);
@@ -228,7 +228,7 @@ scan_report_status(struct wc_session *s, const struct guid *needed,
 static char *
 title_of(const struct rev *r)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
 	if (r->ext.title != NULL)
 		return xstrdup(r->ext.title);

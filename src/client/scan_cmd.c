@@ -19,7 +19,7 @@
 #include "client/machine.h"
 #include "client/scan.h"
 #include "client/wusp_client.h"
-#include "util/encode.h"
+#include "util/guid.h"
 #include "util/xmalloc.h"
 
 #define MAX_FILTER	200
@@ -126,7 +126,7 @@ cmd_scan(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	char server[1024], status[1024], err[1024], tmpdir[64] = "";
-	char client_id[GUID_STRLEN];
+	char client_id[GUID_STRLEN + 1];
 	const char *machine_file = NULL, *dl_dir = NULL;
 	struct wc_opts wo;
 	struct scan_opts so;

@@ -49,7 +49,7 @@ void
 scan_print(FILE *fp, const struct wc_session *s, const struct scan_state *st,
     const struct scan_result *res, bool all)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 	size_t shown = 0;
 
 	fprintf(fp, "scan of %s as %s (%s): %u software round%s, %u driver "
@@ -100,7 +100,7 @@ scan_json(const struct wc_session *s, const struct scan_state *st,
     const struct scan_result *res, bool all)
 {
 	json_t *o = json_object(), *ups = json_array(), *w = json_array();
-	char g[GUID_STRLEN], hex[65];
+	char g[GUID_STRLEN + 1], hex[65];
 
 	json_object_set_new(o, "server", json_string(s->o->server));
 	json_object_set_new(o, "client_id", json_string(s->client_id));

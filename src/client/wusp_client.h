@@ -25,6 +25,7 @@
 
 #include "client/machine.h"
 #include "client/wusp_msg.h"
+#include "soap/soap.h"
 #include "soapclient/soapclient.h"
 #include "util/buf.h"
 
@@ -116,7 +117,7 @@ struct wc_session {
 	struct wc_conn		*conn;		/* borrowed */
 	const struct wc_opts	*o;		/* borrowed */
 	struct machine		*m;		/* borrowed */
-	char			 client_id[GUID_STRLEN];
+	char			 client_id[GUID_STRLEN + 1];
 	char			*client_url;	/* owned */
 	char			*auth_url;	/* owned; from GetConfig */
 	char			*report_url;	/* owned */
@@ -153,12 +154,9 @@ int	wc_call(struct wc_session *, enum wc_op, const char *url,
 	    const char *action, wc_build_fn build, void *arg, bool ids_in_body,
 	    struct soap_request **resp, char *err, size_t errlen);
 
-/* SOAPAction of a client-service operation. */
-#define WC_ACTION_CLIENT(op) \
-	"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/" op
-#define WC_ACTION_AUTH \
-	"http://www.microsoft.com/SoftwareDistribution/Server/SimpleAuthWebService/GetAuthorizationCookie"
-#define WC_ACTION_REPORT \
-	"http://www.microsoft.com/SoftwareDistribution/ReportEventBatch"
+/* SOAPAction of a client-service operation (namespaces: soap/soap.h). */
+#define WC_ACTION_CLIENT(op)	SOAP_NS_CLIENT "/" op
+#define WC_ACTION_AUTH		SOAP_NS_SIMPLEAUTH "/GetAuthorizationCookie"
+#define WC_ACTION_REPORT	SOAP_NS_SWDIST "/ReportEventBatch"
 
 #endif

@@ -136,7 +136,7 @@ wmsg_extended_free(struct wmsg_extended *e)
 int
 wmsg_get_config(struct buf *b, const char *protocol_version)
 {
-	begin(b, "GetConfig", WMSG_NS_CLIENT);
+	begin(b, "GetConfig", SOAP_NS_CLIENT);
 	elem(b, "protocolVersion", protocol_version);
 	return end(b, "GetConfig");
 }
@@ -145,7 +145,7 @@ int
 wmsg_get_auth_cookie(struct buf *b, const char *client_id,
     const char *target_groups, const char *dns_name)
 {
-	begin(b, "GetAuthorizationCookie", WMSG_NS_AUTH);
+	begin(b, "GetAuthorizationCookie", SOAP_NS_SIMPLEAUTH);
 	elem(b, "clientId", client_id);
 	if (target_groups != NULL && *target_groups != '\0')
 		elem(b, "targetGroupName", target_groups);
@@ -158,7 +158,7 @@ wmsg_get_cookie(struct buf *b, const char *plugin_id, const char *cookie_data,
     const struct wmsg_cookie *old, const char *last_change,
     const char *current_time, const char *protocol_version)
 {
-	begin(b, "GetCookie", WMSG_NS_CLIENT);
+	begin(b, "GetCookie", SOAP_NS_CLIENT);
 	buf_puts(b, "<authCookies><AuthorizationCookie>");
 	elem(b, "PlugInId", plugin_id);
 	elem(b, "CookieData", cookie_data);
@@ -182,7 +182,7 @@ wmsg_register_computer(struct buf *b, const struct wmsg_cookie *c,
 	char date[40];
 
 	snprintf(date, sizeof(date), "%sT00:00:00Z", m->bios_date);
-	begin(b, "RegisterComputer", WMSG_NS_CLIENT);
+	begin(b, "RegisterComputer", SOAP_NS_CLIENT);
 	cookie_elem(b, "cookie", c);
 	buf_puts(b, "<computerInfo>");
 	elem(b, "DnsName", m->dns_name);
@@ -228,9 +228,9 @@ int
 wmsg_sync_updates(struct buf *b, const struct wmsg_cookie *c,
     const struct wmsg_sync_params *p, const struct machine *m)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
-	begin(b, "SyncUpdates", WMSG_NS_CLIENT);
+	begin(b, "SyncUpdates", SOAP_NS_CLIENT);
 	cookie_elem(b, "cookie", c);
 	buf_puts(b, "<parameters>");
 	elem_bool(b, "ExpressQuery", false);
@@ -299,7 +299,7 @@ wmsg_get_extended(struct buf *b, const struct wmsg_cookie *c,
     const int32_t *ids, size_t n, const char *device_attributes,
     const char *caller_attributes)
 {
-	begin(b, "GetExtendedUpdateInfo", WMSG_NS_CLIENT);
+	begin(b, "GetExtendedUpdateInfo", SOAP_NS_CLIENT);
 	cookie_elem(b, "cookie", c);
 	int_array(b, "revisionIDs", ids, n);
 	buf_puts(b, "<infoTypes><XmlUpdateFragmentType>Extended"
@@ -315,9 +315,9 @@ wmsg_get_extended(struct buf *b, const struct wmsg_cookie *c,
 int
 wmsg_start_category_scan(struct buf *b, const struct guid *ids, size_t n)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
-	begin(b, "StartCategoryScan", WMSG_NS_CLIENT);
+	begin(b, "StartCategoryScan", SOAP_NS_CLIENT);
 	buf_puts(b, "<requestedCategories>");
 	for (size_t i = 0; i < n; i++) {
 		guid_format(&ids[i], g, false);
@@ -333,9 +333,9 @@ int
 wmsg_refresh_cache(struct buf *b, const struct wmsg_cookie *c,
     const struct guid *ids, const int *revisions, size_t n)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
-	begin(b, "RefreshCache", WMSG_NS_CLIENT);
+	begin(b, "RefreshCache", SOAP_NS_CLIENT);
 	cookie_elem(b, "cookie", c);
 	buf_puts(b, "<globalIDs>");
 	for (size_t i = 0; i < n; i++) {
@@ -353,9 +353,9 @@ wmsg_report_events(struct buf *b, const struct wmsg_cookie *c,
     const char *client_id, const char *client_time,
     const struct wmsg_event *ev, size_t n, const struct machine *m)
 {
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
-	begin(b, "ReportEventBatch", WMSG_NS_REPORT);
+	begin(b, "ReportEventBatch", SOAP_NS_SWDIST);
 	cookie_elem(b, "cookie", c);
 	elem(b, "clientTime", client_time);
 	buf_puts(b, "<eventBatch>");

@@ -25,10 +25,6 @@
 #include "soap/soap_request.h"
 #include "util/buf.h"
 
-#define WMSG_NS_CLIENT	"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService"
-#define WMSG_NS_AUTH	"http://www.microsoft.com/SoftwareDistribution/Server/SimpleAuthWebService"
-#define WMSG_NS_REPORT	"http://www.microsoft.com/SoftwareDistribution"
-
 /* The largest answer read (a GetExtendedUpdateInfo of 50 big updates). */
 #define WMSG_MAX_RESPONSE	(128u * 1024 * 1024)
 #define WMSG_MAX_TEXT		(32u * 1024 * 1024)	/* one <Xml> */
@@ -161,7 +157,7 @@ struct wmsg_event {
 	size_t		 nreplacement;
 	const char *const *misc;	/* "Tag=value" */
 	size_t		 nmisc;
-	char		 instance_id[GUID_STRLEN];
+	char		 instance_id[GUID_STRLEN + 1];
 	const char	*time;		/* TimeAtTarget */
 };
 int	wmsg_report_events(struct buf *, const struct wmsg_cookie *,

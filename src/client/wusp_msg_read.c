@@ -107,7 +107,7 @@ wmsg_read_config(const struct soap_request *r, struct wmsg_config *c,
 
 	memset(c, 0, sizeof(*c));
 	c->max_extended = 50;
-	if ((res = result(r, WMSG_NS_CLIENT, "GetConfigResponse",
+	if ((res = result(r, SOAP_NS_CLIENT, "GetConfigResponse",
 	    "GetConfigResult", err, errlen)) == NULL)
 		return -1;
 	n = soap_child(res, "LastChange");
@@ -181,8 +181,9 @@ wmsg_read_auth_cookie(const struct soap_request *r, char **plugin_id,
 {
 	const struct soap_node *res;
 
-	if ((res = result(r, WMSG_NS_AUTH, "GetAuthorizationCookieResponse",
-	    "GetAuthorizationCookieResult", err, errlen)) == NULL)
+	if ((res = result(r, SOAP_NS_SIMPLEAUTH,
+	    "GetAuthorizationCookieResponse", "GetAuthorizationCookieResult",
+	    err, errlen)) == NULL)
 		return -1;
 	if (soap_child(res, "PlugInId") == NULL ||
 	    !b64_ok(soap_child(res, "CookieData"), 65536)) {
@@ -228,7 +229,7 @@ wmsg_read_cookie(const struct soap_request *r, struct wmsg_cookie *c,
 	const struct soap_node *res;
 
 	memset(c, 0, sizeof(*c));
-	if ((res = result(r, WMSG_NS_CLIENT, "GetCookieResponse",
+	if ((res = result(r, SOAP_NS_CLIENT, "GetCookieResponse",
 	    "GetCookieResult", err, errlen)) == NULL)
 		return -1;
 	return read_cookie_node(res, c, "GetCookie", err, errlen);
@@ -237,7 +238,7 @@ wmsg_read_cookie(const struct soap_request *r, struct wmsg_cookie *c,
 int
 wmsg_read_register(const struct soap_request *r, char *err, size_t errlen)
 {
-	return result(r, WMSG_NS_CLIENT, "RegisterComputerResponse", NULL, err,
+	return result(r, SOAP_NS_CLIENT, "RegisterComputerResponse", NULL, err,
 	    errlen) == NULL ? -1 : 0;
 }
 
@@ -399,7 +400,7 @@ wmsg_read_sync(const struct soap_request *r, struct wmsg_sync *s, char *err,
 
 	memset(s, 0, sizeof(*s));
 	s->driver_sync_not_needed = -1;
-	if ((res = result(r, WMSG_NS_CLIENT, "SyncUpdatesResponse",
+	if ((res = result(r, SOAP_NS_CLIENT, "SyncUpdatesResponse",
 	    "SyncUpdatesResult", err, errlen)) == NULL)
 		return -1;
 	if (read_update_infos(soap_child(res, "NewUpdates"), &s->new_updates,
@@ -440,7 +441,7 @@ wmsg_read_extended(const struct soap_request *r, struct wmsg_extended *e,
 	size_t cnt, i;
 
 	memset(e, 0, sizeof(*e));
-	if ((res = result(r, WMSG_NS_CLIENT, "GetExtendedUpdateInfoResponse",
+	if ((res = result(r, SOAP_NS_CLIENT, "GetExtendedUpdateInfoResponse",
 	    "GetExtendedUpdateInfoResult", err, errlen)) == NULL)
 		return -1;
 	arr = soap_child(res, "Updates");
@@ -500,7 +501,7 @@ wmsg_read_refresh(const struct soap_request *r, struct wmsg_update **out,
 
 	*out = NULL;
 	*nout = 0;
-	if ((res = result(r, WMSG_NS_CLIENT, "RefreshCacheResponse", NULL, err,
+	if ((res = result(r, SOAP_NS_CLIENT, "RefreshCacheResponse", NULL, err,
 	    errlen)) == NULL)
 		return -1;
 	res = soap_child(res, "RefreshCacheResult");
@@ -571,7 +572,7 @@ wmsg_read_start_category(const struct soap_request *r,
 
 	*preferred = NULL;
 	*n = *nerror = 0;
-	if ((res = result(r, WMSG_NS_CLIENT, "StartCategoryScanResponse", NULL,
+	if ((res = result(r, SOAP_NS_CLIENT, "StartCategoryScanResponse", NULL,
 	    err, errlen)) == NULL)
 		return -1;
 	if (read_guids(soap_child(res, "preferredCategoryIds"), preferred, n,
@@ -594,7 +595,7 @@ wmsg_read_report(const struct soap_request *r, bool *ok, char *err,
 	const struct soap_node *res;
 	int b;
 
-	if ((res = result(r, WMSG_NS_REPORT, "ReportEventBatchResponse",
+	if ((res = result(r, SOAP_NS_SWDIST, "ReportEventBatchResponse",
 	    "ReportEventBatchResult", err, errlen)) == NULL)
 		return -1;
 	if (soap_node_bool(res, &b) == -1) {

@@ -22,6 +22,7 @@
 #include <openssl/rand.h>
 
 #include "util/encode.h"
+#include "util/guid.h"
 #include "cookie/cookie.h"
 
 #define ENVELOPE_VERSION	1	/* AES-256-GCM, HKDF info ".../v1/..." */
@@ -721,55 +722,18 @@ cookie_hash(const void *data, size_t len, uint8_t out[COOKIE_HASH_LEN])
 	return 0;
 }
 
-static int
-hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
+/* Thin wrappers kept for the many callers (cookies, tests, fuzzers). */
 int
 cookie_guid_parse(const char *s, uint8_t out[COOKIE_GUID_LEN])
 {
-	uint8_t g[COOKIE_GUID_LEN];
-	size_t i = 0, o = 0;
-
 	if (s == NULL)
 		return -1;
-	for (; o < COOKIE_GUID_LEN; o++) {
-		int hi, lo;
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return -1;
-			i++;
-		}
-		if ((hi = hexdigit(s[i])) < 0 || (lo = hexdigit(s[i + 1])) < 0)
-			return -1;
-		g[o] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-	}
-	if (s[i] != '\0')
-		return -1;
-	memcpy(out, g, COOKIE_GUID_LEN);
-	return 0;
+	return guid_to_bytes(s, strlen(s), 0, out);
 }
 
 void
-cookie_guid_format(const uint8_t g[COOKIE_GUID_LEN], char out[37])
+cookie_guid_format(const uint8_t g[COOKIE_GUID_LEN],
+    char out[GUID_STRLEN + 1])
 {
-	static const char d[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (size_t i = 0; i < COOKIE_GUID_LEN; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = d[g[i] >> 4];
-		out[o++] = d[g[i] & 15];
-	}
-	out[o] = '\0';
+	guid_from_bytes(g, 0, out);
 }

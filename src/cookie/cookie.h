@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/guid.h"
+
 #define COOKIE_KEY_LEN		32	/* master key: setting cookie_key */
 #define COOKIE_INSTANCE_LEN	16	/* server instance id (a GUID) */
 #define COOKIE_GUID_LEN		16	/* a GUID in text byte order */
@@ -221,11 +223,13 @@ const char *cookie_result_name(enum cookie_result r);
 int	cookie_hash(const void *data, size_t len, uint8_t out[COOKIE_HASH_LEN]);
 /*
  * GUID text <-> 16 bytes in text order (the hex digits as written, not
- * the Windows mixed-endian order).  Parse accepts exactly 8-4-4-4-12 hex
- * digits of any case (0 or -1); format writes lower case.
+ * the Windows mixed-endian order): util/guid.h's guid_to_bytes() on the
+ * NUL-terminated s without flags (exactly 8-4-4-4-12 hex digits of any
+ * case, no braces; 0 or -1) and guid_from_bytes() (lower case).
  */
 int	cookie_guid_parse(const char *s, uint8_t out[COOKIE_GUID_LEN]);
-void	cookie_guid_format(const uint8_t g[COOKIE_GUID_LEN], char out[37]);
+void	cookie_guid_format(const uint8_t g[COOKIE_GUID_LEN],
+	    char out[GUID_STRLEN + 1]);
 
 /*
  * Layout hooks for tests and the fuzz target: the plaintext without the

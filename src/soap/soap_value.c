@@ -5,6 +5,7 @@
 
 #include "soap/soap_value.h"
 #include "util/date.h"
+#include "util/encode.h"
 #include "util/guid.h"
 
 _Static_assert(SOAP_GUID_STRLEN == GUID_STRLEN + 1, "SOAP GUID text size");
@@ -248,22 +249,6 @@ soap_parse_guid(const char *s, size_t n, char out[SOAP_GUID_STRLEN])
 	return guid_canon(s, n, GUID_BRACES, out);
 }
 
-static int
-b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 size_t
 soap_base64_maxlen(size_t n)
 {
@@ -316,7 +301,7 @@ soap_parse_base64(const char *s, size_t n, uint8_t *out, size_t outcap,
 			}
 			continue;
 		}
-		if (pad != 0 || (v = b64val(c)) < 0)
+		if (pad != 0 || (v = base64_digit(c)) < 0)
 			return -1;
 		acc = acc << 6 | (uint32_t)v;
 		if (++q == 4) {

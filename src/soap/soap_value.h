@@ -69,7 +69,9 @@ int	soap_parse_guid(const char *s, size_t n, char out[SOAP_GUID_STRLEN]);
  * xs:base64Binary (standard alphabet, padding required, XML white space
  * anywhere ignored) into out of capacity outcap; -1 on bad input or when
  * the decoded size would pass outcap.  soap_base64_maxlen() gives a
- * capacity that is always enough for n input characters.
+ * capacity that is always enough for n input characters.  Not
+ * util/encode.h's base64_decode(): that one takes no white space and does
+ * not refuse non-canonical pad bits; both use base64_digit().
  */
 int	soap_parse_base64(const char *s, size_t n, uint8_t *out, size_t outcap,
 	    size_t *outlen);

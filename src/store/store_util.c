@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "store/store_util.h"
+#include "util/guid.h"
+#include "util/utf8.h"
 
 int
 store_seterr(struct store *st, int rc, const char *fmt, ...)
@@ -20,72 +22,24 @@ store_seterr(struct store *st, int rc, const char *fmt, ...)
 	return rc;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
+/* Kept as the store's name for guid_canon() (many backend callers). */
 int
 store_guid_norm(const char *in, char out[GUID_STRLEN + 1])
 {
-	size_t i;
-
-	if (in == NULL || strlen(in) != GUID_STRLEN)
-		return -1;
-	for (i = 0; i < GUID_STRLEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (in[i] != '-')
-				return -1;
-			out[i] = '-';
-			continue;
-		}
-		if (hexval((unsigned char)in[i]) < 0)
-			return -1;
-		out[i] = (in[i] >= 'A' && in[i] <= 'F') ? in[i] - 'A' + 'a' :
-		    in[i];
-	}
-	out[GUID_STRLEN] = '\0';
-	return 0;
+	return guid_canon(in, in != NULL ? strlen(in) : 0, 0, out);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+/*
+ * Length of the valid UTF-8 sequence at the NUL-terminated s (1..4), or 0
+ * when invalid or a C1 control U+0080..U+009F.
+ */
 static size_t
 utf8_seq(const unsigned char *s)
 {
-	unsigned c = s[0];
-	size_t n, i;
-	unsigned cp;
+	uint32_t cp;
+	size_t n = utf8_decode(s, 4, &cp);
 
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	/* C1 controls U+0080..U+009F */
-	if (cp >= 0x80 && cp <= 0x9f)
+	if (n == 0 || (cp >= 0x80 && cp <= 0x9f))
 		return 0;
 	return n;
 }

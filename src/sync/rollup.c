@@ -15,7 +15,7 @@
 
 #include "soap/soap_value.h"
 #include "sync/sync_internal.h"
-#include "util/encode.h"
+#include "util/guid.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 

@@ -1,6 +1,4 @@
 /* encode.c — see encode.h. */
-#include <string.h>
-
 #include "util/encode.h"
 
 static const char b64[] =
@@ -30,14 +28,20 @@ base64_encode(const uint8_t *in, size_t n, char *out)
 	out[o] = '\0';
 }
 
-static int
-b64val(char c)
+int
+base64_digit(int c)
 {
-	const char *p;
-
-	if (c == '\0' || (p = strchr(b64, c)) == NULL)
-		return -1;
-	return (int)(p - b64);
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
 }
 
 int
@@ -54,7 +58,7 @@ base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outcap,
 			if (in[i + k] == '=' && i + 4 == inlen && k >= 2) {
 				v[k] = 0;
 				pad++;
-			} else if (pad || (v[k] = b64val(in[i + k])) < 0) {
+			} else if (pad || (v[k] = base64_digit((unsigned char)in[i + k])) < 0) {
 				return -1;
 			}
 		}

@@ -12,17 +12,13 @@
 
 /* Standard base64 with padding; out needs 4*((n+2)/3)+1 bytes. */
 void	base64_encode(const uint8_t *in, size_t n, char *out);
+/* Value 0..63 of the standard base64 digit c, or -1 (also for '='). */
+int	base64_digit(int c);
 /*
  * Decode standard base64 (padding required, no whitespace) into out of
  * capacity outcap; *outlen gets the byte count.  0 or -1 on bad input.
  */
 int	base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outcap,
 	    size_t *outlen);
-/*
- * Defined in util/guid.c (see util/guid.h).  Declared here too, without
- * including util/guid.h, because client/guid.h has its own GUID_STRLEN;
- * goes when the callers include util/guid.h.
- */
-int	guid_random(char out[37]);
 
 #endif

@@ -62,6 +62,18 @@ utf8_check(const void *s, size_t n, size_t *bad)
 	return 0;
 }
 
+size_t
+utf8_cut(const void *s, size_t n, size_t max)
+{
+	const unsigned char *u = s;
+
+	if (n <= max)
+		return n;
+	while (max > 0 && (u[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 bool
 utf8_is_xml_char(uint32_t cp)
 {

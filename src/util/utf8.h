@@ -30,6 +30,13 @@ size_t	utf8_decode(const void *s, size_t n, uint32_t *cp);
  * byte.
  */
 int	utf8_check(const void *s, size_t n, size_t *bad);
+/*
+ * Where to cut the n bytes at s to keep at most max of them without
+ * splitting a sequence: max backed off over continuation bytes (10xxxxxx)
+ * while the byte at the cut is one; n when n <= max.  Byte-wise, so it
+ * also works on text that is not valid UTF-8.
+ */
+size_t	utf8_cut(const void *s, size_t n, size_t max);
 /* The code point is an XML 1.0 Char (TAB LF CR, U+0020..U+D7FF,
  * U+E000..U+FFFD, U+10000..U+10FFFF). */
 bool	utf8_is_xml_char(uint32_t cp);

@@ -63,3 +63,23 @@ xml_escaped_len(const char *s, size_t n, unsigned flags)
 			len += strlen(rep) - 1;
 	return len;
 }
+
+size_t
+xml_escape_mem(char *out, const char *s, size_t n, unsigned flags)
+{
+	size_t o = 0, run = 0, k;
+	const char *rep;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((rep = replacement((unsigned char)s[i], flags)) == NULL)
+			continue;
+		memcpy(out + o, s + run, i - run);
+		o += i - run;
+		k = strlen(rep);
+		memcpy(out + o, rep, k);
+		o += k;
+		run = i + 1;
+	}
+	memcpy(out + o, s + run, n - run);
+	return o + n - run;
+}

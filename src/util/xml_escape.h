@@ -43,5 +43,12 @@ int	xml_escape(struct buf *b, const char *s, size_t n, unsigned flags,
 /* Bytes xml_escape() would append for s with flags (XML_ESC_CHECK is
  * ignored); for writers that size their own memory. */
 size_t	xml_escaped_len(const char *s, size_t n, unsigned flags);
+/*
+ * Write the escaped form of the n bytes at s to out, which must have room
+ * for xml_escaped_len(s, n, flags) bytes (XML_ESC_CHECK is ignored); no
+ * NUL is added.  Returns the number of bytes written.  For writers that
+ * keep their own memory (the catalog's string arena).
+ */
+size_t	xml_escape_mem(char *out, const char *s, size_t n, unsigned flags);
 
 #endif

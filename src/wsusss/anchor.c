@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/date.h"
+#include "util/utf8.h"
 #include "wsusss/anchor.h"
 
 static void
@@ -33,32 +35,6 @@ digits(const char *p, size_t n, int *v)
 		*v = *v * 10 + (p[i] - '0');
 	}
 	return 0;
-}
-
-/* days since 1970-01-01 of a proleptic Gregorian date */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int
-mdays(int y, int m)
-{
-	static const int md[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return md[m - 1];
 }
 
 int
@@ -92,7 +68,8 @@ wsusss_anchor_parse(const char *s, size_t len, struct wsusss_anchor *out)
 	    t[10] != ' ' || digits(t + 11, 2, &h) || t[13] != ':' ||
 	    digits(t + 14, 2, &mi) || t[16] != ':' || digits(t + 17, 2, &se))
 		return -1;
-	if (y < 1753 || mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo) ||
+	if (y < 1753 || mo < 1 || mo > 12 || d < 1 ||
+	    (unsigned)d > date_month_days(y, (unsigned)mo) ||
 	    h > 23 || mi > 59 || se > 59)
 		return -1;
 	if (tl > 19) {
@@ -287,34 +264,11 @@ wsusss_utf8_to_utf16le(const char *s, size_t len, struct buf *out)
 	size_t i = 0;
 
 	while (i < len) {
-		uint32_t c = p[i];
+		uint32_t c;
 		size_t n;
 		unsigned char u[4];
 
-		if (c < 0x80) {
-			n = 1;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 2;
-			c &= 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 3;
-			c &= 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 4;
-			c &= 0x07;
-		} else {
-			return -1;
-		}
-		if (i + n > len)
-			return -1;
-		for (size_t k = 1; k < n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return -1;
-			c = (c << 6) | (p[i + k] & 0x3f);
-		}
-		if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) ||
-		    (n == 4 && c < 0x10000) || c > 0x10ffff ||
-		    (c >= 0xd800 && c <= 0xdfff))
+		if ((n = utf8_decode(p + i, len - i, &c)) == 0)
 			return -1;
 		i += n;
 		if (c >= 0x10000) {

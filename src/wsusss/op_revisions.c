@@ -14,6 +14,7 @@
 #include "content/content_store.h"
 #include "metadata/cab_write.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 #include "wsusss/service_internal.h"
 
@@ -271,17 +272,28 @@ out:
 
 /* ---- GetUpdateData -------------------------------------------------------- */
 
-/* bytes of the UTF-16 form of UTF-8 text (what <36> measures) */
+/*
+ * Bytes of the UTF-16 form of UTF-8 text (what <36> measures).  A byte
+ * that does not start a valid sequence counts as it always did: 4 for a
+ * lead byte F0..FF, 0 for a continuation byte, else 2.
+ */
 static size_t
 utf16_bytes(const char *s, size_t len)
 {
-	size_t n = 0;
+	size_t n = 0, i = 0, k;
+	uint32_t cp;
 
-	for (size_t i = 0; i < len; i++) {
+	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
 
+		if ((k = utf8_decode(s + i, len - i, &cp)) != 0) {
+			n += cp >= 0x10000 ? 4 : 2;
+			i += k;
+			continue;
+		}
 		if ((b & 0xc0) != 0x80)
-			n += (b >= 0xf0) ? 4 : 2;
+			n += b >= 0xf0 ? 4 : 2;
+		i++;
 	}
 	return n;
 }

@@ -13,7 +13,7 @@
 
 #include "soap/soap_value.h"
 #include "store/settings.h"
-#include "util/encode.h"
+#include "util/guid.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 #include "wsusss/rollup.h"
@@ -82,23 +82,11 @@ elem_str(const struct soap_node *n, size_t max, const char **out)
 }
 
 static int
-parse_guid_text(const char *s, size_t n, char out[GUID_STRLEN + 1])
-{
-	char g[SOAP_GUID_STRLEN];
-
-	if (soap_parse_guid(s, n, g) != 0)
-		return -1;
-	memcpy(out, g, GUID_STRLEN);
-	out[GUID_STRLEN] = '\0';
-	return 0;
-}
-
-static int
 elem_guid(const struct soap_node *n, char out[GUID_STRLEN + 1])
 {
 	if (n == NULL)
 		return -1;
-	return parse_guid_text(n->text, n->text_len, out);
+	return soap_parse_guid(n->text, n->text_len, out);
 }
 
 static int
@@ -424,7 +412,7 @@ parse_computers(const struct soap_node *body, struct rollup_request *r)
 		const char *id = soap_attr(e, NULL, "ComputerId");
 		const char *pid = soap_attr(e, NULL, "ParentServerId");
 
-		if (id == NULL || parse_guid_text(id, strlen(id),
+		if (id == NULL || soap_parse_guid(id, strlen(id),
 		    c->computer_id) != 0)
 			return bad(r, "ComputerId", "missing or bad ComputerId");
 		for (size_t k = 0; k < r->ncomputers; k++)
@@ -433,7 +421,7 @@ parse_computers(const struct soap_node *body, struct rollup_request *r)
 				return bad(r, "ComputerId", "computer %s sent "
 				    "twice", c->computer_id);
 		r->ncomputers++;
-		if (pid == NULL || parse_guid_text(pid, strlen(pid),
+		if (pid == NULL || soap_parse_guid(pid, strlen(pid),
 		    c->parent_id) != 0)
 			return bad(r, "ParentServerId", "missing or bad "
 			    "ParentServerId");

@@ -18,7 +18,13 @@
 #include "wsusss/anchor.h"
 #include "wsusss/snapshot.h"
 
-/* attribute value a="..." in a bounded text; 0 found */
+/*
+ * attribute value a="..." in a bounded text; 0 found.  A byte scan of the
+ * ExtendedProperties fragment wsusd itself stored (metadata/fragments.c
+ * writes it); the attribute readers of metadata/mdxml.h and soap/soap_node.h
+ * work on parsed expat or SOAP trees, not on text, so sharing one would
+ * mean a full parse here.  Values are copied raw (no entity decoding).
+ */
 static int
 find_attr(const char *text, size_t len, const char *attr, char *out,
     size_t outlen)

@@ -15,7 +15,7 @@
 
 #include "store/sqlite/sqlite_internal.h"
 #include "store/store_util.h"
-#include "util/encode.h"
+#include "util/guid.h"
 
 #define ADMIN_MAX	256	/* bytes of an admin name */
 

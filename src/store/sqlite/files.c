@@ -5,12 +5,12 @@
  *
  * Not here: how files get into the index (revision import, updates.c).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite/sqlite_internal.h"
 #include "store/store_util.h"
+#include "util/hex.h"
 #include "util/xmalloc.h"
 
 /* ---- files ---- */
@@ -43,7 +43,7 @@ sq_file_lookup(struct store *st, const uint8_t sha1[20], struct store_file *f,
 	sqlite3_stmt *stmt;
 	const char *n;
 	char hex[41];
-	int rc, i;
+	int rc;
 
 	memset(f, 0, sizeof(*f));
 	if (name != NULL)
@@ -64,8 +64,7 @@ sq_file_lookup(struct store *st, const uint8_t sha1[20], struct store_file *f,
 		}
 		rc = STORE_OK;
 	} else if (rc == SQLITE_DONE) {
-		for (i = 0; i < 20; i++)
-			snprintf(hex + 2 * i, 3, "%02x", sha1[i]);
+		hex_encode(sha1, 20, hex, 0);
 		rc = store_seterr(st, STORE_NOTFOUND, "no update lists a file "
 		    "with SHA-1 %s", hex);
 	} else
@@ -80,7 +79,7 @@ sq_file_set_present(struct store *st, const uint8_t sha1[20], bool present)
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
 	char hex[41];
-	int rc, i;
+	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
@@ -91,8 +90,7 @@ sq_file_set_present(struct store *st, const uint8_t sha1[20], bool present)
 	if ((rc = sq_exec_stmt(s, stmt, "mark file")) != STORE_OK)
 		return rc;
 	if (sqlite3_changes(s->db) == 0) {
-		for (i = 0; i < 20; i++)
-			snprintf(hex + 2 * i, 3, "%02x", sha1[i]);
+		hex_encode(sha1, 20, hex, 0);
 		return store_seterr(st, STORE_NOTFOUND, "no update lists a "
 		    "file with SHA-1 %s", hex);
 	}

@@ -14,7 +14,7 @@
 
 #include "store/sqlite/sqlite_internal.h"
 #include "store/store_util.h"
-#include "util/encode.h"
+#include "util/guid.h"
 #include "util/xmalloc.h"
 
 #define GROUP_ALL_ID		1	/* created by migration 1 */

@@ -17,6 +17,7 @@
 
 #include "store/sqlite/sqlite_internal.h"
 #include "store/store_util.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 /* ---- event_batch ---- */
@@ -67,12 +68,7 @@ cut(const char *s, size_t max)
 
 	if (s == NULL)
 		return NULL;
-	n = strlen(s);
-	if (n <= max)
-		return xstrdup(s);
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
+	n = utf8_cut(s, strlen(s), max);
 	c = xmalloc(n + 1);
 	memcpy(c, s, n);
 	c[n] = '\0';

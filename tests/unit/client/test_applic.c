@@ -78,7 +78,7 @@ static void
 test_real_categories(void **state)
 {
 	struct core c;
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
 	(void)state;
 	parse_file(FRAG "56309036-4c77-4dd9-951a-99ee9c246a94-r101.core.xml",
@@ -116,7 +116,7 @@ static void
 test_real_bundle(void **state)
 {
 	struct core c;
-	char g[GUID_STRLEN];
+	char g[GUID_STRLEN + 1];
 
 	(void)state;
 	parse_file(FRAG "a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe-r200.core.xml",

@@ -209,6 +209,11 @@ test_errors(void **state)
 		{ "[machine]\nbios_date = 2020-13-01\n", "YYYY-MM-DD" },
 		{ "[machine]\ndns_name = a\x01" "b\n", "control characters" },
 		{ "[machine]\nmodel = \xff\xfe\n", "bad UTF-8" },
+		/* overlong "/" and a surrogate: refused since util/utf8.h */
+		{ "[machine]\nmodel = a\xe0\x80\xaf\n", "bad UTF-8" },
+		{ "[machine]\nmodel = \xf0\x80\x80\xaf\n", "bad UTF-8" },
+		{ "[machine]\nmodel = \xed\xa0\x80\n", "bad UTF-8" },
+		{ "[files]\nC:\\\xe0\x80\xaf = 1.2.3.4\n", "bad path" },
 		{ "[machine]\ndns_name =\n", "may not be empty" },
 		{ "[machine]\nunknown_rules = maybe\n", "true or false" },
 		{ "[installed]\nupdate = 1234\n", "not a GUID" },

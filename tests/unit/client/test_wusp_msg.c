@@ -366,7 +366,7 @@ test_read_handshake(void **state)
 	{
 		struct guid *pref;
 		size_t n, ne;
-		char g[GUID_STRLEN];
+		char g[GUID_STRLEN + 1];
 		r = parse_fixture(CAP "scan/05-StartCategoryScan.response.xml");
 		assert_int_equal(wmsg_read_start_category(r, &pref, &n, &ne,
 		    err, sizeof(err)), 0);

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "util/encode.h"
+#include "util/guid.h"
 
 static void
 test_hex_roundtrip(void **state)
@@ -73,6 +74,23 @@ test_base64_rejects_bad_input(void **state)
 }
 
 static void
+test_base64_digit(void **state)
+{
+	const char *a =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+	(void)state;
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(base64_digit((unsigned char)a[i]), i);
+	assert_int_equal(base64_digit('='), -1);
+	assert_int_equal(base64_digit('-'), -1);
+	assert_int_equal(base64_digit('_'), -1);
+	assert_int_equal(base64_digit(' '), -1);
+	assert_int_equal(base64_digit(0), -1);
+	assert_int_equal(base64_digit(0xc3), -1);
+}
+
+static void
 test_guid_random(void **state)
 {
 	char a[37], b[37];
@@ -94,6 +112,7 @@ main(void)
 		cmocka_unit_test(test_base64_rfc4648),
 		cmocka_unit_test(test_base64_real_sha1_digest),
 		cmocka_unit_test(test_base64_rejects_bad_input),
+		cmocka_unit_test(test_base64_digit),
 		cmocka_unit_test(test_guid_random),
 	};
 	return cmocka_run_group_tests_name("util/encode", tests, NULL, NULL);

@@ -70,6 +70,22 @@ test_check(void **state)
 }
 
 static void
+test_cut(void **state)
+{
+	const char *e = "a\xc3\xa9\xf0\x9f\x98\x80z";	/* a é 😀 z */
+
+	assert_int_equal(utf8_cut(e, 8, 8), 8);
+	assert_int_equal(utf8_cut(e, 8, 100), 8);
+	assert_int_equal(utf8_cut(e, 8, 7), 7);
+	assert_int_equal(utf8_cut(e, 8, 6), 3);	/* inside the emoji */
+	assert_int_equal(utf8_cut(e, 8, 4), 3);
+	assert_int_equal(utf8_cut(e, 8, 3), 3);
+	assert_int_equal(utf8_cut(e, 8, 2), 1);	/* inside é */
+	assert_int_equal(utf8_cut(e, 8, 0), 0);
+	assert_int_equal(utf8_cut("\x80\x80\x80", 3, 2), 0);
+}
+
+static void
 test_xml_char(void **state)
 {
 	assert_true(utf8_is_xml_char('\t'));
@@ -97,6 +113,7 @@ main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_decode_refuses),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_xml_char),
 	};
 	return cmocka_run_group_tests_name("util/utf8", tests, NULL, NULL);

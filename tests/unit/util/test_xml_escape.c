@@ -14,11 +14,16 @@ static void
 esc(unsigned flags, const char *want)
 {
 	struct buf b;
+	char mem[100];
 
 	buf_init(&b, 1000);
 	assert_int_equal(xml_escape(&b, in, strlen(in), flags, NULL), 0);
 	assert_string_equal(b.data, want);
 	assert_int_equal(xml_escaped_len(in, strlen(in), flags), b.len);
+	memset(mem, '#', sizeof(mem));
+	assert_int_equal(xml_escape_mem(mem, in, strlen(in), flags), b.len);
+	assert_memory_equal(mem, want, b.len);
+	assert_int_equal(mem[b.len], '#');
 	buf_free(&b);
 }
 
@@ -32,6 +37,19 @@ test_modes(void **state)
 	    "a&lt;b&gt;&amp;&quot;c'&#x9;&#xA;&#xD;\xc3\xa9");
 	esc(XML_ESC_ATTR | XML_ESC_CHECK,
 	    "a&lt;b&gt;&amp;&quot;c'&#x9;&#xA;&#xD;\xc3\xa9");
+}
+
+static void
+test_mem(void **state)
+{
+	char mem[32];
+
+	/* the catalog's <Xml> mode: CR escaped, quotes literal */
+	assert_int_equal(xml_escape_mem(mem, "\"\r&", 3, XML_ESC_TEXT), 11);
+	assert_memory_equal(mem, "\"&#xD;&amp;", 11);
+	assert_int_equal(xml_escape_mem(mem, "plain", 5, XML_ESC_TEXT), 5);
+	assert_memory_equal(mem, "plain", 5);
+	assert_int_equal(xml_escape_mem(mem, "", 0, XML_ESC_TEXT), 0);
 }
 
 static void
@@ -91,6 +109,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_mem),
 		cmocka_unit_test(test_buf_xml_escape_is_it),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_buffer_limit),

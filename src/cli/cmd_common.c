@@ -17,6 +17,7 @@
 
 #include "cli/cmd_common.h"
 #include "cli/output.h"
+#include "util/date.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -223,7 +224,6 @@ parse_num(const char **sp, int digits, int lo, int hi, int *out)
 int
 deadline_parse(const char *s, int64_t *t)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	struct tm tm;
 	int y, mo, d, h = 0, mi = 0, sec = 0;
 	bool utc = false;
@@ -233,8 +233,7 @@ deadline_parse(const char *s, int64_t *t)
 	    parse_num(&s, 2, 1, 12, &mo) || *s++ != '-' ||
 	    parse_num(&s, 2, 1, 31, &d))
 		return -1;
-	if (d > mdays[mo - 1] || (mo == 2 && d == 29 &&
-	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+	if ((unsigned)d > date_month_days(y, (unsigned)mo))
 		return -1;
 	if (*s == 'T' || *s == 't' || *s == ' ') {
 		s++;

@@ -41,6 +41,7 @@
 #include "soap/xmlw.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/guid.h"
 
 #define SVC_INIT_RETRY		5	/* s between retries of a failed start */
 #define SVC_HOST_MAX		255	/* Host header used in URLs */
@@ -93,7 +94,7 @@ struct svc_host {
 	bool			 ready;		/* kr and server_id valid */
 	time_t			 next_retry;	/* of a failed start */
 	struct cookie_keyring	 kr;		/* valid when ready */
-	char			 server_id[37];	/* lower-case GUID */
+	char			 server_id[GUID_STRLEN + 1];	/* lower-case GUID */
 	int64_t			 started;	/* time(NULL) at creation */
 	pthread_key_t		 tkey;		/* -> struct svc_thread */
 	bool			 tkey_made;

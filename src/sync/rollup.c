@@ -476,7 +476,7 @@ sync_rollup(struct sess *s)
 		xmlw_elem(&w, "parentServerId", s->account_guid);
 		xmlw_start(&w, "computers");
 		for (i = off; i < off + k; i++) {
-			char ig[37];
+			char ig[GUID_STRLEN + 1];
 			int64_t cid;
 			struct statusrows sr = { &req, &w, 0 };
 

@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "util/guid.h"
 #include "util/xmalloc.h"
 #include "wsusss/service_internal.h"
 
@@ -56,7 +57,7 @@ grp_find(const struct grplist *l, int64_t id)
 /* A stable DeploymentGuid: SHA-256(server id, update id, group guid). */
 static void
 deployment_guid(const struct svc_call *c, const char *uid, const char *group,
-    char out[37])
+    char out[GUID_STRLEN + 1])
 {
 	uint8_t h[32], g[16];
 	char text[160];
@@ -90,7 +91,7 @@ wsusss_op_get_deployments(struct svc_call *c)
 	bool hasd, hass;
 	struct grplist gl;
 	int rc = -1;
-	char zero[37] = "00000000-0000-0000-0000-000000000000";
+	char zero[GUID_STRLEN + 1] = "00000000-0000-0000-0000-000000000000";
 
 	memset(&gl, 0, sizeof(gl));
 	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
@@ -138,7 +139,7 @@ wsusss_op_get_deployments(struct svc_call *c)
 	for (size_t k = 0; k < napp; k++) {
 		const struct catalog_approval *d = catalog_approval_at(s, k);
 		const struct grp *g = grp_find(&gl, d->group_id);
-		char dg[37];
+		char dg[GUID_STRLEN + 1];
 
 		if (g == NULL || d->rev == NULL || d->change_seq > sa.counter ||
 		    (hasd && d->change_seq <= da.counter))
@@ -175,7 +176,7 @@ wsusss_op_get_deployments(struct svc_call *c)
 			continue;
 		for (size_t gi = 0; gi < gl.n; gi++) {
 			bool live = false;
-			char dg[37];
+			char dg[GUID_STRLEN + 1];
 
 			for (size_t k = 0; k < napp && !live; k++) {
 				const struct catalog_approval *d =

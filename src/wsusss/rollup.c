@@ -769,7 +769,7 @@ static int
 op_rollup_configuration(struct svc_call *c)
 {
 	struct store *st;
-	char guid[37], *reset = NULL;
+	char guid[GUID_STRLEN + 1], *reset = NULL;
 	bool on = false, created;
 
 	if ((st = svc_store(c)) == NULL)

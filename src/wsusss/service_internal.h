@@ -28,6 +28,7 @@
 #include "soap/xmlw.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/guid.h"
 #include "wsusss/anchor.h"
 #include "wsusss/service.h"
 #include "wsusss/snapshot.h"
@@ -54,7 +55,7 @@ struct ws_call_state {
 	struct wsusss_session_cookie sess;	/* after ws_session() */
 	/* the downstream to record after success (ws_record_downstream) */
 	bool			 touch, touch_replica, touch_synced;
-	char			 touch_id[37];
+	char			 touch_id[GUID_STRLEN + 1];
 	char			 touch_name[COOKIE_ID_MAX + 1];
 };
 

@@ -204,6 +204,25 @@ group_resolve(struct store *st, const char *arg, int64_t *id)
 	return store_fail(st, rc, "finding the group");
 }
 
+int
+resolve_status(struct store *st, int rc, const char *what)
+{
+	if (rc == STORE_OK)
+		return EXIT_OK;
+	if (rc == STORE_INVALID) {
+		log_error("%s", store_errmsg(st));
+		return EXIT_USAGE;
+	}
+	return store_fail(st, rc, what);
+}
+
+int
+computer_resolve(struct store *st, const char *arg, int64_t *id)
+{
+	return resolve_status(st, store_computer_find(st, arg, id),
+	    "finding the computer");
+}
+
 static int
 parse_num(const char **sp, int digits, int lo, int hi, int *out)
 {

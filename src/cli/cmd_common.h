@@ -50,6 +50,20 @@ int	kb_parse(const char *arg, char out[KB_MAX_DIGITS + 1]);
 int	group_resolve(struct store *, const char *arg, int64_t *id);
 
 /*
+ * Resolve a COMPUTER argument (DNS name, first label, SusClientId or #N).
+ * Returns EXIT_OK with *id, or prints why and returns EXIT_USAGE (the
+ * argument names no computer unambiguously), EXIT_NOTFOUND or EXIT_FAIL.
+ */
+int	computer_resolve(struct store *, const char *arg, int64_t *id);
+
+/*
+ * The exit status for the rc of a store_*_find: EXIT_OK for STORE_OK,
+ * EXIT_USAGE (the store's message printed) for STORE_INVALID, else what
+ * store_fail says for "what".
+ */
+int	resolve_status(struct store *, int rc, const char *what);
+
+/*
  * Parse a deadline "YYYY-MM-DD[THH:MM[:SS]][Z]" (a space may stand for
  * the T).  With Z the time is UTC, without it local time; a date alone
  * means 00:00.  Returns 0 with *t, or -1.

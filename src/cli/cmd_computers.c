@@ -19,20 +19,6 @@
 #define SHOW_EVENTS	10	/* events shown by `computers show` */
 
 
-static int
-computer_resolve(struct store *st, const char *arg, int64_t *id)
-{
-	int rc = store_computer_find(st, arg, id);
-
-	if (rc == STORE_OK)
-		return EXIT_OK;
-	if (rc == STORE_INVALID) {
-		log_error("%s", store_errmsg(st));
-		return EXIT_USAGE;
-	}
-	return store_fail(st, rc, "finding the computer");
-}
-
 static void
 tstr(int64_t t, char *out, size_t len)
 {

@@ -152,15 +152,8 @@ ds_cb(const struct store_downstream *d, void *arg)
 int
 downstream_resolve(struct store *st, const char *name, int64_t *id)
 {
-	int rc = store_downstream_find(st, name, id);
-
-	if (rc == STORE_OK)
-		return EXIT_OK;
-	if (rc == STORE_INVALID) {
-		log_error("%s", store_errmsg(st));
-		return EXIT_USAGE;
-	}
-	return store_fail(st, rc, "finding the downstream server");
+	return resolve_status(st, store_downstream_find(st, name, id),
+	    "finding the downstream server");
 }
 
 static int

@@ -40,20 +40,6 @@ static const struct {
 };
 #define NCOUNTS	(sizeof(count_keys) / sizeof(count_keys[0]))
 
-static int
-computer_resolve(struct store *st, const char *arg, int64_t *id)
-{
-	int rc = store_computer_find(st, arg, id);
-
-	if (rc == STORE_OK)
-		return EXIT_OK;
-	if (rc == STORE_INVALID) {
-		log_error("%s", store_errmsg(st));
-		return EXIT_USAGE;
-	}
-	return store_fail(st, rc, "finding the computer");
-}
-
 /* ---- compliance ---- */
 
 struct comp_ctx {

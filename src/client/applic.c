@@ -12,6 +12,7 @@
 #include <expat.h>
 
 #include "client/applic.h"
+#include "client/xml_util.h"
 #include "util/xmalloc.h"
 
 /* Where an element sits. */
@@ -83,29 +84,16 @@ pfail(struct parser *ps, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (ps->failed)
-		return;
-	ps->failed = true;
 	va_start(ap, fmt);
-	vsnprintf(ps->err, sizeof(ps->err), fmt, ap);
+	xml_vfail(ps->p, &ps->failed, ps->err, sizeof(ps->err), fmt, ap);
 	va_end(ap);
-	XML_StopParser(ps->p, XML_FALSE);
-}
-
-static const char *
-attr(const XML_Char **atts, const char *name)
-{
-	for (; atts[0] != NULL; atts += 2)
-		if (strcmp(atts[0], name) == 0)
-			return atts[1];
-	return NULL;
 }
 
 /* Strict non-negative decimal; -1 when absent or bad. */
 static long long
 attr_num(const XML_Char **atts, const char *name)
 {
-	const char *s = attr(atts, name);
+	const char *s = xml_attr(atts, name);
 	long long v = 0;
 
 	if (s == NULL || *s == '\0')
@@ -126,7 +114,7 @@ enum cmp { CMP_EQ, CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_CONTAINS,
 static enum cmp
 comparison(const XML_Char **atts)
 {
-	const char *s = attr(atts, "Comparison");
+	const char *s = xml_attr(atts, "Comparison");
 
 	if (s == NULL || strcmp(s, "EqualTo") == 0)
 		return CMP_EQ;
@@ -186,7 +174,7 @@ rule_windows_version(const struct machine *m, const XML_Char **atts)
 		return -1;
 	for (int i = 0; i < 5 && r == 0; i++) {
 		long long want = attr_num(atts, names[i]);
-		if (attr(atts, names[i]) == NULL)
+		if (xml_attr(atts, names[i]) == NULL)
 			continue;
 		if (want < 0)
 			return -1;
@@ -196,7 +184,7 @@ rule_windows_version(const struct machine *m, const XML_Char **atts)
 	if ((pt = attr_num(atts, "ProductType")) >= 0 && pt != m->product_type)
 		ok = 0;
 	if ((suite = attr_num(atts, "SuiteMask")) >= 0) {
-		all = attr(atts, "AllSuitesMustBePresent");
+		all = xml_attr(atts, "AllSuitesMustBePresent");
 		if (all != NULL && (strcmp(all, "true") == 0 ||
 		    strcmp(all, "1") == 0)) {
 			if ((m->suite_mask & suite) != suite)
@@ -210,7 +198,7 @@ rule_windows_version(const struct machine *m, const XML_Char **atts)
 static int
 rule_language(const struct machine *m, const XML_Char **atts)
 {
-	const char *want = attr(atts, "Language");
+	const char *want = xml_attr(atts, "Language");
 	size_t n;
 
 	if (want == NULL)
@@ -239,9 +227,9 @@ rule_processor(const struct machine *m, const XML_Char **atts)
 static int
 rule_reg_number(const struct machine *m, const XML_Char **atts, bool qword)
 {
-	const struct reg_entry *e = machine_reg_value(m, attr(atts, "Key"),
-	    attr(atts, "Subkey"), attr(atts, "Value"));
-	const char *data = attr(atts, "Data");
+	const struct reg_entry *e = machine_reg_value(m, xml_attr(atts, "Key"),
+	    xml_attr(atts, "Subkey"), xml_attr(atts, "Value"));
+	const char *data = xml_attr(atts, "Data");
 	enum cmp c = comparison(atts);
 	unsigned long long want;
 	char *end;
@@ -260,9 +248,9 @@ static int
 rule_reg_string(const struct machine *m, const XML_Char **atts,
     enum reg_type type)
 {
-	const struct reg_entry *e = machine_reg_value(m, attr(atts, "Key"),
-	    attr(atts, "Subkey"), attr(atts, "Value"));
-	const char *data = attr(atts, "Data");
+	const struct reg_entry *e = machine_reg_value(m, xml_attr(atts, "Key"),
+	    xml_attr(atts, "Subkey"), xml_attr(atts, "Value"));
+	const char *data = xml_attr(atts, "Data");
 	enum cmp c = comparison(atts);
 	size_t n, h;
 
@@ -304,9 +292,9 @@ reg_type_name(enum reg_type t)
 static int
 rule_reg_value_exists(const struct machine *m, const XML_Char **atts)
 {
-	const struct reg_entry *e = machine_reg_value(m, attr(atts, "Key"),
-	    attr(atts, "Subkey"), attr(atts, "Value"));
-	const char *type = attr(atts, "Type");
+	const struct reg_entry *e = machine_reg_value(m, xml_attr(atts, "Key"),
+	    xml_attr(atts, "Subkey"), xml_attr(atts, "Value"));
+	const char *type = xml_attr(atts, "Type");
 
 	if (e == NULL)
 		return 0;
@@ -338,20 +326,20 @@ static int
 rule_file_path(const struct machine *m, const XML_Char **atts, bool prepend,
     char *out, size_t outlen)
 {
-	const char *path = attr(atts, "Path"), *base;
+	const char *path = xml_attr(atts, "Path"), *base;
 	long long csidl;
 
 	if (path == NULL)
 		return -1;
 	if (prepend) {
 		const struct reg_entry *e = machine_reg_value(m,
-		    attr(atts, "Key"), attr(atts, "Subkey"),
-		    attr(atts, "Value"));
+		    xml_attr(atts, "Key"), xml_attr(atts, "Subkey"),
+		    xml_attr(atts, "Value"));
 		if (e == NULL || (e->type != REG_T_SZ &&
 		    e->type != REG_T_EXPAND_SZ))
 			return 1;
 		base = e->str;
-	} else if (attr(atts, "Csidl") != NULL) {
+	} else if (xml_attr(atts, "Csidl") != NULL) {
 		if ((csidl = attr_num(atts, "Csidl")) < 0 ||
 		    (base = csidl_path(csidl)) == NULL)
 			return -1;
@@ -376,7 +364,7 @@ rule_file(const struct machine *m, const XML_Char **atts, bool prepend,
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	if (version) {
-		const char *v = attr(atts, "Version");
+		const char *v = xml_attr(atts, "Version");
 		if (v == NULL || parse_version4(v, want) == -1 || c > CMP_GE)
 			return -1;
 	}
@@ -413,8 +401,8 @@ eval_rule(const struct machine *m, const char *name, const XML_Char **atts)
 	if (strcmp(name, "RegValueExists") == 0)
 		return rule_reg_value_exists(m, atts);
 	if (strcmp(name, "RegKeyExists") == 0)
-		return machine_reg_key_exists(m, attr(atts, "Key"),
-		    attr(atts, "Subkey"));
+		return machine_reg_key_exists(m, xml_attr(atts, "Key"),
+		    xml_attr(atts, "Subkey"));
 	if (strcmp(name, "FileExists") == 0)
 		return rule_file(m, atts, false, false);
 	if (strcmp(name, "FileVersion") == 0)
@@ -432,7 +420,7 @@ static void
 add_id(struct parser *ps, const XML_Char **atts, bool bundle)
 {
 	struct core *c = ps->c;
-	const char *s = attr(atts, "UpdateID");
+	const char *s = xml_attr(atts, "UpdateID");
 	struct guid g;
 	struct guid **ids = bundle ? &c->bundle_ids : &c->prereq_ids;
 	size_t *n = bundle ? &c->nbundle_ids : &c->nprereq_ids;
@@ -478,7 +466,7 @@ new_clause(struct parser *ps, bool bundle, bool is_category)
 static bool
 is_true_attr(const XML_Char **atts, const char *name)
 {
-	const char *v = attr(atts, name);
+	const char *v = xml_attr(atts, name);
 
 	return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
 }
@@ -515,7 +503,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			break;
 		}
 		if (strcmp(name, "UpdateIdentity") == 0) {
-			const char *id = attr(atts, "UpdateID");
+			const char *id = xml_attr(atts, "UpdateID");
 			long long rev = attr_num(atts, "RevisionNumber");
 			if (id == NULL || guid_parsez(id, &c->id) == -1 ||
 			    rev < 0 || rev > 0x7fffffff) {
@@ -526,7 +514,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			c->revision = (int)rev;
 			ps->have_identity = true;
 		} else if (strcmp(name, "Properties") == 0) {
-			const char *t = attr(atts, "UpdateType");
+			const char *t = xml_attr(atts, "UpdateType");
 			if (t == NULL)
 				c->type = UT_OTHER;
 			else if (strcmp(t, "Software") == 0)
@@ -580,7 +568,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		break;
 	case C_METADATA:
 		if (strcmp(name, "d.WindowsDriverMetaData") == 0) {
-			const char *h = attr(atts, "HardwareID");
+			const char *h = xml_attr(atts, "HardwareID");
 			if (h != NULL && c->nhwids < 256) {
 				c->hwids = xreallocarray(c->hwids,
 				    c->nhwids + 1, sizeof(char *));

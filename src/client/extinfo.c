@@ -12,6 +12,7 @@
 #include "client/extinfo.h"
 #include "soap/soap_value.h"
 #include "util/buf.h"
+#include "client/xml_util.h"
 #include "util/xmalloc.h"
 
 enum want { W_NONE, W_KB, W_SHA256, W_LANGUAGE, W_TITLE, W_DESCRIPTION };
@@ -41,22 +42,9 @@ efail(struct ep *ps, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (ps->failed)
-		return;
-	ps->failed = true;
 	va_start(ap, fmt);
-	vsnprintf(ps->err, sizeof(ps->err), fmt, ap);
+	xml_vfail(ps->p, &ps->failed, ps->err, sizeof(ps->err), fmt, ap);
 	va_end(ap);
-	XML_StopParser(ps->p, XML_FALSE);
-}
-
-static const char *
-attr(const XML_Char **atts, const char *name)
-{
-	for (; atts[0] != NULL; atts += 2)
-		if (strcmp(atts[0], name) == 0)
-			return atts[1];
-	return NULL;
 }
 
 static void
@@ -71,8 +59,8 @@ add_file(struct ep *ps, const XML_Char **atts)
 {
 	struct ext_info *e = ps->e;
 	struct ext_file f;
-	const char *d = attr(atts, "Digest"), *name = attr(atts, "FileName");
-	const char *size = attr(atts, "Size");
+	const char *d = xml_attr(atts, "Digest"), *name = xml_attr(atts, "FileName");
+	const char *size = xml_attr(atts, "Size");
 	size_t n;
 	char *end;
 
@@ -127,8 +115,8 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		ps->in_loc = strcmp(name, "LocalizedProperties") == 0;
 		if (ps->in_ext) {
 			ps->e->have_extended = true;
-			if (attr(atts, "MsrcSeverity") != NULL)
-				set(&ps->e->severity, attr(atts,
+			if (xml_attr(atts, "MsrcSeverity") != NULL)
+				set(&ps->e->severity, xml_attr(atts,
 				    "MsrcSeverity"));
 		}
 		if (ps->in_files)
@@ -154,7 +142,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			w = W_DESCRIPTION;
 	} else if (ps->depth == 4 && ps->in_file &&
 	    strcmp(name, "AdditionalDigest") == 0) {
-		set(&ps->additional_alg, attr(atts, "Algorithm"));
+		set(&ps->additional_alg, xml_attr(atts, "Algorithm"));
 		w = W_SHA256;
 	}
 	if (w != W_NONE) {

@@ -32,6 +32,7 @@
 
 #include "client/client.h"
 #include "content/content_store.h"
+#include "soapclient/soapclient.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
@@ -140,29 +141,12 @@ static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
 	struct slot *s = arg;
-	size_t len = size * n, vlen;
-	const char *v;
+	size_t len = size * n;
 
-	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
-		/* a new status line (after 100 Continue, too): start over */
+	/* a new status line (after 100 Continue, too): start over */
+	if (soapclient_header_value(p, len, "Content-Range:", s->crange,
+	    sizeof(s->crange)) == SOAPCLIENT_HDR_STATUS)
 		s->crange[0] = '\0';
-		return len;
-	}
-	if (len < 14 || strncasecmp(p, "Content-Range:", 14) != 0)
-		return len;
-	v = p + 14;
-	vlen = len - 14;
-	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		vlen--;
-	}
-	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
-	    v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-		vlen--;
-	if (vlen >= sizeof(s->crange))
-		vlen = sizeof(s->crange) - 1;
-	memcpy(s->crange, v, vlen);
-	s->crange[vlen] = '\0';
 	return len;
 }
 

@@ -42,17 +42,27 @@ static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
 	struct soapclient *sc = arg;
-	size_t len = size * n, vlen;
+	size_t len = size * n;
+
+	if (soapclient_header_value(p, len, "Content-Encoding:", sc->encoding,
+	    sizeof(sc->encoding)) == SOAPCLIENT_HDR_STATUS)
+		sc->encoding[0] = '\0';
+	return len;
+}
+
+enum soapclient_hdr
+soapclient_header_value(const char *line, size_t len, const char *name,
+    char *out, size_t outlen)
+{
+	size_t nlen = strlen(name), vlen;
 	const char *v;
 
-	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
-		sc->encoding[0] = '\0';
-		return len;
-	}
-	if (len < 17 || strncasecmp(p, "Content-Encoding:", 17) != 0)
-		return len;
-	v = p + 17;
-	vlen = len - 17;
+	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0)
+		return SOAPCLIENT_HDR_STATUS;
+	if (len < nlen || strncasecmp(line, name, nlen) != 0)
+		return SOAPCLIENT_HDR_OTHER;
+	v = line + nlen;
+	vlen = len - nlen;
 	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
 		v++;
 		vlen--;
@@ -60,11 +70,11 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
 	    v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 		vlen--;
-	if (vlen >= sizeof(sc->encoding))
-		vlen = sizeof(sc->encoding) - 1;
-	memcpy(sc->encoding, v, vlen);
-	sc->encoding[vlen] = '\0';
-	return len;
+	if (vlen >= outlen)
+		vlen = outlen - 1;
+	memcpy(out, v, vlen);
+	out[vlen] = '\0';
+	return SOAPCLIENT_HDR_MATCH;
 }
 
 static void

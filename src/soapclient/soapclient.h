@@ -111,4 +111,21 @@ void	soapclient_record_response(struct soapclient *,
 	    const struct soapclient_call *, const char *suffix,
 	    const void *data, size_t len, bool index);
 
+/*
+ * What one line a libcurl header callback is given is, for a caller that
+ * keeps one header's value: SOAPCLIENT_HDR_STATUS for a status line
+ * ("HTTP/...", after a 100 Continue too: the kept value starts over),
+ * SOAPCLIENT_HDR_MATCH for the header name (matched without regard to
+ * case; name includes the colon, "Content-Encoding:") with its value,
+ * blanks and the line end trimmed, copied to out (cut to outlen - 1
+ * bytes, NUL-terminated), SOAPCLIENT_HDR_OTHER for anything else.
+ */
+enum soapclient_hdr {
+	SOAPCLIENT_HDR_OTHER,
+	SOAPCLIENT_HDR_STATUS,
+	SOAPCLIENT_HDR_MATCH,
+};
+enum soapclient_hdr soapclient_header_value(const char *line, size_t len,
+	    const char *name, char *out, size_t outlen);
+
 #endif

@@ -29,6 +29,10 @@
 #define ROLLUP_STATUS_MAX	500	/* computers per RollupComputerStatus */
 #define ROLLUP_UPDATES_MAX	100000	/* update states per computer */
 #define ROLLUP_SUMMARY_FIELDS	18	/* DownstreamServerRollupServerSummary ints */
+/* The element names of those ints, in WSDL order (the order of
+ * store_downstream.summary): the sync engine writes them, wsusss reads
+ * them. */
+extern const char *const rollup_summary_names[ROLLUP_SUMMARY_FIELDS];
 
 enum downstream_mode {
 	DOWNSTREAM_MODE_UNKNOWN = -1,	/* keep what is stored */

@@ -2,7 +2,8 @@
  * store.c — backend dispatch: pick a backend by the URL scheme, and the
  * backend-independent helpers (error text, rc names).  The operations
  * themselves are the inline wrappers of the domain headers calling
- * st->ops; store_sync_state_free() is here as it needs no backend.
+ * st->ops; store_sync_state_free() and rollup_summary_names[] are here as
+ * they need no backend.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,19 @@ store_rc_name(int rc)
 		return "unknown store error";
 	}
 }
+
+const char *const rollup_summary_names[ROLLUP_SUMMARY_FIELDS] = {
+	"UpdateCount", "DeclinedUpdateCount", "ApprovedUpdateCount",
+	"NotApprovedUpdateCount", "UpdatesWithStaleUpdateApprovalsCount",
+	"ExpiredUpdateCount",
+	"CriticalOrSecurityUpdatesNotApprovedForInstallCount",
+	"WsusInfrastructureUpdatesNotApprovedForInstallCount",
+	"UpdatesWithClientErrorsCount", "UpdatesWithServerErrorsCount",
+	"UpdatesNeedingFilesCount", "UpdatesNeededByComputersCount",
+	"UpdatesUpToDateCount", "CustomComputerTargetGroupCount",
+	"ComputerTargetCount", "ComputerTargetsNeedingUpdatesCount",
+	"ComputerTargetsWithUpdateErrorsCount", "ComputersUpToDateCount",
+};
 
 void
 store_sync_state_free(struct store_sync_state *s)

@@ -355,19 +355,7 @@ sync_rollup(struct sess *s)
 	put_time(&w, "LastRollupTime", now);
 	xmlw_start(&w, "ServerSummary");
 	{
-		static const char *const names[] = {
-			"UpdateCount", "DeclinedUpdateCount", "ApprovedUpdateCount",
-			"NotApprovedUpdateCount", "UpdatesWithStaleUpdateApprovalsCount",
-			"ExpiredUpdateCount",
-			"CriticalOrSecurityUpdatesNotApprovedForInstallCount",
-			"WsusInfrastructureUpdatesNotApprovedForInstallCount",
-			"UpdatesWithClientErrorsCount", "UpdatesWithServerErrorsCount",
-			"UpdatesNeedingFilesCount", "UpdatesNeededByComputersCount",
-			"UpdatesUpToDateCount", "CustomComputerTargetGroupCount",
-			"ComputerTargetCount", "ComputerTargetsNeedingUpdatesCount",
-			"ComputerTargetsWithUpdateErrorsCount", "ComputersUpToDateCount",
-		};
-		long long v[18] = { 0 };
+		long long v[ROLLUP_SUMMARY_FIELDS] = { 0 };
 		size_t k;
 
 		v[0] = (long long)nupd;
@@ -389,8 +377,8 @@ sync_rollup(struct sess *s)
 			    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
 				v[16]++;
 		}
-		for (k = 0; k < 18; k++)
-			xmlw_elem_int(&w, names[k], v[k]);
+		for (k = 0; k < ROLLUP_SUMMARY_FIELDS; k++)
+			xmlw_elem_int(&w, rollup_summary_names[k], v[k]);
 	}
 	xmlw_end(&w);
 	put_client_summaries(&w, &cl);

@@ -196,19 +196,6 @@ client_time(const struct soap_node *body, struct rollup_request *r)
 	return 0;
 }
 
-static const char *const summary_names[ROLLUP_SUMMARY_FIELDS] = {
-	"UpdateCount", "DeclinedUpdateCount", "ApprovedUpdateCount",
-	"NotApprovedUpdateCount", "UpdatesWithStaleUpdateApprovalsCount",
-	"ExpiredUpdateCount",
-	"CriticalOrSecurityUpdatesNotApprovedForInstallCount",
-	"WsusInfrastructureUpdatesNotApprovedForInstallCount",
-	"UpdatesWithClientErrorsCount", "UpdatesWithServerErrorsCount",
-	"UpdatesNeedingFilesCount", "UpdatesNeededByComputersCount",
-	"UpdatesUpToDateCount", "CustomComputerTargetGroupCount",
-	"ComputerTargetCount", "ComputerTargetsNeedingUpdatesCount",
-	"ComputerTargetsWithUpdateErrorsCount", "ComputersUpToDateCount",
-};
-
 static int
 parse_servers(const struct soap_node *body, struct rollup_request *r)
 {
@@ -282,10 +269,10 @@ parse_servers(const struct soap_node *body, struct rollup_request *r)
 			return bad(r, "IsReplica", "bad IsReplica");
 		if (sum != NULL && !soap_is_nil(sum))
 			for (int i = 0; i < ROLLUP_SUMMARY_FIELDS; i++)
-				if (elem_int(soap_child(sum, summary_names[i]),
+				if (elem_int(soap_child(sum, rollup_summary_names[i]),
 				    &s->summary[i]) != 0)
 					return bad(r, "ServerSummary", "bad %s",
-					    summary_names[i]);
+					    rollup_summary_names[i]);
 		s->clients = r->clients_mem != NULL ? &r->clients_mem[ci] :
 		    NULL;
 		SOAP_FOREACH_CHILD(cs, soap_child(e, "ClientSummaries"),

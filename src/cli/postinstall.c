@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,21 @@ pem_open(const char *path, char *err, size_t errlen)
 	return bio;
 }
 
+/* After a PEM read from path: 0 when it gave something (ok), else -1
+ * with "path: what" and the OpenSSL reason in err. */
+static int
+pem_loaded(bool ok, const char *path, const char *what, char *err,
+    size_t errlen)
+{
+	char msg[PATH_MAX + 64];
+
+	if (ok)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s: %s", path, what);
+	ssl_error(err, errlen, msg);
+	return -1;
+}
+
 int
 admin_tls_load_key(const char *path, EVP_PKEY **out, char *err, size_t errlen)
 {
@@ -117,13 +133,7 @@ admin_tls_load_key(const char *path, EVP_PKEY **out, char *err, size_t errlen)
 		return -1;
 	*out = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
 	BIO_free(bio);
-	if (*out == NULL) {
-		char what[PATH_MAX + 64];
-		snprintf(what, sizeof(what), "%s: not a PEM private key", path);
-		ssl_error(err, errlen, what);
-		return -1;
-	}
-	return 0;
+	return pem_loaded(*out != NULL, path, "not a PEM private key", err, errlen);
 }
 
 int
@@ -135,13 +145,7 @@ admin_tls_load_cert(const char *path, X509 **out, char *err, size_t errlen)
 		return -1;
 	*out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	BIO_free(bio);
-	if (*out == NULL) {
-		char what[PATH_MAX + 64];
-		snprintf(what, sizeof(what), "%s: not a PEM certificate", path);
-		ssl_error(err, errlen, what);
-		return -1;
-	}
-	return 0;
+	return pem_loaded(*out != NULL, path, "not a PEM certificate", err, errlen);
 }
 
 /* Write what a PEM writer produced into path, atomically. */

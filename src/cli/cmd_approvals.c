@@ -176,6 +176,31 @@ resolve_all(struct store *st, struct approve_args *a, struct upd_match **out,
 	return EXIT_OK;
 }
 
+/* Open the store, resolve the --group options (with groups) and the
+ * UPDATE operands: EXIT_OK with *st, *m and *n, or the exit status. */
+static int
+open_resolve(struct wsusctl *ctl, struct approve_args *a, bool groups,
+    struct store **st, struct upd_match **m, size_t *n)
+{
+	int rc;
+
+	if ((*st = wsusctl_store(ctl)) == NULL)
+		return EXIT_FAIL;
+	if (groups && (rc = resolve_groups(*st, a)) != EXIT_OK)
+		return rc;
+	return resolve_all(*st, a, m, n);
+}
+
+/* Print the --json answer, if any, and free it. */
+static void
+json_flush(json_t *out)
+{
+	if (out) {
+		output_json(out, stdout);
+		json_decref(out);
+	}
+}
+
 static char *
 describe(const struct upd_match *m)
 {
@@ -218,11 +243,7 @@ cmd_approve(struct wsusctl *ctl, int argc, char **argv)
 		log_error("approve: a deadline applies to Install approvals only");
 		return EXIT_USAGE;
 	}
-	if ((st = wsusctl_store(ctl)) == NULL)
-		return EXIT_FAIL;
-	if ((rc = resolve_groups(st, &a)) != EXIT_OK)
-		return rc;
-	if ((rc = resolve_all(st, &a, &m, &n)) != EXIT_OK)
+	if ((rc = open_resolve(ctl, &a, true, &st, &m, &n)) != EXIT_OK)
 		return rc;
 	/* refuse the whole request before changing anything */
 	for (size_t i = 0; i < n; i++) {
@@ -272,10 +293,7 @@ cmd_approve(struct wsusctl *ctl, int argc, char **argv)
 			}
 		}
 	}
-	if (out) {
-		output_json(out, stdout);
-		json_decref(out);
-	}
+	json_flush(out);
 done:
 	upd_matches_free(m, n);
 	return status;
@@ -297,11 +315,7 @@ cmd_unapprove(struct wsusctl *ctl, int argc, char **argv)
 		usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
-	if ((st = wsusctl_store(ctl)) == NULL)
-		return EXIT_FAIL;
-	if ((rc = resolve_groups(st, &a)) != EXIT_OK)
-		return rc;
-	if ((rc = resolve_all(st, &a, &m, &n)) != EXIT_OK)
+	if ((rc = open_resolve(ctl, &a, true, &st, &m, &n)) != EXIT_OK)
 		return rc;
 	if (ctl->json)
 		out = json_array();
@@ -339,10 +353,7 @@ cmd_unapprove(struct wsusctl *ctl, int argc, char **argv)
 			}
 		}
 	}
-	if (out) {
-		output_json(out, stdout);
-		json_decref(out);
-	}
+	json_flush(out);
 	upd_matches_free(m, n);
 	return status;
 }
@@ -363,9 +374,7 @@ cmd_decline(struct wsusctl *ctl, int argc, char **argv)
 		usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
-	if ((st = wsusctl_store(ctl)) == NULL)
-		return EXIT_FAIL;
-	if ((rc = resolve_all(st, &a, &m, &n)) != EXIT_OK)
+	if ((rc = open_resolve(ctl, &a, false, &st, &m, &n)) != EXIT_OK)
 		return rc;
 	if (ctl->json)
 		out = json_array();
@@ -386,10 +395,7 @@ cmd_decline(struct wsusctl *ctl, int argc, char **argv)
 			free(d);
 		}
 	}
-	if (out) {
-		output_json(out, stdout);
-		json_decref(out);
-	}
+	json_flush(out);
 	upd_matches_free(m, n);
 	return status;
 }

@@ -774,12 +774,6 @@ static const char SQL_STATE_COUNTS[] =
     "SELECT state, count(*) FROM update_status WHERE computer_id = ?1 "
     "GROUP BY state";
 
-static const char *
-ctext(sqlite3_stmt *stmt, int i)
-{
-	return (const char *)sqlite3_column_text(stmt, i);
-}
-
 static int
 computer_row(struct sq *s, sqlite3_stmt *stmt, struct store_computer *c)
 {
@@ -788,25 +782,25 @@ computer_row(struct sq *s, sqlite3_stmt *stmt, struct store_computer *c)
 
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(stmt, i++);
-	c->client_id = ctext(stmt, i++);
-	c->dns_name = ctext(stmt, i++);
-	c->ip_address = ctext(stmt, i++);
+	c->client_id = sq_col_text(stmt, i++);
+	c->dns_name = sq_col_text(stmt, i++);
+	c->ip_address = sq_col_text(stmt, i++);
 	c->os_major = sqlite3_column_int(stmt, i++);
 	c->os_minor = sqlite3_column_int(stmt, i++);
 	c->os_build = sqlite3_column_int(stmt, i++);
 	c->sp_major = sqlite3_column_int(stmt, i++);
 	c->sp_minor = sqlite3_column_int(stmt, i++);
-	c->os_locale = ctext(stmt, i++);
-	c->os_description = ctext(stmt, i++);
-	c->manufacturer = ctext(stmt, i++);
-	c->model = ctext(stmt, i++);
-	c->bios_name = ctext(stmt, i++);
-	c->bios_version = ctext(stmt, i++);
+	c->os_locale = sq_col_text(stmt, i++);
+	c->os_description = sq_col_text(stmt, i++);
+	c->manufacturer = sq_col_text(stmt, i++);
+	c->model = sq_col_text(stmt, i++);
+	c->bios_name = sq_col_text(stmt, i++);
+	c->bios_version = sq_col_text(stmt, i++);
 	c->bios_release_date = sqlite3_column_int64(stmt, i++);
-	c->processor_arch = ctext(stmt, i++);
-	c->client_version = ctext(stmt, i++);
-	c->target_claim = ctext(stmt, i++);
-	c->groups = ctext(stmt, i++);
+	c->processor_arch = sq_col_text(stmt, i++);
+	c->client_version = sq_col_text(stmt, i++);
+	c->target_claim = sq_col_text(stmt, i++);
+	c->groups = sq_col_text(stmt, i++);
 	c->created = sqlite3_column_int64(stmt, i++);
 	c->registered = sqlite3_column_int64(stmt, i++);
 	c->last_contact = sqlite3_column_int64(stmt, i++);
@@ -946,12 +940,12 @@ sq_computer_identities(struct store *st, int64_t computer_id,
 	sqlite3_bind_int64(stmt, 1, computer_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&id, 0, sizeof(id));
-		id.dns_name = ctext(stmt, 0);
+		id.dns_name = sq_col_text(stmt, 0);
 		if (id.dns_name == NULL)
 			id.dns_name = "";
-		id.manufacturer = ctext(stmt, 1);
-		id.model = ctext(stmt, 2);
-		id.bios = ctext(stmt, 3);
+		id.manufacturer = sq_col_text(stmt, 1);
+		id.model = sq_col_text(stmt, 2);
+		id.bios = sq_col_text(stmt, 3);
 		id.first_seen = sqlite3_column_int64(stmt, 4);
 		id.last_seen = sqlite3_column_int64(stmt, 5);
 		id.times = sqlite3_column_int64(stmt, 6);

@@ -409,12 +409,6 @@ static const char SQL_EVENT_LIST[] =
 static const char SQL_COMPUTER_ROW[] =
     "SELECT last_status FROM computers WHERE id = ?1";
 
-static const char *
-ctext(sqlite3_stmt *stmt, int i)
-{
-	return (const char *)sqlite3_column_text(stmt, i);
-}
-
 /* last_status of a computer; NOTFOUND when it does not exist. */
 static int
 computer_status_time(struct sq *s, int64_t id, int64_t *t)
@@ -449,7 +443,7 @@ sq_event_list(struct store *st, int64_t computer_id, size_t limit,
 	sqlite3_bind_int64(stmt, 1, computer_id);
 	sqlite3_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *iid = ctext(stmt, 1);
+		const char *iid = sq_col_text(stmt, 1);
 
 		memset(&e, 0, sizeof(e));
 		e.id = sqlite3_column_int64(stmt, 0);
@@ -460,13 +454,13 @@ sq_event_list(struct store *st, int64_t computer_id, size_t limit,
 		e.source_id = sqlite3_column_int(stmt, 4);
 		e.time_at_target = sqlite3_column_int64(stmt, 5);
 		e.received = sqlite3_column_int64(stmt, 6);
-		e.update_id = ctext(stmt, 7);
+		e.update_id = sq_col_text(stmt, 7);
 		e.revision = sqlite3_column_int(stmt, 8);
 		e.hresult = sqlite3_column_int(stmt, 9);
-		e.app_name = ctext(stmt, 10);
-		e.replacement = ctext(stmt, 11);
-		e.misc = ctext(stmt, 12);
-		e.title = ctext(stmt, 13);
+		e.app_name = sq_col_text(stmt, 10);
+		e.replacement = sq_col_text(stmt, 11);
+		e.misc = sq_col_text(stmt, 12);
+		e.title = sq_col_text(stmt, 13);
 		if (cb(&e, arg) != 0) {
 			sq_done(stmt);
 			return STORE_OK;
@@ -576,13 +570,13 @@ sq_status_list(struct store *st, int64_t computer_id, store_status_cb cb,
 	sqlite3_bind_int64(stmt, 1, computer_id);
 	sqlite3_bind_int(stmt, 2, (int)mode);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *uid = ctext(stmt, 0);
+		const char *uid = sq_col_text(stmt, 0);
 
 		memset(&u, 0, sizeof(u));
 		snprintf(u.update_id, sizeof(u.update_id), "%s",
 		    uid != NULL ? uid : "");
-		u.title = ctext(stmt, 1);
-		u.kb_article_id = ctext(stmt, 2);
+		u.title = sq_col_text(stmt, 1);
+		u.kb_article_id = sq_col_text(stmt, 2);
 		u.stored = sqlite3_column_type(stmt, 3) != SQLITE_NULL;
 		if (u.stored) {
 			u.state = (enum update_state)sqlite3_column_int(stmt, 3);
@@ -738,9 +732,9 @@ compliance_group(struct sq *s, int mode, int64_t gid, const char *gname,
 			cur = local;
 			rows_rep = rows_unrep = 0;
 			snprintf(row.update_id, sizeof(row.update_id), "%s",
-			    ctext(stmt, 1) ? ctext(stmt, 1) : "");
-			title = ctext(stmt, 2) ? xstrdup(ctext(stmt, 2)) : NULL;
-			kb = ctext(stmt, 3) ? xstrdup(ctext(stmt, 3)) : NULL;
+			    sq_col_text(stmt, 1) ? sq_col_text(stmt, 1) : "");
+			title = sq_col_text(stmt, 2) ? xstrdup(sq_col_text(stmt, 2)) : NULL;
+			kb = sq_col_text(stmt, 3) ? xstrdup(sq_col_text(stmt, 3)) : NULL;
 			row.title = title;
 			row.kb_article_id = kb;
 			row.approved = sqlite3_column_int(stmt, 4) != 0;
@@ -840,7 +834,7 @@ sq_compliance(struct store *st, const struct store_compliance_filter *f,
 			gnames = xreallocarray(gnames, cap, sizeof(*gnames));
 		}
 		gids[n] = sqlite3_column_int64(stmt, 0);
-		gnames[n] = xstrdup(ctext(stmt, 1) ? ctext(stmt, 1) : "");
+		gnames[n] = xstrdup(sq_col_text(stmt, 1) ? sq_col_text(stmt, 1) : "");
 		n++;
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : sq_fail(s, "list groups");

@@ -107,6 +107,9 @@ int	sq_one_int64_by_text(struct sq *, const char *sql, const char *key,
 int	sq_one_int64_by_id(struct sq *, const char *sql, int64_t id,
 	    const char *what, int64_t *out, bool *found);
 
+/* Column i as text; NULL for SQL NULL (valid until the next step). */
+const char *sq_col_text(sqlite3_stmt *, int i);
+
 /* Bind helpers: text NULL binds SQL NULL; the caller keeps s alive. */
 int	sq_bind_text(sqlite3_stmt *, int idx, const char *s);
 

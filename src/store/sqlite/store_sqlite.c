@@ -123,28 +123,6 @@ sq_exec_stmt(struct sq *s, sqlite3_stmt *stmt, const char *what)
 	return STORE_OK;
 }
 
-int
-sq_one_int64(struct sq *s, sqlite3_stmt *stmt, const char *what,
-    int64_t *out, bool *found)
-{
-	int rc;
-
-	*out = 0;
-	if (found != NULL)
-		*found = false;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(stmt, 0);
-		if (found != NULL)
-			*found = true;
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, what);
-	sq_done(stmt);
-	return rc;
-}
 
 int
 sq_one_row(struct sq *s, sqlite3_stmt *stmt, const char *what, sq_row_fn row,
@@ -168,29 +146,41 @@ sq_one_row(struct sq *s, sqlite3_stmt *stmt, const char *what, sq_row_fn row,
 	return rc;
 }
 
+static void
+int64_row(sqlite3_stmt *stmt, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(stmt, 0);
+}
+
+int
+sq_one_int64(struct sq *s, sqlite3_stmt *stmt, const char *what,
+    int64_t *out, bool *found)
+{
+	*out = 0;
+	return sq_one_row(s, stmt, what, int64_row, out, found);
+}
+
+static void
+text_row(sqlite3_stmt *stmt, void *arg)
+{
+	const char *v = sq_col_text(stmt, 0);
+
+	if (v != NULL)
+		*(char **)arg = xstrdup(v);
+}
+
 int
 sq_one_text(struct sq *s, sqlite3_stmt *stmt, const char *what, char **out,
     bool *found)
 {
-	const char *v;
-	int rc;
-
 	*out = NULL;
-	if (found != NULL)
-		*found = false;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		if ((v = (const char *)sqlite3_column_text(stmt, 0)) != NULL)
-			*out = xstrdup(v);
-		if (found != NULL)
-			*found = true;
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_OK;
-	else
-		rc = sq_fail(s, what);
-	sq_done(stmt);
-	return rc;
+	return sq_one_row(s, stmt, what, text_row, out, found);
+}
+
+const char *
+sq_col_text(sqlite3_stmt *stmt, int i)
+{
+	return (const char *)sqlite3_column_text(stmt, i);
 }
 
 int

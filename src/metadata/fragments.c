@@ -223,17 +223,6 @@ done:
 	buf_reset(&st->text);
 }
 
-static int
-once(struct fstate *st, unsigned bit, const char *name)
-{
-	if (st->seen & bit) {
-		mdxml_fail(&st->x, "more than one %s", name);
-		return -1;
-	}
-	st->seen |= bit;
-	return 0;
-}
-
 /* Write the attributes of a copied element, local names only. */
 static int
 put_attrs(struct fstate *st, struct buf *b, const XML_Char **atts,
@@ -369,13 +358,13 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (!upd) {
 			f->kind = FK_SKIP;
 		} else if (strcmp(n.local, "UpdateIdentity") == 0) {
-			if (once(st, FSEEN_IDENTITY, n.local) == 0) {
+			if (mdxml_once(&st->x, &st->seen, FSEEN_IDENTITY, n.local) == 0) {
 				f->kind = FK_COPY;
 				(void)copy_start(st, f, O_CORE_ID, "", &n,
 				    atts);
 			}
 		} else if (strcmp(n.local, "Properties") == 0) {
-			if (once(st, FSEEN_PROPS, n.local) == 0) {
+			if (mdxml_once(&st->x, &st->seen, FSEEN_PROPS, n.local) == 0) {
 				f->kind = FK_PROPS;
 				core_properties(st, atts);
 				f->out = O_EXT_PROPS;
@@ -386,32 +375,32 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 					f->pending = true;
 			}
 		} else if (strcmp(n.local, "Relationships") == 0) {
-			if (once(st, FSEEN_REL, n.local) == 0) {
+			if (mdxml_once(&st->x, &st->seen, FSEEN_REL, n.local) == 0) {
 				f->kind = FK_COPY;
 				(void)copy_start(st, f, O_CORE_REL, "", &n,
 				    atts);
 			}
 		} else if (strcmp(n.local, "ApplicabilityRules") == 0) {
-			if (once(st, FSEEN_RULES, n.local) == 0) {
+			if (mdxml_once(&st->x, &st->seen, FSEEN_RULES, n.local) == 0) {
 				f->kind = FK_RULES;
 				(void)copy_start(st, f, O_CORE_RULES, "", &n,
 				    atts);
 			}
 		} else if (strcmp(n.local, "Files") == 0) {
-			if (once(st, FSEEN_FILES, n.local) == 0) {
+			if (mdxml_once(&st->x, &st->seen, FSEEN_FILES, n.local) == 0) {
 				f->kind = FK_COPY;
 				(void)copy_start(st, f, O_EXT_FILES, "", &n,
 				    atts);
 			}
 		} else if (strcmp(n.local, "HandlerSpecificData") == 0) {
-			if (once(st, FSEEN_HSD, n.local) == 0) {
+			if (mdxml_once(&st->x, &st->seen, FSEEN_HSD, n.local) == 0) {
 				f->kind = FK_COPY;
 				(void)copy_start(st, f, O_EXT_HSD, "", &n,
 				    atts);
 			}
 		} else if (strcmp(n.local, "LocalizedPropertiesCollection")
 		    == 0) {
-			if (once(st, FSEEN_LPC, n.local) == 0)
+			if (mdxml_once(&st->x, &st->seen, FSEEN_LPC, n.local) == 0)
 				f->kind = FK_LPC;
 		} else
 			f->kind = FK_SKIP;

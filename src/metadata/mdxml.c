@@ -40,6 +40,17 @@ mdxml_fail(struct mdxml *m, const char *fmt, ...)
 	XML_StopParser(m->p, XML_FALSE);
 }
 
+int
+mdxml_once(struct mdxml *m, unsigned *seen, unsigned bit, const char *name)
+{
+	if (*seen & bit) {
+		mdxml_fail(m, "more than one %s", name);
+		return -1;
+	}
+	*seen |= bit;
+	return 0;
+}
+
 static void XMLCALL
 on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
     const XML_Char *pubid, int has_internal_subset)

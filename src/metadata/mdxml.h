@@ -65,6 +65,10 @@ int	mdxml_parse(struct mdxml *, const char *xml, size_t len,
 /* Record "line N: <fmt>" (first call wins) and stop the parser. */
 void	mdxml_fail(struct mdxml *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* A once-only section: set bit in *seen and return 0, or, when it is
+ * already set, mdxml_fail() with "more than one <name>" and return -1. */
+int	mdxml_once(struct mdxml *, unsigned *seen, unsigned bit,
+	    const char *name);
 unsigned long mdxml_line(const struct mdxml *);
 
 void	mdxml_split(const char *raw, struct mdxml_name *out);

@@ -537,18 +537,6 @@ new_localized(struct pstate *st)
 	return 0;
 }
 
-/* Mark a once-only section; fail on a second one. */
-static int
-once(struct pstate *st, unsigned bit, const char *name)
-{
-	if (st->seen & bit) {
-		mdxml_fail(&st->x, "more than one %s", name);
-		return -1;
-	}
-	st->seen |= bit;
-	return 0;
-}
-
 /* The kind of a child named n of an element of kind parent; may fail. */
 static int
 child_kind(struct pstate *st, unsigned char parent,
@@ -564,27 +552,27 @@ child_kind(struct pstate *st, unsigned char parent,
 		if (!upd)
 			return K_OTHER;
 		if (strcmp(l, "UpdateIdentity") == 0) {
-			if (once(st, SEEN_IDENTITY, "UpdateIdentity") == -1 ||
+			if (mdxml_once(&st->x, &st->seen, SEEN_IDENTITY, "UpdateIdentity") == -1 ||
 			    parse_ref(st, atts, true, &u->id) == -1)
 				return -1;
 			return K_IDENTITY;
 		}
 		if (strcmp(l, "Properties") == 0) {
-			if (once(st, SEEN_PROPS, "Properties") == -1 ||
+			if (mdxml_once(&st->x, &st->seen, SEEN_PROPS, "Properties") == -1 ||
 			    start_properties(st, atts) == -1)
 				return -1;
 			return K_PROPS;
 		}
 		if (strcmp(l, "LocalizedPropertiesCollection") == 0)
-			return once(st, SEEN_LPC, l) == -1 ? -1 : K_LPC;
+			return mdxml_once(&st->x, &st->seen, SEEN_LPC, l) == -1 ? -1 : K_LPC;
 		if (strcmp(l, "Relationships") == 0)
-			return once(st, SEEN_REL, l) == -1 ? -1 : K_REL;
+			return mdxml_once(&st->x, &st->seen, SEEN_REL, l) == -1 ? -1 : K_REL;
 		if (strcmp(l, "ApplicabilityRules") == 0)
-			return once(st, SEEN_RULES, l) == -1 ? -1 : K_RULES;
+			return mdxml_once(&st->x, &st->seen, SEEN_RULES, l) == -1 ? -1 : K_RULES;
 		if (strcmp(l, "Files") == 0)
-			return once(st, SEEN_FILES, l) == -1 ? -1 : K_FILES;
+			return mdxml_once(&st->x, &st->seen, SEEN_FILES, l) == -1 ? -1 : K_FILES;
 		if (strcmp(l, "HandlerSpecificData") == 0)
-			return once(st, SEEN_HSD, l) == -1 ? -1 : K_HSD;
+			return mdxml_once(&st->x, &st->seen, SEEN_HSD, l) == -1 ? -1 : K_HSD;
 		return K_OTHER;
 	case K_PROPS:
 		if (upd && strcmp(l, "KBArticleID") == 0) {
@@ -639,11 +627,11 @@ child_kind(struct pstate *st, unsigned char parent,
 		if (!upd)
 			return K_OTHER;
 		if (strcmp(l, "Prerequisites") == 0)
-			return once(st, SEEN_PREREQ, l) == -1 ? -1 : K_PREREQ;
+			return mdxml_once(&st->x, &st->seen, SEEN_PREREQ, l) == -1 ? -1 : K_PREREQ;
 		if (strcmp(l, "BundledUpdates") == 0)
-			return once(st, SEEN_BUNDLED, l) == -1 ? -1 : K_BUNDLED;
+			return mdxml_once(&st->x, &st->seen, SEEN_BUNDLED, l) == -1 ? -1 : K_BUNDLED;
 		if (strcmp(l, "SupersededUpdates") == 0)
-			return once(st, SEEN_SUPERSEDED, l) == -1 ? -1 :
+			return mdxml_once(&st->x, &st->seen, SEEN_SUPERSEDED, l) == -1 ? -1 :
 			    K_SUPERSEDED;
 		return K_OTHER;
 	case K_PREREQ:
@@ -741,7 +729,7 @@ child_kind(struct pstate *st, unsigned char parent,
 		if (mdxml_is(n, NS_CAT, "CategoryInformation")) {
 			const char *ct = mdxml_attr(atts, NULL, "CategoryType");
 
-			if (once(st, SEEN_CATINFO, l) == -1)
+			if (mdxml_once(&st->x, &st->seen, SEEN_CATINFO, l) == -1)
 				return -1;
 			if (ct == NULL)
 				u->category_kind = CATEGORY_KIND_OTHER;

@@ -112,6 +112,24 @@ update_get(struct sq *s, const char *uid, struct upd *u)
 	return STORE_OK;
 }
 
+/* update_get, refusing categories and detectoids (STORE_INVALID, "only
+ * software and driver updates can be <verb>"). */
+static int
+update_get_deployable(struct sq *s, const char *uid, struct upd *u,
+    const char *verb)
+{
+	int rc;
+
+	if ((rc = update_get(s, uid, u)) != STORE_OK)
+		return rc;
+	if (u->type == UPDATE_TYPE_CATEGORY || u->type == UPDATE_TYPE_DETECTOID)
+		return store_seterr(&s->base, STORE_INVALID, "update %s is a %s; "
+		    "only software and driver updates can be %s", uid,
+		    u->type == UPDATE_TYPE_CATEGORY ? "category" : "detectoid",
+		    verb);
+	return STORE_OK;
+}
+
 static int
 norm_uid(struct sq *s, const char *in, char uid[GUID_STRLEN + 1])
 {
@@ -213,14 +231,8 @@ sq_approve(struct store *st, const char *update_id, int64_t group_id,
 		    "deployment GUID");
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = update_get(s, uid, &u)) != STORE_OK)
+	if ((rc = update_get_deployable(s, uid, &u, "approved")) != STORE_OK)
 		goto fail;
-	if (u.type == UPDATE_TYPE_CATEGORY || u.type == UPDATE_TYPE_DETECTOID) {
-		rc = store_seterr(st, STORE_INVALID, "update %s is a %s; only "
-		    "software and driver updates can be approved", uid,
-		    u.type == UPDATE_TYPE_CATEGORY ? "category" : "detectoid");
-		goto fail;
-	}
 	if (u.declined) {
 		rc = store_seterr(st, STORE_INVALID, "update %s is declined; "
 		    "undo the decline before approving it", uid);
@@ -319,14 +331,8 @@ sq_decline(struct store *st, const char *update_id, bool declined)
 		return rc;
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = update_get(s, uid, &u)) != STORE_OK)
+	if ((rc = update_get_deployable(s, uid, &u, "declined")) != STORE_OK)
 		goto fail;
-	if (u.type == UPDATE_TYPE_CATEGORY || u.type == UPDATE_TYPE_DETECTOID) {
-		rc = store_seterr(st, STORE_INVALID, "update %s is a %s; only "
-		    "software and driver updates can be declined", uid,
-		    u.type == UPDATE_TYPE_CATEGORY ? "category" : "detectoid");
-		goto fail;
-	}
 	if (u.declined == declined) {
 		sq_rollback(s);
 		return STORE_OK;

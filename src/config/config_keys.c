@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "config/config_keys.h"
+#include "util/netlist.h"
 #include "util/xmalloc.h"
 
 #define S(f)	offsetof(struct config, f)
@@ -244,20 +245,14 @@ valid_netlist(const char *v, char *err, size_t errlen)
 	for (;;) {
 		char item[64], *slash;
 		unsigned char a[16];
-		size_t k;
-		int v4;
+		int v4, r;
 
-		p += strspn(p, ",; \t");
-		if (*p == '\0')
+		if ((r = netlist_next(&p, item, sizeof(item))) == 0)
 			break;
-		k = strcspn(p, ",; \t");
-		if (k >= sizeof(item)) {
+		if (r < 0) {
 			snprintf(err, errlen, "allow-list entry too long");
 			return -1;
 		}
-		memcpy(item, p, k);
-		item[k] = '\0';
-		p += k;
 		if ((slash = strchr(item, '/')) != NULL)
 			*slash++ = '\0';
 		v4 = inet_pton(AF_INET, item, a) == 1;
@@ -266,17 +261,10 @@ valid_netlist(const char *v, char *err, size_t errlen)
 			    "or IPv6 address", item);
 			return -1;
 		}
-		if (slash != NULL) {
-			char *end;
-			long bits;
-
-			if (*slash < '0' || *slash > '9' ||
-			    (bits = strtol(slash, &end, 10)) > (v4 ? 32 : 128) ||
-			    *end != '\0') {
-				snprintf(err, errlen, "bad prefix length in "
-				    "\"%.40s/%.8s\"", item, slash);
-				return -1;
-			}
+		if (slash != NULL && netlist_prefix(slash, v4 ? 32 : 128) < 0) {
+			snprintf(err, errlen, "bad prefix length in "
+			    "\"%.40s/%.8s\"", item, slash);
+			return -1;
 		}
 		n++;
 	}

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "util/date.h"
+#include "util/netlist.h"
 #include "util/utf8.h"
 #include "wsusss/anchor.h"
 
@@ -188,9 +189,10 @@ wsusss_allow_check(const char *list, const char *addr, char *err,
     size_t errlen)
 {
 	uint8_t peer[16];
-	int peer4 = 0, allowed = 0;
+	int peer4 = 0, allowed = 0, r;
 	size_t n;
 	const char *p;
+	char item[64];
 
 	if (list == NULL)
 		return 1;
@@ -201,31 +203,20 @@ wsusss_allow_check(const char *list, const char *addr, char *err,
 		return -1;
 	}
 	p = list;
-	while (*p == ' ' || *p == ',' || *p == ';' || *p == '\t')
-		p++;
-	if (*p == '\0')
+	if ((r = netlist_next(&p, item, sizeof(item))) == 0)
 		return 1;
 	if (addr == NULL || addr16(addr, peer, &peer4) != 0)
 		peer4 = -1;	/* matches nothing, list still checked */
-	while (*p != '\0') {
-		char item[64], *slash;
-		size_t k = 0;
+	for (; r != 0; r = netlist_next(&p, item, sizeof(item))) {
+		char *slash;
 		uint8_t net[16];
 		int net4;
 		long bits;
 
-		while (p[k] != '\0' && p[k] != ' ' && p[k] != ',' &&
-		    p[k] != ';' && p[k] != '\t')
-			k++;
-		if (k >= sizeof(item)) {
+		if (r < 0) {
 			snprintf(err, errlen, "allow-list entry too long");
 			return -1;
 		}
-		memcpy(item, p, k);
-		item[k] = '\0';
-		p += k;
-		while (*p == ' ' || *p == ',' || *p == ';' || *p == '\t')
-			p++;
 		slash = strchr(item, '/');
 		if (slash != NULL)
 			*slash++ = '\0';
@@ -237,13 +228,7 @@ wsusss_allow_check(const char *list, const char *addr, char *err,
 		if (slash == NULL) {
 			bits = 128;
 		} else {
-			char *end = slash;
-
-			if (*slash < '0' || *slash > '9')
-				bits = -1;
-			else
-				bits = strtol(slash, &end, 10);
-			if (bits < 0 || *end != '\0' || bits > (net4 ? 32 : 128)) {
+			if ((bits = netlist_prefix(slash, net4 ? 32 : 128)) < 0) {
 				snprintf(err, errlen, "allow-list: bad prefix "
 				    "length for '%s'", item);
 				return -1;

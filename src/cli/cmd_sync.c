@@ -15,6 +15,7 @@
 
 #include "cli/wsusctl.h"
 #include "sync/sync.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -75,15 +76,6 @@ bench_thread(void *p)
 	return NULL;
 }
 
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 run_bench(struct wsusctl *ctl, const struct sync_opts *o, int n)
 {
@@ -96,7 +88,7 @@ run_bench(struct wsusctl *ctl, const struct sync_opts *o, int n)
 
 	a = xcalloc((size_t)n, sizeof(*a));
 	th = xcalloc((size_t)n, sizeof(*th));
-	t0 = now_mono();
+	t0 = clock_mono();
 	for (i = 0; i < n; i++) {
 		a[i].o = *o;
 		snprintf(a[i].name, sizeof(a[i].name), "bench-dss-%d.invalid", i);
@@ -110,7 +102,7 @@ run_bench(struct wsusctl *ctl, const struct sync_opts *o, int n)
 	}
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
-	t1 = now_mono();
+	t1 = clock_mono();
 	for (i = 0; i < n; i++) {
 		if (a[i].rc != 0) {
 			failed++;

@@ -33,6 +33,7 @@
 #include "client/client.h"
 #include "content/content_store.h"
 #include "soapclient/soapclient.h"
+#include "util/clock.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
@@ -412,15 +413,6 @@ done:
 	return rc;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 verify(const char *tmp, const struct dl *dl, const uint8_t *sha1,
     const uint8_t *sha256, char *err, size_t errlen)
@@ -535,7 +527,7 @@ cmd_download(int argc, char **argv)
 	}
 	dl.url = argv[optind];
 
-	t0 = now();
+	t0 = clock_mono();
 	if (!have_size && head_size(&dl) == -1) {
 		fprintf(stderr, "wsus-client: %s\n", dl.err);
 		return CLIENT_EXIT_FAIL;
@@ -569,7 +561,7 @@ cmd_download(int argc, char **argv)
 	}
 	(void)fsync_parent_dir(out);
 	if (!quiet) {
-		double dt = now() - t0;
+		double dt = clock_mono() - t0;
 		fprintf(stderr, "wsus-client: %" PRIu64 " bytes in %.3f s "
 		    "(%.1f MiB/s), %" PRIu64 " piece%s, %ld connection%s\n",
 		    dl.size, dt, dt > 0 ? (double)dl.size / dt / 1048576.0 : 0,

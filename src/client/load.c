@@ -33,6 +33,7 @@
 #include "client/machine.h"
 #include "client/scan.h"
 #include "client/wusp_client.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -67,15 +68,6 @@ struct load {
 	struct guid	*needed, *installed;
 	size_t		 nneeded, ninstalled;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t
 splitmix(uint64_t *x)
@@ -222,7 +214,7 @@ worker_main(void *arg)
 		unsigned long long idx;
 		double t0;
 
-		if (L->duration > 0 && now() >= L->t_end)
+		if (L->duration > 0 && clock_mono() >= L->t_end)
 			break;
 		idx = atomic_fetch_add(&L->next, 1);
 		if (L->duration == 0 && idx >= L->clients)
@@ -230,9 +222,9 @@ worker_main(void *arg)
 		if (!first && L->wo.new_connection)
 			wc_conn_reset(&conn);
 		first = false;
-		t0 = now();
+		t0 = clock_mono();
 		if (session(w, &conn, idx % L->clients, err, sizeof(err)) == 0) {
-			wc_hist_add(&w->stats.op[WC_SCAN], now() - t0);
+			wc_hist_add(&w->stats.op[WC_SCAN], clock_mono() - t0);
 			w->ok++;
 		} else {
 			w->failed++;
@@ -506,7 +498,7 @@ cmd_load(int argc, char **argv)
 	if (pid > 0)
 		cpu0 = proc_cpu(pid);
 	self0 = user_cpu_self();
-	L.t_start = now();
+	L.t_start = clock_mono();
 	L.t_end = L.t_start + L.duration;
 	for (unsigned i = 0; i < L.threads; i++) {
 		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
@@ -516,7 +508,7 @@ cmd_load(int argc, char **argv)
 		double last = L.t_start;
 		for (;;) {
 			unsigned long long d = atomic_load(&L.done);
-			double t = now();
+			double t = clock_mono();
 			if ((L.duration > 0 && t >= L.t_end) ||
 			    (L.duration == 0 && d >= L.clients))
 				break;
@@ -531,7 +523,7 @@ cmd_load(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < L.threads; i++)
 		pthread_join(w[i].thread, NULL);
-	elapsed = now() - L.t_start;
+	elapsed = clock_mono() - L.t_start;
 	if (pid > 0)
 		cpu1 = proc_cpu(pid);
 	for (unsigned i = 0; i < L.threads; i++) {

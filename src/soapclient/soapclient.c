@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "soapclient/soapclient.h"
+#include "util/clock.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 
@@ -147,15 +148,6 @@ soapclient_reset(struct soapclient *sc)
 	return 0;
 }
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Append one header line; the list stays NULL on failure (curl's rule). */
 static int
 add_header(struct curl_slist **h, const char *line)
@@ -245,9 +237,9 @@ soapclient_post(struct soapclient *sc, const struct soapclient_call *c)
 	curl_easy_setopt(sc->easy, CURLOPT_POSTFIELDS, c->body);
 	curl_easy_setopt(sc->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)c->len);
-	t0 = mono();
+	t0 = clock_mono();
 	rc = curl_easy_perform(sc->easy);
-	sc->seconds = mono() - t0;
+	sc->seconds = clock_mono() - t0;
 	curl_easy_setopt(sc->easy, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(h);
 	curl_easy_getinfo(sc->easy, CURLINFO_RESPONSE_CODE, &sc->status);

@@ -7,19 +7,7 @@
 #include <string.h>
 
 #include "client/xpress.h"
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
+#include "util/le.h"
 
 int
 lz77_plain_decode(const uint8_t *in, size_t inlen, uint8_t *out,
@@ -34,7 +22,7 @@ lz77_plain_decode(const uint8_t *in, size_t inlen, uint8_t *out,
 		if (nflags == 0) {
 			if (inlen - ip < 4)
 				return -1;
-			flags = le32(in + ip);
+			flags = le_get32(in + ip);
 			ip += 4;
 			nflags = 32;
 		}
@@ -61,7 +49,7 @@ lz77_plain_decode(const uint8_t *in, size_t inlen, uint8_t *out,
 
 			if (inlen - ip < 2)
 				return -1;
-			tok = le16(in + ip);
+			tok = le_get16(in + ip);
 			ip += 2;
 			len = tok & 7;
 			off = (size_t)(tok >> 3) + 1;
@@ -83,12 +71,12 @@ lz77_plain_decode(const uint8_t *in, size_t inlen, uint8_t *out,
 					if (len == 255) {
 						if (inlen - ip < 2)
 							return -1;
-						len = le16(in + ip);
+						len = le_get16(in + ip);
 						ip += 2;
 						if (len == 0) {
 							if (inlen - ip < 4)
 								return -1;
-							len = le32(in + ip);
+							len = le_get32(in + ip);
 							ip += 4;
 						}
 						if (len < 15 + 7)
@@ -124,8 +112,8 @@ xpress_decode(const uint8_t *in, size_t len, struct buf *out, char *err,
 			snprintf(err, errlen, "xpress: truncated block header");
 			return -1;
 		}
-		orig = le32(in + pos);
-		comp = le32(in + pos + 4);
+		orig = le_get32(in + pos);
+		comp = le_get32(in + pos + 4);
 		pos += 8;
 		nblocks++;
 		if (orig > XPRESS_BLOCK_MAX || comp > XPRESS_BLOCK_MAX ||

@@ -23,6 +23,7 @@
 
 #include "util/encode.h"
 #include "util/guid.h"
+#include "util/le.h"
 #include "cookie/cookie.h"
 
 #define ENVELOPE_VERSION	1	/* AES-256-GCM, HKDF info ".../v1/..." */
@@ -84,55 +85,6 @@ static bool
 kind_ok(enum cookie_kind kind)
 {
 	return kind >= COOKIE_WUSP_AUTH && kind <= COOKIE_WSUSSS_SESSION;
-}
-
-/* ---- little-endian fields ---- */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	uint32_t v = 0;
-
-	for (int i = 3; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
 }
 
 static bool
@@ -259,11 +211,11 @@ cookie_pack(const struct cookie_keyring *kr, enum cookie_kind kind,
 	pt[H_KIND] = (uint8_t)kind;
 	pt[H_IDLEN] = (uint8_t)idlen;
 	pt[H_NGROUPS] = (uint8_t)*v.n_groups;
-	put32(pt + H_FLAGS, *v.flags);
+	le_put32(pt + H_FLAGS, *v.flags);
 	memcpy(pt + H_INSTANCE, kr->instance, COOKIE_INSTANCE_LEN);
-	put64(pt + H_GENERATION, kr->generation);
-	put64(pt + H_ISSUED, (uint64_t)*v.issued_at);
-	put64(pt + H_EXPIRES, (uint64_t)*v.expires_at);
+	le_put64(pt + H_GENERATION, kr->generation);
+	le_put64(pt + H_ISSUED, (uint64_t)*v.issued_at);
+	le_put64(pt + H_EXPIRES, (uint64_t)*v.expires_at);
 
 	body = pt + COOKIE_HDR_LEN;
 	switch (kind) {
@@ -282,10 +234,10 @@ cookie_pack(const struct cookie_keyring *kr, enum cookie_kind kind,
 	}
 	case COOKIE_WUSP_SESSION: {
 		const struct wusp_session_cookie *s = c;
-		put64(body, (uint64_t)s->config_last_change);
-		put64(body + 8, (uint64_t)s->deployment_watermark);
-		put16(body + 16, s->proto_major);
-		put16(body + 18, s->proto_minor);
+		le_put64(body, (uint64_t)s->config_last_change);
+		le_put64(body + 8, (uint64_t)s->deployment_watermark);
+		le_put16(body + 16, s->proto_major);
+		le_put16(body + 18, s->proto_minor);
 		break;
 	}
 	case COOKIE_WSUSSS_AUTH: {
@@ -296,8 +248,8 @@ cookie_pack(const struct cookie_keyring *kr, enum cookie_kind kind,
 	case COOKIE_WSUSSS_SESSION: {
 		const struct wsusss_session_cookie *s = c;
 		memcpy(body, s->dss_id, COOKIE_GUID_LEN);
-		put16(body + 16, s->proto_major);
-		put16(body + 18, s->proto_minor);
+		le_put16(body + 16, s->proto_major);
+		le_put16(body + 18, s->proto_minor);
 		break;
 	}
 	}
@@ -333,8 +285,8 @@ unpack_fields(enum cookie_kind kind, const uint8_t *pt, size_t len,
 	tail = body + k->body_len;
 	if (!id_ok(k->idset, (const char *)tail, idlen))
 		return false;
-	issued = (int64_t)get64(pt + H_ISSUED);
-	expires = (int64_t)get64(pt + H_EXPIRES);
+	issued = (int64_t)le_get64(pt + H_ISSUED);
+	expires = (int64_t)le_get64(pt + H_EXPIRES);
 	if (expires < issued)
 		return false;
 	if (k->clear_exp && expires != clear_expiration)
@@ -356,10 +308,10 @@ unpack_fields(enum cookie_kind kind, const uint8_t *pt, size_t len,
 		struct wusp_session_cookie *s = out;
 		if (!all_zero(body + 20, 4))
 			return false;
-		s->config_last_change = (int64_t)get64(body);
-		s->deployment_watermark = (int64_t)get64(body + 8);
-		s->proto_major = get16(body + 16);
-		s->proto_minor = get16(body + 18);
+		s->config_last_change = (int64_t)le_get64(body);
+		s->deployment_watermark = (int64_t)le_get64(body + 8);
+		s->proto_major = le_get16(body + 16);
+		s->proto_minor = le_get16(body + 18);
 		break;
 	}
 	case COOKIE_WSUSSS_AUTH: {
@@ -372,8 +324,8 @@ unpack_fields(enum cookie_kind kind, const uint8_t *pt, size_t len,
 		if (!all_zero(body + 20, 4))
 			return false;
 		memcpy(s->dss_id, body, COOKIE_GUID_LEN);
-		s->proto_major = get16(body + 16);
-		s->proto_minor = get16(body + 18);
+		s->proto_major = le_get16(body + 16);
+		s->proto_minor = le_get16(body + 18);
 		break;
 	}
 	}
@@ -385,7 +337,7 @@ unpack_fields(enum cookie_kind kind, const uint8_t *pt, size_t len,
 	*v.n_groups = (unsigned)ngroups;
 	if (ngroups > 0)
 		memcpy(v.groups, tail + idlen, 16 * ngroups);
-	*v.flags = get32(pt + H_FLAGS);
+	*v.flags = le_get32(pt + H_FLAGS);
 	*v.issued_at = issued;
 	*v.expires_at = expires;
 	return true;
@@ -408,9 +360,9 @@ cookie_unpack(const struct cookie_keyring *kr, enum cookie_kind kind,
 	}
 	/* Another instance first: its cookie state is wrong even if fresh. */
 	if (memcmp(pt + H_INSTANCE, kr->instance, COOKIE_INSTANCE_LEN) != 0 ||
-	    get64(pt + H_GENERATION) != kr->generation)
+	    le_get64(pt + H_GENERATION) != kr->generation)
 		return COOKIE_SERVER_CHANGED;
-	if (now >= (int64_t)get64(pt + H_EXPIRES))
+	if (now >= (int64_t)le_get64(pt + H_EXPIRES))
 		return COOKIE_EXPIRED;
 	return COOKIE_OK;
 }
@@ -422,7 +374,7 @@ make_aad(uint8_t aad[AAD_LEN], enum cookie_kind kind, int64_t clear_exp)
 {
 	aad[0] = ENVELOPE_VERSION;
 	aad[1] = (uint8_t)kind;
-	put64(aad + 2, kinds[kind].clear_exp ? (uint64_t)clear_exp : 0);
+	le_put64(aad + 2, kinds[kind].clear_exp ? (uint64_t)clear_exp : 0);
 }
 
 static int

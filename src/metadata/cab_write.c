@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "metadata/cab_write.h"
+#include "util/le.h"
 
 #define CFHEADER_LEN	36
 #define CFFOLDER_LEN	8
@@ -19,22 +20,6 @@
 /* deflate of one block: "CK" + the stream; bound from zlib, checked */
 #define MSZIP_OUT_MAX	(MSZIP_BLOCK + 1024)
 
-static void
-put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* The cabinet checksum of [MS-CAB] 2.6 (little-endian words XORed). */
 static uint32_t
 cab_checksum(const uint8_t *p, size_t n, uint32_t sum)
@@ -43,8 +28,7 @@ cab_checksum(const uint8_t *p, size_t n, uint32_t sum)
 	size_t words = n / 4;
 
 	for (size_t i = 0; i < words; i++, p += 4)
-		sum ^= (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+		sum ^= le_get32(p);
 	switch (n & 3) {
 	case 3:
 		ul |= (uint32_t)*p++ << 16;
@@ -144,11 +128,11 @@ cab_write_single(const void *data, size_t len, const char *name,
 			snprintf(err, errlen, "MSZIP block too large");
 			goto out;
 		}
-		put16(blk + 4, (unsigned)clen);
-		put16(blk + 6, (unsigned)n);
+		le_put16(blk + 4, (unsigned)clen);
+		le_put16(blk + 6, (unsigned)n);
 		sum = cab_checksum(blk + CFDATA_HDR, clen, 0);
 		sum = cab_checksum(blk + 4, 4, sum);
-		put32(blk, sum);
+		le_put32(blk, sum);
 		buf_append(&cab, blk, CFDATA_HDR + clen);
 		off += n;
 	}
@@ -159,24 +143,24 @@ cab_write_single(const void *data, size_t len, const char *name,
 
 	/* CFHEADER */
 	memcpy(hdr, "MSCF", 4);
-	put32(hdr + 8, (uint32_t)cab.len);		/* cbCabinet */
-	put32(hdr + 16, CFHEADER_LEN + CFFOLDER_LEN);	/* coffFiles */
+	le_put32(hdr + 8, (uint32_t)cab.len);		/* cbCabinet */
+	le_put32(hdr + 16, CFHEADER_LEN + CFFOLDER_LEN);	/* coffFiles */
 	hdr[24] = 3;					/* versionMinor */
 	hdr[25] = 1;					/* versionMajor */
-	put16(hdr + 26, 1);				/* cFolders */
-	put16(hdr + 28, 1);				/* cFiles */
+	le_put16(hdr + 26, 1);				/* cFolders */
+	le_put16(hdr + 28, 1);				/* cFiles */
 	/* flags, setID, iCabinet: 0 */
 	/* CFFOLDER */
-	put32(hdr + 36, (uint32_t)hdrlen);		/* coffCabStart */
-	put16(hdr + 40, (unsigned)nblocks);		/* cCFData */
-	put16(hdr + 42, 1);				/* typeCompress: MSZIP */
+	le_put32(hdr + 36, (uint32_t)hdrlen);		/* coffCabStart */
+	le_put16(hdr + 40, (unsigned)nblocks);		/* cCFData */
+	le_put16(hdr + 42, 1);				/* typeCompress: MSZIP */
 	/* CFFILE */
-	put32(hdr + 44, (uint32_t)len);			/* cbFile */
-	put32(hdr + 48, 0);				/* uoffFolderStart */
-	put16(hdr + 52, 0);				/* iFolder */
-	put16(hdr + 54, (0u << 9) | (1u << 5) | 1u);	/* 1980-01-01 */
-	put16(hdr + 56, 0);				/* 00:00:00 */
-	put16(hdr + 58, 0x20);				/* archive */
+	le_put32(hdr + 44, (uint32_t)len);			/* cbFile */
+	le_put32(hdr + 48, 0);				/* uoffFolderStart */
+	le_put16(hdr + 52, 0);				/* iFolder */
+	le_put16(hdr + 54, (0u << 9) | (1u << 5) | 1u);	/* 1980-01-01 */
+	le_put16(hdr + 56, 0);				/* 00:00:00 */
+	le_put16(hdr + 58, 0x20);				/* archive */
 	memcpy(hdr + 60, name, nlen + 1);
 	memcpy(cab.data, hdr, hdrlen);
 

@@ -645,15 +645,6 @@ static const char SQL_GROUPS_ALL[] =
 static const char SQL_GROUP_NAME[] =
     "SELECT name FROM target_groups WHERE id = ?1";
 
-static void
-count_row(sqlite3_stmt *stmt, void *arg)
-{
-	size_t *v = arg;
-
-	v[0] = (size_t)sqlite3_column_int64(stmt, 0);
-	v[1] = (size_t)sqlite3_column_int64(stmt, 1);
-}
-
 static int
 scope_count(struct sq *s, int mode, int64_t gid, size_t *total,
     size_t *reported)
@@ -668,7 +659,7 @@ scope_count(struct sq *s, int mode, int64_t gid, size_t *total,
 		return STORE_ERROR;
 	sqlite3_bind_int(stmt, 1, mode);
 	sqlite3_bind_int64(stmt, 2, gid);
-	if ((rc = sq_one_row(s, stmt, "count computers", count_row, v,
+	if ((rc = sq_one_row(s, stmt, "count computers", sq_two_counts_row, v,
 	    &found)) != STORE_OK)
 		return rc;
 	if (!found)

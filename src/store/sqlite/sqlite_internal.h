@@ -101,6 +101,8 @@ int	sq_one_text(struct sq *, sqlite3_stmt *, const char *what,
 typedef void (*sq_row_fn)(sqlite3_stmt *, void *arg);
 int	sq_one_row(struct sq *, sqlite3_stmt *, const char *what,
 	    sq_row_fn row, void *arg, bool *found);
+/* An sq_row_fn for two counts: columns 0 and 1 into ((size_t *)arg)[0..1]. */
+void	sq_two_counts_row(sqlite3_stmt *, void *arg);
 /* Prepare (cached) sql, bind ?1 to key or id, then sq_one_int64. */
 int	sq_one_int64_by_text(struct sq *, const char *sql, const char *key,
 	    const char *what, int64_t *out, bool *found);

@@ -177,6 +177,15 @@ sq_one_text(struct sq *s, sqlite3_stmt *stmt, const char *what, char **out,
 	return sq_one_row(s, stmt, what, text_row, out, found);
 }
 
+void
+sq_two_counts_row(sqlite3_stmt *stmt, void *arg)
+{
+	size_t *v = arg;
+
+	v[0] = (size_t)sqlite3_column_int64(stmt, 0);
+	v[1] = (size_t)sqlite3_column_int64(stmt, 1);
+}
+
 const char *
 sq_col_text(sqlite3_stmt *stmt, int i)
 {

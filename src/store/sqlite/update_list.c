@@ -273,15 +273,6 @@ out:
 static const char SQL_COUNT[] =
     "SELECT (SELECT count(*) FROM revisions), (SELECT count(*) FROM updates)";
 
-static void
-count_row(sqlite3_stmt *stmt, void *arg)
-{
-	size_t *v = arg;
-
-	v[0] = (size_t)sqlite3_column_int64(stmt, 0);
-	v[1] = (size_t)sqlite3_column_int64(stmt, 1);
-}
-
 int
 sq_update_count(struct store *st, size_t *revisions, size_t *updates)
 {
@@ -295,7 +286,7 @@ sq_update_count(struct store *st, size_t *revisions, size_t *updates)
 		return rc;
 	if ((stmt = sq_stmt(s, SQL_COUNT)) == NULL)
 		return STORE_ERROR;
-	if ((rc = sq_one_row(s, stmt, "count updates", count_row, v,
+	if ((rc = sq_one_row(s, stmt, "count updates", sq_two_counts_row, v,
 	    &found)) != STORE_OK)
 		return rc;
 	if (!found)

@@ -191,16 +191,6 @@ open_resolve(struct wsusctl *ctl, struct approve_args *a, bool groups,
 	return resolve_all(*st, a, m, n);
 }
 
-/* Print the --json answer, if any, and free it. */
-static void
-json_flush(json_t *out)
-{
-	if (out) {
-		output_json(out, stdout);
-		json_decref(out);
-	}
-}
-
 static char *
 describe(const struct upd_match *m)
 {
@@ -293,7 +283,7 @@ cmd_approve(struct wsusctl *ctl, int argc, char **argv)
 			}
 		}
 	}
-	json_flush(out);
+	output_json_put(out);
 done:
 	upd_matches_free(m, n);
 	return status;
@@ -353,7 +343,7 @@ cmd_unapprove(struct wsusctl *ctl, int argc, char **argv)
 			}
 		}
 	}
-	json_flush(out);
+	output_json_put(out);
 	upd_matches_free(m, n);
 	return status;
 }
@@ -395,7 +385,7 @@ cmd_decline(struct wsusctl *ctl, int argc, char **argv)
 			free(d);
 		}
 	}
-	json_flush(out);
+	output_json_put(out);
 	upd_matches_free(m, n);
 	return status;
 }

@@ -162,8 +162,7 @@ computers_list(struct wsusctl *ctl, struct store *st, const char *group,
 		return store_fail(st, rc, "listing computers");
 	}
 	if (ctl->json) {
-		output_json(l.arr, stdout);
-		json_decref(l.arr);
+		output_json_put(l.arr);
 	} else {
 		if (l.n > 0)
 			table_print(l.t, stdout, output_width(stdout), false);
@@ -381,8 +380,7 @@ computers_show(struct wsusctl *ctl, struct store *st, const char *name)
 	if (ctl->json) {
 		json_object_set_new(s.obj, "identity_history", s.idents);
 		json_object_set_new(s.obj, "events", s.events);
-		output_json(s.obj, stdout);
-		json_decref(s.obj);
+		output_json_put(s.obj);
 	} else {
 		fputs(s.text, stdout);
 		if (json_array_size(s.idents) > 1 ||
@@ -425,8 +423,7 @@ computers_move(struct wsusctl *ctl, struct store *st, const char *name,
 	if (ctl->json) {
 		json_t *j = json_pack("{s:s,s:I,s:I}", "result", "moved",
 		    "id", (json_int_t)id, "group_id", (json_int_t)gid);
-		output_json(j, stdout);
-		json_decref(j);
+		output_json_put(j);
 	} else if (!ctl->quiet) {
 		char *n = output_clean(name), *g = output_clean(group);
 
@@ -450,8 +447,7 @@ computers_delete(struct wsusctl *ctl, struct store *st, const char *name)
 	if (ctl->json) {
 		json_t *j = json_pack("{s:s,s:I}", "result", "deleted", "id",
 		    (json_int_t)id);
-		output_json(j, stdout);
-		json_decref(j);
+		output_json_put(j);
 	} else if (!ctl->quiet) {
 		char *n = output_clean(name);
 
@@ -657,8 +653,7 @@ cmd_targeting(struct wsusctl *ctl, int argc, char **argv)
 	if (ctl->json) {
 		json_t *j = json_pack("{s:s}", "targeting",
 		    mode == TARGETING_CLIENT ? "client" : "server");
-		output_json(j, stdout);
-		json_decref(j);
+		output_json_put(j);
 	} else if (!ctl->quiet || !set)
 		printf("targeting: %s\n", mode == TARGETING_CLIENT ?
 		    "client (computers name their groups)" :

@@ -273,8 +273,7 @@ cmd_downstream(struct wsusctl *ctl, int argc, char **argv)
 			json_t *j = json_pack("{s:s,s:b}", "rollup",
 			    on ? "detailed" : "summary",
 			    "do_detailed_rollup", on);
-			output_json(j, stdout);
-			json_decref(j);
+			output_json_put(j);
 		} else if (!ctl->quiet || nargs == 0)
 			printf("rollup %s\n", on ? "detailed" : "summary");
 		return EXIT_OK;
@@ -303,8 +302,7 @@ cmd_downstream(struct wsusctl *ctl, int argc, char **argv)
 		if (ctl->json) {
 			json_t *j = json_pack("{s:I}", "removed",
 			    (json_int_t)k);
-			output_json(j, stdout);
-			json_decref(j);
+			output_json_put(j);
 		} else if (!ctl->quiet)
 			printf("removed %zu downstream server%s\n", k,
 			    k == 1 ? "" : "s");
@@ -448,8 +446,7 @@ report_hierarchy(struct wsusctl *ctl, struct store *st, const char *site)
 	if (top != NULL) {
 		json_object_set_new(top, "servers", d.arr);
 		json_object_set_new(top, "computers", h.arr);
-		output_json(top, stdout);
-		json_decref(top);
+		output_json_put(top);
 		return EXIT_OK;
 	}
 	if (d.n == 0)

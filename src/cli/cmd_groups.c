@@ -140,8 +140,7 @@ groups_list(struct wsusctl *ctl, struct store *st)
 			    "parent_name", output_json_str(p ? p->name : NULL),
 			    "builtin", g->builtin, "depth", g->depth));
 		}
-		output_json(a, stdout);
-		json_decref(a);
+		output_json_put(a);
 	} else if (width > 0) {
 		static const struct table_col cols[] = {
 			{ "NAME", TABLE_SHRINK }, { "GUID", 0 },
@@ -214,8 +213,7 @@ print_group(struct wsusctl *ctl, struct store *st, const char *verb, int64_t id)
 			    "name", output_json_str(g->name),
 			    "parent", p ? json_string(p->guid) : json_null(),
 			    "parent_name", output_json_str(p ? p->name : NULL));
-			output_json(j, stdout);
-			json_decref(j);
+			output_json_put(j);
 		} else if (!ctl->quiet) {
 			char *n = output_clean(g->name), *pn = output_clean(p ?
 			    p->name : "-");
@@ -365,8 +363,7 @@ cmd_groups(struct wsusctl *ctl, int argc, char **argv)
 	if (ctl->json) {
 		json_t *j = json_pack("{s:s,s:I}", "result", "deleted", "id",
 		    (json_int_t)id);
-		output_json(j, stdout);
-		json_decref(j);
+		output_json_put(j);
 	} else if (!ctl->quiet) {
 		char *gn = output_clean(args[0]);
 		printf("deleted group %s\n", gn);

@@ -139,8 +139,7 @@ cmd_import_updates(struct wsusctl *ctl, int argc, char **argv)
 		    "present", (json_int_t)stats.present,
 		    "failed", (json_int_t)stats.failed,
 		    "errors", o.errors);
-		output_json(j, stdout);
-		json_decref(j);
+		output_json_put(j);
 	} else if (!ctl->quiet || stats.failed) {
 		printf("%zu document%s: %zu new revision%s, %zu already present, "
 		    "%zu failed\n", stats.files, stats.files == 1 ? "" : "s",
@@ -249,8 +248,7 @@ cmd_import_content(struct wsusctl *ctl, int argc, char **argv)
 		    "present", (json_int_t)stats.present,
 		    "rejected", (json_int_t)stats.rejected,
 		    "results", o.results);
-		output_json(j, stdout);
-		json_decref(j);
+		output_json_put(j);
 	} else if (!ctl->quiet || stats.rejected) {
 		printf("%zu file%s: %zu imported, %zu already present, %zu rejected\n",
 		    stats.files, stats.files == 1 ? "" : "s", stats.imported,

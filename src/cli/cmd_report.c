@@ -313,8 +313,7 @@ report_computer(struct wsusctl *ctl, struct store *st, const char *name)
 		return store_fail(st, rc, "reading the computer's updates");
 	}
 	if (ctl->json) {
-		output_json(p.arr, stdout);
-		json_decref(p.arr);
+		output_json_put(p.arr);
 	} else {
 		char *n = output_clean(p.name);
 
@@ -390,8 +389,7 @@ report_settings(struct wsusctl *ctl, struct store *st, const char *per,
 			    n == def ? " (default)" : "");
 	}
 	if (j != NULL) {
-		output_json(j, stdout);
-		json_decref(j);
+		output_json_put(j);
 	}
 	return EXIT_OK;
 }
@@ -406,8 +404,7 @@ report_prune(struct wsusctl *ctl, struct store *st)
 		return store_fail(st, rc, "dropping old events");
 	if (ctl->json) {
 		json_t *j = json_pack("{s:I}", "dropped", (json_int_t)n);
-		output_json(j, stdout);
-		json_decref(j);
+		output_json_put(j);
 	} else if (!ctl->quiet)
 		printf("dropped %zu events\n", n);
 	return EXIT_OK;

@@ -492,8 +492,7 @@ show_json(struct store *st, const struct rev_info *ri, const struct update *u,
 		return store_fail(st, rc, "listing approvals");
 	}
 	json_object_set_new(j, "approval_list", sa.a);
-	output_json(j, stdout);
-	json_decref(j);
+	output_json_put(j);
 	return EXIT_OK;
 }
 

@@ -313,6 +313,13 @@ output_json(json_t *v, FILE *fp)
 	return 0;
 }
 
+void
+output_json_put(json_t *v)
+{
+	output_json(v, stdout);
+	json_decref(v);
+}
+
 json_t *
 output_json_str(const char *s)
 {

@@ -64,6 +64,8 @@ char	*output_clean(const char *s);
 /* Print v (indented, keys in insertion order) and a newline; does not
  * take the reference.  Returns 0, or -1 on error. */
 int	output_json(json_t *v, FILE *fp);
+/* output_json(v, stdout), then drop the reference to v (NULL: nothing). */
+void	output_json_put(json_t *v);
 
 /* JSON helpers that never fail on NULL: NULL becomes JSON null. */
 json_t	*output_json_str(const char *s);

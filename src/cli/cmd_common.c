@@ -297,6 +297,18 @@ store_fail(struct store *st, int rc, const char *what)
 	return rc == STORE_NOTFOUND ? EXIT_NOTFOUND : EXIT_FAIL;
 }
 
+int
+subcommand_split(int argc, char **argv, const char **sub, char ***base)
+{
+	if (argc > 1 && argv[1][0] != '-') {
+		*sub = argv[1];
+		*base = argv + 1;
+		return argc - 1;
+	}
+	*base = argv;
+	return argc;
+}
+
 void
 bad_option(char **argv)
 {

@@ -74,6 +74,14 @@ int	deadline_parse(const char *s, int64_t *t);
  * NOTFOUND -> EXIT_NOTFOUND, anything else -> EXIT_FAIL. */
 int	store_fail(struct store *, int rc, const char *what);
 
+/*
+ * "CMD SUB [options] [args]": when argv[1] is not an option it is the
+ * subcommand: *sub = argv[1] and *base = argv + 1 (getopt then sees SUB
+ * as its program name); else *sub is left as it is and *base = argv.
+ * Returns the argument count for getopt_long on *base.
+ */
+int	subcommand_split(int argc, char **argv, const char **sub, char ***base);
+
 /* Report the option getopt_long refused: wsusctl runs it with opterr 0.
  * argv is the vector getopt_long was given. */
 void	bad_option(char **argv);

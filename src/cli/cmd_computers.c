@@ -506,14 +506,10 @@ cmd_computers(struct wsusctl *ctl, int argc, char **argv)
 	struct store *st;
 	bool dups = false;
 	size_t limit = 0;
-	int c, nargs, n = argc;
-	char **args, **base = argv;
+	int c, nargs, n;
+	char **args, **base;
 
-	if (argc > 1 && argv[1][0] != '-') {
-		sub = argv[1];
-		base = argv + 1;
-		n = argc - 1;
-	}
+	n = subcommand_split(argc, argv, &sub, &base);
 	optind = 0;
 	while ((c = getopt_long(n, base, "g:dn:l:jqh", computers_opts,
 	    NULL)) != -1) {

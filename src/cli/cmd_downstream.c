@@ -220,15 +220,11 @@ cmd_downstream(struct wsusctl *ctl, int argc, char **argv)
 	const char *sub = NULL;
 	struct ds_ctx c;
 	struct store *st;
-	char **base = argv, **args;
-	int n = argc, ch, nargs, rc;
+	char **base, **args;
+	int n, ch, nargs, rc;
 	int64_t id;
 
-	if (argc > 1 && argv[1][0] != '-') {
-		sub = argv[1];
-		base = argv + 1;
-		n = argc - 1;
-	}
+	n = subcommand_split(argc, argv, &sub, &base);
 	optind = 0;
 	while ((ch = getopt_long(n, base, "jqh", opts, NULL)) != -1) {
 		switch (ch) {

@@ -262,15 +262,10 @@ cmd_groups(struct wsusctl *ctl, int argc, char **argv)
 	const char *sub = "list", *parent = NULL;
 	struct store *st;
 	int64_t id, pid;
-	int c, rc, nargs, n = argc;
-	char **args, **base = argv;
+	int c, rc, nargs, n;
+	char **args, **base;
 
-	if (argc > 1 && argv[1][0] != '-') {
-		/* "groups SUB ...": getopt sees SUB as its program name */
-		sub = argv[1];
-		base = argv + 1;
-		n = argc - 1;
-	}
+	n = subcommand_split(argc, argv, &sub, &base);
 	optind = 0;
 	while ((c = getopt_long(n, base, "p:jqh", groups_opts, NULL)) != -1) {
 		switch (c) {

@@ -455,14 +455,10 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 	const char *per = NULL, *days = NULL, *site = NULL;
 	struct store *st;
 	size_t limit = 0;
-	int c, nargs, n = argc;
-	char **args, **base = argv, *end;
+	int c, nargs, n;
+	char **args, **base, *end;
 
-	if (argc > 1 && argv[1][0] != '-') {
-		sub = argv[1];
-		base = argv + 1;
-		n = argc - 1;
-	}
+	n = subcommand_split(argc, argv, &sub, &base);
 	optind = 0;
 	while ((c = getopt_long(n, base, "g:u:l:s:e:r:jqh", opts, NULL)) != -1) {
 		switch (c) {

@@ -703,16 +703,12 @@ cmd_updates(struct wsusctl *ctl, int argc, char **argv)
 	struct store_update_filter f;
 	const char *sub = "list";
 	struct store *st;
-	char **base = argv, **args, kb[KB_MAX_DIGITS + 1];
-	int c, n = argc, nargs, t;
+	char **base, **args, kb[KB_MAX_DIGITS + 1];
+	int c, n, nargs, t;
 	int32_t revision = -1;
 	bool languages = false, filters = false, have_rev = false;
 
-	if (argc > 1 && argv[1][0] != '-') {
-		sub = argv[1];
-		base = argv + 1;
-		n = argc - 1;
-	}
+	n = subcommand_split(argc, argv, &sub, &base);
 	memset(&f, 0, sizeof(f));
 	f.type = -1;
 	f.approval = APPROVAL_FILTER_ANY;

@@ -298,6 +298,21 @@ store_fail(struct store *st, int rc, const char *what)
 }
 
 int
+parse_size(const char *s, size_t lo, size_t hi, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+int
 subcommand_split(int argc, char **argv, const char **sub, char ***base)
 {
 	if (argc > 1 && argv[1][0] != '-') {

@@ -82,6 +82,10 @@ int	store_fail(struct store *, int rc, const char *what);
  */
 int	subcommand_split(int argc, char **argv, const char **sub, char ***base);
 
+/* A count option's value: decimal digits only, lo..hi.  0 with *out,
+ * or -1 (out untouched). */
+int	parse_size(const char *s, size_t lo, size_t hi, size_t *out);
+
 /* Report the option getopt_long refused: wsusctl runs it with opterr 0.
  * argv is the vector getopt_long was given. */
 void	bad_option(char **argv);

@@ -17,6 +17,7 @@
 #include "util/xmalloc.h"
 
 #define SHOW_EVENTS	10	/* events shown by `computers show` */
+#define COMPUTERS_LIMIT_MAX	100000000	/* `computers list --limit` */
 
 
 static void
@@ -484,21 +485,6 @@ static const struct option computers_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static int
-parse_count(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end != '\0' || v > 100000000)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
 int
 cmd_computers(struct wsusctl *ctl, int argc, char **argv)
 {
@@ -524,7 +510,7 @@ cmd_computers(struct wsusctl *ctl, int argc, char **argv)
 			name = optarg;
 			break;
 		case 'l':
-			if (parse_count(optarg, &limit) == -1) {
+			if (parse_size(optarg, 0, COMPUTERS_LIMIT_MAX, &limit) == -1) {
 				log_error("--limit needs a number");
 				return EXIT_USAGE;
 			}

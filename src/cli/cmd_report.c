@@ -456,7 +456,7 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 	struct store *st;
 	size_t limit = 0;
 	int c, nargs, n;
-	char **args, **base, *end;
+	char **args, **base;
 
 	n = subcommand_split(argc, argv, &sub, &base);
 	optind = 0;
@@ -469,8 +469,7 @@ cmd_report(struct wsusctl *ctl, int argc, char **argv)
 			update = optarg;
 			break;
 		case 'l':
-			limit = strtoul(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end != '\0') {
+			if (parse_size(optarg, 0, SIZE_MAX, &limit) != 0) {
 				log_error("--limit needs a number");
 				return EXIT_USAGE;
 			}

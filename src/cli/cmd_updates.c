@@ -164,21 +164,6 @@ list_end(struct list_ctx *c, bool print)
 }
 
 static int
-parse_limit(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0' || v == 0 || v > LIMIT_MAX)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
 updates_list(struct wsusctl *ctl, struct store *st, struct store_update_filter *f)
 {
 	struct list_ctx c;
@@ -766,7 +751,7 @@ cmd_updates(struct wsusctl *ctl, int argc, char **argv)
 			filters = true;
 			break;
 		case 'n':
-			if (parse_limit(optarg, &f.limit) == -1) {
+			if (parse_size(optarg, 1, LIMIT_MAX, &f.limit) == -1) {
 				log_error("--limit: '%s' is not a positive number",
 				    optarg);
 				return EXIT_USAGE;

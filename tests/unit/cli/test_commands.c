@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "testlib.h"
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
@@ -52,61 +53,9 @@ struct fx {
 /* ---- helpers ---- */
 
 static void
-rm_rf(const char *path)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char p[PATH_MAX];
-
-	if (lstat(path, &sb) == -1)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-			rm_rf(p);
-		}
-		closedir(d);
-		rmdir(path);
-	} else
-		unlink(path);
-}
-
-static size_t
-count_files(const char *path)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char p[PATH_MAX];
-	size_t n = 0;
-
-	if (lstat(path, &sb) == -1)
-		return 0;
-	if (!S_ISDIR(sb.st_mode))
-		return S_ISREG(sb.st_mode) ? 1 : 0;
-	if ((d = opendir(path)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-		n += count_files(p);
-	}
-	closedir(d);
-	return n;
-}
-
-static void
 write_bytes(const char *path, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
+	assert_int_equal(tl_write_file(path, data, len), 0);
 }
 
 static char *
@@ -127,10 +76,10 @@ read_all(const char *path)
 static int
 run(struct fx *fx, ...)
 {
-	char *argv[64], outp[PATH_MAX], errp[PATH_MAX];
+	char *argv[64], errp[PATH_MAX];
+	struct buf out;
 	va_list ap;
 	int n = 0, status;
-	pid_t pid;
 
 	argv[n++] = (char *)wsusctl;
 	argv[n++] = "-c";
@@ -141,35 +90,19 @@ run(struct fx *fx, ...)
 	va_end(ap);
 	argv[n] = NULL;
 
-	snprintf(outp, sizeof(outp), "%s/stdout", fx->dir);
 	snprintf(errp, sizeof(errp), "%s/stderr", fx->dir);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int nul = open("/dev/null", O_RDONLY);
-		if (o < 0 || e < 0 || nul < 0)
-			_exit(127);
-		dup2(nul, 0);
-		dup2(o, 1);
-		dup2(e, 2);
-		unsetenv("COLUMNS");
-		/* a sanitizer report must not pass for an expected exit 1 */
-		setenv("ASAN_OPTIONS", "exitcode=86", 1);
-		setenv("UBSAN_OPTIONS", "halt_on_error=1:exitcode=87:print_stacktrace=1", 1);
-		execv(wsusctl, argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	buf_init(&out, OUT_MAX);
+	status = tl_run(argv, &out, errp);
+	assert_true(status >= 0);
 	free(fx->out);
 	free(fx->err);
-	fx->out = read_all(outp);
+	fx->out = out.data != NULL && !out.failed ? buf_steal(&out, NULL) : strdup("");
+	buf_free(&out);
 	fx->err = read_all(errp);
 	if (strstr(fx->err, "Sanitizer") || strstr(fx->err, "runtime error"))
 		fail_msg("sanitizer report:\n%s", fx->err);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
+	assert_true(status < 128);
+	return status;
 }
 
 /* Expect an exit status; show the output when it differs. */
@@ -296,7 +229,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	rm_rf(fx->dir);
+	tl_rmtree(fx->dir);
 	free(fx->out);
 	free(fx->err);
 	free(fx);
@@ -640,7 +573,7 @@ test_import_content(void **state)
 	OUT_HAS(fx, "imported");
 	OUT_HAS(fx, rel);
 	OUT_HAS(fx, "1 file: 1 imported, 0 already present, 0 rejected");
-	assert_int_equal(count_files(fx->content), 1);
+	assert_int_equal(tl_count_files(fx->content), 1);
 	RUN(fx, 0, "import-content", file);
 	OUT_HAS(fx, "present");
 	OUT_HAS(fx, "1 file: 0 imported, 1 already present, 0 rejected");
@@ -654,7 +587,7 @@ test_import_content(void **state)
 	RUN(fx, 1, "import-content", bad);
 	ERR_HAS(fx, "tampered.msu");
 	ERR_HAS(fx, "no imported update lists a file with SHA-1");
-	assert_int_equal(count_files(fx->content), 1);
+	assert_int_equal(tl_count_files(fx->content), 1);
 
 	RUN(fx, 1, "import-content", "--json", file, bad);
 	j = out_json(fx);
@@ -681,5 +614,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	wsusctl = argv[1];
+	/* for every wsusctl run (tl_run: stdin is /dev/null) */
+	unsetenv("COLUMNS");
+	/* a sanitizer report must not pass for an expected exit 1 */
+	setenv("ASAN_OPTIONS", "exitcode=86", 1);
+	setenv("UBSAN_OPTIONS", "halt_on_error=1:exitcode=87:print_stacktrace=1", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

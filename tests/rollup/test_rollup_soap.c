@@ -64,22 +64,13 @@ replace(char *xml, const char *from, const char *to)
 static void
 snapshot(void)
 {
-	buf_free(&T.before);
-	buf_init(&T.before, 64u << 20);
-	wh_db_dump(&T.srv, &T.before);
+	wh_db_snapshot(&T.srv, &T.before);
 }
 
 static void
 unchanged(const char *what)
 {
-	struct buf now;
-
-	buf_init(&now, 64u << 20);
-	wh_db_dump(&T.srv, &now);
-	if (now.len != T.before.len ||
-	    memcmp(now.data, T.before.data, now.len) != 0)
-		fail_msg("%s changed the database", what);
-	buf_free(&now);
+	wh_db_unchanged(&T.srv, &T.before, what);
 }
 
 /* POST to the reporting service; check status, schema, fault code.
@@ -330,11 +321,28 @@ many(const char *item, int n)
 	return buf_steal(&b, NULL);
 }
 
+/* The fixture request of op with the content of <tag> replaced by items. */
+static char *
+with_items(const char *op, const char *tag, const char *items)
+{
+	char *x = fixture(op), open_[64], close_[64];
+	struct buf b;
+
+	snprintf(open_, sizeof(open_), "<%s>", tag);
+	snprintf(close_, sizeof(close_), "</%s>", tag);
+	buf_init(&b, 1u << 26);
+	buf_append(&b, x, (size_t)(strstr(x, open_) - x));
+	buf_puts(&b, open_);
+	buf_puts(&b, items);
+	buf_puts(&b, strstr(x, close_));
+	free(x);
+	return buf_steal(&b, NULL);
+}
+
 static void
 test_hostile(void **state)
 {
 	char *x, *body, *items;
-	struct buf b;
 
 	(void)state;
 	/* the servers and computer of the sample, known */
@@ -396,17 +404,10 @@ test_hostile(void **state)
 	    "LastReportedStatusTime=\"0001-01-01T00:00:00\" "
 	    "LastInventoryTime=\"0001-01-01T00:00:00\" ParentServerId=\""
 	    SITE1 "\" />", 1501);
-	x = fixture("RollupComputers");
-	buf_init(&b, 1u << 26);
-	buf_append(&b, x, (size_t)(strstr(x, "<computers>") - x));
-	buf_puts(&b, "<computers>");
-	buf_puts(&b, items);
-	buf_puts(&b, strstr(x, "</computers>"));
-	body = buf_steal(&b, NULL);
+	body = with_items("RollupComputers", "computers", items);
 	call_free("1501 computers", body, 500, "InvalidParameters");
 	free(body);
 	free(items);
-	free(x);
 
 	/* 501 status entries (limit 500) */
 	items = many("<ComputerStatusRollupInfo><InstanceId>14720b83-5998-"
@@ -415,30 +416,17 @@ test_hostile(void **state)
 	    "2007-03-06T01:47:46Z</EffectiveLastDetectionTime><RollupNumber>1"
 	    "</RollupNumber><IsFullRollup>true</IsFullRollup>"
 	    "</ComputerStatusRollupInfo>", 501);
-	x = fixture("RollupComputerStatus");
-	buf_init(&b, 1u << 26);
-	buf_append(&b, x, (size_t)(strstr(x, "<computers>") - x));
-	buf_puts(&b, "<computers>");
-	buf_puts(&b, items);
-	buf_puts(&b, strstr(x, "</computers>"));
-	body = buf_steal(&b, NULL);
+	body = with_items("RollupComputerStatus", "computers", items);
 	call_free("501 status entries", body, 500, "InvalidParameters");
 	free(body);
 	free(items);
-	free(x);
 
 	/* 20001 out-of-sync numbers (limit 20000): the SOAP reader's own
 	 * element bound or ours, a fault either way */
 	items = many("<ComputerLastRollupNumber><ComputerId>d07a4d51-7cb2-"
 	    "46d1-ad86-%012d</ComputerId><RollupNumber>1</RollupNumber>"
 	    "</ComputerLastRollupNumber>", 20001);
-	x = fixture("GetOutOfSyncComputers");
-	buf_init(&b, 1u << 26);
-	buf_append(&b, x, (size_t)(strstr(x, "<lastRollupNumbers>") - x));
-	buf_puts(&b, "<lastRollupNumbers>");
-	buf_puts(&b, items);
-	buf_puts(&b, strstr(x, "</lastRollupNumbers>"));
-	body = buf_steal(&b, NULL);
+	body = with_items("GetOutOfSyncComputers", "lastRollupNumbers", items);
 	{
 		struct wh_reply r;
 
@@ -450,7 +438,6 @@ test_hostile(void **state)
 	}
 	free(body);
 	free(items);
-	free(x);
 	unchanged("hostile rollups");
 }
 

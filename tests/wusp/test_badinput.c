@@ -36,22 +36,13 @@ static struct {
 static void
 snapshot(void)
 {
-	buf_free(&T.before);
-	buf_init(&T.before, 64u << 20);
-	wh_db_dump(&T.srv, &T.before);
+	wh_db_snapshot(&T.srv, &T.before);
 }
 
 static void
 unchanged(const char *what)
 {
-	struct buf now;
-
-	buf_init(&now, 64u << 20);
-	wh_db_dump(&T.srv, &now);
-	if (now.len != T.before.len ||
-	    memcmp(now.data, T.before.data, now.len) != 0)
-		fail_msg("%s changed the database", what);
-	buf_free(&now);
+	wh_db_unchanged(&T.srv, &T.before, what);
 }
 
 /* Send; expect status; for 500 a schema-valid fault (with code if given). */

@@ -47,6 +47,28 @@ wh_db_dump(struct tl_wsusd *s, struct buf *out)
 		fail_msg("sqlite3 %s .dump failed", s->db);
 }
 
+void
+wh_db_snapshot(struct tl_wsusd *s, struct buf *before)
+{
+	buf_free(before);
+	buf_init(before, 64u << 20);
+	wh_db_dump(s, before);
+}
+
+void
+wh_db_unchanged(struct tl_wsusd *s, const struct buf *before,
+    const char *what)
+{
+	struct buf now;
+
+	buf_init(&now, 64u << 20);
+	wh_db_dump(s, &now);
+	if (now.len != before->len ||
+	    memcmp(now.data, before->data, now.len) != 0)
+		fail_msg("%s changed the database", what);
+	buf_free(&now);
+}
+
 int
 wh_setup(struct tl_wsusd *s, const char *extra)
 {

@@ -45,6 +45,11 @@ int	wh_main_args(int argc, char **argv);
 int	wh_setup(struct tl_wsusd *s, const char *extra_conf);
 /* The database file dumped as SQL text (sqlite3 CLI) into out. */
 void	wh_db_dump(struct tl_wsusd *s, struct buf *out);
+/* The dump again into before (freed and filled): a case's starting point. */
+void	wh_db_snapshot(struct tl_wsusd *s, struct buf *before);
+/* Fail the test ("WHAT changed the database") unless the dump is before. */
+void	wh_db_unchanged(struct tl_wsusd *s, const struct buf *before,
+	    const char *what);
 
 struct wh_reply {
 	CURLcode	 rc;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -110,6 +111,30 @@ tl_run(char *const argv[], struct buf *out, const char *errpath)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+const char *
+tl_header_value(const char *headers, const char *name, char *val,
+    size_t vallen)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = headers; p != NULL && *p != '\0';) {
+		const char *eol = strstr(p, "\r\n");
+
+		if (eol == NULL)
+			break;
+		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			const char *v = p + nl + 1;
+
+			while (*v == ' ')
+				v++;
+			snprintf(val, vallen, "%.*s", (int)(eol - v), v);
+			return val;
+		}
+		p = eol + 2;
+	}
+	return NULL;
 }
 
 static int

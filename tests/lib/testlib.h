@@ -41,6 +41,14 @@ uint16_t tl_free_port(void);
  */
 int	tl_run(char *const argv[], struct buf *out, const char *errpath);
 
+/*
+ * The value of header name (case-insensitive, leading spaces skipped,
+ * without CRLF) in the CRLF-separated response headers (may be NULL),
+ * copied into val (cut to vallen - 1 bytes).  val, or NULL when absent.
+ */
+const char *tl_header_value(const char *headers, const char *name,
+	    char *val, size_t vallen);
+
 /* Remove a directory tree (no symlinks followed).  Safe on "". */
 void	tl_rmtree(const char *dir);
 

@@ -147,26 +147,19 @@ static void
 test_handshake(void **state)
 {
 	struct wh_reply r;
-	struct soap_request *q;
 	char *req, *tmp, lc[64], auth[2048];
 
 	(void)state;
 	req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(lc, sizeof(lc), "%s", wh_text(q->op,
-	    "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", lc, sizeof(lc));
 	wh_reply_free(&r);
 	free(req);
 	req = wh_fixture(CAP "scan/02-GetAuthorizationCookie.request.xml", NULL);
 	wh_soap(&T.srv, WH_SIMPLEAUTH, req, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(auth, sizeof(auth), "%s", wh_text(q->op,
-	    "GetAuthorizationCookieResult/CookieData"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", auth, sizeof(auth));
 	wh_reply_free(&r);
 	free(req);
 	tmp = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
@@ -176,12 +169,10 @@ test_handshake(void **state)
 	free(req);
 	wh_soap(&T.srv, WH_CLIENT, tmp, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.expiration, sizeof(T.expiration), "%s",
-	    wh_text(q->op, "GetCookieResult/Expiration"));
-	snprintf(T.session, sizeof(T.session), "%s",
-	    wh_text(q->op, "GetCookieResult/EncryptedData"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetCookieResult/Expiration", T.expiration,
+	    sizeof(T.expiration));
+	wh_reply_text(&r, "GetCookieResult/EncryptedData", T.session,
+	    sizeof(T.session));
 	wh_reply_free(&r);
 	free(tmp);
 	tmp = wh_fixture(CAP "scan/04-RegisterComputer.request.xml", NULL);

@@ -221,17 +221,13 @@ static void
 test_scan_replay(void **state)
 {
 	struct wh_reply r;
-	struct soap_request *q;
 	char *req, *tmp;
 
 	(void)state;
 	/* 01 GetConfig */
 	req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
 	replay(WH_CLIENT, req, CAP "scan/01-GetConfig.response.xml", true, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.last_change, sizeof(T.last_change), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", T.last_change, sizeof(T.last_change));
 	wh_reply_free(&r);
 	free(req);
 
@@ -240,10 +236,7 @@ test_scan_replay(void **state)
 	    NULL);
 	replay(WH_SIMPLEAUTH, req,
 	    CAP "scan/02-GetAuthorizationCookie.response.xml", true, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.auth, sizeof(T.auth), "%s",
-	    wh_text(q->op, "GetAuthorizationCookieResult/CookieData"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", T.auth, sizeof(T.auth));
 	wh_reply_free(&r);
 	free(req);
 

@@ -339,20 +339,14 @@ test_last_change_moves(void **state)
 	if (!T.scanned)
 		fail_msg("no scanned session: an earlier test failed");
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(before, sizeof(before), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", before, sizeof(before));
 	wh_reply_free(&r);
 	assert_string_equal(before, T.last_change);	/* stable */
 
 	set_targeting(TARGETING_CLIENT);
 	usleep(1200 * 1000);
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(after, sizeof(after), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", after, sizeof(after));
 	wh_reply_free(&r);
 	assert_string_not_equal(before, after);
 	/* the session from before the change: ConfigChanged */
@@ -378,16 +372,12 @@ static void
 handshake(const char *client_id)
 {
 	struct wh_reply r;
-	struct soap_request *q;
 	char *req, *tmp;
 
 	req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.last_change, sizeof(T.last_change), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", T.last_change, sizeof(T.last_change));
 	wh_reply_free(&r);
 	free(req);
 
@@ -396,10 +386,7 @@ handshake(const char *client_id)
 	free(tmp);
 	wh_soap(&T.srv, WH_SIMPLEAUTH, req, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.auth, sizeof(T.auth), "%s",
-	    wh_text(q->op, "GetAuthorizationCookieResult/CookieData"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", T.auth, sizeof(T.auth));
 	wh_reply_free(&r);
 	free(req);
 

@@ -190,24 +190,8 @@ const char *
 wh_header(const struct wh_reply *r, const char *name)
 {
 	static char val[512];
-	size_t nl = strlen(name);
 
-	for (const char *p = r->headers.data; p != NULL && *p != '\0';) {
-		const char *eol = strstr(p, "\r\n");
-
-		if (eol == NULL)
-			break;
-		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			const char *v = p + nl + 1;
-
-			while (*v == ' ')
-				v++;
-			snprintf(val, sizeof(val), "%.*s", (int)(eol - v), v);
-			return val;
-		}
-		p = eol + 2;
-	}
-	return NULL;
+	return tl_header_value(r->headers.data, name, val, sizeof(val));
 }
 
 char *
@@ -297,6 +281,17 @@ wh_text(const struct soap_node *n, const char *path)
 {
 	n = wh_node(n, path);
 	return n != NULL ? n->text : NULL;
+}
+
+void
+wh_reply_text(const struct wh_reply *r, const char *path, char *out,
+    size_t outlen)
+{
+	struct soap_request *q = wh_parse(r->body.data, r->body.len);
+
+	assert_non_null(q);
+	snprintf(out, outlen, "%s", wh_text(q->op, path));
+	soap_request_free(q);
 }
 
 /* ---- request rewriting ------------------------------------------------------- */

@@ -94,6 +94,9 @@ struct soap_request *wh_parse(const char *xml, size_t len);
 /* The text of the element at path "a/b/c" below n (first match), or NULL. */
 const char *wh_text(const struct soap_node *n, const char *path);
 const struct soap_node *wh_node(const struct soap_node *n, const char *path);
+/* The text at path below the answer's operation, copied into out. */
+void	wh_reply_text(const struct wh_reply *r, const char *path, char *out,
+	    size_t outlen);
 
 /*
  * The integer at the start of s (spaces, a sign, digits; the rest is

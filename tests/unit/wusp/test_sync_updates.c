@@ -91,16 +91,6 @@ request(struct sync_request *rq, const struct catalog_groups *g,
 	rq->watermark = cl->watermark;
 }
 
-static struct store *
-loaded(void)
-{
-	struct store *st = tl_store();
-
-	tl_import_fixtures(st);
-	tl_import_standins(st);
-	return st;
-}
-
 static void
 run_ok(const struct catalog *c, const struct sync_request *rq,
     struct sync_result *r)
@@ -112,7 +102,7 @@ run_ok(const struct catalog *c, const struct sync_request *rq,
 static void
 test_scan_capture_category_rounds(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	const char *filter[] = { U_OOBE_ZDP };
@@ -214,7 +204,7 @@ test_scan_capture_driver_pass(void **state)
 	static const char *printer_hw[] = {
 		"{084f01fa-e634-4d77-83ee-074817c03581}" };
 	struct sync_device dev[2];
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	struct sync_request rq;
@@ -294,7 +284,7 @@ test_flow12_bundle_round(void **state)
 		{ U_ENGINE, CATALOG_ACTION_BUNDLE },	/* member of 1f9bd9bb */
 		{ U_DELTA539, CATALOG_ACTION_BUNDLE },	/* member of 74e87997 */
 	};
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c;
 	struct catalog_groups g;
 	struct sync_request rq;
@@ -410,7 +400,7 @@ round_of_uid(const struct catalog *c, const int *round_of, const char *uid)
 static void
 test_staged_unfiltered_session(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	struct client cl;
@@ -456,7 +446,7 @@ test_staged_unfiltered_session(void **state)
 static void
 test_paging_truncated(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	struct client cl;
@@ -497,7 +487,7 @@ test_paging_truncated(void **state)
 static void
 test_limits_and_bad_requests(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0), g0;
 	struct sync_request rq;
@@ -596,7 +586,7 @@ test_limits_and_bad_requests(void **state)
 static void
 test_changed_updates(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true), *c2;
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	struct client cl;
@@ -679,7 +669,7 @@ test_changed_updates(void **state)
 static void
 test_out_of_scope(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c;
 	struct catalog_groups g;
 	struct client cl;
@@ -769,7 +759,7 @@ test_out_of_scope(void **state)
 static void
 test_approved_only_scope(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c;
 	struct catalog_groups g;
 	struct client cl;
@@ -900,7 +890,7 @@ sync_thread(void *arg)
 static void
 test_concurrent_sessions(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct sthread t[6];
 	pthread_t th[6];

@@ -366,6 +366,20 @@ test_last_change_moves(void **state)
 
 /* ---- URLs and the remaining operations ------------------------------------------- */
 
+/* POST body to the client service: HTTP 200 and a valid answer, parsed;
+ * r keeps the answer for the caller to free. */
+static struct soap_request *
+client_ok(const char *body, struct wh_reply *r)
+{
+	char err[2048];
+
+	wh_soap(&T.srv, WH_CLIENT, body, r);
+	assert_int_equal(r->status, 200);
+	if (wh_validate(&T.srv, r->body.data, r->body.len, err, sizeof(err)))
+		fail_msg("%s\n%s", err, r->body.data);
+	return wh_parse(r->body.data, r->body.len);
+}
+
 /* A fresh handshake (GetConfig, GetAuthorizationCookie, GetCookie,
  * RegisterComputer) for client_id. */
 static void
@@ -507,11 +521,7 @@ test_other_operations(void **state)
 	    "</UpdateID><RevisionNumber>1</RevisionNumber></UpdateIdentity>"
 	    "</globalIDs></RefreshCache></s:Body></s:Envelope>",
 	    T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
+	q = client_ok(body, &r);
 	{
 		const struct soap_node *res = wh_node(q->op,
 		    "RefreshCacheResult");
@@ -539,11 +549,7 @@ test_other_operations(void **state)
 	    "</XmlUpdateFragmentType></infoTypes><locales><string>en"
 	    "</string></locales></GetExtendedUpdateInfo2></s:Body>"
 	    "</s:Envelope>", T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
+	q = client_ok(body, &r);
 	assert_non_null(wh_node(q->op,
 	    "GetExtendedUpdateInfo2Result/Updates/Update"));
 	assert_int_equal(wh_node(q->op,
@@ -629,11 +635,7 @@ test_other_operations(void **state)
 	    "<installedNonLeafUpdateIDs><int>1</int></installedNonLeafUpdateIDs>"
 	    "</SyncPrinterCatalog></s:Body></s:Envelope>",
 	    T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
+	q = client_ok(body, &r);
 	assert_string_equal(wh_text(q->op,
 	    "SyncPrinterCatalogResult/Truncated"), "false");
 	assert_non_null(wh_node(q->op, "SyncPrinterCatalogResult/NewCookie"));

@@ -61,18 +61,6 @@ replace(char *xml, const char *from, const char *to)
 	return buf_steal(&b, NULL);
 }
 
-static void
-snapshot(void)
-{
-	wh_db_snapshot(&T.srv, &T.before);
-}
-
-static void
-unchanged(const char *what)
-{
-	wh_db_unchanged(&T.srv, &T.before, what);
-}
-
 /* POST to the reporting service; check status, schema, fault code.
  * Returns the parsed answer (caller frees). */
 static struct soap_request *
@@ -223,14 +211,14 @@ test_sequence(void **state)
 	}
 
 	/* duplicate #3 (a resend): true, nothing changes */
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	x = replace(x, "<SummarizationState>5</SummarizationState>",
 	    "<SummarizationState>4</SummarizationState>");
 	q = call("duplicate RollupComputerStatus", x, 200, NULL);
 	assert_string_equal(wh_text(q->op, "RollupComputerStatusResult"),
 	    "true");
 	soap_request_free(q);
-	unchanged("a duplicate rollup number");
+	wh_db_unchanged(&T.srv, &T.before, "a duplicate rollup number");
 
 	/* delta #4: the failed update is now installed */
 	x = replace(x, "<RollupNumber>3</RollupNumber>",
@@ -282,7 +270,7 @@ test_sequence(void **state)
 		free(out);
 
 		/* the old site reports it with its older sync: it stays */
-		snapshot();
+		wh_db_snapshot(&T.srv, &T.before);
 		c = fixture("RollupComputers");
 		call_free("stale RollupComputers", c, 200, NULL);
 		free(c);
@@ -295,12 +283,13 @@ test_sequence(void **state)
 	 * accepted (true) and ignored */
 	x = replace(x, "<RollupNumber>4</RollupNumber>",
 	    "<RollupNumber>9</RollupNumber>");
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	q = call("foreign RollupComputerStatus", x, 200, NULL);
 	assert_string_equal(wh_text(q->op, "RollupComputerStatusResult"),
 	    "true");
 	soap_request_free(q);
-	unchanged("status for a computer of another site");
+	wh_db_unchanged(&T.srv, &T.before,
+	    "status for a computer of another site");
 	free(x);
 }
 
@@ -352,7 +341,7 @@ test_hostile(void **state)
 	x = fixture("RollupComputers");
 	call_free("computers", x, 200, NULL);
 	free(x);
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 
 	x = replace(fixture("RollupComputers"), PC, "not-a-guid");
 	call_free("bad ComputerId", x, 500, "InvalidParameters");
@@ -438,7 +427,7 @@ test_hostile(void **state)
 	}
 	free(body);
 	free(items);
-	unchanged("hostile rollups");
+	wh_db_unchanged(&T.srv, &T.before, "hostile rollups");
 }
 
 /* DoDetailedRollup off: configuration says false, detail calls fault. */
@@ -457,14 +446,14 @@ test_summary_only(void **state)
 	    "GetRollupConfigurationResult/DoDetailedRollup"), "false");
 	soap_request_free(q);
 	free(x);
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	x = fixture("RollupComputers");
 	call_free("RollupComputers off", x, 500, "InternalServerError");
 	free(x);
 	x = fixture("RollupComputerStatus");
 	call_free("RollupComputerStatus off", x, 500, "InternalServerError");
 	free(x);
-	unchanged("detail calls with rollup off");
+	wh_db_unchanged(&T.srv, &T.before, "detail calls with rollup off");
 	/* summaries are still taken */
 	x = fixture("RollupDownstreamServers");
 	call_free("RollupDownstreamServers off", x, 200, NULL);

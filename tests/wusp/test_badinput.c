@@ -33,18 +33,6 @@ static struct {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void
-snapshot(void)
-{
-	wh_db_snapshot(&T.srv, &T.before);
-}
-
-static void
-unchanged(const char *what)
-{
-	wh_db_unchanged(&T.srv, &T.before, what);
-}
-
 /* Send; expect status; for 500 a schema-valid fault (with code if given). */
 static void
 expect(const char *what, const struct wh_post *p, long status,
@@ -207,7 +195,7 @@ test_garbage(void **state)
 	};
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		char what[64];
 		size_t len = i == 9 ? 8 : strlen(bodies[i]);
@@ -226,7 +214,7 @@ test_garbage(void **state)
 		post("protocolVersion", WH_CLIENT, A_CONF, NULL, b,
 		    strlen(b), 500, "InvalidParameters");
 	}
-	unchanged("garbage");
+	wh_db_unchanged(&T.srv, &T.before, "garbage");
 }
 
 static void
@@ -236,7 +224,7 @@ test_wrong_action_and_type(void **state)
 	struct wh_post p;
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	post("wrong SOAPAction", WH_CLIENT, A_SYNC, NULL, req, strlen(req),
 	    500, NULL);
 	post("unquoted other action", WH_CLIENT,
@@ -264,7 +252,7 @@ test_wrong_action_and_type(void **state)
 	p.path = "/ClientWebService/client.asmx/extra";
 	p.method = NULL;
 	expect("longer path", &p, 404, NULL);
-	unchanged("wrong action or type");
+	wh_db_unchanged(&T.srv, &T.before, "wrong action or type");
 	free(req);
 }
 
@@ -276,7 +264,7 @@ test_big_bodies(void **state)
 	struct buf arr;
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	/* 10 MB: over the SOAP reader's 4 MiB */
 	memset(big, ' ', n);
 	memcpy(big, ENV_OPEN, strlen(ENV_OPEN));
@@ -304,7 +292,7 @@ test_big_bodies(void **state)
 	post("100k array", WH_CLIENT, A_SYNC, NULL, arr.data, arr.len, 500,
 	    NULL);
 	buf_free(&arr);
-	unchanged("big bodies");
+	wh_db_unchanged(&T.srv, &T.before, "big bodies");
 }
 
 static void
@@ -331,7 +319,7 @@ test_nesting_and_entities(void **state)
 	time_t t0 = time(NULL);
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	post("billion laughs", WH_CLIENT, A_CONF, NULL, bomb, strlen(bomb),
 	    500, NULL);
 	post("billion laughs reporting", WH_REPORTING, NULL, NULL, bomb,
@@ -352,7 +340,7 @@ test_nesting_and_entities(void **state)
 	post("1000 deep", WH_CLIENT, A_SYNC, NULL, deep.data, deep.len, 500,
 	    NULL);
 	buf_free(&deep);
-	unchanged("nesting and entities");
+	wh_db_unchanged(&T.srv, &T.before, "nesting and entities");
 }
 
 static void
@@ -367,7 +355,7 @@ test_forged_cookies(void **state)
 	char big[3000];
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	memset(big, 'A', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	for (size_t i = 0; i <= sizeof(forged) / sizeof(forged[0]); i++) {
@@ -404,7 +392,7 @@ test_forged_cookies(void **state)
 		    "InvalidCookie");
 		free(a);
 	}
-	unchanged("forged cookies");
+	wh_db_unchanged(&T.srv, &T.before, "forged cookies");
 	free(reg);
 	free(rep);
 }
@@ -418,7 +406,7 @@ test_bad_parameters(void **state)
 	char *a, *b, longid[400];
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	/* a bad event: nothing of the batch is stored */
 	a = wh_set_cookie(rep, T.expiration, T.session);
 	b = wh_set_text(a, NULL, "EventInstanceID", "not-a-guid");
@@ -465,7 +453,7 @@ test_bad_parameters(void **state)
 		free(u);
 		free(v);
 	}
-	unchanged("bad parameters");
+	wh_db_unchanged(&T.srv, &T.before, "bad parameters");
 	free(rep);
 	free(auth);
 }

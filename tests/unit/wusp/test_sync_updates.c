@@ -193,16 +193,6 @@ test_scan_capture_category_rounds(void **state)
 static void
 test_scan_capture_driver_pass(void **state)
 {
-	static const char *pci_hw[] = {
-		"PCI\\VEN_8086&DEV_2935&SUBSYS_11001AF4&REV_03",
-		"PCI\\VEN_8086&DEV_2935&SUBSYS_11001AF4",
-		"PCI\\VEN_8086&DEV_2935&CC_0C0300", "PCI\\VEN_8086&DEV_2935&CC_0C03" };
-	static const char *pci_compat[] = { "PCI\\VEN_8086&DEV_2935&REV_03",
-		"PCI\\VEN_8086&DEV_2935", "PCI\\VEN_8086&CC_0C0300",
-		"PCI\\VEN_8086&CC_0C03", "PCI\\VEN_8086", "PCI\\CC_0C0300",
-		"PCI\\CC_0C03" };
-	static const char *printer_hw[] = {
-		"{084f01fa-e634-4d77-83ee-074817c03581}" };
 	struct sync_device dev[2];
 	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
@@ -212,27 +202,8 @@ test_scan_capture_driver_pass(void **state)
 	int32_t inst[2], cached[1];
 
 	(void)state;
-	memset(dev, 0, sizeof(dev));
-	dev[0].hardware_ids = pci_hw;
-	dev[0].n_hardware_ids = 4;
-	dev[0].compatible_ids = pci_compat;
-	dev[0].n_compatible_ids = 7;
-	dev[0].has_installed_driver = true;
-	dev[0].installed.matching_id = "PCI\\VEN_8086&DEV_2935";
-	dev[0].installed.driver_ver_date = "2006-06-21T00:00:00Z";
-	dev[0].installed.driver_ver_version = "2814751477604080";
+	tl_scan09_devices(dev, true);
 	dev[0].installed.class_name = "{36FC9E60-C465-11CF-8056-444553540000}";
-	dev[0].installed.driver_rank = "16719873";
-	dev[1].hardware_ids = printer_hw;
-	dev[1].n_hardware_ids = 1;
-	dev[1].has_installed_driver = true;
-	dev[1].installed.matching_id = printer_hw[0];
-	dev[1].installed.driver_ver_date = "2006-06-21T00:00:00Z";
-	dev[1].installed.driver_ver_version = "2814751477600644";
-	dev[1].installed.class_name = "Printer";
-	dev[1].installed.manufacturer = "Microsoft";
-	dev[1].installed.provider = "Microsoft";
-	dev[1].installed.driver_rank = "-1";
 	inst[0] = tl_rev(st, U_MICROSOFT);
 	inst[1] = tl_rev(st, U_WINDOWS);
 	cached[0] = tl_rev(st, U_OOBE_ZDP);	/* not a driver */

@@ -607,16 +607,13 @@ test_events(void **state)
 	struct store_event e[12];
 	struct store_batch_result r;
 	struct evs x;
-	struct tu *u;
 	size_t n;
 	int64_t a;
 
 	(void)state;
 	tdb_make(&t);
 	st = tdb_open(&t);
-	u = tu_new(U1, 200, UPDATE_TYPE_SOFTWARE, "Defender KB2267602");
-	t_import(st, u, NULL);
-	tu_free(u);
+	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "Defender KB2267602");
 	reg(st, CID_A, "pc-a", "M", T0, false);
 	a = find(st, CID_A);
 
@@ -780,21 +777,14 @@ test_states(void **state)
 	struct store_inventory inv[2];
 	struct store_batch_result r;
 	struct stl x;
-	struct tu *u;
 	int64_t a, b;
 
 	(void)state;
 	tdb_make(&t);
 	st = tdb_open(&t);
-	u = tu_new(U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
-	t_import(st, u, NULL);
-	tu_free(u);
-	u = tu_new(U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
-	t_import(st, u, NULL);
-	tu_free(u);
-	u = tu_new(U3, 100, UPDATE_TYPE_SOFTWARE, "U3");
-	t_import(st, u, NULL);
-	tu_free(u);
+	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
+	t_import_new(st, U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
+	t_import_new(st, U3, 100, UPDATE_TYPE_SOFTWARE, "U3");
 	reg(st, CID_A, "pc-a", "M", T0, false);
 	reg(st, CID_B, "pc-b", "M", T0, false);
 	a = find(st, CID_A);
@@ -970,22 +960,15 @@ test_compliance(void **state)
 	struct store_inventory inv = { 0 };
 	struct store_compliance_filter f;
 	struct comp x;
-	struct tu *u;
 	int64_t ring, c;
 	int i;
 
 	(void)state;
 	tdb_make(&t);
 	st = tdb_open(&t);
-	u = tu_new(U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
-	t_import(st, u, NULL);
-	tu_free(u);
-	u = tu_new(U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
-	t_import(st, u, NULL);
-	tu_free(u);
-	u = tu_new(U3, 100, UPDATE_TYPE_SOFTWARE, "U3 not reported");
-	t_import(st, u, NULL);
-	tu_free(u);
+	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
+	t_import_new(st, U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
+	t_import_new(st, U3, 100, UPDATE_TYPE_SOFTWARE, "U3 not reported");
 	assert_int_equal(store_group_create(st, "Ring", 0, &ring), STORE_OK);
 	reg(st, CID_A, "pc-a", "M", T0, false);
 	reg(st, CID_B, "pc-b", "M", T0, false);
@@ -1128,7 +1111,6 @@ test_cli(void **state)
 	struct store_status_op o[1];
 	struct store_inventory inv = { 0 };
 	enum targeting_mode mode;
-	struct tu *u;
 	char conf[400], gs[64], want[64];
 	int64_t ring;
 	FILE *fp;
@@ -1142,9 +1124,7 @@ test_cli(void **state)
 	fprintf(fp, "[server]\ncontent_dir = %s/content\ndatabase = %s\n"
 	    "state_dir = %s/state\n", t.dir, t.url, t.dir);
 	fclose(fp);
-	u = tu_new(U1, 200, UPDATE_TYPE_SOFTWARE, "Defender KB2267602");
-	t_import(st, u, NULL);
-	tu_free(u);
+	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "Defender KB2267602");
 	assert_int_equal(store_group_create(st, "Ring", 0, &ring), STORE_OK);
 	reg(st, CID_A, "pc-a.corp.example", "M", T0, false);
 	reg(st, CID_B, "dup.corp.example", "M", T0, false);

@@ -391,7 +391,8 @@ handshake(const char *client_id)
 	req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
 	assert_int_equal(r.status, 200);
-	wh_reply_text(&r, "GetConfigResult/LastChange", T.last_change, sizeof(T.last_change));
+	wh_reply_text(&r, "GetConfigResult/LastChange", T.last_change,
+	    sizeof(T.last_change));
 	wh_reply_free(&r);
 	free(req);
 
@@ -400,15 +401,12 @@ handshake(const char *client_id)
 	free(tmp);
 	wh_soap(&T.srv, WH_SIMPLEAUTH, req, &r);
 	assert_int_equal(r.status, 200);
-	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", T.auth, sizeof(T.auth));
+	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", T.auth,
+	    sizeof(T.auth));
 	wh_reply_free(&r);
 	free(req);
 
-	req = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
-	tmp = wh_set_text(req, "<AuthorizationCookie>", "CookieData", T.auth);
-	free(req);
-	req = wh_set_text(tmp, NULL, "lastChange", T.last_change);
-	free(tmp);
+	req = get_cookie_request();
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
 	assert_int_equal(r.status, 200);
 	keep_session(&r, "GetCookieResult");

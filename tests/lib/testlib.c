@@ -169,7 +169,8 @@ tl_count_files(const char *path)
 	if ((d = opendir(path)) == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if ((size_t)snprintf(p, sizeof(p), "%s/%s", path, de->d_name) >=
 		    sizeof(p))
@@ -187,7 +188,8 @@ tl_write_file(const char *path, const void *data, size_t len)
 	ssize_t n;
 
 	if (fd < 0) {
-		fprintf(stderr, "testlib: open %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "testlib: open %s: %s\n", path,
+		    strerror(errno));
 		return -1;
 	}
 	n = write(fd, data, len);

@@ -147,7 +147,8 @@ test_handshake(void **state)
 	req = wh_fixture(CAP "scan/02-GetAuthorizationCookie.request.xml", NULL);
 	wh_soap(&T.srv, WH_SIMPLEAUTH, req, &r);
 	assert_int_equal(r.status, 200);
-	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", auth, sizeof(auth));
+	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", auth,
+	    sizeof(auth));
 	wh_reply_free(&r);
 	free(req);
 	tmp = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);

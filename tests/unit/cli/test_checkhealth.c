@@ -297,7 +297,8 @@ test_directories(void **state)
 	expect(NULL, EXIT_FAIL, "state_dir", "fail", "world-writable");
 	assert_int_equal(chmod(cli_path("state"), 0750), 0);
 	assert_int_equal(rmdir(cli_path("content")), 0);
-	assert_int_equal(write_file_atomic(cli_path("content"), "x", 1, 0640), 0);
+	assert_int_equal(write_file_atomic(cli_path("content"), "x", 1, 0640),
+	    0);
 	expect(NULL, EXIT_FAIL, "content_dir", "fail", "not a directory");
 	assert_int_equal(unlink(cli_path("content")), 0);
 	expect(NULL, EXIT_FAIL, "content_dir", "fail", "postinstall");

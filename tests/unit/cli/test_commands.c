@@ -96,7 +96,8 @@ run(struct fx *fx, ...)
 	assert_true(status >= 0);
 	free(fx->out);
 	free(fx->err);
-	fx->out = out.data != NULL && !out.failed ? buf_steal(&out, NULL) : strdup("");
+	fx->out = out.data != NULL && !out.failed ? buf_steal(&out, NULL) :
+	    strdup("");
 	buf_free(&out);
 	fx->err = read_all(errp);
 	if (strstr(fx->err, "Sanitizer") || strstr(fx->err, "runtime error"))
@@ -618,6 +619,7 @@ main(int argc, char **argv)
 	unsetenv("COLUMNS");
 	/* a sanitizer report must not pass for an expected exit 1 */
 	setenv("ASAN_OPTIONS", "exitcode=86", 1);
-	setenv("UBSAN_OPTIONS", "halt_on_error=1:exitcode=87:print_stacktrace=1", 1);
+	setenv("UBSAN_OPTIONS",
+	    "halt_on_error=1:exitcode=87:print_stacktrace=1", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

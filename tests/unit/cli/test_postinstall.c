@@ -467,8 +467,8 @@ test_overrides(void **state)
 	assert_int_equal(access(cli_path("other/x.db"), F_OK), 0);
 	assert_int_equal(access(cli_path("content"), F_OK), -1);
 	assert_int_equal(access(cli_path("db/wsusd.db"), F_OK), -1);
-	check_cert(cli_path("state/tls/wsusd.crt"), cli_path("state/tls/wsusd.key"),
-	    "other.example");
+	check_cert(cli_path("state/tls/wsusd.crt"),
+	    cli_path("state/tls/wsusd.key"), "other.example");
 
 	/* wsusutil's spelling */
 	snprintf(cd2, sizeof(cd2), "CONTENT_DIR=%s", cli_path("third"));
@@ -536,9 +536,10 @@ test_tls_decision(void **state)
 	make_config(&ctl, extra);
 	assert_int_equal(run(&ctl, NULL, NULL), EXIT_OK);
 	cli_ctl_done(&ctl);
-	check_cert(cli_path("l/c.pem"), cli_path("l/k.pem"), "wsus.test.example");
-	check_cert(cli_path("state/tls/wsusd.crt"), cli_path("state/tls/wsusd.key"),
+	check_cert(cli_path("l/c.pem"), cli_path("l/k.pem"),
 	    "wsus.test.example");
+	check_cert(cli_path("state/tls/wsusd.crt"),
+	    cli_path("state/tls/wsusd.key"), "wsus.test.example");
 }
 
 /* A setting already there that the registry (store/settings.h) refuses

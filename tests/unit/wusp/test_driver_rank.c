@@ -373,7 +373,8 @@ test_driver_pass(void **state)
 	assert_int_equal(r.n_new, 2);
 	u = tl_find(r.new_updates, r.n_new, tl_rev(st, D_CHID));
 	assert_non_null(u);
-	assert_ptr_equal(u->hardware_id, tl_pci_compat[4]);	/* PCI\VEN_8086 */
+	/* PCI\VEN_8086 */
+	assert_ptr_equal(u->hardware_id, tl_pci_compat[4]);
 	assert_int_equal(u->deployment.action, CATALOG_ACTION_INSTALL);
 	assert_true(u->is_leaf);
 	assert_int_equal(u->rev->type, UPDATE_TYPE_DRIVER);

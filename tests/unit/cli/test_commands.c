@@ -1,8 +1,9 @@
 /*
  * test_commands.c — end-to-end tests of the wsusctl update commands:
- * runs the built wsusctl (argv[1]) with fork/exec against a temporary
- * configuration, store and content directory, and checks exit statuses,
- * text and JSON output.  No shell is involved.
+ * runs the built wsusctl (argv[1]) through tests/lib (tl_vctl) against a
+ * temporary configuration, store and content directory (tl_wsusd_init,
+ * tl_wsusd_conf), and checks exit statuses, text and JSON output.  No
+ * shell is involved.
  *
  * Covers import-updates, import-content, updates list/search/show,
  * groups, approve/unapprove/decline/approvals.  FIXTURES_DIR
@@ -39,12 +40,8 @@
 #define CAT_COMPANY	"56309036-4c77-4dd9-951a-99ee9c246a94"
 #define OUT_MAX		(4u << 20)
 
-static const char *wsusctl;	/* argv[1] */
-
 struct fx {
-	char	 dir[PATH_MAX];
-	char	 conf[PATH_MAX];
-	char	 content[PATH_MAX];
+	struct tl_wsusd w;	/* the temporary installation (tests/lib) */
 	char	 docs[PATH_MAX];
 	char	*out;		/* stdout of the last run; owned */
 	char	*err;		/* stderr of the last run; owned */
@@ -76,23 +73,16 @@ read_all(const char *path)
 static int
 run(struct fx *fx, ...)
 {
-	char *argv[64], errp[PATH_MAX];
+	char errp[PATH_MAX];
 	struct buf out;
 	va_list ap;
-	int n = 0, status;
+	int status;
 
-	argv[n++] = (char *)wsusctl;
-	argv[n++] = "-c";
-	argv[n++] = fx->conf;
-	va_start(ap, fx);
-	while (n < 63 && (argv[n] = va_arg(ap, char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-
-	snprintf(errp, sizeof(errp), "%s/stderr", fx->dir);
+	snprintf(errp, sizeof(errp), "%s/stderr", fx->w.dir);
 	buf_init(&out, OUT_MAX);
-	status = tl_run(argv, &out, errp);
+	va_start(ap, fx);
+	status = tl_vctl(&fx->w, &out, errp, ap);
+	va_end(ap);
 	assert_true(status >= 0);
 	free(fx->out);
 	free(fx->err);
@@ -203,22 +193,14 @@ setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
 	const char *fixtures = getenv("FIXTURES_DIR");
-	char text[4 * PATH_MAX];
 
 	assert_non_null(fx);
 	assert_non_null(fixtures);
 	snprintf(fx->docs, sizeof(fx->docs), "%s/%s", fixtures, DOCS_SUBDIR);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/wsusd-test-cmd-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->content, sizeof(fx->content), "%s/content", fx->dir);
-	snprintf(fx->conf, sizeof(fx->conf), "%s/wsusd.conf", fx->dir);
-	snprintf(text, sizeof(text),
-	    "[server]\n"
-	    "database = sqlite://%s/wsusd.db\n"
-	    "content_dir = %s\n"
-	    "state_dir = %s/state\n",
-	    fx->dir, fx->content, fx->dir);
-	write_bytes(fx->conf, text, strlen(text));
+	/* /tmp/wsusd-test-cmd-XXXXXX with [server] content_dir, state_dir
+	 * and database = sqlite://DIR/wsusd.db */
+	assert_int_equal(tl_wsusd_init(&fx->w, "test-cmd"), 0);
+	assert_int_equal(tl_wsusd_conf(&fx->w, false, NULL), 0);
 	/* creates the database, built-in groups and keys */
 	RUN(fx, 0, "postinstall");
 	*state = fx;
@@ -230,7 +212,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	tl_rmtree(fx->dir);
+	tl_rmtree(fx->w.dir);
 	free(fx->out);
 	free(fx->err);
 	free(fx);
@@ -263,7 +245,7 @@ test_import_updates(void **state)
 	json_decref(j);
 
 	/* a broken document: FILE: reason, exit 1, the rest still imported */
-	snprintf(bad, sizeof(bad), "%s/broken.xml", fx->dir);
+	snprintf(bad, sizeof(bad), "%s/broken.xml", fx->w.dir);
 	write_bytes(bad, "<upd:Update xmlns:upd=\"http://schemas.microsoft.com/"
 	    "msus/2002/12/Update\"><upd:UpdateIdentity", 90);
 	RUN(fx, 1, "import-updates", bad, fx->docs);
@@ -526,7 +508,7 @@ test_ambiguous_kb(void **state)
 
 	import_real(fx);
 	/* a second update claiming the same KB */
-	snprintf(doc, sizeof(doc), "%s/same-kb.xml", fx->dir);
+	snprintf(doc, sizeof(doc), "%s/same-kb.xml", fx->w.dir);
 	write_doc(doc, "bbbbbbbb-2222-4333-8444-555555555555", "2267602", NULL, 0,
 	    NULL, NULL);
 	RUN(fx, 0, "import-updates", doc);
@@ -560,12 +542,12 @@ test_import_content(void **state)
 		data[i] = (uint8_t)(i * 7 + 3);
 	digest("SHA1", data, sizeof(data), sha1);
 	digest("SHA256", data, sizeof(data), sha256);
-	snprintf(doc, sizeof(doc), "%s/with-file.xml", fx->dir);
+	snprintf(doc, sizeof(doc), "%s/with-file.xml", fx->w.dir);
 	write_doc(doc, "cccccccc-2222-4333-8444-555555555555", "5000001",
 	    "windows-kb5000001-x64.msu", sizeof(data), sha1, sha256);
 	RUN(fx, 0, "import-updates", doc);
 
-	snprintf(file, sizeof(file), "%s/download.msu", fx->dir);
+	snprintf(file, sizeof(file), "%s/download.msu", fx->w.dir);
 	write_bytes(file, data, sizeof(data));
 	hex_encode(sha1, 20, hex, 1);
 	snprintf(rel, sizeof(rel), "%.2s/%s.msu", hex + 38, hex);
@@ -574,7 +556,7 @@ test_import_content(void **state)
 	OUT_HAS(fx, "imported");
 	OUT_HAS(fx, rel);
 	OUT_HAS(fx, "1 file: 1 imported, 0 already present, 0 rejected");
-	assert_int_equal(tl_count_files(fx->content), 1);
+	assert_int_equal(tl_count_files(fx->w.content), 1);
 	RUN(fx, 0, "import-content", file);
 	OUT_HAS(fx, "present");
 	OUT_HAS(fx, "1 file: 0 imported, 1 already present, 0 rejected");
@@ -583,12 +565,12 @@ test_import_content(void **state)
 
 	/* bytes no update lists */
 	data[10] ^= 0x80;
-	snprintf(bad, sizeof(bad), "%s/tampered.msu", fx->dir);
+	snprintf(bad, sizeof(bad), "%s/tampered.msu", fx->w.dir);
 	write_bytes(bad, data, sizeof(data));
 	RUN(fx, 1, "import-content", bad);
 	ERR_HAS(fx, "tampered.msu");
 	ERR_HAS(fx, "no imported update lists a file with SHA-1");
-	assert_int_equal(tl_count_files(fx->content), 1);
+	assert_int_equal(tl_count_files(fx->w.content), 1);
 
 	RUN(fx, 1, "import-content", "--json", file, bad);
 	j = out_json(fx);
@@ -614,7 +596,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PATH-TO-WSUSCTL\n", argv[0]);
 		return 2;
 	}
-	wsusctl = argv[1];
+	tl_wsusctl_exe = argv[1];
 	/* for every wsusctl run (tl_run: stdin is /dev/null) */
 	unsetenv("COLUMNS");
 	/* a sanitizer report must not pass for an expected exit 1 */

@@ -180,22 +180,8 @@ const char *
 header(const struct reply *r, const char *name)
 {
 	static char val[256];
-	size_t nl = strlen(name);
 
-	for (const char *p = r->headers.data; p != NULL && *p != '\0';) {
-		const char *eol = strstr(p, "\r\n");
-		if (eol == NULL)
-			break;
-		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			const char *v = p + nl + 1;
-			while (*v == ' ')
-				v++;
-			snprintf(val, sizeof(val), "%.*s", (int)(eol - v), v);
-			return val;
-		}
-		p = eol + 2;
-	}
-	return NULL;
+	return tl_header_value(r->headers.data, name, val, sizeof(val));
 }
 
 void

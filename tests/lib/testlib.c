@@ -4,6 +4,8 @@
  * not cmocka-aware: errors are -1 with the reason on stderr.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -83,6 +86,9 @@ tl_run(char *const argv[], struct buf *out, const char *errpath)
 		return -1;
 	}
 	if (pid == 0) {
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0)
+			dup2(fd, 0);
 		dup2(pfd[1], 1);
 		if (errpath != NULL) {
 			fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -107,6 +113,30 @@ tl_run(char *const argv[], struct buf *out, const char *errpath)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+const char *
+tl_header_value(const char *headers, const char *name, char *val,
+    size_t vallen)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = headers; p != NULL && *p != '\0';) {
+		const char *eol = strstr(p, "\r\n");
+
+		if (eol == NULL)
+			break;
+		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			const char *v = p + nl + 1;
+
+			while (*v == ' ')
+				v++;
+			snprintf(val, vallen, "%.*s", (int)(eol - v), v);
+			return val;
+		}
+		p = eol + 2;
+	}
+	return NULL;
+}
+
 static int
 rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -121,6 +151,54 @@ tl_rmtree(const char *dir)
 {
 	if (dir != NULL && dir[0] != '\0')
 		nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+size_t
+tl_count_files(const char *path)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *de;
+	char p[PATH_MAX];
+	size_t n = 0;
+
+	if (lstat(path, &sb) == -1)
+		return 0;
+	if (!S_ISDIR(sb.st_mode))
+		return S_ISREG(sb.st_mode) ? 1 : 0;
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(p, sizeof(p), "%s/%s", path, de->d_name) >=
+		    sizeof(p))
+			continue;
+		n += tl_count_files(p);
+	}
+	closedir(d);
+	return n;
+}
+
+int
+tl_write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ssize_t n;
+
+	if (fd < 0) {
+		fprintf(stderr, "testlib: open %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	n = write(fd, data, len);
+	close(fd);
+	if (n != (ssize_t)len) {
+		fprintf(stderr, "testlib: write %s: short\n", path);
+		return -1;
+	}
+	return 0;
 }
 
 size_t

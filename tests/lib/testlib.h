@@ -34,14 +34,29 @@ uint16_t tl_free_port(void);
 
 /*
  * Run argv (argv[0] a path, else looked up in PATH) and wait for it.
- * Its stdout goes to out (may be NULL: discarded); its stderr too when
- * errpath is NULL, else into the file errpath (truncated).  Returns the
- * exit status, 128 + signal when killed, -1 when it could not be run.
+ * Its stdin is /dev/null; its stdout goes to out (may be NULL:
+ * discarded); its stderr too when errpath is NULL, else into the file
+ * errpath (truncated).  Returns the exit status, 128 + signal when
+ * killed, -1 when it could not be run.
  */
 int	tl_run(char *const argv[], struct buf *out, const char *errpath);
 
+/*
+ * The value of header name (case-insensitive, leading spaces skipped,
+ * without CRLF) in the CRLF-separated response headers (may be NULL),
+ * copied into val (cut to vallen - 1 bytes).  val, or NULL when absent.
+ */
+const char *tl_header_value(const char *headers, const char *name,
+	    char *val, size_t vallen);
+
 /* Remove a directory tree (no symlinks followed).  Safe on "". */
 void	tl_rmtree(const char *dir);
+
+/* Regular files (hidden ones too) below path; 1 when path is one. */
+size_t	tl_count_files(const char *path);
+
+/* Write len bytes to path (created 0644 or truncated).  0 or -1. */
+int	tl_write_file(const char *path, const void *data, size_t len);
 
 /* How many times needle occurs in the file (0 when unreadable). */
 size_t	tl_count_in_file(const char *path, const char *needle);

@@ -61,27 +61,6 @@ replace(char *xml, const char *from, const char *to)
 	return buf_steal(&b, NULL);
 }
 
-static void
-snapshot(void)
-{
-	buf_free(&T.before);
-	buf_init(&T.before, 64u << 20);
-	wh_db_dump(&T.srv, &T.before);
-}
-
-static void
-unchanged(const char *what)
-{
-	struct buf now;
-
-	buf_init(&now, 64u << 20);
-	wh_db_dump(&T.srv, &now);
-	if (now.len != T.before.len ||
-	    memcmp(now.data, T.before.data, now.len) != 0)
-		fail_msg("%s changed the database", what);
-	buf_free(&now);
-}
-
 /* POST to the reporting service; check status, schema, fault code.
  * Returns the parsed answer (caller frees). */
 static struct soap_request *
@@ -232,14 +211,14 @@ test_sequence(void **state)
 	}
 
 	/* duplicate #3 (a resend): true, nothing changes */
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	x = replace(x, "<SummarizationState>5</SummarizationState>",
 	    "<SummarizationState>4</SummarizationState>");
 	q = call("duplicate RollupComputerStatus", x, 200, NULL);
 	assert_string_equal(wh_text(q->op, "RollupComputerStatusResult"),
 	    "true");
 	soap_request_free(q);
-	unchanged("a duplicate rollup number");
+	wh_db_unchanged(&T.srv, &T.before, "a duplicate rollup number");
 
 	/* delta #4: the failed update is now installed */
 	x = replace(x, "<RollupNumber>3</RollupNumber>",
@@ -291,7 +270,7 @@ test_sequence(void **state)
 		free(out);
 
 		/* the old site reports it with its older sync: it stays */
-		snapshot();
+		wh_db_snapshot(&T.srv, &T.before);
 		c = fixture("RollupComputers");
 		call_free("stale RollupComputers", c, 200, NULL);
 		free(c);
@@ -304,12 +283,13 @@ test_sequence(void **state)
 	 * accepted (true) and ignored */
 	x = replace(x, "<RollupNumber>4</RollupNumber>",
 	    "<RollupNumber>9</RollupNumber>");
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	q = call("foreign RollupComputerStatus", x, 200, NULL);
 	assert_string_equal(wh_text(q->op, "RollupComputerStatusResult"),
 	    "true");
 	soap_request_free(q);
-	unchanged("status for a computer of another site");
+	wh_db_unchanged(&T.srv, &T.before,
+	    "status for a computer of another site");
 	free(x);
 }
 
@@ -330,11 +310,28 @@ many(const char *item, int n)
 	return buf_steal(&b, NULL);
 }
 
+/* The fixture request of op with the content of <tag> replaced by items. */
+static char *
+with_items(const char *op, const char *tag, const char *items)
+{
+	char *x = fixture(op), open_[64], close_[64];
+	struct buf b;
+
+	snprintf(open_, sizeof(open_), "<%s>", tag);
+	snprintf(close_, sizeof(close_), "</%s>", tag);
+	buf_init(&b, 1u << 26);
+	buf_append(&b, x, (size_t)(strstr(x, open_) - x));
+	buf_puts(&b, open_);
+	buf_puts(&b, items);
+	buf_puts(&b, strstr(x, close_));
+	free(x);
+	return buf_steal(&b, NULL);
+}
+
 static void
 test_hostile(void **state)
 {
 	char *x, *body, *items;
-	struct buf b;
 
 	(void)state;
 	/* the servers and computer of the sample, known */
@@ -344,7 +341,7 @@ test_hostile(void **state)
 	x = fixture("RollupComputers");
 	call_free("computers", x, 200, NULL);
 	free(x);
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 
 	x = replace(fixture("RollupComputers"), PC, "not-a-guid");
 	call_free("bad ComputerId", x, 500, "InvalidParameters");
@@ -396,17 +393,10 @@ test_hostile(void **state)
 	    "LastReportedStatusTime=\"0001-01-01T00:00:00\" "
 	    "LastInventoryTime=\"0001-01-01T00:00:00\" ParentServerId=\""
 	    SITE1 "\" />", 1501);
-	x = fixture("RollupComputers");
-	buf_init(&b, 1u << 26);
-	buf_append(&b, x, (size_t)(strstr(x, "<computers>") - x));
-	buf_puts(&b, "<computers>");
-	buf_puts(&b, items);
-	buf_puts(&b, strstr(x, "</computers>"));
-	body = buf_steal(&b, NULL);
+	body = with_items("RollupComputers", "computers", items);
 	call_free("1501 computers", body, 500, "InvalidParameters");
 	free(body);
 	free(items);
-	free(x);
 
 	/* 501 status entries (limit 500) */
 	items = many("<ComputerStatusRollupInfo><InstanceId>14720b83-5998-"
@@ -415,30 +405,17 @@ test_hostile(void **state)
 	    "2007-03-06T01:47:46Z</EffectiveLastDetectionTime><RollupNumber>1"
 	    "</RollupNumber><IsFullRollup>true</IsFullRollup>"
 	    "</ComputerStatusRollupInfo>", 501);
-	x = fixture("RollupComputerStatus");
-	buf_init(&b, 1u << 26);
-	buf_append(&b, x, (size_t)(strstr(x, "<computers>") - x));
-	buf_puts(&b, "<computers>");
-	buf_puts(&b, items);
-	buf_puts(&b, strstr(x, "</computers>"));
-	body = buf_steal(&b, NULL);
+	body = with_items("RollupComputerStatus", "computers", items);
 	call_free("501 status entries", body, 500, "InvalidParameters");
 	free(body);
 	free(items);
-	free(x);
 
 	/* 20001 out-of-sync numbers (limit 20000): the SOAP reader's own
 	 * element bound or ours, a fault either way */
 	items = many("<ComputerLastRollupNumber><ComputerId>d07a4d51-7cb2-"
 	    "46d1-ad86-%012d</ComputerId><RollupNumber>1</RollupNumber>"
 	    "</ComputerLastRollupNumber>", 20001);
-	x = fixture("GetOutOfSyncComputers");
-	buf_init(&b, 1u << 26);
-	buf_append(&b, x, (size_t)(strstr(x, "<lastRollupNumbers>") - x));
-	buf_puts(&b, "<lastRollupNumbers>");
-	buf_puts(&b, items);
-	buf_puts(&b, strstr(x, "</lastRollupNumbers>"));
-	body = buf_steal(&b, NULL);
+	body = with_items("GetOutOfSyncComputers", "lastRollupNumbers", items);
 	{
 		struct wh_reply r;
 
@@ -450,8 +427,7 @@ test_hostile(void **state)
 	}
 	free(body);
 	free(items);
-	free(x);
-	unchanged("hostile rollups");
+	wh_db_unchanged(&T.srv, &T.before, "hostile rollups");
 }
 
 /* DoDetailedRollup off: configuration says false, detail calls fault. */
@@ -470,14 +446,14 @@ test_summary_only(void **state)
 	    "GetRollupConfigurationResult/DoDetailedRollup"), "false");
 	soap_request_free(q);
 	free(x);
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	x = fixture("RollupComputers");
 	call_free("RollupComputers off", x, 500, "InternalServerError");
 	free(x);
 	x = fixture("RollupComputerStatus");
 	call_free("RollupComputerStatus off", x, 500, "InternalServerError");
 	free(x);
-	unchanged("detail calls with rollup off");
+	wh_db_unchanged(&T.srv, &T.before, "detail calls with rollup off");
 	/* summaries are still taken */
 	x = fixture("RollupDownstreamServers");
 	call_free("RollupDownstreamServers off", x, 200, NULL);

@@ -619,57 +619,46 @@ t_update_data_compressed(void **state)
 	free(x);
 }
 
+/* GetUpdateData for one identity: an answer as ok() wants it, equal to
+ * the capture but for the masked elements. */
+static void
+update_data_as_capture(const char *identity, const char *cap_file,
+    const char *const *masked)
+{
+	char *x = update_data_req(g.exp, g.data, identity);
+	struct wh_reply r;
+	struct soap_request *q;
+
+	post(SS, x, &r);
+	q = ok(&r);
+	compare_capture(cap_file, &r, masked);
+	soap_request_free(q);
+	wh_reply_free(&r);
+	free(x);
+}
+
 static void
 t_update_data_plain(void **state)
 {
 	static const char *const m[] = { NULL };
-	char *x = update_data_req(g.exp, g.data, "<UpdateIdentity><UpdateID>"
-	    SMALL "</UpdateID><RevisionNumber>200</RevisionNumber>"
-	    "</UpdateIdentity>");
-	struct wh_reply r;
-	struct soap_request *q;
+	static const char *const m2[] = { "XmlUpdateBlobCompressed", NULL };
 
 	(void)state;
-	post(SS, x, &r);
-	q = ok(&r);
 	/* byte for byte the real answer's structure and XmlUpdateBlob */
-	compare_capture(CAP "000015-GetUpdateData-small-uncompressed.response.xml",
-	    &r, m);
-	soap_request_free(q);
-	wh_reply_free(&r);
-	free(x);
+	update_data_as_capture("<UpdateIdentity><UpdateID>"
+	    SMALL "</UpdateID><RevisionNumber>200</RevisionNumber>"
+	    "</UpdateIdentity>",
+	    CAP "000015-GetUpdateData-small-uncompressed.response.xml", m);
 
 	/* a category (compressed by size) and the bundle */
-	x = update_data_req(g.exp, g.data, "<UpdateIdentity><UpdateID>"
+	update_data_as_capture("<UpdateIdentity><UpdateID>"
 	    COMPANY "</UpdateID><RevisionNumber>101</RevisionNumber>"
-	    "</UpdateIdentity>");
-	post(SS, x, &r);
-	q = ok(&r);
-	{
-		static const char *const m2[] = { "XmlUpdateBlobCompressed",
-		    NULL };
-
-		compare_capture(CAP "000016-GetUpdateData-category.response.xml",
-		    &r, m2);
-	}
-	soap_request_free(q);
-	wh_reply_free(&r);
-	free(x);
-	x = update_data_req(g.exp, g.data, "<UpdateIdentity><UpdateID>"
+	    "</UpdateIdentity>",
+	    CAP "000016-GetUpdateData-category.response.xml", m2);
+	update_data_as_capture("<UpdateIdentity><UpdateID>"
 	    KB2267602 "</UpdateID><RevisionNumber>200</RevisionNumber>"
-	    "</UpdateIdentity>");
-	post(SS, x, &r);
-	q = ok(&r);
-	{
-		static const char *const m2[] = { "XmlUpdateBlobCompressed",
-		    NULL };
-
-		compare_capture(CAP "000013-GetUpdateData-bundle.response.xml",
-		    &r, m2);
-	}
-	soap_request_free(q);
-	wh_reply_free(&r);
-	free(x);
+	    "</UpdateIdentity>",
+	    CAP "000013-GetUpdateData-bundle.response.xml", m2);
 }
 
 /* ---- faults as the real server -------------------------------------------- */

@@ -38,6 +38,9 @@ void	keep_session(const struct wh_reply *r, const char *path);
 /* A fault answer: HTTP 500, valid, with this ErrorCode (and Message). */
 void	expect_fault(const struct wh_reply *r, const char *code,
 	    const char *message);
+/* The captured GetCookie request (scan/03) with our authorization cookie
+ * and LastChange (malloc'd). */
+char	*get_cookie_request(void);
 /* The request with our current session cookie (malloc'd). */
 char	*with_session(const char *xml);
 /* Seal a session cookie with the server's key (for forging tests). */

@@ -33,27 +33,6 @@ static struct {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void
-snapshot(void)
-{
-	buf_free(&T.before);
-	buf_init(&T.before, 64u << 20);
-	wh_db_dump(&T.srv, &T.before);
-}
-
-static void
-unchanged(const char *what)
-{
-	struct buf now;
-
-	buf_init(&now, 64u << 20);
-	wh_db_dump(&T.srv, &now);
-	if (now.len != T.before.len ||
-	    memcmp(now.data, T.before.data, now.len) != 0)
-		fail_msg("%s changed the database", what);
-	buf_free(&now);
-}
-
 /* Send; expect status; for 500 a schema-valid fault (with code if given). */
 static void
 expect(const char *what, const struct wh_post *p, long status,
@@ -156,26 +135,20 @@ static void
 test_handshake(void **state)
 {
 	struct wh_reply r;
-	struct soap_request *q;
 	char *req, *tmp, lc[64], auth[2048];
 
 	(void)state;
 	req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(lc, sizeof(lc), "%s", wh_text(q->op,
-	    "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", lc, sizeof(lc));
 	wh_reply_free(&r);
 	free(req);
 	req = wh_fixture(CAP "scan/02-GetAuthorizationCookie.request.xml", NULL);
 	wh_soap(&T.srv, WH_SIMPLEAUTH, req, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(auth, sizeof(auth), "%s", wh_text(q->op,
-	    "GetAuthorizationCookieResult/CookieData"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", auth,
+	    sizeof(auth));
 	wh_reply_free(&r);
 	free(req);
 	tmp = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
@@ -185,12 +158,10 @@ test_handshake(void **state)
 	free(req);
 	wh_soap(&T.srv, WH_CLIENT, tmp, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.expiration, sizeof(T.expiration), "%s",
-	    wh_text(q->op, "GetCookieResult/Expiration"));
-	snprintf(T.session, sizeof(T.session), "%s",
-	    wh_text(q->op, "GetCookieResult/EncryptedData"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetCookieResult/Expiration", T.expiration,
+	    sizeof(T.expiration));
+	wh_reply_text(&r, "GetCookieResult/EncryptedData", T.session,
+	    sizeof(T.session));
 	wh_reply_free(&r);
 	free(tmp);
 	tmp = wh_fixture(CAP "scan/04-RegisterComputer.request.xml", NULL);
@@ -225,7 +196,7 @@ test_garbage(void **state)
 	};
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		char what[64];
 		size_t len = i == 9 ? 8 : strlen(bodies[i]);
@@ -244,7 +215,7 @@ test_garbage(void **state)
 		post("protocolVersion", WH_CLIENT, A_CONF, NULL, b,
 		    strlen(b), 500, "InvalidParameters");
 	}
-	unchanged("garbage");
+	wh_db_unchanged(&T.srv, &T.before, "garbage");
 }
 
 static void
@@ -254,7 +225,7 @@ test_wrong_action_and_type(void **state)
 	struct wh_post p;
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	post("wrong SOAPAction", WH_CLIENT, A_SYNC, NULL, req, strlen(req),
 	    500, NULL);
 	post("unquoted other action", WH_CLIENT,
@@ -282,7 +253,7 @@ test_wrong_action_and_type(void **state)
 	p.path = "/ClientWebService/client.asmx/extra";
 	p.method = NULL;
 	expect("longer path", &p, 404, NULL);
-	unchanged("wrong action or type");
+	wh_db_unchanged(&T.srv, &T.before, "wrong action or type");
 	free(req);
 }
 
@@ -294,7 +265,7 @@ test_big_bodies(void **state)
 	struct buf arr;
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	/* 10 MB: over the SOAP reader's 4 MiB */
 	memset(big, ' ', n);
 	memcpy(big, ENV_OPEN, strlen(ENV_OPEN));
@@ -322,7 +293,7 @@ test_big_bodies(void **state)
 	post("100k array", WH_CLIENT, A_SYNC, NULL, arr.data, arr.len, 500,
 	    NULL);
 	buf_free(&arr);
-	unchanged("big bodies");
+	wh_db_unchanged(&T.srv, &T.before, "big bodies");
 }
 
 static void
@@ -349,7 +320,7 @@ test_nesting_and_entities(void **state)
 	time_t t0 = time(NULL);
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	post("billion laughs", WH_CLIENT, A_CONF, NULL, bomb, strlen(bomb),
 	    500, NULL);
 	post("billion laughs reporting", WH_REPORTING, NULL, NULL, bomb,
@@ -370,7 +341,7 @@ test_nesting_and_entities(void **state)
 	post("1000 deep", WH_CLIENT, A_SYNC, NULL, deep.data, deep.len, 500,
 	    NULL);
 	buf_free(&deep);
-	unchanged("nesting and entities");
+	wh_db_unchanged(&T.srv, &T.before, "nesting and entities");
 }
 
 static void
@@ -385,7 +356,7 @@ test_forged_cookies(void **state)
 	char big[3000];
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	memset(big, 'A', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	for (size_t i = 0; i <= sizeof(forged) / sizeof(forged[0]); i++) {
@@ -422,7 +393,7 @@ test_forged_cookies(void **state)
 		    "InvalidCookie");
 		free(a);
 	}
-	unchanged("forged cookies");
+	wh_db_unchanged(&T.srv, &T.before, "forged cookies");
 	free(reg);
 	free(rep);
 }
@@ -436,7 +407,7 @@ test_bad_parameters(void **state)
 	char *a, *b, longid[400];
 
 	(void)state;
-	snapshot();
+	wh_db_snapshot(&T.srv, &T.before);
 	/* a bad event: nothing of the batch is stored */
 	a = wh_set_cookie(rep, T.expiration, T.session);
 	b = wh_set_text(a, NULL, "EventInstanceID", "not-a-guid");
@@ -483,7 +454,7 @@ test_bad_parameters(void **state)
 		free(u);
 		free(v);
 	}
-	unchanged("bad parameters");
+	wh_db_unchanged(&T.srv, &T.before, "bad parameters");
 	free(rep);
 	free(auth);
 }

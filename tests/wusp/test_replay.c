@@ -130,6 +130,19 @@ expect_fault(const struct wh_reply *r, const char *code, const char *message)
 }
 
 char *
+get_cookie_request(void)
+{
+	char *req = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
+	char *tmp = wh_set_text(req, "<AuthorizationCookie>", "CookieData",
+	    T.auth);
+
+	free(req);
+	req = wh_set_text(tmp, NULL, "lastChange", T.last_change);
+	free(tmp);
+	return req;
+}
+
+char *
 with_session(const char *xml)
 {
 	return wh_set_cookie(xml, T.expiration, T.session);
@@ -221,17 +234,14 @@ static void
 test_scan_replay(void **state)
 {
 	struct wh_reply r;
-	struct soap_request *q;
 	char *req, *tmp;
 
 	(void)state;
 	/* 01 GetConfig */
 	req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
 	replay(WH_CLIENT, req, CAP "scan/01-GetConfig.response.xml", true, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.last_change, sizeof(T.last_change), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", T.last_change,
+	    sizeof(T.last_change));
 	wh_reply_free(&r);
 	free(req);
 
@@ -240,19 +250,13 @@ test_scan_replay(void **state)
 	    NULL);
 	replay(WH_SIMPLEAUTH, req,
 	    CAP "scan/02-GetAuthorizationCookie.response.xml", true, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.auth, sizeof(T.auth), "%s",
-	    wh_text(q->op, "GetAuthorizationCookieResult/CookieData"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", T.auth,
+	    sizeof(T.auth));
 	wh_reply_free(&r);
 	free(req);
 
 	/* 03 GetCookie: our authorization cookie and LastChange */
-	req = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
-	tmp = wh_set_text(req, "<AuthorizationCookie>", "CookieData", T.auth);
-	free(req);
-	req = wh_set_text(tmp, NULL, "lastChange", T.last_change);
-	free(tmp);
+	req = get_cookie_request();
 	replay(WH_CLIENT, req, CAP "scan/03-GetCookie.response.xml", true, &r);
 	keep_session(&r, "GetCookieResult");
 	wh_reply_free(&r);

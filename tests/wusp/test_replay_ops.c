@@ -339,20 +339,14 @@ test_last_change_moves(void **state)
 	if (!T.scanned)
 		fail_msg("no scanned session: an earlier test failed");
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(before, sizeof(before), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", before, sizeof(before));
 	wh_reply_free(&r);
 	assert_string_equal(before, T.last_change);	/* stable */
 
 	set_targeting(TARGETING_CLIENT);
 	usleep(1200 * 1000);
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(after, sizeof(after), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", after, sizeof(after));
 	wh_reply_free(&r);
 	assert_string_not_equal(before, after);
 	/* the session from before the change: ConfigChanged */
@@ -372,22 +366,33 @@ test_last_change_moves(void **state)
 
 /* ---- URLs and the remaining operations ------------------------------------------- */
 
+/* POST body to the client service: HTTP 200 and a valid answer, parsed;
+ * r keeps the answer for the caller to free. */
+static struct soap_request *
+client_ok(const char *body, struct wh_reply *r)
+{
+	char err[2048];
+
+	wh_soap(&T.srv, WH_CLIENT, body, r);
+	assert_int_equal(r->status, 200);
+	if (wh_validate(&T.srv, r->body.data, r->body.len, err, sizeof(err)))
+		fail_msg("%s\n%s", err, r->body.data);
+	return wh_parse(r->body.data, r->body.len);
+}
+
 /* A fresh handshake (GetConfig, GetAuthorizationCookie, GetCookie,
  * RegisterComputer) for client_id. */
 static void
 handshake(const char *client_id)
 {
 	struct wh_reply r;
-	struct soap_request *q;
 	char *req, *tmp;
 
 	req = wh_fixture(CAP "scan/01-GetConfig.request.xml", NULL);
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.last_change, sizeof(T.last_change), "%s",
-	    wh_text(q->op, "GetConfigResult/LastChange"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetConfigResult/LastChange", T.last_change,
+	    sizeof(T.last_change));
 	wh_reply_free(&r);
 	free(req);
 
@@ -396,18 +401,12 @@ handshake(const char *client_id)
 	free(tmp);
 	wh_soap(&T.srv, WH_SIMPLEAUTH, req, &r);
 	assert_int_equal(r.status, 200);
-	q = wh_parse(r.body.data, r.body.len);
-	snprintf(T.auth, sizeof(T.auth), "%s",
-	    wh_text(q->op, "GetAuthorizationCookieResult/CookieData"));
-	soap_request_free(q);
+	wh_reply_text(&r, "GetAuthorizationCookieResult/CookieData", T.auth,
+	    sizeof(T.auth));
 	wh_reply_free(&r);
 	free(req);
 
-	req = wh_fixture(CAP "scan/03-GetCookie.request.xml", NULL);
-	tmp = wh_set_text(req, "<AuthorizationCookie>", "CookieData", T.auth);
-	free(req);
-	req = wh_set_text(tmp, NULL, "lastChange", T.last_change);
-	free(tmp);
+	req = get_cookie_request();
 	wh_soap(&T.srv, WH_CLIENT, req, &r);
 	assert_int_equal(r.status, 200);
 	keep_session(&r, "GetCookieResult");
@@ -520,11 +519,7 @@ test_other_operations(void **state)
 	    "</UpdateID><RevisionNumber>1</RevisionNumber></UpdateIdentity>"
 	    "</globalIDs></RefreshCache></s:Body></s:Envelope>",
 	    T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
+	q = client_ok(body, &r);
 	{
 		const struct soap_node *res = wh_node(q->op,
 		    "RefreshCacheResult");
@@ -552,11 +547,7 @@ test_other_operations(void **state)
 	    "</XmlUpdateFragmentType></infoTypes><locales><string>en"
 	    "</string></locales></GetExtendedUpdateInfo2></s:Body>"
 	    "</s:Envelope>", T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
+	q = client_ok(body, &r);
 	assert_non_null(wh_node(q->op,
 	    "GetExtendedUpdateInfo2Result/Updates/Update"));
 	assert_int_equal(wh_node(q->op,
@@ -642,11 +633,7 @@ test_other_operations(void **state)
 	    "<installedNonLeafUpdateIDs><int>1</int></installedNonLeafUpdateIDs>"
 	    "</SyncPrinterCatalog></s:Body></s:Envelope>",
 	    T.expiration, T.session);
-	wh_soap(&T.srv, WH_CLIENT, body, &r);
-	assert_int_equal(r.status, 200);
-	if (wh_validate(&T.srv, r.body.data, r.body.len, err, sizeof(err)))
-		fail_msg("%s\n%s", err, r.body.data);
-	q = wh_parse(r.body.data, r.body.len);
+	q = client_ok(body, &r);
 	assert_string_equal(wh_text(q->op,
 	    "SyncPrinterCatalogResult/Truncated"), "false");
 	assert_non_null(wh_node(q->op, "SyncPrinterCatalogResult/NewCookie"));

@@ -47,6 +47,28 @@ wh_db_dump(struct tl_wsusd *s, struct buf *out)
 		fail_msg("sqlite3 %s .dump failed", s->db);
 }
 
+void
+wh_db_snapshot(struct tl_wsusd *s, struct buf *before)
+{
+	buf_free(before);
+	buf_init(before, 64u << 20);
+	wh_db_dump(s, before);
+}
+
+void
+wh_db_unchanged(struct tl_wsusd *s, const struct buf *before,
+    const char *what)
+{
+	struct buf now;
+
+	buf_init(&now, 64u << 20);
+	wh_db_dump(s, &now);
+	if (now.len != before->len ||
+	    memcmp(now.data, before->data, now.len) != 0)
+		fail_msg("%s changed the database", what);
+	buf_free(&now);
+}
+
 int
 wh_setup(struct tl_wsusd *s, const char *extra)
 {
@@ -168,24 +190,8 @@ const char *
 wh_header(const struct wh_reply *r, const char *name)
 {
 	static char val[512];
-	size_t nl = strlen(name);
 
-	for (const char *p = r->headers.data; p != NULL && *p != '\0';) {
-		const char *eol = strstr(p, "\r\n");
-
-		if (eol == NULL)
-			break;
-		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			const char *v = p + nl + 1;
-
-			while (*v == ' ')
-				v++;
-			snprintf(val, sizeof(val), "%.*s", (int)(eol - v), v);
-			return val;
-		}
-		p = eol + 2;
-	}
-	return NULL;
+	return tl_header_value(r->headers.data, name, val, sizeof(val));
 }
 
 char *
@@ -275,6 +281,17 @@ wh_text(const struct soap_node *n, const char *path)
 {
 	n = wh_node(n, path);
 	return n != NULL ? n->text : NULL;
+}
+
+void
+wh_reply_text(const struct wh_reply *r, const char *path, char *out,
+    size_t outlen)
+{
+	struct soap_request *q = wh_parse(r->body.data, r->body.len);
+
+	assert_non_null(q);
+	snprintf(out, outlen, "%s", wh_text(q->op, path));
+	soap_request_free(q);
 }
 
 /* ---- request rewriting ------------------------------------------------------- */

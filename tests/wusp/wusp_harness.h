@@ -45,6 +45,11 @@ int	wh_main_args(int argc, char **argv);
 int	wh_setup(struct tl_wsusd *s, const char *extra_conf);
 /* The database file dumped as SQL text (sqlite3 CLI) into out. */
 void	wh_db_dump(struct tl_wsusd *s, struct buf *out);
+/* The dump again into before (freed and filled): a case's starting point. */
+void	wh_db_snapshot(struct tl_wsusd *s, struct buf *before);
+/* Fail the test ("WHAT changed the database") unless the dump is before. */
+void	wh_db_unchanged(struct tl_wsusd *s, const struct buf *before,
+	    const char *what);
 
 struct wh_reply {
 	CURLcode	 rc;
@@ -89,6 +94,9 @@ struct soap_request *wh_parse(const char *xml, size_t len);
 /* The text of the element at path "a/b/c" below n (first match), or NULL. */
 const char *wh_text(const struct soap_node *n, const char *path);
 const struct soap_node *wh_node(const struct soap_node *n, const char *path);
+/* The text at path below the answer's operation, copied into out. */
+void	wh_reply_text(const struct wh_reply *r, const char *path, char *out,
+	    size_t outlen);
 
 /*
  * The integer at the start of s (spaces, a sign, digits; the rest is

@@ -286,6 +286,16 @@ tl_import_standins(struct store *st)
 	free(d);
 }
 
+struct store *
+tl_store_loaded(void)
+{
+	struct store *st = tl_store();
+
+	tl_import_fixtures(st);
+	tl_import_standins(st);
+	return st;
+}
+
 int32_t
 tl_rev(struct store *st, const char *uid)
 {

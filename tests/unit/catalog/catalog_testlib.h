@@ -41,6 +41,8 @@ void	tl_import_fixtures(struct store *);
 /* The synthetic stand-ins above (detectoids, product, classification,
  * and an explicitly deployable bundle 74e87997 bundling 7366a74a). */
 void	tl_import_standins(struct store *);
+/* tl_store() with the fixture documents and the stand-ins imported. */
+struct store *tl_store_loaded(void);
 /* Import one document given as text. */
 void	tl_import_xml(struct store *, const char *xml);
 /* Path of a file under the fixture folder (static buffer). */

@@ -36,16 +36,6 @@ escape(const char *s)
 	return buf_steal(&b, NULL);
 }
 
-static struct store *
-loaded(void)
-{
-	struct store *st = tl_store();
-
-	tl_import_fixtures(st);
-	tl_import_standins(st);
-	return st;
-}
-
 /* Every fixture revision's core fragment, escaped, equals the escaped
  * core fragment the real WSUS sent for it; two of them byte for byte
  * against the <Xml> of the native captures scan/06 and scan/08. */
@@ -63,7 +53,7 @@ test_core_fragments_match_real_server(void **state)
 		{ U_HIDDEN24, "1f9bd9bb-7390-4aa3-bbdb-ded99fac2583-r200" },
 		{ U_HIDDEN4, "ccb78947-6453-4ecc-9de8-bc0305c98f2d-r200" },
 	};
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	const struct catalog_rev *rev;
 	char path[256], *core, *esc, *cap;
@@ -126,7 +116,7 @@ test_escaping_of_synthetic_core(void **state)
 static void
 test_isleaf_types_files(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	const struct catalog_rev *rev;
 	const struct catalog_file *f;
@@ -183,7 +173,7 @@ test_isleaf_types_files(void **state)
 static void
 test_inheritance_and_blocks(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c;
 	struct catalog_groups g;
 	struct catalog_deployment d;
@@ -274,7 +264,7 @@ test_inheritance_and_blocks(void **state)
 static void
 test_declined_and_groups(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c;
 	struct catalog_groups g;
 	const struct catalog_rev *old;
@@ -318,7 +308,7 @@ test_declined_and_groups(void **state)
 static void
 test_synthetic_deployments(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c1, *c2;
 	struct catalog_groups g;
 	struct catalog_deployment d1, d2;
@@ -440,7 +430,7 @@ test_unmigrated_store(void **state)
 static void
 test_holder(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog_holder *h = catalog_holder_new(NULL, 0);
 	const struct catalog *c1, *c2, *c3;
 	char err[256];
@@ -491,7 +481,7 @@ test_holder(void **state)
 static void
 test_server_sync_view(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog_holder *h = catalog_holder_new(NULL, 3600 * 1000);
 	const struct catalog *c1, *c2;
 	const struct catalog_rev *v, *m;

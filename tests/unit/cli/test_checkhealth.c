@@ -7,7 +7,6 @@
  * right status and exit 1 for every FAIL.  checkhealth changes nothing.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,26 +25,17 @@
 #include <openssl/x509.h>
 
 #include "cli/postinstall.h"
+#include "cli_test.h"
 #include "cli/wsusctl.h"
 #include "content/content_store.h"
 #include "util/fsutil.h"
 #include "util/xmalloc.h"
 
-static char root[64];
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
-
 static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/wsusd-checkhealth-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	cli_root_make("checkhealth");
 	return 0;
 }
 
@@ -53,20 +43,9 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	chmod(root, 0700);
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	chmod(cli_root, 0700);
+	cli_root_remove();
 	return 0;
-}
-
-static char *
-path_of(const char *rel)
-{
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", root, rel);
-	return buf[i];
 }
 
 static const char tls_listeners[] =
@@ -75,33 +54,9 @@ static const char tls_listeners[] =
 static void
 make_config(struct wsusctl *ctl, const char *extra)
 {
-	char text[4096];
-	struct config_errors errs;
-
-	memset(ctl, 0, sizeof(*ctl));
-	snprintf(text, sizeof(text),
-	    "[server]\n"
-	    "name = health.test.example\n"
-	    "content_dir = %s/content\n"
-	    "database = sqlite://%s/db/wsusd.db\n"
-	    "state_dir = %s/state\n"
-	    "%s", root, root, root, extra ? extra : tls_listeners);
-	if (config_load_string(text, &ctl->cfg, &errs) != 0) {
-		config_errors_print(&errs, NULL, stderr);
-		fail();
-	}
-	ctl->config_path = "test.conf";
+	cli_config(ctl, "health.test.example", "test.conf",
+	    extra ? extra : tls_listeners);
 	ctl->cfg.path = xstrdup("test.conf");
-	ctl->quiet = true;
-}
-
-static void
-ctl_done(struct wsusctl *ctl)
-{
-	if (ctl->store != NULL)
-		store_close(ctl->store);
-	ctl->store = NULL;
-	config_free(&ctl->cfg);
 }
 
 static void
@@ -113,7 +68,7 @@ postinstall(const char *extra)
 	make_config(&ctl, extra);
 	fflush(stdout);
 	assert_int_equal(cmd_postinstall(&ctl, 2, argv), EXIT_OK);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 }
 
 /* Run checkhealth --json; *out gets the parsed output. */
@@ -122,27 +77,14 @@ check(const char *extra, json_t **out)
 {
 	struct wsusctl ctl;
 	char *argv[] = { (char *)"checkhealth", (char *)"--json", NULL };
-	const char *cap = path_of("stdout.json");
 	char *text;
-	size_t len;
-	int rc, saved, fd;
+	int rc;
 	json_error_t jerr;
 
 	make_config(&ctl, extra);
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	fd = open(cap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0 && saved >= 0);
-	dup2(fd, STDOUT_FILENO);
-	close(fd);
-	rc = cmd_checkhealth(&ctl, 2, argv);
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	ctl_done(&ctl);
+	rc = cli_capture(cmd_checkhealth, &ctl, 2, argv, &text);
+	cli_ctl_done(&ctl);
 
-	assert_int_equal(read_file(cap, 1 << 20, &text, &len), 0);
-	unlink(cap);
 	*out = json_loads(text, 0, &jerr);
 	if (*out == NULL)
 		fail_msg("bad JSON (%s): %s", jerr.text, text);
@@ -153,9 +95,9 @@ check(const char *extra, json_t **out)
 	return rc;
 }
 
-/* Status ("ok", "warn", "fail") of the check named name; NULL if absent. */
-static const char *
-status(json_t *o, const char *name)
+/* The check named name; NULL if absent. */
+static json_t *
+check_named(json_t *o, const char *name)
 {
 	json_t *c;
 	size_t i;
@@ -163,23 +105,28 @@ status(json_t *o, const char *name)
 	json_array_foreach(json_object_get(o, "checks"), i, c) {
 		if (strcmp(json_string_value(json_object_get(c, "check")),
 		    name) == 0)
-			return json_string_value(json_object_get(c, "status"));
+			return c;
 	}
 	return NULL;
+}
+
+/* Status ("ok", "warn", "fail") of the check named name; NULL if absent. */
+static const char *
+status(json_t *o, const char *name)
+{
+	json_t *c = check_named(o, name);
+
+	return c != NULL ? json_string_value(json_object_get(c, "status")) :
+	    NULL;
 }
 
 static const char *
 message(json_t *o, const char *name)
 {
-	json_t *c;
-	size_t i;
+	json_t *c = check_named(o, name);
 
-	json_array_foreach(json_object_get(o, "checks"), i, c) {
-		if (strcmp(json_string_value(json_object_get(c, "check")),
-		    name) == 0)
-			return json_string_value(json_object_get(c, "message"));
-	}
-	return "";
+	return c != NULL ? json_string_value(json_object_get(c, "message")) :
+	    "";
 }
 
 static void
@@ -204,7 +151,7 @@ open_store(void)
 	struct store *st;
 	char err[256], url[600];
 
-	snprintf(url, sizeof(url), "sqlite://%s", path_of("db/wsusd.db"));
+	snprintf(url, sizeof(url), "sqlite://%s", cli_path("db/wsusd.db"));
 	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
 	return st;
 }
@@ -246,7 +193,7 @@ test_healthy(void **state)
 		assert_int_equal(cmd_checkhealth(&ctl, 1, argv), EXIT_OK);
 		assert_int_equal(cmd_checkhealth(&ctl, 2, bad), EXIT_USAGE);
 		assert_int_equal(cmd_checkhealth(&ctl, 2, extra), EXIT_USAGE);
-		ctl_done(&ctl);
+		cli_ctl_done(&ctl);
 	}
 }
 
@@ -259,14 +206,14 @@ test_database(void **state)
 	(void)state;
 	/* nothing set up at all: fails, and creates nothing */
 	expect(NULL, EXIT_FAIL, "database", "fail", "run wsusctl postinstall");
-	assert_int_equal(access(path_of("db/wsusd.db"), F_OK), -1);
-	assert_int_equal(access(path_of("db"), F_OK), -1);
+	assert_int_equal(access(cli_path("db/wsusd.db"), F_OK), -1);
+	assert_int_equal(access(cli_path("db"), F_OK), -1);
 	expect(NULL, EXIT_FAIL, "content_dir", "fail", "No such file");
 	expect(NULL, EXIT_FAIL, "state_dir", "fail", "No such file");
 	expect(NULL, EXIT_FAIL, "tls [listener https]", "fail", "postinstall");
 
 	/* an empty database: schema too old */
-	assert_int_equal(mkdir_p(path_of("db"), 0750), 0);
+	assert_int_equal(mkdir_p(cli_path("db"), 0750), 0);
 	st = open_store();
 	store_close(st);
 	expect(NULL, EXIT_FAIL, "schema", "fail", "run wsusctl postinstall");
@@ -278,7 +225,7 @@ test_database(void **state)
 	/* the database path is a directory */
 	teardown(NULL);
 	setup(NULL);
-	assert_int_equal(mkdir_p(path_of("db/wsusd.db"), 0750), 0);
+	assert_int_equal(mkdir_p(cli_path("db/wsusd.db"), 0750), 0);
 	expect(NULL, EXIT_FAIL, "database", "fail", "not a file");
 }
 
@@ -343,16 +290,17 @@ test_directories(void **state)
 {
 	(void)state;
 	postinstall(NULL);
-	assert_int_equal(chmod(path_of("content"), 0777), 0);
+	assert_int_equal(chmod(cli_path("content"), 0777), 0);
 	expect(NULL, EXIT_FAIL, "content_dir", "fail", "world-writable");
-	assert_int_equal(chmod(path_of("content"), 0750), 0);
-	assert_int_equal(chmod(path_of("state"), 0757), 0);
+	assert_int_equal(chmod(cli_path("content"), 0750), 0);
+	assert_int_equal(chmod(cli_path("state"), 0757), 0);
 	expect(NULL, EXIT_FAIL, "state_dir", "fail", "world-writable");
-	assert_int_equal(chmod(path_of("state"), 0750), 0);
-	assert_int_equal(rmdir(path_of("content")), 0);
-	assert_int_equal(write_file_atomic(path_of("content"), "x", 1, 0640), 0);
+	assert_int_equal(chmod(cli_path("state"), 0750), 0);
+	assert_int_equal(rmdir(cli_path("content")), 0);
+	assert_int_equal(write_file_atomic(cli_path("content"), "x", 1, 0640),
+	    0);
 	expect(NULL, EXIT_FAIL, "content_dir", "fail", "not a directory");
-	assert_int_equal(unlink(path_of("content")), 0);
+	assert_int_equal(unlink(cli_path("content")), 0);
 	expect(NULL, EXIT_FAIL, "content_dir", "fail", "postinstall");
 }
 
@@ -401,8 +349,8 @@ test_tls(void **state)
 	const char *name = "tls [listener https]";
 
 	(void)state;
-	snprintf(cert, sizeof(cert), "%s", path_of("state/tls/wsusd.crt"));
-	snprintf(key, sizeof(key), "%s", path_of("state/tls/wsusd.key"));
+	snprintf(cert, sizeof(cert), "%s", cli_path("state/tls/wsusd.crt"));
+	snprintf(key, sizeof(key), "%s", cli_path("state/tls/wsusd.key"));
 	postinstall(NULL);
 
 	/* a certificate for another key */
@@ -499,7 +447,7 @@ test_content(void **state)
 	/* the file in place */
 	assert_int_equal(content_relpath(sha1, "windows-kb5000001-x64.cab", rel,
 	    sizeof(rel)), 0);
-	snprintf(dir, sizeof(dir), "%s/%s", path_of("content"), rel);
+	snprintf(dir, sizeof(dir), "%s/%s", cli_path("content"), rel);
 	slash = strrchr(dir, '/');
 	*slash = '\0';
 	assert_int_equal(mkdir_p(dir, 0750), 0);

@@ -1,8 +1,9 @@
 /*
  * test_commands.c — end-to-end tests of the wsusctl update commands:
- * runs the built wsusctl (argv[1]) with fork/exec against a temporary
- * configuration, store and content directory, and checks exit statuses,
- * text and JSON output.  No shell is involved.
+ * runs the built wsusctl (argv[1]) through tests/lib (tl_vctl) against a
+ * temporary configuration, store and content directory (tl_wsusd_init,
+ * tl_wsusd_conf), and checks exit statuses, text and JSON output.  No
+ * shell is involved.
  *
  * Covers import-updates, import-content, updates list/search/show,
  * groups, approve/unapprove/decline/approvals.  FIXTURES_DIR
@@ -27,6 +28,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "testlib.h"
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
@@ -38,12 +40,8 @@
 #define CAT_COMPANY	"56309036-4c77-4dd9-951a-99ee9c246a94"
 #define OUT_MAX		(4u << 20)
 
-static const char *wsusctl;	/* argv[1] */
-
 struct fx {
-	char	 dir[PATH_MAX];
-	char	 conf[PATH_MAX];
-	char	 content[PATH_MAX];
+	struct tl_wsusd w;	/* the temporary installation (tests/lib) */
 	char	 docs[PATH_MAX];
 	char	*out;		/* stdout of the last run; owned */
 	char	*err;		/* stderr of the last run; owned */
@@ -52,61 +50,9 @@ struct fx {
 /* ---- helpers ---- */
 
 static void
-rm_rf(const char *path)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char p[PATH_MAX];
-
-	if (lstat(path, &sb) == -1)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-			rm_rf(p);
-		}
-		closedir(d);
-		rmdir(path);
-	} else
-		unlink(path);
-}
-
-static size_t
-count_files(const char *path)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char p[PATH_MAX];
-	size_t n = 0;
-
-	if (lstat(path, &sb) == -1)
-		return 0;
-	if (!S_ISDIR(sb.st_mode))
-		return S_ISREG(sb.st_mode) ? 1 : 0;
-	if ((d = opendir(path)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-		n += count_files(p);
-	}
-	closedir(d);
-	return n;
-}
-
-static void
 write_bytes(const char *path, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
+	assert_int_equal(tl_write_file(path, data, len), 0);
 }
 
 static char *
@@ -127,49 +73,27 @@ read_all(const char *path)
 static int
 run(struct fx *fx, ...)
 {
-	char *argv[64], outp[PATH_MAX], errp[PATH_MAX];
+	char errp[PATH_MAX];
+	struct buf out;
 	va_list ap;
-	int n = 0, status;
-	pid_t pid;
+	int status;
 
-	argv[n++] = (char *)wsusctl;
-	argv[n++] = "-c";
-	argv[n++] = fx->conf;
+	snprintf(errp, sizeof(errp), "%s/stderr", fx->w.dir);
+	buf_init(&out, OUT_MAX);
 	va_start(ap, fx);
-	while (n < 63 && (argv[n] = va_arg(ap, char *)) != NULL)
-		n++;
+	status = tl_vctl(&fx->w, &out, errp, ap);
 	va_end(ap);
-	argv[n] = NULL;
-
-	snprintf(outp, sizeof(outp), "%s/stdout", fx->dir);
-	snprintf(errp, sizeof(errp), "%s/stderr", fx->dir);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int nul = open("/dev/null", O_RDONLY);
-		if (o < 0 || e < 0 || nul < 0)
-			_exit(127);
-		dup2(nul, 0);
-		dup2(o, 1);
-		dup2(e, 2);
-		unsetenv("COLUMNS");
-		/* a sanitizer report must not pass for an expected exit 1 */
-		setenv("ASAN_OPTIONS", "exitcode=86", 1);
-		setenv("UBSAN_OPTIONS", "halt_on_error=1:exitcode=87:print_stacktrace=1", 1);
-		execv(wsusctl, argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(status >= 0);
 	free(fx->out);
 	free(fx->err);
-	fx->out = read_all(outp);
+	fx->out = out.data != NULL && !out.failed ? buf_steal(&out, NULL) :
+	    strdup("");
+	buf_free(&out);
 	fx->err = read_all(errp);
 	if (strstr(fx->err, "Sanitizer") || strstr(fx->err, "runtime error"))
 		fail_msg("sanitizer report:\n%s", fx->err);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
+	assert_true(status < 128);
+	return status;
 }
 
 /* Expect an exit status; show the output when it differs. */
@@ -269,22 +193,14 @@ setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
 	const char *fixtures = getenv("FIXTURES_DIR");
-	char text[4 * PATH_MAX];
 
 	assert_non_null(fx);
 	assert_non_null(fixtures);
 	snprintf(fx->docs, sizeof(fx->docs), "%s/%s", fixtures, DOCS_SUBDIR);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/wsusd-test-cmd-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->content, sizeof(fx->content), "%s/content", fx->dir);
-	snprintf(fx->conf, sizeof(fx->conf), "%s/wsusd.conf", fx->dir);
-	snprintf(text, sizeof(text),
-	    "[server]\n"
-	    "database = sqlite://%s/wsusd.db\n"
-	    "content_dir = %s\n"
-	    "state_dir = %s/state\n",
-	    fx->dir, fx->content, fx->dir);
-	write_bytes(fx->conf, text, strlen(text));
+	/* /tmp/wsusd-test-cmd-XXXXXX with [server] content_dir, state_dir
+	 * and database = sqlite://DIR/wsusd.db */
+	assert_int_equal(tl_wsusd_init(&fx->w, "test-cmd"), 0);
+	assert_int_equal(tl_wsusd_conf(&fx->w, false, NULL), 0);
 	/* creates the database, built-in groups and keys */
 	RUN(fx, 0, "postinstall");
 	*state = fx;
@@ -296,7 +212,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	rm_rf(fx->dir);
+	tl_rmtree(fx->w.dir);
 	free(fx->out);
 	free(fx->err);
 	free(fx);
@@ -329,7 +245,7 @@ test_import_updates(void **state)
 	json_decref(j);
 
 	/* a broken document: FILE: reason, exit 1, the rest still imported */
-	snprintf(bad, sizeof(bad), "%s/broken.xml", fx->dir);
+	snprintf(bad, sizeof(bad), "%s/broken.xml", fx->w.dir);
 	write_bytes(bad, "<upd:Update xmlns:upd=\"http://schemas.microsoft.com/"
 	    "msus/2002/12/Update\"><upd:UpdateIdentity", 90);
 	RUN(fx, 1, "import-updates", bad, fx->docs);
@@ -592,7 +508,7 @@ test_ambiguous_kb(void **state)
 
 	import_real(fx);
 	/* a second update claiming the same KB */
-	snprintf(doc, sizeof(doc), "%s/same-kb.xml", fx->dir);
+	snprintf(doc, sizeof(doc), "%s/same-kb.xml", fx->w.dir);
 	write_doc(doc, "bbbbbbbb-2222-4333-8444-555555555555", "2267602", NULL, 0,
 	    NULL, NULL);
 	RUN(fx, 0, "import-updates", doc);
@@ -626,12 +542,12 @@ test_import_content(void **state)
 		data[i] = (uint8_t)(i * 7 + 3);
 	digest("SHA1", data, sizeof(data), sha1);
 	digest("SHA256", data, sizeof(data), sha256);
-	snprintf(doc, sizeof(doc), "%s/with-file.xml", fx->dir);
+	snprintf(doc, sizeof(doc), "%s/with-file.xml", fx->w.dir);
 	write_doc(doc, "cccccccc-2222-4333-8444-555555555555", "5000001",
 	    "windows-kb5000001-x64.msu", sizeof(data), sha1, sha256);
 	RUN(fx, 0, "import-updates", doc);
 
-	snprintf(file, sizeof(file), "%s/download.msu", fx->dir);
+	snprintf(file, sizeof(file), "%s/download.msu", fx->w.dir);
 	write_bytes(file, data, sizeof(data));
 	hex_encode(sha1, 20, hex, 1);
 	snprintf(rel, sizeof(rel), "%.2s/%s.msu", hex + 38, hex);
@@ -640,7 +556,7 @@ test_import_content(void **state)
 	OUT_HAS(fx, "imported");
 	OUT_HAS(fx, rel);
 	OUT_HAS(fx, "1 file: 1 imported, 0 already present, 0 rejected");
-	assert_int_equal(count_files(fx->content), 1);
+	assert_int_equal(tl_count_files(fx->w.content), 1);
 	RUN(fx, 0, "import-content", file);
 	OUT_HAS(fx, "present");
 	OUT_HAS(fx, "1 file: 0 imported, 1 already present, 0 rejected");
@@ -649,12 +565,12 @@ test_import_content(void **state)
 
 	/* bytes no update lists */
 	data[10] ^= 0x80;
-	snprintf(bad, sizeof(bad), "%s/tampered.msu", fx->dir);
+	snprintf(bad, sizeof(bad), "%s/tampered.msu", fx->w.dir);
 	write_bytes(bad, data, sizeof(data));
 	RUN(fx, 1, "import-content", bad);
 	ERR_HAS(fx, "tampered.msu");
 	ERR_HAS(fx, "no imported update lists a file with SHA-1");
-	assert_int_equal(count_files(fx->content), 1);
+	assert_int_equal(tl_count_files(fx->w.content), 1);
 
 	RUN(fx, 1, "import-content", "--json", file, bad);
 	j = out_json(fx);
@@ -680,6 +596,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PATH-TO-WSUSCTL\n", argv[0]);
 		return 2;
 	}
-	wsusctl = argv[1];
+	tl_wsusctl_exe = argv[1];
+	/* for every wsusctl run (tl_run: stdin is /dev/null) */
+	unsetenv("COLUMNS");
+	/* a sanitizer report must not pass for an expected exit 1 */
+	setenv("ASAN_OPTIONS", "exitcode=86", 1);
+	setenv("UBSAN_OPTIONS",
+	    "halt_on_error=1:exitcode=87:print_stacktrace=1", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

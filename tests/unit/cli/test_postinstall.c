@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,10 +23,9 @@
 #include <openssl/x509v3.h>
 
 #include "cli/postinstall.h"
+#include "cli_test.h"
 #include "cli/wsusctl.h"
 #include "util/fsutil.h"
-
-static char root[64];
 
 struct snapshot {
 	char	*server_id, *cookie_key, *created;
@@ -37,18 +35,10 @@ struct snapshot {
 };
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/wsusd-postinstall-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	cli_root_make("postinstall");
 	return 0;
 }
 
@@ -56,51 +46,15 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	cli_root_remove();
 	return 0;
-}
-
-static char *
-path_of(const char *rel)
-{
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", root, rel);
-	return buf[i];
 }
 
 /* A configuration with everything under root; extra is appended. */
 static void
 make_config(struct wsusctl *ctl, const char *extra)
 {
-	char text[4096];
-	struct config_errors errs;
-
-	memset(ctl, 0, sizeof(*ctl));
-	snprintf(text, sizeof(text),
-	    "[server]\n"
-	    "name = wsus.test.example\n"
-	    "content_dir = %s/content\n"
-	    "database = sqlite://%s/db/wsusd.db\n"
-	    "state_dir = %s/state\n"
-	    "%s", root, root, root, extra ? extra : "");
-	if (config_load_string(text, &ctl->cfg, &errs) != 0) {
-		config_errors_print(&errs, NULL, stderr);
-		fail();
-	}
-	ctl->config_path = "test";
-	ctl->quiet = true;
-}
-
-static void
-ctl_done(struct wsusctl *ctl)
-{
-	if (ctl->store != NULL)
-		store_close(ctl->store);
-	ctl->store = NULL;
-	config_free(&ctl->cfg);
+	cli_config(ctl, "wsus.test.example", "test", extra);
 }
 
 /*
@@ -111,11 +65,9 @@ static int
 run(struct wsusctl *ctl, json_t **out, ...)
 {
 	char *argv[16], *text;
-	int argc = 0, rc, saved, fd;
-	size_t len;
+	int argc = 0, rc;
 	va_list ap;
 	json_error_t jerr;
-	const char *cap = path_of("stdout.json");
 
 	argv[argc++] = (char *)"postinstall";
 	argv[argc++] = (char *)"--json";
@@ -124,19 +76,7 @@ run(struct wsusctl *ctl, json_t **out, ...)
 		argc++;
 	va_end(ap);
 
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	fd = open(cap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0 && saved >= 0);
-	dup2(fd, STDOUT_FILENO);
-	close(fd);
-	rc = cmd_postinstall(ctl, argc, argv);
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-
-	assert_int_equal(read_file(cap, 1 << 20, &text, &len), 0);
-	unlink(cap);
+	rc = cli_capture(cmd_postinstall, ctl, argc, argv, &text);
 	if (out != NULL) {
 		*out = json_loads(text, 0, &jerr);
 		if (*out == NULL && rc != EXIT_USAGE)
@@ -305,8 +245,8 @@ test_first_and_second_run(void **state)
 	char cert[512], key[512];
 
 	(void)state;
-	snprintf(cert, sizeof(cert), "%s", path_of("state/tls/wsusd.crt"));
-	snprintf(key, sizeof(key), "%s", path_of("state/tls/wsusd.key"));
+	snprintf(cert, sizeof(cert), "%s", cli_path("state/tls/wsusd.crt"));
+	snprintf(key, sizeof(key), "%s", cli_path("state/tls/wsusd.key"));
 	make_config(&ctl, NULL);
 	snprintf(url, sizeof(url), "%s", ctl.cfg.database_url);
 	assert_int_equal(run(&ctl, &sum, NULL), EXIT_OK);
@@ -325,11 +265,11 @@ test_first_and_second_run(void **state)
 	assert_string_equal(action(sum, "TLS key"), "created");
 	assert_string_equal(action(sum, "TLS certificate"), "created");
 	json_decref(sum);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 
-	assert_int_equal(mode_of(path_of("state")), 0750);
-	assert_int_equal(mode_of(path_of("content")), 0750);
-	assert_int_equal(mode_of(path_of("db")), 0750);
+	assert_int_equal(mode_of(cli_path("state")), 0750);
+	assert_int_equal(mode_of(cli_path("content")), 0750);
+	assert_int_equal(mode_of(cli_path("db")), 0750);
 	assert_int_equal(mode_of(key), 0600);
 	check_cert(cert, key, "wsus.test.example");
 
@@ -353,7 +293,7 @@ test_first_and_second_run(void **state)
 	assert_string_equal(action(sum, "TLS key"), "kept");
 	assert_string_equal(action(sum, "TLS certificate"), "kept");
 	json_decref(sum);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 	take(&b, url, cert, key);
 	same(&a, &b);
 	snap_free(&b);
@@ -365,7 +305,7 @@ test_first_and_second_run(void **state)
 		char *argv[] = { (char *)"postinstall", NULL };
 		assert_int_equal(cmd_postinstall(&ctl, 1, argv), EXIT_OK);
 	}
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 	take(&b, url, cert, key);
 	same(&a, &b);
 	snap_free(&b);
@@ -382,12 +322,12 @@ test_half_finished_tls(void **state)
 	char cert[512], key[512];
 
 	(void)state;
-	snprintf(cert, sizeof(cert), "%s", path_of("state/tls/wsusd.crt"));
-	snprintf(key, sizeof(key), "%s", path_of("state/tls/wsusd.key"));
+	snprintf(cert, sizeof(cert), "%s", cli_path("state/tls/wsusd.crt"));
+	snprintf(key, sizeof(key), "%s", cli_path("state/tls/wsusd.key"));
 	make_config(&ctl, NULL);
 	snprintf(url, sizeof(url), "%s", ctl.cfg.database_url);
 	assert_int_equal(run(&ctl, NULL, NULL), EXIT_OK);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 	take(&a, url, cert, key);
 
 	/* key written, certificate missing: a certificate for that key */
@@ -397,7 +337,7 @@ test_half_finished_tls(void **state)
 	assert_string_equal(action(sum, "TLS key"), "kept");
 	assert_string_equal(action(sum, "TLS certificate"), "created");
 	json_decref(sum);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 	take(&b, url, cert, key);
 	assert_string_equal(a.key, b.key);
 	assert_true(a.key_ino == b.key_ino);
@@ -416,7 +356,7 @@ test_half_finished_tls(void **state)
 	/* the other steps were still done (and changed nothing) */
 	assert_string_equal(action(sum, "setting server_id"), "kept");
 	json_decref(sum);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 	assert_int_equal(access(key, F_OK), -1);
 	{
 		char *now = slurp(cert);
@@ -430,7 +370,7 @@ test_half_finished_tls(void **state)
 	assert_int_equal(write_file_atomic(key, "garbage\n", 8, 0600), 0);
 	make_config(&ctl, NULL);
 	assert_int_equal(run(&ctl, NULL, NULL), EXIT_FAIL);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 	{
 		char *now = slurp(key);
 		assert_string_equal(now, "garbage\n");
@@ -455,7 +395,7 @@ test_half_finished_database(void **state)
 	/* an empty database file (schema version 0): an earlier run stopped
 	 * right after creating it */
 	make_config(&ctl, NULL);
-	assert_int_equal(mkdir_p(path_of("db"), 0750), 0);
+	assert_int_equal(mkdir_p(cli_path("db"), 0750), 0);
 	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
 	    STORE_OK);
 	assert_int_equal(store_schema_version(st, &cur, &latest), STORE_OK);
@@ -467,13 +407,13 @@ test_half_finished_database(void **state)
 	assert_int_equal(json_integer_value(json_object_get(
 	    step(sum, "database schema"), "to")), latest);
 	json_decref(sum);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 
 	/* migrated, one setting and some data there, the rest missing */
 	teardown(NULL);
 	setup(NULL);
 	make_config(&ctl, NULL);
-	assert_int_equal(mkdir_p(path_of("db"), 0750), 0);
+	assert_int_equal(mkdir_p(cli_path("db"), 0750), 0);
 	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
 	    STORE_OK);
 	assert_int_equal(store_migrate(st, &cur, &latest), STORE_OK);
@@ -490,7 +430,7 @@ test_half_finished_database(void **state)
 	assert_string_equal(action(sum, "setting cookie_key"), "created");
 	assert_string_equal(action(sum, "setting created"), "created");
 	json_decref(sum);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 
 	make_config(&ctl, NULL);
 	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
@@ -505,7 +445,7 @@ test_half_finished_database(void **state)
 		assert_true(found == gid);
 	}
 	store_close(st);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 }
 
 static void
@@ -516,26 +456,26 @@ test_overrides(void **state)
 	char cd[512], db[600], cd2[512];
 
 	(void)state;
-	snprintf(cd, sizeof(cd), "--content-dir=%s", path_of("other/content"));
-	snprintf(db, sizeof(db), "sqlite://%s", path_of("other/x.db"));
+	snprintf(cd, sizeof(cd), "--content-dir=%s", cli_path("other/content"));
+	snprintf(db, sizeof(db), "sqlite://%s", cli_path("other/x.db"));
 	make_config(&ctl, NULL);
 	assert_int_equal(run(&ctl, &sum, cd, "--database", db, "--server-name",
 	    "other.example", NULL), EXIT_OK);
 	json_decref(sum);
-	ctl_done(&ctl);
-	assert_int_equal(access(path_of("other/content"), F_OK), 0);
-	assert_int_equal(access(path_of("other/x.db"), F_OK), 0);
-	assert_int_equal(access(path_of("content"), F_OK), -1);
-	assert_int_equal(access(path_of("db/wsusd.db"), F_OK), -1);
-	check_cert(path_of("state/tls/wsusd.crt"), path_of("state/tls/wsusd.key"),
-	    "other.example");
+	cli_ctl_done(&ctl);
+	assert_int_equal(access(cli_path("other/content"), F_OK), 0);
+	assert_int_equal(access(cli_path("other/x.db"), F_OK), 0);
+	assert_int_equal(access(cli_path("content"), F_OK), -1);
+	assert_int_equal(access(cli_path("db/wsusd.db"), F_OK), -1);
+	check_cert(cli_path("state/tls/wsusd.crt"),
+	    cli_path("state/tls/wsusd.key"), "other.example");
 
 	/* wsusutil's spelling */
-	snprintf(cd2, sizeof(cd2), "CONTENT_DIR=%s", path_of("third"));
+	snprintf(cd2, sizeof(cd2), "CONTENT_DIR=%s", cli_path("third"));
 	make_config(&ctl, NULL);
 	assert_int_equal(run(&ctl, NULL, cd2, NULL), EXIT_OK);
-	ctl_done(&ctl);
-	assert_int_equal(access(path_of("third"), F_OK), 0);
+	cli_ctl_done(&ctl);
+	assert_int_equal(access(cli_path("third"), F_OK), 0);
 }
 
 static void
@@ -555,10 +495,10 @@ test_usage_errors(void **state)
 	assert_int_equal(run(&ctl, NULL, "--database", NULL), EXIT_USAGE);
 	assert_int_equal(run(&ctl, NULL, "stray", NULL), EXIT_USAGE);
 	assert_int_equal(run(&ctl, NULL, "--help", NULL), EXIT_OK);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 	/* nothing was created by any of these */
-	assert_int_equal(access(path_of("state"), F_OK), -1);
-	assert_int_equal(access(path_of("db"), F_OK), -1);
+	assert_int_equal(access(cli_path("state"), F_OK), -1);
+	assert_int_equal(access(cli_path("db"), F_OK), -1);
 }
 
 static void
@@ -571,34 +511,35 @@ test_tls_decision(void **state)
 	/* a certificate path of one's own that no TLS listener uses: left
 	 * alone */
 	snprintf(extra, sizeof(extra), "tls_certificate = %s\ntls_key = %s\n"
-	    "[listener http]\nport = 8530\n", path_of("mine/c.pem"),
-	    path_of("mine/k.pem"));
+	    "[listener http]\nport = 8530\n", cli_path("mine/c.pem"),
+	    cli_path("mine/k.pem"));
 	make_config(&ctl, extra);
 	assert_int_equal(run(&ctl, NULL, NULL), EXIT_OK);
-	ctl_done(&ctl);
-	assert_int_equal(access(path_of("mine/c.pem"), F_OK), -1);
-	assert_int_equal(access(path_of("state/tls/wsusd.crt"), F_OK), -1);
+	cli_ctl_done(&ctl);
+	assert_int_equal(access(cli_path("mine/c.pem"), F_OK), -1);
+	assert_int_equal(access(cli_path("state/tls/wsusd.crt"), F_OK), -1);
 
 	/* the same with a TLS listener: created */
 	snprintf(extra, sizeof(extra), "tls_certificate = %s\ntls_key = %s\n"
-	    "[listener https]\ntls = yes\n", path_of("mine/c.pem"),
-	    path_of("mine/k.pem"));
+	    "[listener https]\ntls = yes\n", cli_path("mine/c.pem"),
+	    cli_path("mine/k.pem"));
 	make_config(&ctl, extra);
 	assert_int_equal(run(&ctl, NULL, NULL), EXIT_OK);
-	ctl_done(&ctl);
-	check_cert(path_of("mine/c.pem"), path_of("mine/k.pem"),
+	cli_ctl_done(&ctl);
+	check_cert(cli_path("mine/c.pem"), cli_path("mine/k.pem"),
 	    "wsus.test.example");
 
 	/* a listener with a pair of its own, plus the default pair */
 	snprintf(extra, sizeof(extra), "[listener a]\ntls = yes\n"
 	    "tls_certificate = %s\ntls_key = %s\n[listener b]\nport = 80\n",
-	    path_of("l/c.pem"), path_of("l/k.pem"));
+	    cli_path("l/c.pem"), cli_path("l/k.pem"));
 	make_config(&ctl, extra);
 	assert_int_equal(run(&ctl, NULL, NULL), EXIT_OK);
-	ctl_done(&ctl);
-	check_cert(path_of("l/c.pem"), path_of("l/k.pem"), "wsus.test.example");
-	check_cert(path_of("state/tls/wsusd.crt"), path_of("state/tls/wsusd.key"),
+	cli_ctl_done(&ctl);
+	check_cert(cli_path("l/c.pem"), cli_path("l/k.pem"),
 	    "wsus.test.example");
+	check_cert(cli_path("state/tls/wsusd.crt"),
+	    cli_path("state/tls/wsusd.key"), "wsus.test.example");
 }
 
 /* A setting already there that the registry (store/settings.h) refuses
@@ -614,7 +555,7 @@ test_kept_malformed(void **state)
 
 	(void)state;
 	make_config(&ctl, NULL);
-	assert_int_equal(mkdir_p(path_of("db"), 0750), 0);
+	assert_int_equal(mkdir_p(cli_path("db"), 0750), 0);
 	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
 	    STORE_OK);
 	assert_int_equal(store_migrate(st, &cur, &latest), STORE_OK);
@@ -627,7 +568,7 @@ test_kept_malformed(void **state)
 	assert_null(json_object_get(step(sum, "setting server_id"), "value"));
 	assert_string_equal(action(sum, "setting cookie_key"), "created");
 	json_decref(sum);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 
 	make_config(&ctl, NULL);
 	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
@@ -636,7 +577,7 @@ test_kept_malformed(void **state)
 	assert_string_equal(v, "not-a-guid");
 	free(v);
 	store_close(st);
-	ctl_done(&ctl);
+	cli_ctl_done(&ctl);
 }
 
 static void

@@ -7,7 +7,6 @@
  * usage: test_admin_wsusctl PATH-TO-WSUSCTL
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,24 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "testlib.h"
+#include "util/buf.h"
 #include "util/fsutil.h"
 
 static const char *wsusctl;
 static char root[64];
 static char conf[128], badconf[128];
 static char *out, *err;		/* output of the last run */
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
 
 static int
 setup(void **state)
@@ -63,7 +56,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tl_rmtree(root);
 	free(out);
 	free(err);
 	out = err = NULL;
@@ -74,11 +67,11 @@ teardown(void **state)
 static int
 run(const char *arg, ...)
 {
-	char *argv[32], opath[128], epath[128];
+	char *argv[32], epath[128];
+	struct buf o;
 	int argc = 0, st;
 	size_t len;
 	va_list ap;
-	pid_t pid;
 
 	argv[argc++] = (char *)wsusctl;
 	va_start(ap, arg);
@@ -86,25 +79,18 @@ run(const char *arg, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
-	snprintf(opath, sizeof(opath), "%s/out", root);
 	snprintf(epath, sizeof(epath), "%s/err", root);
 
-	if ((pid = fork()) == 0) {
-		int o = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int e = open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(wsusctl, argv);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
+	buf_init(&o, 1 << 20);
+	st = tl_run(argv, &o, epath);
+	assert_true(st >= 0);
+	assert_false(o.failed);
 	free(out);
 	free(err);
-	assert_int_equal(read_file(opath, 1 << 20, &out, &len), 0);
+	out = buf_steal(&o, NULL);
 	assert_int_equal(read_file(epath, 1 << 20, &err, &len), 0);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	assert_true(st < 128);
+	return st;
 }
 
 static void

@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <cmocka.h>
 
 #include "content/content_store.h"
+#include "testlib.h"
 #include "util/encode.h"
 
 /* SHA-1 / SHA-256 of "abc" (FIPS 180-2 examples) and of "" */
@@ -35,15 +35,6 @@ struct fx {
 	uint8_t	sha1[20];
 	uint8_t	sha256[32];
 };
-
-static int
-rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static void
 write_text(const char *path, const char *text)
@@ -110,7 +101,7 @@ teardown(void **state)
 {
 	struct fx *f = *state;
 
-	nftw(f->root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	tl_rmtree(f->root);
 	free(f);
 	return 0;
 }

@@ -25,6 +25,7 @@
 
 #include "import/import.h"
 #include "store/store.h"
+#include "testlib.h"
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
@@ -45,62 +46,9 @@ struct fx {
 /* ---- helpers ---- */
 
 static void
-rm_rf(const char *path)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char p[PATH_MAX];
-
-	if (lstat(path, &sb) == -1)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-			rm_rf(p);
-		}
-		closedir(d);
-		rmdir(path);
-	} else
-		unlink(path);
-}
-
-/* Regular files (hidden ones too) below path. */
-static size_t
-count_files(const char *path)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char p[PATH_MAX];
-	size_t n = 0;
-
-	if (lstat(path, &sb) == -1)
-		return 0;
-	if (!S_ISDIR(sb.st_mode))
-		return S_ISREG(sb.st_mode) ? 1 : 0;
-	if ((d = opendir(path)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-		n += count_files(p);
-	}
-	closedir(d);
-	return n;
-}
-
-static void
 write_bytes(const char *path, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
+	assert_int_equal(tl_write_file(path, data, len), 0);
 }
 
 static __attribute__((noinline)) char *
@@ -285,7 +233,7 @@ teardown(void **state)
 	struct fx *fx = *state;
 
 	store_close(fx->st);
-	rm_rf(fx->dir);
+	tl_rmtree(fx->dir);
 	free(fx);
 	return 0;
 }
@@ -644,7 +592,7 @@ test_content_import(void **state)
 	r = import_content_file(fx->st, fx->content, path, got, rel, sizeof(rel),
 	    err, sizeof(err));
 	assert_int_equal(r, IMPORT_CONTENT_PRESENT);
-	assert_int_equal(count_files(fx->content), 1);
+	assert_int_equal(tl_count_files(fx->content), 1);
 }
 
 static void
@@ -707,7 +655,7 @@ test_content_wrong_files_rejected(void **state)
 	assert_non_null(strstr(err, "size"));
 
 	/* nothing at all was left in the content directory */
-	assert_int_equal(count_files(fx->content), 0);
+	assert_int_equal(tl_count_files(fx->content), 0);
 
 	/* a directory: the good one in, the three bad ones out */
 	a[100] ^= 1;
@@ -728,7 +676,7 @@ test_content_wrong_files_rejected(void **state)
 	assert_int_equal(cs.files, 4);
 	assert_int_equal(cs.imported, 1);
 	assert_int_equal(cs.rejected, 3);
-	assert_int_equal(count_files(fx->content), 1);
+	assert_int_equal(tl_count_files(fx->content), 1);
 	memset(&cs, 0, sizeof(cs));
 	snprintf(path, sizeof(path), "%s/a.cab", dir);
 	assert_int_equal(import_content_path(fx->st, fx->content, path, &cs, NULL,

@@ -26,17 +26,6 @@
 #include "wsusss/service.h"
 #include "wusp/service.h"
 
-/* The fixture catalog in an in-memory store. */
-static struct store *
-loaded(void)
-{
-	struct store *st = tl_store();
-
-	tl_import_fixtures(st);
-	tl_import_standins(st);
-	return st;
-}
-
 static int64_t
 seq_now(struct store *st)
 {
@@ -55,7 +44,7 @@ seq_now(struct store *st)
 static void
 t_one_holder_two_readers(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog_holder *h = catalog_holder_new(NULL, 3600 * 1000);
 	const struct catalog *w1, *s1, *w2, *s2, *w3;
 	char err[256];
@@ -106,7 +95,7 @@ t_one_holder_two_readers(void **state)
 static void
 t_services_borrow_the_holder(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog_holder *h = catalog_holder_new(NULL,
 	    WUSP_CATALOG_POLL_MS);
 	struct wusp_service *wusp = NULL;

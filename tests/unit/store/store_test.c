@@ -260,6 +260,17 @@ t_import(struct store *st, struct tu *t, bool *created)
 }
 
 int64_t
+t_import_new(struct store *st, const char *uid, int32_t rev,
+    enum update_type type, const char *title_en)
+{
+	struct tu *u = tu_new(uid, rev, type, title_en);
+	int64_t id = t_import(st, u, NULL);
+
+	tu_free(u);
+	return id;
+}
+
+int64_t
 t_sql_int(struct store *st, const char *sql)
 {
 	sqlite3 *db = ((struct sq *)st)->db;

@@ -47,6 +47,9 @@ struct store *tdb_open(struct tdb *);
 
 /* Import, asserting STORE_OK; returns the revision id. */
 int64_t	t_import(struct store *, struct tu *, bool *created);
+/* tu_new + t_import + tu_free: a plain revision; its revision id. */
+int64_t	t_import_new(struct store *, const char *uid, int32_t rev,
+	    enum update_type type, const char *title_en);
 /* Raw SQL on the SQLite handle behind st: first column of first row. */
 int64_t	t_sql_int(struct store *, const char *sql);
 void	t_sql_exec(struct store *, const char *sql);

@@ -227,18 +227,12 @@ import_all(struct store *st)
 {
 	struct tu *t;
 
-	t = tu_new(U_A, 200, UPDATE_TYPE_SOFTWARE, "Update A");
-	t_import(st, t, NULL);
-	tu_free(t);
-	t = tu_new(U_B, 1, UPDATE_TYPE_DRIVER, "Driver B");
-	t_import(st, t, NULL);
-	tu_free(t);
+	t_import_new(st, U_A, 200, UPDATE_TYPE_SOFTWARE, "Update A");
+	t_import_new(st, U_B, 1, UPDATE_TYPE_DRIVER, "Driver B");
 	t = tu_category(CAT, CATEGORY_KIND_PRODUCT, "Windows");
 	t_import(st, t, NULL);
 	tu_free(t);
-	t = tu_new(DET, 1, UPDATE_TYPE_DETECTOID, "Detectoid");
-	t_import(st, t, NULL);
-	tu_free(t);
+	t_import_new(st, DET, 1, UPDATE_TYPE_DETECTOID, "Detectoid");
 }
 
 struct al {

@@ -11,12 +11,11 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/store.h"
 #include "store_test.h"
+#include "testlib.h"
 #include "util/xmalloc.h"
 
 #define CID_A	"e1da06a3-5601-43c9-bac3-52d5db701494"
@@ -608,16 +607,13 @@ test_events(void **state)
 	struct store_event e[12];
 	struct store_batch_result r;
 	struct evs x;
-	struct tu *u;
 	size_t n;
 	int64_t a;
 
 	(void)state;
 	tdb_make(&t);
 	st = tdb_open(&t);
-	u = tu_new(U1, 200, UPDATE_TYPE_SOFTWARE, "Defender KB2267602");
-	t_import(st, u, NULL);
-	tu_free(u);
+	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "Defender KB2267602");
 	reg(st, CID_A, "pc-a", "M", T0, false);
 	a = find(st, CID_A);
 
@@ -781,21 +777,14 @@ test_states(void **state)
 	struct store_inventory inv[2];
 	struct store_batch_result r;
 	struct stl x;
-	struct tu *u;
 	int64_t a, b;
 
 	(void)state;
 	tdb_make(&t);
 	st = tdb_open(&t);
-	u = tu_new(U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
-	t_import(st, u, NULL);
-	tu_free(u);
-	u = tu_new(U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
-	t_import(st, u, NULL);
-	tu_free(u);
-	u = tu_new(U3, 100, UPDATE_TYPE_SOFTWARE, "U3");
-	t_import(st, u, NULL);
-	tu_free(u);
+	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
+	t_import_new(st, U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
+	t_import_new(st, U3, 100, UPDATE_TYPE_SOFTWARE, "U3");
 	reg(st, CID_A, "pc-a", "M", T0, false);
 	reg(st, CID_B, "pc-b", "M", T0, false);
 	a = find(st, CID_A);
@@ -971,22 +960,15 @@ test_compliance(void **state)
 	struct store_inventory inv = { 0 };
 	struct store_compliance_filter f;
 	struct comp x;
-	struct tu *u;
 	int64_t ring, c;
 	int i;
 
 	(void)state;
 	tdb_make(&t);
 	st = tdb_open(&t);
-	u = tu_new(U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
-	t_import(st, u, NULL);
-	tu_free(u);
-	u = tu_new(U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
-	t_import(st, u, NULL);
-	tu_free(u);
-	u = tu_new(U3, 100, UPDATE_TYPE_SOFTWARE, "U3 not reported");
-	t_import(st, u, NULL);
-	tu_free(u);
+	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
+	t_import_new(st, U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
+	t_import_new(st, U3, 100, UPDATE_TYPE_SOFTWARE, "U3 not reported");
 	assert_int_equal(store_group_create(st, "Ring", 0, &ring), STORE_OK);
 	reg(st, CID_A, "pc-a", "M", T0, false);
 	reg(st, CID_B, "pc-b", "M", T0, false);
@@ -1083,50 +1065,41 @@ test_compliance(void **state)
 
 static char cli_out[65536];
 
-/* Run wsusctl -c conf ARGS...; stdout into cli_out; the exit status. */
+/*
+ * Run wsusctl -c conf ARGS... (tl_run: stdin and stderr /dev/null);
+ * stdout into cli_out; the exit status.
+ */
 static int
-cli(const char *conf, const char *dir, ...)
+cli(const char *conf, ...)
 {
 	const char *exe = getenv("WSUSCTL");
-	char *argv[32], path[512];
+	char *argv[32];
+	struct buf out;
 	va_list ap;
-	int n = 0, status, fd;
-	ssize_t got;
-	pid_t pid;
+	int n = 0, status;
+	size_t len;
 
 	assert_non_null(exe);
 	argv[n++] = (char *)exe;
 	argv[n++] = (char *)"-c";
 	argv[n++] = (char *)conf;
-	va_start(ap, dir);
+	va_start(ap, conf);
 	while (n < 31 && (argv[n] = va_arg(ap, char *)) != NULL)
 		n++;
 	va_end(ap);
 	argv[n] = NULL;
-	snprintf(path, sizeof(path), "%s/cli.out", dir);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int o = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int nul = open("/dev/null", O_RDWR);
-
-		if (o < 0 || nul < 0)
-			_exit(127);
-		dup2(nul, 0);
-		dup2(o, 1);
-		dup2(nul, 2);
-		unsetenv("COLUMNS");
-		execv(exe, argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	got = read(fd, cli_out, sizeof(cli_out) - 1);
-	close(fd);
-	cli_out[got > 0 ? got : 0] = '\0';
-	return WEXITSTATUS(status);
+	unsetenv("COLUMNS");
+	buf_init(&out, 1 << 20);
+	status = tl_run(argv, &out, "/dev/null");
+	assert_true(status >= 0 && status < 128);
+	len = out.len < sizeof(cli_out) - 1 ? out.len : sizeof(cli_out) - 1;
+	if (out.data != NULL)
+		memcpy(cli_out, out.data, len);
+	else
+		len = 0;
+	cli_out[len] = '\0';
+	buf_free(&out);
+	return status;
 }
 
 static void
@@ -1138,7 +1111,6 @@ test_cli(void **state)
 	struct store_status_op o[1];
 	struct store_inventory inv = { 0 };
 	enum targeting_mode mode;
-	struct tu *u;
 	char conf[400], gs[64], want[64];
 	int64_t ring;
 	FILE *fp;
@@ -1152,9 +1124,7 @@ test_cli(void **state)
 	fprintf(fp, "[server]\ncontent_dir = %s/content\ndatabase = %s\n"
 	    "state_dir = %s/state\n", t.dir, t.url, t.dir);
 	fclose(fp);
-	u = tu_new(U1, 200, UPDATE_TYPE_SOFTWARE, "Defender KB2267602");
-	t_import(st, u, NULL);
-	tu_free(u);
+	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "Defender KB2267602");
 	assert_int_equal(store_group_create(st, "Ring", 0, &ring), STORE_OK);
 	reg(st, CID_A, "pc-a.corp.example", "M", T0, false);
 	reg(st, CID_B, "dup.corp.example", "M", T0, false);
@@ -1164,71 +1134,71 @@ test_cli(void **state)
 	assert_int_equal(batch(st, CID_A, e, 1, o, 1, &inv, 1, T0 + 10, NULL),
 	    STORE_OK);
 
-	assert_int_equal(cli(conf, t.dir, "computers", "list", NULL), 0);
+	assert_int_equal(cli(conf, "computers", "list", NULL), 0);
 	assert_non_null(strstr(cli_out, "pc-a.corp.example"));
 	assert_non_null(strstr(cli_out, "LAST CONTACT"));
-	assert_int_equal(cli(conf, t.dir, "--json", "computers", "list",
+	assert_int_equal(cli(conf, "--json", "computers", "list",
 	    "--duplicates", NULL), 0);
 	assert_string_equal(cli_out, "[]\n");
-	assert_int_equal(cli(conf, t.dir, "computers", "show", "pc-a", NULL), 0);
+	assert_int_equal(cli(conf, "computers", "show", "pc-a", NULL), 0);
 	assert_non_null(strstr(cli_out, CID_A));
 	assert_non_null(strstr(cli_out, "1 needed"));
-	assert_int_equal(cli(conf, t.dir, "computers", "show", "nope", NULL), 3);
-	assert_int_equal(cli(conf, t.dir, "computers", "show", "dup", NULL), 2);
-	assert_int_equal(cli(conf, t.dir, "computers", "show", NULL), 2);
-	assert_int_equal(cli(conf, t.dir, "computers", "frob", NULL), 2);
+	assert_int_equal(cli(conf, "computers", "show", "nope", NULL), 3);
+	assert_int_equal(cli(conf, "computers", "show", "dup", NULL), 2);
+	assert_int_equal(cli(conf, "computers", "show", NULL), 2);
+	assert_int_equal(cli(conf, "computers", "frob", NULL), 2);
 
 	/* move, then the store agrees */
-	assert_int_equal(cli(conf, t.dir, "computers", "move", "pc-a",
+	assert_int_equal(cli(conf, "computers", "move", "pc-a",
 	    "--group", "Ring", NULL), 0);
 	assert_int_equal(groups_of(st, CID_A, gs, sizeof(gs)), STORE_OK);
 	snprintf(want, sizeof(want), "%lld", (long long)ring);
 	assert_string_equal(gs, want);
-	assert_int_equal(cli(conf, t.dir, "computers", "move", "pc-a",
+	assert_int_equal(cli(conf, "computers", "move", "pc-a",
 	    "--group", "No Such Group", NULL), 3);
-	assert_int_equal(cli(conf, t.dir, "computers", "move", "pc-a", NULL),
+	assert_int_equal(cli(conf, "computers", "move", "pc-a", NULL),
 	    2);
-	assert_int_equal(cli(conf, t.dir, "computers", "list", "--group",
+	assert_int_equal(cli(conf, "computers", "list", "--group",
 	    "Ring", NULL), 0);
 	assert_non_null(strstr(cli_out, "pc-a.corp.example"));
 	assert_null(strstr(cli_out, "dup.corp.example"));
 
 	/* targeting */
-	assert_int_equal(cli(conf, t.dir, "targeting", "client", NULL), 0);
+	assert_int_equal(cli(conf, "targeting", "client", NULL), 0);
 	assert_int_equal(store_targeting_get(st, &mode), STORE_OK);
 	assert_int_equal(mode, TARGETING_CLIENT);
-	assert_int_equal(cli(conf, t.dir, "--json", "targeting", NULL), 0);
+	assert_int_equal(cli(conf, "--json", "targeting", NULL), 0);
 	assert_non_null(strstr(cli_out, "\"client\""));
-	assert_int_equal(cli(conf, t.dir, "targeting", "sideways", NULL), 2);
-	assert_int_equal(cli(conf, t.dir, "targeting", "server", NULL), 0);
+	assert_int_equal(cli(conf, "targeting", "sideways", NULL), 2);
+	assert_int_equal(cli(conf, "targeting", "server", NULL), 0);
 
 	/* reports */
-	assert_int_equal(cli(conf, t.dir, "--json", "report", "compliance",
+	assert_int_equal(cli(conf, "--json", "report", "compliance",
 	    NULL), 0);
 	assert_non_null(strstr(cli_out, "\"needed\": 1"));
 	assert_non_null(strstr(cli_out, "\"unknown\": 2"));
-	assert_int_equal(cli(conf, t.dir, "report", "compliance", "--update",
+	assert_int_equal(cli(conf, "report", "compliance", "--update",
 	    U1, NULL), 0);
 	assert_non_null(strstr(cli_out, "Ring"));
 	assert_non_null(strstr(cli_out, "All Computers"));
-	assert_int_equal(cli(conf, t.dir, "report", "compliance", "--group",
+	assert_int_equal(cli(conf, "report", "compliance", "--group",
 	    "Nope", NULL), 3);
-	assert_int_equal(cli(conf, t.dir, "--json", "report", "computer",
+	assert_int_equal(cli(conf, "--json", "report", "computer",
 	    "pc-a", NULL), 0);
 	assert_non_null(strstr(cli_out, "\"state\": \"needed\""));
-	assert_int_equal(cli(conf, t.dir, "report", NULL), 2);
-	assert_int_equal(cli(conf, t.dir, "report", "settings",
+	assert_int_equal(cli(conf, "report", NULL), 2);
+	assert_int_equal(cli(conf, "report", "settings",
 	    "--retention-days", "7", NULL), 0);
 	assert_int_equal(t_sql_int(st, "SELECT value FROM settings WHERE key = "
 	    "'event_retention_days'"), 7);
-	assert_int_equal(cli(conf, t.dir, "report", "settings",
+	assert_int_equal(cli(conf, "report", "settings",
 	    "--retention-days", "-1", NULL), 2);
 
 	/* delete */
-	assert_int_equal(cli(conf, t.dir, "computers", "delete", CID_B, NULL),
+	assert_int_equal(cli(conf, "computers", "delete", CID_B, NULL),
 	    0);
 	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM computers"), 2);
-	assert_int_equal(cli(conf, t.dir, "computers", "delete", CID_B, NULL),
+	assert_int_equal(cli(conf, "computers", "delete", CID_B, NULL),
 	    3);
 
 	unlink(conf);

@@ -971,7 +971,7 @@ test_batch(void **state)
 {
 	struct store *st;
 	struct tdb t;
-	struct tu *a, *b, *bad, *x;
+	struct tu *a, *b, *bad;
 	char err[512], uid[GUID_STRLEN + 1];
 	int64_t ra, ra2, gid;
 	size_t nrev, nupd;
@@ -1018,9 +1018,7 @@ test_batch(void **state)
 	for (i = 0; i < STORE_BATCH_MAX + 10; i++) {
 		snprintf(uid, sizeof(uid), "1%07x-0000-4000-8000-000000000000",
 		    (unsigned)i);
-		x = tu_new(uid, 1, UPDATE_TYPE_SOFTWARE, "bulk");
-		t_import(st, x, NULL);
-		tu_free(x);
+		t_import_new(st, uid, 1, UPDATE_TYPE_SOFTWARE, "bulk");
 	}
 	assert_int_equal(store_batch_end(st), STORE_OK);
 	assert_int_equal(store_update_count(st, &nrev, &nupd), STORE_OK);

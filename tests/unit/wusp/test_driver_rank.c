@@ -332,46 +332,8 @@ driver_store(void)
 	return st;
 }
 
-/* The PCI device and the Print to PDF device of the captured SystemSpec
- * (scan/09) and the captured ComputerSpec ids. */
-static const char *pci_hw[] = {
-	"PCI\\VEN_8086&DEV_2935&SUBSYS_11001AF4&REV_03",
-	"PCI\\VEN_8086&DEV_2935&SUBSYS_11001AF4",
-	"PCI\\VEN_8086&DEV_2935&CC_0C0300", "PCI\\VEN_8086&DEV_2935&CC_0C03" };
-static const char *pci_compat[] = { "PCI\\VEN_8086&DEV_2935&REV_03",
-	"PCI\\VEN_8086&DEV_2935", "PCI\\VEN_8086&CC_0C0300",
-	"PCI\\VEN_8086&CC_0C03", "PCI\\VEN_8086", "PCI\\CC_0C0300",
-	"PCI\\CC_0C03" };
-static const char *prn_hw[] = { "{084f01fa-e634-4d77-83ee-074817c03581}" };
+/* The captured ComputerSpec ids. */
 static const char *chids[] = { "{" CHID_MINE0 "}", CHID_MINE1 };
-
-static void
-devices(struct sync_device dev[2], bool installed)
-{
-	memset(dev, 0, 2 * sizeof(*dev));
-	dev[0].hardware_ids = pci_hw;
-	dev[0].n_hardware_ids = 4;
-	dev[0].compatible_ids = pci_compat;
-	dev[0].n_compatible_ids = 7;
-	if (installed) {
-		/* The captured inbox driver: 2006, matched on a compatible id. */
-		dev[0].has_installed_driver = true;
-		dev[0].installed.matching_id = "PCI\\VEN_8086&DEV_2935";
-		dev[0].installed.driver_ver_date = "2006-06-21T00:00:00Z";
-		dev[0].installed.driver_ver_version = "2814751477604080";
-		dev[0].installed.driver_rank = "16719873";
-	}
-	dev[1].hardware_ids = prn_hw;
-	dev[1].n_hardware_ids = 1;
-	dev[1].has_installed_driver = true;
-	dev[1].installed.matching_id = prn_hw[0];
-	dev[1].installed.driver_ver_date = "2006-06-21T00:00:00Z";
-	dev[1].installed.driver_ver_version = "2814751477600644";
-	dev[1].installed.class_name = "Printer";
-	dev[1].installed.manufacturer = "Microsoft";
-	dev[1].installed.provider = "Microsoft";
-	dev[1].installed.driver_rank = "-1";
-}
 
 static void
 driver_request(struct sync_request *rq, const struct catalog_groups *g,
@@ -405,19 +367,20 @@ test_driver_pass(void **state)
 	/* With my computer hardware ids, the CHID-targeted driver wins
 	 * over better device matches; the printer goes to the driver of a
 	 * compatible provider. */
-	devices(dev, true);
+	tl_scan09_devices(dev, true);
 	driver_request(&rq, &g, dev, true);
 	assert_int_equal(sync_updates_run(c, &rq, &r), SYNC_OK);
 	assert_int_equal(r.n_new, 2);
 	u = tl_find(r.new_updates, r.n_new, tl_rev(st, D_CHID));
 	assert_non_null(u);
-	assert_ptr_equal(u->hardware_id, pci_compat[4]);	/* PCI\VEN_8086 */
+	/* PCI\VEN_8086 */
+	assert_ptr_equal(u->hardware_id, tl_pci_compat[4]);
 	assert_int_equal(u->deployment.action, CATALOG_ACTION_INSTALL);
 	assert_true(u->is_leaf);
 	assert_int_equal(u->rev->type, UPDATE_TYPE_DRIVER);
 	u = tl_find(r.new_updates, r.n_new, tl_rev(st, D_PRN_COMPAT));
 	assert_non_null(u);
-	assert_ptr_equal(u->hardware_id, prn_hw[0]);
+	assert_ptr_equal(u->hardware_id, tl_prn_hw[0]);
 	assert_false(r.truncated);
 	assert_false(r.driver_sync_not_needed);
 	sync_result_free(&r);
@@ -447,7 +410,7 @@ test_driver_pass(void **state)
 
 	/* An installed driver that is a better match: nothing for the PCI
 	 * device (the installed one matched hardware id 0). */
-	dev[0].installed.matching_id = pci_hw[0];
+	dev[0].installed.matching_id = tl_pci_hw[0];
 	dev[0].installed.driver_ver_date = "2030-01-01T00:00:00Z";
 	dev[0].installed.driver_rank = "0";	/* feature score 00 */
 	driver_request(&rq, &g, dev, false);
@@ -467,7 +430,7 @@ test_driver_pass(void **state)
 
 	/* Cached drivers: the offered one stays (no change since), the one
 	 * not offered any more is out of scope. */
-	devices(dev, true);
+	tl_scan09_devices(dev, true);
 	driver_request(&rq, &g, dev, true);
 	cached[0] = tl_rev(st, D_CHID);
 	cached[1] = tl_rev(st, D_COMPAT);
@@ -483,7 +446,7 @@ test_driver_pass(void **state)
 	rq.watermark = 0;
 	assert_int_equal(sync_updates_run(c, &rq, &r), SYNC_OK);
 	assert_int_equal(r.n_changed, 1);
-	assert_ptr_equal(r.changed_updates[0].hardware_id, pci_compat[4]);
+	assert_ptr_equal(r.changed_updates[0].hardware_id, tl_pci_compat[4]);
 	sync_result_free(&r);
 
 	/* Paging: one per page. */

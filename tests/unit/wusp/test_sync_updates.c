@@ -91,16 +91,6 @@ request(struct sync_request *rq, const struct catalog_groups *g,
 	rq->watermark = cl->watermark;
 }
 
-static struct store *
-loaded(void)
-{
-	struct store *st = tl_store();
-
-	tl_import_fixtures(st);
-	tl_import_standins(st);
-	return st;
-}
-
 static void
 run_ok(const struct catalog *c, const struct sync_request *rq,
     struct sync_result *r)
@@ -112,7 +102,7 @@ run_ok(const struct catalog *c, const struct sync_request *rq,
 static void
 test_scan_capture_category_rounds(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	const char *filter[] = { U_OOBE_ZDP };
@@ -203,18 +193,8 @@ test_scan_capture_category_rounds(void **state)
 static void
 test_scan_capture_driver_pass(void **state)
 {
-	static const char *pci_hw[] = {
-		"PCI\\VEN_8086&DEV_2935&SUBSYS_11001AF4&REV_03",
-		"PCI\\VEN_8086&DEV_2935&SUBSYS_11001AF4",
-		"PCI\\VEN_8086&DEV_2935&CC_0C0300", "PCI\\VEN_8086&DEV_2935&CC_0C03" };
-	static const char *pci_compat[] = { "PCI\\VEN_8086&DEV_2935&REV_03",
-		"PCI\\VEN_8086&DEV_2935", "PCI\\VEN_8086&CC_0C0300",
-		"PCI\\VEN_8086&CC_0C03", "PCI\\VEN_8086", "PCI\\CC_0C0300",
-		"PCI\\CC_0C03" };
-	static const char *printer_hw[] = {
-		"{084f01fa-e634-4d77-83ee-074817c03581}" };
 	struct sync_device dev[2];
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	struct sync_request rq;
@@ -222,27 +202,8 @@ test_scan_capture_driver_pass(void **state)
 	int32_t inst[2], cached[1];
 
 	(void)state;
-	memset(dev, 0, sizeof(dev));
-	dev[0].hardware_ids = pci_hw;
-	dev[0].n_hardware_ids = 4;
-	dev[0].compatible_ids = pci_compat;
-	dev[0].n_compatible_ids = 7;
-	dev[0].has_installed_driver = true;
-	dev[0].installed.matching_id = "PCI\\VEN_8086&DEV_2935";
-	dev[0].installed.driver_ver_date = "2006-06-21T00:00:00Z";
-	dev[0].installed.driver_ver_version = "2814751477604080";
+	tl_scan09_devices(dev, true);
 	dev[0].installed.class_name = "{36FC9E60-C465-11CF-8056-444553540000}";
-	dev[0].installed.driver_rank = "16719873";
-	dev[1].hardware_ids = printer_hw;
-	dev[1].n_hardware_ids = 1;
-	dev[1].has_installed_driver = true;
-	dev[1].installed.matching_id = printer_hw[0];
-	dev[1].installed.driver_ver_date = "2006-06-21T00:00:00Z";
-	dev[1].installed.driver_ver_version = "2814751477600644";
-	dev[1].installed.class_name = "Printer";
-	dev[1].installed.manufacturer = "Microsoft";
-	dev[1].installed.provider = "Microsoft";
-	dev[1].installed.driver_rank = "-1";
 	inst[0] = tl_rev(st, U_MICROSOFT);
 	inst[1] = tl_rev(st, U_WINDOWS);
 	cached[0] = tl_rev(st, U_OOBE_ZDP);	/* not a driver */
@@ -294,7 +255,7 @@ test_flow12_bundle_round(void **state)
 		{ U_ENGINE, CATALOG_ACTION_BUNDLE },	/* member of 1f9bd9bb */
 		{ U_DELTA539, CATALOG_ACTION_BUNDLE },	/* member of 74e87997 */
 	};
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c;
 	struct catalog_groups g;
 	struct sync_request rq;
@@ -410,7 +371,7 @@ round_of_uid(const struct catalog *c, const int *round_of, const char *uid)
 static void
 test_staged_unfiltered_session(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	struct client cl;
@@ -456,7 +417,7 @@ test_staged_unfiltered_session(void **state)
 static void
 test_paging_truncated(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	struct client cl;
@@ -497,7 +458,7 @@ test_paging_truncated(void **state)
 static void
 test_limits_and_bad_requests(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct catalog_groups g = tl_groups(c, NULL, 0), g0;
 	struct sync_request rq;
@@ -596,7 +557,7 @@ test_limits_and_bad_requests(void **state)
 static void
 test_changed_updates(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true), *c2;
 	struct catalog_groups g = tl_groups(c, NULL, 0);
 	struct client cl;
@@ -679,7 +640,7 @@ test_changed_updates(void **state)
 static void
 test_out_of_scope(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c;
 	struct catalog_groups g;
 	struct client cl;
@@ -769,7 +730,7 @@ test_out_of_scope(void **state)
 static void
 test_approved_only_scope(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c;
 	struct catalog_groups g;
 	struct client cl;
@@ -900,7 +861,7 @@ sync_thread(void *arg)
 static void
 test_concurrent_sessions(void **state)
 {
-	struct store *st = loaded();
+	struct store *st = tl_store_loaded();
 	struct catalog *c = tl_build(st, true);
 	struct sthread t[6];
 	pthread_t th[6];

@@ -1,0 +1,41 @@
+/*
+ * cli_test.h — the plumbing the in-process wsusctl command tests share
+ * (test_checkhealth.c, test_postinstall.c): one temporary root per test,
+ * paths below it, a configuration with everything under the root, and a
+ * command run with its stdout captured.  cmocka-aware: failures fail the
+ * test.  Tests that run the built wsusctl use tests/lib (testlib.h).
+ */
+#ifndef WSUSD_TESTS_UNIT_CLI_CLI_TEST_H
+#define WSUSD_TESTS_UNIT_CLI_CLI_TEST_H
+
+#include "cli/wsusctl.h"
+
+/* The temporary root: /tmp/wsusd-TAG-XXXXXX; "" when there is none. */
+extern char cli_root[64];
+
+/* Make the root (mkdtemp; asserts). */
+void	 cli_root_make(const char *tag);
+/* Remove the root and everything below it (no symlinks followed). */
+void	 cli_root_remove(void);
+/* ROOT/rel in one of four rotating static buffers. */
+char	*cli_path(const char *rel);
+
+/*
+ * Zero ctl and load the configuration
+ *   [server] name = NAME, content_dir = ROOT/content,
+ *   database = sqlite://ROOT/db/wsusd.db, state_dir = ROOT/state
+ * followed by extra (may be NULL); config_path is set, quiet is on.
+ */
+void	 cli_config(struct wsusctl *ctl, const char *name,
+	    const char *config_path, const char *extra);
+/* Close the store a command opened and free the configuration. */
+void	 cli_ctl_done(struct wsusctl *ctl);
+
+/*
+ * Run cmd(ctl, argc, argv) with stdout into ROOT/stdout.json; *text gets
+ * what it wrote (caller frees).  The command's exit status.
+ */
+int	 cli_capture(int (*cmd)(struct wsusctl *, int, char **),
+	    struct wsusctl *ctl, int argc, char **argv, char **text);
+
+#endif

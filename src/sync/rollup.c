@@ -308,7 +308,7 @@ sync_rollup(struct sess *s)
 		goto out;
 	}
 	if (soap_node_guid(soap_child(res, "ServerId"), upid) != 0)
-		snprintf(upid, sizeof(upid), "%s", ZERO_GUID);
+		snprintf(upid, sizeof(upid), "%s", GUID_ZERO);
 	if (soap_node_guid(soap_child(res, "RollupResetGuid"), rg) != 0)
 		rg[0] = '\0';
 	soap_node_int32(soap_child(res, "RollupComputersMaxBatchSize"), &maxc);
@@ -348,7 +348,7 @@ sync_rollup(struct sess *s)
 	xmlw_elem(&w, "ServerId", s->account_guid);
 	xmlw_elem(&w, "FullDomainName", s->account);
 	put_time(&w, "LastSyncTime", lastsync);
-	xmlw_elem(&w, "ParentServerId", ZERO_GUID);
+	xmlw_elem(&w, "ParentServerId", GUID_ZERO);
 	xmlw_elem(&w, "Version", s->o->profile == SYNC_PROFILE_WSUS3SP2 ?
 	    "3.2.7600.256" : "10.0.17763.1");
 	xmlw_elem_bool(&w, "IsReplica", s->o->replica);

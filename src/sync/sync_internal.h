@@ -24,12 +24,12 @@
 #include "soapclient/soapclient.h"
 #include "sync/sync.h"
 #include "util/buf.h"
+#include "util/guid.h"
 
 #define NS_SS	SOAP_NS_SWDIST
 #define NS_DSS	SOAP_NS_DSSAUTH
 #define PATH_SS	"/ServerSyncWebService/ServerSyncWebService.asmx"
 #define PATH_REP "/ReportingWebService/ReportingWebService.asmx"
-#define ZERO_GUID "00000000-0000-0000-0000-000000000000"
 #define COOKIE_TEXT_MAX	8192
 #define URL_MAX		1024
 #define REQ_MAX		(64u * 1024 * 1024)

@@ -25,6 +25,7 @@
 
 #define GUID_STRLEN	36	/* text without braces and without NUL */
 #define GUID_BYTES	16
+#define GUID_ZERO	"00000000-0000-0000-0000-000000000000"	/* the nil GUID */
 
 /* flags */
 #define GUID_BRACES	0x01	/* parse: also accept "{...}" (38 chars) */

@@ -91,7 +91,7 @@ wsusss_op_get_deployments(struct svc_call *c)
 	bool hasd, hass;
 	struct grplist gl;
 	int rc = -1;
-	char zero[GUID_STRLEN + 1] = "00000000-0000-0000-0000-000000000000";
+	char zero[GUID_STRLEN + 1] = GUID_ZERO;
 
 	memset(&gl, 0, sizeof(gl));
 	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)

@@ -18,7 +18,6 @@
 #include "util/xmalloc.h"
 #include "wsusss/rollup.h"
 
-#define ZERO_GUID	"00000000-0000-0000-0000-000000000000"
 /* 1753-01-01T00:00:00Z: SQL Server's minimum, WSUS's "never" */
 #define NEVER_BEFORE	(-6847804800LL)
 
@@ -242,13 +241,13 @@ parse_servers(const struct soap_node *body, struct rollup_request *r)
 		const struct soap_node *sum = soap_child(e, "ServerSummary");
 
 		if (elem_guid(soap_child(e, "ServerId"), s->server_id) != 0 ||
-		    strcmp(s->server_id, ZERO_GUID) == 0)
+		    strcmp(s->server_id, GUID_ZERO) == 0)
 			return bad(r, "ServerId", "missing or bad ServerId");
 		if (elem_guid(soap_child(e, "ParentServerId"), s->parent_id)
 		    != 0)
 			return bad(r, "ParentServerId", "missing or bad "
 			    "ParentServerId");
-		if (strcmp(s->parent_id, ZERO_GUID) == 0)
+		if (strcmp(s->parent_id, GUID_ZERO) == 0)
 			s->parent_id[0] = '\0';
 		if (strcmp(s->parent_id, s->server_id) == 0)
 			return bad(r, "ParentServerId", "server %s is its own "
@@ -412,7 +411,7 @@ parse_computers(const struct soap_node *body, struct rollup_request *r)
 		    c->parent_id) != 0)
 			return bad(r, "ParentServerId", "missing or bad "
 			    "ParentServerId");
-		if (strcmp(c->parent_id, ZERO_GUID) == 0)
+		if (strcmp(c->parent_id, GUID_ZERO) == 0)
 			c->parent_id[0] = '\0';
 		if (attr_time(e, "LastSyncTime", &c->last_sync) != 0 ||
 		    attr_int(e, "LastSyncResult", &c->last_sync_result) != 0 ||
@@ -479,7 +478,7 @@ parent_id(const struct soap_node *body, struct rollup_request *r)
 	if (elem_guid(soap_child(body, "parentServerId"), r->parent_id) != 0)
 		return bad(r, "parentServerId", "missing or bad "
 		    "parentServerId");
-	if (strcmp(r->parent_id, ZERO_GUID) == 0)
+	if (strcmp(r->parent_id, GUID_ZERO) == 0)
 		r->parent_id[0] = '\0';
 	return 0;
 }

@@ -19,10 +19,10 @@
 #include "soap/soap.h"
 #include "soap/soap_value.h"
 #include "util/buf.h"
+#include "util/guid.h"
 #include "util/xmalloc.h"
 #include "wusp/reporting.h"
 
-#define ZERO_GUID	"00000000-0000-0000-0000-000000000000"
 #define NS_CLIENT_EVENTS 1	/* "MSUS 2.0 Client Event Namespace" */
 
 struct reporting_batch {
@@ -252,7 +252,7 @@ parse_list(struct ctx *c, const char *p, size_t len, size_t li,
 					    "%c= list has more than %d ids",
 					    lists[li].tag,
 					    REPORTING_MAX_LIST_IDS);
-				if (strcmp(g, ZERO_GUID) != 0 &&
+				if (strcmp(g, GUID_ZERO) != 0 &&
 				    add_op(c, g, -1, lists[li].state,
 				    lists[li].flags) == -1)
 					return -1;
@@ -399,7 +399,7 @@ parse_event(struct ctx *c, const struct soap_node *ev)
 		if (need_int32(c, n, "RevisionNumber",
 		    "BasicData.UpdateID.RevisionNumber", &e->revision) == -1)
 			return -1;
-		if (strcmp(g, ZERO_GUID) != 0)
+		if (strcmp(g, GUID_ZERO) != 0)
 			snprintf(e->update_id, sizeof(e->update_id), "%s", g);
 	}
 	if (opt_text(c, bd, "AppName", "BasicData.AppName", REPORTING_MAX_TEXT,

@@ -10,6 +10,7 @@
 
 #include "store/sqlite/sqlite_internal.h"
 #include "store/store_util.h"
+#include "util/guid.h"
 
 #define DS_TEXT_MAX	255
 
@@ -60,7 +61,7 @@ sq_downstream_touch(struct store *st, const struct store_downstream_contact *c,
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
 	if (store_guid_norm(c->server_id, id) != 0 ||
-	    strcmp(id, "00000000-0000-0000-0000-000000000000") == 0)
+	    strcmp(id, GUID_ZERO) == 0)
 		return store_seterr(st, STORE_INVALID, "bad downstream server "
 		    "id");
 	if (!text_ok(c->name) || !text_ok(c->protocol) ||

@@ -11,15 +11,15 @@
 
 #include "store/sqlite/sqlite_internal.h"
 #include "store/store_util.h"
+#include "util/guid.h"
 #include "util/xmalloc.h"
 
-#define ZERO_GUID	"00000000-0000-0000-0000-000000000000"
 #define TREE_MAX	100000	/* servers in one subtree */
 
 static int
 is_self(const char *id)
 {
-	return id == NULL || *id == '\0' || strcmp(id, ZERO_GUID) == 0;
+	return id == NULL || *id == '\0' || strcmp(id, GUID_ZERO) == 0;
 }
 
 /* ---- subtrees ---- */

@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "testlib.h"
 #include "util/fsutil.h"
 
@@ -179,6 +181,17 @@ tl_count_files(const char *path)
 	}
 	closedir(d);
 	return n;
+}
+
+int
+tl_digest(const char *md, const void *data, size_t len, uint8_t *out)
+{
+	const EVP_MD *m = EVP_get_digestbyname(md);
+	unsigned int n = 0;
+
+	if (m == NULL || EVP_Digest(data, len, out, &n, m, NULL) != 1)
+		return -1;
+	return 0;
 }
 
 int

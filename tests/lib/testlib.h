@@ -55,6 +55,9 @@ void	tl_rmtree(const char *dir);
 /* Regular files (hidden ones too) below path; 1 when path is one. */
 size_t	tl_count_files(const char *path);
 
+/* The digest md ("SHA1", "SHA256", ...) of data into out.  0 or -1. */
+int	tl_digest(const char *md, const void *data, size_t len, uint8_t *out);
+
 /* Write len bytes to path (created 0644 or truncated).  0 or -1. */
 int	tl_write_file(const char *path, const void *data, size_t len);
 

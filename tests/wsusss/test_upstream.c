@@ -66,6 +66,16 @@ ok(const struct wh_reply *r)
 	return q;
 }
 
+void
+post_ok(const char *path, const char *body)
+{
+	struct wh_reply r;
+
+	post(path, body, &r);
+	soap_request_free(ok(&r));
+	wh_reply_free(&r);
+}
+
 /* the fault's ErrorCode ("" when none); the answer must validate */
 void
 expect_fault(const struct wh_reply *r, const char *code, const char *msg)
@@ -354,12 +364,8 @@ t_authorization_cookie(void **state)
 	/* the path in lower case and with a doubled slash (real DSSs) */
 	x = wh_fixture(CAP "000002-DssGetAuthorizationCookie.request.xml",
 	    NULL);
-	post("/dssauthwebservice/dssauthwebservice.asmx", x, &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
-	post("//DssAuthWebService/DssAuthWebService.asmx", x, &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
+	post_ok("/dssauthwebservice/dssauthwebservice.asmx", x);
+	post_ok("//DssAuthWebService/DssAuthWebService.asmx", x);
 	free(x);
 }
 
@@ -388,9 +394,7 @@ t_get_cookie(void **state)
 	/* the spec's sample GetCookie (protocol 1.2) */
 	x = wh_fixture(SPEC "sample1-GetCookie.request.xml", NULL);
 	y = wh_set_text(x, NULL, "CookieData", g.auth);
-	post(SS, y, &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
+	post_ok(SS, y);
 	free(x);
 	free(y);
 }
@@ -442,9 +446,7 @@ t_config_data(void **state)
 
 	/* the spec's sample request */
 	x = session_req(SPEC "sample2-GetConfigData.request.xml");
-	post(SS, x, &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
+	post_ok(SS, x);
 	free(x);
 }
 
@@ -471,9 +473,7 @@ t_revisions_config(void **state)
 	free(x);
 
 	x = session_req(SPEC "sample2-GetRevisionIdList.request.xml");
-	post(SS, x, &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
+	post_ok(SS, x);
 	free(x);
 }
 

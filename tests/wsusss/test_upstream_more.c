@@ -245,9 +245,7 @@ t_versions(void **state)
 		    "</UpdateID><RevisionNumber>200</RevisionNumber></UpdateIdentity>"
 		    "<UpdateIdentity><UpdateID>" SMALL "</UpdateID><RevisionNumber>"
 		    "200</RevisionNumber></UpdateIdentity>");
-		post(SS, x, &r);
-		soap_request_free(ok(&r));
-		wh_reply_free(&r);
+		post_ok(SS, x);
 		free(x);
 	}
 }
@@ -478,17 +476,13 @@ t_allow_list(void **state)
 	expect_fault(&r, "InvalidCookie", NULL);
 	wh_reply_free(&r);
 	set_allow("10.9.9.0/24 127.0.0.0/8");
-	post(DSS, x, &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
+	post_ok(DSS, x);
 	set_allow("not-an-address");	/* malformed: refuse everyone */
 	post(DSS, x, &r);
 	expect_fault(&r, "InvalidAuthorizationCookie", NULL);
 	wh_reply_free(&r);
 	set_allow(NULL);
-	post(DSS, x, &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
+	post_ok(DSS, x);
 	free(x);
 	free(c);
 }
@@ -533,17 +527,14 @@ t_allow_config(void **state)
 void
 t_ping_related(void **state)
 {
-	struct wh_reply r;
 	char body[4096];
 
 	(void)state;
-	post(SS, "<?xml version=\"1.0\"?><soap:Envelope xmlns:soap="
+	post_ok(SS, "<?xml version=\"1.0\"?><soap:Envelope xmlns:soap="
 	    "\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
 	    "<Ping xmlns=\"http://www.microsoft.com/SoftwareDistribution/"
 	    "Server/IMonitorable\"><pingLevel>0</pingLevel></Ping>"
-	    "</soap:Body></soap:Envelope>", &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
+	    "</soap:Body></soap:Envelope>");
 	snprintf(body, sizeof(body), "<?xml version=\"1.0\"?><soap:Envelope "
 	    "xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">"
 	    "<soap:Body><GetRelatedRevisionsForUpdates xmlns=\"" NS "\">"
@@ -551,8 +542,6 @@ t_ping_related(void **state)
 	    "</EncryptedData></cookie><updateIDs><guid>" SMALL "</guid>"
 	    "</updateIDs></GetRelatedRevisionsForUpdates></soap:Body>"
 	    "</soap:Envelope>", g.exp, g.data);
-	post(SS, body, &r);
-	soap_request_free(ok(&r));
-	wh_reply_free(&r);
+	post_ok(SS, body);
 }
 

@@ -46,6 +46,8 @@ extern struct upstream_fixture g;
 void	post(const char *path, const char *body, struct wh_reply *r);
 /* 200 and schema-valid; the parsed answer (free with soap_request_free) */
 struct soap_request *ok(const struct wh_reply *r);
+/* post, then ok() of the answer; nothing kept */
+void	post_ok(const char *path, const char *body);
 /* the fault's ErrorCode ("" when none); the answer must validate */
 void	expect_fault(const struct wh_reply *r, const char *code,
 	    const char *msg);

@@ -26,8 +26,6 @@
 #include <cmocka.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
-
 #include "testlib.h"
 #include "util/buf.h"
 #include "util/encode.h"
@@ -134,10 +132,7 @@ out_json(struct fx *fx)
 static void
 digest(const char *md, const void *data, size_t len, uint8_t *out)
 {
-	unsigned int n = 0;
-
-	assert_int_equal(EVP_Digest(data, len, out, &n, EVP_get_digestbyname(md),
-	    NULL), 1);
+	assert_int_equal(tl_digest(md, data, len, out), 0);
 }
 
 /* A synthetic software update; file (name != NULL) with the digests given. */

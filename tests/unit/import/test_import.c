@@ -21,8 +21,6 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include <openssl/evp.h>
-
 #include "import/import.h"
 #include "store/store.h"
 #include "testlib.h"
@@ -63,10 +61,7 @@ slurp(const char *path, size_t *len)
 static void
 digest(const char *md, const void *data, size_t len, uint8_t *out)
 {
-	unsigned int n = 0;
-
-	assert_int_equal(EVP_Digest(data, len, out, &n, EVP_get_digestbyname(md),
-	    NULL), 1);
+	assert_int_equal(tl_digest(md, data, len, out), 0);
 }
 
 static int

@@ -13,6 +13,30 @@
 #include "soap/soap_request.h"
 #include "util/fsutil.h"
 
+/*
+ * The real answers (captured from WSUS and WUA, and the spec's) that the
+ * parser and the writer tests both walk, as initializers of a const
+ * char * array; paths below tests/fixtures/soap.
+ */
+#define SOAP_REAL_ANSWERS \
+	"wusp-native-capture/scan/01-GetConfig.response.xml", \
+	"wusp-native-capture/scan/02-GetAuthorizationCookie.response.xml", \
+	"wusp-native-capture/scan/03-GetCookie.response.xml", \
+	"wusp-native-capture/scan/04-RegisterComputer.response.xml", \
+	"wusp-native-capture/scan/06-SyncUpdates-first.response.xml", \
+	"wusp-native-capture/scan/08-SyncUpdates-third-leaf.response.xml", \
+	"wusp-native-capture/scan/10-GetExtendedUpdateInfo.response.xml", \
+	"wusp-other/get-file-locations-response.xml", \
+	"wsusss-capture/000001-GetAuthConfig.response.xml", \
+	"wsusss-capture/000003-GetCookie.response.xml", \
+	"wsusss-capture/000005-GetConfigData.response.xml", \
+	"wsusss-capture/000009-GetRevisionIdList-product+classification." \
+	    "response.trimmed.xml", \
+	"wsusss-capture/000013-GetUpdateData-bundle.response.xml", \
+	"wsusss-capture/000014-GetUpdateData-leaf-with-file.response.xml", \
+	"wsusss-capture/000015-GetUpdateData-small-uncompressed.response.xml", \
+	"wsusss-capture/000016-GetUpdateData-category.response.xml"
+
 /* Read tests/fixtures/soap/<rel>; fails the test when absent. */
 static inline char *
 fixture(const char *rel, size_t *len)

@@ -781,6 +781,55 @@ test_summary_only(void **state)
 	free(out);
 }
 
+/*
+ * 2,000 GetAuthorizationCookie calls with random GUIDs (last: it empties
+ * this address's bucket): no row is recorded, and past the burst the
+ * calls get ServerBusy; GetCookie too.
+ */
+static void
+test_dssauth_flood(void **state)
+{
+	char *x = wh_fixture(CAP "000002-DssGetAuthorizationCookie.request.xml",
+	    NULL), *before = downstream_list(NULL), *after, code[64];
+	int ok = 0, busy = 0;
+
+	(void)state;
+	wh_db_snapshot(&T.srv, &T.before);
+	for (int i = 0; i < 2000; i++) {
+		struct wh_reply r;
+		char guid[40], *y;
+
+		snprintf(guid, sizeof(guid), "f1f1f1f1-0000-4000-8000-%012d",
+		    i);
+		y = wh_set_text(x, NULL, "accountGuid", guid);
+		wh_soap(&T.srv, DSSAUTH, y, &r);
+		free(y);
+		assert_int_equal(r.rc, CURLE_OK);
+		if (r.status == 200)
+			ok++;
+		else if (r.status == 500 && strstr(r.body.data,
+		    "<ErrorCode>ServerBusy</ErrorCode>") != NULL)
+			busy++;
+		else
+			fail_msg("call %d: HTTP %ld: %s", i, r.status,
+			    r.body.data);
+		wh_reply_free(&r);
+	}
+	/* the burst (120, less what the tests before used) passes, then
+	 * ServerBusy; a few more per second may refill */
+	assert_true(ok >= 1);
+	assert_true(busy >= 1000);
+	assert_int_equal(ok + busy, 2000);
+	wh_db_unchanged(&T.srv, &T.before, "2,000 GetAuthorizationCookie");
+	after = downstream_list(before);
+	free(after);
+	free(before);
+	free(x);
+	/* and no new session can start from this address */
+	assert_int_equal(session(EVIL, "evil.invalid", NULL, NULL, code), -1);
+	assert_string_equal(code, "ServerBusy");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -791,6 +840,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_takeover),
 		cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_summary_only),
+		cmocka_unit_test(test_dssauth_flood),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

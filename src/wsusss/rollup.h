@@ -17,8 +17,9 @@
  *    (one transaction each) and answer.
  *
  * The downstream registry itself (store_downstream_touch, called by
- * src/wsusss/session.c on every authenticated server-sync call) is a
- * store operation; see store.h.
+ * src/wsusss/session.c for GetCookie and every call with a session
+ * cookie) is a store operation; see store.h.  Every operation first
+ * passes rollup_authorize() (rollup_auth.c).
  */
 #ifndef WSUSD_WSUSSS_ROLLUP_H
 #define WSUSD_WSUSSS_ROLLUP_H

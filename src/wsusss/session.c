@@ -3,8 +3,10 @@
  * the MS-WSUSSS upstream operations: opening the session cookie of a
  * request (ws_session), the downstream allow-list (ws_check_allowed), and
  * remembering the caller so that the store records it only after the
- * operation succeeded (ws_record_downstream, ws_touch_downstream).  Not
- * the cookie format (src/cookie/cookie.c).  docs/WSUSSS.md.
+ * operation succeeded (ws_record_downstream, ws_touch_downstream), the
+ * account a known downstream is bound to (ws_check_identity) and the
+ * rate of authorization calls per address (ws_rate_take).  Not the
+ * cookie format (src/cookie/cookie.c).  docs/WSUSSS.md, docs/SECURITY.md.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -130,7 +130,7 @@ int	ws_check_allowed(struct svc_call *c, enum soap_error_code ec);
 /* Take a token of the caller's address (GetAuthorizationCookie,
  * GetCookie); 0, or -1 with the ServerBusy fault. */
 int	ws_rate_take(struct svc_call *c);
-/* A known direct downstream's id under another account: fault, -1. */
+/* A known downstream's id under another account: fault, -1. */
 int	ws_check_identity(struct svc_call *c, const uint8_t dss_id[16],
 	    const char *account);
 /* Remember the caller; recorded by ws_touch_downstream() on success. */

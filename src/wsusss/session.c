@@ -139,7 +139,7 @@ ident_cb(const struct store_downstream *d, void *arg)
 {
 	struct ident *x = arg;
 
-	if (d->depth == 1 && d->name != NULL && d->name[0] != '\0' &&
+	if (d->name != NULL && d->name[0] != '\0' &&
 	    strcasecmp(d->name, x->account) != 0) {
 		x->other = true;
 		snprintf(x->name, sizeof(x->name), "%s", d->name);
@@ -148,7 +148,8 @@ ident_cb(const struct store_downstream *d, void *arg)
 }
 
 /*
- * A known direct downstream keeps its account: a session for its id
+ * A known downstream (direct, or below another one: a session would
+ * detach it from its parent) keeps its account: a session for its id
  * under another accountName is refused (InvalidAuthorizationCookie), so
  * its identity cannot be taken over (docs/SECURITY.md).  0 or -1.
  */

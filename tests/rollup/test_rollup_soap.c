@@ -119,6 +119,7 @@ ctl(const char *a1, const char *a2, const char *a3, const char *a4)
 #define SITE1_NAME "yasufs64.ntdev.corp.microsoft.com"
 #define SITE2_NAME "site2.ntdev.corp.microsoft.com"
 #define EVIL	"e0e0e0e0-0bad-4bad-8bad-000000000666"
+#define CHILD	"c41d0000-0000-4000-8000-000000000001"	/* below SITE1 */
 
 /*
  * A server-sync session of downstream guid (accountName name) from this
@@ -720,6 +721,24 @@ test_takeover(void **state)
 	/* the real site comes back (any case of its name) */
 	session_ok(SITE1, "YASUFS64.ntdev.corp.microsoft.com", NULL, NULL);
 	session_ok(SITE2, SITE2_NAME, NULL, NULL);
+	/* it rolls up a server below it; a session as that server under
+	 * another name would detach it from the site: refused */
+	{
+		char *x = with_items("RollupDownstreamServers",
+		    "downstreamServers", ENTRY(SITE1, SITE1_NAME, ZERO, "true")
+		    ENTRY(CHILD, "child.ntdev.corp.microsoft.com", SITE1,
+		    "false"));
+
+		call_free("a server below the site", x, 200, NULL);
+		free(x);
+	}
+	wh_db_snapshot(&T.srv, &T.before);
+	assert_int_equal(session(CHILD, "evil.invalid", NULL, NULL, code), -1);
+	assert_string_equal(code, "InvalidAuthorizationCookie");
+	wh_db_unchanged(&T.srv, &T.before, "a session as a server below");
+	out = ctl("downstream", "show", "child", NULL);
+	assert_non_null(strstr(out, "\"parent_id\": \"" SITE1 "\""));
+	free(out);
 }
 
 /* upstream_allow covers rollup: a live session from a refused address

@@ -34,6 +34,12 @@
  * them. */
 extern const char *const rollup_summary_names[ROLLUP_SUMMARY_FIELDS];
 
+/* Direct downstreams that completed a session but never synced nor
+ * rolled up ("pending"): dropped after this idle time, at most this many
+ * kept (store_downstream_touch). */
+#define DS_PENDING_AGE		(24 * 3600)
+#define DS_PENDING_MAX		1000
+
 enum downstream_mode {
 	DOWNSTREAM_MODE_UNKNOWN = -1,	/* keep what is stored */
 	DOWNSTREAM_AUTONOMOUS = 0,
@@ -166,13 +172,21 @@ typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
 
 /*
  * downstream_touch: record a server-sync call: create the downstream if
- * new (direct child of this server), update name/protocol/mode/address
- * when given, last contact (and last sync when c->synced).  INVALID for
+ * new (direct child of this server), update protocol/mode/address when
+ * given, the name only while it has none, last contact (and last sync
+ * when c->synced); then drop pending downstreams idle for DS_PENDING_AGE
+ * and all but the DS_PENDING_MAX most recently seen.  INVALID for
  * a bad id or over-long strings.  downstream_list: parents before
  * children.  downstream_find: by server id, local id ("#3") or name (any
  * case); NOTFOUND, INVALID when the name is ambiguous.
  * downstream_remove: it, its descendants, their computers and states;
  * *n servers.
+ * downstream_sessions: the direct downstreams whose last authenticated
+ * server-sync call (downstream_touch) came from address at or after
+ * since; cb gets each server id.  downstream_root: the direct downstream
+ * at the top of server_id's branch (server_id itself when direct) into
+ * root; NOTFOUND when server_id is unknown (rollup authorization,
+ * src/wsusss/rollup_auth.c).
  *
  * rollup_servers (RollupDownstreamServers), one transaction: every
  * parent_id must be "" (this server), a known downstream or an earlier
@@ -213,6 +227,11 @@ typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
 	    store_downstream_cb cb, void *arg), (st, id, cb, arg))	\
 	X(p, downstream_remove, (struct store *st, int64_t id,		\
 	    size_t *n), (st, id, n))					\
+	X(p, downstream_sessions, (struct store *st, const char *address, \
+	    int64_t since, store_rollup_id_cb cb, void *arg),		\
+	    (st, address, since, cb, arg))				\
+	X(p, downstream_root, (struct store *st, const char *server_id, \
+	    char root[GUID_STRLEN + 1]), (st, server_id, root))		\
 	X(p, rollup_servers, (struct store *st,			\
 	    const struct store_rollup_server *s, size_t n, int64_t now), \
 	    (st, s, n, now))						\

@@ -58,6 +58,8 @@ wsusss_op_get_authorization_cookie(struct svc_call *c)
 	size_t len;
 
 	memset(&a, 0, sizeof(a));
+	if (ws_rate_take(c) != 0)
+		return -1;
 	if (name == NULL)
 		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "accountName");
 	t = name->text;
@@ -79,8 +81,9 @@ wsusss_op_get_authorization_cookie(struct svc_call *c)
 		log_error("cannot seal an authorization cookie: %s", err);
 		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
-	WS(c)->sess.proto_major = WS(c)->sess.proto_minor = 0;
-	ws_record_downstream(c, a.dss_id, a.account_name, false);
+	/* not recorded: a downstream is recorded once it completed a
+	 * session (GetCookie), so anonymous callers cannot fill the
+	 * registry (docs/SECURITY.md) */
 	svc_begin(c);
 	xmlw_start(&c->w, "GetAuthorizationCookieResult");
 	xmlw_elem(&c->w, "PlugInId", "DssTargeting");
@@ -104,6 +107,8 @@ wsusss_op_get_cookie(struct svc_call *c)
 	size_t len;
 	uint16_t ma, mi;
 
+	if (ws_rate_take(c) != 0)
+		return -1;
 	if (auths == NULL || soap_count_children(auths,
 	    "AuthorizationCookie") != 1)
 		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "authCookies");
@@ -129,7 +134,8 @@ wsusss_op_get_cookie(struct svc_call *c)
 	default:
 		return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE, NULL);
 	}
-	if (ws_check_allowed(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE) != 0)
+	if (ws_check_allowed(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE) != 0 ||
+	    ws_check_identity(c, a.dss_id, a.account_name) != 0)
 		return -1;
 	memset(&s, 0, sizeof(s));
 	memcpy(s.dss_id, a.dss_id, sizeof(s.dss_id));

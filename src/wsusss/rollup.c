@@ -758,7 +758,9 @@ op_rollup_configuration(struct svc_call *c)
 	char guid[GUID_STRLEN + 1], *reset = NULL;
 	bool on = false, created;
 
-	if ((st = svc_store(c)) == NULL)
+	struct rollup_caller who;
+
+	if ((st = svc_store(c)) == NULL || rollup_authorize(c, st, &who) != 0)
 		return -1;
 	if (detailed(c, st, &on) != 0)
 		return -1;
@@ -795,11 +797,12 @@ op_rollup_configuration(struct svc_call *c)
 static int
 op_rollup_servers(struct svc_call *c)
 {
+	struct rollup_caller who;
 	struct rollup_request r;
 	struct store *st;
 	int rc;
 
-	if ((st = svc_store(c)) == NULL)
+	if ((st = svc_store(c)) == NULL || rollup_authorize(c, st, &who) != 0)
 		return -1;
 	if (parse_call(c, ROLLUP_OP_SERVERS, &r) != 0)
 		return -1;
@@ -810,6 +813,10 @@ op_rollup_servers(struct svc_call *c)
 			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "ServerId");
 		}
+	}
+	if (rollup_check_servers(c, st, &who, r.servers, r.nservers) != 0) {
+		rollup_request_free(&r);
+		return -1;
 	}
 	rc = store_rollup_servers(st, r.servers, r.nservers, c->now);
 	if (rc != STORE_OK) {
@@ -827,17 +834,25 @@ static int
 op_rollup_computers(struct svc_call *c)
 {
 	struct store_rollup_computers_result res;
+	struct rollup_caller who;
 	struct rollup_request r;
 	struct store *st;
 	uint8_t *changes = NULL;
 	int rc;
 
-	if ((st = detailed_store(c)) == NULL)
+	if ((st = detailed_store(c)) == NULL ||
+	    rollup_authorize(c, st, &who) != 0)
 		return -1;
 	if (parse_call(c, ROLLUP_OP_COMPUTERS, &r) != 0)
 		return -1;
-	for (size_t i = 0; i < r.ncomputers; i++)
+	for (size_t i = 0; i < r.ncomputers; i++) {
 		self_to_zero(c, r.computers[i].parent_id);
+		if (rollup_check_parent(c, st, &who, r.computers[i].parent_id,
+		    "ParentServerId") != 0) {
+			rollup_request_free(&r);
+			return -1;
+		}
+	}
 	if (r.ncomputers > 0)
 		changes = xcalloc(r.ncomputers, 1);
 	memset(&res, 0, sizeof(res));
@@ -881,15 +896,21 @@ oos_cb(const char *id, void *arg)
 static int
 op_rollup_out_of_sync(struct svc_call *c)
 {
+	struct rollup_caller who;
 	struct rollup_request r;
 	struct store *st;
 	int rc;
 
-	if ((st = detailed_store(c)) == NULL)
+	if ((st = detailed_store(c)) == NULL ||
+	    rollup_authorize(c, st, &who) != 0)
 		return -1;
 	if (parse_call(c, ROLLUP_OP_OUT_OF_SYNC, &r) != 0)
 		return -1;
 	self_to_zero(c, r.parent_id);
+	if (rollup_check_parent(c, st, &who, r.parent_id, "parentServerId") != 0) {
+		rollup_request_free(&r);
+		return -1;
+	}
 	svc_begin(c);
 	xmlw_start(&c->w, "GetOutOfSyncComputersResult");
 	rc = store_rollup_out_of_sync(st, r.parent_id, r.numbers, r.nnumbers,
@@ -906,16 +927,22 @@ static int
 op_rollup_status(struct svc_call *c)
 {
 	struct store_rollup_status_result res;
+	struct rollup_caller who;
 	struct rollup_request r;
 	struct store *st;
 	bool ok = true;
 	int rc;
 
-	if ((st = detailed_store(c)) == NULL)
+	if ((st = detailed_store(c)) == NULL ||
+	    rollup_authorize(c, st, &who) != 0)
 		return -1;
 	if (parse_call(c, ROLLUP_OP_STATUS, &r) != 0)
 		return -1;
 	self_to_zero(c, r.parent_id);
+	if (rollup_check_parent(c, st, &who, r.parent_id, "parentServerId") != 0) {
+		rollup_request_free(&r);
+		return -1;
+	}
 	rc = store_rollup_status(st, r.parent_id, r.status, r.nstatus, c->now,
 	    &res);
 	rollup_request_free(&r);

@@ -17,8 +17,9 @@
  *    (one transaction each) and answer.
  *
  * The downstream registry itself (store_downstream_touch, called by
- * src/wsusss/session.c on every authenticated server-sync call) is a
- * store operation; see store.h.
+ * src/wsusss/session.c for GetCookie and every call with a session
+ * cookie) is a store operation; see store.h.  Every operation first
+ * passes rollup_authorize() (rollup_auth.c).
  */
 #ifndef WSUSD_WSUSSS_ROLLUP_H
 #define WSUSD_WSUSSS_ROLLUP_H
@@ -94,6 +95,35 @@ void	rollup_request_free(struct rollup_request *r);
  * clientTime.
  */
 void	rollup_adjust_times(struct rollup_request *r, int64_t now);
+
+/*
+ * Authorization (rollup_auth.c, docs/ROLLUP.md "Authorization"): the
+ * downstreams a rollup call may speak for — the one of a real session
+ * cookie in the request, else the direct downstreams whose last
+ * authenticated server-sync call came from the caller's address within
+ * the session lifetime (at most ROLLUP_CALLERS_MAX behind one address).
+ */
+#define ROLLUP_CALLERS_MAX	16
+struct rollup_caller {
+	size_t	n;
+	char	ids[ROLLUP_CALLERS_MAX][GUID_STRLEN + 1];
+};
+/* Allow-list and session; 0 with *who filled, or -1 with the fault set
+ * (InvalidCookie: not allowed, no session, a cookie that does not open). */
+int	rollup_authorize(struct svc_call *c, struct store *st,
+	    struct rollup_caller *who);
+/* RollupDownstreamServers: every entry with this server as parent is a
+ * caller; every known server and parent is of a caller's branch.  0, or
+ * -1 with InvalidParameters ServerId / ParentServerId (or a store fault). */
+int	rollup_check_servers(struct svc_call *c, struct store *st,
+	    const struct rollup_caller *who,
+	    const struct store_rollup_server *s, size_t n);
+/* A known parent (site) must be of a caller's branch; "" and unknown
+ * ids pass (the store owns nothing under them).  0, or -1 with
+ * InvalidParameters param (or a store fault). */
+int	rollup_check_parent(struct svc_call *c, struct store *st,
+	    const struct rollup_caller *who, const char *parent,
+	    const char *param);
 
 /*
  * The five operations for the service host, NULL-name terminated, in the

@@ -78,6 +78,7 @@ wsusss_service_new(struct svc_host *host, struct catalog_holder *catalog)
 
 	svc->host = host;
 	svc->catalog = catalog;
+	pthread_mutex_init(&svc->rate_mu, NULL);
 	return svc;
 }
 
@@ -104,5 +105,6 @@ wsusss_service_free(struct wsusss_service *svc)
 	if (svc == NULL)
 		return;
 	/* svc->catalog is borrowed: the daemon frees it after us */
+	pthread_mutex_destroy(&svc->rate_mu);
 	free(svc);
 }

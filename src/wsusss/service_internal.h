@@ -43,11 +43,28 @@
 	}								\
 } while (0)
 
+/*
+ * The rate of GetAuthorizationCookie and GetCookie per client address: a
+ * token bucket of WS_AUTH_BURST calls refilled at WS_AUTH_RATE a second,
+ * in WS_AUTH_SLOTS buckets chosen by a hash of the address (addresses
+ * that collide share one).  Over the rate: ServerBusy (docs/SECURITY.md).
+ */
+#define WS_AUTH_SLOTS	4096
+#define WS_AUTH_BURST	120
+#define WS_AUTH_RATE	2
+struct ws_bucket {
+	int64_t		 last;		/* unix s of the last refill */
+	int32_t		 tokens;
+	bool		 used;
+};
+
 /* The protocol's service state: c->svc of every MS-WSUSSS call. */
 struct wsusss_service {
 	struct svc_host		*host;		/* borrowed */
 	struct catalog_holder	*catalog;	/* borrowed: the daemon's, shared
 						 * with MS-WUSP (snapshot.h) */
+	pthread_mutex_t		 rate_mu;	/* guards rate */
+	struct ws_bucket	 rate[WS_AUTH_SLOTS];
 };
 
 /* Per call: c->proto of every MS-WSUSSS call. */
@@ -106,8 +123,16 @@ int	ws_allow_list(struct svc_call *c, struct store *st, char **list,
 
 /* Open the session cookie (child "cookie") into c->sess; 0 or -1. */
 int	ws_session(struct svc_call *c);
+/* The peer's numeric address into out ("" when unknown). */
+void	ws_peer_addr(struct svc_call *c, char *out, size_t outlen);
 /* The allow-list; 0 allowed, else fault ec set and -1. */
 int	ws_check_allowed(struct svc_call *c, enum soap_error_code ec);
+/* Take a token of the caller's address (GetAuthorizationCookie,
+ * GetCookie); 0, or -1 with the ServerBusy fault. */
+int	ws_rate_take(struct svc_call *c);
+/* A known downstream's id under another account: fault, -1. */
+int	ws_check_identity(struct svc_call *c, const uint8_t dss_id[16],
+	    const char *account);
 /* Remember the caller; recorded by ws_touch_downstream() on success. */
 void	ws_record_downstream(struct svc_call *c, const uint8_t dss_id[16],
 	    const char *name, bool replica);

@@ -3,12 +3,15 @@
  * the MS-WSUSSS upstream operations: opening the session cookie of a
  * request (ws_session), the downstream allow-list (ws_check_allowed), and
  * remembering the caller so that the store records it only after the
- * operation succeeded (ws_record_downstream, ws_touch_downstream).  Not
- * the cookie format (src/cookie/cookie.c).  docs/WSUSSS.md.
+ * operation succeeded (ws_record_downstream, ws_touch_downstream), the
+ * account a known downstream is bound to (ws_check_identity) and the
+ * rate of authorization calls per address (ws_rate_take).  Not the
+ * cookie format (src/cookie/cookie.c).  docs/WSUSSS.md, docs/SECURITY.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,9 +22,9 @@
 #include "util/xmalloc.h"
 #include "wsusss/service_internal.h"
 
-/* The peer's numeric address. */
-static void
-peer_addr(struct svc_call *c, char *out, size_t outlen)
+/* The peer's numeric address ("" when unknown). */
+void
+ws_peer_addr(struct svc_call *c, char *out, size_t outlen)
 {
 	const union MHD_ConnectionInfo *ci;
 
@@ -55,7 +58,7 @@ ws_check_allowed(struct svc_call *c, enum soap_error_code ec)
 
 	if (st == NULL)
 		return -1;
-	peer_addr(c, addr, sizeof(addr));
+	ws_peer_addr(c, addr, sizeof(addr));
 	if (ws_allow_list(c, st, &list, err, sizeof(err)) != 0)
 		r = -1;
 	else
@@ -69,6 +72,44 @@ ws_check_allowed(struct svc_call *c, enum soap_error_code ec)
 		    SETTING_WSUSSS_ALLOW, err);
 	log_info("downstream %s refused by the allow-list", addr);
 	return svc_fault(c, ec, "peer %s not allowed", addr);
+}
+
+int
+ws_rate_take(struct svc_call *c)
+{
+	struct wsusss_service *svc = WS_SVC(c);
+	char addr[INET6_ADDRSTRLEN + 1];
+	struct ws_bucket *b;
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	bool ok;
+
+	ws_peer_addr(c, addr, sizeof(addr));
+	if (addr[0] == '\0')
+		return 0;	/* no address (not over HTTP): nothing to bound */
+	for (const char *p = addr; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	pthread_mutex_lock(&svc->rate_mu);
+	b = &svc->rate[h % WS_AUTH_SLOTS];
+	if (!b->used || c->now < b->last) {
+		b->used = true;
+		b->tokens = WS_AUTH_BURST;
+		b->last = c->now;
+	} else if (c->now > b->last) {
+		int64_t add = (c->now - b->last) * WS_AUTH_RATE;
+
+		b->tokens = add >= WS_AUTH_BURST - b->tokens ? WS_AUTH_BURST :
+		    b->tokens + (int32_t)add;
+		b->last = c->now;
+	}
+	ok = b->tokens > 0;
+	if (ok)
+		b->tokens--;
+	pthread_mutex_unlock(&svc->rate_mu);
+	if (ok)
+		return 0;
+	log_info("%s from %s refused: over %d calls a second", c->op->name,
+	    addr, WS_AUTH_RATE);
+	return svc_fault(c, SOAP_EC_SERVER_BUSY, NULL);
 }
 
 /*
@@ -85,6 +126,60 @@ ws_record_downstream(struct svc_call *c, const uint8_t dss_id[16],
 	    name != NULL ? name : "");
 	WS(c)->touch_replica = replica;
 	WS(c)->touch = true;
+}
+
+struct ident {
+	const char *account;
+	bool	    other;
+	char	    name[256];
+};
+
+static int
+ident_cb(const struct store_downstream *d, void *arg)
+{
+	struct ident *x = arg;
+
+	if (d->name != NULL && d->name[0] != '\0' &&
+	    strcasecmp(d->name, x->account) != 0) {
+		x->other = true;
+		snprintf(x->name, sizeof(x->name), "%s", d->name);
+	}
+	return 0;
+}
+
+/*
+ * A known downstream (direct, or below another one: a session would
+ * detach it from its parent) keeps its account: a session for its id
+ * under another accountName is refused (InvalidAuthorizationCookie), so
+ * its identity cannot be taken over (docs/SECURITY.md).  0 or -1.
+ */
+int
+ws_check_identity(struct svc_call *c, const uint8_t dss_id[16],
+    const char *account)
+{
+	struct store *st = svc_store(c);
+	struct ident x = { .account = account, .other = false };
+	char id[GUID_STRLEN + 1];
+	int64_t local = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	cookie_guid_format(dss_id, id);
+	rc = store_downstream_find(st, id, &local);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK || store_downstream_get(st, local, ident_cb, &x)
+	    != STORE_OK) {
+		log_error("downstream %s: %s", id, store_errmsg(st));
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+	}
+	if (!x.other)
+		return 0;
+	log_info("downstream %s is registered as %s: a session as %s "
+	    "refused (wsusctl downstream remove to register it anew)", id,
+	    x.name, account);
+	return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE, NULL);
 }
 
 /* Record the downstream's successful call in the store (rollup's table). */
@@ -108,7 +203,7 @@ ws_touch_downstream(struct svc_call *c)
 	}
 	dc.mode = WS(c)->touch_replica ? DOWNSTREAM_REPLICA :
 	    DOWNSTREAM_MODE_UNKNOWN;
-	peer_addr(c, addr, sizeof(addr));
+	ws_peer_addr(c, addr, sizeof(addr));
 	dc.address = addr[0] != '\0' ? addr : NULL;
 	dc.synced = WS(c)->touch_synced;
 	if (store_downstream_touch(st, &dc, c->now) != STORE_OK)

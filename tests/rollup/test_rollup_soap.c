@@ -113,6 +113,95 @@ ctl(const char *a1, const char *a2, const char *a3, const char *a4)
 	return buf_steal(&out, NULL);
 }
 
+#define SS	"/ServerSyncWebService/ServerSyncWebService.asmx"
+#define DSSAUTH	"/DssAuthWebService/DssAuthWebService.asmx"
+#define CAP	"soap/wsusss-capture/"
+#define SITE1_NAME "yasufs64.ntdev.corp.microsoft.com"
+#define SITE2_NAME "site2.ntdev.corp.microsoft.com"
+#define EVIL	"e0e0e0e0-0bad-4bad-8bad-000000000666"
+#define CHILD	"c41d0000-0000-4000-8000-000000000001"	/* below SITE1 */
+
+/*
+ * A server-sync session of downstream guid (accountName name) from this
+ * address: GetAuthorizationCookie, then GetCookie.  0 and the session
+ * cookie in exp/data (may be NULL), or the fault's ErrorCode in code.
+ */
+static int
+session(const char *guid, const char *name, char *exp, char *data,
+    char code[64])
+{
+	struct wh_reply r;
+	char *x, *y, auth[2048];
+	struct soap_request *q;
+	const char *t;
+
+	code[0] = '\0';
+	x = wh_fixture(CAP "000002-DssGetAuthorizationCookie.request.xml",
+	    NULL);
+	y = wh_set_text(x, NULL, "accountName", name);
+	free(x);
+	x = wh_set_text(y, NULL, "accountGuid", guid);
+	free(y);
+	wh_soap(&T.srv, DSSAUTH, x, &r);
+	free(x);
+	assert_int_equal(r.rc, CURLE_OK);
+	q = wh_parse(r.body.data, r.body.len);
+	assert_non_null(q);
+	if (r.status != 200) {
+		snprintf(code, 64, "%s", wh_text(q->op, "detail/ErrorCode"));
+		soap_request_free(q);
+		wh_reply_free(&r);
+		return -1;
+	}
+	snprintf(auth, sizeof(auth), "%s", wh_text(q->op,
+	    "GetAuthorizationCookieResult/CookieData"));
+	soap_request_free(q);
+	wh_reply_free(&r);
+	x = wh_fixture(CAP "000003-GetCookie.request.xml", NULL);
+	y = wh_set_text(x, NULL, "CookieData", auth);
+	free(x);
+	wh_soap(&T.srv, SS, y, &r);
+	free(y);
+	assert_int_equal(r.rc, CURLE_OK);
+	q = wh_parse(r.body.data, r.body.len);
+	assert_non_null(q);
+	if (r.status != 200) {
+		t = wh_text(q->op, "detail/ErrorCode");
+		snprintf(code, 64, "%s", t != NULL ? t : "");
+		soap_request_free(q);
+		wh_reply_free(&r);
+		return -1;
+	}
+	if (exp != NULL)
+		snprintf(exp, 64, "%s", wh_text(q->op,
+		    "GetCookieResult/Expiration"));
+	if (data != NULL)
+		snprintf(data, 2048, "%s", wh_text(q->op,
+		    "GetCookieResult/EncryptedData"));
+	soap_request_free(q);
+	wh_reply_free(&r);
+	return 0;
+}
+
+static void
+session_ok(const char *guid, const char *name, char *exp, char *data)
+{
+	char code[64];
+
+	if (session(guid, name, exp, data, code) != 0)
+		fail_msg("session %s %s: %s", guid, name, code);
+}
+
+/* Run SQL on the database of the running server. */
+static void
+sql(const char *stmt)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", T.srv.db, stmt);
+	assert_int_equal(system(cmd), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -131,6 +220,90 @@ teardown(void **state)
 	return 0;
 }
 
+static const char *const ops5[] = {
+	"GetRollupConfiguration", "RollupDownstreamServers", "RollupComputers",
+	"GetOutOfSyncComputers", "RollupComputerStatus",
+};
+
+/* `wsusctl downstream list --json` equals before (when before given). */
+static char *
+downstream_list(const char *before)
+{
+	char *out = ctl("downstream", "list", NULL, NULL);
+
+	if (before != NULL && strcmp(out, before) != 0)
+		fail_msg("downstream list changed:\n%s\nwas:\n%s", out,
+		    before);
+	return out;
+}
+
+/* The five sample requests, each refused with code; nothing changes. */
+static void
+all_refused(const char *why, const char *code, const char *exp,
+    const char *data)
+{
+	char *before = downstream_list(NULL), *after;
+
+	wh_db_snapshot(&T.srv, &T.before);
+	for (size_t i = 0; i < 5; i++) {
+		char *x = fixture(ops5[i]), what[128];
+
+		if (data != NULL) {
+			char *y = wh_set_text(x, "<cookie>", "Expiration",
+			    exp), tag[2200];
+
+			free(x);
+			snprintf(tag, sizeof(tag), "<EncryptedData>%s"
+			    "</EncryptedData>", data);
+			x = replace(y, "<EncryptedData />", tag);
+		}
+		snprintf(what, sizeof(what), "%s %s", why, ops5[i]);
+		call_free(what, x, 500, code);
+		free(x);
+	}
+	wh_db_unchanged(&T.srv, &T.before, why);
+	after = downstream_list(before);
+	free(after);
+	free(before);
+}
+
+/* No server-sync session: every rollup operation is refused. */
+static void
+test_unauthenticated(void **state)
+{
+	char *out;
+
+	(void)state;
+	/* the reporting service's first call stores the client
+	 * configuration of MS-WUSP (a setting): make it before comparing */
+	{
+		char *x = fixture("GetRollupConfiguration");
+
+		call_free("first call", x, 500, "InvalidCookie");
+		free(x);
+	}
+	all_refused("no session", "InvalidCookie", NULL, NULL);
+	/* a forged session cookie does not help */
+	all_refused("forged cookie", "InvalidCookie", "2030-01-01T00:00:00Z",
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	out = ctl("downstream", "list", NULL, NULL);
+	assert_null(strstr(out, SITE1));
+	free(out);
+	/* GetAuthorizationCookie alone records nothing */
+	{
+		struct wh_reply r;
+		char *x = wh_fixture(CAP "000002-DssGetAuthorizationCookie."
+		    "request.xml", NULL);
+
+		wh_db_snapshot(&T.srv, &T.before);
+		wh_soap(&T.srv, DSSAUTH, x, &r);
+		assert_int_equal(r.status, 200);
+		wh_reply_free(&r);
+		free(x);
+		wh_db_unchanged(&T.srv, &T.before, "GetAuthorizationCookie");
+	}
+}
+
 /* The whole spec sequence, then delta/duplicate/move/foreign. */
 static void
 test_sequence(void **state)
@@ -140,6 +313,8 @@ test_sequence(void **state)
 	const char *t;
 
 	(void)state;
+	/* the downstream completes a server-sync session first */
+	session_ok(SITE1, SITE1_NAME, NULL, NULL);
 	/* 1. configuration */
 	x = fixture("GetRollupConfiguration");
 	q = call("GetRollupConfiguration", x, 200, NULL);
@@ -238,6 +413,7 @@ test_sequence(void **state)
 		char *c = fixture("RollupComputers");
 		const char *d0, *d1;
 
+		session_ok(SITE2, SITE2_NAME, NULL, NULL);
 		s = replace(s, SITE1, SITE2);
 		s = replace(s, "yasufs64.ntdev", "site2.ntdev");
 		call_free("second site", s, 200, NULL);
@@ -430,6 +606,155 @@ test_hostile(void **state)
 	wh_db_unchanged(&T.srv, &T.before, "hostile rollups");
 }
 
+/* One RollupDownstreamServers entry (no summaries). */
+#define ENTRY(id, name, parent, replica) "<DownstreamServerRollupInfo>" \
+	"<ServerId>" id "</ServerId><FullDomainName>" name "</FullDomainName>" \
+	"<LastSyncTime>2030-01-01T00:00:00Z</LastSyncTime><ParentServerId>" \
+	parent "</ParentServerId><Version>10.0.1.2</Version><IsReplica>" \
+	replica "</IsReplica><LastRollupTime>2030-01-01T00:00:00Z" \
+	"</LastRollupTime><ServerSummary>" \
+	"<UpdateCount>1</UpdateCount><DeclinedUpdateCount>0</DeclinedUpdateCount>" \
+	"<ApprovedUpdateCount>0</ApprovedUpdateCount><NotApprovedUpdateCount>0" \
+	"</NotApprovedUpdateCount><UpdatesWithStaleUpdateApprovalsCount>0" \
+	"</UpdatesWithStaleUpdateApprovalsCount><ExpiredUpdateCount>0" \
+	"</ExpiredUpdateCount><CriticalOrSecurityUpdatesNotApprovedForInstallCount>0" \
+	"</CriticalOrSecurityUpdatesNotApprovedForInstallCount>" \
+	"<WsusInfrastructureUpdatesNotApprovedForInstallCount>0" \
+	"</WsusInfrastructureUpdatesNotApprovedForInstallCount>" \
+	"<UpdatesWithClientErrorsCount>0</UpdatesWithClientErrorsCount>" \
+	"<UpdatesWithServerErrorsCount>0</UpdatesWithServerErrorsCount>" \
+	"<UpdatesNeedingFilesCount>0</UpdatesNeedingFilesCount>" \
+	"<UpdatesNeededByComputersCount>0</UpdatesNeededByComputersCount>" \
+	"<UpdatesUpToDateCount>0</UpdatesUpToDateCount>" \
+	"<CustomComputerTargetGroupCount>0</CustomComputerTargetGroupCount>" \
+	"<ComputerTargetCount>0</ComputerTargetCount>" \
+	"<ComputerTargetsNeedingUpdatesCount>0</ComputerTargetsNeedingUpdatesCount>" \
+	"<ComputerTargetsWithUpdateErrorsCount>0</ComputerTargetsWithUpdateErrorsCount>" \
+	"<ComputersUpToDateCount>0</ComputersUpToDateCount></ServerSummary>" \
+	"<ClientSummaries /></DownstreamServerRollupInfo>"
+#define ZERO	"00000000-0000-0000-0000-000000000000"
+
+/* The attacks of one caller (cookie exp/data, or the dummy when NULL):
+ * each refused with the fault named, nothing changes. */
+static void
+takeover_attempts(const char *why, const char *exp, const char *data)
+{
+	static const struct {
+		const char *op, *tag, *items, *from, *to, *code;
+	} a[] = {
+		/* the real site as a direct child of ours: not the caller */
+		{ "RollupDownstreamServers", "downstreamServers",
+		  ENTRY(SITE1, "evil.invalid", ZERO, "false"), NULL, NULL,
+		  "InvalidParameters" },
+		/* the real site under the caller: not of its branch */
+		{ "RollupDownstreamServers", "downstreamServers",
+		  ENTRY(EVIL, "evil.invalid", ZERO, "false")
+		  ENTRY(SITE1, "evil.invalid", EVIL, "false"), NULL, NULL,
+		  "InvalidParameters" },
+		/* a new server under the real site */
+		{ "RollupDownstreamServers", "downstreamServers",
+		  ENTRY(EVIL, "evil.invalid", ZERO, "false")
+		  ENTRY("e0e0e0e0-0bad-4bad-8bad-000000000667", "x.invalid",
+		  SITE1, "false"), NULL, NULL, "InvalidParameters" },
+		/* computers and status for the real sites */
+		{ "RollupComputers", NULL, NULL, NULL, NULL,
+		  "InvalidParameters" },
+		{ "RollupComputerStatus", NULL, NULL, "<parentServerId>" SITE1,
+		  "<parentServerId>" SITE2, "InvalidParameters" },
+		{ "GetOutOfSyncComputers", NULL, NULL, NULL, NULL,
+		  "InvalidParameters" },
+	};
+	char *before = downstream_list(NULL), *after;
+
+	wh_db_snapshot(&T.srv, &T.before);
+	for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
+		char *x, what[160];
+
+		x = a[i].tag != NULL ? with_items(a[i].op, a[i].tag,
+		    a[i].items) : fixture(a[i].op);
+		if (a[i].from != NULL)
+			x = replace(x, a[i].from, a[i].to);
+		if (data != NULL) {
+			char *y = wh_set_text(x, "<cookie>", "Expiration",
+			    exp), tag[2200];
+
+			free(x);
+			snprintf(tag, sizeof(tag), "<EncryptedData>%s"
+			    "</EncryptedData>", data);
+			x = replace(y, "<EncryptedData />", tag);
+		}
+		snprintf(what, sizeof(what), "%s: %s #%zu", why, a[i].op, i);
+		call_free(what, x, 500, a[i].code);
+		free(x);
+	}
+	wh_db_unchanged(&T.srv, &T.before, why);
+	after = downstream_list(before);
+	free(after);
+	free(before);
+}
+
+/* Another caller cannot take over a real downstream's identity. */
+static void
+test_takeover(void **state)
+{
+	char exp[64], data[2048], code[64], *out;
+
+	(void)state;
+	/* the attacker's own session; it sends its session cookie */
+	session_ok(EVIL, "evil.invalid", exp, data);
+	takeover_attempts("own session cookie", exp, data);
+	/* the dummy cookie from an address where only the attacker has a
+	 * live session (the real sites' sessions are older than 240 min) */
+	sql("UPDATE downstream_servers SET last_contact = 1000 WHERE "
+	    "server_id IN ('" SITE1 "', '" SITE2 "')");
+	takeover_attempts("dummy cookie", NULL, NULL);
+	/* a session as the real site under another account name */
+	wh_db_snapshot(&T.srv, &T.before);
+	assert_int_equal(session(SITE1, "evil.invalid", NULL, NULL, code), -1);
+	assert_string_equal(code, "InvalidAuthorizationCookie");
+	wh_db_unchanged(&T.srv, &T.before, "a session under another name");
+	/* name and mode unchanged */
+	out = ctl("downstream", "show", SITE1, NULL);
+	assert_non_null(strstr(out, "\"name\": \"" SITE1_NAME "\""));
+	assert_non_null(strstr(out, "\"mode\": \"replica\""));
+	free(out);
+	/* the real site comes back (any case of its name) */
+	session_ok(SITE1, "YASUFS64.ntdev.corp.microsoft.com", NULL, NULL);
+	session_ok(SITE2, SITE2_NAME, NULL, NULL);
+	/* it rolls up a server below it; a session as that server under
+	 * another name would detach it from the site: refused */
+	{
+		char *x = with_items("RollupDownstreamServers",
+		    "downstreamServers", ENTRY(SITE1, SITE1_NAME, ZERO, "true")
+		    ENTRY(CHILD, "child.ntdev.corp.microsoft.com", SITE1,
+		    "false"));
+
+		call_free("a server below the site", x, 200, NULL);
+		free(x);
+	}
+	wh_db_snapshot(&T.srv, &T.before);
+	assert_int_equal(session(CHILD, "evil.invalid", NULL, NULL, code), -1);
+	assert_string_equal(code, "InvalidAuthorizationCookie");
+	wh_db_unchanged(&T.srv, &T.before, "a session as a server below");
+	out = ctl("downstream", "show", "child", NULL);
+	assert_non_null(strstr(out, "\"parent_id\": \"" SITE1 "\""));
+	free(out);
+}
+
+/* upstream_allow covers rollup: a live session from a refused address
+ * does not help. */
+static void
+test_allow_list(void **state)
+{
+	(void)state;
+	sql("INSERT OR REPLACE INTO settings(key, value) VALUES("
+	    "'upstream_allow', '10.9.9.0/24')");
+	all_refused("not allowed", "InvalidCookie", NULL, NULL);
+	sql("DELETE FROM settings WHERE key = 'upstream_allow'");
+	call_free("allowed again", fixture("GetRollupConfiguration"), 200,
+	    NULL);
+}
+
 /* DoDetailedRollup off: configuration says false, detail calls fault. */
 static void
 test_summary_only(void **state)
@@ -475,13 +800,66 @@ test_summary_only(void **state)
 	free(out);
 }
 
+/*
+ * 2,000 GetAuthorizationCookie calls with random GUIDs (last: it empties
+ * this address's bucket): no row is recorded, and past the burst the
+ * calls get ServerBusy; GetCookie too.
+ */
+static void
+test_dssauth_flood(void **state)
+{
+	char *x = wh_fixture(CAP "000002-DssGetAuthorizationCookie.request.xml",
+	    NULL), *before = downstream_list(NULL), *after, code[64];
+	int ok = 0, busy = 0;
+
+	(void)state;
+	wh_db_snapshot(&T.srv, &T.before);
+	for (int i = 0; i < 2000; i++) {
+		struct wh_reply r;
+		char guid[40], *y;
+
+		snprintf(guid, sizeof(guid), "f1f1f1f1-0000-4000-8000-%012d",
+		    i);
+		y = wh_set_text(x, NULL, "accountGuid", guid);
+		wh_soap(&T.srv, DSSAUTH, y, &r);
+		free(y);
+		assert_int_equal(r.rc, CURLE_OK);
+		if (r.status == 200)
+			ok++;
+		else if (r.status == 500 && strstr(r.body.data,
+		    "<ErrorCode>ServerBusy</ErrorCode>") != NULL)
+			busy++;
+		else
+			fail_msg("call %d: HTTP %ld: %s", i, r.status,
+			    r.body.data);
+		wh_reply_free(&r);
+	}
+	/* the burst (120, less what the tests before used) passes, then
+	 * ServerBusy; a few more per second may refill */
+	assert_true(ok >= 1);
+	assert_true(busy >= 1000);
+	assert_int_equal(ok + busy, 2000);
+	wh_db_unchanged(&T.srv, &T.before, "2,000 GetAuthorizationCookie");
+	after = downstream_list(before);
+	free(after);
+	free(before);
+	free(x);
+	/* and no new session can start from this address */
+	assert_int_equal(session(EVIL, "evil.invalid", NULL, NULL, code), -1);
+	assert_string_equal(code, "ServerBusy");
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unauthenticated),
 		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_takeover),
+		cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_summary_only),
+		cmocka_unit_test(test_dssauth_flood),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

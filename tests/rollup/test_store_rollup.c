@@ -186,6 +186,85 @@ test_touch_list_find_remove(void **state)
 	    STORE_NOTFOUND);
 }
 
+/* Sessions by address, the branch root, no renaming, pending bound. */
+static void
+test_sessions_root_pending(void **state)
+{
+	struct fx *f = *state;
+	struct store_downstream_contact c;
+	struct dsl l;
+	struct ids x;
+	char root[GUID_STRLEN + 1];
+
+	three_sites(f->st);	/* A; B with child C (from a rollup) */
+	memset(&c, 0, sizeof(c));
+	snprintf(c.server_id, sizeof(c.server_id), "%s", SITE_A);
+	c.name = "a.corp.example";
+	c.mode = DOWNSTREAM_MODE_UNKNOWN;
+	c.address = "192.0.2.10";
+	c.synced = true;
+	assert_int_equal(store_downstream_touch(f->st, &c, T0), STORE_OK);
+	/* another name does not rename it */
+	c.name = "evil.example";
+	assert_int_equal(store_downstream_touch(f->st, &c, T0 + 1), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_downstream_list(f->st, dsl_cb, &l), STORE_OK);
+	assert_string_equal(l.d[0].server_id, SITE_A);
+	assert_string_equal(l.name[0], "a.corp.example");
+
+	/* sessions: only A from 192.0.2.10, and only when recent */
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(store_downstream_sessions(f->st, "192.0.2.10", T0,
+	    ids_cb, &x), STORE_OK);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.id[0], SITE_A);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(store_downstream_sessions(f->st, "192.0.2.10",
+	    T0 + 2, ids_cb, &x), STORE_OK);
+	assert_int_equal(x.n, 0);
+	assert_int_equal(store_downstream_sessions(f->st, "192.0.2.11", 0,
+	    ids_cb, &x), STORE_OK);
+	assert_int_equal(x.n, 0);
+
+	/* roots: C under B, A itself; unknown: NOTFOUND */
+	assert_int_equal(store_downstream_root(f->st, SITE_C, root), STORE_OK);
+	assert_string_equal(root, SITE_B);
+	assert_int_equal(store_downstream_root(f->st, SITE_A, root), STORE_OK);
+	assert_string_equal(root, SITE_A);
+	assert_int_equal(store_downstream_root(f->st,
+	    "44444444-4444-4444-4444-444444444444", root), STORE_NOTFOUND);
+
+	/* 2,000 sessions that never sync: at most DS_PENDING_MAX kept, the
+	 * synced and rolled-up servers stay */
+	c.synced = false;
+	c.address = "198.51.100.7";
+	for (int i = 0; i < 2000; i++) {
+		snprintf(c.server_id, sizeof(c.server_id),
+		    "cccccccc-0000-4000-8000-%012d", i);
+		c.name = "pending.example";
+		assert_int_equal(store_downstream_touch(f->st, &c, T0 + 10 + i),
+		    STORE_OK);
+	}
+	assert_int_equal(t_sql_int(f->st, "SELECT count(*) FROM "
+	    "downstream_servers WHERE server_id LIKE 'cccccccc-%'"),
+	    DS_PENDING_MAX);
+	/* the most recent are the ones kept */
+	assert_int_equal(t_sql_int(f->st, "SELECT count(*) FROM "
+	    "downstream_servers WHERE server_id = "
+	    "'cccccccc-0000-4000-8000-000000001999'"), 1);
+	assert_int_equal(t_sql_int(f->st, "SELECT count(*) FROM "
+	    "downstream_servers WHERE server_id NOT LIKE 'cccccccc-%'"), 3);
+	/* a day later, a new contact expires every idle pending one */
+	snprintf(c.server_id, sizeof(c.server_id), "%s",
+	    "dddddddd-0000-4000-8000-000000000001");
+	assert_int_equal(store_downstream_touch(f->st, &c,
+	    T0 + 2010 + DS_PENDING_AGE + 1), STORE_OK);
+	assert_int_equal(t_sql_int(f->st, "SELECT count(*) FROM "
+	    "downstream_servers WHERE server_id LIKE 'cccccccc-%'"), 0);
+	assert_int_equal(t_sql_int(f->st, "SELECT count(*) FROM "
+	    "downstream_servers"), 4);
+}
+
 static void
 test_servers(void **state)
 {
@@ -533,6 +612,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_touch_list_find_remove,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions_root_pending,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_servers, setup, teardown),
 		cmocka_unit_test_setup_teardown(

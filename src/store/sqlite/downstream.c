@@ -37,11 +37,43 @@ text_ok(const char *t)
 	return 1;
 }
 
+/*
+ * Pending downstreams: direct ones that completed a session (GetCookie)
+ * but never synced nor rolled up.  Those idle for DS_PENDING_AGE go, and
+ * at most DS_PENDING_MAX are kept (the least recently seen go first), so
+ * callers that only authenticate cannot fill the table (docs/SECURITY.md).
+ */
+#define DS_PENDING_WHERE \
+    " parent_id IS NULL AND last_sync = 0 AND rollup_received = 0" \
+    " AND summary IS NULL" \
+    " AND NOT EXISTS (SELECT 1 FROM downstream_servers k" \
+    "  WHERE k.parent_id = downstream_servers.id)" \
+    " AND NOT EXISTS (SELECT 1 FROM rollup_computers r" \
+    "  WHERE r.site = downstream_servers.id)"
+static const char SQL_DS_EXPIRE[] =
+    "DELETE FROM downstream_servers WHERE" DS_PENDING_WHERE
+    " AND (last_contact < ?1 OR id IN (SELECT id FROM downstream_servers"
+    "  WHERE" DS_PENDING_WHERE " ORDER BY last_contact DESC, id DESC"
+    "  LIMIT -1 OFFSET ?2))";
+
+static int
+expire_pending(struct sq *s, int64_t now)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, SQL_DS_EXPIRE);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, now - DS_PENDING_AGE);
+	sqlite3_bind_int64(stmt, 2, DS_PENDING_MAX);
+	return sq_exec_stmt(s, stmt, "expire pending downstreams");
+}
+
 static const char SQL_DS_INSERT[] =
     "INSERT INTO downstream_servers(server_id, first_seen) VALUES (?1, ?2)";
 static const char SQL_DS_TOUCH[] =
     "UPDATE downstream_servers SET"
-    " name = coalesce(?2, name), protocol = coalesce(?3, protocol),"
+    " name = CASE WHEN name = '' THEN coalesce(?2, name) ELSE name END,"
+    " protocol = coalesce(?3, protocol),"
     " mode = CASE WHEN ?4 >= 0 THEN ?4 ELSE mode END,"
     " address = coalesce(?5, address), last_contact = max(last_contact, ?6),"
     " last_sync = CASE WHEN ?7 THEN max(last_sync, ?6) ELSE last_sync END,"
@@ -96,6 +128,8 @@ sq_downstream_touch(struct store *st, const struct store_downstream_contact *c,
 	sqlite3_bind_int64(stmt, 6, now);
 	sqlite3_bind_int(stmt, 7, c->synced ? 1 : 0);
 	if ((rc = sq_exec_stmt(s, stmt, "record downstream")) != STORE_OK)
+		goto fail;
+	if ((rc = expire_pending(s, now)) != STORE_OK)
 		goto fail;
 	return sq_commit(s);
 fail:
@@ -285,6 +319,78 @@ sq_downstream_find(struct store *st, const char *name, int64_t *id)
 		return store_seterr(st, STORE_INVALID, "%s names %d downstream "
 		    "servers; give the server id", name, n);
 	}
+	return STORE_OK;
+}
+
+static const char SQL_DS_SESSIONS[] =
+    "SELECT server_id FROM downstream_servers WHERE parent_id IS NULL"
+    " AND address = ?1 AND last_contact >= ?2 ORDER BY id";
+
+int
+sq_downstream_sessions(struct store *st, const char *address, int64_t since,
+    store_rollup_id_cb cb, void *arg)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	int rc, cbrc = 0;
+
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if (address == NULL || *address == '\0')
+		return STORE_OK;
+	if ((stmt = sq_stmt(s, SQL_DS_SESSIONS)) == NULL)
+		return STORE_ERROR;
+	sq_bind_text(stmt, 1, address);
+	sqlite3_bind_int64(stmt, 2, since);
+	while (cbrc == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		cbrc = cb((const char *)sqlite3_column_text(stmt, 0), arg);
+	if (cbrc == 0 && rc != SQLITE_DONE) {
+		rc = sq_fail(s, "list downstream sessions");
+		sq_done(stmt);
+		return rc;
+	}
+	sq_done(stmt);
+	return STORE_OK;
+}
+
+static const char SQL_DS_ROOT[] =
+    "WITH RECURSIVE t(parent_id, server_id, depth) AS ("
+    " SELECT parent_id, server_id, 0 FROM downstream_servers"
+    "  WHERE server_id = ?1"
+    " UNION ALL SELECT d.parent_id, d.server_id, t.depth + 1"
+    "  FROM downstream_servers d JOIN t ON d.id = t.parent_id"
+    "  WHERE t.depth < 64)"
+    " SELECT server_id FROM t WHERE parent_id IS NULL";
+
+int
+sq_downstream_root(struct store *st, const char *server_id,
+    char root[GUID_STRLEN + 1])
+{
+	struct sq *s = (struct sq *)st;
+	char id[GUID_STRLEN + 1], *txt = NULL;
+	sqlite3_stmt *stmt;
+	bool found = false;
+	int rc;
+
+	root[0] = '\0';
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if (server_id == NULL || store_guid_norm(server_id, id) != 0)
+		return store_seterr(st, STORE_INVALID, "bad downstream server "
+		    "id");
+	if ((stmt = sq_stmt(s, SQL_DS_ROOT)) == NULL)
+		return STORE_ERROR;
+	sq_bind_text(stmt, 1, id);
+	if ((rc = sq_one_text(s, stmt, "find downstream branch", &txt,
+	    &found)) != STORE_OK)
+		return rc;
+	if (!found || txt == NULL) {
+		free(txt);
+		return store_seterr(st, STORE_NOTFOUND, "downstream server %s "
+		    "does not exist", id);
+	}
+	snprintf(root, GUID_STRLEN + 1, "%s", txt);
+	free(txt);
 	return STORE_OK;
 }
 

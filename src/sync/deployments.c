@@ -5,7 +5,10 @@
  * the others by name, parents before children, groups the upstream no
  * longer has removed), its approvals (dead deployments undone through
  * the rows of what we applied, kept by state.c) and its declines.  The
- * rows and the anchor of one answer are saved in one transaction.
+ * whole answer — groups, approvals, unapprovals, declines, the rows of
+ * what was applied and the new anchor — is ONE store transaction
+ * (store_tx_begin): a failure or a kill anywhere leaves the store as it
+ * was, and the next run gets the same answer again.
  *
  * Not here: the metadata the approvals name (metadata.c).
  */
@@ -119,22 +122,19 @@ sync_list_updates(struct sess *s, int approval, struct sync_idlist *l)
 	store_update_list(s->st, &f, idlist_cb, l);
 }
 
+void (*sync_deployments_hook)(size_t applied);
+
 int
 sync_deployments(struct sess *s)
 {
 	struct buf req;
 	struct xmlw w;
 	struct soap_request *r = NULL;
-	const struct soap_node *res, *g, *d, *x;
-	struct upgroup *ug = NULL;
-	struct lgroups lg = { 0 };
-	struct sync_idlist dc = { 0 };
-	struct sync_depl_list old = { 0 }, rm = { 0 }, add = { 0 };
+	const struct soap_node *res;
 	char *danchor = sync_state_anchor(s, SYNC_ANCHOR_DEPLOYMENT);
 	char *sanchor = sync_state_anchor(s, SYNC_ANCHOR_UPDATE);
 	const char *na;
-	size_t nug = 0, i, j;
-	int rc = -1, progress;
+	int rc = -1;
 
 	buf_init(&req, REQ_MAX);
 	if (sanchor == NULL) {
@@ -159,6 +159,32 @@ sync_deployments(struct sess *s)
 	if (s->st == NULL) {
 		rc = 0;
 		goto out;
+	}
+	rc = sync_deployments_apply_answer(s, res, na);
+out:
+	soap_request_free(r);
+	buf_free(&req);
+	free(danchor);
+	free(sanchor);
+	return rc;
+}
+
+/* The answer, applied as one store transaction: all or nothing. */
+int
+sync_deployments_apply_answer(struct sess *s, const struct soap_node *res,
+    const char *na)
+{
+	const struct soap_node *g, *d, *x;
+	struct upgroup *ug = NULL;
+	struct lgroups lg = { 0 };
+	struct sync_idlist dc = { 0 };
+	struct sync_depl_list old = { 0 }, rm = { 0 }, add = { 0 };
+	size_t nug = 0, i, j, applied = 0;
+	int rc = -1, progress;
+
+	if (store_tx_begin(s->st) != STORE_OK) {
+		sync_seterr(s, "GetDeployments: %s", store_errmsg(s->st));
+		return -1;
 	}
 
 	/* Groups: every upstream group, mapped to a local one. */
@@ -293,6 +319,8 @@ sync_deployments(struct sess *s)
 		}
 		s->res->approvals_set++;
 		sync_depl_list_add(&add, dg, uid, tg);
+		if (sync_deployments_hook != NULL)
+			sync_deployments_hook(++applied);
 	}
 
 	/* Hidden (declined) updates: the full list. */
@@ -314,17 +342,22 @@ sync_deployments(struct sess *s)
 
 	if (sync_state_deployments_apply(s, na, &rm, &add) != 0)
 		goto out;
+	if (store_tx_commit(s->st) != STORE_OK) {
+		sync_seterr(s, "GetDeployments: %s", store_errmsg(s->st));
+		goto out;
+	}
 	rc = 0;
 out:
+	if (rc != 0) {			/* nothing applied: say so */
+		store_tx_rollback(s->st);
+		s->res->approvals_set = s->res->approvals_removed = 0;
+		s->res->declined = 0;
+	}
 	free(dc.v);
 	lgroups_free(&lg);
 	free(ug);
-	soap_request_free(r);
-	buf_free(&req);
 	sync_depl_list_free(&old);
 	sync_depl_list_free(&rm);
 	sync_depl_list_free(&add);
-	free(danchor);
-	free(sanchor);
 	return rc;
 }

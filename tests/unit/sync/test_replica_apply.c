@@ -1,0 +1,425 @@
+/*
+ * test_replica_apply.c — a replica's GetDeployments answer is applied as
+ * ONE store transaction (src/sync/deployments.c over store_tx_begin):
+ *
+ * - the store's caller transaction itself: calls inside it are invisible
+ *   to another handle until tx_commit, tx_rollback undoes all of them,
+ *   a failed call inside it undoes only itself, no nesting, no batch;
+ * - an answer with a bad deployment after good ones changes nothing;
+ * - a process SIGKILLed in the middle of the approvals (a hook in
+ *   deployments.c, after the 25th approval, with the transaction open)
+ *   leaves nothing of the answer: no approval, no group, no row, no
+ *   anchor; the next apply of the same answer (what the next sync gets,
+ *   the anchor not having moved) converges to exactly the upstream's
+ *   approvals, and a change set killed the same way leaves the previous
+ *   state whole;
+ * - 100,000 deployment rows in one transaction, then a change set.
+ *
+ * Answers are built here in the shape of GetDeploymentsResult
+ * (wsusss.md §8.4, tests/fixtures/soap/wsusss-spec) and parsed with the
+ * reader the sync engine uses.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../store/store_test.h"
+#include "soap/soap_request.h"
+#include "sync/sync_internal.h"
+#include "util/buf.h"
+
+#define NUPD		50	/* updates approved (one more is declined) */
+#define KILL_AT		25	/* approvals applied before the kill */
+#define SITE_GUID	"5a5a5a5a-1111-4222-8333-444455556666"
+
+static void
+uguid(char out[GUID_STRLEN + 1], unsigned kind, unsigned n)
+{
+	snprintf(out, GUID_STRLEN + 1, "%08x-%04x-4%03x-8%03x-%012x",
+	    n, kind, kind, kind, n * 7 + kind);
+}
+
+/* A session over st (no transport: only the apply is called). */
+struct fix {
+	struct sync_opts o;
+	struct sync_result res;
+	struct sess	 s;
+	char		 err[512];
+};
+
+static void
+fix_session(struct fix *f, struct store *st)
+{
+	memset(f, 0, sizeof(*f));
+	f->o.account_name = "replica.example";
+	f->s.o = &f->o;
+	f->s.res = &f->res;
+	f->s.st = st;
+	f->s.err = f->err;
+	f->s.errlen = sizeof(f->err);
+	snprintf(f->s.base, sizeof(f->s.base), "http://dc.example:8530");
+}
+
+static struct store *
+open_with_updates(struct tdb *db)
+{
+	struct store *st;
+	char u[GUID_STRLEN + 1];
+	unsigned i;
+
+	tdb_make(db);
+	st = tdb_open(db);
+	for (i = 0; i <= NUPD; i++) {		/* NUPD: the hidden one */
+		uguid(u, 2, i);
+		t_import_new(st, u, 100, UPDATE_TYPE_SOFTWARE, "u");
+	}
+	return st;
+}
+
+/*
+ * A GetDeploymentsResult: the built-ins and "Site" under All Computers,
+ * Install deployments of updates [from, to) to Site (DeploymentGuid
+ * family 1, same number), dead deployments [dfrom, dto), update NUPD
+ * (never approved) hidden; bad: one more deployment without an UpdateId at the end.
+ */
+static void
+answer(struct buf *b, const char *anchor, unsigned from, unsigned to,
+    unsigned dfrom, unsigned dto, bool bad)
+{
+	char u[GUID_STRLEN + 1], d[GUID_STRLEN + 1];
+	unsigned i;
+
+	buf_reset(b);
+	buf_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+	    "<soap:Body><GetDeploymentsResponse xmlns=\"http://www.microsoft.com/"
+	    "SoftwareDistribution/Server/ServerSyncWebService\">"
+	    "<GetDeploymentsResult><Anchor>%s</Anchor><Groups>", anchor);
+	buf_printf(b, "<ServerSyncTargetGroup><TargetGroupID>%s</TargetGroupID>"
+	    "<ParentGroupId>00000000-0000-0000-0000-000000000000</ParentGroupId>"
+	    "<Name>All Computers</Name><IsBuiltin>true</IsBuiltin>"
+	    "</ServerSyncTargetGroup>", GROUP_ALL_COMPUTERS_GUID);
+	buf_printf(b, "<ServerSyncTargetGroup><TargetGroupID>%s</TargetGroupID>"
+	    "<ParentGroupId>%s</ParentGroupId><Name>Unassigned Computers</Name>"
+	    "<IsBuiltin>true</IsBuiltin></ServerSyncTargetGroup>",
+	    GROUP_UNASSIGNED_GUID, GROUP_ALL_COMPUTERS_GUID);
+	buf_printf(b, "<ServerSyncTargetGroup><TargetGroupID>%s</TargetGroupID>"
+	    "<ParentGroupId>%s</ParentGroupId><Name>Site</Name>"
+	    "<IsBuiltin>false</IsBuiltin></ServerSyncTargetGroup></Groups>"
+	    "<Deployments>", SITE_GUID, GROUP_ALL_COMPUTERS_GUID);
+	for (i = from; i < to; i++) {
+		uguid(u, 2, i);
+		uguid(d, 1, i);
+		buf_printf(b, "<ServerSyncDeployment><Action>0</Action>"
+		    "<AdminName>dc\\admin</AdminName>"
+		    "<Deadline>9999-12-31T23:59:59.997Z</Deadline>"
+		    "<DeploymentGuid>%s</DeploymentGuid>"
+		    "<TargetGroupId>%s</TargetGroupId><UpdateId>%s</UpdateId>"
+		    "</ServerSyncDeployment>", d, SITE_GUID, u);
+	}
+	if (bad)
+		buf_printf(b, "<ServerSyncDeployment><Action>0</Action>"
+		    "<TargetGroupId>%s</TargetGroupId></ServerSyncDeployment>",
+		    SITE_GUID);
+	buf_printf(b, "</Deployments><DeadDeployments>");
+	for (i = dfrom; i < dto; i++) {
+		uguid(d, 1, i);
+		buf_printf(b, "<guid>%s</guid>", d);
+	}
+	uguid(u, 2, NUPD);
+	buf_printf(b, "</DeadDeployments><HiddenUpdates><guid>%s</guid>"
+	    "</HiddenUpdates></GetDeploymentsResult></GetDeploymentsResponse>"
+	    "</soap:Body></soap:Envelope>", u);
+}
+
+static struct soap_request *
+parse(struct buf *b)
+{
+	struct soap_parse_opts po;
+	struct soap_request *r = NULL;
+	char err[256];
+
+	soap_parse_opts_default(&po);
+	po.flags = SOAP_PARSE_ANY_CT | SOAP_PARSE_NO_ACTION;
+	if (soap_request_parse(b->data, b->len, NULL, NULL, &po, &r, err,
+	    sizeof(err)) != SOAP_OK)
+		fail_msg("answer: %s", err);
+	return r;
+}
+
+static int
+apply(struct store *st, struct buf *b)
+{
+	struct soap_request *r = parse(b);
+	const struct soap_node *res = soap_child(r->op, "GetDeploymentsResult");
+	struct fix f;
+	int rc;
+
+	fix_session(&f, st);
+	rc = sync_deployments_apply_answer(&f.s, res,
+	    soap_child_text(res, "Anchor"));
+	if (rc != 0)
+		fprintf(stderr, "apply: %s\n", f.err);
+	soap_request_free(r);
+	return rc;
+}
+
+static void
+kill_hook(size_t applied)
+{
+	if (applied == KILL_AT)
+		raise(SIGKILL);
+}
+
+/* Apply b in a child process that is SIGKILLed after KILL_AT approvals. */
+static void
+apply_killed(struct tdb *db, struct buf *b)
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		struct store *st = tdb_open(db);
+
+		sync_deployments_hook = kill_hook;
+		apply(st, b);
+		_exit(0);		/* not reached: killed */
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+}
+
+/* What the replica holds: approvals, groups, rows, anchor, declines. */
+struct view {
+	int64_t	 approvals, groups, rows, declined;
+	char	 anchor[64];
+};
+
+static void
+look(struct tdb *db, struct view *v)
+{
+	struct store *st = tdb_open(db);
+	struct store_sync_state ss;
+
+	memset(v, 0, sizeof(*v));
+	v->approvals = t_sql_int(st, "SELECT count(*) FROM deployments");
+	v->groups = t_sql_int(st, "SELECT count(*) FROM target_groups");
+	v->rows = t_sql_int(st, "SELECT count(*) FROM sync_deployments");
+	v->declined = t_sql_int(st,
+	    "SELECT count(*) FROM updates WHERE declined != 0");
+	assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
+	snprintf(v->anchor, sizeof(v->anchor), "%s",
+	    ss.anchor[SYNC_PHASE_DEPLOYMENT] ? ss.anchor[SYNC_PHASE_DEPLOYMENT] :
+	    "(none)");
+	store_sync_state_free(&ss);
+	store_close(st);
+}
+
+static void
+assert_view(struct tdb *db, int64_t approvals, int64_t groups, int64_t rows,
+    int64_t declined, const char *anchor)
+{
+	struct view v;
+
+	look(db, &v);
+	assert_int_equal(v.approvals, approvals);
+	assert_int_equal(v.groups, groups);
+	assert_int_equal(v.rows, rows);
+	assert_int_equal(v.declined, declined);
+	assert_string_equal(v.anchor, anchor);
+}
+
+/* ---- the store's caller transaction ---- */
+
+static void
+test_store_tx(void **state)
+{
+	struct tdb db;
+	struct store *st = open_with_updates(&db), *other = tdb_open(&db);
+	char u[GUID_STRLEN + 1];
+	int64_t gid = 0, did = 0, change = t_change(st);
+
+	(void)state;
+	uguid(u, 2, 1);
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(store_tx_begin(st), STORE_INVALID);
+	assert_int_equal(store_batch_begin(st), STORE_INVALID);
+	assert_int_equal(store_group_create(st, "Site", 1, &gid), STORE_OK);
+	assert_int_equal(store_approve(st, u, gid, APPROVAL_INSTALL, 0, "a",
+	    &did), STORE_OK);
+	/* A failing call undoes itself only; the transaction goes on. */
+	assert_int_equal(store_group_create(st, "Site", 1, &did), STORE_EXISTS);
+	assert_int_equal(store_approve(st, "00000000-0000-0000-0000-00000000abcd",
+	    gid, APPROVAL_INSTALL, 0, "a", &did), STORE_NOTFOUND);
+	/* Seen inside, not by another handle. */
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM deployments"), 1);
+	assert_int_equal(t_sql_int(other, "SELECT count(*) FROM deployments"), 0);
+	assert_int_equal(store_tx_rollback(st), STORE_OK);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM deployments"), 0);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM target_groups"), 2);
+	assert_int_equal(t_change(st), change);
+	assert_int_equal(store_tx_rollback(st), STORE_OK);	/* none open */
+	assert_int_equal(store_tx_commit(st), STORE_INVALID);
+
+	/* Committed: all of it, for everyone. */
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(store_group_create(st, "Site", 1, &gid), STORE_OK);
+	assert_int_equal(store_approve(st, u, gid, APPROVAL_INSTALL, 0, "a",
+	    &did), STORE_OK);
+	assert_int_equal(store_tx_commit(st), STORE_OK);
+	assert_int_equal(t_sql_int(other, "SELECT count(*) FROM deployments"), 1);
+	assert_int_equal(t_sql_int(other,
+	    "SELECT count(*) FROM target_groups"), 3);
+	/* Ordinary calls work again after it. */
+	assert_int_equal(store_unapprove(st, u, gid), STORE_OK);
+	assert_int_equal(t_sql_int(other, "SELECT count(*) FROM deployments"), 0);
+	/* Close with a transaction open: rolled back. */
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(store_approve(st, u, gid, APPROVAL_INSTALL, 0, "a",
+	    &did), STORE_OK);
+	store_close(st);
+	assert_int_equal(t_sql_int(other, "SELECT count(*) FROM deployments"), 0);
+	store_close(other);
+	tdb_remove(&db);
+}
+
+/* ---- a failure in the middle of an answer ---- */
+
+static void
+test_bad_answer_changes_nothing(void **state)
+{
+	struct tdb db;
+	struct store *st = open_with_updates(&db);
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 8u << 20);
+	answer(&b, "A1", 0, NUPD, 0, 0, true);
+	assert_int_equal(apply(st, &b), -1);
+	assert_view(&db, 0, 2, 0, 0, "(none)");
+	/* The same answer without the bad deployment applies whole. */
+	answer(&b, "A1", 0, NUPD, 0, 0, false);
+	assert_int_equal(apply(st, &b), 0);
+	assert_view(&db, NUPD, 3, NUPD, 1, "A1");
+	/* A bad change set leaves the previous state whole. */
+	answer(&b, "A2", 0, 0, 0, 10, true);
+	assert_int_equal(apply(st, &b), -1);
+	assert_view(&db, NUPD, 3, NUPD, 1, "A1");
+	store_close(st);
+	buf_free(&b);
+	tdb_remove(&db);
+}
+
+/* ---- SIGKILL during the approvals ---- */
+
+static void
+test_kill_during_approvals(void **state)
+{
+	struct tdb db;
+	struct store *st = open_with_updates(&db);
+	struct buf b;
+
+	(void)state;
+	store_close(st);
+	buf_init(&b, 8u << 20);
+	answer(&b, "A1", 0, NUPD, 0, 0, false);
+	apply_killed(&db, &b);
+	assert_view(&db, 0, 2, 0, 0, "(none)");
+	/* The next sync: same anchor sent, same answer, converges. */
+	st = tdb_open(&db);
+	assert_int_equal(apply(st, &b), 0);
+	store_close(st);
+	assert_view(&db, NUPD, 3, NUPD, 1, "A1");
+
+	/* A change set (10 dead, 30 re-sent) killed: A1 stays whole. */
+	answer(&b, "A2", 10, 40, 0, 10, false);
+	apply_killed(&db, &b);
+	assert_view(&db, NUPD, 3, NUPD, 1, "A1");
+	st = tdb_open(&db);
+	assert_int_equal(apply(st, &b), 0);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM deployments a "
+	    "JOIN updates u ON u.local_id = a.update_local_id WHERE u.update_id < '0000000a'"),
+	    0);
+	store_close(st);
+	assert_view(&db, NUPD - 10, 3, NUPD - 10, 1, "A2");
+	buf_free(&b);
+	tdb_remove(&db);
+}
+
+/* ---- scale: 100,000 deployments in one answer, then a change set ---- */
+
+#define NBIG	100000
+
+static void
+test_100k_deployments(void **state)
+{
+	struct tdb db;
+	struct store *st;
+	struct fix f;
+	struct sync_depl_list add = { 0 }, rm = { 0 };
+	char d[GUID_STRLEN + 1], u[GUID_STRLEN + 1], g[GUID_STRLEN + 1];
+	unsigned i;
+
+	(void)state;
+	tdb_make(&db);
+	st = tdb_open(&db);
+	fix_session(&f, st);
+	for (i = 0; i < NBIG; i++) {
+		uguid(d, 1, i);
+		uguid(u, 2, i % NUPD);
+		uguid(g, 3, i / NUPD);
+		sync_depl_list_add(&add, d, u, g);
+	}
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(sync_state_deployments_apply(&f.s, "B1", &rm, &add), 0);
+	assert_int_equal(store_tx_commit(st), STORE_OK);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sync_deployments"),
+	    NBIG);
+	sync_depl_list_free(&add);
+	/* Change set: 30,000 dead, 20,000 new, in one transaction. */
+	for (i = 0; i < 30000; i++) {
+		uguid(d, 1, i * 3);
+		sync_depl_list_add(&rm, d, "", "");
+	}
+	for (i = NBIG; i < NBIG + 20000; i++) {
+		uguid(d, 1, i);
+		uguid(u, 2, i % NUPD);
+		uguid(g, 3, 7);
+		sync_depl_list_add(&add, d, u, g);
+	}
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(sync_state_deployments_apply(&f.s, "B2", &rm, &add), 0);
+	assert_int_equal(store_tx_commit(st), STORE_OK);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sync_deployments"),
+	    NBIG - 30000 + 20000);
+	store_close(st);
+	assert_view(&db, 0, 2, NBIG - 30000 + 20000, 0, "B2");
+	sync_depl_list_free(&add);
+	sync_depl_list_free(&rm);
+	tdb_remove(&db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_store_tx),
+		cmocka_unit_test(test_bad_answer_changes_nothing),
+		cmocka_unit_test(test_kill_during_approvals),
+		cmocka_unit_test(test_100k_deployments),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,9 +1,9 @@
 /*
  * deployments.c — the replica step of a sync (wsusss.md §8.4):
  * GetDeployments(deploymentAnchor, syncAnchor) and the mirror of its
- * answer in the local store: the upstream's groups (builtins by GUID,
- * the others by name, parents before children, groups the upstream no
- * longer has removed), its approvals (dead deployments undone through
+ * answer in the local store: the upstream's groups with their GUIDs
+ * (map_groups: by GUID, else by name; parents before children; groups
+ * the upstream no longer has removed), its approvals (dead deployments undone through
  * the rows of what we applied, kept by state.c) and its declines.  The
  * whole answer — groups, approvals, unapprovals, declines, the rows of
  * what was applied and the new anchor — is ONE store transaction
@@ -76,7 +76,7 @@ lgroups_load(struct sess *s, struct lgroups *l)
 	return 0;
 }
 
-/* Upstream group GUID -> local id, through builtin GUIDs or names. */
+/* Upstream group GUID -> local id (map_groups). */
 struct upgroup {
 	char	 guid[GUID_STRLEN + 1];
 	char	 parent[GUID_STRLEN + 1];
@@ -93,6 +93,100 @@ local_for(const struct upgroup *u, size_t n, const char *guid)
 	for (i = 0; i < n; i++)
 		if (strcmp(u[i].guid, guid) == 0)
 			return u[i].local;
+	return 0;
+}
+
+/* The local group that has GUID guid, or NULL. */
+static const struct lgroup *
+lgroup_by_guid(const struct lgroups *lg, const char *guid)
+{
+	size_t j;
+
+	for (j = 0; j < lg->n; j++)
+		if (strcmp(lg->v[j].guid, guid) == 0)
+			return &lg->v[j];
+	return NULL;
+}
+
+static bool
+claimed(const struct upgroup *u, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (u[i].local == id)
+			return true;
+	return false;
+}
+
+/*
+ * Map every upstream group to a local one that has the upstream's GUID:
+ * the built-ins and groups already synced by GUID (renamed to the
+ * upstream's name when it changed); the others, parents before
+ * children, by name (a group made before replicas kept GUIDs, or by
+ * hand: it takes the upstream's GUID, its members and approvals stay)
+ * or created with the upstream's GUID; then every group is moved under
+ * its upstream parent.  0, or -1 with the error set.
+ */
+static int
+map_groups(struct sess *s, struct upgroup *ug, size_t nug, struct lgroups *lg)
+{
+	const struct lgroup *l;
+	size_t i;
+	int progress;
+
+	for (i = 0; i < nug; i++) {		/* by GUID */
+		if ((l = lgroup_by_guid(lg, ug[i].guid)) == NULL)
+			continue;
+		ug[i].local = l->id;
+		if (!l->builtin && strcmp(l->name, ug[i].name) != 0 &&
+		    store_group_rename(s->st, l->id, ug[i].name) != STORE_OK)
+			log_warnx("sync: renaming group %s to %s: %s", l->name,
+			    ug[i].name, store_errmsg(s->st));
+	}
+	do {					/* parents before children */
+		progress = 0;
+		for (i = 0; i < nug; i++) {
+			int64_t id = 0, parent;
+
+			if (ug[i].local != 0)
+				continue;
+			if ((parent = local_for(ug, nug, ug[i].parent)) == 0)
+				continue;
+			if (store_group_find(s->st, ug[i].name, &id) == STORE_OK &&
+			    !claimed(ug, nug, id)) {
+				if (store_group_set_guid(s->st, id, ug[i].guid) !=
+				    STORE_OK) {
+					sync_seterr(s, "group %s: %s", ug[i].name,
+					    store_errmsg(s->st));
+					return -1;
+				}
+			} else if (store_group_create_guid(s->st, ug[i].name,
+			    ug[i].guid, parent, &id) != STORE_OK) {
+				sync_seterr(s, "creating group %s: %s", ug[i].name,
+				    store_errmsg(s->st));
+				return -1;
+			}
+			ug[i].local = id;
+			progress = 1;
+		}
+	} while (progress);
+	if (lgroups_load(s, lg) != 0)
+		return -1;
+	for (i = 0; i < nug; i++) {		/* parents */
+		int64_t parent = local_for(ug, nug, ug[i].parent);
+		size_t j;
+
+		if (ug[i].builtin || ug[i].local == 0 || parent == 0)
+			continue;
+		for (j = 0; j < lg->n; j++)
+			if (lg->v[j].id == ug[i].local &&
+			    lg->v[j].parent != parent &&
+			    store_group_move(s->st, ug[i].local, parent) !=
+			    STORE_OK)
+				log_warnx("sync: moving group %s: %s",
+				    ug[i].name, store_errmsg(s->st));
+	}
 	return 0;
 }
 
@@ -180,7 +274,7 @@ sync_deployments_apply_answer(struct sess *s, const struct soap_node *res,
 	struct sync_idlist dc = { 0 };
 	struct sync_depl_list old = { 0 }, rm = { 0 }, add = { 0 };
 	size_t nug = 0, i, j, applied = 0;
-	int rc = -1, progress;
+	int rc = -1;
 
 	if (store_tx_begin(s->st) != STORE_OK) {
 		sync_seterr(s, "GetDeployments: %s", store_errmsg(s->st));
@@ -212,33 +306,8 @@ sync_deployments_apply_answer(struct sess *s, const struct soap_node *res,
 	s->res->groups = nug;
 	if (lgroups_load(s, &lg) != 0)
 		goto out;
-	for (i = 0; i < nug; i++)		/* builtins by GUID */
-		for (j = 0; j < lg.n; j++)
-			if (lg.v[j].builtin && strcmp(lg.v[j].guid, ug[i].guid) == 0)
-				ug[i].local = lg.v[j].id;
-	do {					/* parents before children */
-		progress = 0;
-		for (i = 0; i < nug; i++) {
-			int64_t parent, id = 0;
-
-			if (ug[i].local != 0)
-				continue;
-			if ((parent = local_for(ug, nug, ug[i].parent)) == 0)
-				continue;
-			if (store_group_find(s->st, ug[i].name, &id) == STORE_OK) {
-				for (j = 0; j < lg.n; j++)
-					if (lg.v[j].id == id && lg.v[j].parent != parent)
-						store_group_move(s->st, id, parent);
-			} else if (store_group_create(s->st, ug[i].name, parent,
-			    &id) != STORE_OK) {
-				sync_seterr(s, "creating group %s: %s", ug[i].name,
-				    store_errmsg(s->st));
-				goto out;
-			}
-			ug[i].local = id;
-			progress = 1;
-		}
-	} while (progress);
+	if (map_groups(s, ug, nug, &lg) != 0)
+		goto out;
 	if (lgroups_load(s, &lg) != 0)
 		goto out;
 	for (j = 0; j < lg.n; j++) {		/* groups the upstream no longer has */

@@ -352,6 +352,30 @@ ctl_ok(struct tl_wsusd *s, const char *a1, const char *a2, const char *a3,
 	assert_int_equal(rc, 0);
 }
 
+/* Every group as "guid name\n", in group_list order. */
+static int
+group_line_cb(const struct store_group *g, void *arg)
+{
+	buf_printf(arg, "%s %s\n", g->guid, g->name);
+	return 0;
+}
+
+static char *
+group_lines(struct tl_wsusd *s)
+{
+	struct store *st = open_store(s);
+	struct buf b;
+	char *out;
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(store_group_list(st, group_line_cb, &b), STORE_OK);
+	store_close(st);
+	assert_int_equal(buf_printf(&b, "%s", ""), 0);
+	out = strdup(b.data != NULL ? b.data : "");
+	buf_free(&b);
+	return out;
+}
+
 static void
 replica_sync(struct dss *d, long long groups)
 {
@@ -383,6 +407,14 @@ test_replica(void **state)
 		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Site East"), 1);
 		assert_true(declined(&ds[i]->srv, ENGINE));
 		assert_false(declined(&ds[i]->srv, DEFENDER));
+		/* The upstream's groups, GUIDs included. */
+		{
+			char *a = group_lines(&up), *b = group_lines(&ds[i]->srv);
+
+			assert_string_equal(b, a);
+			free(a);
+			free(b);
+		}
 	}
 	/* Unapprove and undecline upstream: both disappear downstream. */
 	ctl_ok(&up, "unapprove", DEFENDER, "--group", "Site East");

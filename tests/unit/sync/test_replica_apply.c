@@ -33,6 +33,7 @@
 #include <cmocka.h>
 
 #include "../store/store_test.h"
+#include "store/sqlite/sqlite_internal.h"
 #include "soap/soap_request.h"
 #include "sync/sync_internal.h"
 #include "util/buf.h"
@@ -40,6 +41,7 @@
 #define NUPD		50	/* updates approved (one more is declined) */
 #define KILL_AT		25	/* approvals applied before the kill */
 #define SITE_GUID	"5a5a5a5a-1111-4222-8333-444455556666"
+#define PC1		"c0c0c0c0-1111-4222-8333-444455556666"
 
 static void
 uguid(char out[GUID_STRLEN + 1], unsigned kind, unsigned n)
@@ -91,6 +93,8 @@ open_with_updates(struct tdb *db)
  * family 1, same number), dead deployments [dfrom, dto), update NUPD
  * (never approved) hidden; bad: one more deployment without an UpdateId at the end.
  */
+static const char *site_name = "Site";
+
 static void
 answer(struct buf *b, const char *anchor, unsigned from, unsigned to,
     unsigned dfrom, unsigned dto, bool bad)
@@ -113,9 +117,9 @@ answer(struct buf *b, const char *anchor, unsigned from, unsigned to,
 	    "<IsBuiltin>true</IsBuiltin></ServerSyncTargetGroup>",
 	    GROUP_UNASSIGNED_GUID, GROUP_ALL_COMPUTERS_GUID);
 	buf_printf(b, "<ServerSyncTargetGroup><TargetGroupID>%s</TargetGroupID>"
-	    "<ParentGroupId>%s</ParentGroupId><Name>Site</Name>"
+	    "<ParentGroupId>%s</ParentGroupId><Name>%s</Name>"
 	    "<IsBuiltin>false</IsBuiltin></ServerSyncTargetGroup></Groups>"
-	    "<Deployments>", SITE_GUID, GROUP_ALL_COMPUTERS_GUID);
+	    "<Deployments>", SITE_GUID, GROUP_ALL_COMPUTERS_GUID, site_name);
 	for (i = from; i < to; i++) {
 		uguid(u, 2, i);
 		uguid(d, 1, i);
@@ -358,6 +362,85 @@ test_kill_during_approvals(void **state)
 	tdb_remove(&db);
 }
 
+/* ---- group GUIDs ---- */
+
+/* The GUID of the group named name ("" when none). */
+static void
+guid_of(struct store *st, const char *name, char out[GUID_STRLEN + 1])
+{
+	sqlite3_stmt *stmt;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(((struct sq *)st)->db,
+	    "SELECT guid FROM target_groups WHERE name = ?1", -1, &stmt, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		snprintf(out, GUID_STRLEN + 1, "%s",
+		    (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+}
+
+static void
+test_group_guids(void **state)
+{
+	struct tdb db;
+	struct store *st = open_with_updates(&db);
+	struct buf b;
+	char g[GUID_STRLEN + 1];
+	int64_t gid = 0, cid = 0;
+
+	(void)state;
+	buf_init(&b, 8u << 20);
+	/* A group made by hand with the upstream's name takes its GUID and
+	 * keeps its members. */
+	assert_int_equal(store_group_create(st, "Site", 0, &gid), STORE_OK);
+	guid_of(st, "Site", g);
+	assert_string_not_equal(g, SITE_GUID);
+	assert_int_equal(store_computer_contact(st, PC1, "pc1.example", NULL,
+	    "192.0.2.1", 1700000000), STORE_OK);
+	assert_int_equal(store_computer_find(st, PC1, &cid), STORE_OK);
+	assert_int_equal(store_computer_move(st, cid, gid), STORE_OK);
+	answer(&b, "A1", 0, 5, 0, 0, false);
+	assert_int_equal(apply(st, &b), 0);
+	guid_of(st, "Site", g);
+	assert_string_equal(g, SITE_GUID);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM computer_groups"),
+	    1);
+	assert_view(&db, 5, 3, 5, 1, "A1");
+
+	/* Renamed upstream: the same group (GUID, members, approvals)
+	 * renamed, not a new one. */
+	site_name = "Site East";
+	answer(&b, "A2", 0, 0, 0, 0, false);
+	assert_int_equal(apply(st, &b), 0);
+	guid_of(st, "Site East", g);
+	assert_string_equal(g, SITE_GUID);
+	assert_int_equal(store_group_find(st, "Site East", &cid), STORE_OK);
+	assert_int_equal(cid, gid);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM computer_groups"),
+	    1);
+	assert_view(&db, 5, 3, 5, 1, "A2");
+	site_name = "Site";
+
+	/* The store's own rules for a given GUID. */
+	assert_int_equal(store_group_create_guid(st, "Other", SITE_GUID, 0,
+	    &cid), STORE_EXISTS);
+	assert_int_equal(store_group_create_guid(st, "Other", "nope", 0,
+	    &cid), STORE_INVALID);
+	assert_int_equal(store_group_set_guid(st, 1, SITE_GUID),
+	    STORE_INVALID);			/* built-in */
+	assert_int_equal(store_group_create_guid(st, "Other",
+	    "AAAAAAAA-1111-4222-8333-444455556666", 0, &cid), STORE_OK);
+	guid_of(st, "Other", g);
+	assert_string_equal(g, "aaaaaaaa-1111-4222-8333-444455556666");
+	assert_int_equal(store_group_set_guid(st, cid, SITE_GUID),
+	    STORE_EXISTS);
+	store_close(st);
+	buf_free(&b);
+	tdb_remove(&db);
+}
+
 /* ---- scale: 100,000 deployments in one answer, then a change set ---- */
 
 #define NBIG	100000
@@ -418,6 +501,7 @@ main(void)
 		cmocka_unit_test(test_store_tx),
 		cmocka_unit_test(test_bad_answer_changes_nothing),
 		cmocka_unit_test(test_kill_during_approvals),
+		cmocka_unit_test(test_group_guids),
 		cmocka_unit_test(test_100k_deployments),
 	};
 

@@ -409,7 +409,8 @@ sync_deployments_apply_answer(struct sess *s, const struct soap_node *res,
 		if (dc.v[i][0] != '\0')
 			store_decline(s->st, dc.v[i], false);
 
-	if (sync_state_deployments_apply(s, na, &rm, &add) != 0)
+	if (sync_state_deployments_apply(s, na, &rm, &add) != 0 ||
+	    sync_state_replica(s, s->base) != 0)
 		goto out;
 	if (store_tx_commit(s->st) != STORE_OK) {
 		sync_seterr(s, "GetDeployments: %s", store_errmsg(s->st));

@@ -153,5 +153,7 @@ void	sync_state_rollup_load(struct sess *, const char *reset_guid,
 int	sync_state_rollup_save(struct sess *, int64_t number,
 	    const char *reset_guid);
 void	sync_state_mark_synced(struct sess *, int64_t when);
+/* Record that this server is a replica of url (NULL: autonomous). */
+int	sync_state_replica(struct sess *, const char *url);
 
 #endif

@@ -376,6 +376,25 @@ group_lines(struct tl_wsusd *s)
 	return out;
 }
 
+/* wsusctl on a replica: exit 1 and a message naming the upstream
+ * (refused), or exit 0 with --force. */
+static void
+ctl_refused(struct tl_wsusd *s, const char *a1, const char *a2,
+    const char *a3, const char *a4)
+{
+	struct buf out;
+	char want[300];
+
+	buf_init(&out, 1 << 20);
+	assert_int_equal(tl_ctl(s, &out, a1, a2, a3, a4, (char *)NULL), 1);
+	snprintf(want, sizeof(want), "refused: this server is a replica of %s;",
+	    upurl);
+	if (out.data == NULL || strstr(out.data, want) == NULL)
+		fail_msg("wsusctl %s %s: no \"%s\" in: %s", a1, a2, want,
+		    out.data ? out.data : "");
+	buf_free(&out);
+}
+
 static void
 replica_sync(struct dss *d, long long groups)
 {
@@ -415,6 +434,24 @@ test_replica(void **state)
 			free(a);
 			free(b);
 		}
+		/* Local changes refused, nothing changed; --force does. */
+		ctl_refused(&ds[i]->srv, "unapprove", DEFENDER, "--group",
+		    "Site East");
+		ctl_refused(&ds[i]->srv, "approve", ENGINE, "--group",
+		    "Site East");
+		ctl_refused(&ds[i]->srv, "decline", DEFENDER, NULL, NULL);
+		ctl_refused(&ds[i]->srv, "groups", "create", "Local", NULL);
+		ctl_refused(&ds[i]->srv, "groups", "rename", "Site East", "X");
+		ctl_refused(&ds[i]->srv, "groups", "delete", "Site East", NULL);
+		ctl_refused(&ds[i]->srv, "groups", "move", "Site East",
+		    "--parent=Unassigned Computers");
+		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Site East"), 1);
+		assert_int_equal(approvals_in(&ds[i]->srv, ENGINE, "Site East"), 0);
+		assert_false(declined(&ds[i]->srv, DEFENDER));
+		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Local"),
+		    (size_t)-1);
+		ctl_ok(&ds[i]->srv, "groups", "create", "Local", "--force");
+		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Local"), 0);
 	}
 	/* Unapprove and undecline upstream: both disappear downstream. */
 	ctl_ok(&up, "unapprove", DEFENDER, "--group", "Site East");

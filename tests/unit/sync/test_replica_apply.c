@@ -13,6 +13,9 @@
  *   the anchor not having moved) converges to exactly the upstream's
  *   approvals, and a change set killed the same way leaves the previous
  *   state whole;
+ * - the upstream's group GUIDs are kept (a group found by name takes
+ *   the GUID; an upstream rename renames the same group);
+ * - the replica mark (sync state replica_of) commits with the answer;
  * - 100,000 deployment rows in one transaction, then a change set.
  *
  * Answers are built here in the shape of GetDeploymentsResult
@@ -299,6 +302,20 @@ test_store_tx(void **state)
 	tdb_remove(&db);
 }
 
+/* The sync state's replica_of (caller frees), NULL when not a replica. */
+static char *
+replica_of(struct store *st)
+{
+	struct store_sync_state ss;
+	char *r;
+
+	assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
+	r = ss.replica_of;
+	ss.replica_of = NULL;
+	store_sync_state_free(&ss);
+	return r;
+}
+
 /* ---- a failure in the middle of an answer ---- */
 
 static void
@@ -313,10 +330,23 @@ test_bad_answer_changes_nothing(void **state)
 	answer(&b, "A1", 0, NUPD, 0, 0, true);
 	assert_int_equal(apply(st, &b), -1);
 	assert_view(&db, 0, 2, 0, 0, "(none)");
-	/* The same answer without the bad deployment applies whole. */
+	assert_null(replica_of(st));
+	/* The same answer without the bad deployment applies whole, and
+	 * with it the mark that this server is a replica of its upstream. */
 	answer(&b, "A1", 0, NUPD, 0, 0, false);
 	assert_int_equal(apply(st, &b), 0);
 	assert_view(&db, NUPD, 3, NUPD, 1, "A1");
+	{
+		char *r = replica_of(st);
+
+		assert_non_null(r);
+		assert_string_equal(r, "http://dc.example:8530");
+		free(r);
+	}
+	assert_int_equal(store_sync_replica_set(st, NULL), STORE_OK);
+	assert_null(replica_of(st));
+	assert_int_equal(store_sync_replica_set(st, "http://dc.example:8530"),
+	    STORE_OK);
 	/* A bad change set leaves the previous state whole. */
 	answer(&b, "A2", 0, 0, 0, 10, true);
 	assert_int_equal(apply(st, &b), -1);

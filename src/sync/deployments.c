@@ -3,7 +3,8 @@
  * GetDeployments(deploymentAnchor, syncAnchor) and the mirror of its
  * answer in the local store: the upstream's groups with their GUIDs
  * (map_groups: by GUID, else by name; parents before children; groups
- * the upstream no longer has removed), its approvals (dead deployments undone through
+ * the upstream no longer has removed), its accepted EULAs (the full
+ * list, store_eulas_accepted_set), its approvals (dead deployments undone through
  * the rows of what we applied, kept by state.c) and its declines.  The
  * whole answer — groups, approvals, unapprovals, declines, the rows of
  * what was applied and the new anchor — is ONE store transaction
@@ -263,6 +264,41 @@ out:
 	return rc;
 }
 
+/* AcceptedEulas (a full list; absent: the stored one stays). */
+static int
+save_eulas(struct sess *s, const struct soap_node *list)
+{
+	const struct soap_node *x;
+	char (*g)[SOAP_GUID_STRLEN];
+	const char **ids;
+	size_t n = 0, max;
+	int rc = 0;
+
+	if (list == NULL)
+		return 0;
+	max = soap_count_children(list, "guid") + 1;
+	g = xcalloc(max, sizeof(*g));
+	ids = xcalloc(max, sizeof(*ids));
+	SOAP_FOREACH_CHILD(x, list, "guid") {
+		if (soap_node_guid(x, g[n]) != 0) {
+			sync_seterr(s, "GetDeployments: bad AcceptedEulas guid");
+			rc = -1;
+			goto out;
+		}
+		ids[n] = g[n];
+		n++;
+	}
+	if (store_eulas_accepted_set(s->st, ids, n) != STORE_OK) {
+		sync_seterr(s, "GetDeployments: AcceptedEulas: %s",
+		    store_errmsg(s->st));
+		rc = -1;
+	}
+out:
+	free(ids);
+	free(g);
+	return rc;
+}
+
 /* The answer, applied as one store transaction: all or nothing. */
 int
 sync_deployments_apply_answer(struct sess *s, const struct soap_node *res,
@@ -408,6 +444,8 @@ sync_deployments_apply_answer(struct sess *s, const struct soap_node *res,
 	for (i = 0; i < dc.n; i++)
 		if (dc.v[i][0] != '\0')
 			store_decline(s->st, dc.v[i], false);
+	if (save_eulas(s, soap_child(res, "AcceptedEulas")) != 0)
+		goto out;
 
 	if (sync_state_deployments_apply(s, na, &rm, &add) != 0 ||
 	    sync_state_replica(s, s->base) != 0)

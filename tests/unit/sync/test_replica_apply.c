@@ -16,6 +16,7 @@
  * - the upstream's group GUIDs are kept (a group found by name takes
  *   the GUID; an upstream rename renames the same group);
  * - the replica mark (sync state replica_of) commits with the answer;
+ * - the accepted EULAs (AcceptedEulas, a full list) are stored with it;
  * - 100,000 deployment rows in one transaction, then a change set.
  *
  * Answers are built here in the shape of GetDeploymentsResult
@@ -45,6 +46,9 @@
 #define KILL_AT		25	/* approvals applied before the kill */
 #define SITE_GUID	"5a5a5a5a-1111-4222-8333-444455556666"
 #define PC1		"c0c0c0c0-1111-4222-8333-444455556666"
+#define EULA_A		"e0e0e0e0-1111-4222-8333-444455556666"
+#define EULA_B		"e1e1e1e1-1111-4222-8333-444455556666"
+#define EULA_B_UPPER	"E1E1E1E1-1111-4222-8333-444455556666"
 
 static void
 uguid(char out[GUID_STRLEN + 1], unsigned kind, unsigned n)
@@ -97,6 +101,8 @@ open_with_updates(struct tdb *db)
  * (never approved) hidden; bad: one more deployment without an UpdateId at the end.
  */
 static const char *site_name = "Site";
+/* The AcceptedEulas of the next answer ("" = empty list, NULL = absent). */
+static const char *eulas = EULA_A " " EULA_B_UPPER " " EULA_A;
 
 static void
 answer(struct buf *b, const char *anchor, unsigned from, unsigned to,
@@ -144,8 +150,21 @@ answer(struct buf *b, const char *anchor, unsigned from, unsigned to,
 	}
 	uguid(u, 2, NUPD);
 	buf_printf(b, "</DeadDeployments><HiddenUpdates><guid>%s</guid>"
-	    "</HiddenUpdates></GetDeploymentsResult></GetDeploymentsResponse>"
-	    "</soap:Body></soap:Envelope>", u);
+	    "</HiddenUpdates>", u);
+	if (eulas != NULL) {
+		const char *p = eulas;
+
+		buf_printf(b, "<AcceptedEulas>");
+		while (*p != '\0') {
+			size_t n = strcspn(p, " ");
+
+			buf_printf(b, "<guid>%.*s</guid>", (int)n, p);
+			p += n + (p[n] == ' ');
+		}
+		buf_printf(b, "</AcceptedEulas>");
+	}
+	buf_printf(b, "</GetDeploymentsResult></GetDeploymentsResponse>"
+	    "</soap:Body></soap:Envelope>");
 }
 
 static struct soap_request *
@@ -208,11 +227,23 @@ apply_killed(struct tdb *db, struct buf *b)
 	assert_int_equal(WTERMSIG(status), SIGKILL);
 }
 
-/* What the replica holds: approvals, groups, rows, anchor, declines. */
+/* What the replica holds: approvals, groups, rows, anchor, declines,
+ * accepted EULAs. */
 struct view {
 	int64_t	 approvals, groups, rows, declined;
 	char	 anchor[64];
+	char	 eulas[128];
 };
+
+static int
+eula_cb(const char *id, void *arg)
+{
+	struct view *v = arg;
+	size_t n = strlen(v->eulas);
+
+	snprintf(v->eulas + n, sizeof(v->eulas) - n, "%s%s", n ? " " : "", id);
+	return 0;
+}
 
 static void
 look(struct tdb *db, struct view *v)
@@ -231,7 +262,17 @@ look(struct tdb *db, struct view *v)
 	    ss.anchor[SYNC_PHASE_DEPLOYMENT] ? ss.anchor[SYNC_PHASE_DEPLOYMENT] :
 	    "(none)");
 	store_sync_state_free(&ss);
+	assert_int_equal(store_eulas_accepted_list(st, eula_cb, v), STORE_OK);
 	store_close(st);
+}
+
+static void
+assert_eulas(struct tdb *db, const char *want)
+{
+	struct view v;
+
+	look(db, &v);
+	assert_string_equal(v.eulas, want);
 }
 
 static void
@@ -371,16 +412,20 @@ test_kill_during_approvals(void **state)
 	answer(&b, "A1", 0, NUPD, 0, 0, false);
 	apply_killed(&db, &b);
 	assert_view(&db, 0, 2, 0, 0, "(none)");
+	assert_eulas(&db, "");
 	/* The next sync: same anchor sent, same answer, converges. */
 	st = tdb_open(&db);
 	assert_int_equal(apply(st, &b), 0);
 	store_close(st);
 	assert_view(&db, NUPD, 3, NUPD, 1, "A1");
+	assert_eulas(&db, EULA_A " " EULA_B);
 
 	/* A change set (10 dead, 30 re-sent) killed: A1 stays whole. */
+	eulas = EULA_B;
 	answer(&b, "A2", 10, 40, 0, 10, false);
 	apply_killed(&db, &b);
 	assert_view(&db, NUPD, 3, NUPD, 1, "A1");
+	assert_eulas(&db, EULA_A " " EULA_B);
 	st = tdb_open(&db);
 	assert_int_equal(apply(st, &b), 0);
 	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM deployments a "
@@ -388,6 +433,29 @@ test_kill_during_approvals(void **state)
 	    0);
 	store_close(st);
 	assert_view(&db, NUPD - 10, 3, NUPD - 10, 1, "A2");
+	assert_eulas(&db, EULA_B);
+	/* An empty list empties it; an absent one (not per spec) keeps it. */
+	st = tdb_open(&db);
+	eulas = NULL;
+	answer(&b, "A3", 0, 0, 0, 0, false);
+	assert_int_equal(apply(st, &b), 0);
+	store_close(st);
+	assert_eulas(&db, EULA_B);
+	st = tdb_open(&db);
+	eulas = "";
+	answer(&b, "A4", 0, 0, 0, 0, false);
+	assert_int_equal(apply(st, &b), 0);
+	store_close(st);
+	assert_eulas(&db, "");
+	/* A bad EULA id fails the answer, nothing changed. */
+	st = tdb_open(&db);
+	eulas = EULA_A " not-a-guid";
+	answer(&b, "A5", 0, 0, 0, 0, false);
+	assert_int_equal(apply(st, &b), -1);
+	store_close(st);
+	assert_view(&db, NUPD - 10, 3, NUPD - 10, 1, "A4");
+	assert_eulas(&db, "");
+	eulas = EULA_A " " EULA_B_UPPER " " EULA_A;
 	buf_free(&b);
 	tdb_remove(&db);
 }

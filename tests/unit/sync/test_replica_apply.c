@@ -17,7 +17,8 @@
  *   the GUID; an upstream rename renames the same group);
  * - the replica mark (sync state replica_of) commits with the answer;
  * - the accepted EULAs (AcceptedEulas, a full list) are stored with it;
- * - 100,000 deployment rows in one transaction, then a change set.
+ * - 100,000 deployment rows in one transaction, then a change set, and
+ *   an answer with 30,000 of 100,000 deployments dead.
  *
  * Answers are built here in the shape of GetDeploymentsResult
  * (wsusss.md §8.4, tests/fixtures/soap/wsusss-spec) and parsed with the
@@ -592,6 +593,47 @@ test_100k_deployments(void **state)
 	tdb_remove(&db);
 }
 
+/* 100,000 rows kept by a replica, then an answer with 30,000 of them
+ * dead (the lookups are sorted sets, not 100,000 x 30,000 compares). */
+static void
+test_100k_answer(void **state)
+{
+	struct tdb db;
+	struct store *st;
+	struct fix f;
+	struct sync_depl_list add = { 0 }, rm = { 0 };
+	struct buf b;
+	char d[GUID_STRLEN + 1], u[GUID_STRLEN + 1];
+	unsigned i;
+
+	(void)state;
+	tdb_make(&db);
+	st = tdb_open(&db);
+	fix_session(&f, st);
+	for (i = 0; i < NBIG; i++) {
+		uguid(d, 1, i);
+		uguid(u, 2, i);
+		sync_depl_list_add(&add, d, u, SITE_GUID);
+	}
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(sync_state_deployments_apply(&f.s, "C0", &rm, &add), 0);
+	assert_int_equal(store_tx_commit(st), STORE_OK);
+	sync_depl_list_free(&add);
+	buf_init(&b, 16u << 20);
+	eulas = "";
+	answer(&b, "C1", 0, 0, 0, 30000, false);
+	assert_int_equal(apply(st, &b), 0);
+	store_close(st);
+	assert_view(&db, 0, 3, NBIG - 30000, 0, "C1");
+	st = tdb_open(&db);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sync_deployments "
+	    "WHERE deployment < '00007530'"), 0);	/* 30000 = 0x7530 */
+	store_close(st);
+	eulas = EULA_A " " EULA_B_UPPER " " EULA_A;
+	buf_free(&b);
+	tdb_remove(&db);
+}
+
 int
 main(void)
 {
@@ -601,6 +643,7 @@ main(void)
 		cmocka_unit_test(test_kill_during_approvals),
 		cmocka_unit_test(test_group_guids),
 		cmocka_unit_test(test_100k_deployments),
+		cmocka_unit_test(test_100k_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

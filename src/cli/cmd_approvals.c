@@ -25,6 +25,8 @@ struct approve_args {
 	int64_t		 deadline;
 	bool		 all;
 	bool		 undo;
+	bool		 force;		/* even on a replica */
+	const char	*what;		/* the command, for replica_refuse */
 	const char	*update;	/* approvals --update */
 	char	       **operands;
 	int		 noperands;
@@ -37,6 +39,7 @@ static const struct option approve_opts[] = {
 	{ "update",	required_argument,	NULL,	'u' },
 	{ "all",	no_argument,		NULL,	'A' },
 	{ "undo",	no_argument,		NULL,	'U' },
+	{ "force",	no_argument,		NULL,	'F' },
 	{ "json",	no_argument,		NULL,	'j' },
 	{ "quiet",	no_argument,		NULL,	'q' },
 	{ "help",	no_argument,		NULL,	'h' },
@@ -50,17 +53,21 @@ usage(FILE *fp, const char *cmd)
 		fprintf(fp, "usage: wsusctl approve UPDATE... --group GROUP "
 		    "[--group GROUP...]\n"
 		    "         [--action install|uninstall|notapproved] "
-		    "[--deadline YYYY-MM-DD[THH:MM[:SS]][Z]] [--all]\n");
+		    "[--deadline YYYY-MM-DD[THH:MM[:SS]][Z]] [--all] [--force]\n");
 	else if (strcmp(cmd, "unapprove") == 0)
 		fprintf(fp, "usage: wsusctl unapprove UPDATE... [--group GROUP...] "
-		    "[--all]\n");
+		    "[--all] [--force]\n");
 	else if (strcmp(cmd, "decline") == 0)
-		fprintf(fp, "usage: wsusctl decline UPDATE... [--undo] [--all]\n");
+		fprintf(fp, "usage: wsusctl decline UPDATE... [--undo] [--all] "
+		    "[--force]\n");
 	else
 		fprintf(fp, "usage: wsusctl approvals [--group GROUP] "
 		    "[--update UPDATE] [--json]\n");
 	fprintf(fp, "  UPDATE is an UpdateID or a KB number (KB2267602 or "
 	    "2267602); GROUP a group name or GUID.\n");
+	if (strcmp(cmd, "approvals") != 0)
+		fprintf(fp, "  On a replica (wsusctl sync --replica) refused "
+		    "unless --force.\n");
 }
 
 /*
@@ -77,7 +84,7 @@ parse(struct wsusctl *ctl, int argc, char **argv, const char *allowed,
 	memset(a, 0, sizeof(*a));
 	a->action = APPROVAL_INSTALL;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "g:a:d:u:AUjqh", approve_opts,
+	while ((c = getopt_long(argc, argv, "g:a:d:u:AUFjqh", approve_opts,
 	    NULL)) != -1) {
 		if (c != '?' && c != 'h' && strchr(allowed, c) == NULL) {
 			log_error("%s: option not allowed here", argv[optind - 1]);
@@ -115,6 +122,9 @@ parse(struct wsusctl *ctl, int argc, char **argv, const char *allowed,
 		case 'U':
 			a->undo = true;
 			break;
+		case 'F':
+			a->force = true;
+			break;
 		case 'j':
 			ctl->json = true;
 			break;
@@ -130,6 +140,7 @@ parse(struct wsusctl *ctl, int argc, char **argv, const char *allowed,
 			return EXIT_USAGE;
 		}
 	}
+	a->what = argv[0];
 	a->operands = argv + optind;
 	a->noperands = argc - optind;
 	return -1;
@@ -186,6 +197,8 @@ open_resolve(struct wsusctl *ctl, struct approve_args *a, bool groups,
 
 	if ((*st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
+	if ((rc = replica_refuse(*st, a->what, a->force)) != EXIT_OK)
+		return rc;
 	if (groups && (rc = resolve_groups(*st, a)) != EXIT_OK)
 		return rc;
 	return resolve_all(*st, a, m, n);
@@ -221,7 +234,7 @@ cmd_approve(struct wsusctl *ctl, int argc, char **argv)
 	int rc, status = EXIT_OK;
 	char dl[32];
 
-	if ((rc = parse(ctl, argc, argv, "gadAjq", &a)) != -1)
+	if ((rc = parse(ctl, argc, argv, "gadAFjq", &a)) != -1)
 		return rc;
 	if (a.noperands < 1 || a.ngroups == 0) {
 		if (a.ngroups == 0)
@@ -299,7 +312,7 @@ cmd_unapprove(struct wsusctl *ctl, int argc, char **argv)
 	size_t n = 0;
 	int rc, status = EXIT_OK;
 
-	if ((rc = parse(ctl, argc, argv, "gAjq", &a)) != -1)
+	if ((rc = parse(ctl, argc, argv, "gAFjq", &a)) != -1)
 		return rc;
 	if (a.noperands < 1) {
 		usage(stderr, argv[0]);
@@ -358,7 +371,7 @@ cmd_decline(struct wsusctl *ctl, int argc, char **argv)
 	size_t n = 0;
 	int rc, status = EXIT_OK;
 
-	if ((rc = parse(ctl, argc, argv, "UAjq", &a)) != -1)
+	if ((rc = parse(ctl, argc, argv, "UAFjq", &a)) != -1)
 		return rc;
 	if (a.noperands < 1) {
 		usage(stderr, argv[0]);

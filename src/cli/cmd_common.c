@@ -390,3 +390,30 @@ approval_action_name(enum approval_action a)
 	}
 	return "?";
 }
+
+int
+replica_refuse(struct store *st, const char *what, bool force)
+{
+	struct store_sync_state ss;
+	int rc = EXIT_OK;
+
+	if (store_sync_state_get(st, &ss) != STORE_OK)
+		return store_fail(st, STORE_ERROR, "reading the sync state");
+	if (ss.replica_of != NULL) {
+		char *u = output_clean(ss.replica_of);
+
+		if (force)
+			log_warnx("%s on a replica of %s: the next replica "
+			    "sync undoes it", what, u);
+		else {
+			log_error("%s refused: this server is a replica of %s; "
+			    "approvals, declines and groups are made there "
+			    "(--force makes the change here until the next "
+			    "replica sync undoes it)", what, u);
+			rc = EXIT_FAIL;
+		}
+		free(u);
+	}
+	store_sync_state_free(&ss);
+	return rc;
+}

@@ -73,6 +73,13 @@ int	deadline_parse(const char *s, int64_t *t);
 /* Print the store's reason for rc and return the exit status for it:
  * NOTFOUND -> EXIT_NOTFOUND, anything else -> EXIT_FAIL. */
 int	store_fail(struct store *, int rc, const char *what);
+/*
+ * A replica takes its approvals, declines and groups from its upstream
+ * (the sync state's replica_of, set by `wsusctl sync --replica`): unless
+ * force, refuse what (e.g. "approve") with a message naming the
+ * upstream.  EXIT_OK to go on, else EXIT_FAIL (message printed).
+ */
+int	replica_refuse(struct store *, const char *what, bool force);
 
 /*
  * "CMD SUB [options] [args]": when argv[1] is not an option it is the

@@ -245,11 +245,14 @@ groups_usage(FILE *fp)
 	    "       wsusctl groups rename GROUP NEWNAME\n"
 	    "       wsusctl groups delete GROUP\n"
 	    "       wsusctl groups move GROUP --parent GROUP\n"
-	    "  GROUP is a group name or GUID.\n");
+	    "  GROUP is a group name or GUID.  On a replica (wsusctl sync "
+	    "--replica)\n  create, rename, delete and move are refused unless "
+	    "--force.\n");
 }
 
 static const struct option groups_opts[] = {
 	{ "parent",	required_argument,	NULL,	'p' },
+	{ "force",	no_argument,		NULL,	'F' },
 	{ "json",	no_argument,		NULL,	'j' },
 	{ "quiet",	no_argument,		NULL,	'q' },
 	{ "help",	no_argument,		NULL,	'h' },
@@ -260,6 +263,7 @@ int
 cmd_groups(struct wsusctl *ctl, int argc, char **argv)
 {
 	const char *sub = "list", *parent = NULL;
+	bool force = false;
 	struct store *st;
 	int64_t id, pid;
 	int c, rc, nargs, n;
@@ -267,10 +271,13 @@ cmd_groups(struct wsusctl *ctl, int argc, char **argv)
 
 	n = subcommand_split(argc, argv, &sub, &base);
 	optind = 0;
-	while ((c = getopt_long(n, base, "p:jqh", groups_opts, NULL)) != -1) {
+	while ((c = getopt_long(n, base, "p:Fjqh", groups_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			parent = optarg;
+			break;
+		case 'F':
+			force = true;
 			break;
 		case 'j':
 			ctl->json = true;
@@ -326,6 +333,13 @@ cmd_groups(struct wsusctl *ctl, int argc, char **argv)
 		return EXIT_FAIL;
 	if (strcmp(sub, "list") == 0)
 		return groups_list(ctl, st);
+	{
+		char what[32];
+
+		snprintf(what, sizeof(what), "groups %s", sub);
+		if ((rc = replica_refuse(st, what, force)) != EXIT_OK)
+			return rc;
+	}
 
 	if (strcmp(sub, "create") == 0) {
 		if ((rc = group_resolve(st, parent ? parent :

@@ -89,6 +89,17 @@ struct store_ops;
  * a moment to restart the log, and it grew to 1.2 GB while 100,000
  * computers registered (bench/computers.sh).  STORE_BUSY: try again
  * later.
+ *
+ * tx_begin/tx_commit/tx_rollback: one transaction around several
+ * mutating calls (a replica's GetDeployments answer: groups, approvals,
+ * declines, deployment rows and anchor).  Between them each call stays
+ * atomic on its own (a failed one leaves nothing and the caller may go
+ * on), and nothing is visible to other handles nor durable before
+ * tx_commit; tx_rollback (or close, or a crash) undoes every call since
+ * tx_begin.  Not nested, not inside batch_begin/batch_end (INVALID).
+ * tx_commit fails, having rolled everything back, when the backend lost
+ * the transaction on an earlier error; tx_rollback without tx_begin is
+ * STORE_OK.
  */
 #define STORE_OPS_CORE(X, p)						\
 	X(p, schema_version, (struct store *st, int *current, int *latest), \
@@ -103,7 +114,10 @@ struct store_ops;
 	    const char *value, bool *created), (st, key, value, created)) \
 	X(p, batch_begin, (struct store *st), (st))			\
 	X(p, batch_end, (struct store *st), (st))			\
-	X(p, maintain, (struct store *st), (st))
+	X(p, maintain, (struct store *st), (st))			\
+	X(p, tx_begin, (struct store *st), (st))			\
+	X(p, tx_commit, (struct store *st), (st))			\
+	X(p, tx_rollback, (struct store *st), (st))
 
 /*
  * The backend table: open/close, the core operations, and one table per

@@ -48,12 +48,22 @@ struct store_approval {
 /* Listing callbacks: 0 goes on, non-zero stops (see store/updates.h). */
 typedef int (*store_group_cb)(const struct store_group *, void *arg);
 typedef int (*store_approval_cb)(const struct store_approval *, void *arg);
+typedef int (*store_eula_cb)(const char *eula_id, void *arg);
 
 /*
  * group_delete moves members up to the parent; group_list lists parents
  * before children.  unapprove: group 0 = all; STORE_NOTFOUND when there
  * was no approval to remove.  approval_list: update_id NULL = all,
  * group_id 0 = all.
+ * group_create_guid: group_create with the given GUID (a replica keeps
+ * its upstream's; any case, stored lower case); STORE_EXISTS when the
+ * GUID or the name is taken, INVALID when not a GUID.
+ * group_set_guid: give a (non built-in) group another GUID; EXISTS when
+ * another group has it.
+ * eulas_accepted_set: the accepted EULAs become exactly ids (EulaID
+ * GUIDs, any case, duplicates allowed; INVALID, nothing changed, for one
+ * that is not a GUID) — a replica's copy of its upstream's AcceptedEulas.
+ * eulas_accepted_list: each, lower case, in GUID order.
  */
 #define STORE_OPS_GROUPS(X, p)						\
 	X(p, group_create, (struct store *st, const char *name,		\
@@ -76,7 +86,16 @@ typedef int (*store_approval_cb)(const struct store_approval *, void *arg);
 	    bool declined), (st, uid, declined))			\
 	X(p, approval_list, (struct store *st, const char *uid,	\
 	    int64_t gid, store_approval_cb cb, void *arg),		\
-	    (st, uid, gid, cb, arg))
+	    (st, uid, gid, cb, arg))					\
+	X(p, group_create_guid, (struct store *st, const char *name,	\
+	    const char *guid, int64_t parent, int64_t *id),		\
+	    (st, name, guid, parent, id))				\
+	X(p, group_set_guid, (struct store *st, int64_t id,		\
+	    const char *guid), (st, id, guid))				\
+	X(p, eulas_accepted_set, (struct store *st,			\
+	    const char *const *ids, size_t n), (st, ids, n))		\
+	X(p, eulas_accepted_list, (struct store *st, store_eula_cb cb,	\
+	    void *arg), (st, cb, arg))
 
 struct store_groups_ops {
 	STORE_OPS_GROUPS(STORE_OP_MEMBER, _)

@@ -143,5 +143,6 @@ store_sync_state_free(struct store_sync_state *s)
 		free(s->anchor[i]);
 	free(s->filter);
 	free(s->rollup_reset);
+	free(s->replica_of);
 	memset(s, 0, sizeof(*s));
 }

@@ -53,6 +53,7 @@ struct store_sync_state {
 	char	   *rollup_reset;	/* RollupResetGuid it belongs to */
 	int64_t	    last_success;	/* unix time, 0 never */
 	size_t	    deployments;	/* replica deployment rows */
+	char	   *replica_of;		/* upstream URL we are a replica of */
 };
 
 /* Free the strings of a state (not s itself); s is zeroed. */
@@ -99,6 +100,8 @@ typedef int (*store_sync_deployment_cb)(const struct store_sync_deployment *,
  * sync_deployments_list: every row, in the order they were first added.
  * sync_rollup_set: the rollup number and its reset GUID, together.
  * sync_last_set: time of the last successful run.
+ * sync_replica_set: this server is a replica of url (NULL or "": it is
+ *   not); a replica sync sets it in the transaction of its deployments.
  */
 #define STORE_OPS_SYNC_STATE(X, p)					\
 	X(p, sync_state_get, (struct store *st,			\
@@ -117,7 +120,9 @@ typedef int (*store_sync_deployment_cb)(const struct store_sync_deployment *,
 	    store_sync_deployment_cb cb, void *arg), (st, cb, arg))	\
 	X(p, sync_rollup_set, (struct store *st, int64_t number,	\
 	    const char *reset), (st, number, reset))			\
-	X(p, sync_last_set, (struct store *st, int64_t when), (st, when))
+	X(p, sync_last_set, (struct store *st, int64_t when), (st, when)) \
+	X(p, sync_replica_set, (struct store *st, const char *url),	\
+	    (st, url))
 
 struct store_sync_state_ops {
 	STORE_OPS_SYNC_STATE(STORE_OP_MEMBER, _)

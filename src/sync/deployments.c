@@ -1,11 +1,15 @@
 /*
  * deployments.c — the replica step of a sync (wsusss.md §8.4):
  * GetDeployments(deploymentAnchor, syncAnchor) and the mirror of its
- * answer in the local store: the upstream's groups (builtins by GUID,
- * the others by name, parents before children, groups the upstream no
- * longer has removed), its approvals (dead deployments undone through
+ * answer in the local store: the upstream's groups with their GUIDs
+ * (map_groups: by GUID, else by name; parents before children; groups
+ * the upstream no longer has removed), its accepted EULAs (the full
+ * list, store_eulas_accepted_set), its approvals (dead deployments undone through
  * the rows of what we applied, kept by state.c) and its declines.  The
- * rows and the anchor of one answer are saved in one transaction.
+ * whole answer — groups, approvals, unapprovals, declines, the rows of
+ * what was applied and the new anchor — is ONE store transaction
+ * (store_tx_begin): a failure or a kill anywhere leaves the store as it
+ * was, and the next run gets the same answer again.
  *
  * Not here: the metadata the approvals name (metadata.c).
  */
@@ -73,7 +77,7 @@ lgroups_load(struct sess *s, struct lgroups *l)
 	return 0;
 }
 
-/* Upstream group GUID -> local id, through builtin GUIDs or names. */
+/* Upstream group GUID -> local id (map_groups). */
 struct upgroup {
 	char	 guid[GUID_STRLEN + 1];
 	char	 parent[GUID_STRLEN + 1];
@@ -90,6 +94,100 @@ local_for(const struct upgroup *u, size_t n, const char *guid)
 	for (i = 0; i < n; i++)
 		if (strcmp(u[i].guid, guid) == 0)
 			return u[i].local;
+	return 0;
+}
+
+/* The local group that has GUID guid, or NULL. */
+static const struct lgroup *
+lgroup_by_guid(const struct lgroups *lg, const char *guid)
+{
+	size_t j;
+
+	for (j = 0; j < lg->n; j++)
+		if (strcmp(lg->v[j].guid, guid) == 0)
+			return &lg->v[j];
+	return NULL;
+}
+
+static bool
+claimed(const struct upgroup *u, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (u[i].local == id)
+			return true;
+	return false;
+}
+
+/*
+ * Map every upstream group to a local one that has the upstream's GUID:
+ * the built-ins and groups already synced by GUID (renamed to the
+ * upstream's name when it changed); the others, parents before
+ * children, by name (a group made before replicas kept GUIDs, or by
+ * hand: it takes the upstream's GUID, its members and approvals stay)
+ * or created with the upstream's GUID; then every group is moved under
+ * its upstream parent.  0, or -1 with the error set.
+ */
+static int
+map_groups(struct sess *s, struct upgroup *ug, size_t nug, struct lgroups *lg)
+{
+	const struct lgroup *l;
+	size_t i;
+	int progress;
+
+	for (i = 0; i < nug; i++) {		/* by GUID */
+		if ((l = lgroup_by_guid(lg, ug[i].guid)) == NULL)
+			continue;
+		ug[i].local = l->id;
+		if (!l->builtin && strcmp(l->name, ug[i].name) != 0 &&
+		    store_group_rename(s->st, l->id, ug[i].name) != STORE_OK)
+			log_warnx("sync: renaming group %s to %s: %s", l->name,
+			    ug[i].name, store_errmsg(s->st));
+	}
+	do {					/* parents before children */
+		progress = 0;
+		for (i = 0; i < nug; i++) {
+			int64_t id = 0, parent;
+
+			if (ug[i].local != 0)
+				continue;
+			if ((parent = local_for(ug, nug, ug[i].parent)) == 0)
+				continue;
+			if (store_group_find(s->st, ug[i].name, &id) == STORE_OK &&
+			    !claimed(ug, nug, id)) {
+				if (store_group_set_guid(s->st, id, ug[i].guid) !=
+				    STORE_OK) {
+					sync_seterr(s, "group %s: %s", ug[i].name,
+					    store_errmsg(s->st));
+					return -1;
+				}
+			} else if (store_group_create_guid(s->st, ug[i].name,
+			    ug[i].guid, parent, &id) != STORE_OK) {
+				sync_seterr(s, "creating group %s: %s", ug[i].name,
+				    store_errmsg(s->st));
+				return -1;
+			}
+			ug[i].local = id;
+			progress = 1;
+		}
+	} while (progress);
+	if (lgroups_load(s, lg) != 0)
+		return -1;
+	for (i = 0; i < nug; i++) {		/* parents */
+		int64_t parent = local_for(ug, nug, ug[i].parent);
+		size_t j;
+
+		if (ug[i].builtin || ug[i].local == 0 || parent == 0)
+			continue;
+		for (j = 0; j < lg->n; j++)
+			if (lg->v[j].id == ug[i].local &&
+			    lg->v[j].parent != parent &&
+			    store_group_move(s->st, ug[i].local, parent) !=
+			    STORE_OK)
+				log_warnx("sync: moving group %s: %s",
+				    ug[i].name, store_errmsg(s->st));
+	}
 	return 0;
 }
 
@@ -119,22 +217,19 @@ sync_list_updates(struct sess *s, int approval, struct sync_idlist *l)
 	store_update_list(s->st, &f, idlist_cb, l);
 }
 
+void (*sync_deployments_hook)(size_t applied);
+
 int
 sync_deployments(struct sess *s)
 {
 	struct buf req;
 	struct xmlw w;
 	struct soap_request *r = NULL;
-	const struct soap_node *res, *g, *d, *x;
-	struct upgroup *ug = NULL;
-	struct lgroups lg = { 0 };
-	struct sync_idlist dc = { 0 };
-	struct sync_depl_list old = { 0 }, rm = { 0 }, add = { 0 };
+	const struct soap_node *res;
 	char *danchor = sync_state_anchor(s, SYNC_ANCHOR_DEPLOYMENT);
 	char *sanchor = sync_state_anchor(s, SYNC_ANCHOR_UPDATE);
 	const char *na;
-	size_t nug = 0, i, j;
-	int rc = -1, progress;
+	int rc = -1;
 
 	buf_init(&req, REQ_MAX);
 	if (sanchor == NULL) {
@@ -159,6 +254,101 @@ sync_deployments(struct sess *s)
 	if (s->st == NULL) {
 		rc = 0;
 		goto out;
+	}
+	rc = sync_deployments_apply_answer(s, res, na);
+out:
+	soap_request_free(r);
+	buf_free(&req);
+	free(danchor);
+	free(sanchor);
+	return rc;
+}
+
+/* The GUIDs of a list (DeadDeployments, HiddenUpdates), sorted: the
+ * lookups of an answer stay O(n log n) at 100,000 deployments. */
+struct guidset {
+	char	(*v)[SOAP_GUID_STRLEN];	/* owned; free(v) */
+	size_t	 n;
+};
+
+static int
+guid_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void
+guidset_of(const struct soap_node *list, struct guidset *gs)
+{
+	const struct soap_node *x;
+
+	gs->n = 0;
+	gs->v = xcalloc(soap_count_children(list, "guid") + 1, sizeof(*gs->v));
+	SOAP_FOREACH_CHILD(x, list, "guid")
+		if (soap_node_guid(x, gs->v[gs->n]) == 0)
+			gs->n++;
+	qsort(gs->v, gs->n, sizeof(*gs->v), guid_cmp);
+}
+
+static bool
+guidset_has(const struct guidset *gs, const char *guid)
+{
+	return gs->n > 0 && bsearch(guid, gs->v, gs->n, sizeof(*gs->v),
+	    guid_cmp) != NULL;
+}
+
+/* AcceptedEulas (a full list; absent: the stored one stays). */
+static int
+save_eulas(struct sess *s, const struct soap_node *list)
+{
+	const struct soap_node *x;
+	char (*g)[SOAP_GUID_STRLEN];
+	const char **ids;
+	size_t n = 0, max;
+	int rc = 0;
+
+	if (list == NULL)
+		return 0;
+	max = soap_count_children(list, "guid") + 1;
+	g = xcalloc(max, sizeof(*g));
+	ids = xcalloc(max, sizeof(*ids));
+	SOAP_FOREACH_CHILD(x, list, "guid") {
+		if (soap_node_guid(x, g[n]) != 0) {
+			sync_seterr(s, "GetDeployments: bad AcceptedEulas guid");
+			rc = -1;
+			goto out;
+		}
+		ids[n] = g[n];
+		n++;
+	}
+	if (store_eulas_accepted_set(s->st, ids, n) != STORE_OK) {
+		sync_seterr(s, "GetDeployments: AcceptedEulas: %s",
+		    store_errmsg(s->st));
+		rc = -1;
+	}
+out:
+	free(ids);
+	free(g);
+	return rc;
+}
+
+/* The answer, applied as one store transaction: all or nothing. */
+int
+sync_deployments_apply_answer(struct sess *s, const struct soap_node *res,
+    const char *na)
+{
+	const struct soap_node *g, *d;
+	struct upgroup *ug = NULL;
+	struct lgroups lg = { 0 };
+	struct sync_idlist dc = { 0 };
+	struct sync_depl_list old = { 0 }, rm = { 0 }, add = { 0 };
+	struct guidset deadset = { 0 }, hidden = { 0 };
+	size_t nug = 0, i, j, applied = 0;
+	int rc = -1;
+
+	if (store_tx_begin(s->st) != STORE_OK) {
+		sync_seterr(s, "GetDeployments: %s", store_errmsg(s->st));
+		return -1;
 	}
 
 	/* Groups: every upstream group, mapped to a local one. */
@@ -186,33 +376,8 @@ sync_deployments(struct sess *s)
 	s->res->groups = nug;
 	if (lgroups_load(s, &lg) != 0)
 		goto out;
-	for (i = 0; i < nug; i++)		/* builtins by GUID */
-		for (j = 0; j < lg.n; j++)
-			if (lg.v[j].builtin && strcmp(lg.v[j].guid, ug[i].guid) == 0)
-				ug[i].local = lg.v[j].id;
-	do {					/* parents before children */
-		progress = 0;
-		for (i = 0; i < nug; i++) {
-			int64_t parent, id = 0;
-
-			if (ug[i].local != 0)
-				continue;
-			if ((parent = local_for(ug, nug, ug[i].parent)) == 0)
-				continue;
-			if (store_group_find(s->st, ug[i].name, &id) == STORE_OK) {
-				for (j = 0; j < lg.n; j++)
-					if (lg.v[j].id == id && lg.v[j].parent != parent)
-						store_group_move(s->st, id, parent);
-			} else if (store_group_create(s->st, ug[i].name, parent,
-			    &id) != STORE_OK) {
-				sync_seterr(s, "creating group %s: %s", ug[i].name,
-				    store_errmsg(s->st));
-				goto out;
-			}
-			ug[i].local = id;
-			progress = 1;
-		}
-	} while (progress);
+	if (map_groups(s, ug, nug, &lg) != 0)
+		goto out;
 	if (lgroups_load(s, &lg) != 0)
 		goto out;
 	for (j = 0; j < lg.n; j++) {		/* groups the upstream no longer has */
@@ -228,19 +393,13 @@ sync_deployments(struct sess *s)
 	/* Dead deployments: through the rows of what we applied. */
 	if (sync_state_deployments_load(s, &old) != 0)
 		goto out;
+	guidset_of(soap_child(res, "DeadDeployments"), &deadset);
 	for (i = 0; i < old.n; i++) {
 		const struct store_sync_deployment *o = &old.v[i];
 		bool dead = false, group_gone;
 		int64_t lid;
 
-		SOAP_FOREACH_CHILD(x, soap_child(res, "DeadDeployments"),
-		    "guid") {
-			char t[SOAP_GUID_STRLEN];
-
-			if (soap_node_guid(x, t) == 0 &&
-			    strcmp(t, o->deployment) == 0)
-				dead = true;
-		}
+		dead = guidset_has(&deadset, o->deployment);
 		lid = local_for(ug, nug, o->group);
 		group_gone = lid == 0;
 		if (!dead && !group_gone)
@@ -293,38 +452,43 @@ sync_deployments(struct sess *s)
 		}
 		s->res->approvals_set++;
 		sync_depl_list_add(&add, dg, uid, tg);
+		if (sync_deployments_hook != NULL)
+			sync_deployments_hook(++applied);
 	}
 
 	/* Hidden (declined) updates: the full list. */
 	sync_list_updates(s, APPROVAL_FILTER_DECLINED, &dc);
-	SOAP_FOREACH_CHILD(x, soap_child(res, "HiddenUpdates"), "guid") {
-		char t[SOAP_GUID_STRLEN];
-
-		if (soap_node_guid(x, t) != 0)
-			continue;
-		for (i = 0; i < dc.n; i++)
-			if (strcmp(dc.v[i], t) == 0)
-				dc.v[i][0] = '\0';	/* stays declined */
-		if (store_decline(s->st, t, true) == STORE_OK)
+	guidset_of(soap_child(res, "HiddenUpdates"), &hidden);
+	for (i = 0; i < hidden.n; i++)
+		if (store_decline(s->st, hidden.v[i], true) == STORE_OK)
 			s->res->declined++;
-	}
-	for (i = 0; i < dc.n; i++)
-		if (dc.v[i][0] != '\0')
+	for (i = 0; i < dc.n; i++)		/* no longer hidden */
+		if (!guidset_has(&hidden, dc.v[i]))
 			store_decline(s->st, dc.v[i], false);
-
-	if (sync_state_deployments_apply(s, na, &rm, &add) != 0)
+	if (save_eulas(s, soap_child(res, "AcceptedEulas")) != 0)
 		goto out;
+
+	if (sync_state_deployments_apply(s, na, &rm, &add) != 0 ||
+	    sync_state_replica(s, s->base) != 0)
+		goto out;
+	if (store_tx_commit(s->st) != STORE_OK) {
+		sync_seterr(s, "GetDeployments: %s", store_errmsg(s->st));
+		goto out;
+	}
 	rc = 0;
 out:
+	if (rc != 0) {			/* nothing applied: say so */
+		store_tx_rollback(s->st);
+		s->res->approvals_set = s->res->approvals_removed = 0;
+		s->res->declined = 0;
+	}
 	free(dc.v);
+	free(deadset.v);
+	free(hidden.v);
 	lgroups_free(&lg);
 	free(ug);
-	soap_request_free(r);
-	buf_free(&req);
 	sync_depl_list_free(&old);
 	sync_depl_list_free(&rm);
 	sync_depl_list_free(&add);
-	free(danchor);
-	free(sanchor);
 	return rc;
 }

@@ -275,3 +275,12 @@ sync_state_mark_synced(struct sess *s, int64_t when)
 	if (store_sync_last_set(s->st, when) != STORE_OK)
 		sync_seterr(s, "saving last sync: %s", store_errmsg(s->st));
 }
+
+int
+sync_state_replica(struct sess *s, const char *url)
+{
+	if (s->st == NULL)
+		return 0;
+	return state_put(s, store_sync_replica_set(s->st, url),
+	    "replica flag");
+}

@@ -89,6 +89,13 @@ int	sync_metadata(struct sess *);
 
 /* deployments.c */
 int	sync_deployments(struct sess *);
+/* Apply a GetDeployments result (res: its GetDeploymentsResult, na: its
+ * Anchor) to s->st in one store transaction; 0 or -1 (nothing changed). */
+int	sync_deployments_apply_answer(struct sess *,
+	    const struct soap_node *res, const char *na);
+/* Tests only: called after each approval applied (1, 2, ...), inside the
+ * open transaction; NULL in the product. */
+extern void (*sync_deployments_hook)(size_t applied);
 /* GUIDs of the updates an approval filter selects (APPROVAL_FILTER_*). */
 struct sync_idlist {
 	char	(*v)[GUID_STRLEN + 1];	/* owned; free(v) */
@@ -146,5 +153,7 @@ void	sync_state_rollup_load(struct sess *, const char *reset_guid,
 int	sync_state_rollup_save(struct sess *, int64_t number,
 	    const char *reset_guid);
 void	sync_state_mark_synced(struct sess *, int64_t when);
+/* Record that this server is a replica of url (NULL: autonomous). */
+int	sync_state_replica(struct sess *, const char *url);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * op_deployments.c — GetDeployments of the MS-WSUSSS Server Sync service: the
  * computer groups, approvals (deployments), dead deployments, declined
- * updates and accepted EULAs a replica downstream copies.  Reads the
+ * updates and accepted EULAs a replica downstream copies (the EulaIDs of
+ * approved revisions plus, on a replica, those its own upstream sent).  Reads the
  * shared catalog through snapshot.h.  docs/WSUSSS.md.
  */
 #include <stdio.h>
@@ -54,6 +55,32 @@ grp_find(const struct grplist *l, int64_t id)
 	return NULL;
 }
 
+/* AcceptedEulas: EulaIDs, sorted then written once each. */
+struct eulalist {
+	char	(*v)[GUID_STRLEN + 1];
+	size_t	 n, cap;
+};
+
+static void
+eula_add(struct eulalist *l, const char *id)
+{
+	GROW(l->v, l->n, l->cap);
+	snprintf(l->v[l->n++], sizeof(l->v[0]), "%s", id);
+}
+
+static int
+eula_cb(const char *id, void *arg)
+{
+	eula_add(arg, id);
+	return 0;
+}
+
+static int
+eula_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 /* A stable DeploymentGuid: SHA-256(server id, update id, group guid). */
 static void
 deployment_guid(const struct svc_call *c, const char *uid, const char *group,
@@ -85,7 +112,7 @@ wsusss_op_get_deployments(struct svc_call *c)
 {
 	struct store *st;
 	const struct catalog *s = NULL;
-	char (*eula)[GUID_STRLEN + 1] = NULL;	/* of approved revisions */
+	struct eulalist el = { 0 };
 	size_t nrevs, napp, ntomb;
 	struct wsusss_anchor da, sa;
 	bool hasd, hass;
@@ -118,6 +145,10 @@ wsusss_op_get_deployments(struct svc_call *c)
 	}
 	if (store_group_list(st, grp_cb, &gl) != STORE_OK) {
 		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "groups");
+		goto out;
+	}
+	if (store_eulas_accepted_list(st, eula_cb, &el) != STORE_OK) {
+		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "accepted EULAs");
 		goto out;
 	}
 	svc_begin(c);
@@ -197,26 +228,21 @@ wsusss_op_get_deployments(struct svc_call *c)
 		if (catalog_rev_at(s, i)->declined)
 			xmlw_elem(&c->w, "guid", catalog_rev_at(s, i)->update_id);
 	xmlw_end(&c->w);
-	/* EulaID of every approved revision ("" for the others) */
-	eula = xcalloc(nrevs + 1, sizeof(*eula));
+	/* The EulaID of every approved revision and, on a replica, the
+	 * accepted EULAs its upstream sent: sorted, each once. */
 	for (size_t i = 0; i < nrevs; i++)
 		if (catalog_rev_at(s, i)->approved) {
 			struct catalog_extprops p;
 
 			snap_rev_props(st, s, catalog_rev_at(s, i), &p);
-			memcpy(eula[i], p.eula, sizeof(eula[i]));
+			if (p.eula[0] != '\0')
+				eula_add(&el, p.eula);
 		}
+	qsort(el.v, el.n, sizeof(*el.v), eula_cmp);
 	xmlw_start(&c->w, "AcceptedEulas");
-	for (size_t i = 0; i < nrevs; i++) {
-		bool dup = false;
-
-		if (eula[i][0] == '\0')
-			continue;
-		for (size_t j = 0; j < i && !dup; j++)
-			dup = strcmp(eula[j], eula[i]) == 0;
-		if (!dup)
-			xmlw_elem(&c->w, "guid", eula[i]);
-	}
+	for (size_t i = 0; i < el.n; i++)
+		if (i == 0 || strcmp(el.v[i - 1], el.v[i]) != 0)
+			xmlw_elem(&c->w, "guid", el.v[i]);
 	xmlw_end(&c->w);
 	svc_end(c);
 	rc = 0;
@@ -224,7 +250,7 @@ out:
 	for (size_t i = 0; i < gl.n; i++)
 		free(gl.g[i].name);
 	free(gl.g);
-	free(eula);
+	free(el.v);
 	snap_release(s);
 	return rc;
 }

@@ -2,12 +2,16 @@
  * test_e2e_sync.c — wsusd as upstream, `wsusctl sync` as two downstream
  * servers (protocol 1.8 = WSUS 3.0 SP2 and 1.20 = WSUS 10): full and
  * incremental metadata sync, replica deployments (approve, unapprove,
- * decline upstream), rollup, the shape of every request against the
+ * decline upstream; the upstream's group GUIDs; local changes refused on
+ * the replica unless --force; a replica sync SIGKILLed during its
+ * approvals — wsusctl_killhook, kill_hook.c — leaves nothing and the
+ * next one converges), rollup, the shape of every request against the
  * spec's sample requests and the captured ones, schema validation of the
  * requests, and bad upstreams (a fake upstream: e2e_sync_fake.c; what
  * both files share: e2e_sync_test.h).
  *
- * Program: test_e2e_sync WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
+ * Program: test_e2e_sync WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR, with
+ * WSUSCTL_KILLHOOK (environment) the path of wsusctl_killhook.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -352,6 +356,49 @@ ctl_ok(struct tl_wsusd *s, const char *a1, const char *a2, const char *a3,
 	assert_int_equal(rc, 0);
 }
 
+/* Every group as "guid name\n", in group_list order. */
+static int
+group_line_cb(const struct store_group *g, void *arg)
+{
+	buf_printf(arg, "%s %s\n", g->guid, g->name);
+	return 0;
+}
+
+static char *
+group_lines(struct tl_wsusd *s)
+{
+	struct store *st = open_store(s);
+	struct buf b;
+	char *out;
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(store_group_list(st, group_line_cb, &b), STORE_OK);
+	store_close(st);
+	assert_int_equal(buf_printf(&b, "%s", ""), 0);
+	out = strdup(b.data != NULL ? b.data : "");
+	buf_free(&b);
+	return out;
+}
+
+/* wsusctl on a replica: exit 1 and a message naming the upstream
+ * (refused), or exit 0 with --force. */
+static void
+ctl_refused(struct tl_wsusd *s, const char *a1, const char *a2,
+    const char *a3, const char *a4)
+{
+	struct buf out;
+	char want[300];
+
+	buf_init(&out, 1 << 20);
+	assert_int_equal(tl_ctl(s, &out, a1, a2, a3, a4, (char *)NULL), 1);
+	snprintf(want, sizeof(want), "refused: this server is a replica of %s;",
+	    upurl);
+	if (out.data == NULL || strstr(out.data, want) == NULL)
+		fail_msg("wsusctl %s %s: no \"%s\" in: %s", a1, a2, want,
+		    out.data ? out.data : "");
+	buf_free(&out);
+}
+
 static void
 replica_sync(struct dss *d, long long groups)
 {
@@ -383,6 +430,32 @@ test_replica(void **state)
 		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Site East"), 1);
 		assert_true(declined(&ds[i]->srv, ENGINE));
 		assert_false(declined(&ds[i]->srv, DEFENDER));
+		/* The upstream's groups, GUIDs included. */
+		{
+			char *a = group_lines(&up), *b = group_lines(&ds[i]->srv);
+
+			assert_string_equal(b, a);
+			free(a);
+			free(b);
+		}
+		/* Local changes refused, nothing changed; --force does. */
+		ctl_refused(&ds[i]->srv, "unapprove", DEFENDER, "--group",
+		    "Site East");
+		ctl_refused(&ds[i]->srv, "approve", ENGINE, "--group",
+		    "Site East");
+		ctl_refused(&ds[i]->srv, "decline", DEFENDER, NULL, NULL);
+		ctl_refused(&ds[i]->srv, "groups", "create", "Local", NULL);
+		ctl_refused(&ds[i]->srv, "groups", "rename", "Site East", "X");
+		ctl_refused(&ds[i]->srv, "groups", "delete", "Site East", NULL);
+		ctl_refused(&ds[i]->srv, "groups", "move", "Site East",
+		    "--parent=Unassigned Computers");
+		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Site East"), 1);
+		assert_int_equal(approvals_in(&ds[i]->srv, ENGINE, "Site East"), 0);
+		assert_false(declined(&ds[i]->srv, DEFENDER));
+		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Local"),
+		    (size_t)-1);
+		ctl_ok(&ds[i]->srv, "groups", "create", "Local", "--force");
+		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Local"), 0);
 	}
 	/* Unapprove and undecline upstream: both disappear downstream. */
 	ctl_ok(&up, "unapprove", DEFENDER, "--group", "Site East");
@@ -399,6 +472,97 @@ test_replica(void **state)
 		assert_int_equal(approvals_in(&ds[i]->srv, DEFENDER, "Site East"),
 		    (size_t)-1);
 	}
+}
+
+/* ---- replica: SIGKILL during the approvals ---- */
+
+/* wsusctl_killhook --json sync --replica, killed after the n-th approval
+ * of the GetDeployments answer (the store transaction open). */
+static void
+sync_killed(struct dss *d, const char *n)
+{
+	const char *exe = getenv("WSUSCTL_KILLHOOK");
+	char *argv[] = { NULL, (char *)"-c", d->srv.conf, (char *)"--json",
+	    (char *)"sync", (char *)"--upstream", upurl, (char *)"--protocol",
+	    (char *)d->proto, (char *)"--name", d->name, (char *)"--replica",
+	    (char *)"--no-rollup", NULL };
+
+	if (exe == NULL || *exe == '\0')
+		fail_msg("WSUSCTL_KILLHOOK is not set (tests/e2e-sync/meson.build)");
+	argv[0] = (char *)exe;
+	assert_int_equal(setenv("WSUSD_TEST_KILL_AT_APPROVAL", n, 1), 0);
+	assert_int_equal(tl_run(argv, NULL, NULL), 128 + 9);	/* SIGKILL */
+	unsetenv("WSUSD_TEST_KILL_AT_APPROVAL");
+}
+
+/* The deployment anchor and replica mark of an installation. */
+static void
+replica_state(struct tl_wsusd *s, bool *anchor, bool *replica)
+{
+	struct store *st = open_store(s);
+	struct store_sync_state ss;
+
+	assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
+	*anchor = ss.anchor[SYNC_PHASE_DEPLOYMENT] != NULL;
+	*replica = ss.replica_of != NULL;
+	store_sync_state_free(&ss);
+	store_close(st);
+}
+
+static void
+test_replica_killed(void **state)
+{
+	static const char *const grp[] = { "Kill A", "Kill B", "Kill C" };
+	struct dss dk;
+	bool anchor, replica;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(dss_setup(&dk, "1.20", "dssk.site-k.invalid"), 0);
+	for (i = 0; i < 3; i++) {
+		ctl_ok(&up, "groups", "create", grp[i], NULL);
+		ctl_ok(&up, "approve", DEFENDER, "--group", grp[i]);
+	}
+	/* Killed after 2 of 3 approvals: nothing of the answer is there. */
+	sync_killed(&dk, "2");
+	for (i = 0; i < 3; i++)
+		assert_int_equal(approvals_in(&dk.srv, DEFENDER, grp[i]),
+		    (size_t)-1);
+	replica_state(&dk.srv, &anchor, &replica);
+	assert_false(anchor);
+	assert_false(replica);
+	/* The next sync converges to exactly the upstream's approvals. */
+	replica_sync(&dk, 5);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(approvals_in(&dk.srv, DEFENDER, grp[i]), 1);
+		assert_int_equal(approvals_in(&dk.srv, ENGINE, grp[i]), 0);
+	}
+	/* A change set killed half way: the previous state stays whole. */
+	ctl_ok(&up, "unapprove", DEFENDER, "--group", "Kill A");
+	ctl_ok(&up, "approve", ENGINE, "--group", "Kill B");
+	ctl_ok(&up, "approve", ENGINE, "--group", "Kill C");
+	sync_killed(&dk, "1");
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(approvals_in(&dk.srv, DEFENDER, grp[i]), 1);
+		assert_int_equal(approvals_in(&dk.srv, ENGINE, grp[i]), 0);
+	}
+	replica_sync(&dk, 5);
+	assert_int_equal(approvals_in(&dk.srv, DEFENDER, "Kill A"), 0);
+	assert_int_equal(approvals_in(&dk.srv, ENGINE, "Kill A"), 0);
+	for (i = 1; i < 3; i++) {
+		assert_int_equal(approvals_in(&dk.srv, DEFENDER, grp[i]), 1);
+		assert_int_equal(approvals_in(&dk.srv, ENGINE, grp[i]), 1);
+	}
+	{
+		char *a = group_lines(&up), *b = group_lines(&dk.srv);
+
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
+	for (i = 0; i < 3; i++)
+		ctl_ok(&up, "groups", "delete", grp[i], NULL);
+	tl_wsusd_cleanup(&dk.srv);
 }
 
 /* ---- request shapes ---- */
@@ -831,6 +995,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_request_shapes),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_replica),
+		cmocka_unit_test(test_replica_killed),
 		cmocka_unit_test(test_rollup),
 		cmocka_unit_test(test_bad_upstream),
 		cmocka_unit_test(test_tls),

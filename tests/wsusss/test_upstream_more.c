@@ -385,8 +385,29 @@ t_deployments(void **state)
 	q = deployments(a2, a1, &r);
 	assert_null(strstr(r.body.data, "<ServerSyncDeployment>"));
 	assert_non_null(strstr(r.body.data, "<Name>All Computers</Name>"));
+	assert_null(strstr(r.body.data, "<AcceptedEulas><guid>"));
 	soap_request_free(q);
 	wh_reply_free(&r);
+
+	/* a replica passes on the EULAs its upstream accepted (stored by
+	 * its replica sync): sorted, each once */
+	{
+		char cmd[1024];
+
+		snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"INSERT INTO "
+		    "accepted_eulas VALUES ('e1e1e1e1-1111-4222-8333-444455556666'), "
+		    "('e0e0e0e0-1111-4222-8333-444455556666')\"", g.srv.db);
+		assert_int_equal(system(cmd), 0);
+		q = deployments(a2, a1, &r);
+		assert_non_null(strstr(r.body.data, "<AcceptedEulas><guid>"
+		    "e0e0e0e0-1111-4222-8333-444455556666</guid><guid>"
+		    "e1e1e1e1-1111-4222-8333-444455556666</guid></AcceptedEulas>"));
+		soap_request_free(q);
+		wh_reply_free(&r);
+		snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"DELETE FROM "
+		    "accepted_eulas\"", g.srv.db);
+		assert_int_equal(system(cmd), 0);
+	}
 
 	/* removed approval -> a dead deployment */
 	buf_init(&out, 1u << 20);

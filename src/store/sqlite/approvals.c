@@ -426,3 +426,78 @@ sq_approval_list(struct store *st, const char *update_id, int64_t group_id,
 	sq_done(stmt);
 	return rc;
 }
+
+/* ---- accepted EULAs (a replica's copy of its upstream's list) ---- */
+
+static const char SQL_EULA_CLEAR[] = "DELETE FROM accepted_eulas";
+static const char SQL_EULA_ADD[] =
+    "INSERT OR IGNORE INTO accepted_eulas(eula_id) VALUES (?1)";
+static const char SQL_EULA_LIST[] =
+    "SELECT eula_id FROM accepted_eulas ORDER BY eula_id";
+
+int
+sq_eulas_accepted_set(struct store *st, const char *const *ids, size_t n)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	char g[GUID_STRLEN + 1];
+	size_t i;
+	int rc;
+
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (ids[i] == NULL || guid_canon(ids[i], strlen(ids[i]), 0, g) != 0)
+			return store_seterr(st, STORE_INVALID, "EULA id \"%s\" "
+			    "is not a GUID", ids[i] != NULL ? ids[i] : "(null)");
+	if ((rc = sq_begin(s)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_EULA_CLEAR)) == NULL) {
+		rc = STORE_ERROR;
+		goto fail;
+	}
+	if ((rc = sq_exec_stmt(s, stmt, "clear accepted EULAs")) != STORE_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		guid_canon(ids[i], strlen(ids[i]), 0, g);
+		if ((stmt = sq_stmt(s, SQL_EULA_ADD)) == NULL) {
+			rc = STORE_ERROR;
+			goto fail;
+		}
+		sqlite3_bind_text(stmt, 1, g, -1, SQLITE_TRANSIENT);
+		if ((rc = sq_exec_stmt(s, stmt, "store accepted EULA")) !=
+		    STORE_OK)
+			goto fail;
+	}
+	return sq_commit(s);
+fail:
+	sq_rollback(s);
+	return rc;
+}
+
+int
+sq_eulas_accepted_list(struct store *st, store_eula_cb cb, void *arg)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_EULA_LIST)) == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(stmt, 0);
+
+		if (cb(t != NULL ? t : "", arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		rc = sq_fail(s, "list accepted EULAs");
+	else
+		rc = STORE_OK;
+	sq_done(stmt);
+	return rc;
+}

@@ -413,7 +413,7 @@ sq_catalog_load(struct store *st, const struct store_catalog_sink *sink,
 		return rc;
 	if (s->batch_tx && (rc = sq_batch_flush(s)) != STORE_OK)
 		return rc;
-	if (!s->in_tx) {
+	if (!s->in_tx && !s->outer) {
 		if ((stmt = sq_stmt(s, SQL_READ_BEGIN)) == NULL)
 			return STORE_ERROR;
 		if ((rc = sq_exec_stmt(s, stmt, "begin read")) != STORE_OK)

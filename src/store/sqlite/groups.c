@@ -33,6 +33,8 @@ static const char SQL_GROUP_INSERT[] =
     "VALUES (?1, ?2, ?3, 0, ?4)";
 static const char SQL_GROUP_RENAME[] =
     "UPDATE target_groups SET name = ?2, change_seq = ?3 WHERE id = ?1";
+static const char SQL_GROUP_SET_GUID[] =
+    "UPDATE target_groups SET guid = ?2, change_seq = ?3 WHERE id = ?1";
 static const char SQL_GROUP_MOVE[] =
     "UPDATE target_groups SET parent_id = ?2, change_seq = ?3 WHERE id = ?1";
 static const char SQL_GROUP_DELETE[] =
@@ -135,9 +137,34 @@ check_parent(struct sq *s, int64_t parent_id)
 	return STORE_OK;
 }
 
-int
-sq_group_create(struct store *st, const char *name, int64_t parent_id,
-    int64_t *id)
+/* A GUID argument: canonical lower case into out, or INVALID. */
+static int
+group_guid_arg(struct sq *s, const char *in, char out[GUID_STRLEN + 1])
+{
+	if (in == NULL || guid_canon(in, strlen(in), 0, out) != 0)
+		return store_seterr(&s->base, STORE_INVALID, "\"%s\" is not "
+		    "a group GUID", in != NULL ? in : "(null)");
+	return STORE_OK;
+}
+
+/* The GUID must be free (EXISTS) unless it is already id's. */
+static int
+guid_free(struct sq *s, const char *guid, int64_t id)
+{
+	int64_t other;
+	int rc;
+
+	if ((rc = id_by(s, SQL_GROUP_BY_GUID, guid, &other)) != STORE_OK)
+		return rc;
+	if (other != 0 && other != id)
+		return store_seterr(&s->base, STORE_EXISTS, "a group with "
+		    "GUID %s already exists", guid);
+	return STORE_OK;
+}
+
+static int
+group_create(struct store *st, const char *name, const char *want,
+    int64_t parent_id, int64_t *id)
 {
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
@@ -152,12 +179,16 @@ sq_group_create(struct store *st, const char *name, int64_t parent_id,
 		return rc;
 	if (parent_id == 0)
 		parent_id = GROUP_ALL_ID;
-	if (guid_random(guid) == -1)
+	if (want != NULL) {
+		if ((rc = group_guid_arg(s, want, guid)) != STORE_OK)
+			return rc;
+	} else if (guid_random(guid) == -1)
 		return store_seterr(st, STORE_ERROR, "no random bytes for a "
 		    "group GUID");
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = check_parent(s, parent_id)) != STORE_OK ||
+	    (rc = guid_free(s, guid, 0)) != STORE_OK ||
 	    (rc = id_by(s, SQL_GROUP_BY_NAME, name, &other)) != STORE_OK)
 		goto fail;
 	if (other != 0) {
@@ -188,6 +219,20 @@ sq_group_create(struct store *st, const char *name, int64_t parent_id,
 fail:
 	sq_rollback(s);
 	return rc;
+}
+
+int
+sq_group_create(struct store *st, const char *name, int64_t parent_id,
+    int64_t *id)
+{
+	return group_create(st, name, NULL, parent_id, id);
+}
+
+int
+sq_group_create_guid(struct store *st, const char *name, const char *guid,
+    int64_t parent_id, int64_t *id)
+{
+	return group_create(st, name, guid, parent_id, id);
 }
 
 /* The group must exist and not be built in. */
@@ -452,5 +497,39 @@ out:
 		free((char *)g[i].name);
 	free(g);
 	free(stack);
+	return rc;
+}
+
+int
+sq_group_set_guid(struct store *st, int64_t id, const char *want)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	char guid[GUID_STRLEN + 1];
+	struct grp g;
+	int64_t seq;
+	int rc;
+
+	if ((rc = sq_ready(s)) != STORE_OK ||
+	    (rc = group_guid_arg(s, want, guid)) != STORE_OK)
+		return rc;
+	if ((rc = sq_begin(s)) != STORE_OK)
+		return rc;
+	if ((rc = check_mutable(s, id, "given another GUID", &g)) !=
+	    STORE_OK || (rc = guid_free(s, guid, id)) != STORE_OK ||
+	    (rc = sq_next_change(s, &seq)) != STORE_OK)
+		goto fail;
+	if ((stmt = sq_stmt(s, SQL_GROUP_SET_GUID)) == NULL) {
+		rc = STORE_ERROR;
+		goto fail;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, guid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, seq);
+	if ((rc = sq_exec_stmt(s, stmt, "set group GUID")) != STORE_OK)
+		goto fail;
+	return sq_commit(s);
+fail:
+	sq_rollback(s);
 	return rc;
 }

@@ -454,11 +454,26 @@ static const char migration_4[] =
 "  COALESCE((SELECT CAST(value AS INTEGER) FROM settings\n"
 "      WHERE key = 'sync_last' AND value GLOB '[0-9]*'), 0);\n";
 
+/*
+ * Version 5: sync_state.replica_of — the upstream URL this server is a
+ * replica of (set with the deployments of each replica sync, cleared by
+ * an autonomous one; NULL: not a replica).  wsusctl refuses local
+ * approval, decline and group changes while it is set.
+ * accepted_eulas: the EULAs a replica's upstream lists as accepted
+ * (GetDeployments AcceptedEulas, a full list each time).
+ */
+static const char migration_5[] =
+"ALTER TABLE sync_state ADD COLUMN replica_of TEXT;\n"
+"CREATE TABLE accepted_eulas (\n"
+"	eula_id		TEXT PRIMARY KEY\n"
+") STRICT;\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },
 	{ 2, "computers, events, update status", migration_2, NULL },
 	{ 3, "downstream servers, rollup", migration_3, NULL },
 	{ 4, "sync state tables", migration_4, sq_sync_state_migrate },
+	{ 5, "replica flag, accepted EULAs", migration_5, NULL },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

@@ -37,6 +37,9 @@ struct sq {
 	bool		 batch_tx;	/* the open transaction is a batch's */
 	int		 batch_n;	/* imports in the open batch transaction */
 	bool		 batch_failed;	/* a batch commit failed since batch_begin */
+	bool		 outer;		/* inside tx_begin .. tx_commit/rollback:
+					 * sq_begin/commit/rollback are the
+					 * savepoint "op" */
 	struct zblob	 z;		/* compression state for imports */
 	struct sq_slot	 slots[SQ_STMT_SLOTS];
 };

@@ -227,6 +227,10 @@ sq_one_int64_by_id(struct sq *s, const char *sql, int64_t id,
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
+/* One call inside tx_begin .. tx_commit. */
+static const char SQL_OP_SAVEPOINT[] = "SAVEPOINT op";
+static const char SQL_OP_RELEASE[] = "RELEASE op";
+static const char SQL_OP_ROLLBACK_TO[] = "ROLLBACK TO op";
 
 int
 sq_begin(struct sq *s)
@@ -239,6 +243,18 @@ sq_begin(struct sq *s)
 	if (s->in_tx)
 		return store_seterr(&s->base, STORE_ERROR,
 		    "internal error: nested transaction");
+	if (s->outer) {
+		if (sqlite3_get_autocommit(s->db))
+			return store_seterr(&s->base, STORE_ERROR,
+			    "the enclosing transaction was rolled back by an "
+			    "earlier error");
+		if ((stmt = sq_stmt(s, SQL_OP_SAVEPOINT)) == NULL)
+			return STORE_ERROR;
+		if ((rc = sq_exec_stmt(s, stmt, "savepoint")) != STORE_OK)
+			return rc;
+		s->in_tx = true;
+		return STORE_OK;
+	}
 	if ((stmt = sq_stmt(s, SQL_BEGIN)) == NULL)
 		return STORE_ERROR;
 	if ((rc = sq_exec_stmt(s, stmt, "begin transaction")) != STORE_OK)
@@ -253,7 +269,8 @@ sq_commit(struct sq *s)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if ((stmt = sq_stmt(s, SQL_COMMIT)) == NULL) {
+	if ((stmt = sq_stmt(s, s->outer ? SQL_OP_RELEASE : SQL_COMMIT)) ==
+	    NULL) {
 		sq_rollback(s);
 		return STORE_ERROR;
 	}
@@ -270,6 +287,19 @@ sq_rollback(struct sq *s)
 {
 	sqlite3_stmt *stmt;
 
+	if (s->outer) {			/* undo this call only */
+		if (s->in_tx && !sqlite3_get_autocommit(s->db) &&
+		    (stmt = sq_stmt(s, SQL_OP_ROLLBACK_TO)) != NULL) {
+			sqlite3_step(stmt);
+			sq_done(stmt);
+			if ((stmt = sq_stmt(s, SQL_OP_RELEASE)) != NULL) {
+				sqlite3_step(stmt);
+				sq_done(stmt);
+			}
+		}
+		s->in_tx = false;
+		return;
+	}
 	if (!s->in_tx && sqlite3_get_autocommit(s->db))
 		return;
 	/* Keep the error text of whatever made us roll back. */
@@ -394,6 +424,9 @@ sq_batch_begin(struct store *st)
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
+	if (s->outer)
+		return store_seterr(st, STORE_INVALID,
+		    "an import batch cannot start inside a transaction");
 	if (!s->batch) {
 		s->batch = true;
 		s->batch_failed = false;
@@ -763,6 +796,8 @@ sq_close(struct store *st)
 
 	if (s == NULL)
 		return;
+	if (s->outer)
+		sq_tx_rollback(st);
 	if (s->batch_tx)
 		sq_batch_flush(s);
 	if (s->in_tx)
@@ -878,7 +913,7 @@ sq_maintain(struct store *st)
 	struct stat sb;
 	int mode = SQLITE_CHECKPOINT_PASSIVE, rc;
 
-	if (s->in_tx || s->batch)
+	if (s->in_tx || s->batch || s->outer)
 		return STORE_OK;
 	if (snprintf(wal, sizeof(wal), "%s-wal", s->path) < (int)sizeof(wal) &&
 	    stat(wal, &sb) == 0 && sb.st_size > SQ_WAL_RESTART_BYTES)

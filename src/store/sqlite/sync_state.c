@@ -77,7 +77,7 @@ static const char SQL_STATE_GET[] =
     "SELECT upstream, account, config_anchor, category_anchor, "
     "update_anchor, deployment_anchor, filter, rollup_number, "
     "rollup_reset, last_success, "
-    "(SELECT count(*) FROM sync_deployments) "
+    "(SELECT count(*) FROM sync_deployments), replica_of "
     "FROM sync_state WHERE id = 1";
 
 static char *
@@ -111,6 +111,7 @@ sq_sync_state_get(struct store *st, struct store_sync_state *out)
 		out->rollup_reset = col(stmt, 8);
 		out->last_success = sqlite3_column_int64(stmt, 9);
 		out->deployments = (size_t)sqlite3_column_int64(stmt, 10);
+		out->replica_of = col(stmt, 11);
 		rc = STORE_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = store_seterr(st, STORE_ERROR, "sync state row missing");
@@ -412,6 +413,24 @@ sq_sync_last_set(struct store *st, int64_t when)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, when);
 	return update_row(s, stmt, "write last sync");
+}
+
+static const char SQL_REPLICA_SET[] =
+    "UPDATE sync_state SET replica_of = ?1 WHERE id = 1";
+
+int
+sq_sync_replica_set(struct store *st, const char *url)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (url != NULL && strlen(url) > STORE_SYNC_URL_MAX)
+		return store_seterr(st, STORE_INVALID, "URL too long");
+	if ((stmt = begin_stmt(s, SQL_REPLICA_SET, &rc)) == NULL)
+		return rc;
+	sq_bind_text(stmt, 1, or_null(url));
+	return update_row(s, stmt, "write replica flag");
 }
 
 /* ---- migration 4: the old settings into the tables ---- */

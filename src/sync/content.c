@@ -329,6 +329,8 @@ done(struct sess *s, struct cfile *c, CURLcode cc, long code,
 	if (c->fp != NULL && fclose(c->fp) != 0)
 		ok = false;
 	c->fp = NULL;
+	if (c->have == 0)
+		unlink(c->part);	/* no empty part files left behind */
 	if (code == 404) {
 		log_info("sync: content %s: 404 from the upstream; asking "
 		    "DownloadFiles", hex);

@@ -13,6 +13,9 @@
  *   resume    a metadata-only sync (no --content) downloads nothing; a
  *             part file holding the first half of A is continued with a
  *             Range request: only the second half crosses the wire.
+ *   policy    an autonomous downstream: "approved" finds nothing (no
+ *             local approvals), "all" takes every listed file; bad
+ *             option values are usage errors.
  *   corrupt   the upstream's copy of A replaced by other bytes of the
  *             same length: refused, deleted, not published.
  *
@@ -59,7 +62,7 @@ static struct tl_wsusd up;
 static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "" };
 static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "" };
 static char upurl[64];
-static struct tl_wsusd dss[3];	/* the downstreams; removed at the end */
+static struct tl_wsusd dss[4];	/* the downstreams; removed at the end */
 
 /* The update document of s, written to DIR/ID.xml. */
 static void
@@ -158,7 +161,7 @@ group_teardown(void **state)
 {
 	(void)state;
 	tl_wsusd_cleanup(&up);
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		if (dss[i].dir[0] != '\0')
 			tl_wsusd_cleanup(&dss[i]);
 	free(A.data);
@@ -185,7 +188,8 @@ dss_setup(struct tl_wsusd *d, const char *tag)
  * DIR]: the parsed result (fails the test unless it exited 0).
  */
 static json_t *
-run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
+run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
+    const char *rec)
 {
 	struct buf out;
 	json_t *j = NULL;
@@ -195,7 +199,8 @@ run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
 	buf_init(&out, 8u << 20);
 	/* an option not given is replaced by a repeated --no-rollup */
 	st = tl_ctl(d, &out, "--json", "sync", "--upstream", upurl, "--name",
-	    "content-dss.site.invalid", "--replica", "--no-rollup",
+	    "content-dss.site.invalid", replica ? "--replica" : "--no-rollup",
+	    "--no-rollup", "--download-connections", "2",
 	    policy ? "--content" : "--no-rollup", policy ? policy : "--no-rollup",
 	    rec ? "--record" : "--no-rollup", rec ? rec : "--no-rollup",
 	    (char *)NULL);
@@ -208,6 +213,12 @@ run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
 	assert_int_equal(st, 0);
 	assert_non_null(j);
 	return j;
+}
+
+static json_t *
+run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
+{
+	return run_sync_as(d, true, policy, rec);
 }
 
 static long long
@@ -249,6 +260,30 @@ present(struct tl_wsusd *d, const struct synth *s)
 	free(name);
 	store_close(st);
 	return rc != STORE_OK ? -1 : f.present ? 1 : 0;
+}
+
+static int
+count_cb(const struct store_file *f, void *arg)
+{
+	(void)f;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* How many files d's metadata lists (store_file_list, all). */
+static size_t
+listed_files(struct tl_wsusd *d)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+	size_t n = 0;
+
+	snprintf(url, sizeof(url), "sqlite://%s", d->db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	assert_int_equal(store_file_list(st, false, count_cb, &n), STORE_OK);
+	store_close(st);
+	return n;
 }
 
 /* d's content file of s equals s->data. */
@@ -411,12 +446,73 @@ test_corrupt(void **state)
 	assert_int_equal(write_file_atomic(path, A.data, SIZE, 0644), 0);
 }
 
+/*
+ * An autonomous downstream approves nothing by syncing: "approved" finds
+ * no file, "all" takes every file the metadata lists: A; B and the
+ * files of the real documents (whose bytes the test data lacks) are 404.
+ */
+static void
+test_policy_all(void **state)
+{
+	struct tl_wsusd *d = &dss[3];
+	json_t *j;
+	size_t n;
+
+	(void)state;
+	dss_setup(d, "dsc4");
+	j = run_sync_as(d, false, "approved", NULL);
+	assert_counts(j, 0, 0, 0, 0);
+	json_decref(j);
+	assert_int_equal(present(d, &A), 0);
+	j = run_sync_as(d, false, "all", NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "content")),
+	    "all");
+	n = listed_files(d);
+	assert_true(n >= 3);
+	assert_int_equal(listed_files(&up), n);
+	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+}
+
+/* Bad option values are usage errors (exit 2) and change nothing. */
+static void
+test_options(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "--content", "Approved" }, { "--content", "" },
+		{ "--download-connections", "0" },
+		{ "--download-connections", "65" },
+		{ "--download-connections", "4x" },
+		{ "--bandwidth", "0" }, { "--bandwidth", "-5" },
+		{ "--bandwidth", "10k" },
+	};
+	struct buf out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_init(&out, 1 << 16);
+		assert_int_equal(tl_ctl(&dss[3], &out, "sync", "--upstream",
+		    upurl, bad[i][0], bad[i][1], (char *)NULL), 2);
+		buf_free(&out);
+	}
+	buf_init(&out, 1 << 16);
+	assert_int_equal(tl_ctl(&dss[3], &out, "sync", "--help",
+	    (char *)NULL), 0);
+	assert_non_null(strstr(out.data, "[--content approved|all|none]"));
+	buf_free(&out);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_download),
 		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_policy_all),
+		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_corrupt),
 	};
 

@@ -112,6 +112,53 @@ sync_content_part_path(const char *content_dir, const uint8_t sha1[20],
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
+/* A decimal number of at most 19 digits at *pp (< end).  0 or -1. */
+static int
+dec64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int n = 0;
+
+	while (p < end && *p >= '0' && *p <= '9') {
+		if (++n > 19)
+			return -1;
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	}
+	if (n == 0)
+		return -1;
+	*out = v;
+	*pp = p;
+	return 0;
+}
+
+int
+sync_content_range_parse(const char *v, size_t len, uint64_t *first,
+    uint64_t *last, uint64_t *size)
+{
+	const char *p = v, *end = v + len;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	if (end - p < 6 || strncasecmp(p, "bytes ", 6) != 0)
+		return -1;
+	p += 6;
+	if (dec64(&p, end, first) != 0 || p >= end || *p++ != '-' ||
+	    dec64(&p, end, last) != 0 || p >= end || *p++ != '/')
+		return -1;
+	if (end - p == 1 && *p == '*') {
+		*size = UINT64_MAX;
+		p++;
+	} else if (dec64(&p, end, size) != 0 || *last >= *size)
+		return -1;
+	if (p != end || *first > *last)
+		return -1;
+	return 0;
+}
+
 /* store_file_list callback: the files not yet present. */
 static int
 collect(const struct store_file *f, void *arg)
@@ -178,21 +225,16 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 			c->discard = true;
 		return n;
 	}
-	if (n > sizeof(cr) && strncasecmp(p, cr, sizeof(cr) - 1) == 0 &&
+	if (n >= sizeof(cr) && strncasecmp(p, cr, sizeof(cr) - 1) == 0 &&
 	    !c->discard) {
-		const char *q = p + sizeof(cr) - 1;
-		char *end;
-		unsigned long long first;
+		uint64_t first, last, total;
 
-		while (*q == ' ')
-			q++;
-		if (strncasecmp(q, "bytes ", 6) != 0)
+		/* exactly the rest of the file we asked for, or nothing */
+		if (sync_content_range_parse(p + sizeof(cr) - 1,
+		    n - (sizeof(cr) - 1), &first, &last, &total) != 0 ||
+		    first != c->have || last + 1 != c->f.size ||
+		    (total != UINT64_MAX && total != c->f.size))
 			return 0;
-		errno = 0;
-		first = strtoull(q + 6, &end, 10);
-		if (errno != 0 || end == q + 6 || *end != '-' ||
-		    first != c->have)
-			return 0;	/* not the range we asked for */
 	}
 	return n;
 }

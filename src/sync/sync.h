@@ -137,6 +137,15 @@ int	sync_content_url(const char *base, const uint8_t sha1[20],
 int	sync_content_part_path(const char *content_dir, const uint8_t sha1[20],
 	    char *out, size_t outlen);
 
+/*
+ * A Content-Range field value of a 206 answer: "bytes FIRST-LAST/SIZE",
+ * or with '*' for SIZE (RFC 9110 §14.4); len bytes, no NUL needed,
+ * surrounding blanks allowed.  Sets *first, *last and *size (UINT64_MAX
+ * for '*').  0, or -1 for anything else, FIRST > LAST or LAST >= SIZE.
+ */
+int	sync_content_range_parse(const char *v, size_t len, uint64_t *first,
+	    uint64_t *last, uint64_t *size);
+
 /* Call once per process before threads (curl_global_init). */
 void	sync_global_init(void);
 

@@ -79,6 +79,37 @@ test_part_path(void **state)
 	assert_int_equal(sync_content_part_path("/c", sha1, out, 20), -1);
 }
 
+/* Content-Range of a 206: what parses, and what is refused. */
+static void
+test_content_range(void **state)
+{
+	static const char *const bad[] = {
+		"", "bytes", "bytes ", "bytes 1-2", "bytes 1-2/", "bytes -2/3",
+		"bytes 1-/3", "bytes 2-1/3", "bytes 0-3/3", "bytes 0-2/3x",
+		"bytes 0-2/**", "bits 0-2/3", "bytes 0 -2/3", "bytes 0- 2/3",
+		"bytes +0-2/3", "bytes */3", "bytes 0-2/3 4",
+		"bytes 0-99999999999999999999/100000000000000000000",
+	};
+	uint64_t f = 7, l = 7, z = 7;
+	size_t i;
+	const char *v;
+
+	(void)state;
+	v = "bytes 524350-1048698/1048699";
+	assert_int_equal(sync_content_range_parse(v, strlen(v), &f, &l, &z), 0);
+	assert_true(f == 524350 && l == 1048698 && z == 1048699);
+	v = " BYTES 0-0/*\r\n";
+	assert_int_equal(sync_content_range_parse(v, strlen(v), &f, &l, &z), 0);
+	assert_true(f == 0 && l == 0 && z == UINT64_MAX);
+	v = "bytes 0-9/10";		/* only the first len bytes count */
+	assert_int_equal(sync_content_range_parse(v, 11, &f, &l, &z), -1);
+	assert_int_equal(sync_content_range_parse(v, 12, &f, &l, &z), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (sync_content_range_parse(bad[i], strlen(bad[i]), &f, &l,
+		    &z) != -1)
+			fail_msg("accepted \"%s\"", bad[i]);
+}
+
 int
 main(void)
 {
@@ -86,6 +117,7 @@ main(void)
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_url),
 		cmocka_unit_test(test_part_path),
+		cmocka_unit_test(test_content_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
  *   policy    an autonomous downstream: "approved" finds nothing (no
  *             local approvals), "all" takes every listed file; bad
  *             option values are usage errors.
+ *   tls       an https upstream trusted with --cacert: content over TLS.
  *   corrupt   the upstream's copy of A replaced by other bytes of the
  *             same length: refused, deleted, not published.
  *
@@ -62,7 +63,8 @@ static struct tl_wsusd up;
 static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "" };
 static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "" };
 static char upurl[64];
-static struct tl_wsusd dss[4];	/* the downstreams; removed at the end */
+static struct tl_wsusd dss[5];
+static uint16_t tls_port;	/* the downstreams; removed at the end */
 
 /* The update document of s, written to DIR/ID.xml. */
 static void
@@ -134,11 +136,14 @@ ctl_ok(struct tl_wsusd *s, ...)
 static int
 group_setup(void **state)
 {
-	char dir[256];
+	char dir[256], extra[128];
 
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (wh_setup(&up, NULL) != 0)
+	tls_port = tl_free_port();
+	snprintf(extra, sizeof(extra), "\n[listener tls]\naddress = 127.0.0.1\n"
+	    "port = %u\ntls = yes\n", tls_port);
+	if (wh_setup(&up, extra) != 0)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s/synthetic", up.dir);
 	if (mkdir(dir, 0755) != 0)
@@ -161,7 +166,7 @@ group_teardown(void **state)
 {
 	(void)state;
 	tl_wsusd_cleanup(&up);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		if (dss[i].dir[0] != '\0')
 			tl_wsusd_cleanup(&dss[i]);
 	free(A.data);
@@ -476,6 +481,43 @@ test_policy_all(void **state)
 	assert_int_equal(present(d, &A), 1);
 }
 
+/*
+ * An https upstream (the self-signed certificate of its postinstall,
+ * trusted with --cacert): the content comes over the same TLS listener,
+ * within a bandwidth limit, one connection.
+ */
+static void
+test_tls(void **state)
+{
+	struct tl_wsusd *d = &dss[4];
+	char url[64], ca[256];
+	struct buf out;
+	const char *p;
+	json_t *j = NULL;
+	int rc;
+
+	(void)state;
+	dss_setup(d, "dsc5");
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", tls_port);
+	snprintf(ca, sizeof(ca), "%s/state/tls/wsusd.crt", up.dir);
+	buf_init(&out, 8u << 20);
+	rc = tl_ctl(d, &out, "--json", "sync", "--upstream", url, "--cacert",
+	    ca, "--replica", "--no-rollup", "--content", "approved",
+	    "--download-connections", "1", "--bandwidth", "1000000",
+	    (char *)NULL);
+	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
+		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
+	if (rc != 0 || j == NULL)
+		fprintf(stderr, "%s\n", out.data ? out.data : "");
+	buf_free(&out);
+	assert_int_equal(rc, 0);
+	assert_non_null(j);
+	assert_counts(j, 1, SIZE, 0, 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+}
+
 /* Bad option values are usage errors (exit 2) and change nothing. */
 static void
 test_options(void **state)
@@ -513,6 +555,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_policy_all),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_corrupt),
 	};
 

@@ -5,10 +5,11 @@
  * several at once (libcurl multi, opts.download_connections), each into
  * CONTENT_DIR/.partial/SHA1HEX.part and continued with a Range request
  * from the part file's length after an interruption.  A complete part is
- * hashed: size, SHA-1 and (when the metadata has one) SHA-256 must match
- * before the content store's verified import (content_import: temporary
- * file, verify, rename) publishes it and store_file_set_present records
- * it; a part that does not match is deleted and counted as failed.  A
+ * hashed in place: size, SHA-1 and (when the metadata has one) SHA-256
+ * must match before the content store moves it into place
+ * (content_publish: verify, fsync, rename; no copy) and
+ * store_file_set_present records it; a part that does not match is
+ * deleted and counted as failed.  A
  * 404 is "pending upstream": the digests go to DownloadFiles and the file
  * is tried again at the next sync.
  *
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +52,8 @@ struct cfile {
 	uint64_t	 have;		/* bytes in the part file */
 	bool		 discard;	/* not a 200/206: body dropped */
 	bool		 overflow;	/* more bytes than the metadata says */
+	bool		 ranged;	/* a Content-Range we accept was seen */
+	long		 code;		/* status of the last status line */
 	struct sess	*s;		/* borrowed */
 };
 
@@ -186,6 +190,8 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	struct cfile *c = arg;
 	size_t n = size * nmemb;
 
+	if (c->code == 206 && !c->ranged)
+		c->discard = true;	/* a part without its Content-Range */
 	if (c->discard)
 		return n;
 	if (c->have + n > c->f.size) {
@@ -215,6 +221,8 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 		long code = sp ? strtol(sp + 1, NULL, 10) : 0;
 
 		c->discard = false;
+		c->ranged = false;
+		c->code = code;
 		if (code == 200 && c->have > 0) {
 			/* the whole file again: start the part over */
 			if (fflush(c->fp) != 0 || ftruncate(fileno(c->fp), 0) != 0 ||
@@ -235,6 +243,7 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 		    first != c->have || last + 1 != c->f.size ||
 		    (total != UINT64_MAX && total != c->f.size))
 			return 0;
+		c->ranged = true;
 	}
 	return n;
 }
@@ -284,36 +293,26 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
 }
 
 /*
- * The part file is complete: verify it and publish it.  A mismatch
+ * The part file is complete: verify it in place and move it into the
+ * content store (content_publish), then mark it present.  A mismatch
  * deletes it (never published).  Counts into the result.
  */
 static void
 publish(struct sess *s, struct cfile *c)
 {
-	uint8_t h1[20], h2[32];
-	uint64_t size = 0;
 	char e[512], hex[41];
-	bool already = false;
+	bool mismatch = false;
 
 	hex_encode(c->f.sha1, 20, hex, 1);
-	if (content_hash_file(c->part, h1, h2, &size, e, sizeof(e)) != 0) {
-		log_warnx("sync: content %s: %s", hex, e);
-		s->res->files_failed++;
-		return;
-	}
-	if (size != c->f.size || memcmp(h1, c->f.sha1, 20) != 0 ||
-	    (c->f.has_sha256 && memcmp(h2, c->f.sha256, 32) != 0)) {
-		log_warnx("sync: content %s from %s does not match its metadata "
-		    "(%s); deleted", hex, c->url, size != c->f.size ? "size" :
-		    memcmp(h1, c->f.sha1, 20) != 0 ? "SHA-1" : "SHA-256");
-		unlink(c->part);
-		s->res->files_failed++;
-		return;
-	}
-	if (content_import(s->o->content_dir, c->part, c->f.sha1,
+	if (content_publish(s->o->content_dir, c->part, c->f.sha1,
 	    c->f.has_sha256 ? c->f.sha256 : NULL, c->f.size, c->f.name,
-	    &already, e, sizeof(e)) != 0) {
-		log_warnx("sync: content %s: %s", hex, e);
+	    &mismatch, e, sizeof(e)) != 0) {
+		if (mismatch) {
+			log_warnx("sync: content %s from %s does not match its "
+			    "metadata (%s); deleted", hex, c->url, e);
+			unlink(c->part);
+		} else
+			log_warnx("sync: content %s: %s", hex, e);
 		s->res->files_failed++;
 		return;
 	}
@@ -322,11 +321,14 @@ publish(struct sess *s, struct cfile *c)
 		s->res->files_failed++;
 		return;
 	}
-	unlink(c->part);
 	s->res->files_downloaded++;
 }
 
-/* Open (or create) the part file and learn its length.  0 or -1. */
+/*
+ * Open (or create) the part file, lock it (flock, held while it is
+ * open: two syncs never write one part file) and learn its length.
+ * 0 or -1 with errno.
+ */
 static int
 open_part(struct cfile *c)
 {
@@ -334,7 +336,9 @@ open_part(struct cfile *c)
 	int fd;
 
 	fd = open(c->part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd == -1 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+	if (fd == -1 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		/* EWOULDBLOCK: another sync is fetching this file now */
 		if (fd != -1)
 			close(fd);
 		return -1;
@@ -394,7 +398,7 @@ done(struct sess *s, struct cfile *c, CURLcode cc, long code,
 		return;
 	}
 	if (cc != CURLE_OK || !ok || (code != 200 && code != 206) ||
-	    c->have != c->f.size) {
+	    (code == 206 && !c->ranged) || c->have != c->f.size) {
 		log_warnx("sync: content %s: %s (HTTP %ld, %llu of %llu bytes); "
 		    "kept for the next sync", hex, cc != CURLE_OK ?
 		    curl_easy_strerror(cc) : "incomplete", code,

@@ -11,7 +11,8 @@
  *             call with B's digest and counts B as pending; a second sync
  *             downloads nothing.
  *   resume    a metadata-only sync (no --content) downloads nothing; a
- *             part file holding the first half of A is continued with a
+ *             part file holding the first half of A is left alone while
+ *             another process holds its lock, then continued with a
  *             Range request: only the second half crosses the wire.
  *   policy    an autonomous downstream: "approved" finds nothing (no
  *             local approvals), "all" takes every listed file; bad
@@ -30,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -394,7 +397,9 @@ test_resume(void **state)
 {
 	struct tl_wsusd *d = &dss[1];
 	char part[512], hex[41];
+	struct stat sb;
 	json_t *j;
+	int lk;
 
 	(void)state;
 	dss_setup(d, "dsc2");
@@ -412,6 +417,17 @@ test_resume(void **state)
 	assert_int_equal(mkdir_p(part, 0755), 0);
 	snprintf(part, sizeof(part), "%s/.partial/%s.part", d->content, hex);
 	assert_int_equal(tl_write_file(part, A.data, SIZE / 2), 0);
+	/* while another sync holds it (flock), it is left alone */
+	lk = open(part, O_RDONLY | O_CLOEXEC);
+	assert_true(lk >= 0);
+	assert_int_equal(flock(lk, LOCK_EX), 0);
+	j = run_sync(d, "approved", NULL);
+	assert_counts(j, 0, 0, 1, 1);
+	json_decref(j);
+	close(lk);
+	assert_int_equal(stat(part, &sb), 0);
+	assert_int_equal(sb.st_size, SIZE / 2);
+	assert_int_equal(present(d, &A), 0);
 	j = run_sync(d, "approved", NULL);
 	/* only the second half crossed the wire */
 	assert_counts(j, 1, SIZE - SIZE / 2, 0, 1);

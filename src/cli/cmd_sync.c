@@ -62,10 +62,11 @@ sync_usage(FILE *fp)
 	    "  (or all) updates from the upstream's /Content/ into content_dir,\n"
 	    "  verified by SHA-1 and SHA-256, N at once (default 4), resuming\n"
 	    "  partial downloads, within KBPS kilobytes/s (default no limit);\n"
-	    "  none (default) syncs metadata only.  --protocol 1.8 speaks as WSUS 3.0 SP2, 1.20 (default) as\n"
-	    "  WSUS 10.  --bench N runs N concurrent full sessions that import\n"
-	    "  nothing and prints revisions/s.  --record DIR writes every\n"
-	    "  request and answer to DIR.\n");
+	    "  none (default) syncs metadata only.  --protocol 1.8 speaks as\n"
+	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
+	    "  concurrent full sessions that import nothing and prints\n"
+	    "  revisions/s.  --record DIR writes every request and answer to\n"
+	    "  DIR.\n");
 }
 
 struct bench_arg {

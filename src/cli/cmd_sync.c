@@ -35,6 +35,9 @@ static const struct option sync_opts_long[] = {
 	{ "bench",	required_argument, NULL, 'b' },
 	{ "record",	required_argument, NULL, 'D' },
 	{ "max-response", required_argument, NULL, 'M' },
+	{ "content",	required_argument, NULL, 'c' },
+	{ "download-connections", required_argument, NULL, 'N' },
+	{ "bandwidth",	required_argument, NULL, 'B' },
 	{ "json",	no_argument,	   NULL, 'j' },
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "help",	no_argument,	   NULL, 'h' },
@@ -49,14 +52,21 @@ sync_usage(FILE *fp)
 	    "                    [--insecure] [--cacert FILE] [--no-rollup]\n"
 	    "                    [--product GUID]... [--classification GUID]...\n"
 	    "                    [--name FQDN] [--timeout SECS] [--max-response MIB]\n"
+	    "                    [--content approved|all|none]\n"
+	    "                    [--download-connections N] [--bandwidth KBPS]\n"
 	    "                    [--record DIR] [--json] [-v]\n"
 	    "       wsusctl sync --upstream URL --bench N [--protocol ...]\n"
 	    "  Synchronize metadata (and, with --replica, groups and approvals)\n"
 	    "  from an upstream server as a downstream WSUS does, then roll up\n"
-	    "  status.  --protocol 1.8 speaks as WSUS 3.0 SP2, 1.20 (default) as\n"
-	    "  WSUS 10.  --bench N runs N concurrent full sessions that import\n"
-	    "  nothing and prints revisions/s.  --record DIR writes every\n"
-	    "  request and answer to DIR.\n");
+	    "  status.  --content approved|all downloads the files of approved\n"
+	    "  (or all) updates from the upstream's /Content/ into content_dir,\n"
+	    "  verified by SHA-1 and SHA-256, N at once (default 4), resuming\n"
+	    "  partial downloads, within KBPS kilobytes/s (default no limit);\n"
+	    "  none (default) syncs metadata only.  --protocol 1.8 speaks as\n"
+	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
+	    "  concurrent full sessions that import nothing and prints\n"
+	    "  revisions/s.  --record DIR writes every request and answer to\n"
+	    "  DIR.\n");
 }
 
 struct bench_arg {
@@ -217,6 +227,36 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			o.max_response = (size_t)mb * 1024 * 1024;
 			break;
 		}
+		case 'c':
+			if (sync_content_policy_parse(optarg, &o.content) != 0) {
+				fprintf(stderr, "wsusctl sync: --content must be "
+				    "approved, all or none\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'N': {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end != '\0' || v < 1 ||
+			    v > SYNC_CONTENT_CONNECTIONS_MAX) {
+				fprintf(stderr, "wsusctl sync: --download-connections "
+				    "1..%d\n", SYNC_CONTENT_CONNECTIONS_MAX);
+				return EXIT_USAGE;
+			}
+			o.download_connections = (unsigned)v;
+			break;
+		}
+		case 'B': {
+			long long v = strtoll(optarg, &end, 10);
+
+			if (*end != '\0' || v < 1 || v > 100000000) {
+				fprintf(stderr, "wsusctl sync: --bandwidth "
+				    "1..100000000 (KB/s)\n");
+				return EXIT_USAGE;
+			}
+			o.bandwidth = (uint64_t)v * 1024;
+			break;
+		}
 		case 'j':
 			ctl->json = true;
 			break;
@@ -252,6 +292,7 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 	}
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
+	o.content_dir = ctl->cfg.content_dir;
 	if (sync_run(st, &o, &r, err, sizeof(err)) != 0) {
 		log_error("sync from %s failed: %s", o.upstream, err);
 		if (!ctl->json)
@@ -273,6 +314,17 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    "computers_rolled_up", (json_int_t)r.computers_rolled_up,
 		    "calls", (json_int_t)r.calls, "error", err);
 
+		json_object_set_new(j, "content",
+		    json_string(sync_content_policy_name(o.content)));
+		json_object_set_new(j, "files_downloaded",
+		    json_integer((json_int_t)r.files_downloaded));
+		json_object_set_new(j, "content_bytes",
+		    json_integer((json_int_t)r.content_bytes));
+		json_object_set_new(j, "files_failed",
+		    json_integer((json_int_t)r.files_failed));
+		json_object_set_new(j, "files_pending",
+		    json_integer((json_int_t)r.files_pending));
+
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(j);
@@ -290,6 +342,13 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			printf("replica: %zu groups, %zu approvals set, %zu removed, "
 			    "%zu declined\n", r.groups, r.approvals_set,
 			    r.approvals_removed, r.declined);
+		if (o.content != SYNC_CONTENT_NONE)
+			printf("content (%s): %zu files downloaded (%llu bytes), "
+			    "%zu failed, %zu pending upstream\n",
+			    sync_content_policy_name(o.content),
+			    r.files_downloaded,
+			    (unsigned long long)r.content_bytes,
+			    r.files_failed, r.files_pending);
 		if (r.rolled_up)
 			printf("rollup: done (%zu computers)\n", r.computers_rolled_up);
 	}

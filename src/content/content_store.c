@@ -8,6 +8,8 @@
  * the target directory while hashing it, fsyncs it and renames it into
  * place only when SHA-1, SHA-256 and size all match.  The temporary name
  * starts with a dot, so the HTTP name whitelist never serves it.
+ * Publish (a finished download inside the content directory) verifies
+ * the file in place and renames it: no copy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -375,5 +377,73 @@ fail:
 		rmdir(subdir);
 	if (in != -1)
 		close(in);
+	return -1;
+}
+
+int
+content_publish(const char *dir, const char *src, const uint8_t sha1[20],
+    const uint8_t *sha256, uint64_t size, const char *filename,
+    bool *mismatch, char *err, size_t errlen)
+{
+	char rel[64], target[PATH_MAX], subdir[PATH_MAX];
+	uint8_t h1[20], h2[32];
+	uint64_t n = 0;
+	struct stat sb;
+	int fd = -1;
+
+	*mismatch = false;
+	if (content_relpath(sha1, filename, rel, sizeof(rel)) == -1) {
+		seterr(err, errlen, "content path does not fit");
+		return -1;
+	}
+	if (snprintf(target, sizeof(target), "%s/%s", dir, rel) >=
+	    (int)sizeof(target) ||
+	    snprintf(subdir, sizeof(subdir), "%s/%.2s", dir, rel) >=
+	    (int)sizeof(subdir)) {
+		seterr(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
+	if ((fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		seterr(err, errlen, "%s: %s", src, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		seterr(err, errlen, "%s: not a regular file", src);
+		goto fail;
+	}
+	if (hash_copy(fd, src, -1, NULL, h1, h2, &n, err, errlen) == -1)
+		goto fail;
+	if ((size != UINT64_MAX && n != size) || memcmp(h1, sha1, 20) != 0 ||
+	    (sha256 != NULL && memcmp(h2, sha256, 32) != 0)) {
+		*mismatch = true;
+		seterr(err, errlen, "%s: %s does not match", src,
+		    size != UINT64_MAX && n != size ? "size" :
+		    memcmp(h1, sha1, 20) != 0 ? "SHA-1" : "SHA-256");
+		goto fail;
+	}
+	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1) {
+		seterr(err, errlen, "%s: %s", src, strerror(errno));
+		goto fail;
+	}
+	if (lstat(subdir, &sb) == -1) {
+		if (errno != ENOENT || mkdir(subdir, 0755) == -1) {
+			seterr(err, errlen, "%s: %s", subdir, strerror(errno));
+			goto fail;
+		}
+	} else if (!S_ISDIR(sb.st_mode)) {
+		seterr(err, errlen, "%s: not a directory", subdir);
+		goto fail;
+	}
+	if (rename(src, target) == -1) {
+		seterr(err, errlen, "rename to %s: %s", target, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	(void)fsync_parent_dir(target);	/* as in content_import */
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
 	return -1;
 }

@@ -35,6 +35,18 @@ int	content_import(const char *dir, const char *src, const uint8_t sha1[20],
 	    const uint8_t *sha256, uint64_t size, const char *filename,
 	    bool *already, char *err, size_t errlen);
 
+/*
+ * Publish src, a file already in the content directory's file system
+ * (a finished download), by moving it: src is hashed in place, and only
+ * when size, SHA-1 and (sha256 non-NULL) SHA-256 match is it fsync'd,
+ * made 0644 and renamed to its place (replacing what was there).
+ * Returns 0; or -1 with err set and src left where it was, *mismatch
+ * telling a digest or size mismatch from an I/O error.
+ */
+int	content_publish(const char *dir, const char *src, const uint8_t sha1[20],
+	    const uint8_t *sha256, uint64_t size, const char *filename,
+	    bool *mismatch, char *err, size_t errlen);
+
 /* Hash a whole file: SHA-1 and SHA-256 and size.  0 or -1 with err. */
 int	content_hash_file(const char *path, uint8_t sha1[20], uint8_t sha256[32],
 	    uint64_t *size, char *err, size_t errlen);

@@ -86,6 +86,8 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 		goto out;
 	if (!o->replica && sync_state_replica(&s, NULL) != 0)
 		goto out;
+	if (sync_content(&s) != 0)
+		goto out;
 	sync_state_mark_synced(&s, (int64_t)time(NULL));
 	if (o->rollup && (s.up_major > 1 || s.up_minor >= 3) &&
 	    sync_rollup(&s) != 0)

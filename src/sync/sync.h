@@ -25,7 +25,11 @@
  * With store == NULL (load mode, bench/downstreams.sh) nothing is
  * imported or kept: every revision listed is fetched.
  *
- * Not here: content download (DownloadFiles + HTTP GET), driver sets,
+ * Then, by the content policy, the files of approved (or all) updates
+ * are downloaded from the upstream's /Content/ (content.c), verified
+ * and published into the content store; a 404 asks DownloadFiles.
+ *
+ * Not here: driver sets,
  * GetUpdateDecryptionData, scheduling.  See docs/SYNC.md.
  */
 #ifndef WSUSD_SYNC_SYNC_H
@@ -45,6 +49,15 @@ enum sync_profile {
 	SYNC_PROFILE_WSUS3SP2 = 0,	/* protocol 1.8, .NET 2.0 client */
 	SYNC_PROFILE_WSUS10 = 1,	/* protocol 1.20, .NET 4 client */
 };
+
+/* Which content files a sync downloads (wsusss.md §9). */
+enum sync_content_policy {
+	SYNC_CONTENT_NONE = 0,		/* metadata only */
+	SYNC_CONTENT_APPROVED = 1,	/* files of approved updates */
+	SYNC_CONTENT_ALL = 2,		/* every file the metadata lists */
+};
+#define SYNC_CONTENT_CONNECTIONS 4	/* default files fetched at once */
+#define SYNC_CONTENT_CONNECTIONS_MAX 64
 
 struct sync_opts {
 	const char	*upstream;	/* "http(s)://host:port", no path */
@@ -66,6 +79,18 @@ struct sync_opts {
 					 * body to DIR/NNN-Operation.{request,response}.xml
 					 * and a line "NNN op path action status" to
 					 * DIR/index.tsv (tests, benchmarks) */
+	/*
+	 * Content (content.c, docs/SYNC.md "Content"): which files to
+	 * download after the metadata (and a replica's deployments) into
+	 * content_dir.  SYNC_CONTENT_NONE (0, what a zeroed struct means)
+	 * downloads nothing.  download_connections: files fetched at once
+	 * (0: SYNC_CONTENT_CONNECTIONS); bandwidth: bytes per second over
+	 * all of them (0: no limit).
+	 */
+	enum sync_content_policy content;
+	const char	*content_dir;	/* borrowed; needed unless NONE */
+	unsigned	 download_connections;
+	uint64_t	 bandwidth;
 };
 
 struct sync_result {
@@ -84,11 +109,42 @@ struct sync_result {
 	size_t		 calls;			/* SOAP calls made */
 	uint64_t	 bytes_in, bytes_out;	/* bodies */
 	char		 upstream_version[16];	/* GetConfigData.ProtocolVersion */
+	/* content (content.c) */
+	size_t		 files_downloaded;	/* verified and published */
+	uint64_t	 content_bytes;		/* content bytes received */
+	size_t		 files_failed;		/* refused or not fetched */
+	size_t		 files_pending;		/* 404: DownloadFiles asked */
 };
 
 /* "1.8" or "1.20" (also "3"/"wsus3", "10"/"wsus10") -> profile.  0 or -1. */
 int	sync_profile_parse(const char *s, enum sync_profile *out);
 const char *sync_profile_version(enum sync_profile);
+
+/* "approved", "all", "none" -> policy.  0 or -1. */
+int	sync_content_policy_parse(const char *s, enum sync_content_policy *out);
+const char *sync_content_policy_name(enum sync_content_policy);
+/*
+ * The URL of a content file on the upstream: BASE/Content/XX/SHA1HEX.ext
+ * (ext from filename, as the content store names it).  0, or -1 when it
+ * does not fit in outlen.
+ */
+int	sync_content_url(const char *base, const uint8_t sha1[20],
+	    const char *filename, char *out, size_t outlen);
+/*
+ * Where a download in progress is kept: CONTENT_DIR/.partial/SHA1HEX.part
+ * (hidden: never served, skipped by import walks).  0 or -1.
+ */
+int	sync_content_part_path(const char *content_dir, const uint8_t sha1[20],
+	    char *out, size_t outlen);
+
+/*
+ * A Content-Range field value of a 206 answer: "bytes FIRST-LAST/SIZE",
+ * or with '*' for SIZE (RFC 9110 §14.4); len bytes, no NUL needed,
+ * surrounding blanks allowed.  Sets *first, *last and *size (UINT64_MAX
+ * for '*').  0, or -1 for anything else, FIRST > LAST or LAST >= SIZE.
+ */
+int	sync_content_range_parse(const char *v, size_t len, uint64_t *first,
+	    uint64_t *last, uint64_t *size);
 
 /* Call once per process before threads (curl_global_init). */
 void	sync_global_init(void);

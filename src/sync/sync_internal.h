@@ -8,6 +8,8 @@
  *   auth.c		GetAuthConfig, GetAuthorizationCookie, GetCookie, renewal
  *   metadata.c		GetConfigData, GetRevisionIdList, GetUpdateData, import
  *   deployments.c	replica GetDeployments: groups, approvals, declines
+ *   content.c		content files: HTTP GET (ranged, resumed), verify,
+ *			publish; DownloadFiles for the upstream's 404s
  *   rollup.c		the rollup step (reporting web service)
  *   state.c		every read and write of the sync state in the store
  *   sync.c		sync_run: the order of the steps
@@ -102,6 +104,9 @@ struct sync_idlist {
 	size_t	 n, cap;
 };
 void	sync_list_updates(struct sess *, int approval, struct sync_idlist *);
+
+/* content.c: download the files of the content policy. */
+int	sync_content(struct sess *);
 
 /* rollup.c */
 int	sync_rollup(struct sess *);

@@ -259,6 +259,53 @@ test_import_mismatch_leaves_nothing(void **state)
 	assert_int_equal(count_entries(f->content), 1);
 }
 
+/* content_publish: verified in place, then moved; a mismatch moves nothing. */
+static void
+test_publish(void **state)
+{
+	struct fx *f = *state;
+	uint8_t bad1[20], bad256[32];
+	char err[256], target[256], xx[160];
+	struct stat sb;
+	bool mismatch = true;
+
+	snprintf(xx, sizeof(xx), "%s/9D", f->content);
+	snprintf(target, sizeof(target), "%s/9D/" ABC_SHA1 ".cab", f->content);
+	memcpy(bad1, f->sha1, 20);
+	bad1[0] ^= 1;
+	memcpy(bad256, f->sha256, 32);
+	bad256[31] ^= 0x80;
+	assert_int_equal(content_publish(f->content, f->src, f->sha1, bad256, 3,
+	    "x.cab", &mismatch, err, sizeof(err)), -1);
+	assert_true(mismatch);
+	assert_non_null(strstr(err, "SHA-256"));
+	assert_int_equal(content_publish(f->content, f->src, f->sha1, f->sha256,
+	    4, "x.cab", &mismatch, err, sizeof(err)), -1);
+	assert_true(mismatch);
+	assert_non_null(strstr(err, "size"));
+	/* a wrong SHA-1 names another place; nothing is made there either */
+	assert_int_equal(content_publish(f->content, f->src, bad1, f->sha256, 3,
+	    "x.cab", &mismatch, err, sizeof(err)), -1);
+	assert_true(mismatch);
+	assert_non_null(strstr(err, "SHA-1"));
+	assert_int_equal(count_entries(f->content), 0);
+	assert_string_equal(slurp(f->src), "abc");	/* left where it was */
+	/* an unreadable source is an error, not a mismatch */
+	assert_int_equal(content_publish(f->content, "/nonexistent/x", f->sha1,
+	    f->sha256, 3, "x.cab", &mismatch, err, sizeof(err)), -1);
+	assert_false(mismatch);
+
+	assert_int_equal(chmod(f->src, 0600), 0);
+	assert_int_equal(content_publish(f->content, f->src, f->sha1, f->sha256,
+	    3, "x.cab", &mismatch, err, sizeof(err)), 0);
+	assert_false(mismatch);
+	assert_string_equal(slurp(target), "abc");
+	assert_int_equal(stat(target, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0644);
+	assert_int_equal(stat(f->src, &sb), -1);	/* moved, not copied */
+	assert_int_equal(count_entries(xx), 1);
+}
+
 static void
 test_import_replaces_corrupt(void **state)
 {
@@ -347,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_relpath),
 		cmocka_unit_test_setup_teardown(test_hash_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_import_mismatch_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_replaces_corrupt,

@@ -1,0 +1,581 @@
+/*
+ * test_e2e_content.c — content synchronization end to end: an upstream
+ * wsusd with the real update documents of the fixtures plus two
+ * synthetic updates with content (made here, like tools/demo-update.sh),
+ * both approved; the file of A is in the upstream's content store, the
+ * file of B is not (a 404).  Downstream replicas (`wsusctl sync
+ * --replica --content approved`, each a temporary store):
+ *
+ *   download  A arrives byte-identical, is marked present and served by
+ *             the downstream's own wsusd; B's 404 makes a DownloadFiles
+ *             call with B's digest and counts B as pending; a second sync
+ *             downloads nothing.
+ *   resume    a metadata-only sync (no --content) downloads nothing; a
+ *             part file holding the first half of A is left alone while
+ *             another process holds its lock, then continued with a
+ *             Range request: only the second half crosses the wire.
+ *   policy    an autonomous downstream: "approved" finds nothing (no
+ *             local approvals), "all" takes every listed file; bad
+ *             option values are usage errors.
+ *   tls       an https upstream trusted with --cacert: content over TLS.
+ *   corrupt   the upstream's copy of A replaced by other bytes of the
+ *             same length: refused, deleted, not published.
+ *
+ * Program: test_e2e_content WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
+ */
+#include <glob.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "wusp_harness.h"
+#include "content/content_store.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/encode.h"
+#include "util/fsutil.h"
+#include "util/hex.h"
+#include "util/xmalloc.h"
+
+#define UPD_A	"0c0e0000-0000-4000-8000-00000000000a"
+#define UPD_B	"0c0e0000-0000-4000-8000-00000000000b"
+#define SIZE	(1024 * 1024 + 123)	/* odd, more than one buffer */
+
+struct synth {
+	const char	*id;
+	const char	*name;		/* FileName */
+	char		*data;		/* SIZE bytes; owned */
+	uint8_t		 sha1[20];
+	char		 rel[128];	/* XX/SHA1HEX.exe */
+	char		 path[256];	/* the file, in the upstream's dir */
+};
+
+static struct tl_wsusd up;
+static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "" };
+static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "" };
+static char upurl[64];
+static struct tl_wsusd dss[5];
+static uint16_t tls_port;	/* the downstreams; removed at the end */
+
+/* The update document of s, written to DIR/ID.xml. */
+static void
+make_synth(struct synth *s, const char *dir, uint32_t seed)
+{
+	uint8_t h2[32];
+	char b1[32], b2[48], path[512], err[256], *doc;
+	uint64_t n;
+	uint32_t x = seed;
+
+	s->data = xmalloc(SIZE);
+	for (size_t i = 0; i < SIZE; i++) {
+		x = x * 1664525u + 1013904223u;
+		s->data[i] = (char)(x >> 24);
+	}
+	snprintf(s->path, sizeof(s->path), "%s/%s", up.dir, s->name);
+	if (write_file_atomic(s->path, s->data, SIZE, 0644) != 0 ||
+	    content_hash_file(s->path, s->sha1, h2, &n, err, sizeof(err)) != 0 ||
+	    content_relpath(s->sha1, s->name, s->rel, sizeof(s->rel)) != 0)
+		abort();
+	base64_encode(s->sha1, 20, b1);
+	base64_encode(h2, 32, b2);
+	doc = xasprintf("<upd:Update xmlns:cmd=\"http://schemas.microsoft.com/"
+	    "msus/2002/12/UpdateHandlers/CommandLineInstallation\" xmlns:upd="
+	    "\"http://schemas.microsoft.com/msus/2002/12/Update\">"
+	    "<upd:UpdateIdentity UpdateID=\"%s\" RevisionNumber=\"200\" />"
+	    "<upd:Properties UpdateType=\"Software\" DefaultPropertiesLanguage="
+	    "\"en\" Handler=\"http://schemas.microsoft.com/msus/2002/12/"
+	    "UpdateHandlers/CommandLineInstallation\" MaxDownloadSize=\"%d\" "
+	    "MinDownloadSize=\"0\" PublicationState=\"Published\" CreationDate="
+	    "\"2026-01-01T00:00:00.000Z\"><upd:KBArticleID>99000%c1"
+	    "</upd:KBArticleID></upd:Properties><upd:LocalizedPropertiesCollection>"
+	    "<upd:LocalizedProperties><upd:Language>en</upd:Language><upd:Title>"
+	    "wsusd content test update %s</upd:Title></upd:LocalizedProperties>"
+	    "</upd:LocalizedPropertiesCollection><upd:Files><upd:File Digest=\"%s\""
+	    " DigestAlgorithm=\"SHA1\" FileName=\"%s\" Size=\"%d\" Modified="
+	    "\"2026-01-01T00:00:00Z\"><upd:AdditionalDigest Algorithm=\"SHA256\">"
+	    "%s</upd:AdditionalDigest></upd:File></upd:Files>"
+	    "<upd:HandlerSpecificData xsi:type=\"cmd:CommandLineInstallation\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+	    "<cmd:InstallCommand Program=\"%s\" Arguments=\"/quiet\">"
+	    "<cmd:ReturnCode Code=\"0\" Result=\"Succeeded\" /></cmd:InstallCommand>"
+	    "</upd:HandlerSpecificData></upd:Update>", s->id, SIZE,
+	    s->id[strlen(s->id) - 1], s->id, b1, s->name, SIZE, b2, s->name);
+	snprintf(path, sizeof(path), "%s/%s.xml", dir, s->id);
+	if (write_file_atomic(path, doc, strlen(doc), 0644) != 0)
+		abort();
+	free(doc);
+}
+
+static int
+ctl_ok(struct tl_wsusd *s, ...)
+{
+	struct buf out;
+	va_list ap;
+	int rc;
+
+	buf_init(&out, 1 << 20);
+	va_start(ap, s);
+	rc = tl_vctl(s, &out, NULL, ap);
+	va_end(ap);
+	if (rc != 0)
+		fprintf(stderr, "wsusctl failed (%d):\n%s\n", rc,
+		    out.data ? out.data : "");
+	buf_free(&out);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+group_setup(void **state)
+{
+	char dir[256], extra[128];
+
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	tls_port = tl_free_port();
+	snprintf(extra, sizeof(extra), "\n[listener tls]\naddress = 127.0.0.1\n"
+	    "port = %u\ntls = yes\n", tls_port);
+	if (wh_setup(&up, extra) != 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/synthetic", up.dir);
+	if (mkdir(dir, 0755) != 0)
+		return -1;
+	make_synth(&A, dir, 0x13572468);
+	make_synth(&B, dir, 0x2468ace1);
+	/* A's file into the upstream's content store; B's stays out (404) */
+	if (ctl_ok(&up, "-q", "import-updates", dir, (char *)NULL) != 0 ||
+	    ctl_ok(&up, "-q", "import-content", A.path, (char *)NULL) != 0 ||
+	    ctl_ok(&up, "-q", "approve", UPD_A, UPD_B, "--group",
+	    "All Computers", (char *)NULL) != 0 ||
+	    tl_wsusd_start(&up) != 0)
+		return -1;
+	snprintf(upurl, sizeof(upurl), "http://127.0.0.1:%u", up.port);
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	tl_wsusd_cleanup(&up);
+	for (size_t i = 0; i < 5; i++)
+		if (dss[i].dir[0] != '\0')
+			tl_wsusd_cleanup(&dss[i]);
+	free(A.data);
+	free(B.data);
+	curl_global_cleanup();
+	return 0;
+}
+
+/* A downstream: a temporary store with a plain listener (not started). */
+static void
+dss_setup(struct tl_wsusd *d, const char *tag)
+{
+	char extra[128];
+
+	assert_int_equal(tl_wsusd_init(d, tag), 0);
+	snprintf(extra, sizeof(extra), "\n[listener plain]\naddress = "
+	    "127.0.0.1\nport = %u\n", d->port);
+	assert_int_equal(tl_wsusd_conf(d, false, extra), 0);
+	assert_int_equal(tl_postinstall(d, (char *)NULL), 0);
+}
+
+/*
+ * wsusctl --json sync --replica --no-rollup [--content POLICY] [--record
+ * DIR]: the parsed result (fails the test unless it exited 0).
+ */
+static json_t *
+run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
+    const char *rec)
+{
+	struct buf out;
+	json_t *j = NULL;
+	const char *p;
+	int st;
+
+	buf_init(&out, 8u << 20);
+	/* an option not given is replaced by a repeated --no-rollup */
+	st = tl_ctl(d, &out, "--json", "sync", "--upstream", upurl, "--name",
+	    "content-dss.site.invalid", replica ? "--replica" : "--no-rollup",
+	    "--no-rollup", "--download-connections", "2",
+	    policy ? "--content" : "--no-rollup", policy ? policy : "--no-rollup",
+	    rec ? "--record" : "--no-rollup", rec ? rec : "--no-rollup",
+	    (char *)NULL);
+	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
+		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
+	if (j == NULL || st != 0)
+		fprintf(stderr, "sync (exit %d):\n%s\n", st,
+		    out.data ? out.data : "");
+	buf_free(&out);
+	assert_int_equal(st, 0);
+	assert_non_null(j);
+	return j;
+}
+
+static json_t *
+run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
+{
+	return run_sync_as(d, true, policy, rec);
+}
+
+static long long
+jint(json_t *j, const char *k)
+{
+	json_t *v = json_object_get(j, k);
+
+	if (!json_is_integer(v))
+		fail_msg("no integer %s in the sync result", k);
+	return json_integer_value(v);
+}
+
+/* The content counts of a sync result. */
+static void
+assert_counts(json_t *j, long long downloaded, long long bytes,
+    long long failed, long long pending)
+{
+	assert_int_equal(jint(j, "failed"), 0);
+	assert_int_equal(jint(j, "files_downloaded"), downloaded);
+	assert_int_equal(jint(j, "content_bytes"), bytes);
+	assert_int_equal(jint(j, "files_failed"), failed);
+	assert_int_equal(jint(j, "files_pending"), pending);
+	assert_string_equal(json_string_value(json_object_get(j, "error")), "");
+}
+
+/* Is the file of s marked present in d's store?  1, 0; -1 unknown. */
+static int
+present(struct tl_wsusd *d, const struct synth *s)
+{
+	char url[256], err[256], *name = NULL;
+	struct store *st = NULL;
+	struct store_file f;
+	int rc;
+
+	snprintf(url, sizeof(url), "sqlite://%s", d->db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	rc = store_file_lookup(st, s->sha1, &f, &name);
+	free(name);
+	store_close(st);
+	return rc != STORE_OK ? -1 : f.present ? 1 : 0;
+}
+
+static int
+count_cb(const struct store_file *f, void *arg)
+{
+	(void)f;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* How many files d's metadata lists (store_file_list, all). */
+static size_t
+listed_files(struct tl_wsusd *d)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+	size_t n = 0;
+
+	snprintf(url, sizeof(url), "sqlite://%s", d->db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	assert_int_equal(store_file_list(st, false, count_cb, &n), STORE_OK);
+	store_close(st);
+	return n;
+}
+
+/* d's content file of s equals s->data. */
+static void
+assert_file_is(struct tl_wsusd *d, const struct synth *s)
+{
+	char path[512], *data = NULL;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", d->content, s->rel);
+	assert_int_equal(read_file(path, SIZE * 2, &data, &len), 0);
+	assert_int_equal(len, SIZE);
+	assert_memory_equal(data, s->data, SIZE);
+	free(data);
+}
+
+static bool
+exists(const char *fmt, ...)
+{
+	char path[512];
+	struct stat sb;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return lstat(path, &sb) == 0;
+}
+
+static size_t
+on_get(char *p, size_t size, size_t n, void *arg)
+{
+	buf_append(arg, p, size * n);
+	return size * n;
+}
+
+static void
+test_download(void **state)
+{
+	struct tl_wsusd *d = &dss[0];
+	char rec[192], hexa[41], hexb[41], b64[32], url[256], path[256];
+	struct buf body;
+	json_t *j;
+	CURL *h;
+	long code = 0;
+	glob_t g;
+
+	(void)state;
+	dss_setup(d, "dsc1");
+	snprintf(rec, sizeof(rec), "%s/rec", d->dir);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	j = run_sync(d, "approved", rec);
+	assert_string_equal(json_string_value(json_object_get(j, "content")),
+	    "approved");
+	assert_counts(j, 1, SIZE, 0, 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+	assert_int_equal(present(d, &B), 0);
+	assert_false(exists("%s/%s", d->content, B.rel));
+	hex_encode(A.sha1, 20, hexa, 1);
+	hex_encode(B.sha1, 20, hexb, 1);
+	assert_false(exists("%s/.partial/%s.part", d->content, hexa));
+	/* B's 404 asked DownloadFiles with B's digest (and only B's) */
+	snprintf(path, sizeof(path), "%s/index.tsv", rec);
+	assert_int_equal(tl_count_in_file(path, "\tDownloadFiles\t"), 1);
+	snprintf(path, sizeof(path), "%s/*-DownloadFiles.request.xml", rec);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	base64_encode(B.sha1, 20, b64);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0], b64), 1);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "<base64Binary>"), 1);
+	globfree(&g);
+	assert_false(exists("%s/.partial/%s.part", d->content, hexb));
+
+	/* the downstream's own wsusd serves it to its clients */
+	assert_int_equal(tl_wsusd_start(d), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/Content/%s", d->port,
+	    A.rel);
+	buf_init(&body, SIZE * 2);
+	h = curl_easy_init();
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_get);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+	assert_int_equal(curl_easy_perform(h), CURLE_OK);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(h);
+	assert_int_equal(code, 200);
+	assert_int_equal(body.len, SIZE);
+	assert_memory_equal(body.data, A.data, SIZE);
+	buf_free(&body);
+	assert_int_equal(tl_wsusd_stop(d), 0);
+
+	/* the next sync has nothing to download; B is still pending */
+	j = run_sync(d, "approved", NULL);
+	assert_counts(j, 0, 0, 0, 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+}
+
+static void
+test_resume(void **state)
+{
+	struct tl_wsusd *d = &dss[1];
+	char part[512], hex[41];
+	struct stat sb;
+	json_t *j;
+	int lk;
+
+	(void)state;
+	dss_setup(d, "dsc2");
+	/* metadata only (the default): nothing downloaded */
+	j = run_sync(d, NULL, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "content")),
+	    "none");
+	assert_counts(j, 0, 0, 0, 0);
+	json_decref(j);
+	assert_int_equal(present(d, &A), 0);
+	assert_false(exists("%s/%s", d->content, A.rel));
+	/* an interrupted download: the first half in the part file */
+	hex_encode(A.sha1, 20, hex, 1);
+	snprintf(part, sizeof(part), "%s/.partial", d->content);
+	assert_int_equal(mkdir_p(part, 0755), 0);
+	snprintf(part, sizeof(part), "%s/.partial/%s.part", d->content, hex);
+	assert_int_equal(tl_write_file(part, A.data, SIZE / 2), 0);
+	/* while another sync holds it (flock), it is left alone */
+	lk = open(part, O_RDONLY | O_CLOEXEC);
+	assert_true(lk >= 0);
+	assert_int_equal(flock(lk, LOCK_EX), 0);
+	j = run_sync(d, "approved", NULL);
+	assert_counts(j, 0, 0, 1, 1);
+	json_decref(j);
+	close(lk);
+	assert_int_equal(stat(part, &sb), 0);
+	assert_int_equal(sb.st_size, SIZE / 2);
+	assert_int_equal(present(d, &A), 0);
+	j = run_sync(d, "approved", NULL);
+	/* only the second half crossed the wire */
+	assert_counts(j, 1, SIZE - SIZE / 2, 0, 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+	assert_false(exists("%s", part));
+}
+
+static void
+test_corrupt(void **state)
+{
+	struct tl_wsusd *d = &dss[2];
+	char path[512], hex[41], *other;
+	json_t *j;
+
+	(void)state;
+	/* the upstream's A: same name and length, other bytes */
+	other = xmalloc(SIZE);
+	memcpy(other, A.data, SIZE);
+	other[SIZE / 3] ^= 0x5a;
+	snprintf(path, sizeof(path), "%s/%s", up.content, A.rel);
+	assert_int_equal(write_file_atomic(path, other, SIZE, 0644), 0);
+	free(other);
+	dss_setup(d, "dsc3");
+	j = run_sync(d, "approved", NULL);
+	assert_counts(j, 0, SIZE, 1, 1);
+	json_decref(j);
+	assert_int_equal(present(d, &A), 0);
+	assert_false(exists("%s/%s", d->content, A.rel));
+	hex_encode(A.sha1, 20, hex, 1);
+	assert_false(exists("%s/.partial/%s.part", d->content, hex));
+	/* nothing else in the content directory but the empty .partial */
+	assert_int_equal(tl_count_files(d->content), 0);
+	/* the upstream's copy back, for whoever runs after */
+	snprintf(path, sizeof(path), "%s/%s", up.content, A.rel);
+	assert_int_equal(write_file_atomic(path, A.data, SIZE, 0644), 0);
+}
+
+/*
+ * An autonomous downstream approves nothing by syncing: "approved" finds
+ * no file, "all" takes every file the metadata lists: A; B and the
+ * files of the real documents (whose bytes the test data lacks) are 404.
+ */
+static void
+test_policy_all(void **state)
+{
+	struct tl_wsusd *d = &dss[3];
+	json_t *j;
+	size_t n;
+
+	(void)state;
+	dss_setup(d, "dsc4");
+	j = run_sync_as(d, false, "approved", NULL);
+	assert_counts(j, 0, 0, 0, 0);
+	json_decref(j);
+	assert_int_equal(present(d, &A), 0);
+	j = run_sync_as(d, false, "all", NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "content")),
+	    "all");
+	n = listed_files(d);
+	assert_true(n >= 3);
+	assert_int_equal(listed_files(&up), n);
+	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+}
+
+/*
+ * An https upstream (the self-signed certificate of its postinstall,
+ * trusted with --cacert): the content comes over the same TLS listener,
+ * within a bandwidth limit, one connection.
+ */
+static void
+test_tls(void **state)
+{
+	struct tl_wsusd *d = &dss[4];
+	char url[64], ca[256];
+	struct buf out;
+	const char *p;
+	json_t *j = NULL;
+	int rc;
+
+	(void)state;
+	dss_setup(d, "dsc5");
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", tls_port);
+	snprintf(ca, sizeof(ca), "%s/state/tls/wsusd.crt", up.dir);
+	buf_init(&out, 8u << 20);
+	rc = tl_ctl(d, &out, "--json", "sync", "--upstream", url, "--cacert",
+	    ca, "--replica", "--no-rollup", "--content", "approved",
+	    "--download-connections", "1", "--bandwidth", "1000000",
+	    (char *)NULL);
+	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
+		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
+	if (rc != 0 || j == NULL)
+		fprintf(stderr, "%s\n", out.data ? out.data : "");
+	buf_free(&out);
+	assert_int_equal(rc, 0);
+	assert_non_null(j);
+	assert_counts(j, 1, SIZE, 0, 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+}
+
+/* Bad option values are usage errors (exit 2) and change nothing. */
+static void
+test_options(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "--content", "Approved" }, { "--content", "" },
+		{ "--download-connections", "0" },
+		{ "--download-connections", "65" },
+		{ "--download-connections", "4x" },
+		{ "--bandwidth", "0" }, { "--bandwidth", "-5" },
+		{ "--bandwidth", "10k" },
+	};
+	struct buf out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_init(&out, 1 << 16);
+		assert_int_equal(tl_ctl(&dss[3], &out, "sync", "--upstream",
+		    upurl, bad[i][0], bad[i][1], (char *)NULL), 2);
+		buf_free(&out);
+	}
+	buf_init(&out, 1 << 16);
+	assert_int_equal(tl_ctl(&dss[3], &out, "sync", "--help",
+	    (char *)NULL), 0);
+	assert_non_null(strstr(out.data, "[--content approved|all|none]"));
+	buf_free(&out);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_download),
+		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_policy_all),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_tls),
+		cmocka_unit_test(test_corrupt),
+	};
+
+	if (wh_main_args(argc, argv) != 0)
+		return 2;
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

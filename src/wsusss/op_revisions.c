@@ -16,6 +16,7 @@
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
+#include "wsusss/item_cache.h"
 #include "wsusss/service_internal.h"
 
 /* ---- GetRevisionIdList ---------------------------------------------------- */
@@ -326,19 +327,17 @@ resolve(struct store *st, const struct catalog *s, struct uid_rev *w)
 }
 
 static int
-write_blob(struct svc_call *c, const char *doc, size_t len, bool compress,
-    bool *wrote_plain)
+write_blob(struct svc_call *c, struct xmlw *w, const char *doc, size_t len,
+    bool compress)
 {
 	struct buf u16, cab;
 	char err[160];
 	int rc = -1;
 
-	*wrote_plain = false;
 	if (!compress) {
-		xmlw_start(&c->w, "XmlUpdateBlob");
-		xmlw_text(&c->w, doc, len);
-		xmlw_end(&c->w);
-		*wrote_plain = true;
+		xmlw_start(w, "XmlUpdateBlob");
+		xmlw_text(w, doc, len);
+		xmlw_end(w);
 		return 0;
 	}
 	buf_init(&u16, CAB_WRITE_MAX_INPUT);
@@ -353,9 +352,8 @@ write_blob(struct svc_call *c, const char *doc, size_t len, bool compress,
 		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "cabinet");
 		goto out;
 	}
-	/* kept for after FileDigestList: written by the caller */
 	rc = 0;
-	xmlw_elem_base64(&c->w, "XmlUpdateBlobCompressed",
+	xmlw_elem_base64(w, "XmlUpdateBlobCompressed",
 	    (const uint8_t *)cab.data, cab.len);
 out:
 	buf_free(&u16);
@@ -364,14 +362,85 @@ out:
 }
 
 static void
-write_digests(struct svc_call *c, const struct catalog_rev *v)
+write_digests(struct xmlw *w, const struct catalog_rev *v)
 {
 	if (v == NULL || v->nfiles == 0)
 		return;
-	xmlw_start(&c->w, "FileDigestList");
+	xmlw_start(w, "FileDigestList");
 	for (uint32_t k = 0; k < v->nfiles; k++)
-		xmlw_elem_base64(&c->w, "base64Binary", v->files[k].sha1, 20);
-	xmlw_end(&c->w);
+		xmlw_elem_base64(w, "base64Binary", v->files[k].sha1, 20);
+	xmlw_end(w);
+}
+
+/*
+ * The <ServerSyncUpdateData> item of w (resolved) appended to the
+ * answer: from the item cache when the catalog holds the revision, else
+ * built from the stored document (and cached).  0, or -1 with the fault
+ * set or the answer's writer failed.
+ */
+static int
+write_item(struct svc_call *c, struct store *st, const struct uid_rev *w,
+    bool compress_ok)
+{
+	struct item_cache *ic = WS_SVC(c)->items;
+	const struct catalog_rev *v = w->v;
+	const struct item_entry *ce;
+	struct item_key key;
+	struct xmlw iw;
+	struct buf ib;
+	const char *data;
+	char *doc = NULL;
+	size_t dlen;
+	size_t len = 0;
+	int rc = -1;
+
+	memset(&key, 0, sizeof(key));
+	if (v != NULL) {
+		key.rid = w->rid;
+		key.seq = v->change_seq;
+		key.variant = compress_ok ? ITEM_VARIANT_COMPRESS : 0;
+		ce = item_cache_get(ic, &key, &data, &dlen);
+		if (ce != NULL) {
+			rc = xmlw_raw(&c->w, data, dlen);
+			item_cache_release(ic, ce);
+			return rc;
+		}
+	}
+	if (store_fragment_get(st, w->rid, FRAGMENT_DOCUMENT, NULL, &doc,
+	    &len) != STORE_OK || doc == NULL) {
+		free(doc);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no document "
+		    "for %s/%d", w->uid, (int)w->rev);
+	}
+	buf_init(&ib, WS_RESPONSE_MAX);
+	xmlw_init(&iw, &ib, c->w.style);
+	xmlw_start(&iw, "ServerSyncUpdateData");
+	xmlw_start(&iw, "Id");
+	xmlw_elem(&iw, "UpdateID", w->uid);
+	xmlw_elem_int(&iw, "RevisionNumber", w->rev);
+	xmlw_end(&iw);
+	if (!compress_ok || utf16_bytes(doc, len) <= WSUSSS_COMPRESS_OVER) {
+		write_blob(c, &iw, doc, len, false);
+		write_digests(&iw, v);
+	} else {
+		write_digests(&iw, v);
+		if (write_blob(c, &iw, doc, len, true) != 0)
+			goto out;
+	}
+	xmlw_end(&iw);
+	if (iw.failed) {
+		/* the answer fails as if written in place */
+		c->w.failed = 1;
+		snprintf(c->w.err, sizeof(c->w.err), "%s", iw.err);
+		goto out;
+	}
+	rc = xmlw_raw(&c->w, ib.data, ib.len);
+	if (rc == 0 && v != NULL)
+		item_cache_put(ic, &key, ib.data, ib.len);
+out:
+	buf_free(&ib);
+	free(doc);
+	return rc;
 }
 
 int
@@ -414,42 +483,13 @@ wsusss_op_get_update_data(struct svc_call *c)
 	xmlw_start(&c->w, "GetUpdateDataResult");
 	xmlw_start(&c->w, "updates");
 	for (k = 0; k < n; k++) {
-		char *doc = NULL;
-		size_t len = 0;
-		const struct catalog_rev *v;
-		bool plain;
-
 		if (resolve(st, s, &want[k]) != 0) {
 			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "unknown "
 			    "revision %s/%d", want[k].uid, (int)want[k].rev);
 			goto out;
 		}
-		v = want[k].v;
-		if (store_fragment_get(st, want[k].rid, FRAGMENT_DOCUMENT, NULL,
-		    &doc, &len) != STORE_OK || doc == NULL) {
-			free(doc);
-			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no document "
-			    "for %s/%d", want[k].uid, (int)want[k].rev);
+		if (write_item(c, st, &want[k], compress_ok) != 0)
 			goto out;
-		}
-		xmlw_start(&c->w, "ServerSyncUpdateData");
-		xmlw_start(&c->w, "Id");
-		xmlw_elem(&c->w, "UpdateID", want[k].uid);
-		xmlw_elem_int(&c->w, "RevisionNumber", want[k].rev);
-		xmlw_end(&c->w);
-		if (!compress_ok ||
-		    utf16_bytes(doc, len) <= WSUSSS_COMPRESS_OVER) {
-			write_blob(c, doc, len, false, &plain);
-			write_digests(c, v);
-		} else {
-			write_digests(c, v);
-			if (write_blob(c, doc, len, true, &plain) != 0) {
-				free(doc);
-				goto out;
-			}
-		}
-		xmlw_end(&c->w);
-		free(doc);
 	}
 	xmlw_end(&c->w);
 	xmlw_start(&c->w, "fileUrls");

@@ -78,6 +78,7 @@ wsusss_service_new(struct svc_host *host, struct catalog_holder *catalog)
 
 	svc->host = host;
 	svc->catalog = catalog;
+	svc->items = item_cache_new(ITEM_CACHE_DEFAULT_BYTES);
 	return svc;
 }
 
@@ -104,5 +105,6 @@ wsusss_service_free(struct wsusss_service *svc)
 	if (svc == NULL)
 		return;
 	/* svc->catalog is borrowed: the daemon frees it after us */
+	item_cache_free(svc->items);
 	free(svc);
 }

@@ -30,6 +30,7 @@
 #include "util/buf.h"
 #include "util/guid.h"
 #include "wsusss/anchor.h"
+#include "wsusss/item_cache.h"
 #include "wsusss/service.h"
 #include "wsusss/snapshot.h"
 
@@ -48,6 +49,8 @@ struct wsusss_service {
 	struct svc_host		*host;		/* borrowed */
 	struct catalog_holder	*catalog;	/* borrowed: the daemon's, shared
 						 * with MS-WUSP (snapshot.h) */
+	struct item_cache	*items;		/* owned: finished GetUpdateData
+						 * items (item_cache.h) */
 };
 
 /* Per call: c->proto of every MS-WSUSSS call. */

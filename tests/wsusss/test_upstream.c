@@ -721,6 +721,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_allow_list),
 		cmocka_unit_test(t_allow_config),
 		cmocka_unit_test(t_ping_related),
+		cmocka_unit_test(t_item_cache),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

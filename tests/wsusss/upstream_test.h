@@ -74,4 +74,7 @@ void	t_allow_list(void **state);
 void	t_allow_config(void **state);
 void	t_ping_related(void **state);
 
+/* test_upstream_cache.c */
+void	t_item_cache(void **state);
+
 #endif

@@ -4,9 +4,10 @@
  * request gets the same bytes; turning compression off and on changes
  * the item and back; the stored document changed without a new change
  * number is not read again (the item is reused), and a new change number
- * of the revision makes the answer carry the new document.  Runs last in
- * test_wsusss_upstream and leaves the store as it found it.  The fixture
- * and helpers: test_upstream.c.
+ * of the revision makes the answer carry the new document.  And the
+ * downstream's contact written once, not per call (session.c).  Runs
+ * last in test_wsusss_upstream and leaves the documents as it found
+ * them.  The fixture and helpers: test_upstream.c.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -131,4 +132,54 @@ t_item_cache(void **state)
 	free(a);
 	free(plain);
 	free(a1);
+}
+
+/* One value of the store (the first row, first column), or "". */
+static void
+sql_value(const char *query, char *out, size_t outlen)
+{
+	char cmd[1024];
+	FILE *fp;
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", g.srv.db, query);
+	fp = popen(cmd, "r");
+	assert_non_null(fp);
+	if (fgets(out, (int)outlen, fp) == NULL)
+		out[0] = '\0';
+	assert_int_equal(pclose(fp), 0);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+#define DS_ID	"6f1c2f6e-3f0b-4d3a-9b1e-0d2f6a1c5e12"	/* the session's DSS */
+
+/*
+ * The downstream's contact is written once, not on every call: the same
+ * contact again (a second GetUpdateData) leaves the row alone; another
+ * one (GetRevisionIdList for updates: a sync) is written.
+ */
+void
+t_touch_once(void **state)
+{
+	char v[256], *a;
+	struct wh_reply r;
+	struct soap_request *q;
+
+	(void)state;
+	a = leaf_answer();
+	free(a);
+	sql("UPDATE downstream_servers SET last_contact = 12345, "
+	    "last_sync = 12345 WHERE server_id = '" DS_ID "';");
+	a = leaf_answer();
+	free(a);
+	sql_value("SELECT last_contact || ' ' || last_sync FROM "
+	    "downstream_servers WHERE server_id = '" DS_ID "'", v, sizeof(v));
+	assert_string_equal(v, "12345 12345");
+	/* a sync: another contact, written */
+	q = revision_list(g.exp, g.data, "<GetConfig>false</GetConfig>", &r);
+	soap_request_free(q);
+	wh_reply_free(&r);
+	sql_value("SELECT last_contact > 12345, last_sync > 12345, name, "
+	    "protocol FROM downstream_servers WHERE server_id = '" DS_ID "'",
+	    v, sizeof(v));
+	assert_string_equal(v, "1|1|probe.lab.invalid|1.20");
 }

@@ -13,9 +13,11 @@
 
 #include "content/content_store.h"
 #include "metadata/cab_write.h"
+#include "util/encode.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
+#include "util/xml_escape.h"
 #include "wsusss/item_cache.h"
 #include "wsusss/service_internal.h"
 
@@ -443,6 +445,80 @@ out:
 	return rc;
 }
 
+/* One ServerSyncUrlData written through the writer (every check). */
+static void
+write_url_checked(struct svc_call *c, const struct catalog_file *fl,
+    const char *base, const char *rel)
+{
+	xmlw_start(&c->w, "ServerSyncUrlData");
+	xmlw_elem_base64(&c->w, "FileDigest", fl->sha1, 20);
+	xmlw_start(&c->w, "MUUrl");
+	xmlw_textf(&c->w, "%s/Content/%s", base, rel);
+	xmlw_end(&c->w);
+	/* unused by DSSs; real WSUS sends it empty */
+	xmlw_elem(&c->w, "UssUrl", NULL);
+	xmlw_end(&c->w);
+}
+
+/*
+ * The fileUrls items: one ServerSyncUrlData per file of each revision the
+ * catalog holds.  The content base (from the request's Host) is escaped
+ * once; the rest of each item is base64 and content_relpath() text
+ * (letters, digits, "+/=._-"), which needs no escaping, so the items are
+ * put together as bytes.  The same bytes the writer makes, which still
+ * writes them when the base is refused or a URL is too long for it.
+ */
+static void
+write_file_urls(struct svc_call *c, const struct uid_rev *want, size_t n,
+    const char *base)
+{
+	struct buf eb, item;
+	size_t blen = strlen(base);
+	bool fast;
+
+	buf_init(&eb, 4 * SVC_HOST_MAX + 64);
+	buf_init(&item, 1024);
+	fast = xml_escape(&eb, base, blen, XML_ESC_TEXT | XML_ESC_CHECK,
+	    NULL) == 0 && eb.data != NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct catalog_rev *v = want[k].v;
+
+		if (!want[k].found || v == NULL)
+			continue;
+		for (uint32_t j = 0; j < v->nfiles; j++) {
+			const struct catalog_file *fl = &v->files[j];
+			char rel[128], b64[32];
+
+			if (content_relpath(fl->sha1, fl->name, rel,
+			    sizeof(rel)) != 0)
+				continue;
+			/* xmlw_textf's limit: 255 bytes of URL */
+			if (!fast || blen + 9 + strlen(rel) > 255) {
+				write_url_checked(c, fl, base, rel);
+				continue;
+			}
+			base64_encode(fl->sha1, 20, b64);
+			buf_reset(&item);
+			buf_puts(&item, "<ServerSyncUrlData><FileDigest>");
+			buf_puts(&item, b64);
+			buf_puts(&item, "</FileDigest><MUUrl>");
+			buf_append(&item, eb.data, eb.len);
+			buf_puts(&item, "/Content/");
+			buf_puts(&item, rel);
+			buf_puts(&item, c->w.style == SOAP_STYLE_ASMX ?
+			    "</MUUrl><UssUrl /></ServerSyncUrlData>" :
+			    "</MUUrl><UssUrl/></ServerSyncUrlData>");
+			if (item.failed || item.data == NULL) {
+				write_url_checked(c, fl, base, rel);
+				continue;
+			}
+			xmlw_raw(&c->w, item.data, item.len);
+		}
+	}
+	buf_free(&item);
+	buf_free(&eb);
+}
+
 int
 wsusss_op_get_update_data(struct svc_call *c)
 {
@@ -493,28 +569,7 @@ wsusss_op_get_update_data(struct svc_call *c)
 	}
 	xmlw_end(&c->w);
 	xmlw_start(&c->w, "fileUrls");
-	for (k = 0; k < n; k++) {
-		const struct catalog_rev *v = want[k].v;
-
-		if (!want[k].found || v == NULL)
-			continue;
-		for (uint32_t j = 0; j < v->nfiles; j++) {
-			const struct catalog_file *fl = &v->files[j];
-			char rel[128];
-
-			if (content_relpath(fl->sha1, fl->name, rel,
-			    sizeof(rel)) != 0)
-				continue;
-			xmlw_start(&c->w, "ServerSyncUrlData");
-			xmlw_elem_base64(&c->w, "FileDigest", fl->sha1, 20);
-			xmlw_start(&c->w, "MUUrl");
-			xmlw_textf(&c->w, "%s/Content/%s", base, rel);
-			xmlw_end(&c->w);
-			/* unused by DSSs; real WSUS sends it empty */
-			xmlw_elem(&c->w, "UssUrl", NULL);
-			xmlw_end(&c->w);
-		}
-	}
+	write_file_urls(c, want, n, base);
 	svc_end(c);
 	rc = 0;
 out:

@@ -4,9 +4,11 @@
  * by variant (compression) and revision; a newer change number of a
  * revision invalidating its older item; eviction least recently used
  * first under the byte budget; oversized items not stored; a reference
- * keeping evicted bytes valid until released; the counters.  No store,
- * no HTTP.
+ * keeping evicted bytes valid until released; the counters; four
+ * threads sharing one small cache (every item read is the one stored
+ * under its key, the budget holds).  No store, no HTTP.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -261,6 +263,79 @@ test_many_revisions(void **state)
 	item_cache_free(ic);
 }
 
+/* ---- threads ---- */
+
+#define T_THREADS	4
+#define T_ROUNDS	20000
+#define T_KEYS		64
+#define T_ITEM		100
+
+static struct item_cache *shared;
+static int thread_bad[T_THREADS];
+
+/* The bytes of key rid/seq: every byte says which key it belongs to. */
+static void
+t_item(int64_t rid, int64_t seq, char *out)
+{
+	memset(out, 'A' + (int)(rid % 26), T_ITEM);
+	out[0] = (char)('0' + (int)(seq % 10));
+}
+
+static void *
+t_worker(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	unsigned x = 12345u + (unsigned)id * 7919u;
+	char want[T_ITEM];
+
+	for (int i = 0; i < T_ROUNDS; i++) {
+		struct item_key k;
+		const struct item_entry *e;
+		const char *d;
+		size_t n;
+
+		x = x * 1103515245u + 12345u;	/* fixed sequence per thread */
+		k.rid = (int64_t)((x >> 8) % T_KEYS);
+		k.seq = (int64_t)((x >> 20) % 3);
+		k.variant = (x >> 24) & 1u;
+		t_item(k.rid, k.seq, want);
+		e = item_cache_get(shared, &k, &d, &n);
+		if (e == NULL) {
+			item_cache_put(shared, &k, want, sizeof(want));
+			continue;
+		}
+		if (n != sizeof(want) || memcmp(d, want, n) != 0)
+			thread_bad[id]++;
+		item_cache_release(shared, e);
+	}
+	return NULL;
+}
+
+static void
+test_threads(void **state)
+{
+	size_t cost = T_ITEM + item_cache_overhead();
+	pthread_t th[T_THREADS];
+	struct item_cache_stats s;
+
+	(void)state;
+	shared = item_cache_new(16 * cost);
+	for (int i = 0; i < T_THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, t_worker,
+		    (void *)(intptr_t)i), 0);
+	for (int i = 0; i < T_THREADS; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(thread_bad[i], 0);
+	}
+	item_cache_stats(shared, &s);
+	assert_int_equal(s.hits + s.misses, (uint64_t)T_THREADS * T_ROUNDS);
+	assert_true(s.hits > 0);
+	assert_true(s.evictions > 0);
+	assert_true(s.entries <= 16);
+	assert_int_equal(s.bytes, s.entries * cost);
+	item_cache_free(shared);
+}
+
 int
 main(void)
 {
@@ -272,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_oversized_not_stored),
 		cmocka_unit_test(test_reference_outlives_eviction),
 		cmocka_unit_test(test_many_revisions),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,9 +13,12 @@
 
 #include "content/content_store.h"
 #include "metadata/cab_write.h"
+#include "util/encode.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
+#include "util/xml_escape.h"
+#include "wsusss/item_cache.h"
 #include "wsusss/service_internal.h"
 
 /* ---- GetRevisionIdList ---------------------------------------------------- */
@@ -326,19 +329,17 @@ resolve(struct store *st, const struct catalog *s, struct uid_rev *w)
 }
 
 static int
-write_blob(struct svc_call *c, const char *doc, size_t len, bool compress,
-    bool *wrote_plain)
+write_blob(struct svc_call *c, struct xmlw *w, const char *doc, size_t len,
+    bool compress)
 {
 	struct buf u16, cab;
 	char err[160];
 	int rc = -1;
 
-	*wrote_plain = false;
 	if (!compress) {
-		xmlw_start(&c->w, "XmlUpdateBlob");
-		xmlw_text(&c->w, doc, len);
-		xmlw_end(&c->w);
-		*wrote_plain = true;
+		xmlw_start(w, "XmlUpdateBlob");
+		xmlw_text(w, doc, len);
+		xmlw_end(w);
 		return 0;
 	}
 	buf_init(&u16, CAB_WRITE_MAX_INPUT);
@@ -353,9 +354,8 @@ write_blob(struct svc_call *c, const char *doc, size_t len, bool compress,
 		svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "cabinet");
 		goto out;
 	}
-	/* kept for after FileDigestList: written by the caller */
 	rc = 0;
-	xmlw_elem_base64(&c->w, "XmlUpdateBlobCompressed",
+	xmlw_elem_base64(w, "XmlUpdateBlobCompressed",
 	    (const uint8_t *)cab.data, cab.len);
 out:
 	buf_free(&u16);
@@ -364,14 +364,159 @@ out:
 }
 
 static void
-write_digests(struct svc_call *c, const struct catalog_rev *v)
+write_digests(struct xmlw *w, const struct catalog_rev *v)
 {
 	if (v == NULL || v->nfiles == 0)
 		return;
-	xmlw_start(&c->w, "FileDigestList");
+	xmlw_start(w, "FileDigestList");
 	for (uint32_t k = 0; k < v->nfiles; k++)
-		xmlw_elem_base64(&c->w, "base64Binary", v->files[k].sha1, 20);
+		xmlw_elem_base64(w, "base64Binary", v->files[k].sha1, 20);
+	xmlw_end(w);
+}
+
+/*
+ * The <ServerSyncUpdateData> item of w (resolved) appended to the
+ * answer: from the item cache when the catalog holds the revision, else
+ * built from the stored document (and cached).  0, or -1 with the fault
+ * set or the answer's writer failed.
+ */
+static int
+write_item(struct svc_call *c, struct store *st, const struct uid_rev *w,
+    bool compress_ok)
+{
+	struct item_cache *ic = WS_SVC(c)->items;
+	const struct catalog_rev *v = w->v;
+	const struct item_entry *ce;
+	struct item_key key;
+	struct xmlw iw;
+	struct buf ib;
+	const char *data;
+	char *doc = NULL;
+	size_t dlen;
+	size_t len = 0;
+	int rc = -1;
+
+	memset(&key, 0, sizeof(key));
+	if (v != NULL) {
+		key.rid = w->rid;
+		key.seq = v->change_seq;
+		key.variant = compress_ok ? ITEM_VARIANT_COMPRESS : 0;
+		ce = item_cache_get(ic, &key, &data, &dlen);
+		if (ce != NULL) {
+			rc = xmlw_raw(&c->w, data, dlen);
+			item_cache_release(ic, ce);
+			return rc;
+		}
+	}
+	if (store_fragment_get(st, w->rid, FRAGMENT_DOCUMENT, NULL, &doc,
+	    &len) != STORE_OK || doc == NULL) {
+		free(doc);
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no document "
+		    "for %s/%d", w->uid, (int)w->rev);
+	}
+	buf_init(&ib, WS_RESPONSE_MAX);
+	xmlw_init(&iw, &ib, c->w.style);
+	xmlw_start(&iw, "ServerSyncUpdateData");
+	xmlw_start(&iw, "Id");
+	xmlw_elem(&iw, "UpdateID", w->uid);
+	xmlw_elem_int(&iw, "RevisionNumber", w->rev);
+	xmlw_end(&iw);
+	if (!compress_ok || utf16_bytes(doc, len) <= WSUSSS_COMPRESS_OVER) {
+		write_blob(c, &iw, doc, len, false);
+		write_digests(&iw, v);
+	} else {
+		write_digests(&iw, v);
+		if (write_blob(c, &iw, doc, len, true) != 0)
+			goto out;
+	}
+	xmlw_end(&iw);
+	if (iw.failed) {
+		/* the answer fails as if written in place */
+		c->w.failed = 1;
+		snprintf(c->w.err, sizeof(c->w.err), "%s", iw.err);
+		goto out;
+	}
+	rc = xmlw_raw(&c->w, ib.data, ib.len);
+	if (rc == 0 && v != NULL)
+		item_cache_put(ic, &key, ib.data, ib.len);
+out:
+	buf_free(&ib);
+	free(doc);
+	return rc;
+}
+
+/* One ServerSyncUrlData written through the writer (every check). */
+static void
+write_url_checked(struct svc_call *c, const struct catalog_file *fl,
+    const char *base, const char *rel)
+{
+	xmlw_start(&c->w, "ServerSyncUrlData");
+	xmlw_elem_base64(&c->w, "FileDigest", fl->sha1, 20);
+	xmlw_start(&c->w, "MUUrl");
+	xmlw_textf(&c->w, "%s/Content/%s", base, rel);
 	xmlw_end(&c->w);
+	/* unused by DSSs; real WSUS sends it empty */
+	xmlw_elem(&c->w, "UssUrl", NULL);
+	xmlw_end(&c->w);
+}
+
+/*
+ * The fileUrls items: one ServerSyncUrlData per file of each revision the
+ * catalog holds.  The content base (from the request's Host) is escaped
+ * once; the rest of each item is base64 and content_relpath() text
+ * (letters, digits, "+/=._-"), which needs no escaping, so the items are
+ * put together as bytes.  The same bytes the writer makes, which still
+ * writes them when the base is refused or a URL is too long for it.
+ */
+static void
+write_file_urls(struct svc_call *c, const struct uid_rev *want, size_t n,
+    const char *base)
+{
+	struct buf eb, item;
+	size_t blen = strlen(base);
+	bool fast;
+
+	buf_init(&eb, 4 * SVC_HOST_MAX + 64);
+	buf_init(&item, 1024);
+	fast = xml_escape(&eb, base, blen, XML_ESC_TEXT | XML_ESC_CHECK,
+	    NULL) == 0 && eb.data != NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct catalog_rev *v = want[k].v;
+
+		if (!want[k].found || v == NULL)
+			continue;
+		for (uint32_t j = 0; j < v->nfiles; j++) {
+			const struct catalog_file *fl = &v->files[j];
+			char rel[128], b64[32];
+
+			if (content_relpath(fl->sha1, fl->name, rel,
+			    sizeof(rel)) != 0)
+				continue;
+			/* xmlw_textf's limit: 255 bytes of URL */
+			if (!fast || blen + 9 + strlen(rel) > 255) {
+				write_url_checked(c, fl, base, rel);
+				continue;
+			}
+			base64_encode(fl->sha1, 20, b64);
+			buf_reset(&item);
+			buf_puts(&item, "<ServerSyncUrlData><FileDigest>");
+			buf_puts(&item, b64);
+			buf_puts(&item, "</FileDigest><MUUrl>");
+			buf_append(&item, eb.data, eb.len);
+			buf_puts(&item, "/Content/");
+			buf_puts(&item, rel);
+			buf_puts(&item, c->w.style == SOAP_STYLE_ASMX ?
+			    "</MUUrl><UssUrl /></ServerSyncUrlData>" :
+			    "</MUUrl><UssUrl/></ServerSyncUrlData>");
+			if (item.failed || item.data == NULL) {
+				write_url_checked(c, fl, base, rel);
+				continue;
+			}
+			xmlw_raw(&c->w, item.data, item.len);
+		}
+	}
+	buf_free(&item);
+	buf_free(&eb);
 }
 
 int
@@ -414,67 +559,17 @@ wsusss_op_get_update_data(struct svc_call *c)
 	xmlw_start(&c->w, "GetUpdateDataResult");
 	xmlw_start(&c->w, "updates");
 	for (k = 0; k < n; k++) {
-		char *doc = NULL;
-		size_t len = 0;
-		const struct catalog_rev *v;
-		bool plain;
-
 		if (resolve(st, s, &want[k]) != 0) {
 			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "unknown "
 			    "revision %s/%d", want[k].uid, (int)want[k].rev);
 			goto out;
 		}
-		v = want[k].v;
-		if (store_fragment_get(st, want[k].rid, FRAGMENT_DOCUMENT, NULL,
-		    &doc, &len) != STORE_OK || doc == NULL) {
-			free(doc);
-			svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, "no document "
-			    "for %s/%d", want[k].uid, (int)want[k].rev);
+		if (write_item(c, st, &want[k], compress_ok) != 0)
 			goto out;
-		}
-		xmlw_start(&c->w, "ServerSyncUpdateData");
-		xmlw_start(&c->w, "Id");
-		xmlw_elem(&c->w, "UpdateID", want[k].uid);
-		xmlw_elem_int(&c->w, "RevisionNumber", want[k].rev);
-		xmlw_end(&c->w);
-		if (!compress_ok ||
-		    utf16_bytes(doc, len) <= WSUSSS_COMPRESS_OVER) {
-			write_blob(c, doc, len, false, &plain);
-			write_digests(c, v);
-		} else {
-			write_digests(c, v);
-			if (write_blob(c, doc, len, true, &plain) != 0) {
-				free(doc);
-				goto out;
-			}
-		}
-		xmlw_end(&c->w);
-		free(doc);
 	}
 	xmlw_end(&c->w);
 	xmlw_start(&c->w, "fileUrls");
-	for (k = 0; k < n; k++) {
-		const struct catalog_rev *v = want[k].v;
-
-		if (!want[k].found || v == NULL)
-			continue;
-		for (uint32_t j = 0; j < v->nfiles; j++) {
-			const struct catalog_file *fl = &v->files[j];
-			char rel[128];
-
-			if (content_relpath(fl->sha1, fl->name, rel,
-			    sizeof(rel)) != 0)
-				continue;
-			xmlw_start(&c->w, "ServerSyncUrlData");
-			xmlw_elem_base64(&c->w, "FileDigest", fl->sha1, 20);
-			xmlw_start(&c->w, "MUUrl");
-			xmlw_textf(&c->w, "%s/Content/%s", base, rel);
-			xmlw_end(&c->w);
-			/* unused by DSSs; real WSUS sends it empty */
-			xmlw_elem(&c->w, "UssUrl", NULL);
-			xmlw_end(&c->w);
-		}
-	}
+	write_file_urls(c, want, n, base);
 	svc_end(c);
 	rc = 0;
 out:

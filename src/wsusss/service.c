@@ -79,6 +79,8 @@ wsusss_service_new(struct svc_host *host, struct catalog_holder *catalog)
 	svc->host = host;
 	svc->catalog = catalog;
 	pthread_mutex_init(&svc->rate_mu, NULL);
+	svc->items = item_cache_new(ITEM_CACHE_DEFAULT_BYTES);
+	pthread_mutex_init(&svc->touch_mu, NULL);
 	return svc;
 }
 
@@ -106,5 +108,7 @@ wsusss_service_free(struct wsusss_service *svc)
 		return;
 	/* svc->catalog is borrowed: the daemon frees it after us */
 	pthread_mutex_destroy(&svc->rate_mu);
+	item_cache_free(svc->items);
+	pthread_mutex_destroy(&svc->touch_mu);
 	free(svc);
 }

@@ -30,6 +30,7 @@
 #include "util/buf.h"
 #include "util/guid.h"
 #include "wsusss/anchor.h"
+#include "wsusss/item_cache.h"
 #include "wsusss/service.h"
 #include "wsusss/snapshot.h"
 
@@ -58,6 +59,20 @@ struct ws_bucket {
 	bool		 used;
 };
 
+/*
+ * A downstream contact recorded in the store lately: the same contact
+ * again within WS_TOUCH_INTERVAL seconds is not written again
+ * (ws_touch_downstream), so a sync's hundreds of calls cost one store
+ * write, not one each.
+ */
+#define WS_TOUCH_SLOTS		256
+#define WS_TOUCH_INTERVAL	60	/* seconds */
+struct ws_touch_slot {
+	char		 id[GUID_STRLEN + 1];	/* "" free */
+	uint64_t	 hash;		/* of every field written */
+	int64_t		 at;		/* when written */
+};
+
 /* The protocol's service state: c->svc of every MS-WSUSSS call. */
 struct wsusss_service {
 	struct svc_host		*host;		/* borrowed */
@@ -65,6 +80,10 @@ struct wsusss_service {
 						 * with MS-WUSP (snapshot.h) */
 	pthread_mutex_t		 rate_mu;	/* guards rate */
 	struct ws_bucket	 rate[WS_AUTH_SLOTS];
+	struct item_cache	*items;		/* owned: finished GetUpdateData
+						 * items (item_cache.h) */
+	pthread_mutex_t		 touch_mu;	/* guards touched[] */
+	struct ws_touch_slot	 touched[WS_TOUCH_SLOTS];
 };
 
 /* Per call: c->proto of every MS-WSUSSS call. */

@@ -182,13 +182,79 @@ ws_check_identity(struct svc_call *c, const uint8_t dss_id[16],
 	return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE, NULL);
 }
 
-/* Record the downstream's successful call in the store (rollup's table). */
+
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		s = "\x01";	/* NULL differs from "" */
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+static uint64_t
+contact_hash(const struct store_downstream_contact *dc)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char bits[8];
+
+	snprintf(bits, sizeof(bits), "%d%d", (int)dc->mode, dc->synced ? 1 : 0);
+	h = fnv(h, dc->server_id);
+	h = fnv(h, dc->name);
+	h = fnv(h, dc->protocol);
+	h = fnv(h, dc->address);
+	return fnv(h, bits);
+}
+
+static struct ws_touch_slot *
+touch_slot(struct wsusss_service *svc, const char *id)
+{
+	return &svc->touched[fnv(0xcbf29ce484222325ULL, id) % WS_TOUCH_SLOTS];
+}
+
+/* Was exactly this contact written less than WS_TOUCH_INTERVAL ago? */
+static bool
+touched_lately(struct wsusss_service *svc,
+    const struct store_downstream_contact *dc, uint64_t h, int64_t now)
+{
+	struct ws_touch_slot *t;
+	bool r;
+
+	pthread_mutex_lock(&svc->touch_mu);
+	t = touch_slot(svc, dc->server_id);
+	r = strcmp(t->id, dc->server_id) == 0 && t->hash == h &&
+	    now >= t->at && now - t->at < WS_TOUCH_INTERVAL;
+	pthread_mutex_unlock(&svc->touch_mu);
+	return r;
+}
+
+static void
+touched_now(struct wsusss_service *svc,
+    const struct store_downstream_contact *dc, uint64_t h, int64_t now)
+{
+	struct ws_touch_slot *t;
+
+	pthread_mutex_lock(&svc->touch_mu);
+	t = touch_slot(svc, dc->server_id);
+	snprintf(t->id, sizeof(t->id), "%s", dc->server_id);
+	t->hash = h;
+	t->at = now;
+	pthread_mutex_unlock(&svc->touch_mu);
+}
+
+/*
+ * Record the downstream's successful call in the store (rollup's table);
+ * the same contact written less than WS_TOUCH_INTERVAL seconds ago is not
+ * written again (last contact and last sync are then up to that old).
+ */
 void
 ws_touch_downstream(struct svc_call *c)
 {
 	struct store_downstream_contact dc;
 	char proto[16], addr[INET6_ADDRSTRLEN + 1];
 	struct store *st;
+	uint64_t h;
 
 	if (!WS(c)->touch || (st = svc_store(c)) == NULL)
 		return;
@@ -206,9 +272,14 @@ ws_touch_downstream(struct svc_call *c)
 	ws_peer_addr(c, addr, sizeof(addr));
 	dc.address = addr[0] != '\0' ? addr : NULL;
 	dc.synced = WS(c)->touch_synced;
+	h = contact_hash(&dc);
+	if (touched_lately(WS_SVC(c), &dc, h, c->now))
+		return;
 	if (store_downstream_touch(st, &dc, c->now) != STORE_OK)
 		log_warn("cannot record downstream %s: %s", WS(c)->touch_id,
 		    store_errmsg(st));
+	else
+		touched_now(WS_SVC(c), &dc, h, c->now);
 }
 
 /* Open the session cookie of the request (child "cookie"). */

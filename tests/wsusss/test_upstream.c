@@ -721,6 +721,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_allow_list),
 		cmocka_unit_test(t_allow_config),
 		cmocka_unit_test(t_ping_related),
+		cmocka_unit_test(t_item_cache),
+		cmocka_unit_test(t_touch_once),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

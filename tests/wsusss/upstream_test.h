@@ -76,4 +76,8 @@ void	t_allow_list(void **state);
 void	t_allow_config(void **state);
 void	t_ping_related(void **state);
 
+/* test_upstream_cache.c */
+void	t_item_cache(void **state);
+void	t_touch_once(void **state);
+
 #endif

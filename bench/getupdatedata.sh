@@ -1,0 +1,194 @@
+#!/bin/sh
+# getupdatedata.sh — the upstream's GetUpdateData answer against static
+# bytes: one GetUpdateData request for 100 revisions and one for 1,000,
+# each replayed with wrk to wsusd and, in the same run, to nginx serving
+# the identical answer bytes as a static file.
+#
+#   1. a synthetic catalog of COUNT (2000) update documents
+#      (bench/gen_catalog.c) imported into the upstream;
+#      MaxNumberOfUpdatesPerRequest (setting upstream_batch) 1000;
+#   2. one downstream session recorded (`wsusctl sync --bench 1
+#      --record`): its first GetUpdateData batch of 100 software updates
+#      is the 100-revision request; the UpdateIdentity elements of the
+#      first ten such batches make the 1,000-revision request (same
+#      session cookie);
+#   3. each request sent once with curl (the warm-up; its answer is the
+#      file nginx serves), then replayed for DURATION seconds with wrk
+#      over CONNECTIONS (20) keep-alive connections to wsusd and to nginx
+#      (the POST mapped to /replay/N.xml): requests/s and the ratio.
+#
+#   COUNT=2000 CONNECTIONS=20 DURATION=15 PROTOCOL=1.20 bench/getupdatedata.sh
+#
+# BUILD (default build-bench) may be another tree's build directory
+# (absolute path) to measure an older commit with the same script.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+COUNT=${COUNT:-2000}
+CONNECTIONS=${CONNECTIONS:-20}
+DURATION=${DURATION:-15}
+PROTOCOL=${PROTOCOL:-1.20}
+THREADS=${THREADS:-$(nproc)}
+WPORT=${WPORT:-18830}
+NPORT=${NPORT:-18880}
+BUILD=${BUILD:-build-bench}
+
+tools/deps.sh bench
+case $BUILD in
+/*) ;;
+*) BUILD=$top/$BUILD ;;
+esac
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --buildtype=release -Dtests=false >/dev/null
+ninja -C "$BUILD" >/dev/null
+ctlbin=$BUILD/src/cli/wsusctl
+
+work=$(mktemp -d /tmp/wsusd-gud.XXXXXX)
+chmod 755 "$work"	# nginx's workers read the replay files
+cleanup() {
+	[ -f "$work/wsusd.pid" ] && kill "$(cat "$work/wsusd.pid")" 2>/dev/null || true
+	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+	sleep 0.3
+	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# ---- catalog and upstream ----------------------------------------------------
+"$BUILD/bench/gen_catalog" "$work/catalog" "$COUNT" 1 >/dev/null
+cat >"$work/wsusd.conf" <<CONF
+[server]
+content_dir = $work/content
+database = sqlite://$work/wsusd.db
+state_dir = $work
+log_level = warn
+
+[listener bench]
+address = 127.0.0.1
+port = $WPORT
+
+[limits]
+threads = $THREADS
+max_connections = 4096
+max_connections_per_ip = 4096
+CONF
+ctl="$ctlbin -c $work/wsusd.conf"
+$ctl -q postinstall >/dev/null
+$ctl -q import-updates "$work/catalog" >/dev/null
+
+"$BUILD/src/daemon/wsusd" -c "$work/wsusd.conf" 2>"$work/wsusd.log" &
+echo $! >"$work/wsusd.pid"
+wpid=$(cat "$work/wsusd.pid")
+for _ in $(seq 50); do
+	curl -s -o /dev/null "http://127.0.0.1:$WPORT/" && break
+	sleep 0.2
+done
+url=http://127.0.0.1:$WPORT
+
+# ---- one recorded session: the requests --------------------------------------
+mkdir -p "$work/rec" "$work/replay"
+$ctlbin sync --upstream "$url" --protocol "$PROTOCOL" --bench 1 --record "$work/rec" \
+    --json >"$work/one.json" || { cat "$work/one.json" "$work/wsusd.log" >&2; exit 1; }
+# batches of 100 software updates (the category batches come first and
+# are shorter), in the order sent
+ident='<UpdateIdentity><UpdateID>[^<]*</UpdateID><RevisionNumber>[^<]*</RevisionNumber></UpdateIdentity>'
+batches=$(awk -F '\t' '$2 == "GetUpdateData" {print $1}' "$work/rec/index.tsv" | while read -r n; do
+	f=$work/rec/$n-GetUpdateData.request.xml
+	[ "$(grep -o "$ident" "$f" | wc -l)" -eq 100 ] && echo "$f"
+done | tail -n 10)
+[ "$(echo "$batches" | wc -l)" -eq 10 ] || { echo "fewer than 10 batches of 100 (COUNT too small?)" >&2; exit 1; }
+first=$(echo "$batches" | head -n 1)
+cp "$first" "$work/req-100.xml"
+# the same envelope with the identities of the ten batches
+for f in $batches; do grep -o "$ident" "$f"; done | tr -d '\n' >"$work/ids-1000"
+awk -v ids="$(cat "$work/ids-1000")" '{
+	s = index($0, "<updateIds>"); e = index($0, "</updateIds>")
+	printf "%s<updateIds>%s%s", substr($0, 1, s - 1), ids, substr($0, e)
+}' "$first" >"$work/req-1000.xml"
+sqlite3 "$work/wsusd.db" \
+    "INSERT OR REPLACE INTO settings(key, value) VALUES('upstream_batch', '1000');"
+
+action='"http://www.microsoft.com/SoftwareDistribution/GetUpdateData"'
+path=/ServerSyncWebService/ServerSyncWebService.asmx
+for n in 100 1000; do
+	code=$(curl -s -o "$work/replay/$n.xml" -w '%{http_code}' -X POST \
+	    -H 'Content-Type: text/xml; charset=utf-8' -H "SOAPAction: $action" \
+	    --data-binary @"$work/req-$n.xml" "$url$path")
+	items=$(grep -o '<ServerSyncUpdateData>' "$work/replay/$n.xml" | wc -l)
+	[ "$code" = 200 ] && [ "$items" -eq "$n" ] ||
+	    { echo "GetUpdateData for $n: HTTP $code, $items items" >&2; head -c 600 "$work/replay/$n.xml" >&2; exit 1; }
+done
+
+# ---- replay: wsusd and nginx, identical request --------------------------------
+cat >"$work/replay.lua" <<LUA
+-- one recorded GetUpdateData request on every connection
+local target = os.getenv("TARGET")
+local n = os.getenv("N")
+local req
+function init(args)
+	local f = assert(io.open("$work/req-" .. n .. ".xml", "rb"))
+	local body = f:read("*a")
+	f:close()
+	local path = "$path"
+	if target == "nginx" then path = "/replay/" .. n .. ".xml" end
+	req = wrk.format("POST", path, {
+		["Host"] = wrk.headers["Host"],
+		["Content-Type"] = "text/xml; charset=utf-8",
+		["SOAPAction"] = '$action',
+	}, body)
+end
+request = function()
+	return req
+end
+done = function(summary, latency, requests)
+	io.write(string.format("non200 %d\n", summary.errors.status))
+end
+LUA
+cat >"$work/nginx.conf" <<CONF
+worker_processes $THREADS;
+daemon on;
+pid $work/nginx.pid;
+error_log $work/nginx.err warn;
+worker_rlimit_nofile 8192;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	keepalive_timeout 60;
+	client_max_body_size 16m;
+	server {
+		listen 127.0.0.1:$NPORT;
+		location /replay/ {
+			alias $work/replay/;
+			default_type "text/xml; charset=utf-8";
+			error_page 405 =200 \$uri;	# serve the file to a POST
+		}
+	}
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work"
+sleep 0.3
+wthreads=$CONNECTIONS
+[ "$wthreads" -gt 2 ] && wthreads=2
+replay() {	# TARGET N PORT -> "req/s non200"
+	TARGET=$1 N=$2 wrk -t"$wthreads" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/replay.lua" \
+	    "http://127.0.0.1:$3" >"$work/wrk-$1-$2.out" 2>&1
+	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1-$2.out")" \
+	    "$(awk '/^non200/ {print $2}' "$work/wrk-$1-$2.out")"
+}
+hz=$(getconf CLK_TCK)
+echo "## GetUpdateData replay: $COUNT generated documents, protocol $PROTOCOL, $CONNECTIONS connections, ${DURATION} s each; $(nproc) cores, wsusd $THREADS threads; $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?') script, build $BUILD"
+echo
+echo "| revisions per request | answer bytes | wsusd requests/s | wsusd CPU s | nginx requests/s | wsusd/nginx | non-200 (wsusd, nginx) |"
+echo "|---|---|---|---|---|---|---|"
+for n in 100 1000; do
+	c0=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+	set -- $(replay wsusd "$n" "$WPORT"); w_rps=$1; w_bad=$2
+	c1=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+	set -- $(replay nginx "$n" "$NPORT"); n_rps=$1; n_bad=$2
+	awk -v n="$n" -v b="$(wc -c <"$work/replay/$n.xml")" -v w="$w_rps" -v x="$n_rps" \
+	    -v c="$(( c1 - c0 ))" -v hz="$hz" -v wb="$w_bad" -v nb="$n_bad" 'BEGIN {
+		printf "| %d | %d | %.1f | %.1f | %.1f | **%.3f** | %s, %s |\n",
+		    n, b, w, c / hz, x, (x > 0 ? w / x : 0), wb, nb
+	}'
+done
+echo
+echo "wsusd peak RSS (VmHWM): $(awk '/^VmHWM:/ {printf "%.1f MB", $2 / 1024}' /proc/"$wpid"/status)"

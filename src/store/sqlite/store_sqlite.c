@@ -10,6 +10,7 @@
  * used by one thread at a time; open one per thread.  Processes and
  * threads share the database file through WAL and busy_timeout.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,11 +47,56 @@ sq_rc(int sqlite_rc)
 	}
 }
 
+/*
+ * What happened, in the words an administrator acts on, for the SQLite
+ * result codes that come from the system rather than from wsusd: NULL
+ * for the others (SQLite's own message says it then).
+ */
+static const char *
+sq_cause(sqlite3 *db, int code)
+{
+	int e;
+
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return "disk full";
+	case SQLITE_READONLY:
+		return "database is read-only";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "database is locked by another process";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "database file is corrupt";
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return "permission denied";
+	case SQLITE_NOMEM:
+		return "out of memory";
+	case SQLITE_CANTOPEN:
+		return "cannot open the database file";
+	case SQLITE_IOERR:
+		e = sqlite3_system_errno(db);
+		if (e == ENOSPC || e == EDQUOT)
+			return "disk full";
+		if (e == EROFS)
+			return "database is read-only";
+		return e != 0 ? strerror(e) : "I/O error";
+	default:
+		return NULL;
+	}
+}
+
 int
 sq_fail(struct sq *s, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
+	const char *cause = sq_cause(s->db, code);
 
+	if (cause != NULL)
+		return store_seterr(&s->base, sq_rc(code) == STORE_OK ?
+		    STORE_ERROR : sq_rc(code), "%s: %s (%s)", what, cause,
+		    sqlite3_errmsg(s->db));
 	return store_seterr(&s->base, sq_rc(code) == STORE_OK ? STORE_ERROR :
 	    sq_rc(code), "%s: %s", what, sqlite3_errmsg(s->db));
 }

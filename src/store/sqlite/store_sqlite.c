@@ -11,6 +11,7 @@
  * threads share the database file through WAL and busy_timeout.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "store/sqlite/sqlite_internal.h"
 #include "store/sqlite/store_sqlite.h"
@@ -26,6 +28,8 @@
 
 /* PRAGMA application_id of a wsusd database: "WSUS". */
 #define SQ_APPLICATION_ID	0x57535553
+/* Mode of the database file and, through SQLite, its -wal and -shm. */
+#define SQ_FILE_MODE		0600
 
 /* ---- errors ---- */
 
@@ -816,6 +820,27 @@ sq_close(struct store *st)
 	sq_free(s);
 }
 
+/*
+ * The database holds secrets (the cookie key): it and its -wal and -shm
+ * are the service user's alone.  A new database file is created 0600
+ * here, before SQLite opens it; SQLite creates -wal and -shm with the
+ * mode of the database file, whatever the umask.  Existing files are
+ * not changed here (checkhealth only reads; `wsusctl postinstall`
+ * tightens them).
+ */
+static void
+sq_create_private(const char *path)
+{
+	int fd;
+
+	if (strcmp(path, ":memory:") == 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    SQ_FILE_MODE);
+	if (fd != -1)
+		close(fd);
+}
+
 static int
 sq_open(const char *url, struct store **out, char *err, size_t errlen)
 {
@@ -839,6 +864,7 @@ sq_open(const char *url, struct store **out, char *err, size_t errlen)
 	s->base.ops = &store_sqlite_ops;
 	s->path = xstrdup(path);
 	zblob_init(&s->z);
+	sq_create_private(s->path);
 	rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

@@ -225,6 +225,51 @@ test_migrate(void **state)
 	tdb_remove(&t);
 }
 
+static mode_t
+file_mode(const char *path, const char *suffix)
+{
+	char p[400];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s%s", path, suffix);
+	assert_int_equal(stat(p, &sb), 0);
+	return sb.st_mode & 07777;
+}
+
+/*
+ * The database holds the cookie key: created 0600 with its -wal and
+ * -shm whatever the umask.  Existing files keep their mode (postinstall
+ * tightens them; checkhealth reports them).
+ */
+static void
+test_file_modes(void **state)
+{
+	struct store *st = NULL;
+	struct tdb t;
+	char err[512];
+	int from, to;
+	mode_t old;
+
+	(void)state;
+	tdb_make(&t);
+	old = umask(022);
+	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_migrate(st, &from, &to), STORE_OK);
+	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, "abc"),
+	    STORE_OK);
+	assert_int_equal(file_mode(t.path, ""), 0600);
+	assert_int_equal(file_mode(t.path, "-wal"), 0600);
+	assert_int_equal(file_mode(t.path, "-shm"), 0600);
+	store_close(st);
+
+	assert_int_equal(chmod(t.path, 0640), 0);
+	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(file_mode(t.path, ""), 0640);
+	store_close(st);
+	umask(old);
+	tdb_remove(&t);
+}
+
 static void
 test_migrate_interrupted(void **state)
 {
@@ -1100,6 +1145,7 @@ main(void)
 		cmocka_unit_test(test_open_refuses),
 		cmocka_unit_test(test_migrate),
 		cmocka_unit_test(test_migrate_interrupted),
+		cmocka_unit_test(test_file_modes),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_import_idempotent),
 		cmocka_unit_test(test_new_revision),

@@ -841,6 +841,20 @@ sq_create_private(const char *path)
 		close(fd);
 }
 
+/* "PATH: [what: ]cause (SQLite's text)" for a failure while opening. */
+static void
+sq_open_err(struct sq *s, const char *what, const char *text, char *err,
+    size_t errlen)
+{
+	const char *cause = sq_cause(s->db, sqlite3_extended_errcode(s->db));
+
+	if (cause != NULL)
+		snprintf(err, errlen, "%s: %s%s (%s)", s->path, what, cause,
+		    text);
+	else
+		snprintf(err, errlen, "%s: %s%s", s->path, what, text);
+}
+
 static int
 sq_open(const char *url, struct store **out, char *err, size_t errlen)
 {
@@ -882,8 +896,8 @@ sq_open(const char *url, struct store **out, char *err, size_t errlen)
 		goto fail_db;
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
-		snprintf(err, errlen, "%s: cannot enable WAL: %s", s->path,
-		    sqlite3_errmsg(s->db));
+		sq_open_err(s, "cannot enable WAL: ", sqlite3_errmsg(s->db),
+		    err, errlen);
 		sqlite3_finalize(stmt);
 		rc = sq_rc(rc);
 		goto fail_rc;
@@ -923,13 +937,13 @@ sq_open(const char *url, struct store **out, char *err, size_t errlen)
 	return STORE_OK;
 
 fail_msg:
-	snprintf(err, errlen, "%s: %s", s->path, msg != NULL ? msg :
-	    sqlite3_errmsg(s->db));
+	sq_open_err(s, "", msg != NULL ? msg : sqlite3_errmsg(s->db), err,
+	    errlen);
 	sqlite3_free(msg);
 	rc = sq_rc(sqlite3_extended_errcode(s->db));
 	goto fail_rc;
 fail_db:
-	snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sq_open_err(s, "", sqlite3_errmsg(s->db), err, errlen);
 fail:
 	rc = STORE_ERROR;
 fail_rc:

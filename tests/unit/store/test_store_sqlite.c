@@ -145,7 +145,14 @@ test_open_refuses(void **state)
 	assert_int_not_equal(store_open(t.url, &st, err, sizeof(err)),
 	    STORE_OK);
 	assert_null(st);
-	assert_true(strlen(err) > 0);
+	{
+		char want[600];
+
+		/* one line naming what happened, SQLite's words after it */
+		snprintf(want, sizeof(want), "%s: database file is corrupt "
+		    "(file is not a database)", t.path);
+		assert_string_equal(err, want);
+	}
 	tdb_remove(&t);
 
 	/* Unmigrated: opens, but data operations say to migrate. */
@@ -267,6 +274,32 @@ test_file_modes(void **state)
 	assert_int_equal(file_mode(t.path, ""), 0640);
 	store_close(st);
 	umask(old);
+	tdb_remove(&t);
+}
+
+/*
+ * A write the database refuses says so first, in one line: a connection
+ * made read-only (PRAGMA query_only: SQLITE_READONLY, as a read-only
+ * file or mount gives).
+ */
+static void
+test_error_cause(void **state)
+{
+	struct store *st;
+	struct tdb t;
+	const char *m;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+	t_sql_exec(st, "PRAGMA query_only = ON");
+	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, "abc"),
+	    STORE_ERROR);
+	m = store_errmsg(st);
+	if (strstr(m, ": database is read-only (attempt to write a readonly "
+	    "database)") == NULL || strchr(m, '\n') != NULL)
+		fail_msg("errmsg: %s", m);
+	store_close(st);
 	tdb_remove(&t);
 }
 
@@ -1146,6 +1179,7 @@ main(void)
 		cmocka_unit_test(test_migrate),
 		cmocka_unit_test(test_migrate_interrupted),
 		cmocka_unit_test(test_file_modes),
+		cmocka_unit_test(test_error_cause),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_import_idempotent),
 		cmocka_unit_test(test_new_revision),

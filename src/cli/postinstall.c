@@ -756,8 +756,8 @@ cmd_postinstall(struct wsusctl *ctl, int argc, char **argv)
 			printf("postinstall: already up to date, nothing "
 			    "changed\n");
 		else
-			printf("postinstall: done (%d created or migrated, %d "
-			    "kept)\n", r.created, r.kept);
+			printf("postinstall: done (%d created, migrated or "
+			    "secured, %d kept)\n", r.created, r.kept);
 	}
 	fflush(stdout);
 	return r.failed == 0 ? EXIT_OK : EXIT_FAIL;

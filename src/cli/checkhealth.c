@@ -141,7 +141,8 @@ static void
 check_secret(struct health_run *hr, const struct config *cfg,
     const char *name, const char *const *files, const bool *must, size_t n)
 {
-	char what[PATH_MAX + 32], why[PATH_MAX + 128], worst[PATH_MAX + 128] = "";
+	char what[PATH_MAX + 32], why[PATH_MAX + 128];
+	char worst[PATH_MAX + 128] = "";
 	enum health h, w = H_OK;
 	uid_t uid = service_uid(cfg);
 

@@ -62,7 +62,7 @@ struct listener {
 	const struct config	*cfg;		/* borrowed */
 	char			*cert;		/* owned PEM, TLS only */
 	char			*key;		/* owned PEM, TLS only */
-	char			 prio[HTTP_TLS_PRIO_MAX]; /* GnuTLS priorities */
+	char			 prio[HTTP_TLS_PRIO_MAX];	/* GnuTLS */
 };
 
 struct http_server {

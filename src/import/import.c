@@ -297,10 +297,9 @@ struct update_walk {
 	const struct import_opts *opts;
 	struct timespec		 last;	/* last progress line */
 	const char		*root;	/* the path given to the walk */
-	size_t			 tried;	/* documents in the open batch */
-	size_t			 created;	/* of them imported as new, */
-	size_t			 present;	/* or already there: not yet
-					 * committed, not yet counted */
+	/* documents in the open batch: tried, and imported as new or
+	 * already there (not committed, not counted yet) */
+	size_t			 tried, created, present;
 };
 
 static void
@@ -356,8 +355,8 @@ batch_settle(struct update_walk *uw, bool more)
 		char msg[1024];
 
 		uw->stats->failed += lost;
-		snprintf(msg, sizeof(msg), "%zu imported document%s not stored: "
-		    "%s", lost, lost == 1 ? " was" : "s were",
+		snprintf(msg, sizeof(msg), "%zu imported document%s not "
+		    "stored: %s", lost, lost == 1 ? " was" : "s were",
 		    store_errmsg(uw->st));
 		if (uw->opts && uw->opts->on_error)
 			uw->opts->on_error(uw->root, msg, uw->opts->arg);

@@ -46,7 +46,7 @@ struct import_stats {
 	size_t	files;		/* documents tried */
 	size_t	created;	/* new revisions stored (committed) */
 	size_t	present;	/* revisions the store already had */
-	size_t	failed;		/* documents rejected or lost (not stored) */
+	size_t	failed;		/* rejected or lost documents (not stored) */
 };
 
 /* One rejected file (or path that could not be walked). */

@@ -7,8 +7,11 @@
  * server_id and cookie_key; content_dir and state_dir (exist, directory,
  * writable by us, not world-writable); the TLS key and certificate of each
  * TLS listener (present, parseable, matching, not expired, not expiring
- * within 30 days, key not readable by others); content files of approved
- * updates (present in the content directory).
+ * within 30 days, key not readable by others); secrets at rest (the
+ * database with its -wal and -shm, each TLS key: FAIL when others may
+ * read or write them, WARN when their group may or another user than the
+ * owner of state_dir owns them); content files of approved updates
+ * (present in the content directory).
  *
  * Exit status 0 when nothing FAILed, 1 otherwise.
  */
@@ -71,6 +74,128 @@ item(struct health_run *hr, enum health h, const char *what, const char *fmt,
 	if (hr->quiet && h == H_OK)
 		return;
 	printf("%-5s %s: %s\n", health_name[h], what, msg);
+}
+
+/* ---- secrets at rest ---- */
+
+/*
+ * The user the service runs as: the owner of state_dir (postinstall
+ * creates it as that user); our own uid when state_dir is missing.
+ */
+static uid_t
+service_uid(const struct config *cfg)
+{
+	struct stat sb;
+
+	return stat(cfg->state_dir, &sb) == 0 ? sb.st_uid : geteuid();
+}
+
+/*
+ * One file holding a secret: FAIL when others may read or write it, WARN
+ * when its group may or when another user than the service's owns it.
+ * Returns the verdict with the reason in why; H_OK with why empty when
+ * the file is absent and may be (the -wal and -shm of a closed store).
+ */
+static enum health
+secret_file(const char *path, uid_t uid, bool must_exist, char *why,
+    size_t whylen)
+{
+	struct stat sb;
+
+	*why = '\0';
+	if (lstat(path, &sb) == -1) {
+		if (errno == ENOENT && !must_exist)
+			return H_OK;
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return H_FAIL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(why, whylen, "%s is not a regular file", path);
+		return H_FAIL;
+	}
+	if (sb.st_mode & (S_IROTH | S_IWOTH)) {
+		snprintf(why, whylen, "%s is readable or writable by everyone "
+		    "(mode %04o; chmod 600 it)", path,
+		    (unsigned)(sb.st_mode & 07777));
+		return H_FAIL;
+	}
+	if (sb.st_mode & (S_IRGRP | S_IWGRP)) {
+		snprintf(why, whylen, "%s is readable or writable by its group "
+		    "(mode %04o; chmod 600 it)", path,
+		    (unsigned)(sb.st_mode & 07777));
+		return H_WARN;
+	}
+	if (sb.st_uid != uid) {
+		snprintf(why, whylen, "%s is owned by uid %u, the service "
+		    "(owner of state_dir) is uid %u", path,
+		    (unsigned)sb.st_uid, (unsigned)uid);
+		return H_WARN;
+	}
+	snprintf(why, whylen, "%s (mode %04o, uid %u)", path,
+	    (unsigned)(sb.st_mode & 07777), (unsigned)sb.st_uid);
+	return H_OK;
+}
+
+/* Item "secret NAME" for files[0..n): the worst verdict and its reason. */
+static void
+check_secret(struct health_run *hr, const struct config *cfg,
+    const char *name, const char *const *files, const bool *must, size_t n)
+{
+	char what[PATH_MAX + 32], why[PATH_MAX + 128];
+	char worst[PATH_MAX + 128] = "";
+	enum health h, w = H_OK;
+	uid_t uid = service_uid(cfg);
+
+	snprintf(what, sizeof(what), "secret %s", name);
+	for (size_t i = 0; i < n; i++) {
+		h = secret_file(files[i], uid, must[i], why, sizeof(why));
+		if (h > w || (h == w && *worst == '\0')) {
+			w = h;
+			snprintf(worst, sizeof(worst), "%s", why);
+		}
+	}
+	item(hr, w, what, "%s", worst);
+}
+
+/* The database (it holds the cookie key) with its -wal and -shm. */
+static void
+check_secret_database(struct health_run *hr, const struct config *cfg)
+{
+	char db[PATH_MAX], wal[PATH_MAX + 8], shm[PATH_MAX + 8];
+	const char *files[] = { db, wal, shm };
+	const bool must[] = { true, false, false };
+
+	if (config_sqlite_path(cfg->database_url, db, sizeof(db)) != 0)
+		return;
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	snprintf(shm, sizeof(shm), "%s-shm", db);
+	check_secret(hr, cfg, "database", files, must, 3);
+}
+
+/* Every distinct TLS private key of a TLS listener. */
+static void
+check_secret_tls_keys(struct health_run *hr, const struct config *cfg)
+{
+	const char *seen[CONFIG_MAX_LISTENERS];
+	size_t nseen = 0;
+	const bool must[] = { true };
+
+	for (size_t i = 0; i < cfg->nlisteners; i++) {
+		const struct config_listener *l = &cfg->listeners[i];
+		const char *key = l->tls_key ? l->tls_key : cfg->tls_key;
+		char name[PATH_MAX + 16];
+		size_t j;
+
+		if (!l->tls || key == NULL)
+			continue;
+		for (j = 0; j < nseen && strcmp(seen[j], key) != 0; j++)
+			;
+		if (j < nseen)
+			continue;
+		seen[nseen++] = key;
+		snprintf(name, sizeof(name), "tls key %s", key);
+		check_secret(hr, cfg, name, &key, must, 1);
+	}
 }
 
 /* ---- directories ---- */
@@ -446,7 +571,9 @@ cmd_checkhealth(struct wsusctl *ctl, int argc, char **argv)
 	}
 	check_dir(&hr, "content_dir", cfg->content_dir);
 	check_dir(&hr, "state_dir", cfg->state_dir);
+	check_secret_database(&hr, cfg);
 	check_tls(&hr, cfg);
+	check_secret_tls_keys(&hr, cfg);
 	if (schema_ok)
 		check_content(&hr, st, cfg->content_dir);
 

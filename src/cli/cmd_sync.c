@@ -4,12 +4,15 @@
  * and `--bench N`: N concurrent sessions in load mode (nothing imported)
  * for bench/downstreams.sh.  Not here: the protocol itself.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -66,7 +69,7 @@ sync_usage(FILE *fp)
 	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
-	    "  DIR.\n");
+	    "  DIR (an existing, writable directory).\n");
 }
 
 struct bench_arg {
@@ -145,6 +148,35 @@ run_bench(struct wsusctl *ctl, const struct sync_opts *o, int n)
 	free(a);
 	free(th);
 	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+/*
+ * --record DIR must name a directory we can write into: the recorder
+ * writes one file per request and answer and would otherwise warn for
+ * each and record nothing.  -1 with the reason on stderr.
+ */
+static int
+record_dir_check(const char *dir)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) == -1) {
+		fprintf(stderr, "wsusctl sync: --record %s: %s%s\n", dir,
+		    strerror(errno), errno == ENOENT ? " (create the "
+		    "directory first)" : "");
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "wsusctl sync: --record %s: not a directory\n",
+		    dir);
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK) == -1) {
+		fprintf(stderr, "wsusctl sync: --record %s: cannot write into "
+		    "it: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -275,6 +307,8 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		sync_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (o.record_dir != NULL && record_dir_check(o.record_dir) == -1)
+		return EXIT_USAGE;
 	if ((o.nproducts > 0) != (o.nclassifications > 0)) {
 		fprintf(stderr, "wsusctl sync: give --product and --classification "
 		    "together (an upstream matches on both)\n");

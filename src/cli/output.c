@@ -72,6 +72,21 @@ output_strwidth(const char *s)
 	return w;
 }
 
+/*
+ * Code points that reorder or break the text around them without being
+ * seen: the bidirectional embeddings, overrides and isolates (U+202A..
+ * U+202E, U+2066..U+2069), the marks (U+200E, U+200F, U+061C) and the
+ * line and paragraph separators (U+2028, U+2029).  A client-supplied
+ * name with U+202E could otherwise show another name than it is.
+ */
+static bool
+invisible_format(uint32_t c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	    c == 0x200e || c == 0x200f || c == 0x061c || c == 0x2028 ||
+	    c == 0x2029;
+}
+
 char *
 output_clean(const char *s)
 {
@@ -80,8 +95,8 @@ output_clean(const char *s)
 	size_t n;
 	uint32_t c;
 
-	/* the result is at most as long as the input */
-	buf_init(&b, strlen((const char *)p) + 1);
+	/* at most three times as long as the input: "\\u061C" for 2 bytes */
+	buf_init(&b, 3 * strlen((const char *)p) + 1);
 	buf_puts(&b, "");
 	while (*p) {
 		if ((n = decode(p, &c)) == 0) {
@@ -93,6 +108,8 @@ output_clean(const char *s)
 			buf_putc(&b, ' ');
 		else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f))
 			buf_putc(&b, '?');
+		else if (invisible_format(c))
+			buf_printf(&b, "\\u%04X", (unsigned)c);
 		else
 			buf_append(&b, p, n);
 		p += n;

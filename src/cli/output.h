@@ -56,8 +56,11 @@ size_t	output_strwidth(const char *s);
 
 /*
  * A printable copy of s (malloc'd; caller frees): control characters
- * (C0, DEL, C1) become '?', except that TAB and newlines become a space.
- * NULL gives "".
+ * (C0, DEL, C1) become '?', except that TAB and newlines become a space;
+ * bidirectional controls (U+202A..U+202E, U+2066..U+2069, U+200E,
+ * U+200F, U+061C) and U+2028/U+2029 are shown as "\u202E".  Invalid
+ * UTF-8 bytes become '?'.  NULL gives "".  For text output of strings
+ * from clients and upstreams; JSON output keeps them exact.
  */
 char	*output_clean(const char *s);
 

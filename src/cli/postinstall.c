@@ -329,7 +329,8 @@ struct run {
 };
 
 /*
- * One step's outcome.  action: "created", "kept", "migrated", "failed".
+ * One step's outcome.  action: "created", "kept", "migrated", "secured"
+ * (permissions tightened), "failed".
  * Text output: "ACTION    WHAT DETAIL".
  */
 static void report(struct run *, const char *, const char *, const char *,
@@ -447,6 +448,33 @@ init_setting(struct run *r, struct store *st, const char *key,
 	}
 }
 
+/*
+ * The database holds the cookie key: it and its -wal and -shm lose any
+ * group and other permission bits (an older wsusd created them 0644).
+ */
+static void
+secure_database_files(struct run *r, const char *file)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char p[PATH_MAX + 8];
+	struct stat sb;
+
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", file, suffix[i]);
+		if (lstat(p, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+		    (sb.st_mode & 077) == 0)
+			continue;
+		if (chmod(p, sb.st_mode & 0700) == -1)
+			report(r, "failed", "database file mode", p, "%s",
+			    strerror(errno));
+		else
+			report(r, "secured", "database file mode", p,
+			    "(mode %04o, was %04o)",
+			    (unsigned)(sb.st_mode & 0700),
+			    (unsigned)(sb.st_mode & 07777));
+	}
+}
+
 static void
 do_database(struct run *r, struct wsusctl *ctl)
 {
@@ -487,6 +515,8 @@ do_database(struct run *r, struct wsusctl *ctl)
 	st = ctl->store;
 	report(r, existed ? "kept" : "created", "database", cfg->database_url,
 	    existed ? "(already there)" : NULL);
+	if (config_sqlite_path(cfg->database_url, file, sizeof(file)) == 0)
+		secure_database_files(r, file);
 
 	if (store_schema_version(st, &cur, &latest) != STORE_OK) {
 		report(r, "failed", "database schema", NULL, "%s",
@@ -621,8 +651,9 @@ usage(FILE *fp)
 	    "           [--database URL] [--server-name NAME] [CONTENT_DIR=DIR]\n"
 	    "\n"
 	    "Create what the server needs, or complete what is missing:\n"
-	    "state_dir and content_dir (mode 0750), the database and its newest\n"
-	    "schema, the settings server_id, cookie_key and created, and a\n"
+	    "state_dir and content_dir (mode 0750), the database (mode 0600,\n"
+	    "with its -wal and -shm; looser modes are tightened) and its\n"
+	    "newest schema, the settings server_id, cookie_key and created, and a\n"
 	    "self-signed TLS key and certificate when one is needed.  Nothing\n"
 	    "that exists is overwritten; running it again changes nothing.\n"
 	    "\n"
@@ -725,8 +756,8 @@ cmd_postinstall(struct wsusctl *ctl, int argc, char **argv)
 			printf("postinstall: already up to date, nothing "
 			    "changed\n");
 		else
-			printf("postinstall: done (%d created or migrated, %d "
-			    "kept)\n", r.created, r.kept);
+			printf("postinstall: done (%d created, migrated or "
+			    "secured, %d kept)\n", r.created, r.kept);
 	}
 	fflush(stdout);
 	return r.failed == 0 ? EXIT_OK : EXIT_FAIL;

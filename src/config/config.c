@@ -683,6 +683,12 @@ value_text(const void *base, const struct key *k, char *out, size_t outlen)
 		snprintf(out, outlen, "%d.%d", v / 10, v % 10);
 		return out;
 	}
+	case K_TLSCIPHERS: {
+		unsigned v = (unsigned)*(const enum tls_ciphers *)(const void *)
+		    field;
+		return v < NKEYS(tls_ciphers_names) ? tls_ciphers_names[v] :
+		    NULL;
+	}
 	}
 	return NULL;
 }

@@ -4,7 +4,7 @@
  *
  *   [server]    name, content_dir, database, log_level, log_target,
  *               tls_certificate, tls_key, state_dir
- *   [listener NAME]   address, port, tls, tls_min_version,
+ *   [listener NAME]   address, port, tls, tls_min_version, tls_ciphers,
  *               tls_certificate, tls_key     (any number of these)
  *   [limits]    max_body_bytes, max_connections, max_connections_per_ip,
  *               connection_timeout, threads
@@ -37,12 +37,26 @@ enum tls_version {
 	TLS_VERSION_1_3 = 13,
 };
 
+/*
+ * Cipher suites a TLS listener accepts (tls_ciphers).  MODERN: ECDHE key
+ * exchange with AEAD ciphers only (forward secrecy, no CBC, no SHA-1
+ * MAC).  COMPATIBLE: GnuTLS's NORMAL set (adds static RSA and CBC, for
+ * old peers).  AUTO (the default): MODERN, or COMPATIBLE when
+ * tls_min_version is 1.0 or 1.1 (those versions have no AEAD suite).
+ */
+enum tls_ciphers {
+	TLS_CIPHERS_AUTO = 0,
+	TLS_CIPHERS_MODERN,
+	TLS_CIPHERS_COMPATIBLE,
+};
+
 struct config_listener {
 	char		 name[64];	/* the NAME of [listener NAME] */
 	char		*address;	/* owned; "0.0.0.0", "::", "127.0.0.1" ... */
 	uint16_t	 port;
 	bool		 tls;
 	enum tls_version tls_min_version;
+	enum tls_ciphers tls_ciphers;
 	char		*tls_certificate; /* owned; NULL: the [server] one */
 	char		*tls_key;	/* owned; NULL: the [server] one */
 	int		 line;		/* line of the section header, for errors */

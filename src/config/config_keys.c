@@ -40,6 +40,7 @@ static const struct key listener_keys[] = {
 	{ "port",		K_PORT,	    L(port),		1, 65535, NULL },
 	{ "tls",		K_BOOL,	    L(tls),		0, 0, "no" },
 	{ "tls_min_version",	K_TLSVER,   L(tls_min_version),	0, 0, "1.2" },
+	{ "tls_ciphers",	K_TLSCIPHERS, L(tls_ciphers),	0, 0, "auto" },
 	{ "tls_certificate",	K_PATH,	    L(tls_certificate),	0, 0, NULL },
 	{ "tls_key",		K_PATH,	    L(tls_key),		0, 0, NULL },
 };
@@ -54,6 +55,12 @@ static const struct key limits_keys[] = {
 
 #undef S
 #undef L
+
+const char *const tls_ciphers_names[3] = {
+	[TLS_CIPHERS_AUTO] = "auto",
+	[TLS_CIPHERS_MODERN] = "modern",
+	[TLS_CIPHERS_COMPATIBLE] = "compatible",
+};
 
 const struct config_section config_sections[SECT_NTYPES] = {
 	[SECT_SERVER] =   { "server",   server_keys,   NKEYS(server_keys) },
@@ -423,6 +430,17 @@ cfg_set_value(void *base, const struct key *k, const char *v, char *err,
 		    shown);
 		return -1;
 	}
+	case K_TLSCIPHERS:
+		for (size_t i = 0; i < NKEYS(tls_ciphers_names); i++) {
+			if (strcmp(v, tls_ciphers_names[i]) == 0) {
+				*(enum tls_ciphers *)(void *)field =
+				    (enum tls_ciphers)i;
+				return 0;
+			}
+		}
+		snprintf(err, errlen, "\"%s\" is not auto, modern or "
+		    "compatible", shown);
+		return -1;
 	}
 	snprintf(err, errlen, "internal error: unknown key type");
 	return -1;

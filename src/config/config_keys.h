@@ -31,6 +31,7 @@ enum key_type {
 	K_LOGLEVEL,	/* error/warn/info/debug */
 	K_LOGTARGET,	/* stderr/syslog */
 	K_TLSVER,	/* 1.0/1.1/1.2/1.3 */
+	K_TLSCIPHERS,	/* auto/modern/compatible */
 	K_NETLIST,	/* numeric addresses/networks (a[/n]), comma/space separated */
 };
 
@@ -59,6 +60,8 @@ struct config_section {
 
 /* Indexed by enum section_type (the real types, < SECT_NTYPES). */
 extern const struct config_section config_sections[SECT_NTYPES];
+/* tls_ciphers values, indexed by enum tls_ciphers. */
+extern const char *const tls_ciphers_names[3];
 
 /* Blank other than a newline. */
 bool	cfg_is_ws(char c);

@@ -62,7 +62,7 @@ struct listener {
 	const struct config	*cfg;		/* borrowed */
 	char			*cert;		/* owned PEM, TLS only */
 	char			*key;		/* owned PEM, TLS only */
-	char			 prio[160];	/* GnuTLS priorities */
+	char			 prio[HTTP_TLS_PRIO_MAX];	/* GnuTLS */
 };
 
 struct http_server {
@@ -503,22 +503,45 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 
 /* ---- listeners ------------------------------------------------------- */
 
+/*
+ * MODERN suites: TLS 1.2 only with ECDHE (forward secrecy) and AEAD
+ * ciphers (GCM, ChaCha20-Poly1305): no static RSA key exchange, no CBC,
+ * no SHA-1 MAC.  TLS 1.3 suites are all AEAD with ephemeral keys anyway.
+ */
+#define TLS_MODERN_SUITES \
+	":-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA" \
+	":-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305" \
+	":-MAC-ALL:+AEAD"
+
 const char *
-http_tls_priorities(enum tls_version min)
+http_tls_priorities(enum tls_version min, enum tls_ciphers ciphers,
+    char *out, size_t outlen)
 {
+	const char *vers;
+
 	switch (min) {
 	case TLS_VERSION_1_0:
-		return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+		vers = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
 		    "+VERS-TLS1.1:+VERS-TLS1.0";
+		break;
 	case TLS_VERSION_1_1:
-		return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+		vers = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
 		    "+VERS-TLS1.1";
+		break;
 	case TLS_VERSION_1_3:
-		return "NORMAL:-VERS-ALL:+VERS-TLS1.3";
+		vers = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
+		break;
 	case TLS_VERSION_1_2:
 	default:
-		return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+		vers = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+		break;
 	}
+	if (ciphers == TLS_CIPHERS_AUTO)
+		ciphers = min < TLS_VERSION_1_2 ? TLS_CIPHERS_COMPATIBLE :
+		    TLS_CIPHERS_MODERN;
+	snprintf(out, outlen, "%s%s", vers, ciphers == TLS_CIPHERS_MODERN ?
+	    TLS_MODERN_SUITES : "");
+	return out;
 }
 
 static unsigned
@@ -640,8 +663,8 @@ listener_start(struct listener *l, const struct config *cfg,
 		    errlen) == -1 ||
 		    load_pem("key", key, cl->name, &l->key, err, errlen) == -1)
 			return -1;
-		snprintf(l->prio, sizeof(l->prio), "%s",
-		    http_tls_priorities(cl->tls_min_version));
+		http_tls_priorities(cl->tls_min_version, cl->tls_ciphers,
+		    l->prio, sizeof(l->prio));
 		flags |= MHD_USE_TLS;
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, l->cert);
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, l->key);

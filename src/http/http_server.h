@@ -113,7 +113,13 @@ enum MHD_Result http_respond_status(struct MHD_Connection *conn,
 /* The value of request header name, or NULL. */
 const char *http_header(const struct http_request *req, const char *name);
 
-/* TLS priority string for GnuTLS allowing min..TLS 1.3 (exposed for tests). */
-const char *http_tls_priorities(enum tls_version min);
+/*
+ * GnuTLS priority string allowing min..TLS 1.3 with the cipher suites of
+ * ciphers (see enum tls_ciphers) into out (HTTP_TLS_PRIO_MAX bytes is
+ * enough); returns out.  Exposed for tests.
+ */
+#define HTTP_TLS_PRIO_MAX	256
+const char *http_tls_priorities(enum tls_version min, enum tls_ciphers ciphers,
+	    char *out, size_t outlen);
 
 #endif

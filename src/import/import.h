@@ -35,11 +35,18 @@
 
 /* ---- update documents ---- */
 
+/*
+ * files = created + present + failed.  A document counts as created or
+ * present only once the transaction holding it is committed; when a
+ * commit fails (disk full) its documents count as failed, with one
+ * on_error call for the lost batch.  on_done is called when a document
+ * is imported, before its batch is committed.
+ */
 struct import_stats {
 	size_t	files;		/* documents tried */
-	size_t	created;	/* new revisions stored */
+	size_t	created;	/* new revisions stored (committed) */
 	size_t	present;	/* revisions the store already had */
-	size_t	failed;		/* documents rejected (nothing stored) */
+	size_t	failed;		/* rejected or lost documents (not stored) */
 };
 
 /* One rejected file (or path that could not be walked). */

@@ -301,13 +301,13 @@ svc_write_fault(struct svc_call *c)
  * a:ActionNotSupported fault (HTTP 500).  The ASMX services answer
  * soap:Client "Server did not recognize the value of HTTP Header
  * SOAPAction".  Neither was captured from WSUS; both are the framework's
- * well-known answers (docs/WUSP.md).
+ * well-known answers (docs/WUSP.md).  action: the action to name ("" for
+ * a SOAP 1.1 request without SOAPAction).
  */
 static int
-write_unknown_op(struct svc_call *c)
+write_unknown_op(struct svc_call *c, const char *action)
 {
 	struct xmlw *w = &c->w;
-	const char *action = c->req->action;
 	char text[768];
 
 	buf_reset(&c->out);
@@ -509,10 +509,20 @@ handle(struct http_request *hr)
 	c.body = c.req->op;
 	v = c.req->version;
 	c.op = svc_find_op(c.def, c.body);
-	if (c.op == NULL) {
+	if (v == SOAP_V11 && http_header(hr, "SOAPAction") == NULL) {
+		/*
+		 * SOAP 1.1 §6.1.1: a client MUST send SOAPAction (an empty
+		 * "" is allowed and means no intent).  ASMX and WCF route by
+		 * it and fault a request without it as an action they do not
+		 * know (''), whatever the body holds; so do we.
+		 */
+		log_debug("%s: SOAP 1.1 request without SOAPAction",
+		    c.def->path);
+		status = write_unknown_op(&c, "");
+	} else if (c.op == NULL) {
 		log_debug("%s: unknown operation %s", c.def->path,
 		    c.req->action);
-		status = write_unknown_op(&c);
+		status = write_unknown_op(&c, c.req->action);
 	} else if (!call_ready(&c)) {
 		c.fault = SOAP_EC_NONE;
 		svc_fault(&c, SOAP_EC_INTERNAL_SERVER_ERROR, "service not "

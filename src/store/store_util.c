@@ -14,11 +14,18 @@
 int
 store_seterr(struct store *st, int rc, const char *fmt, ...)
 {
+	char msg[sizeof(st->errmsg)];
 	va_list ap;
 
+	/*
+	 * Format into a copy first: callers wrap the previous error
+	 * ("committing ... (%s)", st->errmsg), and vsnprintf() into the
+	 * buffer it reads from nests the text into itself.
+	 */
 	va_start(ap, fmt);
-	vsnprintf(st->errmsg, sizeof(st->errmsg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(st->errmsg, msg, sizeof(msg));
 	return rc;
 }
 

@@ -13,7 +13,11 @@
 
 #include "store/store.h"
 
-/* Format a message into st->errmsg and return rc (any enum store_rc). */
+/*
+ * Format a message into st->errmsg and return rc (any enum store_rc).
+ * The arguments may include st->errmsg itself (to wrap the previous
+ * error); the result never nests into itself.
+ */
 int	store_seterr(struct store *st, int rc, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 

@@ -27,6 +27,8 @@ struct http_fixture {
 	int	 notify_fd;		/* our end of NOTIFY_SOCKET */
 	char	 notify_path[128];
 	uint16_t tls_port, tls13_port, tls10_port;
+	uint16_t rsa_port, rsa_old_port;	/* RSA certificate: default and
+						 * tls_ciphers = compatible */
 	char	*big;			/* BIG_SIZE bytes, owned */
 	char	 big_url[128];		/* "/Content/XX/HEX.exe" */
 	char	 big_path[256];		/* on disk */
@@ -59,6 +61,8 @@ struct req {
 	const char	*hdr[4];	/* extra header lines */
 	const char	*scheme_port;	/* e.g. "https://127.0.0.1:N"; NULL */
 	long		 sslversion;	/* CURLOPT_SSLVERSION or 0 */
+	const char	*ciphers;	/* TLS 1.2 suites offered (OpenSSL
+					 * names) with sslversion; NULL: all */
 	const char	*body;		/* POST body */
 	size_t		 blen;
 };

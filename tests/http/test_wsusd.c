@@ -142,7 +142,7 @@ perform(CURL *e, const struct req *q, struct reply *r)
 		curl_easy_setopt(e, CURLOPT_SSLVERSION, q->sslversion);
 		/* let OpenSSL offer TLS 1.0/1.1 at all */
 		curl_easy_setopt(e, CURLOPT_SSL_CIPHER_LIST,
-		    "DEFAULT:@SECLEVEL=0");
+		    q->ciphers != NULL ? q->ciphers : "DEFAULT:@SECLEVEL=0");
 	}
 	if (q->range != NULL)
 		hl = curl_slist_append(hl, q->range);
@@ -319,12 +319,18 @@ make_cert(void)
 	    T.w.dir, T.w.dir);
 	if (system(cmd) != 0)
 		fail_msg("openssl req failed: %s", cmd);
+	/* an RSA pair too: static RSA suites need an RSA certificate */
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes "
+	    "-keyout %s/rsa-key.pem -out %s/rsa-cert.pem -days 2 "
+	    "-subj /CN=localhost >/dev/null 2>&1", T.w.dir, T.w.dir);
+	if (system(cmd) != 0)
+		fail_msg("openssl req failed: %s", cmd);
 }
 
 static void
 write_conf(const char *path)
 {
-	char text[2048];
+	char text[4096];
 	int n;
 
 	n = snprintf(text, sizeof(text),
@@ -356,12 +362,28 @@ write_conf(const char *path)
 	    "tls = yes\n"
 	    "tls_min_version = 1.0\n"
 	    "\n"
+	    "[listener rsa]\n"
+	    "address = 127.0.0.1\n"
+	    "port = %u\n"
+	    "tls = yes\n"
+	    "tls_certificate = %s/rsa-cert.pem\n"
+	    "tls_key = %s/rsa-key.pem\n"
+	    "\n"
+	    "[listener rsaold]\n"
+	    "address = 127.0.0.1\n"
+	    "port = %u\n"
+	    "tls = yes\n"
+	    "tls_ciphers = compatible\n"
+	    "tls_certificate = %s/rsa-cert.pem\n"
+	    "tls_key = %s/rsa-key.pem\n"
+	    "\n"
 	    "[limits]\n"
 	    "max_body_bytes = %u\n"
 	    "connection_timeout = 30\n"
 	    "threads = 2\n",
 	    T.w.content, T.w.dir, T.w.dir, T.w.dir, T.w.port, T.tls_port, T.tls13_port,
-	    T.tls10_port, (unsigned)BODY_MAX);
+	    T.tls10_port, T.rsa_port, T.w.dir, T.w.dir, T.rsa_old_port, T.w.dir,
+	    T.w.dir, (unsigned)BODY_MAX);
 	assert_true(n > 0 && (size_t)n < sizeof(text));
 	write_file(path, text, (size_t)n);
 }
@@ -415,6 +437,10 @@ group_setup(void **state)
 	T.w.more_ports[0] = T.tls_port;
 	T.w.more_ports[1] = T.tls13_port;
 	T.w.more_ports[2] = T.tls10_port;
+	T.rsa_port = tl_free_port();
+	T.rsa_old_port = tl_free_port();
+	T.w.more_ports[3] = T.rsa_port;
+	T.w.more_ports[4] = T.rsa_old_port;
 	write_conf(T.w.conf);
 	if (notify_socket() != 0)
 		return -1;
@@ -536,6 +562,84 @@ test_tls_min_version(void **state)
 	tls_get(T.tls10_port, v11, &r);
 	assert_int_equal(r.status, 206);
 	reply_free(&r);
+}
+
+/* One TLS 1.2 request offering only suite (OpenSSL name); its curl rc. */
+static CURLcode
+tls12_suite(uint16_t port, const char *suite)
+{
+	char sp[64], list[128];
+	struct req q = { .target = T.small_url, .scheme_port = sp,
+	    .sslversion = CURL_SSLVERSION_TLSv1_2 |
+	    CURL_SSLVERSION_MAX_TLSv1_2, .ciphers = list };
+	struct reply r;
+	CURLcode rc;
+
+	snprintf(sp, sizeof(sp), "https://127.0.0.1:%u", port);
+	snprintf(list, sizeof(list), "%s:@SECLEVEL=0", suite);
+	get(&q, &r);
+	rc = r.rc;
+	if (rc == CURLE_OK)
+		assert_int_equal(r.status, 200);
+	reply_free(&r);
+	return rc;
+}
+
+/*
+ * tls_ciphers (with an RSA certificate, so that static RSA suites could
+ * be negotiated at all): by default TLS 1.2 only with ECDHE and AEAD;
+ * static RSA key exchange and CBC suites are refused.  tls_ciphers =
+ * compatible takes them, for old peers.
+ */
+static void
+test_tls_ciphers(void **state)
+{
+	static const char *const refused[] = {
+		"AES128-SHA",			/* static RSA, CBC, SHA-1 */
+		"AES256-GCM-SHA384",		/* static RSA, AEAD */
+		"AES128-SHA256",		/* static RSA, CBC */
+		"ECDHE-RSA-AES128-SHA",		/* ECDHE, but CBC with SHA-1 */
+		"ECDHE-RSA-AES256-SHA384",	/* ECDHE, CBC */
+	};
+	static const char *const accepted[] = {
+		"ECDHE-RSA-AES128-GCM-SHA256",
+		"ECDHE-RSA-AES256-GCM-SHA384",
+		"ECDHE-RSA-CHACHA20-POLY1305",
+	};
+	static const char *const compatible[] = {
+		"AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA",
+		"ECDHE-RSA-AES128-GCM-SHA256",
+	};
+	CURLcode rc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		if ((rc = tls12_suite(T.rsa_port, accepted[i])) != CURLE_OK)
+			fail_msg("%s was refused by the default listener: %s",
+			    accepted[i], curl_easy_strerror(rc));
+	}
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		if (tls12_suite(T.rsa_port, refused[i]) == CURLE_OK)
+			fail_msg("%s was accepted by the default listener",
+			    refused[i]);
+	}
+	/* the listener for old peers takes what GnuTLS's NORMAL has of
+	 * them (NORMAL has no CBC suite with a SHA-256/384 MAC) */
+	for (size_t i = 0; i < sizeof(compatible) / sizeof(compatible[0]);
+	    i++) {
+		if ((rc = tls12_suite(T.rsa_old_port, compatible[i])) !=
+		    CURLE_OK)
+			fail_msg("%s was refused with tls_ciphers = compatible: "
+			    "%s", compatible[i], curl_easy_strerror(rc));
+	}
+	/* ECDSA certificate, default ciphers: ECDHE-ECDSA with AEAD only */
+	assert_int_equal(tls12_suite(T.tls_port,
+	    "ECDHE-ECDSA-AES128-GCM-SHA256"), CURLE_OK);
+	assert_int_not_equal(tls12_suite(T.tls_port,
+	    "ECDHE-ECDSA-AES128-SHA"), CURLE_OK);
+	/* tls_min_version 1.0 (auto: compatible) takes CBC */
+	assert_int_equal(tls12_suite(T.tls10_port, "ECDHE-ECDSA-AES128-SHA"),
+	    CURLE_OK);
 }
 
 /* ---- programs ------------------------------------------------------------ */
@@ -789,6 +893,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_methods_and_limits),
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_tls_min_version),
+		cmocka_unit_test(test_tls_ciphers),
 		cmocka_unit_test(test_sighup),
 		cmocka_unit_test(test_configtest),
 		cmocka_unit_test(test_client_download),

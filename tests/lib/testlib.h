@@ -67,7 +67,7 @@ size_t	tl_count_in_file(const char *path, const char *needle);
 /* Print the file (up to 64 KiB) to stderr after a header line. */
 void	tl_show_file(const char *what, const char *path);
 
-#define TL_MORE_PORTS	4
+#define TL_MORE_PORTS	6
 
 /* A temporary installation and, once started, its daemon. */
 struct tl_wsusd {

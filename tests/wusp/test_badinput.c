@@ -81,11 +81,34 @@ post(const char *what, const char *path, const char *action,
 
 	memset(&p, 0, sizeof(p));
 	p.path = path;
-	p.action = action;
+	/* no intent given: the empty SOAPAction of SOAP 1.1 §6.1.1, so the
+	 * body names the operation (a missing header is a fault of its own,
+	 * test_wrong_action_and_type) */
+	p.action = action != NULL ? action : "\"\"";
 	p.content_type = ct;
 	p.body = body;
 	p.len = len;
 	expect(what, &p, status, code);
+}
+
+/* POST body to path without a SOAPAction header: a fault holding want. */
+static void
+no_soapaction(const char *path, const char *body, const char *want)
+{
+	struct wh_post p;
+	struct wh_reply r;
+
+	memset(&p, 0, sizeof(p));
+	p.path = path;
+	p.body = body;
+	p.len = strlen(body);
+	expect("no SOAPAction", &p, 500, NULL);
+	wh_send(&T.srv, &p, &r);
+	assert_int_equal(r.status, 500);
+	if (r.body.data == NULL || strstr(r.body.data, want) == NULL)
+		fail_msg("no SOAPAction to %s: want %s in %s", path, want,
+		    r.body.data ? r.body.data : "");
+	wh_reply_free(&r);
 }
 
 /* xml with text inserted before the first `at`. */
@@ -232,9 +255,25 @@ test_wrong_action_and_type(void **state)
 	    WH_NS_CLIENT "/GetCookie", NULL, req, strlen(req), 500, NULL);
 	post("unbalanced quotes", WH_CLIENT, "\"" WH_NS_CLIENT "/GetConfig",
 	    NULL, req, strlen(req), 500, NULL);
-	/* no SOAPAction at all is fine (the body names the operation) */
-	post("no SOAPAction", WH_CLIENT, NULL, NULL, req, strlen(req), 200,
+	/* an empty SOAPAction ("") is no intent: the body names the
+	 * operation */
+	post("empty SOAPAction", WH_CLIENT, "\"\"", NULL, req, strlen(req), 200,
 	    NULL);
+	/* no SOAPAction header at all (SOAP 1.1 §6.1.1: MUST be sent) is
+	 * faulted as WCF and ASMX fault an action they do not know */
+	no_soapaction(WH_CLIENT, req, "<faultcode xmlns:a=\"http://schemas."
+	    "microsoft.com/ws/2005/05/addressing/none\">a:ActionNotSupported"
+	    "</faultcode><faultstring xml:lang=\"en-US\">The message with "
+	    "Action '' cannot be processed at the receiver, due to a "
+	    "ContractFilter mismatch at the EndpointDispatcher.");
+	{
+		char *rep = wh_fixture(CAP "flow/17-ReportEventBatch.request.xml",
+		    NULL);
+		no_soapaction(WH_REPORTING, rep, "<faultcode>soap:Client"
+		    "</faultcode><faultstring>Server did not recognize the "
+		    "value of HTTP Header SOAPAction: .</faultstring>");
+		free(rep);
+	}
 	post("json", WH_CLIENT, A_CONF, "application/json", req, strlen(req),
 	    415, NULL);
 	post("latin1", WH_CLIENT, A_CONF, "text/xml; charset=iso-8859-1", req,

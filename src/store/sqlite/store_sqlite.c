@@ -10,6 +10,8 @@
  * used by one thread at a time; open one per thread.  Processes and
  * threads share the database file through WAL and busy_timeout.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "store/sqlite/sqlite_internal.h"
 #include "store/sqlite/store_sqlite.h"
@@ -25,6 +28,8 @@
 
 /* PRAGMA application_id of a wsusd database: "WSUS". */
 #define SQ_APPLICATION_ID	0x57535553
+/* Mode of the database file and, through SQLite, its -wal and -shm. */
+#define SQ_FILE_MODE		0600
 
 /* ---- errors ---- */
 
@@ -46,11 +51,56 @@ sq_rc(int sqlite_rc)
 	}
 }
 
+/*
+ * What happened, in the words an administrator acts on, for the SQLite
+ * result codes that come from the system rather than from wsusd: NULL
+ * for the others (SQLite's own message says it then).
+ */
+static const char *
+sq_cause(sqlite3 *db, int code)
+{
+	int e;
+
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return "disk full";
+	case SQLITE_READONLY:
+		return "database is read-only";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "database is locked by another process";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "database file is corrupt";
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return "permission denied";
+	case SQLITE_NOMEM:
+		return "out of memory";
+	case SQLITE_CANTOPEN:
+		return "cannot open the database file";
+	case SQLITE_IOERR:
+		e = sqlite3_system_errno(db);
+		if (e == ENOSPC || e == EDQUOT)
+			return "disk full";
+		if (e == EROFS)
+			return "database is read-only";
+		return e != 0 ? strerror(e) : "I/O error";
+	default:
+		return NULL;
+	}
+}
+
 int
 sq_fail(struct sq *s, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
+	const char *cause = sq_cause(s->db, code);
 
+	if (cause != NULL)
+		return store_seterr(&s->base, sq_rc(code) == STORE_OK ?
+		    STORE_ERROR : sq_rc(code), "%s: %s (%s)", what, cause,
+		    sqlite3_errmsg(s->db));
 	return store_seterr(&s->base, sq_rc(code) == STORE_OK ? STORE_ERROR :
 	    sq_rc(code), "%s: %s", what, sqlite3_errmsg(s->db));
 }
@@ -805,6 +855,41 @@ sq_close(struct store *st)
 	sq_free(s);
 }
 
+/*
+ * The database holds secrets (the cookie key): it and its -wal and -shm
+ * are the service user's alone.  A new database file is created 0600
+ * here, before SQLite opens it; SQLite creates -wal and -shm with the
+ * mode of the database file, whatever the umask.  Existing files are
+ * not changed here (checkhealth only reads; `wsusctl postinstall`
+ * tightens them).
+ */
+static void
+sq_create_private(const char *path)
+{
+	int fd;
+
+	if (strcmp(path, ":memory:") == 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    SQ_FILE_MODE);
+	if (fd != -1)
+		close(fd);
+}
+
+/* "PATH: [what: ]cause (SQLite's text)" for a failure while opening. */
+static void
+sq_open_err(struct sq *s, const char *what, const char *text, char *err,
+    size_t errlen)
+{
+	const char *cause = sq_cause(s->db, sqlite3_extended_errcode(s->db));
+
+	if (cause != NULL)
+		snprintf(err, errlen, "%s: %s%s (%s)", s->path, what, cause,
+		    text);
+	else
+		snprintf(err, errlen, "%s: %s%s", s->path, what, text);
+}
+
 static int
 sq_open(const char *url, struct store **out, char *err, size_t errlen)
 {
@@ -828,6 +913,7 @@ sq_open(const char *url, struct store **out, char *err, size_t errlen)
 	s->base.ops = &store_sqlite_ops;
 	s->path = xstrdup(path);
 	zblob_init(&s->z);
+	sq_create_private(s->path);
 	rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -845,8 +931,8 @@ sq_open(const char *url, struct store **out, char *err, size_t errlen)
 		goto fail_db;
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
-		snprintf(err, errlen, "%s: cannot enable WAL: %s", s->path,
-		    sqlite3_errmsg(s->db));
+		sq_open_err(s, "cannot enable WAL: ", sqlite3_errmsg(s->db),
+		    err, errlen);
 		sqlite3_finalize(stmt);
 		rc = sq_rc(rc);
 		goto fail_rc;
@@ -886,13 +972,13 @@ sq_open(const char *url, struct store **out, char *err, size_t errlen)
 	return STORE_OK;
 
 fail_msg:
-	snprintf(err, errlen, "%s: %s", s->path, msg != NULL ? msg :
-	    sqlite3_errmsg(s->db));
+	sq_open_err(s, "", msg != NULL ? msg : sqlite3_errmsg(s->db), err,
+	    errlen);
 	sqlite3_free(msg);
 	rc = sq_rc(sqlite3_extended_errcode(s->db));
 	goto fail_rc;
 fail_db:
-	snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sq_open_err(s, "", sqlite3_errmsg(s->db), err, errlen);
 fail:
 	rc = STORE_ERROR;
 fail_rc:

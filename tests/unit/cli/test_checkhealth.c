@@ -135,12 +135,11 @@ expect(const char *extra, int rc, const char *name, const char *st,
 {
 	json_t *o;
 
-	assert_int_equal(check(extra, &o), rc);
-	if (status(o, name) == NULL || strcmp(status(o, name), st) != 0 ||
+	if (check(extra, &o) != rc || status(o, name) == NULL || strcmp(status(o, name), st) != 0 ||
 	    (msgpart && strstr(message(o, name), msgpart) == NULL)) {
 		char *d = json_dumps(o, JSON_INDENT(1));
-		fail_msg("want %s %s \"%s\" in %s", name, st, msgpart ? msgpart :
-		    "", d);
+		fail_msg("want exit %d, %s %s \"%s\" in %s", rc, name, st,
+		    msgpart ? msgpart : "", d);
 	}
 	json_decref(o);
 }
@@ -385,6 +384,52 @@ test_tls(void **state)
 	    EXIT_OK, "tls [listener a,b]", "ok", NULL);
 }
 
+/*
+ * Secrets at rest: the database with its -wal and -shm, and each TLS
+ * key: FAIL when everyone may read them, WARN when the group may.
+ */
+static void
+test_secrets(void **state)
+{
+	char db[512], wal[520], key[512], keyitem[600];
+	json_t *o;
+
+	(void)state;
+	snprintf(db, sizeof(db), "%s", cli_path("db/wsusd.db"));
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	snprintf(key, sizeof(key), "%s", cli_path("state/tls/wsusd.key"));
+	snprintf(keyitem, sizeof(keyitem), "secret tls key %s", key);
+	postinstall(NULL);
+	assert_int_equal(check(NULL, &o), EXIT_OK);
+	assert_string_equal(status(o, "secret database"), "ok");
+	assert_non_null(strstr(message(o, "secret database"), "(mode 0600, "
+	    "uid "));
+	assert_string_equal(status(o, keyitem), "ok");
+	json_decref(o);
+
+	assert_int_equal(chmod(db, 0644), 0);
+	expect(NULL, EXIT_FAIL, "secret database", "fail", "wsusd.db is "
+	    "readable or writable by everyone (mode 0644; chmod 600 it)");
+	assert_int_equal(chmod(db, 0640), 0);
+	expect(NULL, EXIT_OK, "secret database", "warn", "wsusd.db is "
+	    "readable or writable by its group (mode 0640; chmod 600 it)");
+	assert_int_equal(chmod(db, 0600), 0);
+	/* a -wal left world-readable (not empty: SQLite itself gives an
+	 * empty one the database's mode when it opens it) */
+	assert_int_equal(write_file_atomic(wal, "not a WAL header, ignored",
+	    25, 0604), 0);
+	expect(NULL, EXIT_FAIL, "secret database", "fail", "wsusd.db-wal is "
+	    "readable or writable by everyone (mode 0604");
+	/* SQLite removed it when checkhealth closed the database */
+	assert_int_equal(access(wal, F_OK), -1);
+	expect(NULL, EXIT_OK, "secret database", "ok", NULL);
+
+	assert_int_equal(chmod(key, 0640), 0);
+	expect(NULL, EXIT_OK, keyitem, "warn", "by its group (mode 0640");
+	assert_int_equal(chmod(key, 0600), 0);
+	expect(NULL, EXIT_OK, keyitem, "ok", "(mode 0600, uid ");
+}
+
 /* One update with one file, approved for All Computers. */
 static void
 approve_update(struct store *st, const uint8_t sha1[20], uint64_t size)
@@ -476,6 +521,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_directories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secrets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -145,6 +145,21 @@ test_hostile_text_cleaned(void **state)
 	c = output_clean("ok \xc3\xa9 \xed\xa0\x80");	/* a surrogate is invalid */
 	assert_string_equal(c, "ok \xc3\xa9 ???");
 	free(c);
+	/* bidirectional controls are shown, not obeyed: a name with a
+	 * right-to-left override cannot pass for another name */
+	c = output_clean("PC-\xe2\x80\xae" "exe.txt");	/* U+202E */
+	assert_string_equal(c, "PC-\\u202Eexe.txt");
+	free(c);
+	c = output_clean("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad"
+	    "\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9"
+	    "\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c\xe2\x80\xa8\xe2\x80\xa9");
+	assert_string_equal(c, "\\u202A\\u202B\\u202C\\u202D\\u2066\\u2067"
+	    "\\u2068\\u2069\\u200E\\u200F\\u061C\\u2028\\u2029");
+	free(c);
+	/* neighbours that are ordinary text stay */
+	c = output_clean("\xe2\x80\x94\xe2\x80\xaf\xe2\x81\xa5");
+	assert_string_equal(c, "\xe2\x80\x94\xe2\x80\xaf\xe2\x81\xa5");
+	free(c);
 }
 
 static void

@@ -298,6 +298,21 @@ test_first_and_second_run(void **state)
 	same(&a, &b);
 	snap_free(&b);
 
+	/* the database (it holds the cookie key) is 0600; files an older
+	 * wsusd left 0644 are tightened, and only they */
+	assert_int_equal(mode_of(cli_path("db/wsusd.db")), 0600);
+	assert_int_equal(chmod(cli_path("db/wsusd.db"), 0644), 0);
+	make_config(&ctl, NULL);
+	assert_int_equal(run(&ctl, &sum, NULL), EXIT_OK);
+	/* and the -wal and -shm SQLite made with the database's mode */
+	assert_int_equal(json_integer_value(json_object_get(sum, "changed")), 3);
+	assert_string_equal(action(sum, "database file mode"), "secured");
+	assert_string_equal(json_string_value(json_object_get(step(sum,
+	    "database file mode"), "detail")), "(mode 0600, was 0644)");
+	json_decref(sum);
+	cli_ctl_done(&ctl);
+	assert_int_equal(mode_of(cli_path("db/wsusd.db")), 0600);
+
 	/* the same through the text output path */
 	make_config(&ctl, NULL);
 	ctl.quiet = false;

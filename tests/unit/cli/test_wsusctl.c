@@ -142,6 +142,39 @@ test_usage_errors(void **state)
 	assert_int_equal(run("-c", conf, "checkhealth", "--bogus", NULL), 2);
 }
 
+/*
+ * sync --record DIR with a DIR that is missing or not a directory fails
+ * at once (exit 2, one clear line) instead of syncing and recording
+ * nothing.  The upstream is never contacted (port 9 on loopback: a
+ * connection there would fail differently, with exit 1).
+ */
+static void
+test_sync_record_dir(void **state)
+{
+	char missing[160], file[160], want[256];
+
+	(void)state;
+	snprintf(missing, sizeof(missing), "%s/no-such-dir", root);
+	assert_int_equal(run("-c", conf, "sync", "--upstream",
+	    "http://127.0.0.1:9", "--record", missing, NULL), 2);
+	snprintf(want, sizeof(want), "wsusctl sync: --record %s: No such file "
+	    "or directory (create the directory first)\n", missing);
+	assert_string_equal(err, want);
+	assert_string_equal(out, "");
+	assert_int_equal(access(missing, F_OK), -1);
+
+	snprintf(file, sizeof(file), "%s/a-file", root);
+	assert_int_equal(write_file_atomic(file, "x", 1, 0644), 0);
+	assert_int_equal(run("-c", conf, "sync", "--upstream",
+	    "http://127.0.0.1:9", "--record", file, NULL), 2);
+	snprintf(want, sizeof(want), "wsusctl sync: --record %s: not a "
+	    "directory\n", file);
+	assert_string_equal(err, want);
+	/* nothing was opened: no database either */
+	snprintf(file, sizeof(file), "%s/wsusd.db", root);
+	assert_int_equal(access(file, F_OK), -1);
+}
+
 static void
 test_config_errors(void **state)
 {
@@ -206,6 +239,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_record_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_postinstall_checkhealth, setup, teardown),
 	};

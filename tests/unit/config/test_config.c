@@ -290,6 +290,7 @@ test_value_errors(void **state)
 		{ "[listener a]\nport = 99999999999999999999999\n", "port:" },
 		{ "[listener a]\ntls = maybe\n", "tls: \"maybe\" is not yes or no" },
 		{ "[listener a]\ntls_min_version = 1.4\n", "tls_min_version: \"1.4\"" },
+		{ "[listener a]\ntls_ciphers = weak\n", "tls_ciphers: \"weak\" is not auto, modern or compatible" },
 		{ "[listener a]\naddress = localhost\n", "not a numeric IPv4 or IPv6" },
 		{ "[listener a]\naddress = 1.2.3.4.5\n", "address:" },
 		{ "[limits]\nthreads = 1025\n", "threads: \"1025\" is not a number from 0 to 1024" },
@@ -555,6 +556,41 @@ test_example_file(void **state)
 	assert_true(cfg.nlisteners >= 2);
 }
 
+/* Whether line comes after the header head in text, before the next one. */
+static __attribute__((noinline)) bool
+section_has(const char *text, const char *head, const char *line)
+{
+	const char *s = strstr(text, head), *end, *l;
+
+	if (s == NULL)
+		return false;
+	s += strlen(head);
+	end = strstr(s, "\n[");
+	l = strstr(s, line);
+	return l != NULL && (end == NULL || l < end);
+}
+
+/* tls_ciphers: auto by default, per listener, kept by a dump. */
+static void
+test_tls_ciphers(void **state)
+{
+	char *a;
+
+	(void)state;
+	assert_int_equal(load("[listener a]\ntls = yes\nport = 1\ntls_ciphers = "
+	    "compatible\n[listener b]\ntls = yes\nport = 2\n[listener c]\n"
+	    "tls = yes\nport = 3\ntls_ciphers = modern\n"), 0);
+	assert_int_equal(cfg.listeners[0].tls_ciphers, TLS_CIPHERS_COMPATIBLE);
+	assert_int_equal(cfg.listeners[1].tls_ciphers, TLS_CIPHERS_AUTO);
+	assert_int_equal(cfg.listeners[2].tls_ciphers, TLS_CIPHERS_MODERN);
+	a = dump_text(&cfg);
+	assert_true(section_has(a, "[listener a]\n", "tls_ciphers = "
+	    "compatible\n"));
+	assert_true(section_has(a, "[listener b]\n", "tls_ciphers = auto\n"));
+	assert_true(section_has(a, "[listener c]\n", "tls_ciphers = modern\n"));
+	free(a);
+}
+
 static void
 test_documentation(void **state)
 {
@@ -581,6 +617,7 @@ main(void)
 		cmocka_unit_test_teardown(test_sqlite_path, teardown),
 		cmocka_unit_test_teardown(test_example_file, teardown),
 		cmocka_unit_test_teardown(test_documentation, teardown),
+		cmocka_unit_test_teardown(test_tls_ciphers, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -274,21 +274,37 @@ test_route_table(void **state)
 static void
 test_tls_priorities(void **state)
 {
+	char b[HTTP_TLS_PRIO_MAX];
+	const char *modern = ":-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:-CIPHER-ALL:"
+	    "+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD";
+	char want[HTTP_TLS_PRIO_MAX];
+
 	(void)state;
-	assert_non_null(strstr(http_tls_priorities(TLS_VERSION_1_0),
-	    "+VERS-TLS1.0"));
-	assert_null(strstr(http_tls_priorities(TLS_VERSION_1_1),
-	    "+VERS-TLS1.0"));
-	assert_non_null(strstr(http_tls_priorities(TLS_VERSION_1_1),
-	    "+VERS-TLS1.1"));
-	assert_null(strstr(http_tls_priorities(TLS_VERSION_1_2),
-	    "+VERS-TLS1.1"));
-	assert_non_null(strstr(http_tls_priorities(TLS_VERSION_1_2),
-	    "+VERS-TLS1.2"));
-	assert_null(strstr(http_tls_priorities(TLS_VERSION_1_3),
-	    "+VERS-TLS1.2"));
-	assert_non_null(strstr(http_tls_priorities(TLS_VERSION_1_3),
-	    "+VERS-TLS1.3"));
+	/* auto: compatible below TLS 1.2 (no AEAD suite there) */
+	assert_string_equal(http_tls_priorities(TLS_VERSION_1_0,
+	    TLS_CIPHERS_AUTO, b, sizeof(b)), "NORMAL:-VERS-ALL:+VERS-TLS1.3:"
+	    "+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0");
+	assert_string_equal(http_tls_priorities(TLS_VERSION_1_1,
+	    TLS_CIPHERS_AUTO, b, sizeof(b)), "NORMAL:-VERS-ALL:+VERS-TLS1.3:"
+	    "+VERS-TLS1.2:+VERS-TLS1.1");
+	/* auto: ECDHE with AEAD from TLS 1.2 */
+	snprintf(want, sizeof(want), "NORMAL:-VERS-ALL:+VERS-TLS1.3:"
+	    "+VERS-TLS1.2%s", modern);
+	assert_string_equal(http_tls_priorities(TLS_VERSION_1_2,
+	    TLS_CIPHERS_AUTO, b, sizeof(b)), want);
+	assert_string_equal(http_tls_priorities(TLS_VERSION_1_2,
+	    TLS_CIPHERS_MODERN, b, sizeof(b)), want);
+	snprintf(want, sizeof(want), "NORMAL:-VERS-ALL:+VERS-TLS1.3%s", modern);
+	assert_string_equal(http_tls_priorities(TLS_VERSION_1_3,
+	    TLS_CIPHERS_AUTO, b, sizeof(b)), want);
+	/* explicit choices win */
+	assert_string_equal(http_tls_priorities(TLS_VERSION_1_2,
+	    TLS_CIPHERS_COMPATIBLE, b, sizeof(b)), "NORMAL:-VERS-ALL:"
+	    "+VERS-TLS1.3:+VERS-TLS1.2");
+	snprintf(want, sizeof(want), "NORMAL:-VERS-ALL:+VERS-TLS1.3:"
+	    "+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0%s", modern);
+	assert_string_equal(http_tls_priorities(TLS_VERSION_1_0,
+	    TLS_CIPHERS_MODERN, b, sizeof(b)), want);
 }
 
 static void

@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "import/import.h"
 #include "store/store.h"
 #include "testlib.h"
@@ -222,10 +224,14 @@ setup(void **state)
 	return 0;
 }
 
+static void full_vfs_remove(void);
+
 static int
 teardown(void **state)
 {
 	struct fx *fx = *state;
+
+	full_vfs_remove();
 
 	store_close(fx->st);
 	tl_rmtree(fx->dir);
@@ -527,6 +533,267 @@ test_directory_bad_files_reported_others_continue(void **state)
 	assert_non_null(strstr(seen.errors[seen.nerrors - 1], "not a regular file"));
 }
 
+/* ---- a disk that fills up ---- */
+
+/*
+ * An SQLite VFS that forwards to the real one and answers SQLITE_FULL to
+ * a write past full_budget bytes, exactly as the unix VFS answers a
+ * write(2) that fails with ENOSPC: the store sees a real full disk at
+ * whatever point the budget runs out (in these tests: a batch commit).
+ */
+static sqlite3_vfs *real_vfs;
+static long long full_written;	/* bytes written through the VFS */
+static long long full_budget = -1;	/* -1: no limit */
+static sqlite3_vfs full_vfs;
+
+struct full_file {
+	sqlite3_file	 base;
+	sqlite3_file	*real;	/* follows this struct */
+};
+
+#define REAL(f)	(((struct full_file *)(f))->real)
+
+static int
+ff_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+
+static int
+ff_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), p, n, off);
+}
+
+static int
+ff_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
+{
+	if (full_budget >= 0 && full_written + n > full_budget)
+		return SQLITE_FULL;
+	full_written += n;
+	return REAL(f)->pMethods->xWrite(REAL(f), p, n, off);
+}
+
+static int
+ff_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+
+static int
+ff_sync(sqlite3_file *f, int flags)
+{
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+
+static int
+ff_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+
+static int
+ff_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+
+static int
+ff_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+
+static int
+ff_check_lock(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+
+static int
+ff_control(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+
+static int
+ff_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+
+static int
+ff_chars(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+
+static int
+ff_shm_map(sqlite3_file *f, int pg, int sz, int ext, void volatile **pp)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, ext, pp);
+}
+
+static int
+ff_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
+}
+
+static void
+ff_shm_barrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+
+static int
+ff_shm_unmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static const sqlite3_io_methods full_io = {
+	.iVersion = 2,
+	.xClose = ff_close, .xRead = ff_read, .xWrite = ff_write,
+	.xTruncate = ff_truncate, .xSync = ff_sync, .xFileSize = ff_size,
+	.xLock = ff_lock, .xUnlock = ff_unlock,
+	.xCheckReservedLock = ff_check_lock, .xFileControl = ff_control,
+	.xSectorSize = ff_sector, .xDeviceCharacteristics = ff_chars,
+	.xShmMap = ff_shm_map, .xShmLock = ff_shm_lock,
+	.xShmBarrier = ff_shm_barrier, .xShmUnmap = ff_shm_unmap,
+};
+
+static int
+ff_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags,
+    int *outflags)
+{
+	struct full_file *ff = (struct full_file *)f;
+	int rc;
+
+	(void)vfs;
+	ff->real = (sqlite3_file *)(ff + 1);
+	rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, outflags);
+	ff->base.pMethods = (rc == SQLITE_OK && ff->real->pMethods != NULL) ?
+	    &full_io : NULL;
+	return rc;
+}
+
+static void
+full_vfs_install(void)
+{
+	real_vfs = sqlite3_vfs_find(NULL);
+	assert_non_null(real_vfs);
+	full_vfs = *real_vfs;
+	full_vfs.iVersion = 1;	/* no xCurrentTimeInt64 .. forwarding needed */
+	full_vfs.zName = "wsusd-test-full";
+	full_vfs.szOsFile = (int)sizeof(struct full_file) + real_vfs->szOsFile;
+	full_vfs.xOpen = ff_open;
+	full_vfs.pAppData = NULL;
+	assert_int_equal(sqlite3_vfs_register(&full_vfs, 1), SQLITE_OK);
+	full_written = 0;
+	full_budget = -1;
+}
+
+/* Also from teardown, so that a failed test leaves no full disk behind. */
+static void
+full_vfs_remove(void)
+{
+	full_budget = -1;
+	if (real_vfs == NULL)
+		return;
+	sqlite3_vfs_unregister(&full_vfs);
+	sqlite3_vfs_register(real_vfs, 1);
+	real_vfs = NULL;
+}
+
+/* n synthetic documents numbered from first, in dir (created). */
+static void
+write_many_docs(const char *dir, unsigned first, unsigned n)
+{
+	uint8_t sha1[20], sha256[32];
+	char id[GUID_STRLEN + 1], name[64], path[PATH_MAX], *xml;
+
+	assert_int_equal(mkdir(dir, 0755), 0);
+	for (unsigned i = first; i < first + n; i++) {
+		memset(sha1, (int)(i & 0xff), sizeof(sha1));
+		memset(sha256, (int)(i >> 8), sizeof(sha256));
+		snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012u", i);
+		snprintf(name, sizeof(name), "payload-%u.exe", i);
+		xml = synthetic_doc(id, name, 1000 + i, sha1, sha256);
+		snprintf(path, sizeof(path), "%s/%06u.xml", dir, i);
+		write_bytes(path, xml, strlen(xml));
+		free(xml);
+	}
+}
+
+/*
+ * The disk fills while a batch is committed: the counts are what the
+ * store holds (the lost batch counts as failed, not as new), the error
+ * says "disk full" in one line, and a re-run stores the rest.
+ */
+static void
+test_disk_full_counts_what_was_committed(void **state)
+{
+	struct fx *fx = *state;
+	struct import_stats s;
+	struct import_opts o;
+	struct seen seen;
+	struct store *st;
+	char a[PATH_MAX], b[PATH_MAX], url[PATH_MAX + 16], err[512];
+	long long one_batch;
+	int from = 0, to = 0;
+
+	snprintf(a, sizeof(a), "%s/first", fx->dir);
+	snprintf(b, sizeof(b), "%s/second", fx->dir);
+	write_many_docs(a, 0, 255);
+	write_many_docs(b, 1000, 510);
+	full_vfs_install();
+	snprintf(url, sizeof(url), "sqlite://%s/full.db", fx->dir);
+	if (store_open(url, &st, err, sizeof(err)) != STORE_OK)
+		fail_msg("store_open: %s", err);
+	assert_int_equal(store_migrate(st, &from, &to), STORE_OK);
+
+	/* what one batch of 255 such documents writes */
+	memset(&s, 0, sizeof(s));
+	full_written = 0;
+	assert_int_equal(import_updates_path(st, a, &s, NULL), 0);
+	assert_int_equal(s.created, 255);
+	one_batch = full_written;
+	assert_true(one_batch > 0);
+
+	/* room for one more batch and a half: the second commit fails */
+	memset(&s, 0, sizeof(s));
+	memset(&o, 0, sizeof(o));
+	memset(&seen, 0, sizeof(seen));
+	o.on_error = on_error;
+	o.arg = &seen;
+	full_written = 0;
+	full_budget = one_batch + one_batch / 2;
+	assert_int_equal(import_updates_path(st, b, &s, &o), -1);
+	assert_int_equal(s.files, 510);
+	assert_int_equal(s.created, 255);
+	assert_int_equal(s.present, 0);
+	assert_int_equal(s.failed, 255);
+	assert_int_equal(nrevisions(st), 255 + 255);
+	assert_int_equal(seen.nerrors, 1);
+	assert_string_equal(seen.errors[0] + strlen(b), ": 255 imported "
+	    "documents were not stored: committing a batch of 255 imports "
+	    "failed (commit: disk full (database or disk is full)); they were "
+	    "not stored");
+
+	/* space again: the re-run stores the lost batch, nothing twice */
+	full_budget = -1;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(import_updates_path(st, b, &s, NULL), 0);
+	assert_int_equal(s.files, 510);
+	assert_int_equal(s.created, 255);
+	assert_int_equal(s.present, 255);
+	assert_int_equal(s.failed, 0);
+	assert_int_equal(nrevisions(st), 255 + 510);
+	store_close(st);
+	full_vfs_remove();
+}
+
 /* ---- content ---- */
 
 static void
@@ -688,6 +955,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_explicit_file_is_always_tried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_documents_store_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_bad_files_reported_others_continue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full_counts_what_was_committed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_content_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_content_wrong_files_rejected, setup, teardown),
 	};

@@ -145,7 +145,14 @@ test_open_refuses(void **state)
 	assert_int_not_equal(store_open(t.url, &st, err, sizeof(err)),
 	    STORE_OK);
 	assert_null(st);
-	assert_true(strlen(err) > 0);
+	{
+		char want[600];
+
+		/* one line naming what happened, SQLite's words after it */
+		snprintf(want, sizeof(want), "%s: database file is corrupt "
+		    "(file is not a database)", t.path);
+		assert_string_equal(err, want);
+	}
 	tdb_remove(&t);
 
 	/* Unmigrated: opens, but data operations say to migrate. */
@@ -222,6 +229,77 @@ test_migrate(void **state)
 	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM target_groups"), 2);
 	store_close(st);
 	tu_free(a);
+	tdb_remove(&t);
+}
+
+static mode_t
+file_mode(const char *path, const char *suffix)
+{
+	char p[400];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s%s", path, suffix);
+	assert_int_equal(stat(p, &sb), 0);
+	return sb.st_mode & 07777;
+}
+
+/*
+ * The database holds the cookie key: created 0600 with its -wal and
+ * -shm whatever the umask.  Existing files keep their mode (postinstall
+ * tightens them; checkhealth reports them).
+ */
+static void
+test_file_modes(void **state)
+{
+	struct store *st = NULL;
+	struct tdb t;
+	char err[512];
+	int from, to;
+	mode_t old;
+
+	(void)state;
+	tdb_make(&t);
+	old = umask(022);
+	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_migrate(st, &from, &to), STORE_OK);
+	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, "abc"),
+	    STORE_OK);
+	assert_int_equal(file_mode(t.path, ""), 0600);
+	assert_int_equal(file_mode(t.path, "-wal"), 0600);
+	assert_int_equal(file_mode(t.path, "-shm"), 0600);
+	store_close(st);
+
+	assert_int_equal(chmod(t.path, 0640), 0);
+	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(file_mode(t.path, ""), 0640);
+	store_close(st);
+	umask(old);
+	tdb_remove(&t);
+}
+
+/*
+ * A write the database refuses says so first, in one line: a connection
+ * made read-only (PRAGMA query_only: SQLITE_READONLY, as a read-only
+ * file or mount gives).
+ */
+static void
+test_error_cause(void **state)
+{
+	struct store *st;
+	struct tdb t;
+	const char *m;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+	t_sql_exec(st, "PRAGMA query_only = ON");
+	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, "abc"),
+	    STORE_ERROR);
+	m = store_errmsg(st);
+	if (strstr(m, ": database is read-only (attempt to write a readonly "
+	    "database)") == NULL || strchr(m, '\n') != NULL)
+		fail_msg("errmsg: %s", m);
+	store_close(st);
 	tdb_remove(&t);
 }
 
@@ -1100,6 +1178,8 @@ main(void)
 		cmocka_unit_test(test_open_refuses),
 		cmocka_unit_test(test_migrate),
 		cmocka_unit_test(test_migrate_interrupted),
+		cmocka_unit_test(test_file_modes),
+		cmocka_unit_test(test_error_cause),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_import_idempotent),
 		cmocka_unit_test(test_new_revision),

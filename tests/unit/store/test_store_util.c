@@ -184,6 +184,39 @@ test_zblob(void **state)
 	zblob_free(&z);
 }
 
+/*
+ * store_seterr() wrapping the previous error (the store's own buffer as
+ * a %s argument) gives that error once: it used to nest into itself
+ * ("committing a batch ... (committing a batch ...").
+ */
+static void
+test_seterr_wraps_without_nesting(void **state)
+{
+	struct store st;
+	char want[sizeof(st.errmsg)];
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(store_seterr(&st, STORE_ERROR, "commit: %s",
+	    "disk full"), STORE_ERROR);
+	assert_string_equal(st.errmsg, "commit: disk full");
+	assert_int_equal(store_seterr(&st, STORE_BUSY, "committing a batch of "
+	    "%d imports failed (%s); they were not stored", 255, st.errmsg),
+	    STORE_BUSY);
+	assert_string_equal(st.errmsg, "committing a batch of 255 imports "
+	    "failed (commit: disk full); they were not stored");
+	/* the message as its own prefix argument: cut at the buffer, once */
+	memset(st.errmsg, 'x', sizeof(st.errmsg) - 1);
+	st.errmsg[sizeof(st.errmsg) - 1] = '\0';
+	assert_int_equal(store_seterr(&st, STORE_ERROR, "%s%s", "ab",
+	    st.errmsg), STORE_ERROR);
+	memset(want, 'x', sizeof(want) - 1);
+	want[0] = 'a';
+	want[1] = 'b';
+	want[sizeof(want) - 1] = '\0';
+	assert_string_equal(st.errmsg, want);
+}
+
 int
 main(void)
 {
@@ -193,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_kb_lang),
 		cmocka_unit_test(test_group_names),
 		cmocka_unit_test(test_zblob),
+		cmocka_unit_test(test_seterr_wraps_without_nesting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

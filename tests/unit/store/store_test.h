@@ -11,6 +11,20 @@
 
 #include "store/store.h"
 
+/*
+ * Update, product, classification and detectoid ids of the hand-built
+ * catalogue used by test_store_sqlite.c and test_store_import.c.
+ */
+#define U_A	"0a000000-0000-4000-8000-00000000000a"
+#define U_B	"0b000000-0000-4000-8000-00000000000b"
+#define U_C	"0c000000-0000-4000-8000-00000000000c"
+#define U_D	"0d000000-0000-4000-8000-00000000000d"
+#define P_WIN	"f0000000-0000-4000-8000-000000000001"
+#define P_OFF	"f0000000-0000-4000-8000-000000000002"
+#define C_SEC	"c0000000-0000-4000-8000-000000000001"
+#define C_CRIT	"c0000000-0000-4000-8000-000000000002"
+#define DET	"de000000-0000-4000-8000-000000000001"
+
 /* One revision under construction; tu_free() releases everything. */
 struct tu {
 	struct update	 u;

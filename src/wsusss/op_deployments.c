@@ -238,7 +238,8 @@ wsusss_op_get_deployments(struct svc_call *c)
 			if (p.eula[0] != '\0')
 				eula_add(&el, p.eula);
 		}
-	qsort(el.v, el.n, sizeof(*el.v), eula_cmp);
+	if (el.n > 1)	/* qsort of a NULL base is undefined, even for 0 */
+		qsort(el.v, el.n, sizeof(*el.v), eula_cmp);
 	xmlw_start(&c->w, "AcceptedEulas");
 	for (size_t i = 0; i < el.n; i++)
 		if (i == 0 || strcmp(el.v[i - 1], el.v[i]) != 0)

@@ -746,13 +746,16 @@ test_takeover(void **state)
 static void
 test_allow_list(void **state)
 {
+	char *x;
+
 	(void)state;
 	sql("INSERT OR REPLACE INTO settings(key, value) VALUES("
 	    "'upstream_allow', '10.9.9.0/24')");
 	all_refused("not allowed", "InvalidCookie", NULL, NULL);
 	sql("DELETE FROM settings WHERE key = 'upstream_allow'");
-	call_free("allowed again", fixture("GetRollupConfiguration"), 200,
-	    NULL);
+	x = fixture("GetRollupConfiguration");
+	call_free("allowed again", x, 200, NULL);
+	free(x);
 }
 
 /* DoDetailedRollup off: configuration says false, detail calls fault. */

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "http/http_server.h"
+#include "http/http_strict.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
@@ -377,15 +378,20 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	struct listener *l = cls;
 	struct reqctx *ctx;
 
-	(void)version;
 	if (*con_cls == NULL) {
 		/* first call: headers only */
+		enum http_strict_rc src = http_strict_head(conn, version);
 		const char *cl = MHD_lookup_connection_value(conn,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		const char *te = MHD_lookup_connection_value(conn,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 		uint64_t len = 0;
 
+		if (src != HTTP_STRICT_OK) {
+			log_debug("request head refused: %s",
+			    http_strict_reason(src));
+			return respond(conn, MHD_HTTP_BAD_REQUEST, NULL, true);
+		}
 		if (cl != NULL) {
 			if (!parse_length(cl, &len))
 				return respond(conn, MHD_HTTP_BAD_REQUEST,

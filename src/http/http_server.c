@@ -14,6 +14,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -33,12 +35,14 @@
 #include "util/xmalloc.h"
 
 #define TLS_PEM_MAX	(1024 * 1024)	/* largest certificate/key file read */
+#define HTTP_TRIM_AFTER	(256 * 1024)	/* malloc_trim() after such a body */
 
 struct route {
 	char		 prefix[128];	/* as registered */
 	size_t		 len;
 	bool		 is_prefix;	/* ends in '/': prefix match */
 	unsigned	 methods;	/* enum http_method mask */
+	size_t		 max_body;	/* 0: config max_body_bytes */
 	http_handler_fn	 handler;
 	void		*arg;		/* borrowed */
 };
@@ -48,7 +52,9 @@ static size_t nroutes;
 
 /* Context of a request that announced a body. */
 struct reqctx {
-	struct buf	body;		/* owned; bounded by max_body_bytes */
+	struct buf	 body;		/* owned; bounded by the route's limit */
+	size_t		 reserved;	/* bytes of srv->body_budget held */
+	struct http_server *srv;	/* borrowed */
 };
 
 /* The context of every request without a body (no allocation). */
@@ -71,7 +77,29 @@ struct http_server {
 	struct listener	 l[CONFIG_MAX_LISTENERS];
 	/* open connections over all listeners (max_connections) */
 	atomic_uint	 nconn;
+	/* bytes of request bodies in flight, all listeners (max_body_memory) */
+	atomic_size_t	 body_inflight;
 };
+
+/*
+ * Take n more bytes of the global budget for request bodies in flight
+ * (config max_body_memory) for ctx; false when it would go over.
+ */
+static bool
+budget_take(struct reqctx *ctx, size_t n, size_t limit)
+{
+	size_t cur = atomic_load_explicit(&ctx->srv->body_inflight,
+	    memory_order_relaxed);
+
+	do {
+		if (n > limit || cur > limit - n)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(
+	    &ctx->srv->body_inflight, &cur, cur + n, memory_order_relaxed,
+	    memory_order_relaxed));
+	ctx->reserved += n;
+	return true;
+}
 
 /* MHD messages are errors while a daemon starts, debug noise after. */
 static __thread int mhd_starting;
@@ -101,6 +129,13 @@ int
 http_route_add(const char *prefix, unsigned methods, http_handler_fn handler,
     void *arg)
 {
+	return http_route_add_bounded(prefix, methods, 0, handler, arg);
+}
+
+int
+http_route_add_bounded(const char *prefix, unsigned methods, size_t max_body,
+    http_handler_fn handler, void *arg)
+{
 	struct route *r;
 	size_t len;
 
@@ -115,6 +150,7 @@ http_route_add(const char *prefix, unsigned methods, http_handler_fn handler,
 	r->len = len;
 	r->is_prefix = prefix[len - 1] == '/';
 	r->methods = methods;
+	r->max_body = max_body;
 	if (methods & HTTP_GET)
 		r->methods |= HTTP_HEAD;
 	r->handler = handler;
@@ -370,6 +406,46 @@ parse_length(const char *s, uint64_t *out)
 	return true;
 }
 
+/*
+ * First call of a request that announced a body (len bytes, or chunked
+ * when !has_len): refuse it before reading it when no route would take
+ * it, when it is over the route's limit (SOAP routes: 4 MiB, below
+ * max_body_bytes) or when the bodies in flight would pass
+ * max_body_memory (503); refusals close the connection.
+ */
+static enum MHD_Result
+body_start(struct listener *l, struct MHD_Connection *conn, const char *url,
+    const char *method, uint64_t len, bool has_len, void **con_cls)
+{
+	char path[HTTP_PATH_MAX];
+	const struct route *r;
+	struct reqctx *ctx;
+	enum MHD_Result ret;
+	size_t limit = l->cfg->max_body_bytes;
+	int n;
+
+	if ((r = route_request(conn, url, method, path, sizeof(path), &n,
+	    &ret, true)) == NULL)
+		return ret;
+	if (r->max_body != 0 && r->max_body < limit)
+		limit = r->max_body;
+	if (has_len && len > limit)
+		return respond(conn, MHD_HTTP_CONTENT_TOO_LARGE, NULL, true);
+	ctx = xcalloc(1, sizeof(*ctx));
+	ctx->srv = l->srv;
+	/* a declared length is the exact maximum: no doubling slack */
+	buf_init(&ctx->body, has_len ? (size_t)len : limit);
+	if (has_len && !budget_take(ctx, (size_t)len + 1,
+	    l->cfg->max_body_memory)) {
+		log_debug("request bodies in flight over %zu bytes, refusing "
+		    "one of %" PRIu64, l->cfg->max_body_memory, len);
+		free(ctx);
+		return respond(conn, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, true);
+	}
+	*con_cls = ctx;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -404,22 +480,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 			*con_cls = &nobody_marker;
 			return MHD_YES;
 		}
-		/*
-		 * A body is coming: refuse it before reading it when no
-		 * route would take it (the refusal closes the connection).
-		 */
-		{
-			char path[HTTP_PATH_MAX];
-			enum MHD_Result ret;
-			int n;
-			if (route_request(conn, url, method, path, sizeof(path),
-			    &n, &ret, true) == NULL)
-				return ret;
-		}
-		ctx = xcalloc(1, sizeof(*ctx));
-		buf_init(&ctx->body, l->cfg->max_body_bytes);
-		*con_cls = ctx;
-		return MHD_YES;
+		return body_start(l, conn, url, method, len, te == NULL,
+		    con_cls);
 	}
 	ctx = *con_cls == &nobody_marker ? NULL : *con_cls;
 	if (*upload_data_size != 0) {
@@ -435,7 +497,15 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 			 * middle of an upload, so drop the connection.
 			 */
 			log_debug("request body over %zu bytes, closing",
-			    l->cfg->max_body_bytes);
+			    ctx->body.max);
+			return MHD_NO;
+		}
+		if (ctx->body.cap > ctx->reserved &&
+		    !budget_take(ctx, ctx->body.cap - ctx->reserved,
+		    l->cfg->max_body_memory)) {
+			log_debug("request bodies in flight over %zu bytes, "
+			    "closing a chunked upload",
+			    l->cfg->max_body_memory);
 			return MHD_NO;
 		}
 		*upload_data_size = 0;
@@ -454,8 +524,19 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	(void)toe;
 	if (ctx != NULL && (void *)ctx != &nobody_marker) {
+		size_t left = ctx->reserved == 0 ? 1 :
+		    atomic_fetch_sub_explicit(&ctx->srv->body_inflight,
+		    ctx->reserved, memory_order_relaxed) - ctx->reserved;
+		bool big = ctx->body.cap >= HTTP_TRIM_AFTER;
+
 		buf_free(&ctx->body);
 		free(ctx);
+		/*
+		 * After a burst of large bodies glibc keeps the freed heap;
+		 * give it back once no body is in flight any more.
+		 */
+		if (big && left == 0)
+			malloc_trim(0);
 	}
 	*con_cls = NULL;
 }
@@ -704,6 +785,7 @@ http_server_start(const struct config *cfg, struct http_server **out,
 	}
 	srv = xcalloc(1, sizeof(*srv));
 	atomic_init(&srv->nconn, 0);
+	atomic_init(&srv->body_inflight, 0);
 	for (size_t i = 0; i < cfg->nlisteners && i < CONFIG_MAX_LISTENERS;
 	    i++) {
 		srv->l[i].srv = srv;

@@ -28,6 +28,7 @@
 #include "util/xmalloc.h"
 
 #define BODY_MAX 4096
+#define BUDGET	 10000	/* max_body_memory: two bodies of 4000 bytes */
 
 static struct config cfg;
 static struct http_server *srv;
@@ -78,11 +79,14 @@ server_up(void **state)
 	cfg.listeners[0].address = xstrdup("127.0.0.1");
 	cfg.listeners[0].port = tl_free_port();
 	cfg.max_body_bytes = BODY_MAX;
+	cfg.max_body_memory = BUDGET;
 	cfg.threads = 2;
 	http_route_clear();
 	assert_int_equal(http_route_add("/echo", HTTP_POST, h_echo, NULL), 0);
 	assert_int_equal(http_route_add("/Files/", HTTP_GET, h_files, NULL),
 	    0);
+	assert_int_equal(http_route_add_bounded("/small", HTTP_POST, 100,
+	    h_echo, NULL), 0);
 	if (http_server_start(&cfg, &srv, err, sizeof(err)) == -1)
 		fail_msg("start: %s", err);
 	return 0;
@@ -150,6 +154,12 @@ raw_recv(int fd, long wait_ms, struct exchange *x)
 	x->in[x->len] = '\0';
 }
 
+static bool
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static unsigned
 count(const char *hay, const char *needle)
 {
@@ -173,7 +183,7 @@ expect_400_heads(const char *what, const char *req, size_t len,
 
 	raw_recv(fd, 5000, &x);
 	close(fd);
-	if (strncmp(x.in, "HTTP/1.1 400 Bad Request\r\n", 26) != 0)
+	if (!starts(x.in, "HTTP/1.1 400 Bad Request\r\n"))
 		fail_msg("%s: answer '%.60s'", what, x.in);
 	if (count(x.in, "HTTP/1.1 400 Bad Request\r\n") != heads ||
 	    count(x.in, "HTTP/1.") != heads)
@@ -281,7 +291,7 @@ test_wellformed(void **state)
 	fd = raw_send(two, sizeof(two) - 1);
 	raw_recv(fd, 500, &x);
 	close(fd);
-	assert_int_equal(strncmp(x.in, "HTTP/1.1 200 OK\r\n", 17), 0);
+	assert_true(starts(x.in, "HTTP/1.1 200 OK\r\n"));
 	assert_int_equal(count(x.in, "HTTP/1.1 200 OK\r\n"), 2);
 	assert_non_null(strstr(x.in, "files:a"));
 	assert_non_null(strstr(x.in, "echo:abcd"));
@@ -290,10 +300,152 @@ test_wellformed(void **state)
 	fd = raw_send(old, sizeof(old) - 1);
 	raw_recv(fd, 5000, &x);
 	close(fd);
-	assert_int_equal(strncmp(x.in, "HTTP/1.0 200 OK\r\n", 17) == 0 ||
-	    strncmp(x.in, "HTTP/1.1 200 OK\r\n", 17) == 0, 1);
+	assert_int_equal(starts(x.in, "HTTP/1.0 200 OK\r\n") ||
+	    starts(x.in, "HTTP/1.1 200 OK\r\n"), 1);
 	assert_non_null(strstr(x.in, "files:b"));
 	assert_true(x.closed);
+}
+
+/* Send a head; the answer to it alone (the body is never sent). */
+static void
+head_only(const char *head, long wait_ms, struct exchange *x)
+{
+	int fd = raw_send(head, strlen(head));
+
+	raw_recv(fd, wait_ms, x);
+	close(fd);
+}
+
+/* A route's own limit is applied before any of the body is read. */
+static void
+test_route_limit(void **state)
+{
+	struct exchange x;
+	char body[101];
+
+	(void)state;
+	head_only("POST /small HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Length: 101\r\n\r\n", 5000, &x);
+	assert_true(starts(x.in, "HTTP/1.1 413 Content Too Large\r\n"));
+	assert_int_equal(count(x.in, "HTTP/1."), 1);
+	assert_true(x.closed);
+	/* exactly the limit is taken */
+	memset(body, 'b', 100);
+	body[100] = '\0';
+	{
+		char req[512];
+		int fd, n = snprintf(req, sizeof(req), "POST /small HTTP/1.1"
+		    "\r\nHost: t\r\nContent-Length: 100\r\n\r\n%s", body);
+		fd = raw_send(req, (size_t)n);
+		raw_recv(fd, 500, &x);
+		close(fd);
+	}
+	assert_true(starts(x.in, "HTTP/1.1 200 OK\r\n"));
+	assert_non_null(strstr(x.in, "echo:bbbb"));
+	/* the server-wide limit still holds on other routes */
+	head_only("POST /echo HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Length: 4097\r\n\r\n", 5000, &x);
+	assert_true(starts(x.in, "HTTP/1.1 413 Content Too Large\r\n"));
+	assert_true(x.closed);
+}
+
+/*
+ * Open a POST /echo announcing len bytes with Expect: 100-continue and
+ * wait for the interim answer: the server has then taken the body's
+ * share of max_body_memory.  The socket.
+ */
+static int
+held_body(unsigned len)
+{
+	char head[256];
+	struct exchange x;
+	int fd, n;
+
+	n = snprintf(head, sizeof(head), "POST /echo HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Length: %u\r\nExpect: 100-continue\r\n\r\n", len);
+	fd = raw_send(head, (size_t)n);
+	raw_recv(fd, 300, &x);
+	if (!starts(x.in, "HTTP/1.1 100 Continue\r\n"))
+		fail_msg("no 100 Continue: '%.60s'", x.in);
+	return fd;
+}
+
+/* Request bodies in flight share max_body_memory; 503 beyond it. */
+static void
+test_body_budget(void **state)
+{
+	static char body[4000];
+	struct exchange x;
+	int a, b;
+
+	(void)state;
+	memset(body, 'z', sizeof(body));
+	a = held_body(4000);
+	b = held_body(4000);
+	/* 2 x 4001 held: a third body of 4000 does not fit in 10000 */
+	head_only("POST /echo HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Length: 4000\r\n\r\n", 5000, &x);
+	assert_true(starts(x.in, "HTTP/1.1 503 Service Unavailable\r\n"));
+	assert_int_equal(count(x.in, "HTTP/1."), 1);
+	assert_true(x.closed);
+	/* a small one still does */
+	{
+		static const char req[] = "POST /echo HTTP/1.1\r\nHost: t\r\n"
+		    "Content-Length: 3\r\n\r\nabc";
+		int fd = raw_send(req, sizeof(req) - 1);
+		raw_recv(fd, 500, &x);
+		close(fd);
+		assert_non_null(strstr(x.in, "echo:abc"));
+	}
+	/* a finishes: its share is given back */
+	assert_int_equal(write(a, body, sizeof(body)), (ssize_t)sizeof(body));
+	raw_recv(a, 500, &x);
+	assert_true(starts(x.in, "HTTP/1.1 200 OK\r\n"));
+	close(a);
+	close(b);
+	/* both gone (b's close is seen by the server at its own pace) */
+	for (int i = 0; i < 100; i++) {
+		int c = held_body(4000);
+		int d;
+		struct exchange y;
+		char head[] = "POST /echo HTTP/1.1\r\nHost: t\r\n"
+		    "Content-Length: 4000\r\nExpect: 100-continue\r\n\r\n";
+
+		d = raw_send(head, sizeof(head) - 1);
+		raw_recv(d, 300, &y);
+		close(c);
+		close(d);
+		if (starts(y.in, "HTTP/1.1 100 Continue\r\n"))
+			return;
+		usleep(10 * 1000);
+	}
+	fail_msg("the budget was not given back");
+}
+
+/* A chunked body that passes max_body_memory drops its connection. */
+static void
+test_chunked_budget(void **state)
+{
+	static char chunk[4200];
+	struct exchange x;
+	int a, b, n;
+
+	(void)state;
+	a = held_body(4000);
+	b = held_body(4000);
+	n = snprintf(chunk, sizeof(chunk), "POST /echo HTTP/1.1\r\nHost: t\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\nfa0\r\n");
+	memset(chunk + n, 'c', 4000);
+	memcpy(chunk + n + 4000, "\r\n0\r\n\r\n", 7);
+	{
+		int fd = raw_send(chunk, (size_t)n + 4007);
+		raw_recv(fd, 5000, &x);
+		close(fd);
+	}
+	assert_int_equal(x.len, 0);
+	assert_true(x.closed);
+	close(a);
+	close(b);
 }
 
 static void
@@ -325,6 +477,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_control_bytes, server_up,
 		    server_down),
 		cmocka_unit_test_setup_teardown(test_wellformed, server_up,
+		    server_down),
+		cmocka_unit_test_setup_teardown(test_route_limit, server_up,
+		    server_down),
+		cmocka_unit_test_setup_teardown(test_body_budget, server_up,
+		    server_down),
+		cmocka_unit_test_setup_teardown(test_chunked_budget, server_up,
 		    server_down),
 	};
 

@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <malloc.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include "http/http_server.h"
+#include "http/http_linger.h"
 #include "http/http_strict.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
@@ -80,6 +82,14 @@ struct http_server {
 	/* bytes of request bodies in flight, all listeners (max_body_memory) */
 	atomic_size_t	 body_inflight;
 };
+
+/*
+ * Lingering close of refused uploads (http_linger.h): one pool for the
+ * process, started with the first server and stopped with the last.
+ */
+static pthread_mutex_t linger_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct http_linger *linger_pool;	/* owned; NULL: close at once */
+static unsigned linger_users;
 
 /*
  * Take n more bytes of the global budget for request bodies in flight
@@ -276,9 +286,12 @@ respond(struct MHD_Connection *conn, unsigned status, const char *allow,
 	    "text/plain; charset=utf-8");
 	if (allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
-	if (close_conn)
+	if (close_conn) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
+		/* a refusal from the head: the client may still be sending */
+		http_linger_mark(linger_pool, conn);
+	}
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -578,14 +591,15 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 {
 	struct listener *l = cls;
 
-	(void)conn;
 	(void)socket_context;
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
-	else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		http_linger_closed(linger_pool, conn);
 		atomic_fetch_sub_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
+	}
 }
 
 /* ---- listeners ------------------------------------------------------- */
@@ -786,6 +800,10 @@ http_server_start(const struct config *cfg, struct http_server **out,
 	srv = xcalloc(1, sizeof(*srv));
 	atomic_init(&srv->nconn, 0);
 	atomic_init(&srv->body_inflight, 0);
+	pthread_mutex_lock(&linger_mu);
+	if (linger_users++ == 0)
+		linger_pool = http_linger_new();
+	pthread_mutex_unlock(&linger_mu);
 	for (size_t i = 0; i < cfg->nlisteners && i < CONFIG_MAX_LISTENERS;
 	    i++) {
 		srv->l[i].srv = srv;
@@ -810,6 +828,12 @@ http_server_stop(struct http_server *srv)
 	for (size_t i = 0; i < srv->n; i++)
 		listener_free(&srv->l[i]);
 	free(srv);
+	pthread_mutex_lock(&linger_mu);
+	if (--linger_users == 0) {
+		http_linger_free(linger_pool);
+		linger_pool = NULL;
+	}
+	pthread_mutex_unlock(&linger_mu);
 }
 
 uint16_t

@@ -109,6 +109,7 @@ struct exchange {
 	char	 in[8192];	/* everything the server sent */
 	size_t	 len;
 	bool	 closed;	/* the server closed (EOF or reset) */
+	bool	 reset;		/* ... with a reset */
 };
 
 /* Connect to the listener and send len bytes of req. */
@@ -149,6 +150,7 @@ raw_recv(int fd, long wait_ms, struct exchange *x)
 			continue;
 		}
 		x->closed = r == 0 || errno == ECONNRESET;
+		x->reset = r < 0 && errno == ECONNRESET;
 		break;
 	}
 	x->in[x->len] = '\0';
@@ -448,6 +450,42 @@ test_chunked_budget(void **state)
 	close(b);
 }
 
+/*
+ * A body over the limit sent at once, without Expect: 100-continue: the
+ * client gets to send it all and reads the 413 and an orderly close, not
+ * a reset (http_linger.h).
+ */
+static void
+test_413_readable(void **state)
+{
+	static const char head[] = "POST /echo HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Length: 8388608\r\n\r\n";
+	struct timeval tv = { 20, 0 };
+	struct exchange x;
+	size_t len = 8u << 20, off = 0;
+	char *body = xmalloc(len);
+	int fd;
+
+	(void)state;
+	memset(body, 'q', len);
+	fd = raw_send(head, sizeof(head) - 1);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	while (off < len) {
+		ssize_t w = send(fd, body + off, len - off, MSG_NOSIGNAL);
+		if (w <= 0)
+			fail_msg("sending the body: %s after %zu bytes",
+			    w == 0 ? "nothing" : strerror(errno), off);
+		off += (size_t)w;
+	}
+	free(body);
+	raw_recv(fd, 5000, &x);
+	close(fd);
+	assert_true(starts(x.in, "HTTP/1.1 413 Content Too Large\r\n"));
+	assert_int_equal(count(x.in, "HTTP/1."), 1);
+	assert_true(x.closed);
+	assert_false(x.reset);
+}
+
 static void
 test_field_checks(void **state)
 {
@@ -483,6 +521,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_body_budget, server_up,
 		    server_down),
 		cmocka_unit_test_setup_teardown(test_chunked_budget, server_up,
+		    server_down),
+		cmocka_unit_test_setup_teardown(test_413_readable, server_up,
 		    server_down),
 	};
 

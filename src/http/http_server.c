@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "http/http_server.h"
+#include "http/http_deadline.h"
 #include "http/http_linger.h"
 #include "http/http_strict.h"
 #include "util/buf.h"
@@ -81,6 +82,7 @@ struct http_server {
 	atomic_uint	 nconn;
 	/* bytes of request bodies in flight, all listeners (max_body_memory) */
 	atomic_size_t	 body_inflight;
+	struct http_deadlines *dl;	/* owned; NULL: MHD's idle timer only */
 };
 
 /*
@@ -459,6 +461,16 @@ body_start(struct listener *l, struct MHD_Connection *conn, const char *url,
 	return MHD_YES;
 }
 
+/* The deadline watch of conn (http_deadline.h), or NULL. */
+static struct http_watch *
+watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -469,6 +481,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 
 	if (*con_cls == NULL) {
 		/* first call: headers only */
+		struct http_watch *w = watch_of(conn);
 		enum http_strict_rc src = http_strict_head(conn, version);
 		const char *cl = MHD_lookup_connection_value(conn,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -489,6 +502,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 				return respond(conn,
 				    MHD_HTTP_CONTENT_TOO_LARGE, NULL, true);
 		}
+		http_watch_head(w, te != NULL || len != 0);
 		if (te == NULL && len == 0) {
 			*con_cls = &nobody_marker;
 			return MHD_YES;
@@ -524,6 +538,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	http_watch_done(watch_of(conn));
 	return dispatch(l, conn, url, method, ctx);
 }
 
@@ -591,11 +606,13 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 {
 	struct listener *l = cls;
 
-	(void)socket_context;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = http_watch_add(l->srv->dl, conn);
 		atomic_fetch_add_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		http_watch_remove(l->srv->dl, *socket_context);
+		*socket_context = NULL;
 		http_linger_closed(linger_pool, conn);
 		atomic_fetch_sub_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
@@ -724,8 +741,16 @@ listener_start(struct listener *l, const struct config *cfg,
 	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL);
 	if (threads > 1)
 		OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
+	/*
+	 * MHD's own limit only as a backstop, well above max_connections:
+	 * a daemon at its limit stops accepting and leaves new connections
+	 * in the listen queue until the client gives up, while accept_cb
+	 * takes them and closes them at once.  (With a thread pool MHD
+	 * splits its limit between the workers.)
+	 */
 	if (cfg->max_connections != 0)
-		OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL);
+		OPT(MHD_OPTION_CONNECTION_LIMIT,
+		    cfg->max_connections * 2 + 64 * threads, NULL);
 	if (cfg->max_connections_per_ip != 0)
 		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		    cfg->max_connections_per_ip, NULL);
@@ -800,6 +825,10 @@ http_server_start(const struct config *cfg, struct http_server **out,
 	srv = xcalloc(1, sizeof(*srv));
 	atomic_init(&srv->nconn, 0);
 	atomic_init(&srv->body_inflight, 0);
+	if (cfg->head_timeout != 0 || cfg->body_timeout != 0)
+		srv->dl = http_deadlines_new(cfg->head_timeout != 0 ?
+		    cfg->head_timeout : 3600, cfg->body_timeout != 0 ?
+		    cfg->body_timeout : 86400);
 	pthread_mutex_lock(&linger_mu);
 	if (linger_users++ == 0)
 		linger_pool = http_linger_new();
@@ -827,6 +856,7 @@ http_server_stop(struct http_server *srv)
 		return;
 	for (size_t i = 0; i < srv->n; i++)
 		listener_free(&srv->l[i]);
+	http_deadlines_free(srv->dl);
 	free(srv);
 	pthread_mutex_lock(&linger_mu);
 	if (--linger_users == 0) {

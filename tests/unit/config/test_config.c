@@ -91,6 +91,8 @@ test_defaults(void **state)
 	assert_int_equal(cfg.connection_timeout, 60);
 	assert_int_equal(cfg.threads, 0);
 	assert_int_equal(cfg.max_body_memory, 64 * 1024 * 1024);
+	assert_int_equal(cfg.head_timeout, 10);
+	assert_int_equal(cfg.body_timeout, 120);
 	assert_int_equal(cfg.nlisteners, 1);
 	assert_string_equal(cfg.listeners[0].name, "default");
 	assert_string_equal(cfg.listeners[0].address, "0.0.0.0");
@@ -300,6 +302,10 @@ test_value_errors(void **state)
 		{ "[limits]\nconnection_timeout = 3601\n", "connection_timeout:" },
 		{ "[limits]\nmax_body_bytes = 1023\n", "max_body_bytes:" },
 		{ "[limits]\nmax_body_memory = 1023K\n", "max_body_memory:" },
+		{ "[limits]\nhead_timeout = 0\n", "head_timeout:" },
+		{ "[limits]\nhead_timeout = 3601\n", "head_timeout:" },
+		{ "[limits]\nbody_timeout = 0\n", "body_timeout:" },
+		{ "[limits]\nbody_timeout = 86401\n", "body_timeout:" },
 		{ "[limits]\nmax_body_memory = 17G\n", "max_body_memory:" },
 		{ "[limits]\nmax_body_bytes = 2G\n", "max_body_bytes:" },
 		{ "[limits]\nmax_body_bytes = 5T\n", "max_body_bytes:" },

@@ -68,6 +68,9 @@ h_files(struct http_request *req)
 	return send_text(req, out, (size_t)n);
 }
 
+static unsigned head_timeout, body_timeout;	/* 0: the defaults */
+static unsigned max_conns;			/* 0: the default */
+
 static int
 server_up(void **state)
 {
@@ -75,12 +78,18 @@ server_up(void **state)
 
 	(void)state;
 	config_defaults(&cfg);
+	if (head_timeout != 0)
+		cfg.head_timeout = head_timeout;
+	if (body_timeout != 0)
+		cfg.body_timeout = body_timeout;
+	if (max_conns != 0)
+		cfg.max_connections = max_conns;
 	free(cfg.listeners[0].address);
 	cfg.listeners[0].address = xstrdup("127.0.0.1");
 	cfg.listeners[0].port = tl_free_port();
 	cfg.max_body_bytes = BODY_MAX;
 	cfg.max_body_memory = BUDGET;
-	cfg.threads = 2;
+	cfg.threads = max_conns != 0 ? 1 : 2;
 	http_route_clear();
 	assert_int_equal(http_route_add("/echo", HTTP_POST, h_echo, NULL), 0);
 	assert_int_equal(http_route_add("/Files/", HTTP_GET, h_files, NULL),
@@ -92,9 +101,27 @@ server_up(void **state)
 	return 0;
 }
 
+/* The same with deadlines of 1 s (head) and 2 s (body). */
+static int
+server_up_short(void **state)
+{
+	head_timeout = 1;
+	body_timeout = 2;
+	return server_up(state);
+}
+
+/* The same with max_connections = 2 on its one listener. */
+static int
+server_up_two(void **state)
+{
+	max_conns = 2;
+	return server_up(state);
+}
+
 static int
 server_down(void **state)
 {
+	head_timeout = body_timeout = max_conns = 0;
 	(void)state;
 	http_server_stop(srv);
 	srv = NULL;
@@ -486,6 +513,115 @@ test_413_readable(void **state)
 	assert_false(x.reset);
 }
 
+/*
+ * Send what, then one more header line (or body byte) every 200 ms
+ * while the server keeps the connection; true when it closed it within
+ * 50 rounds (10 s), having sent nothing.
+ */
+static bool
+closed_while_trickling(const char *what, const char *more)
+{
+	int fd = raw_send(what, strlen(what));
+	bool closed = false;
+	char c;
+
+	for (int i = 0; i < 50 && !closed; i++) {
+		ssize_t r;
+		usleep(200 * 1000);
+		r = recv(fd, &c, 1, MSG_DONTWAIT);
+		if (r == 0 || (r < 0 && errno == ECONNRESET))
+			closed = true;
+		else if (r > 0)
+			fail_msg("the server answered a request in progress");
+		else if (send(fd, more, strlen(more), MSG_NOSIGNAL) < 0)
+			closed = true;
+	}
+	close(fd);
+	return closed;
+}
+
+/* A head must be whole within head_timeout, however steadily it drips. */
+static void
+test_head_deadline(void **state)
+{
+	struct exchange x;
+	int fd;
+
+	(void)state;
+	assert_true(closed_while_trickling("GET /Files/x HTTP/1.1\r\n"
+	    "Host: t\r\n", "X-Drip: 1\r\n"));
+	/* a prompt request on a fresh connection is still served */
+	fd = raw_send("GET /Files/y HTTP/1.1\r\nHost: t\r\n\r\n", 37);
+	raw_recv(fd, 500, &x);
+	close(fd);
+	assert_true(starts(x.in, "HTTP/1.1 200 OK\r\n"));
+	assert_non_null(strstr(x.in, "files:y"));
+}
+
+/* A body must be whole within body_timeout of its head. */
+static void
+test_body_deadline(void **state)
+{
+	(void)state;
+	assert_true(closed_while_trickling("POST /echo HTTP/1.1\r\nHost: t"
+	    "\r\nContent-Length: 1000\r\n\r\nabc", "d"));
+}
+
+/* Half a head, then the client's FIN: closed at once, not at a timer. */
+static void
+test_half_closed(void **state)
+{
+	static const char half[] = "GET /Files/x HTTP/1.1\r\nHost: t\r\n";
+	static const char halfbody[] = "POST /echo HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Length: 100\r\n\r\nabc";
+	struct exchange x;
+	int fd;
+
+	(void)state;
+	fd = raw_send(half, sizeof(half) - 1);
+	shutdown(fd, SHUT_WR);
+	raw_recv(fd, 5000, &x);		/* head_timeout is 10 s here */
+	close(fd);
+	assert_int_equal(x.len, 0);
+	assert_true(x.closed);
+	fd = raw_send(halfbody, sizeof(halfbody) - 1);
+	shutdown(fd, SHUT_WR);
+	raw_recv(fd, 5000, &x);
+	close(fd);
+	assert_int_equal(x.len, 0);
+	assert_true(x.closed);
+}
+
+/*
+ * Over max_connections with a single listener: the connection is taken
+ * from the listen queue and closed at once (not left there).
+ */
+static void
+test_over_limit(void **state)
+{
+	static const char get[] = "GET /Files/k HTTP/1.1\r\nHost: t\r\n\r\n";
+	struct exchange x;
+	int a, b, c;
+
+	(void)state;
+	if (cfg.threads != 1 || cfg.max_connections != 2)
+		fail_msg("setup");
+	a = raw_send(get, sizeof(get) - 1);
+	raw_recv(a, 300, &x);
+	assert_true(starts(x.in, "HTTP/1.1 200 OK\r\n"));
+	b = raw_send(get, sizeof(get) - 1);
+	raw_recv(b, 300, &x);
+	assert_true(starts(x.in, "HTTP/1.1 200 OK\r\n"));
+	/* a and b stay open (keep-alive): the third is closed at once */
+	c = raw_send(get, sizeof(get) - 1);
+	raw_recv(c, 5000, &x);
+	close(c);
+	assert_int_equal(x.len, 0);
+	assert_true(x.closed);
+	close(a);
+	close(b);
+}
+
 static void
 test_field_checks(void **state)
 {
@@ -523,6 +659,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_chunked_budget, server_up,
 		    server_down),
 		cmocka_unit_test_setup_teardown(test_413_readable, server_up,
+		    server_down),
+		cmocka_unit_test_setup_teardown(test_head_deadline,
+		    server_up_short, server_down),
+		cmocka_unit_test_setup_teardown(test_body_deadline,
+		    server_up_short, server_down),
+		cmocka_unit_test_setup_teardown(test_half_closed, server_up,
+		    server_down),
+		cmocka_unit_test_setup_teardown(test_over_limit, server_up_two,
 		    server_down),
 	};
 

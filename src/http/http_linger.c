@@ -61,7 +61,7 @@ drop(struct http_linger *lg, size_t i)
 static bool
 drain(struct lingering *s)
 {
-	static __thread char sink[64 * 1024];
+	static char sink[64 * 1024];	/* only the linger thread reads */
 
 	for (;;) {
 		ssize_t r = recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT);

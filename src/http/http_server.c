@@ -9,8 +9,15 @@
  * time with *upload_data_size == 0.  A response queued on the first call
  * makes MHD close the connection afterwards, so ordinary requests are
  * answered on the final call (keep-alive works) and only refusals of a
- * request body (400, 404, 405, 413) are queued early.  Requests without a body carry a static marker as
- * their context, so GET and HEAD allocate nothing here.
+ * request body (400, 404, 405, 413, 503) are queued early.  Requests
+ * without a body carry a static marker as their context, so GET and HEAD
+ * allocate nothing here.
+ *
+ * On the first call every head passes the strict check (http_strict.h);
+ * bodies are bounded per route and by the global max_body_memory budget;
+ * refusals from the head close the connection gracefully (http_linger.h);
+ * head and body deadlines and half-closed connections are watched by
+ * http_deadline.h.
  */
 #include <arpa/inet.h>
 #include <errno.h>

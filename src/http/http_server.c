@@ -63,7 +63,7 @@ static size_t nroutes;
 /* Context of a request that announced a body. */
 struct reqctx {
 	struct buf	 body;		/* owned; bounded by the route's limit */
-	size_t		 reserved;	/* bytes of srv->body_budget held */
+	size_t		 reserved;	/* bytes of srv->body_inflight held */
 	struct http_server *srv;	/* borrowed */
 };
 

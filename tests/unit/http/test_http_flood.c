@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -148,6 +149,20 @@ test_flood(void **state)
 	int hn;
 
 	(void)state;
+	/* both ends of every connection live in this process */
+	{
+		struct rlimit rl;
+		assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+		if (rl.rlim_cur < 4096 && rl.rlim_max > rl.rlim_cur) {
+			rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+		getrlimit(RLIMIT_NOFILE, &rl);
+		if (rl.rlim_cur < 2 * (SLOW + BODIES) + 64)
+			fail_msg("needs %d open files, RLIMIT_NOFILE is %llu",
+			    2 * (SLOW + BODIES) + 64,
+			    (unsigned long long)rl.rlim_cur);
+	}
 	memset(body, 'f', SENT);
 	before = rss();
 	hn = snprintf(head, sizeof(head), "POST /sink HTTP/1.1\r\nHost: t\r\n"

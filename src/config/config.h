@@ -7,7 +7,8 @@
  *   [listener NAME]   address, port, tls, tls_min_version, tls_ciphers,
  *               tls_certificate, tls_key     (any number of these)
  *   [limits]    max_body_bytes, max_connections, max_connections_per_ip,
- *               connection_timeout, threads
+ *               connection_timeout, threads, max_body_memory,
+ *               head_timeout, body_timeout
  *
  * Ownership: config_load() fills a struct config whose strings are owned
  * by it and freed by config_free().
@@ -78,6 +79,10 @@ struct config {
 	unsigned	 max_connections_per_ip;
 	unsigned	 connection_timeout;	/* seconds idle before close */
 	unsigned	 threads;		/* HTTP worker threads, 0 = cores */
+	size_t		 max_body_memory;	/* request bodies in flight, all
+						   connections together */
+	unsigned	 head_timeout;		/* s: whole request head */
+	unsigned	 body_timeout;		/* s: whole request body */
 
 	/* MS-WSUSSS upstream ([server] upstream_allow): downstream servers
 	 * allowed to sync, numeric addresses/networks; NULL = everyone. */

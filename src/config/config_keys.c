@@ -48,9 +48,12 @@ static const struct key listener_keys[] = {
 static const struct key limits_keys[] = {
 	{ "max_body_bytes",	K_SIZE,	S(max_body_bytes), 1024, 1024ull * 1024 * 1024, "16M" },
 	{ "max_connections",	K_UINT,	S(max_connections), 1, 65535, "1024" },
-	{ "max_connections_per_ip", K_UINT, S(max_connections_per_ip), 0, 65535, "0" },
+	{ "max_connections_per_ip", K_UINT, S(max_connections_per_ip), 0, 65535, "256" },
 	{ "connection_timeout",	K_UINT,	S(connection_timeout), 1, 3600, "60" },
 	{ "threads",		K_UINT,	S(threads), 0, 1024, "0" },
+	{ "head_timeout",	K_UINT,	S(head_timeout), 1, 3600, "10" },
+	{ "body_timeout",	K_UINT,	S(body_timeout), 1, 86400, "120" },
+	{ "max_body_memory",	K_SIZE,	S(max_body_memory), 1024ull * 1024, 16ull * 1024 * 1024 * 1024, "64M" },
 };
 
 #undef S

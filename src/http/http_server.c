@@ -9,12 +9,22 @@
  * time with *upload_data_size == 0.  A response queued on the first call
  * makes MHD close the connection afterwards, so ordinary requests are
  * answered on the final call (keep-alive works) and only refusals of a
- * request body (400, 404, 405, 413) are queued early.  Requests without a body carry a static marker as
- * their context, so GET and HEAD allocate nothing here.
+ * request body (400, 404, 405, 413, 503) are queued early.  Requests
+ * without a body carry a static marker as their context, so GET and HEAD
+ * allocate nothing here.
+ *
+ * On the first call every head passes the strict check (http_strict.h);
+ * bodies are bounded per route and by the global max_body_memory budget;
+ * refusals from the head close the connection gracefully (http_linger.h);
+ * head and body deadlines and half-closed connections are watched by
+ * http_deadline.h.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <malloc.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,6 +35,9 @@
 #include <unistd.h>
 
 #include "http/http_server.h"
+#include "http/http_deadline.h"
+#include "http/http_linger.h"
+#include "http/http_strict.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
@@ -32,12 +45,14 @@
 #include "util/xmalloc.h"
 
 #define TLS_PEM_MAX	(1024 * 1024)	/* largest certificate/key file read */
+#define HTTP_TRIM_AFTER	(256 * 1024)	/* malloc_trim() after such a body */
 
 struct route {
 	char		 prefix[128];	/* as registered */
 	size_t		 len;
 	bool		 is_prefix;	/* ends in '/': prefix match */
 	unsigned	 methods;	/* enum http_method mask */
+	size_t		 max_body;	/* 0: config max_body_bytes */
 	http_handler_fn	 handler;
 	void		*arg;		/* borrowed */
 };
@@ -47,7 +62,9 @@ static size_t nroutes;
 
 /* Context of a request that announced a body. */
 struct reqctx {
-	struct buf	body;		/* owned; bounded by max_body_bytes */
+	struct buf	 body;		/* owned; bounded by the route's limit */
+	size_t		 reserved;	/* bytes of srv->body_inflight held */
+	struct http_server *srv;	/* borrowed */
 };
 
 /* The context of every request without a body (no allocation). */
@@ -70,7 +87,38 @@ struct http_server {
 	struct listener	 l[CONFIG_MAX_LISTENERS];
 	/* open connections over all listeners (max_connections) */
 	atomic_uint	 nconn;
+	/* bytes of request bodies in flight, all listeners (max_body_memory) */
+	atomic_size_t	 body_inflight;
+	struct http_deadlines *dl;	/* owned; NULL: MHD's idle timer only */
 };
+
+/*
+ * Lingering close of refused uploads (http_linger.h): one pool for the
+ * process, started with the first server and stopped with the last.
+ */
+static pthread_mutex_t linger_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct http_linger *linger_pool;	/* owned; NULL: close at once */
+static unsigned linger_users;
+
+/*
+ * Take n more bytes of the global budget for request bodies in flight
+ * (config max_body_memory) for ctx; false when it would go over.
+ */
+static bool
+budget_take(struct reqctx *ctx, size_t n, size_t limit)
+{
+	size_t cur = atomic_load_explicit(&ctx->srv->body_inflight,
+	    memory_order_relaxed);
+
+	do {
+		if (n > limit || cur > limit - n)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(
+	    &ctx->srv->body_inflight, &cur, cur + n, memory_order_relaxed,
+	    memory_order_relaxed));
+	ctx->reserved += n;
+	return true;
+}
 
 /* MHD messages are errors while a daemon starts, debug noise after. */
 static __thread int mhd_starting;
@@ -100,6 +148,13 @@ int
 http_route_add(const char *prefix, unsigned methods, http_handler_fn handler,
     void *arg)
 {
+	return http_route_add_bounded(prefix, methods, 0, handler, arg);
+}
+
+int
+http_route_add_bounded(const char *prefix, unsigned methods, size_t max_body,
+    http_handler_fn handler, void *arg)
+{
 	struct route *r;
 	size_t len;
 
@@ -114,6 +169,7 @@ http_route_add(const char *prefix, unsigned methods, http_handler_fn handler,
 	r->len = len;
 	r->is_prefix = prefix[len - 1] == '/';
 	r->methods = methods;
+	r->max_body = max_body;
 	if (methods & HTTP_GET)
 		r->methods |= HTTP_HEAD;
 	r->handler = handler;
@@ -239,9 +295,12 @@ respond(struct MHD_Connection *conn, unsigned status, const char *allow,
 	    "text/plain; charset=utf-8");
 	if (allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
-	if (close_conn)
+	if (close_conn) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
+		/* a refusal from the head: the client may still be sending */
+		http_linger_mark(linger_pool, conn);
+	}
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -369,6 +428,56 @@ parse_length(const char *s, uint64_t *out)
 	return true;
 }
 
+/*
+ * First call of a request that announced a body (len bytes, or chunked
+ * when !has_len): refuse it before reading it when no route would take
+ * it, when it is over the route's limit (SOAP routes: 4 MiB, below
+ * max_body_bytes) or when the bodies in flight would pass
+ * max_body_memory (503); refusals close the connection.
+ */
+static enum MHD_Result
+body_start(struct listener *l, struct MHD_Connection *conn, const char *url,
+    const char *method, uint64_t len, bool has_len, void **con_cls)
+{
+	char path[HTTP_PATH_MAX];
+	const struct route *r;
+	struct reqctx *ctx;
+	enum MHD_Result ret;
+	size_t limit = l->cfg->max_body_bytes;
+	int n;
+
+	if ((r = route_request(conn, url, method, path, sizeof(path), &n,
+	    &ret, true)) == NULL)
+		return ret;
+	if (r->max_body != 0 && r->max_body < limit)
+		limit = r->max_body;
+	if (has_len && len > limit)
+		return respond(conn, MHD_HTTP_CONTENT_TOO_LARGE, NULL, true);
+	ctx = xcalloc(1, sizeof(*ctx));
+	ctx->srv = l->srv;
+	/* a declared length is the exact maximum: no doubling slack */
+	buf_init(&ctx->body, has_len ? (size_t)len : limit);
+	if (has_len && !budget_take(ctx, (size_t)len + 1,
+	    l->cfg->max_body_memory)) {
+		log_debug("request bodies in flight over %zu bytes, refusing "
+		    "one of %" PRIu64, l->cfg->max_body_memory, len);
+		free(ctx);
+		return respond(conn, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, true);
+	}
+	*con_cls = ctx;
+	return MHD_YES;
+}
+
+/* The deadline watch of conn (http_deadline.h), or NULL. */
+static struct http_watch *
+watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -377,15 +486,21 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	struct listener *l = cls;
 	struct reqctx *ctx;
 
-	(void)version;
 	if (*con_cls == NULL) {
 		/* first call: headers only */
+		struct http_watch *w = watch_of(conn);
+		enum http_strict_rc src = http_strict_head(conn, version);
 		const char *cl = MHD_lookup_connection_value(conn,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		const char *te = MHD_lookup_connection_value(conn,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 		uint64_t len = 0;
 
+		if (src != HTTP_STRICT_OK) {
+			log_debug("request head refused: %s",
+			    http_strict_reason(src));
+			return respond(conn, MHD_HTTP_BAD_REQUEST, NULL, true);
+		}
 		if (cl != NULL) {
 			if (!parse_length(cl, &len))
 				return respond(conn, MHD_HTTP_BAD_REQUEST,
@@ -394,26 +509,13 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 				return respond(conn,
 				    MHD_HTTP_CONTENT_TOO_LARGE, NULL, true);
 		}
+		http_watch_head(w, te != NULL || len != 0);
 		if (te == NULL && len == 0) {
 			*con_cls = &nobody_marker;
 			return MHD_YES;
 		}
-		/*
-		 * A body is coming: refuse it before reading it when no
-		 * route would take it (the refusal closes the connection).
-		 */
-		{
-			char path[HTTP_PATH_MAX];
-			enum MHD_Result ret;
-			int n;
-			if (route_request(conn, url, method, path, sizeof(path),
-			    &n, &ret, true) == NULL)
-				return ret;
-		}
-		ctx = xcalloc(1, sizeof(*ctx));
-		buf_init(&ctx->body, l->cfg->max_body_bytes);
-		*con_cls = ctx;
-		return MHD_YES;
+		return body_start(l, conn, url, method, len, te == NULL,
+		    con_cls);
 	}
 	ctx = *con_cls == &nobody_marker ? NULL : *con_cls;
 	if (*upload_data_size != 0) {
@@ -429,12 +531,21 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 			 * middle of an upload, so drop the connection.
 			 */
 			log_debug("request body over %zu bytes, closing",
-			    l->cfg->max_body_bytes);
+			    ctx->body.max);
+			return MHD_NO;
+		}
+		if (ctx->body.cap > ctx->reserved &&
+		    !budget_take(ctx, ctx->body.cap - ctx->reserved,
+		    l->cfg->max_body_memory)) {
+			log_debug("request bodies in flight over %zu bytes, "
+			    "closing a chunked upload",
+			    l->cfg->max_body_memory);
 			return MHD_NO;
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	http_watch_done(watch_of(conn));
 	return dispatch(l, conn, url, method, ctx);
 }
 
@@ -448,8 +559,19 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	(void)toe;
 	if (ctx != NULL && (void *)ctx != &nobody_marker) {
+		size_t left = ctx->reserved == 0 ? 1 :
+		    atomic_fetch_sub_explicit(&ctx->srv->body_inflight,
+		    ctx->reserved, memory_order_relaxed) - ctx->reserved;
+		bool big = ctx->body.cap >= HTTP_TRIM_AFTER;
+
 		buf_free(&ctx->body);
 		free(ctx);
+		/*
+		 * After a burst of large bodies glibc keeps the freed heap;
+		 * give it back once no body is in flight any more.
+		 */
+		if (big && left == 0)
+			malloc_trim(0);
 	}
 	*con_cls = NULL;
 }
@@ -491,14 +613,17 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 {
 	struct listener *l = cls;
 
-	(void)conn;
-	(void)socket_context;
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = http_watch_add(l->srv->dl, conn);
 		atomic_fetch_add_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
-	else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		http_watch_remove(l->srv->dl, *socket_context);
+		*socket_context = NULL;
+		http_linger_closed(linger_pool, conn);
 		atomic_fetch_sub_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
+	}
 }
 
 /* ---- listeners ------------------------------------------------------- */
@@ -646,8 +771,16 @@ listener_start(struct listener *l, const struct config *cfg,
 	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL);
 	if (threads > 1)
 		OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
+	/*
+	 * MHD's own limit only as a backstop, well above max_connections:
+	 * a daemon at its limit stops accepting and leaves new connections
+	 * in the listen queue until the client gives up, while accept_cb
+	 * takes them and closes them at once.  (With a thread pool MHD
+	 * splits its limit between the workers.)
+	 */
 	if (cfg->max_connections != 0)
-		OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL);
+		OPT(MHD_OPTION_CONNECTION_LIMIT,
+		    cfg->max_connections * 2 + 64 * threads, NULL);
 	if (cfg->max_connections_per_ip != 0)
 		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		    cfg->max_connections_per_ip, NULL);
@@ -721,6 +854,15 @@ http_server_start(const struct config *cfg, struct http_server **out,
 	}
 	srv = xcalloc(1, sizeof(*srv));
 	atomic_init(&srv->nconn, 0);
+	atomic_init(&srv->body_inflight, 0);
+	if (cfg->head_timeout != 0 || cfg->body_timeout != 0)
+		srv->dl = http_deadlines_new(cfg->head_timeout != 0 ?
+		    cfg->head_timeout : 3600, cfg->body_timeout != 0 ?
+		    cfg->body_timeout : 86400);
+	pthread_mutex_lock(&linger_mu);
+	if (linger_users++ == 0)
+		linger_pool = http_linger_new();
+	pthread_mutex_unlock(&linger_mu);
 	for (size_t i = 0; i < cfg->nlisteners && i < CONFIG_MAX_LISTENERS;
 	    i++) {
 		srv->l[i].srv = srv;
@@ -744,7 +886,14 @@ http_server_stop(struct http_server *srv)
 		return;
 	for (size_t i = 0; i < srv->n; i++)
 		listener_free(&srv->l[i]);
+	http_deadlines_free(srv->dl);
 	free(srv);
+	pthread_mutex_lock(&linger_mu);
+	if (--linger_users == 0) {
+		http_linger_free(linger_pool);
+		linger_pool = NULL;
+	}
+	pthread_mutex_unlock(&linger_mu);
 }
 
 uint16_t

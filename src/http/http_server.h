@@ -83,6 +83,14 @@ typedef enum MHD_Result (*http_handler_fn)(struct http_request *req);
  */
 int	http_route_add(const char *prefix, unsigned methods,
 	    http_handler_fn handler, void *arg);
+/*
+ * The same with a tighter body limit: a request announcing more than
+ * max_body bytes (or min(max_body, max_body_bytes)) is answered 413
+ * before any of its body is buffered.  0 = max_body_bytes.  The SOAP
+ * routes use SOAP_MAX_BODY (4 MiB).
+ */
+int	http_route_add_bounded(const char *prefix, unsigned methods,
+	    size_t max_body, http_handler_fn handler, void *arg);
 /* Forget every route (tests). */
 void	http_route_clear(void);
 

@@ -590,7 +590,9 @@ svc_host_add(struct svc_host *h, const struct svc_def *def, void *svc,
 	rt->svc = svc;
 	rt->next = h->routes;
 	h->routes = rt;
-	if (http_route_add(def->path, HTTP_POST, handle, rt) != 0) {
+	/* refuse bodies over the SOAP limit before they are buffered */
+	if (http_route_add_bounded(def->path, HTTP_POST, SOAP_MAX_BODY, handle,
+	    rt) != 0) {
 		snprintf(err, errlen, "cannot register %s", def->path);
 		return -1;
 	}

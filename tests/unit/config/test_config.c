@@ -87,9 +87,12 @@ test_defaults(void **state)
 	assert_false(cfg.log_syslog);
 	assert_int_equal(cfg.max_body_bytes, 16 * 1024 * 1024);
 	assert_int_equal(cfg.max_connections, 1024);
-	assert_int_equal(cfg.max_connections_per_ip, 0);
+	assert_int_equal(cfg.max_connections_per_ip, 256);
 	assert_int_equal(cfg.connection_timeout, 60);
 	assert_int_equal(cfg.threads, 0);
+	assert_int_equal(cfg.max_body_memory, 64 * 1024 * 1024);
+	assert_int_equal(cfg.head_timeout, 10);
+	assert_int_equal(cfg.body_timeout, 120);
 	assert_int_equal(cfg.nlisteners, 1);
 	assert_string_equal(cfg.listeners[0].name, "default");
 	assert_string_equal(cfg.listeners[0].address, "0.0.0.0");
@@ -204,6 +207,8 @@ test_derived(void **state)
 	assert_int_equal(cfg.max_body_bytes, 1024u * 1024 * 1024);
 	assert_int_equal(load("[limits]\nmax_body_bytes = 1024\n"), 0);
 	assert_int_equal(cfg.max_body_bytes, 1024);
+	assert_int_equal(load("[limits]\nmax_body_memory = 1M\n"), 0);
+	assert_int_equal(cfg.max_body_memory, 1024 * 1024);
 	assert_int_equal(load("[limits]\nmax_body_bytes = 64k\n"), 0);
 	assert_int_equal(cfg.max_body_bytes, 65536);
 	assert_int_equal(load("[server]\ndatabase = sqlite:relative.db\n"), 0);
@@ -297,6 +302,12 @@ test_value_errors(void **state)
 		{ "[limits]\nmax_connections = 0\n", "max_connections:" },
 		{ "[limits]\nconnection_timeout = 3601\n", "connection_timeout:" },
 		{ "[limits]\nmax_body_bytes = 1023\n", "max_body_bytes:" },
+		{ "[limits]\nmax_body_memory = 1023K\n", "max_body_memory:" },
+		{ "[limits]\nhead_timeout = 0\n", "head_timeout:" },
+		{ "[limits]\nhead_timeout = 3601\n", "head_timeout:" },
+		{ "[limits]\nbody_timeout = 0\n", "body_timeout:" },
+		{ "[limits]\nbody_timeout = 86401\n", "body_timeout:" },
+		{ "[limits]\nmax_body_memory = 17G\n", "max_body_memory:" },
 		{ "[limits]\nmax_body_bytes = 2G\n", "max_body_bytes:" },
 		{ "[limits]\nmax_body_bytes = 5T\n", "max_body_bytes:" },
 		{ "[limits]\nmax_body_bytes = 5MB\n", "max_body_bytes:" },

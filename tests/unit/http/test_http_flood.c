@@ -120,7 +120,7 @@ static void
 fresh_client_served(void)
 {
 	static const char get[] = "GET /Files/x HTTP/1.1\r\nHost: t\r\n\r\n";
-	char in[512];
+	char in[512] = "";
 	size_t n = 0;
 	ssize_t r;
 	int fd = connect_from("127.0.0.1");

@@ -230,6 +230,7 @@ expect_400_closed(const char *what, const char *req, size_t len)
 
 #define SMUGGLED "GET /Files/smuggled HTTP/1.1\r\nHost: t\r\n\r\n"
 #define X400(what, s) expect_400_closed(what, s, sizeof(s) - 1)
+#define REQ_Y "GET /Files/y HTTP/1.1\r\nHost: t\r\n\r\n"
 
 /* ---- tests -------------------------------------------------------------- */
 
@@ -551,7 +552,7 @@ test_head_deadline(void **state)
 	assert_true(closed_while_trickling("GET /Files/x HTTP/1.1\r\n"
 	    "Host: t\r\n", "X-Drip: 1\r\n"));
 	/* a prompt request on a fresh connection is still served */
-	fd = raw_send("GET /Files/y HTTP/1.1\r\nHost: t\r\n\r\n", 37);
+	fd = raw_send(REQ_Y, strlen(REQ_Y));
 	raw_recv(fd, 500, &x);
 	close(fd);
 	assert_true(starts(x.in, "HTTP/1.1 200 OK\r\n"));

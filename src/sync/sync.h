@@ -46,6 +46,8 @@ enum sync_profile {
 	SYNC_PROFILE_WSUS10 = 1,	/* protocol 1.20, .NET 4 client */
 };
 
+struct sync_result;
+
 struct sync_opts {
 	const char	*upstream;	/* "http(s)://host:port", no path */
 	enum sync_profile profile;
@@ -66,6 +68,17 @@ struct sync_opts {
 					 * body to DIR/NNN-Operation.{request,response}.xml
 					 * and a line "NNN op path action status" to
 					 * DIR/index.tsv (tests, benchmarks) */
+	/* ---- sync service hooks (wsusd's sync runner; NULL: none) ----
+	 * cancel: asked before every call; true stops the run there: it
+	 *   fails with err "cancelled" and sync_result.cancelled set.
+	 * progress: the run enters phase ("auth", "config", "metadata",
+	 *   "deployments", "rollup"); r holds the counts so far.
+	 * Both run on sync_run's thread, between calls, with no store
+	 * transaction open. */
+	bool		(*cancel)(void *arg);
+	void		(*progress)(void *arg, const char *phase,
+			    const struct sync_result *r);
+	void		*hook_arg;
 };
 
 struct sync_result {
@@ -84,6 +97,7 @@ struct sync_result {
 	size_t		 calls;			/* SOAP calls made */
 	uint64_t	 bytes_in, bytes_out;	/* bodies */
 	char		 upstream_version[16];	/* GetConfigData.ProtocolVersion */
+	bool		 cancelled;		/* stopped by sync_opts.cancel */
 };
 
 /* "1.8" or "1.20" (also "3"/"wsus3", "10"/"wsus10") -> profile.  0 or -1. */

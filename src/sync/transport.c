@@ -107,6 +107,11 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 
 	*out = NULL;
 	s->fault[0] = '\0';
+	if (s->o->cancel != NULL && s->o->cancel(s->o->hook_arg)) {
+		s->res->cancelled = true;
+		sync_seterr(s, "cancelled");
+		return -1;
+	}
 	snprintf(url, sizeof(url), "%s%s", s->base, path);
 	snprintf(action, sizeof(action), "%s/%s", ns, op);
 	memset(&c, 0, sizeof(c));

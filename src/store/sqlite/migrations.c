@@ -500,7 +500,7 @@ static const char migration_5[] =
 "	error		TEXT\n"
 ") STRICT;\n"
 "CREATE TABLE sync_requests (\n"
-"	id		INTEGER PRIMARY KEY,\n"
+"	id		INTEGER PRIMARY KEY AUTOINCREMENT,	-- never reused\n"
 "	kind		INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 2),\n"
 "	at		INTEGER NOT NULL\n"
 ") STRICT;\n";

@@ -446,36 +446,31 @@ sq_sync_request_take(struct store *st, int *kind, int64_t *id)
 
 	*kind = 0;
 	*id = 0;
-	if ((rc = sq_ready(s)) != STORE_OK || (rc = sq_begin(s)) != STORE_OK)
+	/* a read first: polled every second, it takes no write lock
+	 * while the queue is empty */
+	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
-	if ((stmt = sq_stmt(s, SQL_REQ_OLDEST)) == NULL) {
-		rc = STORE_ERROR;
-		goto fail;
-	}
+	if ((stmt = sq_stmt(s, SQL_REQ_OLDEST)) == NULL)
+		return STORE_ERROR;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(stmt, 0);
 		*kind = sqlite3_column_int(stmt, 1);
 	}
 	sq_done(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		rc = sq_fail(s, "read sync request");
-		goto fail;
-	}
-	if (*id != 0) {
-		if ((stmt = sq_stmt(s, SQL_REQ_DELETE)) == NULL) {
-			rc = STORE_ERROR;
-			goto fail;
-		}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_fail(s, "read sync request");
+	if (*id == 0)
+		return STORE_OK;
+	if ((stmt = sq_stmt(s, SQL_REQ_DELETE)) == NULL)
+		rc = STORE_ERROR;
+	else {
 		sqlite3_bind_int64(stmt, 1, *id);
-		if ((rc = sq_exec_stmt(s, stmt, "delete sync request")) !=
-		    STORE_OK)
-			goto fail;
+		rc = exec_one(s, stmt, "delete sync request");
 	}
-	return sq_commit(s);
-fail:
-	*kind = 0;
-	*id = 0;
-	sq_rollback(s);
+	if (rc != STORE_OK) {
+		*kind = 0;
+		*id = 0;
+	}
 	return rc;
 }

@@ -280,6 +280,10 @@ test_requests(void **state)
 	assert_int_equal(id, 0);
 	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sync_requests"),
 	    0);
+	/* ids are never reused: wsusctl finds its run by request id */
+	assert_int_equal(store_sync_request_put(st, SYNC_REQUEST_NOW, &id),
+	    STORE_OK);
+	assert_true(id > b);
 
 	store_close(st);
 	tdb_remove(&t);

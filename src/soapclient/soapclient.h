@@ -46,6 +46,10 @@ struct soapclient_opts {
 	const char	*record_dir;	/* borrowed; NULL: no recording */
 	int		 record_width;	/* digits of the sequence number (3, 4) */
 	bool		 record_encoding; /* index.tsv: a Content-Encoding column */
+	/* abort (NULL: none): asked about once a second during a post;
+	 * true aborts it (the post fails, error "aborted") */
+	bool		(*abort)(void *arg);
+	void		*abort_arg;
 };
 
 struct soapclient {

@@ -50,7 +50,7 @@ sync_usage(FILE *fp)
 	    "                    [--product GUID]... [--classification GUID]...\n"
 	    "                    [--name FQDN] [--timeout SECS] [--max-response MIB]\n"
 	    "                    [--record DIR] [--json] [-v]\n"
-	    "       wsusctl sync configure|status|history ... (see --help of each)\n"
+	    "       wsusctl sync configure|now|status|history|cancel ... (--help of each)\n"
 	    "       wsusctl sync --upstream URL --bench N [--protocol ...]\n"
 	    "  Synchronize metadata (and, with --replica, groups and approvals)\n"
 	    "  from an upstream server as a downstream WSUS does, then roll up\n"

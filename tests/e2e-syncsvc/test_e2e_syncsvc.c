@@ -1,0 +1,400 @@
+/*
+ * test_e2e_syncsvc.c — the sync engine inside wsusd, end to end: an
+ * upstream wsusd with the real update documents (tests/wusp harness)
+ * and a downstream wsusd configured with `wsusctl sync configure`.
+ *
+ *   - `sync now` runs one sync in the downstream wsusd and follows it
+ *     (JSON lines); history shows one ok manual run with the upstream's
+ *     revision count as new; status is idle; a schedule gives a next run
+ *     at the next slot;
+ *   - a wrong port: a failed run with the connection error in history,
+ *     then corrected: ok;
+ *   - `sync cancel` of a sync stuck on an upstream that never answers:
+ *     recorded "cancelled";
+ *   - wsusd stopped (SIGTERM) during such a sync exits 0 and records it
+ *     cancelled.
+ *
+ * The stuck upstream is a listening socket that never accepts: connect
+ * succeeds, no answer ever comes.  Loopback only.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "wusp_harness.h"
+#include "store/store.h"
+#include "testlib.h"
+#include "util/buf.h"
+
+static struct tl_wsusd up, down;
+static char upurl[64];
+static int stuck_fd = -1;
+static uint16_t stuck_port;
+
+/* ---- helpers ---- */
+
+/* wsusctl on the downstream; stdout+stderr into *out (caller frees). */
+static int
+ctl(char **out, ...)
+{
+	struct buf b;
+	va_list ap;
+	int rc;
+
+	buf_init(&b, 4u << 20);
+	va_start(ap, out);
+	rc = tl_vctl(&down, &b, NULL, ap);
+	va_end(ap);
+	if (out != NULL)
+		*out = strdup(b.data != NULL ? b.data : "");
+	buf_free(&b);
+	return rc;
+}
+
+#define CTL_OK(...) do {						\
+	char *o_ = NULL;						\
+	int rc_ = ctl(&o_, __VA_ARGS__, (char *)NULL);			\
+	if (rc_ != 0)							\
+		fail_msg("wsusctl exit %d:\n%s", rc_, o_);		\
+	free(o_);							\
+} while (0)
+
+static json_t *
+ctl_json(const char *verb)
+{
+	char *o = NULL;
+	json_t *j;
+	int rc;
+
+	rc = ctl(&o, "sync", verb, "--json", (char *)NULL);
+	if (rc != 0 || (j = json_loads(o, 0, NULL)) == NULL)
+		fail_msg("sync %s --json: exit %d:\n%s", verb, rc, o);
+	free(o);
+	return j;
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return v == NULL || json_is_null(v) ? "(null)" : json_string_value(v);
+}
+
+static long long
+jint(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (!json_is_integer(v))
+		fail_msg("no integer %s", k);
+	return json_integer_value(v);
+}
+
+static size_t
+revisions(struct tl_wsusd *s)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+	size_t revs = 0, upds = 0;
+
+	snprintf(url, sizeof(url), "sqlite://%s", s->db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	assert_int_equal(store_update_count(st, &revs, &upds), STORE_OK);
+	store_close(st);
+	return revs;
+}
+
+/* The last line of JSON-lines text, parsed. */
+static json_t *
+last_line(char *text)
+{
+	char *p = text + strlen(text);
+
+	while (p > text && p[-1] == '\n')
+		*--p = '\0';
+	while (p > text && p[-1] != '\n')
+		p--;
+	return json_loads(p, 0, NULL);
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Wait (bounded: 30 s) until `sync status` says running. */
+static void
+wait_running(void)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		json_t *j = ctl_json("status");
+		bool running = strcmp(jstr(j, "state"), "running") == 0;
+
+		json_decref(j);
+		if (running)
+			return;
+		sleep_ms(100);
+	}
+	fail_msg("the sync never started");
+}
+
+/* ---- fixtures ---- */
+
+static int
+group_setup(void **state)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+
+	(void)state;
+	/* the schedule is local time: make it UTC for exact slots */
+	setenv("TZ", "UTC0", 1);
+	if (wh_setup(&up, NULL) != 0 || tl_wsusd_start(&up) != 0)
+		return -1;
+	snprintf(upurl, sizeof(upurl), "http://127.0.0.1:%u", up.port);
+	if (tl_wsusd_setup(&down, "syncsvc", NULL) != 0 ||
+	    tl_wsusd_start(&down) != 0)
+		return -1;
+	/* an upstream that never answers */
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((stuck_fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    bind(stuck_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(stuck_fd, 16) != 0 ||
+	    getsockname(stuck_fd, (struct sockaddr *)&sa, &sl) != 0)
+		return -1;
+	stuck_port = ntohs(sa.sin_port);
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	tl_wsusd_cleanup(&down);
+	tl_wsusd_cleanup(&up);
+	if (stuck_fd >= 0)
+		close(stuck_fd);
+	return 0;
+}
+
+/* ---- tests ---- */
+
+static void
+test_now_ok(void **state)
+{
+	char *o = NULL;
+	json_t *j, *r;
+	time_t now;
+	char want[32];
+	int rc, i;
+
+	(void)state;
+	CTL_OK("sync", "configure", "--upstream", upurl, "--autonomous",
+	    "--protocol", "1.20", "--name", "down1.site.invalid");
+	rc = ctl(&o, "sync", "now", "--json", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync now: exit %d:\n%s", rc, o);
+	j = last_line(o);
+	assert_non_null(j);
+	assert_string_equal(jstr(j, "result"), "ok");
+	json_decref(j);
+	free(o);
+
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), 1);
+	r = json_array_get(j, 0);
+	assert_string_equal(jstr(r, "result"), "ok");
+	assert_string_equal(jstr(r, "trigger"), "manual");
+	assert_int_equal(jint(r, "new_updates"), (long long)revisions(&up));
+	assert_int_equal(revisions(&down), revisions(&up));
+	assert_string_equal(jstr(r, "error"), "(null)");
+	assert_string_not_equal(jstr(r, "end"), "(null)");
+	json_decref(j);
+
+	j = ctl_json("status");
+	assert_string_equal(jstr(j, "state"), "idle");
+	assert_true(json_is_null(json_object_get(j, "running")));
+	assert_string_equal(jstr(json_object_get(j, "last"), "result"), "ok");
+	assert_string_equal(jstr(j, "next_run"), "(null)");	/* manual */
+	json_decref(j);
+
+	/* Twice a day from 00:00 UTC, no jitter: wsusd sets the next run
+	 * to the next 00:00 or 12:00 (it looks once a second). */
+	CTL_OK("sync", "configure", "--per-day", "2", "--first", "00:00",
+	    "--jitter", "0");
+	now = time(NULL);
+	{
+		time_t slot = (now / 43200 + 1) * 43200;
+		struct tm tm;
+
+		gmtime_r(&slot, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	for (i = 0; i < 100; i++) {
+		j = ctl_json("status");
+		if (strcmp(jstr(j, "next_run"), "(null)") != 0)
+			break;
+		json_decref(j);
+		j = NULL;
+		sleep_ms(100);
+	}
+	assert_non_null(j);
+	assert_string_equal(jstr(j, "state"), "idle");
+	assert_string_equal(jstr(j, "next_run"), want);
+	json_decref(j);
+	CTL_OK("sync", "configure", "--per-day", "0");
+}
+
+static void
+test_wrong_port(void **state)
+{
+	char bad[64], *o = NULL;
+	json_t *j, *r;
+	int rc;
+
+	(void)state;
+	snprintf(bad, sizeof(bad), "http://127.0.0.1:%u", tl_free_port());
+	CTL_OK("sync", "configure", "--upstream", bad);
+	rc = ctl(&o, "sync", "now", (char *)NULL);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(o, "sync failed: "));
+	free(o);
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), 2);
+	r = json_array_get(j, 0);
+	assert_string_equal(jstr(r, "result"), "failed");
+	assert_non_null(strstr(jstr(r, "error"), "GetAuthConfig: "));
+	assert_non_null(strstr(jstr(r, "error"), "onnect"));
+	json_decref(j);
+	j = ctl_json("status");
+	assert_string_equal(jstr(json_object_get(j, "last"), "result"),
+	    "failed");
+	json_decref(j);
+
+	/* corrected: ok, nothing new */
+	CTL_OK("sync", "configure", "--upstream", upurl);
+	rc = ctl(&o, "sync", "now", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync now: exit %d:\n%s", rc, o);
+	assert_non_null(strstr(o, "sync ok: 0 new"));
+	free(o);
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), 3);
+	assert_string_equal(jstr(json_array_get(j, 0), "result"), "ok");
+	assert_int_equal(jint(json_array_get(j, 0), "new_updates"), 0);
+	assert_string_equal(jstr(json_array_get(j, 1), "result"), "failed");
+	assert_string_equal(jstr(json_array_get(j, 2), "result"), "ok");
+	json_decref(j);
+}
+
+struct bg {
+	pthread_t th;
+	int	  rc;
+	char	 *out;
+};
+
+static void *
+bg_now(void *arg)
+{
+	struct bg *b = arg;
+
+	b->rc = ctl(&b->out, "sync", "now", (char *)NULL);
+	return NULL;
+}
+
+static void
+test_cancel(void **state)
+{
+	char stuck[64], *o = NULL;
+	struct bg b;
+	json_t *j, *r;
+	int rc;
+
+	(void)state;
+	snprintf(stuck, sizeof(stuck), "http://127.0.0.1:%u", stuck_port);
+	CTL_OK("sync", "configure", "--upstream", stuck);
+	rc = ctl(&o, "sync", "cancel", (char *)NULL);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(o, "no sync is running"));
+	free(o);
+
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(pthread_create(&b.th, NULL, bg_now, &b), 0);
+	wait_running();
+	rc = ctl(&o, "sync", "cancel", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync cancel: exit %d:\n%s", rc, o);
+	assert_non_null(strstr(o, "sync cancelled"));
+	free(o);
+	pthread_join(b.th, NULL);
+	assert_int_equal(b.rc, 1);
+	assert_non_null(strstr(b.out, "sync cancelled"));
+	free(b.out);
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), 4);
+	r = json_array_get(j, 0);
+	assert_string_equal(jstr(r, "result"), "cancelled");
+	assert_string_equal(jstr(r, "error"), "cancelled");
+	json_decref(j);
+	j = ctl_json("status");
+	assert_string_equal(jstr(j, "state"), "idle");
+	json_decref(j);
+}
+
+static void
+test_shutdown_cancels(void **state)
+{
+	struct bg b;
+	json_t *j;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(pthread_create(&b.th, NULL, bg_now, &b), 0);
+	wait_running();
+	/* SIGTERM: wsusd stops the sync in flight and exits 0 */
+	assert_int_equal(tl_wsusd_stop(&down), 0);
+	pthread_join(b.th, NULL);
+	assert_int_equal(b.rc, 1);
+	free(b.out);
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), 5);
+	assert_string_equal(jstr(json_array_get(j, 0), "result"),
+	    "cancelled");
+	json_decref(j);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_now_ok),
+		cmocka_unit_test(test_wrong_port),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_shutdown_cancels),
+	};
+
+	if (wh_main_args(argc, argv) != 0)
+		return 2;
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

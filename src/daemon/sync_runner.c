@@ -132,9 +132,10 @@ split(char *l, const char **v, size_t max)
 	return n;
 }
 
-/* One run; true when it succeeded. */
+/* One run; true when it succeeded.  *end: when it ended (the time the
+ * history row shows). */
 static bool
-run(struct sync_runner *r, int trigger, int64_t request)
+run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 {
 	struct store_sync_config c;
 	struct store_sync_run row;
@@ -145,6 +146,7 @@ run(struct sync_runner *r, int trigger, int64_t request)
 
 	memset(&res, 0, sizeof(res));
 	err[0] = '\0';
+	*end = (int64_t)time(NULL);
 	if (store_sync_config_get(r->st, &c) != STORE_OK) {
 		log_warnx("sync runner: %s", store_errmsg(r->st));
 		return false;
@@ -186,7 +188,7 @@ run(struct sync_runner *r, int trigger, int64_t request)
 	row.id = r->run_id;
 	row.phase = "done";
 	counts(&row, &res);
-	row.end = (int64_t)time(NULL);
+	row.end = *end = (int64_t)time(NULL);
 	row.result = rc == 0 ? SYNC_RESULT_OK : res.cancelled ?
 	    SYNC_RESULT_CANCELLED : SYNC_RESULT_FAILED;
 	row.error = rc == 0 ? NULL : err;
@@ -221,7 +223,7 @@ static void
 schedule(struct sync_runner *r)
 {
 	struct store_sync_config c;
-	int64_t now = (int64_t)time(NULL), next;
+	int64_t now = (int64_t)time(NULL), next, end;
 	bool ok;
 
 	if (store_sync_config_get(r->st, &c) != STORE_OK)
@@ -238,9 +240,9 @@ schedule(struct sync_runner *r)
 		    rnd32());
 		(void)store_sync_next_set(r->st, next);
 	} else if (now >= c.next_run) {
-		ok = run(r, SYNC_TRIGGER_SCHEDULED, 0);
+		ok = run(r, SYNC_TRIGGER_SCHEDULED, 0, &end);
 		r->failures = ok ? 0 : r->failures + 1;
-		next = sync_schedule_next((int64_t)time(NULL), c.per_day,
+		next = sync_schedule_next(end, c.per_day,
 		    c.first, c.jitter, r->failures, rnd32());
 		if (r->failures > SYNC_RETRIES)
 			r->failures = 0;
@@ -275,7 +277,7 @@ runner_main(void *arg)
 {
 	struct sync_runner *r = arg;
 	struct timespec ts;
-	int64_t now_req;
+	int64_t now_req, end;
 
 	while (!atomic_load(&r->stop)) {
 		now_req = 0;
@@ -284,7 +286,7 @@ runner_main(void *arg)
 			goto wait;
 		take_requests(r, false, &now_req);
 		if (now_req != 0)
-			(void)run(r, SYNC_TRIGGER_MANUAL, now_req);
+			(void)run(r, SYNC_TRIGGER_MANUAL, now_req, &end);
 		else
 			schedule(r);
 wait:

@@ -7,6 +7,9 @@
  *     (JSON lines); history shows one ok manual run with the upstream's
  *     revision count as new; status is idle; a schedule gives a next run
  *     at the next slot;
+ *   - the slot comes (next_run set in the past through the store): a
+ *     scheduled run, and the next run at the next slot; a scheduled run
+ *     that fails: the next run 15 minutes after its end (WSUS's retry);
  *   - a wrong port: a failed run with the connection error in history,
  *     then corrected: ok;
  *   - `sync cancel` of a sync stuck on an upstream that never answers:
@@ -266,6 +269,106 @@ test_now_ok(void **state)
 	CTL_OK("sync", "configure", "--per-day", "0");
 }
 
+/* Put next_run in the past through the store, as if the slot had come. */
+static void
+slot_now(void)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	assert_int_equal(store_sync_next_set(st, 1), STORE_OK);
+	store_close(st);
+}
+
+/* Wait (bounded: 60 s) until the newest run is a finished scheduled one
+ * and next_run has moved on from the past; its row, and status. */
+static json_t *
+wait_scheduled(size_t runs, json_t **status)
+{
+	json_t *h, *r, *j;
+	int i;
+
+	for (i = 0; i < 600; i++) {
+		h = ctl_json("history");
+		r = json_array_get(h, 0);
+		if (json_array_size(h) == runs &&
+		    strcmp(jstr(r, "trigger"), "scheduled") == 0 &&
+		    strcmp(jstr(r, "result"), "running") != 0) {
+			j = ctl_json("status");
+			if (strncmp(jstr(j, "next_run"), "1970", 4) != 0) {
+				*status = j;
+				return h;
+			}
+			json_decref(j);
+		}
+		json_decref(h);
+		sleep_ms(100);
+	}
+	fail_msg("no scheduled run");
+	return NULL;
+}
+
+/* Unix time to the text sync status shows. */
+static void
+utc_text(time_t t, char *out, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static time_t
+utc_parse(const char *s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
+		fail_msg("not a time: %s", s);
+	return timegm(&tm);
+}
+
+static void
+test_scheduled(void **state)
+{
+	char bad[64], want[32];
+	json_t *h, *j, *r;
+	time_t end;
+
+	(void)state;
+	/* the slot comes: a scheduled run, ok, next run = the next slot */
+	CTL_OK("sync", "configure", "--per-day", "2", "--first", "00:00",
+	    "--jitter", "0");
+	slot_now();
+	h = wait_scheduled(2, &j);
+	r = json_array_get(h, 0);
+	assert_string_equal(jstr(r, "result"), "ok");
+	assert_int_equal(jint(r, "new_updates"), 0);
+	end = utc_parse(jstr(r, "end"));
+	utc_text((end / 43200 + 1) * 43200, want, sizeof(want));
+	assert_string_equal(jstr(j, "next_run"), want);
+	json_decref(h);
+	json_decref(j);
+
+	/* a scheduled run that fails: retry 15 minutes after its end */
+	snprintf(bad, sizeof(bad), "http://127.0.0.1:%u", tl_free_port());
+	CTL_OK("sync", "configure", "--upstream", bad);
+	slot_now();
+	h = wait_scheduled(3, &j);
+	r = json_array_get(h, 0);
+	assert_string_equal(jstr(r, "result"), "failed");
+	end = utc_parse(jstr(r, "end"));
+	utc_text(end + 15 * 60, want, sizeof(want));
+	assert_string_equal(jstr(j, "next_run"), want);
+	json_decref(h);
+	json_decref(j);
+	CTL_OK("sync", "configure", "--upstream", upurl, "--per-day", "0");
+}
+
 static void
 test_wrong_port(void **state)
 {
@@ -281,7 +384,7 @@ test_wrong_port(void **state)
 	assert_non_null(strstr(o, "sync failed: "));
 	free(o);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 2);
+	assert_int_equal(json_array_size(j), 4);
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "failed");
 	assert_non_null(strstr(jstr(r, "error"), "GetAuthConfig: "));
@@ -300,11 +403,13 @@ test_wrong_port(void **state)
 	assert_non_null(strstr(o, "sync ok: 0 new"));
 	free(o);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 3);
+	assert_int_equal(json_array_size(j), 5);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"), "ok");
 	assert_int_equal(jint(json_array_get(j, 0), "new_updates"), 0);
 	assert_string_equal(jstr(json_array_get(j, 1), "result"), "failed");
-	assert_string_equal(jstr(json_array_get(j, 2), "result"), "ok");
+	assert_string_equal(jstr(json_array_get(j, 2), "trigger"), "scheduled");
+	assert_string_equal(jstr(json_array_get(j, 3), "result"), "ok");
+	assert_string_equal(jstr(json_array_get(j, 4), "trigger"), "manual");
 	json_decref(j);
 }
 
@@ -352,7 +457,7 @@ test_cancel(void **state)
 	assert_non_null(strstr(b.out, "sync cancelled"));
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 4);
+	assert_int_equal(json_array_size(j), 6);
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "cancelled");
 	assert_string_equal(jstr(r, "error"), "cancelled");
@@ -378,7 +483,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 5);
+	assert_int_equal(json_array_size(j), 7);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);
@@ -389,6 +494,7 @@ main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_now_ok),
+		cmocka_unit_test(test_scheduled),
 		cmocka_unit_test(test_wrong_port),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_shutdown_cancels),

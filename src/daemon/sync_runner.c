@@ -164,6 +164,9 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	o->replica = c.replica;
 	o->rollup = true;
 	o->cacert = c.cacert;
+	o->proxy = c.proxy;
+	o->proxy_user = c.proxy_user;
+	o->proxy_password = c.proxy_password;
 	o->profile = SYNC_PROFILE_WSUS10;
 	if (c.protocol != NULL)
 		(void)sync_profile_parse(c.protocol, &o->profile);

@@ -121,6 +121,12 @@ easy_setup(struct soapclient *sc)
 		curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert);
 	if (o->tls_min != 0)
 		curl_easy_setopt(e, CURLOPT_SSLVERSION, o->tls_min);
+	if (o->proxy != NULL)
+		curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
+	if (o->proxy_user != NULL)
+		curl_easy_setopt(e, CURLOPT_PROXYUSERNAME, o->proxy_user);
+	if (o->proxy_password != NULL)
+		curl_easy_setopt(e, CURLOPT_PROXYPASSWORD, o->proxy_password);
 	if (o->abort != NULL) {
 		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
 		curl_easy_setopt(e, CURLOPT_XFERINFODATA, sc);

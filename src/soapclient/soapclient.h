@@ -50,6 +50,11 @@ struct soapclient_opts {
 	 * true aborts it (the post fails, error "aborted") */
 	bool		(*abort)(void *arg);
 	void		*abort_arg;
+	/* proxy (NULL: libcurl's default, the *_proxy environment) and its
+	 * Basic credentials (NULL: none); borrowed */
+	const char	*proxy;
+	const char	*proxy_user;
+	const char	*proxy_password;
 };
 
 struct soapclient {

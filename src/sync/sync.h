@@ -79,6 +79,10 @@ struct sync_opts {
 	void		(*progress)(void *arg, const char *phase,
 			    const struct sync_result *r);
 	void		*hook_arg;
+	/* proxy URL (NULL: libcurl's default) and Basic credentials */
+	const char	*proxy;
+	const char	*proxy_user;
+	const char	*proxy_password;
 };
 
 struct sync_result {

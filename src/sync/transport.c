@@ -58,6 +58,9 @@ sync_transport_open(struct sess *s)
 	so.record_width = 3;
 	so.abort = s->o->cancel;	/* stops a call in flight too */
 	so.abort_arg = s->o->hook_arg;
+	so.proxy = s->o->proxy;
+	so.proxy_user = s->o->proxy_user;
+	so.proxy_password = s->o->proxy_password;
 	if (soapclient_init(&s->sc, &so, e, sizeof(e)) != 0) {
 		sync_seterr(s, "%s", e);
 		return -1;

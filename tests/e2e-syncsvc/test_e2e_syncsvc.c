@@ -14,6 +14,8 @@
  *     then corrected: ok;
  *   - `sync cancel` of a sync stuck on an upstream that never answers:
  *     recorded "cancelled";
+ *   - a proxy with credentials: every call goes to it (absolute URL,
+ *     Proxy-Authorization Basic); its 502 is the run's error;
  *   - wsusd stopped (SIGTERM) during such a sync exits 0 and records it
  *     cancelled.
  *
@@ -467,13 +469,103 @@ test_cancel(void **state)
 	json_decref(j);
 }
 
+/* A proxy that refuses everything: it keeps the head of the first
+ * request it got and answers 502 to each. */
+struct proxy {
+	int		 fd;
+	pthread_t	 th;
+	char		 head[4096];
+	int		 requests;
+};
+
+static void *
+proxy_main(void *arg)
+{
+	static const char no[] = "HTTP/1.1 502 Bad Gateway\r\n"
+	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	struct proxy *p = arg;
+	char buf[4096];
+	size_t n;
+	ssize_t k;
+	int c;
+
+	while ((c = accept(p->fd, NULL, NULL)) >= 0) {
+		n = 0;
+		while (n < sizeof(buf) - 1 &&
+		    (k = read(c, buf + n, sizeof(buf) - 1 - n)) > 0) {
+			n += (size_t)k;
+			buf[n] = '\0';
+			if (strstr(buf, "\r\n\r\n") != NULL)
+				break;
+		}
+		buf[n] = '\0';
+		if (p->requests++ == 0)
+			snprintf(p->head, sizeof(p->head), "%s", buf);
+		(void)write(c, no, sizeof(no) - 1);
+		close(c);
+	}
+	return NULL;
+}
+
+static void
+test_proxy(void **state)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	struct proxy p;
+	char purl[64], pw[256], want[160], *o = NULL;
+	json_t *j, *r;
+	int rc;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((p.fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(p.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(p.fd, 16), 0);
+	assert_int_equal(getsockname(p.fd, (struct sockaddr *)&sa, &sl), 0);
+	assert_int_equal(pthread_create(&p.th, NULL, proxy_main, &p), 0);
+	snprintf(purl, sizeof(purl), "http://127.0.0.1:%u",
+	    ntohs(sa.sin_port));
+	snprintf(pw, sizeof(pw), "%s/proxy.pw", down.dir);
+	assert_int_equal(tl_write_file(pw, "s3cret\n", 7), 0);
+
+	CTL_OK("sync", "configure", "--upstream", upurl, "--proxy", purl,
+	    "--proxy-user", "bob", "--proxy-password-file", pw);
+	rc = ctl(&o, "sync", "now", (char *)NULL);
+	assert_int_equal(rc, 1);
+	free(o);
+	shutdown(p.fd, SHUT_RDWR);
+	close(p.fd);
+	pthread_join(p.th, NULL);
+	/* every call went to the proxy, with the credentials */
+	snprintf(want, sizeof(want), "POST %s/ServerSyncWebService/"
+	    "ServerSyncWebService.asmx HTTP/1.1\r\n", upurl);
+	if (strncmp(p.head, want, strlen(want)) != 0)
+		fail_msg("proxy got:\n%s", p.head);
+	/* base64("bob:s3cret") */
+	assert_non_null(strstr(p.head, "Proxy-Authorization: Basic "
+	    "Ym9iOnMzY3JldA==\r\n"));
+	j = ctl_json("history");
+	r = json_array_get(j, 0);
+	assert_string_equal(jstr(r, "result"), "failed");
+	assert_non_null(strstr(jstr(r, "error"), "HTTP status 502"));
+	json_decref(j);
+	CTL_OK("sync", "configure", "--proxy", "", "--proxy-user", "");
+}
+
 static void
 test_shutdown_cancels(void **state)
 {
+	char stuck[64];
 	struct bg b;
 	json_t *j;
 
 	(void)state;
+	snprintf(stuck, sizeof(stuck), "http://127.0.0.1:%u", stuck_port);
+	CTL_OK("sync", "configure", "--upstream", stuck);
 	memset(&b, 0, sizeof(b));
 	assert_int_equal(pthread_create(&b.th, NULL, bg_now, &b), 0);
 	wait_running();
@@ -483,7 +575,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 7);
+	assert_int_equal(json_array_size(j), 8);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);
@@ -497,6 +589,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_scheduled),
 		cmocka_unit_test(test_wrong_port),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_proxy),
 		cmocka_unit_test(test_shutdown_cancels),
 	};
 

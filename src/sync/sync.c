@@ -50,6 +50,20 @@ phase(struct sess *s, const char *name)
 		s->o->progress(s->o->hook_arg, name, s->res);
 }
 
+/* Authenticate, then configuration and metadata; 0 or -1. */
+static int
+metadata_steps(struct sess *s)
+{
+	phase(s, "auth");
+	if (sync_auth(s) != 0 || sync_state_adopt_upstream(s) != 0)
+		return -1;
+	phase(s, "config");
+	if (sync_config(s) != 0)
+		return -1;
+	phase(s, "metadata");
+	return sync_metadata(s);
+}
+
 int
 sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
     char *err, size_t errlen)
@@ -82,10 +96,7 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 		goto out;
 	/* ServerChanged: reset anchors and start over once (§7). */
 	for (tries = 0; tries < 2; tries++) {
-		phase(&s, "auth");
-		if (sync_auth(&s) == 0 && sync_state_adopt_upstream(&s) == 0 &&
-		    (phase(&s, "config"), sync_config(&s)) == 0 &&
-		    (phase(&s, "metadata"), sync_metadata(&s)) == 0)
+		if (metadata_steps(&s) == 0)
 			break;
 		if (strcmp(s.fault, "ServerChanged") != 0 || tries > 0)
 			goto out;

@@ -144,7 +144,8 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Wait (bounded: 30 s) until `sync status` says running. */
+/* Wait (bounded: 30 s) until `sync status` says running, in phase
+ * "auth" (the first call; where a stuck upstream keeps it). */
 static void
 wait_running(void)
 {
@@ -152,7 +153,9 @@ wait_running(void)
 
 	for (i = 0; i < 300; i++) {
 		json_t *j = ctl_json("status");
-		bool running = strcmp(jstr(j, "state"), "running") == 0;
+		bool running = strcmp(jstr(j, "state"), "running") == 0 &&
+		    strcmp(jstr(json_object_get(j, "running"), "phase"),
+		    "auth") == 0;
 
 		json_decref(j);
 		if (running)
@@ -449,6 +452,12 @@ test_cancel(void **state)
 	memset(&b, 0, sizeof(b));
 	assert_int_equal(pthread_create(&b.th, NULL, bg_now, &b), 0);
 	wait_running();
+	/* the progress hook wrote the phase (wait_running waited for it) */
+	j = ctl_json("status");
+	r = json_object_get(j, "running");
+	assert_string_equal(jstr(r, "phase"), "auth");
+	assert_string_equal(jstr(r, "trigger"), "manual");
+	json_decref(j);
 	rc = ctl(&o, "sync", "cancel", (char *)NULL);
 	if (rc != 0)
 		fail_msg("sync cancel: exit %d:\n%s", rc, o);

@@ -12,6 +12,8 @@
  *     that fails: the next run 15 minutes after its end (WSUS's retry);
  *   - a wrong port: a failed run with the connection error in history,
  *     then corrected: ok;
+ *   - `configure --replica`: the upstream's group, approval and decline
+ *     arrive with `sync now` (and go again);
  *   - `sync cancel` of a sync stuck on an upstream that never answers:
  *     recorded "cancelled";
  *   - a proxy with credentials: every call goes to it (absolute URL,
@@ -418,6 +420,88 @@ test_wrong_port(void **state)
 	json_decref(j);
 }
 
+#define DEFENDER	"a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe"	/* KB2267602 */
+#define ENGINE		"1f9bd9bb-7390-4aa3-bbdb-ded99fac2583"
+
+static int
+count_cb(const struct store_approval *a, void *arg)
+{
+	(void)a;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* Approvals of uid for the downstream group named group; -1: no group. */
+static long
+approvals_in(const char *uid, const char *group)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+	int64_t gid = 0;
+	size_t n = 0;
+
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	if (store_group_find(st, group, &gid) != STORE_OK) {
+		store_close(st);
+		return -1;
+	}
+	assert_int_equal(store_approval_list(st, uid, gid, count_cb, &n),
+	    STORE_OK);
+	store_close(st);
+	return (long)n;
+}
+
+static void
+up_ok(const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	struct buf out;
+	int rc;
+
+	buf_init(&out, 1u << 20);
+	rc = tl_ctl(&up, &out, "-q", a1, a2, a3, a4, (char *)NULL);
+	if (rc != 0)
+		fail_msg("upstream wsusctl %s %s: exit %d:\n%s", a1, a2, rc,
+		    out.data ? out.data : "");
+	buf_free(&out);
+}
+
+/* A replica configured with `sync configure --replica` mirrors the
+ * upstream's groups, approvals and declines through `sync now`. */
+static void
+test_replica(void **state)
+{
+	char *o = NULL;
+	json_t *j, *r;
+	int rc;
+
+	(void)state;
+	up_ok("groups", "create", "Site East", NULL);
+	up_ok("approve", DEFENDER, "--group", "Site East");
+	up_ok("decline", ENGINE, NULL, NULL);
+	assert_int_equal(approvals_in(DEFENDER, "Site East"), -1);
+	CTL_OK("sync", "configure", "--replica");
+	rc = ctl(&o, "sync", "now", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync now: exit %d:\n%s", rc, o);
+	free(o);
+	assert_int_equal(approvals_in(DEFENDER, "Site East"), 1);
+	j = ctl_json("history");
+	r = json_array_get(j, 0);
+	assert_string_equal(jstr(r, "result"), "ok");
+	assert_int_equal(jint(r, "expired"), 1);	/* ENGINE declined */
+	json_decref(j);
+	/* back as it was: upstream and downstream */
+	up_ok("unapprove", DEFENDER, "--group", "Site East");
+	up_ok("decline", ENGINE, "--undo", NULL);
+	rc = ctl(&o, "sync", "now", (char *)NULL);
+	assert_int_equal(rc, 0);
+	free(o);
+	assert_int_equal(approvals_in(DEFENDER, "Site East"), 0);
+	CTL_OK("sync", "configure", "--autonomous");
+}
+
 struct bg {
 	pthread_t th;
 	int	  rc;
@@ -468,7 +552,7 @@ test_cancel(void **state)
 	assert_non_null(strstr(b.out, "sync cancelled"));
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 6);
+	assert_int_equal(json_array_size(j), 8);
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "cancelled");
 	assert_string_equal(jstr(r, "error"), "cancelled");
@@ -584,7 +668,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 8);
+	assert_int_equal(json_array_size(j), 10);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);
@@ -597,6 +681,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_now_ok),
 		cmocka_unit_test(test_scheduled),
 		cmocka_unit_test(test_wrong_port),
+		cmocka_unit_test(test_replica),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_proxy),
 		cmocka_unit_test(test_shutdown_cancels),

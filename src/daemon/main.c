@@ -252,6 +252,7 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+	sync_global_init();	/* libcurl, before any thread */
 	if (content_handler_new(cfg.content_dir, &ch, err, sizeof(err)) == -1 ||
 	    content_handler_route(ch) == -1) {
 		log_error("%s", ch == NULL ? err : "cannot register /Content/");
@@ -268,7 +269,6 @@ main(int argc, char **argv)
 	}
 	log_listeners(&cfg, srv);
 	/* the sync engine: schedule and `wsusctl sync now` (sync_runner.c) */
-	sync_global_init();
 	if (sync_runner_start(&cfg, &syncr, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		goto fail;

@@ -34,7 +34,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -44,6 +46,7 @@
 #include "store/store.h"
 #include "testlib.h"
 #include "util/buf.h"
+#include "util/fsutil.h"
 
 static struct tl_wsusd up, down;
 static char upurl[64];
@@ -188,7 +191,7 @@ group_setup(void **state)
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((stuck_fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	if ((stuck_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(stuck_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 	    listen(stuck_fd, 16) != 0 ||
 	    getsockname(stuck_fd, (struct sockaddr *)&sa, &sl) != 0)
@@ -502,19 +505,48 @@ test_replica(void **state)
 	CTL_OK("sync", "configure", "--autonomous");
 }
 
+/*
+ * `wsusctl sync now` in the background, forked from the test's only
+ * thread (a thread forking while another runs wsusctl would leak pipe
+ * ends into this child and hang that call), output into DIR/now.out.
+ */
 struct bg {
-	pthread_t th;
-	int	  rc;
-	char	 *out;
+	pid_t	 pid;
+	int	 rc;
+	char	 path[256];
+	char	*out;
 };
 
-static void *
-bg_now(void *arg)
+static void
+bg_start(struct bg *b)
 {
-	struct bg *b = arg;
+	memset(b, 0, sizeof(*b));
+	snprintf(b->path, sizeof(b->path), "%s/now.out", down.dir);
+	b->pid = fork();
+	assert_true(b->pid >= 0);
+	if (b->pid == 0) {
+		int fd = open(b->path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
-	b->rc = ctl(&b->out, "sync", "now", (char *)NULL);
-	return NULL;
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		execl(tl_wsusctl_exe, tl_wsusctl_exe, "-c", down.conf, "sync",
+		    "now", (char *)NULL);
+		_exit(127);
+	}
+}
+
+static void
+bg_wait(struct bg *b)
+{
+	int status;
+	size_t len;
+
+	assert_int_equal(waitpid(b->pid, &status, 0), b->pid);
+	assert_true(WIFEXITED(status));
+	b->rc = WEXITSTATUS(status);
+	b->out = NULL;
+	if (read_file(b->path, 1u << 20, &b->out, &len) != 0)
+		b->out = strdup("");
 }
 
 static void
@@ -533,8 +565,7 @@ test_cancel(void **state)
 	assert_non_null(strstr(o, "no sync is running"));
 	free(o);
 
-	memset(&b, 0, sizeof(b));
-	assert_int_equal(pthread_create(&b.th, NULL, bg_now, &b), 0);
+	bg_start(&b);
 	wait_running();
 	/* the progress hook wrote the phase (wait_running waited for it) */
 	j = ctl_json("status");
@@ -547,7 +578,7 @@ test_cancel(void **state)
 		fail_msg("sync cancel: exit %d:\n%s", rc, o);
 	assert_non_null(strstr(o, "sync cancelled"));
 	free(o);
-	pthread_join(b.th, NULL);
+	bg_wait(&b);
 	assert_int_equal(b.rc, 1);
 	assert_non_null(strstr(b.out, "sync cancelled"));
 	free(b.out);
@@ -582,7 +613,7 @@ proxy_main(void *arg)
 	ssize_t k;
 	int c;
 
-	while ((c = accept(p->fd, NULL, NULL)) >= 0) {
+	while ((c = accept4(p->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
 		n = 0;
 		while (n < sizeof(buf) - 1 &&
 		    (k = read(c, buf + n, sizeof(buf) - 1 - n)) > 0) {
@@ -615,7 +646,8 @@ test_proxy(void **state)
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_true((p.fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	p.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(p.fd >= 0);
 	assert_int_equal(bind(p.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(p.fd, 16), 0);
 	assert_int_equal(getsockname(p.fd, (struct sockaddr *)&sa, &sl), 0);
@@ -659,12 +691,11 @@ test_shutdown_cancels(void **state)
 	(void)state;
 	snprintf(stuck, sizeof(stuck), "http://127.0.0.1:%u", stuck_port);
 	CTL_OK("sync", "configure", "--upstream", stuck);
-	memset(&b, 0, sizeof(b));
-	assert_int_equal(pthread_create(&b.th, NULL, bg_now, &b), 0);
+	bg_start(&b);
 	wait_running();
 	/* SIGTERM: wsusd stops the sync in flight and exits 0 */
 	assert_int_equal(tl_wsusd_stop(&down), 0);
-	pthread_join(b.th, NULL);
+	bg_wait(&b);
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");

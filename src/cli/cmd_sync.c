@@ -58,6 +58,7 @@ sync_usage(FILE *fp)
 	    "                    [--content approved|all|none]\n"
 	    "                    [--download-connections N] [--bandwidth KBPS]\n"
 	    "                    [--record DIR] [--json] [-v]\n"
+	    "       wsusctl sync configure|now|status|history|cancel ... (--help of each)\n"
 	    "       wsusctl sync --upstream URL --bench N [--protocol ...]\n"
 	    "  Synchronize metadata (and, with --replica, groups and approvals)\n"
 	    "  from an upstream server as a downstream WSUS does, then roll up\n"
@@ -188,6 +189,8 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 	char err[1024], *end;
 	int c, bench = 0;
 
+	if ((c = cmd_sync_service(ctl, argc, argv)) >= 0)
+		return c;
 	memset(&o, 0, sizeof(o));
 	o.profile = SYNC_PROFILE_WSUS10;
 	o.rollup = true;

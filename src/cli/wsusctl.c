@@ -57,7 +57,7 @@ static const struct command commands[] = {
 	{ "downstream", cmd_downstream,
 	  "list, show and remove downstream servers (upstream role)" },
 	{ "sync", cmd_sync,
-	  "synchronize from an upstream server (MS-WSUSSS downstream)" },
+	  "synchronize from an upstream; configure, now, status, history" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

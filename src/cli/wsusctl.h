@@ -52,6 +52,10 @@ int	cmd_report(struct wsusctl *, int argc, char **argv);	/* "report compliance|c
 
 /* downstream sync (MS-WSUSSS client side; cmd_sync.c, src/sync/) */
 int	cmd_sync(struct wsusctl *, int argc, char **argv);	/* "sync --upstream URL ..." */
+/* "sync configure|now|status|history|cancel" (cmd_syncrun.c); -1: not one of them */
+int	cmd_sync_service(struct wsusctl *, int argc, char **argv);
+/* "sync configure ..." (cmd_syncsvc.c); argv[0] is "configure" */
+int	cmd_sync_configure(struct wsusctl *, int argc, char **argv);
 
 /* downstream servers and rollup reports (rollup engineer; cmd_downstream.c,
  * docs/ROLLUP.md) */

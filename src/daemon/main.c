@@ -27,6 +27,8 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "daemon/services.h"
+#include "daemon/sync_runner.h"
+#include "sync/sync.h"
 #include "wsusd_build.h"
 
 static void
@@ -173,6 +175,7 @@ main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct daemon_services *soap = NULL;
 	struct store *maint = NULL;	/* housekeeping handle, opened lazily */
+	struct sync_runner *syncr = NULL;	/* the sync engine's thread */
 	sigset_t set;
 	char err[512];
 	int c, sig;
@@ -249,6 +252,7 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+	sync_global_init();	/* libcurl, before any thread */
 	if (content_handler_new(cfg.content_dir, &ch, err, sizeof(err)) == -1 ||
 	    content_handler_route(ch) == -1) {
 		log_error("%s", ch == NULL ? err : "cannot register /Content/");
@@ -264,6 +268,11 @@ main(int argc, char **argv)
 		goto fail;
 	}
 	log_listeners(&cfg, srv);
+	/* the sync engine: schedule and `wsusctl sync now` (sync_runner.c) */
+	if (sync_runner_start(&cfg, &syncr, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto fail;
+	}
 	if (defaults)
 		log_warnx("%s does not exist; running with built-in defaults",
 		    path);
@@ -289,6 +298,7 @@ main(int argc, char **argv)
 		break;
 	}
 	notify("STOPPING=1");
+	sync_runner_stop(syncr);	/* cancels a running sync */
 	http_server_stop(srv);
 	if (maint != NULL)
 		store_close(maint);

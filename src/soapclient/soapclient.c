@@ -78,6 +78,20 @@ soapclient_header_value(const char *line, size_t len, const char *name,
 	return SOAPCLIENT_HDR_MATCH;
 }
 
+/* CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer. */
+static int
+on_xferinfo(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+    curl_off_t un)
+{
+	const struct soapclient *sc = arg;
+
+	(void)dt;
+	(void)dn;
+	(void)ut;
+	(void)un;
+	return sc->o.abort(sc->o.abort_arg) ? 1 : 0;
+}
+
 static void
 easy_setup(struct soapclient *sc)
 {
@@ -107,6 +121,17 @@ easy_setup(struct soapclient *sc)
 		curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert);
 	if (o->tls_min != 0)
 		curl_easy_setopt(e, CURLOPT_SSLVERSION, o->tls_min);
+	if (o->proxy != NULL)
+		curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
+	if (o->proxy_user != NULL)
+		curl_easy_setopt(e, CURLOPT_PROXYUSERNAME, o->proxy_user);
+	if (o->proxy_password != NULL)
+		curl_easy_setopt(e, CURLOPT_PROXYPASSWORD, o->proxy_password);
+	if (o->abort != NULL) {
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, sc);
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	}
 }
 
 int

@@ -46,6 +46,15 @@ struct soapclient_opts {
 	const char	*record_dir;	/* borrowed; NULL: no recording */
 	int		 record_width;	/* digits of the sequence number (3, 4) */
 	bool		 record_encoding; /* index.tsv: a Content-Encoding column */
+	/* abort (NULL: none): asked about once a second during a post;
+	 * true aborts it (the post fails, error "aborted") */
+	bool		(*abort)(void *arg);
+	void		*abort_arg;
+	/* proxy (NULL: libcurl's default, the *_proxy environment) and its
+	 * Basic credentials (NULL: none); borrowed */
+	const char	*proxy;
+	const char	*proxy_user;
+	const char	*proxy_password;
 };
 
 struct soapclient {

@@ -136,6 +136,7 @@ struct store_ops {
 	const struct store_catalog_ops	  *catalog;	/* store/catalog.h */
 	const struct store_rollup_ops	  *rollup;	/* store/rollup.h */
 	const struct store_sync_state_ops *sync_state;	/* store/sync_state.h */
+	const struct store_sync_service_ops *sync_service; /* store/sync_service.h */
 };
 
 /* Backends embed this as the first member of their own handle. */

@@ -146,3 +146,46 @@ store_sync_state_free(struct store_sync_state *s)
 	free(s->replica_of);
 	memset(s, 0, sizeof(*s));
 }
+
+void
+store_sync_config_free(struct store_sync_config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->upstream);
+	free(c->products);
+	free(c->classifications);
+	free(c->languages);
+	free(c->proxy);
+	free(c->proxy_user);
+	free(c->proxy_password);
+	free(c->cacert);
+	free(c->tls_min);
+	free(c->protocol);
+	free(c->name);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *
+store_sync_result_name(int result)
+{
+	static const char *const names[] = { "running", "ok", "failed",
+	    "cancelled" };
+
+	return result >= 0 && result < 4 ? names[result] : "unknown";
+}
+
+const char *
+store_sync_trigger_name(int trigger)
+{
+	return trigger == SYNC_TRIGGER_SCHEDULED ? "scheduled" : "manual";
+}
+
+const char *
+store_sync_content_name(int content)
+{
+	static const char *const names[] = { "approved", "all", "none",
+	    "origin" };
+
+	return content >= 0 && content < 4 ? names[content] : "unknown";
+}

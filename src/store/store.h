@@ -26,6 +26,7 @@
 #include "store/catalog.h"
 #include "store/rollup.h"
 #include "store/sync_state.h"
+#include "store/sync_service.h"
 
 /*
  * Every operation of every domain, for a backend's prototypes:
@@ -41,7 +42,8 @@
 	STORE_OPS_REPORTING(X, p)					\
 	STORE_OPS_CATALOG(X, p)						\
 	STORE_OPS_ROLLUP(X, p)						\
-	STORE_OPS_SYNC_STATE(X, p)
+	STORE_OPS_SYNC_STATE(X, p)					\
+	STORE_OPS_SYNC_SERVICE(X, p)
 #define STORE_OPS_DECLARE(p)	STORE_OPS_ALL(STORE_OP_PROTO, p)
 
 #endif

@@ -42,6 +42,28 @@ sync_global_init(void)
 	soapclient_global_init();
 }
 
+/* Tell the progress hook the run enters phase. */
+static void
+phase(struct sess *s, const char *name)
+{
+	if (s->o->progress != NULL)
+		s->o->progress(s->o->hook_arg, name, s->res);
+}
+
+/* Authenticate, then configuration and metadata; 0 or -1. */
+static int
+metadata_steps(struct sess *s)
+{
+	phase(s, "auth");
+	if (sync_auth(s) != 0 || sync_state_adopt_upstream(s) != 0)
+		return -1;
+	phase(s, "config");
+	if (sync_config(s) != 0)
+		return -1;
+	phase(s, "metadata");
+	return sync_metadata(s);
+}
+
 int
 sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
     char *err, size_t errlen)
@@ -74,24 +96,30 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 		goto out;
 	/* ServerChanged: reset anchors and start over once (§7). */
 	for (tries = 0; tries < 2; tries++) {
-		if (sync_auth(&s) == 0 && sync_state_adopt_upstream(&s) == 0 &&
-		    sync_config(&s) == 0 && sync_metadata(&s) == 0)
+		if (metadata_steps(&s) == 0)
 			break;
 		if (strcmp(s.fault, "ServerChanged") != 0 || tries > 0)
 			goto out;
 		log_warnx("sync: upstream says ServerChanged; starting over");
 		sync_state_reset_anchors(&s);
 	}
-	if (o->replica && sync_deployments(&s) != 0)
-		goto out;
+	if (o->replica) {
+		phase(&s, "deployments");
+		if (sync_deployments(&s) != 0)
+			goto out;
+	}
 	if (!o->replica && sync_state_replica(&s, NULL) != 0)
 		goto out;
+	if (o->content != SYNC_CONTENT_NONE)
+		phase(&s, "content");
 	if (sync_content(&s) != 0)
 		goto out;
 	sync_state_mark_synced(&s, (int64_t)time(NULL));
-	if (o->rollup && (s.up_major > 1 || s.up_minor >= 3) &&
-	    sync_rollup(&s) != 0)
-		goto out;
+	if (o->rollup && (s.up_major > 1 || s.up_minor >= 3)) {
+		phase(&s, "rollup");
+		if (sync_rollup(&s) != 0)
+			goto out;
+	}
 	rc = 0;
 	err[0] = '\0';		/* a recovered fault is no error */
 out:

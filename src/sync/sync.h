@@ -59,6 +59,8 @@ enum sync_content_policy {
 #define SYNC_CONTENT_CONNECTIONS 4	/* default files fetched at once */
 #define SYNC_CONTENT_CONNECTIONS_MAX 64
 
+struct sync_result;
+
 struct sync_opts {
 	const char	*upstream;	/* "http(s)://host:port", no path */
 	enum sync_profile profile;
@@ -91,6 +93,21 @@ struct sync_opts {
 	const char	*content_dir;	/* borrowed; needed unless NONE */
 	unsigned	 download_connections;
 	uint64_t	 bandwidth;
+	/* ---- sync service hooks (wsusd's sync runner; NULL: none) ----
+	 * cancel: asked before every call; true stops the run there: it
+	 *   fails with err "cancelled" and sync_result.cancelled set.
+	 * progress: the run enters phase ("auth", "config", "metadata",
+	 *   "deployments", "content", "rollup"); r holds the counts so far.
+	 * Both run on sync_run's thread, between calls, with no store
+	 * transaction open. */
+	bool		(*cancel)(void *arg);
+	void		(*progress)(void *arg, const char *phase,
+			    const struct sync_result *r);
+	void		*hook_arg;
+	/* proxy URL (NULL: libcurl's default) and Basic credentials */
+	const char	*proxy;
+	const char	*proxy_user;
+	const char	*proxy_password;
 };
 
 struct sync_result {
@@ -114,6 +131,7 @@ struct sync_result {
 	uint64_t	 content_bytes;		/* content bytes received */
 	size_t		 files_failed;		/* refused or not fetched */
 	size_t		 files_pending;		/* 404: DownloadFiles asked */
+	bool		 cancelled;		/* stopped by sync_opts.cancel */
 };
 
 /* "1.8" or "1.20" (also "3"/"wsus3", "10"/"wsus10") -> profile.  0 or -1. */

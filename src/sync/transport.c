@@ -56,6 +56,11 @@ sync_transport_open(struct sess *s)
 	    SYNC_MAX_RESPONSE_DEFAULT;
 	so.record_dir = s->o->record_dir;
 	so.record_width = 3;
+	so.abort = s->o->cancel;	/* stops a call in flight too */
+	so.abort_arg = s->o->hook_arg;
+	so.proxy = s->o->proxy;
+	so.proxy_user = s->o->proxy_user;
+	so.proxy_password = s->o->proxy_password;
 	if (soapclient_init(&s->sc, &so, e, sizeof(e)) != 0) {
 		sync_seterr(s, "%s", e);
 		return -1;
@@ -107,6 +112,11 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 
 	*out = NULL;
 	s->fault[0] = '\0';
+	if (s->o->cancel != NULL && s->o->cancel(s->o->hook_arg)) {
+		s->res->cancelled = true;
+		sync_seterr(s, "cancelled");
+		return -1;
+	}
 	snprintf(url, sizeof(url), "%s%s", s->base, path);
 	snprintf(action, sizeof(action), "%s/%s", ns, op);
 	memset(&c, 0, sizeof(c));
@@ -127,6 +137,9 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 	 */
 	for (tries = 0;; tries++) {
 		prc = soapclient_post(sc, &c);
+		if (prc != 0 && s->o->cancel != NULL &&
+		    s->o->cancel(s->o->hook_arg))
+			break;		/* cancelled: no retry */
 		if (tries + 1 >= SYNC_TRIES || sc->too_large ||
 		    strcmp(path, PATH_SS) != 0 ||
 		    (prc == 0 && sc->status != 502 && sc->status != 503 &&
@@ -139,6 +152,11 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 	status = sc->status;
 	s->res->calls++;
 	s->res->bytes_out += req->len;
+	if (prc != 0 && s->o->cancel != NULL && s->o->cancel(s->o->hook_arg)) {
+		s->res->cancelled = true;
+		sync_seterr(s, "cancelled");
+		return -1;
+	}
 	if (prc != 0) {
 		sync_seterr(s, "%s: %s", op, sc->error);
 		return -1;

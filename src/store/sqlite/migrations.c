@@ -468,12 +468,64 @@ static const char migration_5[] =
 "	eula_id		TEXT PRIMARY KEY\n"
 ") STRICT;\n";
 
+/*
+ * Version 6: the sync service (store/sync_service.h): the configured
+ * update source and schedule (one row), the history of sync runs with
+ * the live phase of the running one, and wsusctl's requests to wsusd.
+ */
+static const char migration_6[] =
+"CREATE TABLE sync_config (\n"
+"	id		INTEGER PRIMARY KEY CHECK (id = 1),\n"
+"	upstream	TEXT,\n"
+"	replica		INTEGER NOT NULL DEFAULT 0,\n"
+"	products	TEXT,\n"
+"	classifications	TEXT,\n"
+"	languages	TEXT,\n"
+"	content		INTEGER NOT NULL DEFAULT 0 CHECK (content BETWEEN 0 AND 3),\n"
+"	express		INTEGER NOT NULL DEFAULT 0,\n"
+"	proxy		TEXT,\n"
+"	proxy_user	TEXT,\n"
+"	proxy_password	TEXT,\n"
+"	cacert		TEXT,\n"
+"	tls_min		TEXT,\n"
+"	protocol	TEXT,\n"
+"	name		TEXT,\n"
+"	per_day		INTEGER NOT NULL DEFAULT 0 CHECK (per_day BETWEEN 0 AND 24),\n"
+"	first		INTEGER NOT NULL DEFAULT 0 CHECK (first BETWEEN 0 AND 1439),\n"
+"	jitter		INTEGER NOT NULL DEFAULT 0 CHECK (jitter BETWEEN 0 AND 1440),\n"
+"	next_run	INTEGER NOT NULL DEFAULT 0\n"
+") STRICT;\n"
+"INSERT INTO sync_config(id) VALUES (1);\n"
+"CREATE TABLE sync_history (\n"
+"	id		INTEGER PRIMARY KEY,\n"
+"	request		INTEGER NOT NULL DEFAULT 0,\n"
+"	start		INTEGER NOT NULL,\n"
+"	end		INTEGER NOT NULL DEFAULT 0,\n"
+"	result		INTEGER NOT NULL DEFAULT 0 CHECK (result BETWEEN 0 AND 3),\n"
+"	trigger		INTEGER NOT NULL CHECK (trigger BETWEEN 0 AND 1),\n"
+"	phase		TEXT,\n"
+"	done		INTEGER NOT NULL DEFAULT 0,\n"
+"	total		INTEGER NOT NULL DEFAULT 0,\n"
+"	new_updates	INTEGER NOT NULL DEFAULT 0,\n"
+"	revised		INTEGER NOT NULL DEFAULT 0,\n"
+"	expired		INTEGER NOT NULL DEFAULT 0,\n"
+"	files		INTEGER NOT NULL DEFAULT 0,\n"
+"	bytes		INTEGER NOT NULL DEFAULT 0,\n"
+"	error		TEXT\n"
+") STRICT;\n"
+"CREATE TABLE sync_requests (\n"
+"	id		INTEGER PRIMARY KEY AUTOINCREMENT,	-- never reused\n"
+"	kind		INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 2),\n"
+"	at		INTEGER NOT NULL\n"
+") STRICT;\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },
 	{ 2, "computers, events, update status", migration_2, NULL },
 	{ 3, "downstream servers, rollup", migration_3, NULL },
 	{ 4, "sync state tables", migration_4, sq_sync_state_migrate },
 	{ 5, "replica flag, accepted EULAs", migration_5, NULL },
+	{ 6, "sync service tables", migration_6, NULL },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

@@ -1034,6 +1034,9 @@ static const struct store_rollup_ops sq_rollup_ops = {
 static const struct store_sync_state_ops sq_sync_state_ops = {
 	STORE_OPS_SYNC_STATE(STORE_OP_INIT, sq)
 };
+static const struct store_sync_service_ops sq_sync_service_ops = {
+	STORE_OPS_SYNC_SERVICE(STORE_OP_INIT, sq)
+};
 
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
@@ -1047,4 +1050,5 @@ const struct store_ops store_sqlite_ops = {
 	.catalog = &sq_catalog_ops,
 	.rollup = &sq_rollup_ops,
 	.sync_state = &sq_sync_state_ops,
+	.sync_service = &sq_sync_service_ops,
 };

@@ -1,0 +1,373 @@
+/*
+ * sync_runner.c — the sync runner thread of wsusd (sync_runner.h).
+ *
+ * Once a second (SYNC_RUNNER_POLL_MS, or at once when stopping) it takes
+ * the request rows (store/sync_service.h) and reads the configuration:
+ * a "now" request starts a manual run; when a schedule is set and its
+ * next_run has come, a scheduled run starts; next_run is computed again
+ * after every scheduled run and whenever `wsusctl sync configure` reset
+ * it to 0 (sync/schedule.h: next slot + jitter; two retries 15 minutes
+ * apart after a failure).  During a run the cancel hook takes requests
+ * too (at most once a second): "cancel" stops the run between calls; a
+ * "now" is the run already going.
+ *
+ * Not here: the protocol (src/sync) and the schedule arithmetic.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "daemon/sync_runner.h"
+#include "store/store.h"
+#include "sync/schedule.h"
+#include "sync/sync.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define LIST_MAX	SYNC_FILTER_MAX
+
+struct sync_runner {
+	const struct config *cfg;
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	atomic_bool	 stop;
+	struct store	*st;		/* the thread's handle */
+	int		 failures;	/* scheduled runs failed in a row */
+	bool		 warned;	/* the store error was logged */
+	/* the run going on */
+	int64_t		 run_id;
+	bool		 cancel;	/* a cancel request was taken */
+	double		 last_poll;	/* clock_mono() of the last take */
+};
+
+/* ---- hooks ---- */
+
+static void
+take_requests(struct sync_runner *r, bool running, int64_t *now_req)
+{
+	int kind, rc;
+	int64_t id;
+
+	for (;;) {
+		rc = store_sync_request_take(r->st, &kind, &id);
+		if (rc != STORE_OK) {
+			if (!r->warned)	/* once: e.g. no schema yet */
+				log_warnx("sync runner: %s",
+				    store_errmsg(r->st));
+			r->warned = true;
+			return;
+		}
+		r->warned = false;
+		if (id == 0)
+			return;
+		if (kind == SYNC_REQUEST_CANCEL) {
+			if (running)
+				r->cancel = true;
+		} else if (kind == SYNC_REQUEST_NOW && !running &&
+		    *now_req == 0)
+			*now_req = id;
+		/* a "now" while running is that run */
+	}
+}
+
+static bool
+hook_cancel(void *arg)
+{
+	struct sync_runner *r = arg;
+	double t = clock_mono();
+	int64_t ignored = 0;
+
+	if (atomic_load(&r->stop))
+		return true;
+	if (t - r->last_poll >= SYNC_RUNNER_POLL_MS / 1000.0) {
+		r->last_poll = t;
+		take_requests(r, true, &ignored);
+	}
+	return r->cancel;
+}
+
+static void
+counts(struct store_sync_run *row, const struct sync_result *res)
+{
+	row->new_updates = (int64_t)res->created;
+	row->revised = 0;
+	row->expired = (int64_t)res->declined;
+	row->done = (int64_t)res->fetched;
+	row->total = (int64_t)(res->category_revisions + res->update_revisions);
+	row->files = (int64_t)res->files_downloaded;
+	row->bytes = (int64_t)res->content_bytes;
+}
+
+/*
+ * The stored content policy as sync_run() takes it.  "origin" (clients
+ * fetch from the original URL) downloads nothing here: the files stay
+ * where the update metadata points (docs/SYNC.md).
+ */
+static enum sync_content_policy
+content_policy(enum store_sync_content c)
+{
+	switch (c) {
+	case STORE_SYNC_CONTENT_APPROVED:
+		return SYNC_CONTENT_APPROVED;
+	case STORE_SYNC_CONTENT_ALL:
+		return SYNC_CONTENT_ALL;
+	case STORE_SYNC_CONTENT_NONE:
+	case STORE_SYNC_CONTENT_ORIGIN:
+		break;
+	}
+	return SYNC_CONTENT_NONE;
+}
+
+static void
+hook_progress(void *arg, const char *phase, const struct sync_result *res)
+{
+	struct sync_runner *r = arg;
+	struct store_sync_run row;
+
+	memset(&row, 0, sizeof(row));
+	row.id = r->run_id;
+	row.phase = phase;
+	counts(&row, res);
+	if (store_sync_run_progress(r->st, &row) != STORE_OK)
+		log_warnx("sync runner: %s", store_errmsg(r->st));
+}
+
+/* ---- one run ---- */
+
+/* Split the space-separated list l (modified) into v. */
+static size_t
+split(char *l, const char **v, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL, *w;
+
+	for (w = l != NULL ? strtok_r(l, " ", &save) : NULL; w != NULL &&
+	    n < max; w = strtok_r(NULL, " ", &save))
+		v[n++] = w;
+	return n;
+}
+
+/* One run; true when it succeeded.  *end: when it ended (the time the
+ * history row shows). */
+static bool
+run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
+{
+	struct store_sync_config c;
+	struct store_sync_run row;
+	struct sync_opts *o;
+	struct sync_result res;
+	char err[1024];
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	err[0] = '\0';
+	*end = (int64_t)time(NULL);
+	if (store_sync_config_get(r->st, &c) != STORE_OK) {
+		log_warnx("sync runner: %s", store_errmsg(r->st));
+		return false;
+	}
+	if (store_sync_run_begin(r->st, trigger, request, (int64_t)time(NULL),
+	    &r->run_id) != STORE_OK) {
+		log_warnx("sync runner: %s", store_errmsg(r->st));
+		store_sync_config_free(&c);
+		return false;
+	}
+	r->cancel = false;
+	r->last_poll = clock_mono();
+	o = xcalloc(1, sizeof(*o));
+	o->upstream = c.upstream;
+	o->replica = c.replica;
+	o->rollup = true;
+	o->cacert = c.cacert;
+	o->proxy = c.proxy;
+	o->proxy_user = c.proxy_user;
+	o->proxy_password = c.proxy_password;
+	o->profile = SYNC_PROFILE_WSUS10;
+	if (c.protocol != NULL)
+		(void)sync_profile_parse(c.protocol, &o->profile);
+	o->account_name = c.name != NULL ? c.name : r->cfg->server_name;
+	if (!c.replica) {
+		o->nproducts = split(c.products, o->products, LIST_MAX);
+		o->nclassifications = split(c.classifications,
+		    o->classifications, LIST_MAX);
+	}
+	o->content = content_policy(c.content);
+	o->content_dir = r->cfg->content_dir;
+	o->cancel = hook_cancel;
+	o->progress = hook_progress;
+	o->hook_arg = r;
+	log_info("sync: %s run from %s started",
+	    store_sync_trigger_name(trigger), c.upstream ? c.upstream : "-");
+	if (c.upstream == NULL) {
+		snprintf(err, sizeof(err), "no upstream configured (wsusctl "
+		    "sync configure --upstream URL)");
+		rc = -1;
+	} else
+		rc = sync_run(r->st, o, &res, err, sizeof(err));
+	memset(&row, 0, sizeof(row));
+	row.id = r->run_id;
+	row.phase = "done";
+	counts(&row, &res);
+	row.end = *end = (int64_t)time(NULL);
+	row.result = rc == 0 ? SYNC_RESULT_OK : res.cancelled ?
+	    SYNC_RESULT_CANCELLED : SYNC_RESULT_FAILED;
+	row.error = rc == 0 ? NULL : err;
+	if (store_sync_run_end(r->st, &row) != STORE_OK)
+		log_warnx("sync runner: %s", store_errmsg(r->st));
+	if (rc == 0)
+		log_info("sync: ok (%zu new revisions, %zu documents)",
+		    res.created, res.fetched);
+	else
+		log_warnx("sync: %s: %s", store_sync_result_name(row.result),
+		    err);
+	r->run_id = 0;
+	free(o);
+	store_sync_config_free(&c);
+	return rc == 0;
+}
+
+/* ---- the thread ---- */
+
+static uint32_t
+rnd32(void)
+{
+	uint32_t v = 0;
+
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+		v = (uint32_t)time(NULL);
+	return v;
+}
+
+/* A scheduled run when its time has come; next_run kept up to date. */
+static void
+schedule(struct sync_runner *r)
+{
+	struct store_sync_config c;
+	int64_t now = (int64_t)time(NULL), next, end;
+	bool ok;
+
+	if (store_sync_config_get(r->st, &c) != STORE_OK)
+		return;
+	if (c.upstream == NULL || c.per_day == 0) {
+		if (c.next_run != 0)
+			(void)store_sync_next_set(r->st, 0);
+		store_sync_config_free(&c);
+		return;
+	}
+	if (c.next_run == 0) {
+		r->failures = 0;
+		next = sync_schedule_next(now, c.per_day, c.first, c.jitter, 0,
+		    rnd32());
+		(void)store_sync_next_set(r->st, next);
+	} else if (now >= c.next_run) {
+		ok = run(r, SYNC_TRIGGER_SCHEDULED, 0, &end);
+		r->failures = ok ? 0 : r->failures + 1;
+		next = sync_schedule_next(end, c.per_day,
+		    c.first, c.jitter, r->failures, rnd32());
+		if (r->failures > SYNC_RETRIES)
+			r->failures = 0;
+		/* a configure during the run set next_run 0: keep that */
+		store_sync_config_free(&c);
+		if (store_sync_config_get(r->st, &c) == STORE_OK &&
+		    c.next_run != 0)
+			(void)store_sync_next_set(r->st, next);
+	}
+	store_sync_config_free(&c);
+}
+
+/* The thread's store handle, opened when the store can be (wsusd serves
+ * without one, e.g. before postinstall); 0 or -1 (logged once). */
+static int
+open_store(struct sync_runner *r)
+{
+	char err[512];
+
+	if (store_open(r->cfg->database_url, &r->st, err, sizeof(err)) ==
+	    STORE_OK)
+		return 0;
+	r->st = NULL;
+	if (!r->warned)
+		log_warnx("sync runner: %s", err);
+	r->warned = true;
+	return -1;
+}
+
+static void *
+runner_main(void *arg)
+{
+	struct sync_runner *r = arg;
+	struct timespec ts;
+	int64_t now_req, end;
+
+	while (!atomic_load(&r->stop)) {
+		now_req = 0;
+		r->cancel = false;
+		if (r->st == NULL && open_store(r) != 0)
+			goto wait;
+		take_requests(r, false, &now_req);
+		if (now_req != 0)
+			(void)run(r, SYNC_TRIGGER_MANUAL, now_req, &end);
+		else
+			schedule(r);
+wait:
+		pthread_mutex_lock(&r->mu);
+		if (!atomic_load(&r->stop)) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += SYNC_RUNNER_POLL_MS / 1000;
+			ts.tv_nsec += (SYNC_RUNNER_POLL_MS % 1000) * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			(void)pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+		}
+		pthread_mutex_unlock(&r->mu);
+	}
+	return NULL;
+}
+
+int
+sync_runner_start(const struct config *cfg, struct sync_runner **out,
+    char *err, size_t errlen)
+{
+	struct sync_runner *r = xcalloc(1, sizeof(*r));
+
+	r->cfg = cfg;
+	atomic_init(&r->stop, false);
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	if ((errno = pthread_create(&r->th, NULL, runner_main, r)) != 0) {
+		snprintf(err, errlen, "sync runner: pthread_create: %s",
+		    strerror(errno));
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+		free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+void
+sync_runner_stop(struct sync_runner *r)
+{
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&r->mu);
+	atomic_store(&r->stop, true);
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->th, NULL);
+	if (r->st != NULL)
+		store_close(r->st);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	free(r);
+}

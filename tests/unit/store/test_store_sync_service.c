@@ -1,0 +1,302 @@
+/*
+ * test_store_sync_service.c — the sync-service domain
+ * (store/sync_service.h) of the SQLite backend: the update source
+ * configuration (defaults, round trip, bounds), the run history (begin,
+ * progress, end, newest first, an abandoned run closed as interrupted)
+ * and the request queue.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "store/store.h"
+#include "store_test.h"
+
+#define P1	"0fa1201d-4330-4fa8-8ae9-b877473b6441"
+#define C1	"e6cf1350-c01b-414d-a61f-263d14d133b4"
+
+static void
+test_config(void **state)
+{
+	struct tdb t;
+	struct store *st;
+	struct store_sync_config c, in;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+
+	/* Never configured: no upstream, WSUS's defaults. */
+	assert_int_equal(store_sync_config_get(st, &c), STORE_OK);
+	assert_null(c.upstream);
+	assert_false(c.replica);
+	assert_null(c.products);
+	assert_int_equal(c.content, STORE_SYNC_CONTENT_APPROVED);
+	assert_false(c.express);
+	assert_int_equal(c.per_day, 0);
+	assert_int_equal(c.first, 0);
+	assert_int_equal(c.jitter, 0);
+	assert_int_equal(c.next_run, 0);
+	store_sync_config_free(&c);
+
+	memset(&in, 0, sizeof(in));
+	in.upstream = "https://dc-wsus:8531";
+	in.replica = true;
+	in.products = P1;
+	in.classifications = C1;
+	in.languages = "en de";
+	in.content = STORE_SYNC_CONTENT_ORIGIN;
+	in.express = true;
+	in.proxy = "http://proxy:3128";
+	in.proxy_user = "u";
+	in.proxy_password = "secret";
+	in.cacert = "/etc/ca.pem";
+	in.tls_min = "1.3";
+	in.protocol = "1.8";
+	in.name = "site1.example";
+	in.per_day = 4;
+	in.first = 90;
+	in.jitter = 30;
+	in.next_run = 12345;	/* ignored by set */
+	assert_int_equal(store_sync_next_set(st, 999), STORE_OK);
+	assert_int_equal(store_sync_config_set(st, &in), STORE_OK);
+	assert_int_equal(store_sync_config_get(st, &c), STORE_OK);
+	assert_string_equal(c.upstream, "https://dc-wsus:8531");
+	assert_true(c.replica);
+	assert_string_equal(c.products, P1);
+	assert_string_equal(c.classifications, C1);
+	assert_string_equal(c.languages, "en de");
+	assert_int_equal(c.content, STORE_SYNC_CONTENT_ORIGIN);
+	assert_true(c.express);
+	assert_string_equal(c.proxy, "http://proxy:3128");
+	assert_string_equal(c.proxy_user, "u");
+	assert_string_equal(c.proxy_password, "secret");
+	assert_string_equal(c.cacert, "/etc/ca.pem");
+	assert_string_equal(c.tls_min, "1.3");
+	assert_string_equal(c.protocol, "1.8");
+	assert_string_equal(c.name, "site1.example");
+	assert_int_equal(c.per_day, 4);
+	assert_int_equal(c.first, 90);
+	assert_int_equal(c.jitter, 30);
+	/* A new configuration forgets the computed next run. */
+	assert_int_equal(c.next_run, 0);
+	store_sync_config_free(&c);
+
+	assert_int_equal(store_sync_next_set(st, 1790000000), STORE_OK);
+	assert_int_equal(store_sync_next_set(st, -1), STORE_INVALID);
+
+	/* Out of range: refused, nothing changed. */
+	in.per_day = 25;
+	assert_int_equal(store_sync_config_set(st, &in), STORE_INVALID);
+	in.per_day = 4;
+	in.first = 1440;
+	assert_int_equal(store_sync_config_set(st, &in), STORE_INVALID);
+	in.first = 90;
+	in.jitter = 1441;
+	assert_int_equal(store_sync_config_set(st, &in), STORE_INVALID);
+	in.jitter = 30;
+	in.content = 4;
+	assert_int_equal(store_sync_config_set(st, &in), STORE_INVALID);
+	in.content = STORE_SYNC_CONTENT_ORIGIN;
+	assert_int_equal(store_sync_config_get(st, &c), STORE_OK);
+	assert_int_equal(c.per_day, 4);
+	assert_int_equal(c.next_run, 1790000000);
+	store_sync_config_free(&c);
+
+	/* "" is unset. */
+	in.proxy = "";
+	assert_int_equal(store_sync_config_set(st, &in), STORE_OK);
+	assert_int_equal(store_sync_config_get(st, &c), STORE_OK);
+	assert_null(c.proxy);
+	store_sync_config_free(&c);
+
+	store_close(st);
+	tdb_remove(&t);
+}
+
+struct runs {
+	int	n;
+	struct store_sync_run r[8];
+	char	phase[8][32];
+	char	error[8][128];
+};
+
+static int
+collect(const struct store_sync_run *r, void *arg)
+{
+	struct runs *l = arg;
+
+	if (l->n >= 8)
+		return 1;
+	l->r[l->n] = *r;
+	snprintf(l->phase[l->n], sizeof(l->phase[0]), "%s",
+	    r->phase != NULL ? r->phase : "");
+	snprintf(l->error[l->n], sizeof(l->error[0]), "%s",
+	    r->error != NULL ? r->error : "");
+	l->n++;
+	return 0;
+}
+
+static void
+test_history(void **state)
+{
+	struct tdb t;
+	struct store *st;
+	struct store_sync_run r;
+	struct runs l;
+	int64_t a, b, c;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_get(st, 0, collect, &l),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_sync_run_begin(st, 7, 0, 100, &a),
+	    STORE_INVALID);
+
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_MANUAL, 5, 100,
+	    &a), STORE_OK);
+	memset(&r, 0, sizeof(r));
+	r.id = a;
+	r.phase = "updates";
+	r.done = 3;
+	r.total = 10;
+	r.new_updates = 3;
+	assert_int_equal(store_sync_run_progress(st, &r), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_get(st, 0, collect, &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.r[0].id, a);
+	assert_int_equal(l.r[0].request, 5);
+	assert_int_equal(l.r[0].result, SYNC_RESULT_RUNNING);
+	assert_string_equal(l.phase[0], "updates");
+	assert_int_equal(l.r[0].done, 3);
+	assert_int_equal(l.r[0].total, 10);
+	assert_int_equal(l.r[0].end, 0);
+
+	r.phase = "done";
+	r.end = 160;
+	r.result = SYNC_RESULT_OK;
+	r.new_updates = 10;
+	r.revised = 2;
+	r.expired = 1;
+	r.files = 4;
+	r.bytes = 4096;
+	assert_int_equal(store_sync_run_end(st, &r), STORE_OK);
+	/* Ended: neither progress nor a second end reach it. */
+	assert_int_equal(store_sync_run_progress(st, &r), STORE_NOTFOUND);
+	assert_int_equal(store_sync_run_end(st, &r), STORE_NOTFOUND);
+	r.result = SYNC_RESULT_RUNNING;
+	assert_int_equal(store_sync_run_end(st, &r), STORE_INVALID);
+
+	/* A run left "running" (wsusd died) is closed by the next begin. */
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_SCHEDULED, 0,
+	    200, &b), STORE_OK);
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_MANUAL, 0,
+	    300, &c), STORE_OK);
+	memset(&r, 0, sizeof(r));
+	r.id = c;
+	r.end = 310;
+	r.result = SYNC_RESULT_FAILED;
+	r.phase = "auth";
+	r.error = "connect: refused";
+	assert_int_equal(store_sync_run_end(st, &r), STORE_OK);
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_list(st, 0, collect, &l), STORE_OK);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.r[0].id, c);
+	assert_int_equal(l.r[0].result, SYNC_RESULT_FAILED);
+	assert_string_equal(l.error[0], "connect: refused");
+	assert_int_equal(l.r[0].start, 300);
+	assert_int_equal(l.r[0].end, 310);
+	assert_int_equal(l.r[1].id, b);
+	assert_int_equal(l.r[1].trigger, SYNC_TRIGGER_SCHEDULED);
+	assert_int_equal(l.r[1].result, SYNC_RESULT_FAILED);
+	assert_int_equal(l.r[1].end, 300);
+	assert_string_equal(l.error[1],
+	    "interrupted (wsusd stopped during the run)");
+	assert_int_equal(l.r[2].id, a);
+	assert_int_equal(l.r[2].result, SYNC_RESULT_OK);
+	assert_int_equal(l.r[2].new_updates, 10);
+	assert_int_equal(l.r[2].revised, 2);
+	assert_int_equal(l.r[2].expired, 1);
+	assert_int_equal(l.r[2].files, 4);
+	assert_int_equal(l.r[2].bytes, 4096);
+	assert_string_equal(l.error[2], "");
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_list(st, 1, collect, &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.r[0].id, c);
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_get(st, a, collect, &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.r[0].id, a);
+	assert_int_equal(store_sync_run_get(st, 999, collect, &l),
+	    STORE_NOTFOUND);
+
+	store_close(st);
+	tdb_remove(&t);
+}
+
+static void
+test_requests(void **state)
+{
+	struct tdb t;
+	struct store *st;
+	int64_t a, b, id;
+	int kind;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+
+	assert_int_equal(store_sync_request_take(st, &kind, &id), STORE_OK);
+	assert_int_equal(kind, 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(store_sync_request_put(st, 3, &a), STORE_INVALID);
+	assert_int_equal(store_sync_request_put(st, SYNC_REQUEST_NOW, &a),
+	    STORE_OK);
+	assert_int_equal(store_sync_request_put(st, SYNC_REQUEST_CANCEL, &b),
+	    STORE_OK);
+	assert_true(b > a);
+	assert_int_equal(store_sync_request_take(st, &kind, &id), STORE_OK);
+	assert_int_equal(kind, SYNC_REQUEST_NOW);
+	assert_int_equal(id, a);
+	assert_int_equal(store_sync_request_take(st, &kind, &id), STORE_OK);
+	assert_int_equal(kind, SYNC_REQUEST_CANCEL);
+	assert_int_equal(id, b);
+	assert_int_equal(store_sync_request_take(st, &kind, &id), STORE_OK);
+	assert_int_equal(kind, 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sync_requests"),
+	    0);
+	/* ids are never reused: wsusctl finds its run by request id */
+	assert_int_equal(store_sync_request_put(st, SYNC_REQUEST_NOW, &id),
+	    STORE_OK);
+	assert_true(id > b);
+
+	store_close(st);
+	tdb_remove(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_requests),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -3,8 +3,6 @@
  * (see http_deadline.h): a list of watched connections under one mutex,
  * their sockets in an epoll set of our own for EPOLLRDHUP, one thread.
  */
-#include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,10 +10,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "http/http_deadline.h"
+#include "http/http_ticker.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -29,7 +26,7 @@ enum phase {
 };
 
 struct http_watch {
-	struct http_watch *prev, *next;	/* list, guarded by d->mu */
+	struct http_watch *prev, *next;	/* list, guarded by d->t.mu */
 	int		 fd;		/* borrowed: MHD's socket */
 	uint64_t	 id;		/* epoll data: never reused */
 	_Atomic int	 phase;		/* enum phase */
@@ -38,25 +35,13 @@ struct http_watch {
 };
 
 struct http_deadlines {
-	pthread_t	 thread;
-	int		 ep;		/* owned */
-	atomic_bool	 stop;
-	pthread_mutex_t	 mu;
+	struct http_ticker t;		/* thread, epoll set, mu */
 	struct http_watch *head;	/* owned list */
 	uint64_t	 head_ms, body_ms;
-	uint64_t	 next_id;	/* guarded by mu */
+	uint64_t	 next_id;	/* guarded by t.mu */
 };
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Cut w's connection (mu held): MHD reads EOF and closes it. */
+/* Cut w's connection (t.mu held): MHD reads EOF and closes it. */
 static void
 cut(struct http_watch *w, const char *why)
 {
@@ -65,43 +50,35 @@ cut(struct http_watch *w, const char *why)
 	shutdown(w->fd, SHUT_RDWR);
 }
 
-static void *
-deadline_main(void *arg)
+/* One wait of the thread (t.mu held). */
+static void
+deadline_step(void *arg, const struct epoll_event *ev, int n, uint64_t now)
 {
 	struct http_deadlines *d = arg;
-	struct epoll_event ev[64];
 
-	while (!atomic_load(&d->stop)) {
-		int n = epoll_wait(d->ep, ev, 64, TICK_MS);
-		uint64_t now = now_ms();
-
-		pthread_mutex_lock(&d->mu);
-		/* half-closed: only watches still listed are touched */
-		for (int k = 0; k < n; k++) {
-			for (struct http_watch *w = d->head; w != NULL;
-			    w = w->next) {
-				int ph;
-				/* by id: a stale event may name a freed watch */
-				if (w->id != ev[k].data.u64)
-					continue;
-				ph = atomic_load(&w->phase);
-				if (ph == PH_HEAD || ph == PH_BODY)
-					cut(w, "half-closed before the request "
-					    "was complete");
-				break;
-			}
+	/* half-closed: only watches still listed are touched */
+	for (int k = 0; k < n; k++) {
+		for (struct http_watch *w = d->head; w != NULL;
+		    w = w->next) {
+			int ph;
+			/* by id: a stale event may name a freed watch */
+			if (w->id != ev[k].data.u64)
+				continue;
+			ph = atomic_load(&w->phase);
+			if (ph == PH_HEAD || ph == PH_BODY)
+				cut(w, "half-closed before the request "
+				    "was complete");
+			break;
 		}
-		for (struct http_watch *w = d->head; w != NULL; w = w->next) {
-			int ph = atomic_load(&w->phase);
-			uint64_t since = atomic_load(&w->since);
-			if (ph == PH_HEAD && now - since >= d->head_ms)
-				cut(w, "request head not complete in time");
-			else if (ph == PH_BODY && now - since >= d->body_ms)
-				cut(w, "request body not complete in time");
-		}
-		pthread_mutex_unlock(&d->mu);
 	}
-	return NULL;
+	for (struct http_watch *w = d->head; w != NULL; w = w->next) {
+		int ph = atomic_load(&w->phase);
+		uint64_t since = atomic_load(&w->since);
+		if (ph == PH_HEAD && now - since >= d->head_ms)
+			cut(w, "request head not complete in time");
+		else if (ph == PH_BODY && now - since >= d->body_ms)
+			cut(w, "request body not complete in time");
+	}
 }
 
 struct http_deadlines *
@@ -111,20 +88,12 @@ http_deadlines_new(unsigned head_timeout, unsigned body_timeout)
 
 	d->head_ms = (uint64_t)head_timeout * 1000;
 	d->body_ms = (uint64_t)body_timeout * 1000;
-	pthread_mutex_init(&d->mu, NULL);
-	atomic_init(&d->stop, false);
-	if ((d->ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		goto fail;
-	if (pthread_create(&d->thread, NULL, deadline_main, d) != 0) {
-		close(d->ep);
-		goto fail;
+	if (!http_ticker_start(&d->t, TICK_MS, 64, deadline_step, d,
+	    "request deadlines")) {
+		free(d);
+		return NULL;
 	}
 	return d;
-fail:
-	log_warn("request deadlines unavailable: %s", strerror(errno));
-	pthread_mutex_destroy(&d->mu);
-	free(d);
-	return NULL;
 }
 
 void
@@ -132,15 +101,13 @@ http_deadlines_free(struct http_deadlines *d)
 {
 	if (d == NULL)
 		return;
-	atomic_store(&d->stop, true);
-	pthread_join(d->thread, NULL);
+	http_ticker_stop(&d->t);
 	while (d->head != NULL) {		/* cannot happen */
 		struct http_watch *w = d->head;
 		d->head = w->next;
 		free(w);
 	}
-	close(d->ep);
-	pthread_mutex_destroy(&d->mu);
+	http_ticker_close(&d->t);
 	free(d);
 }
 
@@ -157,19 +124,19 @@ http_watch_add(struct http_deadlines *d, struct MHD_Connection *conn)
 	w = xcalloc(1, sizeof(*w));
 	w->fd = ci->connect_fd;
 	atomic_init(&w->phase, PH_HEAD);
-	atomic_init(&w->since, now_ms());
+	atomic_init(&w->since, http_now_ms());
 	memset(&ev, 0, sizeof(ev));
 	/* one shot: a half-close is acted on once, never spins */
 	ev.events = EPOLLRDHUP | EPOLLONESHOT;
-	pthread_mutex_lock(&d->mu);
+	pthread_mutex_lock(&d->t.mu);
 	w->id = ++d->next_id;
 	ev.data.u64 = w->id;
-	w->in_epoll = epoll_ctl(d->ep, EPOLL_CTL_ADD, w->fd, &ev) == 0;
+	w->in_epoll = epoll_ctl(d->t.ep, EPOLL_CTL_ADD, w->fd, &ev) == 0;
 	w->next = d->head;
 	if (d->head != NULL)
 		d->head->prev = w;
 	d->head = w;
-	pthread_mutex_unlock(&d->mu);
+	pthread_mutex_unlock(&d->t.mu);
 	return w;
 }
 
@@ -178,16 +145,16 @@ http_watch_remove(struct http_deadlines *d, struct http_watch *w)
 {
 	if (d == NULL || w == NULL)
 		return;
-	pthread_mutex_lock(&d->mu);
+	pthread_mutex_lock(&d->t.mu);
 	if (w->in_epoll)
-		epoll_ctl(d->ep, EPOLL_CTL_DEL, w->fd, NULL);
+		epoll_ctl(d->t.ep, EPOLL_CTL_DEL, w->fd, NULL);
 	if (w->prev != NULL)
 		w->prev->next = w->next;
 	else
 		d->head = w->next;
 	if (w->next != NULL)
 		w->next->prev = w->prev;
-	pthread_mutex_unlock(&d->mu);
+	pthread_mutex_unlock(&d->t.mu);
 	free(w);
 }
 
@@ -196,7 +163,7 @@ http_watch_head(struct http_watch *w, bool body)
 {
 	if (w == NULL)
 		return;
-	atomic_store(&w->since, now_ms());
+	atomic_store(&w->since, http_now_ms());
 	atomic_store(&w->phase, body ? PH_BODY : PH_IDLE);
 }
 

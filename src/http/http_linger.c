@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,11 +12,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "http/http_linger.h"
-#include "util/log.h"
+#include "http/http_ticker.h"
 #include "util/xmalloc.h"
 
 #define MARKS_MAX	64	/* refused connections not yet closed */
@@ -30,29 +28,18 @@ struct lingering {
 };
 
 struct http_linger {
-	pthread_t	 thread;
-	int		 ep;		/* epoll fd, owned */
-	atomic_bool	 stop;
-	pthread_mutex_t	 mu;		/* guards marks, socks */
+	struct http_ticker t;		/* thread, epoll set; t.mu guards
+					   marks, socks */
 	atomic_uint	 nmarks;	/* fast path of http_linger_closed */
 	struct MHD_Connection *marks[MARKS_MAX]; /* borrowed; NULL = free */
 	struct lingering socks[HTTP_LINGER_MAX];
 };
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Close slot i (mu held). */
+/* Close slot i (t.mu held). */
 static void
 drop(struct http_linger *lg, size_t i)
 {
-	epoll_ctl(lg->ep, EPOLL_CTL_DEL, lg->socks[i].fd, NULL);
+	epoll_ctl(lg->t.ep, EPOLL_CTL_DEL, lg->socks[i].fd, NULL);
 	close(lg->socks[i].fd);
 	lg->socks[i].fd = -1;
 }
@@ -77,30 +64,22 @@ drain(struct lingering *s)
 	}
 }
 
-static void *
-linger_main(void *arg)
+/* One wait of the thread (t.mu held). */
+static void
+linger_step(void *arg, const struct epoll_event *ev, int n, uint64_t now)
 {
 	struct http_linger *lg = arg;
-	struct epoll_event ev[32];
 
-	while (!atomic_load(&lg->stop)) {
-		int n = epoll_wait(lg->ep, ev, 32, TICK_MS);
-		uint64_t now = now_ms();
-
-		pthread_mutex_lock(&lg->mu);
-		for (int k = 0; k < n; k++) {
-			size_t i = ev[k].data.u32;
-			if (i < HTTP_LINGER_MAX && lg->socks[i].fd != -1 &&
-			    !drain(&lg->socks[i]))
-				drop(lg, i);
-		}
-		for (size_t i = 0; i < HTTP_LINGER_MAX; i++)
-			if (lg->socks[i].fd != -1 &&
-			    now >= lg->socks[i].deadline)
-				drop(lg, i);
-		pthread_mutex_unlock(&lg->mu);
+	for (int k = 0; k < n; k++) {
+		size_t i = ev[k].data.u32;
+		if (i < HTTP_LINGER_MAX && lg->socks[i].fd != -1 &&
+		    !drain(&lg->socks[i]))
+			drop(lg, i);
 	}
-	return NULL;
+	for (size_t i = 0; i < HTTP_LINGER_MAX; i++)
+		if (lg->socks[i].fd != -1 &&
+		    now >= lg->socks[i].deadline)
+			drop(lg, i);
 }
 
 struct http_linger *
@@ -110,21 +89,13 @@ http_linger_new(void)
 
 	for (size_t i = 0; i < HTTP_LINGER_MAX; i++)
 		lg->socks[i].fd = -1;
-	pthread_mutex_init(&lg->mu, NULL);
-	atomic_init(&lg->stop, false);
 	atomic_init(&lg->nmarks, 0);
-	if ((lg->ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		goto fail;
-	if (pthread_create(&lg->thread, NULL, linger_main, lg) != 0) {
-		close(lg->ep);
-		goto fail;
+	if (!http_ticker_start(&lg->t, TICK_MS, 32, linger_step, lg,
+	    "lingering close")) {
+		free(lg);
+		return NULL;
 	}
 	return lg;
-fail:
-	log_warn("lingering close unavailable: %s", strerror(errno));
-	pthread_mutex_destroy(&lg->mu);
-	free(lg);
-	return NULL;
 }
 
 void
@@ -132,13 +103,11 @@ http_linger_free(struct http_linger *lg)
 {
 	if (lg == NULL)
 		return;
-	atomic_store(&lg->stop, true);
-	pthread_join(lg->thread, NULL);
+	http_ticker_stop(&lg->t);
 	for (size_t i = 0; i < HTTP_LINGER_MAX; i++)
 		if (lg->socks[i].fd != -1)
 			drop(lg, i);
-	close(lg->ep);
-	pthread_mutex_destroy(&lg->mu);
+	http_ticker_close(&lg->t);
 	free(lg);
 }
 
@@ -147,7 +116,7 @@ http_linger_mark(struct http_linger *lg, struct MHD_Connection *conn)
 {
 	if (lg == NULL)
 		return;
-	pthread_mutex_lock(&lg->mu);
+	pthread_mutex_lock(&lg->t.mu);
 	for (size_t i = 0; i < MARKS_MAX; i++) {
 		if (lg->marks[i] == NULL) {
 			lg->marks[i] = conn;
@@ -155,10 +124,10 @@ http_linger_mark(struct http_linger *lg, struct MHD_Connection *conn)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&lg->mu);
+	pthread_mutex_unlock(&lg->t.mu);
 }
 
-/* Hand fd (owned) to the thread (mu held); false when full. */
+/* Hand fd (owned) to the thread (t.mu held); false when full. */
 static bool
 adopt(struct http_linger *lg, int fd)
 {
@@ -170,10 +139,10 @@ adopt(struct http_linger *lg, int fd)
 		memset(&ev, 0, sizeof(ev));
 		ev.events = EPOLLIN | EPOLLRDHUP;
 		ev.data.u32 = (uint32_t)i;
-		if (epoll_ctl(lg->ep, EPOLL_CTL_ADD, fd, &ev) == -1)
+		if (epoll_ctl(lg->t.ep, EPOLL_CTL_ADD, fd, &ev) == -1)
 			return false;
 		lg->socks[i].fd = fd;
-		lg->socks[i].deadline = now_ms() + HTTP_LINGER_MS;
+		lg->socks[i].deadline = http_now_ms() + HTTP_LINGER_MS;
 		lg->socks[i].drained = 0;
 		return true;
 	}
@@ -190,7 +159,7 @@ http_linger_closed(struct http_linger *lg, struct MHD_Connection *conn)
 	if (lg == NULL || atomic_load_explicit(&lg->nmarks,
 	    memory_order_relaxed) == 0)
 		return;
-	pthread_mutex_lock(&lg->mu);
+	pthread_mutex_lock(&lg->t.mu);
 	for (size_t i = 0; i < MARKS_MAX; i++) {
 		if (lg->marks[i] == conn) {
 			lg->marks[i] = NULL;
@@ -207,5 +176,5 @@ http_linger_closed(struct http_linger *lg, struct MHD_Connection *conn)
 		if (!adopt(lg, fd))
 			close(fd);
 	}
-	pthread_mutex_unlock(&lg->mu);
+	pthread_mutex_unlock(&lg->t.mu);
 }

@@ -114,6 +114,14 @@ int	sq_one_int64_by_id(struct sq *, const char *sql, int64_t id,
 
 /* Column i as text; NULL for SQL NULL (valid until the next step). */
 const char *sq_col_text(sqlite3_stmt *, int i);
+/* Column i as an owned copy (xstrdup); NULL for SQL NULL or "" (unset). */
+char	*sq_col_opt_dup(sqlite3_stmt *, int i);
+
+/* Optional text: NULL for NULL or "" (unset), else v. */
+const char *sq_opt_text(const char *v);
+/* STORE_INVALID "<what> is longer than <max> bytes" when v (may be NULL)
+   is longer than max, else STORE_OK. */
+int	sq_text_max(struct sq *, const char *what, const char *v, size_t max);
 
 /* Bind helpers: text NULL binds SQL NULL; the caller keeps s alive. */
 int	sq_bind_text(sqlite3_stmt *, int idx, const char *s);

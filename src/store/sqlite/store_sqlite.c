@@ -242,6 +242,29 @@ sq_col_text(sqlite3_stmt *stmt, int i)
 	return (const char *)sqlite3_column_text(stmt, i);
 }
 
+char *
+sq_col_opt_dup(sqlite3_stmt *stmt, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(stmt, i);
+
+	return v != NULL && v[0] != '\0' ? xstrdup(v) : NULL;
+}
+
+const char *
+sq_opt_text(const char *v)
+{
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+int
+sq_text_max(struct sq *s, const char *what, const char *v, size_t max)
+{
+	if (v != NULL && strlen(v) > max)
+		return store_seterr(&s->base, STORE_INVALID, "%s is longer "
+		    "than %zu bytes", what, max);
+	return STORE_OK;
+}
+
 int
 sq_one_int64_by_text(struct sq *s, const char *sql, const char *key,
     const char *what, int64_t *out, bool *found)

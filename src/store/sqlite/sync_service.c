@@ -14,29 +14,6 @@
 #include "store/store_util.h"
 #include "util/xmalloc.h"
 
-static int
-text_max(struct sq *s, const char *what, const char *v, size_t max)
-{
-	if (v != NULL && strlen(v) > max)
-		return store_seterr(&s->base, STORE_INVALID, "%s is longer "
-		    "than %zu bytes", what, max);
-	return STORE_OK;
-}
-
-static const char *
-or_null(const char *v)
-{
-	return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
-static char *
-col(sqlite3_stmt *stmt, int i)
-{
-	const char *v = (const char *)sqlite3_column_text(stmt, i);
-
-	return v != NULL && v[0] != '\0' ? xstrdup(v) : NULL;
-}
-
 /* One statement in its own transaction. */
 static int
 exec_one(struct sq *s, sqlite3_stmt *stmt, const char *what)
@@ -76,20 +53,20 @@ sq_sync_config_get(struct store *st, struct store_sync_config *c)
 		return STORE_ERROR;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		c->upstream = col(stmt, 0);
+		c->upstream = sq_col_opt_dup(stmt, 0);
 		c->replica = sqlite3_column_int(stmt, 1) != 0;
-		c->products = col(stmt, 2);
-		c->classifications = col(stmt, 3);
-		c->languages = col(stmt, 4);
+		c->products = sq_col_opt_dup(stmt, 2);
+		c->classifications = sq_col_opt_dup(stmt, 3);
+		c->languages = sq_col_opt_dup(stmt, 4);
 		c->content = sqlite3_column_int(stmt, 5);
 		c->express = sqlite3_column_int(stmt, 6) != 0;
-		c->proxy = col(stmt, 7);
-		c->proxy_user = col(stmt, 8);
-		c->proxy_password = col(stmt, 9);
-		c->cacert = col(stmt, 10);
-		c->tls_min = col(stmt, 11);
-		c->protocol = col(stmt, 12);
-		c->name = col(stmt, 13);
+		c->proxy = sq_col_opt_dup(stmt, 7);
+		c->proxy_user = sq_col_opt_dup(stmt, 8);
+		c->proxy_password = sq_col_opt_dup(stmt, 9);
+		c->cacert = sq_col_opt_dup(stmt, 10);
+		c->tls_min = sq_col_opt_dup(stmt, 11);
+		c->protocol = sq_col_opt_dup(stmt, 12);
+		c->name = sq_col_opt_dup(stmt, 13);
 		c->per_day = sqlite3_column_int(stmt, 14);
 		c->first = sqlite3_column_int(stmt, 15);
 		c->jitter = sqlite3_column_int(stmt, 16);
@@ -121,11 +98,11 @@ config_check(struct sq *s, const struct store_sync_config *c)
 	int rc;
 
 	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
-		if ((rc = text_max(s, "sync setting", text[i],
+		if ((rc = sq_text_max(s, "sync setting", text[i],
 		    STORE_SYNC_TEXT_MAX)) != STORE_OK)
 			return rc;
 	for (i = 0; i < sizeof(list) / sizeof(list[0]); i++)
-		if ((rc = text_max(s, "sync list", list[i],
+		if ((rc = sq_text_max(s, "sync list", list[i],
 		    STORE_SYNC_LIST_MAX)) != STORE_OK)
 			return rc;
 	if (c->content < STORE_SYNC_CONTENT_APPROVED ||
@@ -158,20 +135,20 @@ sq_sync_config_set(struct store *st, const struct store_sync_config *c)
 		return rc;
 	if ((stmt = sq_stmt(s, SQL_CONFIG_SET)) == NULL)
 		return STORE_ERROR;
-	sq_bind_text(stmt, 1, or_null(c->upstream));
+	sq_bind_text(stmt, 1, sq_opt_text(c->upstream));
 	sqlite3_bind_int(stmt, 2, c->replica ? 1 : 0);
-	sq_bind_text(stmt, 3, or_null(c->products));
-	sq_bind_text(stmt, 4, or_null(c->classifications));
-	sq_bind_text(stmt, 5, or_null(c->languages));
+	sq_bind_text(stmt, 3, sq_opt_text(c->products));
+	sq_bind_text(stmt, 4, sq_opt_text(c->classifications));
+	sq_bind_text(stmt, 5, sq_opt_text(c->languages));
 	sqlite3_bind_int(stmt, 6, c->content);
 	sqlite3_bind_int(stmt, 7, c->express ? 1 : 0);
-	sq_bind_text(stmt, 8, or_null(c->proxy));
-	sq_bind_text(stmt, 9, or_null(c->proxy_user));
-	sq_bind_text(stmt, 10, or_null(c->proxy_password));
-	sq_bind_text(stmt, 11, or_null(c->cacert));
-	sq_bind_text(stmt, 12, or_null(c->tls_min));
-	sq_bind_text(stmt, 13, or_null(c->protocol));
-	sq_bind_text(stmt, 14, or_null(c->name));
+	sq_bind_text(stmt, 8, sq_opt_text(c->proxy));
+	sq_bind_text(stmt, 9, sq_opt_text(c->proxy_user));
+	sq_bind_text(stmt, 10, sq_opt_text(c->proxy_password));
+	sq_bind_text(stmt, 11, sq_opt_text(c->cacert));
+	sq_bind_text(stmt, 12, sq_opt_text(c->tls_min));
+	sq_bind_text(stmt, 13, sq_opt_text(c->protocol));
+	sq_bind_text(stmt, 14, sq_opt_text(c->name));
 	sqlite3_bind_int(stmt, 15, c->per_day);
 	sqlite3_bind_int(stmt, 16, c->first);
 	sqlite3_bind_int(stmt, 17, c->jitter);
@@ -269,8 +246,8 @@ run_write(struct sq *s, const char *sql, const struct store_sync_run *r,
 	if (r->done < 0 || r->total < 0 || r->new_updates < 0 ||
 	    r->revised < 0 || r->expired < 0 || r->files < 0 || r->bytes < 0)
 		return store_seterr(&s->base, STORE_INVALID, "negative count");
-	if ((rc = text_max(s, "phase", r->phase, 64)) != STORE_OK ||
-	    (rc = text_max(s, "error", r->error, STORE_SYNC_ERROR_MAX)) !=
+	if ((rc = sq_text_max(s, "phase", r->phase, 64)) != STORE_OK ||
+	    (rc = sq_text_max(s, "error", r->error, STORE_SYNC_ERROR_MAX)) !=
 	    STORE_OK)
 		return rc;
 	if (end && (r->result < SYNC_RESULT_OK ||
@@ -282,7 +259,7 @@ run_write(struct sq *s, const char *sql, const struct store_sync_run *r,
 	if ((stmt = sq_stmt(s, sql)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, r->id);
-	sq_bind_text(stmt, 2, or_null(r->phase));
+	sq_bind_text(stmt, 2, sq_opt_text(r->phase));
 	sqlite3_bind_int64(stmt, 3, r->done);
 	sqlite3_bind_int64(stmt, 4, r->total);
 	sqlite3_bind_int64(stmt, 5, r->new_updates);
@@ -293,7 +270,7 @@ run_write(struct sq *s, const char *sql, const struct store_sync_run *r,
 	if (end) {
 		sqlite3_bind_int64(stmt, 10, r->end);
 		sqlite3_bind_int(stmt, 11, r->result);
-		sq_bind_text(stmt, 12, or_null(r->error));
+		sq_bind_text(stmt, 12, sq_opt_text(r->error));
 	}
 	if ((rc = exec_one(s, stmt, "write sync run")) != STORE_OK)
 		return rc;

@@ -18,15 +18,6 @@
 /* ---- checks ---- */
 
 static int
-text_max(struct sq *s, const char *what, const char *v, size_t max)
-{
-	if (v != NULL && strlen(v) > max)
-		return store_seterr(&s->base, STORE_INVALID, "%s is longer "
-		    "than %zu bytes", what, max);
-	return STORE_OK;
-}
-
-static int
 guid(struct sq *s, const char *what, const char *in,
     char out[GUID_STRLEN + 1])
 {
@@ -34,13 +25,6 @@ guid(struct sq *s, const char *what, const char *in,
 		return store_seterr(&s->base, STORE_INVALID, "%s \"%.40s\" is "
 		    "not a GUID", what, in != NULL ? in : "(null)");
 	return STORE_OK;
-}
-
-/* NULL for "" (unset), else v. */
-static const char *
-or_null(const char *v)
-{
-	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
 /* One UPDATE of the state row in its own transaction. */
@@ -80,14 +64,6 @@ static const char SQL_STATE_GET[] =
     "(SELECT count(*) FROM sync_deployments), replica_of "
     "FROM sync_state WHERE id = 1";
 
-static char *
-col(sqlite3_stmt *stmt, int i)
-{
-	const char *v = (const char *)sqlite3_column_text(stmt, i);
-
-	return v != NULL && v[0] != '\0' ? xstrdup(v) : NULL;
-}
-
 int
 sq_sync_state_get(struct store *st, struct store_sync_state *out)
 {
@@ -102,16 +78,16 @@ sq_sync_state_get(struct store *st, struct store_sync_state *out)
 		return STORE_ERROR;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		out->upstream = col(stmt, 0);
-		out->account = col(stmt, 1);
+		out->upstream = sq_col_opt_dup(stmt, 0);
+		out->account = sq_col_opt_dup(stmt, 1);
 		for (i = 0; i < SYNC_PHASE_COUNT; i++)
-			out->anchor[i] = col(stmt, 2 + i);
-		out->filter = col(stmt, 6);
+			out->anchor[i] = sq_col_opt_dup(stmt, 2 + i);
+		out->filter = sq_col_opt_dup(stmt, 6);
 		out->rollup_number = sqlite3_column_int64(stmt, 7);
-		out->rollup_reset = col(stmt, 8);
+		out->rollup_reset = sq_col_opt_dup(stmt, 8);
 		out->last_success = sqlite3_column_int64(stmt, 9);
 		out->deployments = (size_t)sqlite3_column_int64(stmt, 10);
-		out->replica_of = col(stmt, 11);
+		out->replica_of = sq_col_opt_dup(stmt, 11);
 		rc = STORE_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = store_seterr(st, STORE_ERROR, "sync state row missing");
@@ -196,7 +172,7 @@ sq_sync_upstream_adopt(struct store *st, const char *url)
 
 	if (url == NULL || url[0] == '\0')
 		return store_seterr(st, STORE_INVALID, "no upstream URL");
-	if ((rc = text_max(s, "upstream URL", url, STORE_SYNC_URL_MAX)) !=
+	if ((rc = sq_text_max(s, "upstream URL", url, STORE_SYNC_URL_MAX)) !=
 	    STORE_OK || (stmt = begin_stmt(s, SQL_DEPL_CLEAR, &rc)) == NULL)
 		return rc;
 	if ((rc = sq_exec_stmt(s, stmt, "clear deployments")) != STORE_OK)
@@ -233,23 +209,23 @@ sq_sync_anchor_set(struct store *st, enum store_sync_phase phase,
 	if ((int)phase < 0 || (int)phase >= SYNC_PHASE_COUNT)
 		return store_seterr(st, STORE_INVALID, "unknown sync phase %d",
 		    (int)phase);
-	if (phase == SYNC_PHASE_DEPLOYMENT && or_null(anchor) != NULL)
+	if (phase == SYNC_PHASE_DEPLOYMENT && sq_opt_text(anchor) != NULL)
 		return store_seterr(st, STORE_INVALID, "the deployment anchor "
 		    "moves only with its deployments (sync_deployments_apply)");
 	if (filter != NULL && phase != SYNC_PHASE_UPDATE)
 		return store_seterr(st, STORE_INVALID, "a filter goes with "
 		    "the update anchor only");
-	if ((rc = text_max(s, "anchor", anchor, STORE_SYNC_ANCHOR_MAX)) !=
+	if ((rc = sq_text_max(s, "anchor", anchor, STORE_SYNC_ANCHOR_MAX)) !=
 	    STORE_OK ||
-	    (rc = text_max(s, "filter", filter, STORE_SYNC_FILTER_MAX)) !=
+	    (rc = sq_text_max(s, "filter", filter, STORE_SYNC_FILTER_MAX)) !=
 	    STORE_OK)
 		return rc;
 	if ((stmt = begin_stmt(s, filter != NULL ? SQL_UPDATE_ANCHOR_FILTER :
 	    SQL_ANCHOR_SET[phase], &rc)) == NULL)
 		return rc;
-	sq_bind_text(stmt, 1, or_null(anchor));
+	sq_bind_text(stmt, 1, sq_opt_text(anchor));
 	if (filter != NULL)
-		sq_bind_text(stmt, 2, or_null(filter));
+		sq_bind_text(stmt, 2, sq_opt_text(filter));
 	return update_row(s, stmt, "write sync anchor");
 }
 
@@ -334,9 +310,9 @@ sq_sync_deployments_apply(struct store *st,
 	size_t i;
 	int rc;
 
-	if (c == NULL || or_null(c->anchor) == NULL)
+	if (c == NULL || sq_opt_text(c->anchor) == NULL)
 		return store_seterr(st, STORE_INVALID, "no deployment anchor");
-	if ((rc = text_max(s, "anchor", c->anchor, STORE_SYNC_ANCHOR_MAX)) !=
+	if ((rc = sq_text_max(s, "anchor", c->anchor, STORE_SYNC_ANCHOR_MAX)) !=
 	    STORE_OK)
 		return rc;
 	if (c->nremove > STORE_SYNC_DEPLOYMENTS_MAX ||
@@ -388,12 +364,12 @@ sq_sync_rollup_set(struct store *st, int64_t number, const char *reset)
 	if (number < 0)
 		return store_seterr(st, STORE_INVALID, "negative rollup "
 		    "number");
-	if ((rc = text_max(s, "rollup reset GUID", reset,
+	if ((rc = sq_text_max(s, "rollup reset GUID", reset,
 	    STORE_SYNC_RESET_MAX)) != STORE_OK ||
 	    (stmt = begin_stmt(s, SQL_ROLLUP_SET, &rc)) == NULL)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, number);
-	sq_bind_text(stmt, 2, or_null(reset));
+	sq_bind_text(stmt, 2, sq_opt_text(reset));
 	return update_row(s, stmt, "write rollup number");
 }
 
@@ -429,7 +405,7 @@ sq_sync_replica_set(struct store *st, const char *url)
 		return store_seterr(st, STORE_INVALID, "URL too long");
 	if ((stmt = begin_stmt(s, SQL_REPLICA_SET, &rc)) == NULL)
 		return rc;
-	sq_bind_text(stmt, 1, or_null(url));
+	sq_bind_text(stmt, 1, sq_opt_text(url));
 	return update_row(s, stmt, "write replica flag");
 }
 

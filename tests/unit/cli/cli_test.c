@@ -3,6 +3,7 @@
  * the in-process wsusctl command tests; see cli_test.h.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include "cli_test.h"
 #include "testlib.h"
+#include "util/buf.h"
 #include "util/fsutil.h"
 
 char cli_root[64];
@@ -98,4 +100,39 @@ cli_capture(int (*cmd)(struct wsusctl *, int, char **), struct wsusctl *ctl,
 	assert_int_equal(read_file(cap, 1 << 20, text, &len), 0);
 	unlink(cap);
 	return rc;
+}
+
+static char *
+read_all(const char *path, size_t max)
+{
+	char *p = NULL;
+	size_t len;
+
+	if (read_file(path, max, &p, &len) == -1)
+		return strdup("");
+	return p;
+}
+
+int
+cli_ctl_run(const struct tl_wsusd *w, size_t out_max, char **out,
+    char **err, va_list ap)
+{
+	char errp[PATH_MAX];
+	struct buf b;
+	int status;
+
+	snprintf(errp, sizeof(errp), "%s/stderr", w->dir);
+	buf_init(&b, out_max);
+	status = tl_vctl(w, &b, errp, ap);
+	assert_true(status >= 0);
+	free(*out);
+	free(*err);
+	*out = b.data != NULL && !b.failed ? buf_steal(&b, NULL) :
+	    strdup("");
+	buf_free(&b);
+	*err = read_all(errp, out_max);
+	if (strstr(*err, "Sanitizer") || strstr(*err, "runtime error"))
+		fail_msg("sanitizer report:\n%s", *err);
+	assert_true(status < 128);
+	return status;
 }

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "store/store.h"
+#include "cli_test.h"
 #include "testlib.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
@@ -36,47 +37,19 @@ struct fx {
 	char	*err;
 };
 
-static char *
-read_all(const char *path)
-{
-	char *p = NULL;
-	size_t len;
-
-	if (read_file(path, OUT_MAX, &p, &len) == -1)
-		return strdup("");
-	return p;
-}
-
 static int
 run(struct fx *fx, ...)
 {
-	char errp[PATH_MAX];
-	struct buf out;
 	va_list ap;
 	int status;
 
-	snprintf(errp, sizeof(errp), "%s/stderr", fx->w.dir);
-	buf_init(&out, OUT_MAX);
 	va_start(ap, fx);
-	status = tl_vctl(&fx->w, &out, errp, ap);
+	status = cli_ctl_run(&fx->w, OUT_MAX, &fx->out, &fx->err, ap);
 	va_end(ap);
-	assert_true(status >= 0);
-	free(fx->out);
-	free(fx->err);
-	fx->out = out.data != NULL && !out.failed ? buf_steal(&out, NULL) :
-	    strdup("");
-	buf_free(&out);
-	fx->err = read_all(errp);
-	assert_true(status < 128);
 	return status;
 }
 
-#define RUN(fx, want, ...) do { \
-	int rc_ = run((fx), __VA_ARGS__, (char *)NULL); \
-	if (rc_ != (want)) \
-		fail_msg("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", rc_, \
-		    (want), (fx)->out, (fx)->err); \
-} while (0)
+#define RUN(fx, want, ...) CLI_RUN(run, fx, want, __VA_ARGS__)
 
 #define OUT_HAS(fx, s) do { \
 	if (strstr((fx)->out, (s)) == NULL) \

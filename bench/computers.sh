@@ -14,6 +14,7 @@
 #   COMPUTERS=100000 CONCURRENCY=8 bench/computers.sh
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 top=$(pwd)
 COUNT=${COUNT:-5000}
 APPROVED=${APPROVED:-1000}
@@ -23,35 +24,13 @@ THREADS=${THREADS:-$(nproc)}
 WPORT=${WPORT:-18530}
 
 tools/deps.sh bench
-[ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
-ninja -C build-bench >/dev/null
+bench_build build-bench
 client=$top/build-bench/src/client/wsus-client
 
-work=$(mktemp -d /tmp/wsusd-computers.XXXXXX)
-cleanup() {
-	[ -f "$work/wsusd.pid" ] && kill "$(cat "$work/wsusd.pid")" 2>/dev/null || true
-	sleep 0.3
-	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+bench_workdir computers
 
 build-bench/bench/gen_catalog "$work/catalog" "$COUNT" 1 30 >/dev/null
-cat >"$work/wsusd.conf" <<CONF
-[server]
-content_dir = $work/content
-database = sqlite://$work/wsusd.db
-state_dir = $work
-log_level = warn
-
-[listener bench]
-address = 127.0.0.1
-port = $WPORT
-
-[limits]
-threads = $THREADS
-max_connections = 4096
-max_connections_per_ip = 4096
-CONF
+bench_conf
 ctl="build-bench/src/cli/wsusctl -c $work/wsusd.conf"
 $ctl -q postinstall >/dev/null
 $ctl -q import-updates "$work/catalog" >/dev/null
@@ -67,13 +46,7 @@ $ctl -q approve $($ctl --json updates list --type software --limit "$APPROVED" |
 	done
 } >"$work/machine.ini"
 
-build-bench/src/daemon/wsusd -c "$work/wsusd.conf" 2>"$work/wsusd.log" &
-echo $! >"$work/wsusd.pid"
-wpid=$(cat "$work/wsusd.pid")
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$WPORT/" && break
-	sleep 0.2
-done
+bench_wsusd build-bench/src/daemon/wsusd
 rss0=$(awk '/^VmRSS:/ {print $2}' /proc/"$wpid"/status)
 db0=$(stat -c %s "$work/wsusd.db")
 

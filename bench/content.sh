@@ -9,6 +9,7 @@
 #   DURATION=10 bench/content.sh
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 top=$(pwd)
 DURATION=${DURATION:-10}
 WPORT=${WPORT:-18530}
@@ -16,8 +17,7 @@ NPORT=${NPORT:-18580}
 THREADS=${THREADS:-2}
 
 tools/deps.sh bench
-[ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
-ninja -C build-bench >/dev/null
+bench_build build-bench
 
 work=$(mktemp -d /tmp/wsusd-bench.XXXXXX)
 cleanup() {
@@ -42,22 +42,7 @@ done
 tiny=FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFAB.cab
 head -c 4096 /dev/urandom >"$work/content/AB/$tiny"
 
-cat >"$work/wsusd.conf" <<CONF
-[server]
-content_dir = $work/content
-database = sqlite://$work/wsusd.db
-state_dir = $work
-log_level = warn
-
-[listener bench]
-address = 127.0.0.1
-port = $WPORT
-
-[limits]
-threads = $THREADS
-max_connections = 4096
-max_connections_per_ip = 4096
-CONF
+bench_conf
 cat >"$work/nginx.conf" <<CONF
 worker_processes $THREADS;
 daemon on;

@@ -21,6 +21,7 @@
 #   COUNT=20000 SESSIONS=20 ROUNDS=1 DURATION=20 PROTOCOL=1.20 bench/downstreams.sh
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 top=$(pwd)
 COUNT=${COUNT:-20000}
 SESSIONS=${SESSIONS:-20}
@@ -33,49 +34,20 @@ NPORT=${NPORT:-18780}
 BUILD=${BUILD:-build-bench}
 
 tools/deps.sh bench
-[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --buildtype=release -Dtests=false >/dev/null
-ninja -C "$BUILD" >/dev/null
+bench_build "$BUILD"
 ctlbin=$top/$BUILD/src/cli/wsusctl
 
-work=$(mktemp -d /tmp/wsusd-dss.XXXXXX)
+bench_workdir dss
 chmod 755 "$work"	# nginx's workers read the replay files
-cleanup() {
-	[ -f "$work/wsusd.pid" ] && kill "$(cat "$work/wsusd.pid")" 2>/dev/null || true
-	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-	sleep 0.3
-	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
 
 # ---- catalog and upstream ----------------------------------------------------
 "$BUILD/bench/gen_catalog" "$work/catalog" "$COUNT" 1 >/dev/null
-cat >"$work/wsusd.conf" <<CONF
-[server]
-content_dir = $work/content
-database = sqlite://$work/wsusd.db
-state_dir = $work
-log_level = warn
-
-[listener bench]
-address = 127.0.0.1
-port = $WPORT
-
-[limits]
-threads = $THREADS
-max_connections = 4096
-max_connections_per_ip = 4096
-CONF
+bench_conf
 ctl="$ctlbin -c $work/wsusd.conf"
 $ctl -q postinstall >/dev/null
 $ctl -q import-updates "$work/catalog" >/dev/null
 
-"$BUILD/src/daemon/wsusd" -c "$work/wsusd.conf" 2>"$work/wsusd.log" &
-echo $! >"$work/wsusd.pid"
-wpid=$(cat "$work/wsusd.pid")
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$WPORT/" && break
-	sleep 0.2
-done
+bench_wsusd "$BUILD/src/daemon/wsusd"
 url=http://127.0.0.1:$WPORT
 
 # ---- one recorded session (also the warm-up) ---------------------------------

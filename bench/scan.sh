@@ -22,6 +22,7 @@
 #   COUNT=5000 APPROVED=1000 CLIENTS=2000 CONCURRENCY=16 DURATION=30 bench/scan.sh
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 top=$(pwd)
 COUNT=${COUNT:-5000}
 APPROVED=${APPROVED:-1000}
@@ -34,39 +35,16 @@ WPORT=${WPORT:-18530}
 NPORT=${NPORT:-18580}
 
 tools/deps.sh bench
-[ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
-ninja -C build-bench >/dev/null
+bench_build build-bench
 ctlbin=$top/build-bench/src/cli/wsusctl
 client=$top/build-bench/src/client/wsus-client
 
-work=$(mktemp -d /tmp/wsusd-scan.XXXXXX)
+bench_workdir scan
 chmod 755 "$work"	# nginx's workers read the replay files
-cleanup() {
-	[ -f "$work/wsusd.pid" ] && kill "$(cat "$work/wsusd.pid")" 2>/dev/null || true
-	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-	sleep 0.3
-	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
 
 # ---- catalog and server ---------------------------------------------------
 build-bench/bench/gen_catalog "$work/catalog" "$COUNT" 1 "$DETECTOIDS" >/dev/null
-cat >"$work/wsusd.conf" <<CONF
-[server]
-content_dir = $work/content
-database = sqlite://$work/wsusd.db
-state_dir = $work
-log_level = warn
-
-[listener bench]
-address = 127.0.0.1
-port = $WPORT
-
-[limits]
-threads = $THREADS
-max_connections = 4096
-max_connections_per_ip = 4096
-CONF
+bench_conf
 ctl="$ctlbin -c $work/wsusd.conf"
 $ctl -q postinstall >/dev/null
 $ctl -q import-updates "$work/catalog" >/dev/null
@@ -86,13 +64,7 @@ napproved=$($ctl --json approvals | jq length)
 	done
 } >"$work/machine.ini"
 
-build-bench/src/daemon/wsusd -c "$work/wsusd.conf" 2>"$work/wsusd.log" &
-echo $! >"$work/wsusd.pid"
-wpid=$(cat "$work/wsusd.pid")
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$WPORT/" && break
-	sleep 0.2
-done
+bench_wsusd build-bench/src/daemon/wsusd
 
 # ---- one recorded session (also the warm-up) -----------------------------
 $client scan --server "http://127.0.0.1:$WPORT" --machine "$work/machine.ini" \

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "cli_test.h"
 #include "testlib.h"
@@ -135,4 +136,15 @@ cli_ctl_run(const struct tl_wsusd *w, size_t out_max, char **out,
 		fail_msg("sanitizer report:\n%s", *err);
 	assert_true(status < 128);
 	return status;
+}
+
+json_t *
+cli_json(const char *out)
+{
+	json_error_t je;
+	json_t *j = json_loads(out, 0, &je);
+
+	if (j == NULL)
+		fail_msg("stdout is not JSON (%s):\n%s", je.text, out);
+	return j;
 }

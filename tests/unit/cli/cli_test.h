@@ -66,4 +66,20 @@ int	 cli_ctl_run(const struct tl_wsusd *w, size_t out_max, char **out,
 		    (want), (fx)->out, (fx)->err); \
 } while (0)
 
+/* Fail unless fx->out (fx->err) holds s; show the output when not. */
+#define OUT_HAS(fx, s) do { \
+	if (strstr((fx)->out, (s)) == NULL) \
+		fail_msg("stdout lacks \"%s\":\n%s\nstderr:\n%s", (s), \
+		    (fx)->out, (fx)->err); \
+} while (0)
+
+#define ERR_HAS(fx, s) do { \
+	if (strstr((fx)->err, (s)) == NULL) \
+		fail_msg("stderr lacks \"%s\":\n%s", (s), (fx)->err); \
+} while (0)
+
+/* out parsed as JSON (caller json_decref()s); fails the test when not. */
+struct json_t;
+struct json_t *cli_json(const char *out);
+
 #endif

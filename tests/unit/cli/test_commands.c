@@ -73,32 +73,10 @@ run(struct fx *fx, ...)
 /* Expect an exit status; show the output when it differs. */
 #define RUN(fx, want, ...) CLI_RUN(run, fx, want, __VA_ARGS__)
 
-#define OUT_HAS(fx, s) do { \
-	if (strstr((fx)->out, (s)) == NULL) \
-		fail_msg("stdout lacks \"%s\":\n%s\nstderr:\n%s", (s), \
-		    (fx)->out, (fx)->err); \
-} while (0)
-
 #define OUT_LACKS(fx, s) do { \
 	if (strstr((fx)->out, (s)) != NULL) \
 		fail_msg("stdout has \"%s\":\n%s", (s), (fx)->out); \
 } while (0)
-
-#define ERR_HAS(fx, s) do { \
-	if (strstr((fx)->err, (s)) == NULL) \
-		fail_msg("stderr lacks \"%s\":\n%s", (s), (fx)->err); \
-} while (0)
-
-static json_t *
-out_json(struct fx *fx)
-{
-	json_error_t je;
-	json_t *j = json_loads(fx->out, 0, &je);
-
-	if (j == NULL)
-		fail_msg("stdout is not JSON (%s):\n%s", je.text, fx->out);
-	return j;
-}
 
 static void
 digest(const char *md, const void *data, size_t len, uint8_t *out)
@@ -203,7 +181,7 @@ test_import_updates(void **state)
 	RUN(fx, 0, "import-updates", fx->docs);
 	OUT_HAS(fx, "12 documents: 9 new revisions, 3 already present, 0 failed");
 	RUN(fx, 0, "import-updates", "--json", fx->docs);
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_integer_value(json_object_get(j, "documents")), 12);
 	assert_int_equal(json_integer_value(json_object_get(j, "new")), 0);
 	assert_int_equal(json_integer_value(json_object_get(j, "present")), 12);
@@ -218,7 +196,7 @@ test_import_updates(void **state)
 	ERR_HAS(fx, "broken.xml: ");
 	OUT_HAS(fx, "13 documents: 0 new revisions, 12 already present, 1 failed");
 	RUN(fx, 1, "import-updates", "--json", bad);
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_integer_value(json_object_get(j, "failed")), 1);
 	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(
 	    json_object_get(j, "errors"), 0), "file")), "broken.xml"));
@@ -244,25 +222,25 @@ test_updates_list_search_show(void **state)
 	assert_null(strchr(fx->out, '\t'));
 
 	RUN(fx, 0, "updates", "list", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 9);
 	json_decref(j);
 	RUN(fx, 0, "updates", "list", "--type", "category", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 3);
 	json_decref(j);
 	RUN(fx, 0, "updates", "list", "--kb", "KB2267602", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
 	    "update_id")), KB_BUNDLE);
 	json_decref(j);
 	RUN(fx, 0, "updates", "list", "--title", "AM Engine", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
 	RUN(fx, 0, "updates", "list", "--limit", "2", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 2);
 	json_decref(j);
 	RUN(fx, 2, "updates", "list", "--type", "firmware");
@@ -273,7 +251,7 @@ test_updates_list_search_show(void **state)
 	RUN(fx, 0, "updates", "search", "2267602");
 	OUT_HAS(fx, KB_BUNDLE);
 	RUN(fx, 0, "updates", "search", "defender", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_true(json_array_size(j) >= 5);
 	json_decref(j);
 
@@ -289,7 +267,7 @@ test_updates_list_search_show(void **state)
 	OUT_HAS(fx, "SHA-256  026b74ab29b2e4ab113a2c085e6e1020857be49bb8afe0a5dbc3e0f2068b5d40");
 	OUT_HAS(fx, "content  missing");
 	RUN(fx, 0, "updates", "show", KB_BUNDLE, "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_string_equal(json_string_value(json_object_get(j, "kb")), "2267602");
 	assert_int_equal(json_array_size(json_object_get(j, "supersedes")), 10);
 	assert_int_equal(json_array_size(json_object_get(j, "bundled")), 4);
@@ -333,7 +311,7 @@ test_groups(void **state)
 	RUN(fx, 2, "groups", "create", "bad\x01name");
 
 	RUN(fx, 0, "groups", "list", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_non_null(g = group_named(j, "Web"));
 	assert_non_null(p = group_named(j, "Servers"));
 	assert_string_equal(json_string_value(json_object_get(g, "parent")),
@@ -352,7 +330,7 @@ test_groups(void **state)
 	RUN(fx, 3, "groups", "rename", "Web", "Other");
 	RUN(fx, 0, "groups", "move", "WebServers", "--parent", "All Computers");
 	RUN(fx, 0, "groups", "list", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_non_null(g = group_named(j, "WebServers"));
 	assert_null(group_named(j, "Web"));
 	assert_string_equal(json_string_value(json_object_get(g, "parent")),
@@ -361,7 +339,7 @@ test_groups(void **state)
 	RUN(fx, 2, "groups", "move", "WebServers");
 	/* by GUID, any case */
 	RUN(fx, 0, "groups", "list", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	{
 		char guid[64];
 		snprintf(guid, sizeof(guid), "%s", json_string_value(
@@ -403,7 +381,7 @@ test_approve_unapprove_decline(void **state)
 	RUN(fx, 3, "approve", "KB2267602", "--group", "Nope");
 	RUN(fx, 1, "approve", CAT_COMPANY, "--group", "Servers");	/* a category */
 	RUN(fx, 0, "approvals", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 0);		/* nothing changed */
 	json_decref(j);
 
@@ -411,7 +389,7 @@ test_approve_unapprove_decline(void **state)
 	    "--deadline", "2026-12-01T10:00Z");
 	OUT_HAS(fx, "approved " KB_BUNDLE);
 	RUN(fx, 0, "approvals", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 2);
 	a = json_array_get(j, 0);
 	assert_string_equal(json_string_value(json_object_get(a, "update_id")), KB_BUNDLE);
@@ -420,7 +398,7 @@ test_approve_unapprove_decline(void **state)
 	    "2026-12-01T10:00:00Z");
 	json_decref(j);
 	RUN(fx, 0, "approvals", "--group", "Servers", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
 	    "group")), "Servers");
@@ -431,32 +409,32 @@ test_approve_unapprove_decline(void **state)
 	RUN(fx, 3, "approvals", "--group", "Nope");
 
 	RUN(fx, 0, "updates", "list", "--approval", "approved", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
 
 	RUN(fx, 0, "unapprove", "KB2267602", "--group", "Desktops");
 	RUN(fx, 0, "approvals", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
 	RUN(fx, 0, "unapprove", KB_BUNDLE);
 	RUN(fx, 0, "approvals", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 0);
 	json_decref(j);
 	RUN(fx, 3, "unapprove", "KB999999");
 
 	RUN(fx, 0, "decline", "KB2267602");
 	RUN(fx, 0, "updates", "list", "--approval", "declined", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
 	RUN(fx, 1, "approve", "KB2267602", "--group", "Servers");
 	ERR_HAS(fx, "declined");
 	RUN(fx, 0, "decline", "KB2267602", "--undo");
 	RUN(fx, 0, "updates", "list", "--approval", "declined", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 0);
 	json_decref(j);
 	RUN(fx, 0, "approve", "KB2267602", "--group", "Servers", "--action",
@@ -483,12 +461,12 @@ test_ambiguous_kb(void **state)
 	ERR_HAS(fx, KB_BUNDLE);
 	ERR_HAS(fx, "bbbbbbbb-2222-4333-8444-555555555555");
 	RUN(fx, 0, "approvals", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 0);
 	json_decref(j);
 	RUN(fx, 0, "approve", "KB2267602", "--group", "Servers", "--all");
 	RUN(fx, 0, "approvals", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 2);
 	json_decref(j);
 	RUN(fx, 2, "updates", "show", "KB2267602");
@@ -539,7 +517,7 @@ test_import_content(void **state)
 	assert_int_equal(tl_count_files(fx->w.content), 1);
 
 	RUN(fx, 1, "import-content", "--json", file, bad);
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_integer_value(json_object_get(j, "present")), 1);
 	assert_int_equal(json_integer_value(json_object_get(j, "rejected")), 1);
 	json_decref(j);

@@ -51,28 +51,6 @@ run(struct fx *fx, ...)
 
 #define RUN(fx, want, ...) CLI_RUN(run, fx, want, __VA_ARGS__)
 
-#define OUT_HAS(fx, s) do { \
-	if (strstr((fx)->out, (s)) == NULL) \
-		fail_msg("stdout lacks \"%s\":\n%s\nstderr:\n%s", (s), \
-		    (fx)->out, (fx)->err); \
-} while (0)
-
-#define ERR_HAS(fx, s) do { \
-	if (strstr((fx)->err, (s)) == NULL) \
-		fail_msg("stderr lacks \"%s\":\n%s", (s), (fx)->err); \
-} while (0)
-
-static json_t *
-out_json(struct fx *fx)
-{
-	json_error_t je;
-	json_t *j = json_loads(fx->out, 0, &je);
-
-	if (j == NULL)
-		fail_msg("stdout is not JSON (%s):\n%s", je.text, fx->out);
-	return j;
-}
-
 static const char *
 jstr(json_t *o, const char *k)
 {
@@ -148,7 +126,7 @@ test_configure(void **state)
 	OUT_HAS(fx, "sync configured: https://dc-wsus:8531 (autonomous)\n");
 
 	RUN(fx, 0, "sync", "configure", "--show", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_string_equal(jstr(j, "upstream"), "https://dc-wsus:8531");
 	assert_string_equal(jstr(j, "mode"), "autonomous");
 	a = json_object_get(j, "products");
@@ -235,7 +213,7 @@ test_configure(void **state)
 	RUN(fx, 0, "sync", "configure", "--replica", "--per-day", "0");
 	OUT_HAS(fx, "(replica), manual only\n");
 	RUN(fx, 0, "sync", "configure", "--show", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_string_equal(jstr(j, "upstream"), "https://dc-wsus:8531");
 	assert_string_equal(jstr(j, "mode"), "replica");
 	assert_int_equal(json_array_size(json_object_get(j, "products")), 0);
@@ -255,7 +233,7 @@ test_configure(void **state)
 	RUN(fx, 0, "sync", "configure", "--proxy", "", "--proxy-user", "",
 	    "--name", "");
 	RUN(fx, 0, "sync", "configure", "--show", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_string_equal(jstr(j, "proxy"), "(null)");
 	assert_string_equal(jstr(j, "proxy_user"), "(null)");
 	assert_true(json_is_false(json_object_get(j, "proxy_password_set")));
@@ -322,7 +300,7 @@ test_status_history(void **state)
 	OUT_HAS(fx, "next run   2026-09-21T17:00:00Z\n");
 
 	RUN(fx, 0, "sync", "status", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_string_equal(jstr(j, "state"), "running");
 	x = json_object_get(j, "running");
 	assert_string_equal(jstr(x, "phase"), "updates");
@@ -335,7 +313,7 @@ test_status_history(void **state)
 	json_decref(j);
 
 	RUN(fx, 0, "sync", "history", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 2);
 	x = json_array_get(j, 0);
 	assert_int_equal(json_integer_value(json_object_get(x, "id")), b);
@@ -351,7 +329,7 @@ test_status_history(void **state)
 	json_decref(j);
 
 	RUN(fx, 0, "sync", "history", "--limit", "1", "--json");
-	j = out_json(fx);
+	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
 	RUN(fx, 0, "sync", "history");

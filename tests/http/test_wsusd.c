@@ -446,7 +446,18 @@ group_setup(void **state)
 		return -1;
 	T.w.notify_socket = T.notify_path;
 	T.w.debug = true;
-	return tl_wsusd_start(&T.w);
+	if (tl_wsusd_start(&T.w) != 0)
+		return -1;
+	/* every listener answers; each one said so in the log, once */
+	for (int i = 0; i < 100 &&
+	    count_lines_with(T.w.log, "listening on") < 6; i++)
+		usleep(20 * 1000);
+	if (count_lines_with(T.w.log, "listening on") != 6) {
+		fprintf(stderr, "wsusd logged %zu \"listening on\" lines, "
+		    "not 6\n", count_lines_with(T.w.log, "listening on"));
+		return -1;
+	}
+	return 0;
 }
 
 static int

@@ -3,6 +3,8 @@
  * `wsusctl import-content PATH...`: the command-line face of the import
  * engine (import/import.h).  Not here: the import rules themselves.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -53,6 +55,24 @@ upd_done(const char *path, const struct update_ref *id, bool created, void *arg)
 	printf("%-8s %s r%d  %s\n", created ? "new" : "present", id->update_id,
 	    (int)id->revision, p);
 	free(p);
+}
+
+/*
+ * Every PATH must exist before anything is imported: a mistyped path is
+ * a usage error (exit 2) with the reason, not "1 document ... 1 failed".
+ */
+static int
+paths_exist(const char *cmd, int argc, char **argv, int first)
+{
+	struct stat sb;
+
+	for (int i = first; i < argc; i++)
+		if (stat(argv[i], &sb) == -1) {
+			log_error("%s: %s: %s; nothing imported", cmd, argv[i],
+			    strerror(errno));
+			return -1;
+		}
+	return 0;
 }
 
 static void
@@ -115,6 +135,8 @@ cmd_import_updates(struct wsusctl *ctl, int argc, char **argv)
 		import_updates_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (paths_exist("import-updates", argc, argv, optind) == -1)
+		return EXIT_USAGE;
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
 
@@ -224,6 +246,8 @@ cmd_import_content(struct wsusctl *ctl, int argc, char **argv)
 		import_content_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (paths_exist("import-content", argc, argv, optind) == -1)
+		return EXIT_USAGE;
 	if (dir == NULL || *dir == '\0') {
 		log_error("no content_dir configured");
 		return EXIT_FAIL;

@@ -5,6 +5,10 @@
 #          header); one pass/fail each
 #   build  release-style build (gcc, -Werror) and every test: unit, http,
 #          wusp, wsusss, rollup, e2e, fuzz-corpus replay
+#   package  the Debian package: dpkg-buildpackage -us -uc -b of a copy
+#          of the tree, dpkg -x into a temporary root, the layout checked
+#          and the unit checked with systemd-analyze verify; one pass/fail
+#          per check
 #   asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   fuzz   every libFuzzer target for FUZZ_SECONDS (default 60), clang-14
 # Nothing is skipped silently: after each meson test run the number of
@@ -14,14 +18,14 @@
 # listed, built, run and execute at least one input.  Each mismatch
 # counts as one failure.
 # Ends with the line "N passed, N failed" (tests, lint checks, fuzz runs).
-# Environment: STEPS="lint build asan fuzz" picks steps (in that order by
+# Environment: STEPS="lint build package asan fuzz" picks steps (in that order by
 # default); FUZZ_SECONDS=0 skips the fuzz step.
 set -u
 cd "$(dirname "$0")/.."
 tools/deps.sh || { echo "test.sh: could not install dependencies" >&2; exit 1; }
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-STEPS=${STEPS:-"lint build asan fuzz"}
+STEPS=${STEPS:-"lint build package asan fuzz"}
 JOBS=$(nproc 2>/dev/null || echo 2)
 LOGS=build-logs			# every step's logs (ignored by git: /build*/)
 mkdir -p "$LOGS"
@@ -179,12 +183,81 @@ run_lint() {
 	fi
 }
 
+# check NAME COMMAND...: one pass or fail of the package step.
+check() {
+	name=$1
+	shift
+	if "$@"; then
+		echo "package $name: OK"
+		passed=$((passed + 1))
+	else
+		fail "package $name"
+	fi
+}
+
+# package: build the .deb from a copy of the tree (tracked and new files,
+# not what .gitignore ignores: no build directories), unpack it into a
+# temporary root and check what a Debian 12 machine would get.
+run_package() {
+	echo "=== package: dpkg-buildpackage -us -uc -b"
+	work=$(mktemp -d /tmp/wsusd-package-XXXXXX)
+	mkdir "$work/wsusd"
+	git ls-files -co --exclude-standard -z | tar -cf - --null -T - |
+	    tar -xf - -C "$work/wsusd"
+	if ! (cd "$work/wsusd" && dpkg-buildpackage -us -uc -b) \
+	    >"$LOGS/package.build.log" 2>&1; then
+		tail -40 "$LOGS/package.build.log"
+		fail "package: dpkg-buildpackage"
+		rm -rf "$work"
+		return
+	fi
+	deb=$(ls "$work"/wsusd_*_*.deb)
+	r=$work/root
+	dpkg -x "$deb" "$r"
+	dpkg-deb -e "$deb" "$work/control"
+	dpkg -c "$deb" >"$LOGS/package.contents.log"
+	for f in usr/sbin/wsusd usr/bin/wsusctl; do
+		check "$f" test -x "$r/$f"
+	done
+	for f in lib/systemd/system/wsusd.service usr/share/man/man8/wsusd.8.gz \
+	    usr/share/man/man8/wsusctl.8.gz usr/share/man/man5/wsusd.conf.5.gz \
+	    usr/share/bash-completion/completions/wsusctl \
+	    usr/share/doc/wsusd/README.Debian; do
+		check "$f" test -f "$r/$f"
+	done
+	check "etc/wsusd/wsusd.conf 0640 conffile" sh -c \
+	    '[ "$(stat -c %a "$1/etc/wsusd/wsusd.conf")" = 640 ] &&
+	    grep -qx /etc/wsusd/wsusd.conf "$2/conffiles"' sh "$r" "$work/control"
+	check "no wsus-client" sh -c '! grep -q wsus-client "$1"' sh \
+	    "$LOGS/package.contents.log"
+	check "default configuration /etc/wsusd/wsusd.conf" sh -c \
+	    '"$1/usr/sbin/wsusd" -h | grep -q "(default /etc/wsusd/wsusd.conf;"' \
+	    sh "$r"
+	check "postinst: user, state directory, wsusctl postinstall" sh -c \
+	    'grep -q "adduser --system" "$1/postinst" &&
+	    grep -q "chmod 0750" "$1/postinst" &&
+	    grep -q "runuser -u wsusd -- /usr/bin/wsusctl .*postinstall" "$1/postinst" &&
+	    grep -q "rm -rf /var/lib/wsusd" "$1/postrm"' sh "$work/control"
+	check "unit ExecStart" grep -qx \
+	    "ExecStart=/usr/sbin/wsusd -c /etc/wsusd/wsusd.conf" \
+	    "$r/lib/systemd/system/wsusd.service"
+	# the unit's programs taken inside the unpacked root
+	sed "s|=/usr/sbin/wsusd|=$r/usr/sbin/wsusd|" \
+	    "$r/lib/systemd/system/wsusd.service" >"$work/wsusd.service"
+	check "systemd-analyze verify" sh -c \
+	    'systemd-analyze verify --man=no "$1" >"$2" 2>&1 && ! [ -s "$2" ] ||
+	    { cat "$2"; false; }' sh "$work/wsusd.service" "$LOGS/package.verify.log"
+	rm -rf "$work"
+}
+
 for step in $STEPS; do
 	case $step in
 	lint)
 		run_lint ;;
 	build)
 		run_build build-test --buildtype=release ;;
+	package)
+		run_package ;;
 	asan)
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -21,7 +21,7 @@ libmspack-dev libinih-dev libjansson-dev zlib1g-dev"
 TEST="libcmocka-dev clang-14 libclang-rt-14-dev llvm-14 \
 openssl curl sqlite3 libxml2-utils gcab cabextract jq \
 cppcheck clang-format \
-dpkg-dev debhelper fakeroot bash-completion groff-base systemd"
+dpkg-dev debhelper fakeroot lintian bash-completion groff-base systemd"
 case ${1:-} in
 run)	PKGS=$RUN ;;
 bench)	PKGS="$RUN $TEST nginx-light wrk time" ;;

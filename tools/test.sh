@@ -7,8 +7,8 @@
 #          wusp, wsusss, rollup, e2e, fuzz-corpus replay
 #   package  the Debian package: dpkg-buildpackage -us -uc -b of a copy
 #          of the tree, dpkg -x into a temporary root, the layout checked
-#          and the unit checked with systemd-analyze verify; one pass/fail
-#          per check
+#          and the unit checked with systemd-analyze verify, lintian clean;
+#          one pass/fail per check
 #   asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   fuzz   every libFuzzer target for FUZZ_SECONDS (default 60), clang-14
 # Nothing is skipped silently: after each meson test run the number of
@@ -212,6 +212,8 @@ run_package() {
 		return
 	fi
 	deb=$(ls "$work"/wsusd_*_*.deb)
+	check "lintian" sh -c 'lintian --fail-on warning "$1" >"$2" 2>&1 ||
+	    { cat "$2"; false; }' sh "$deb" "$LOGS/package.lintian.log"
 	r=$work/root
 	dpkg -x "$deb" "$r"
 	dpkg-deb -e "$deb" "$work/control"

@@ -2,11 +2,13 @@
 # man-completion.sh — the man pages and the bash completion are true to
 # the programs:
 #   wsusd.8 has every option of `wsusd -h`; wsusctl.8 every command of
-#   `wsusctl --help` (a .SS section each) and every global option;
+#   `wsusctl --help` (a .SS section each), every global option and every
+#   long option of each `wsusctl help COMMAND`;
 #   wsusd.conf.5 every key `wsusd -n -v` prints (".B key ="); groff reads
 #   each page without a warning; the completion is `bash -n` clean and
 #   offers exactly the commands of `wsusctl --help` (and help), the
-#   global options, and the sub-commands of groups, updates and sync.
+#   global options, every long option of each command's help, and the
+#   sub-commands of groups, updates and sync.
 #   man-completion.sh WSUSD WSUSCTL MANDIR(build) COMPLETION
 set -u
 wsusd=$1 wsusctl=$2 man=$3 comp=$4
@@ -36,6 +38,16 @@ for c in $cmds help; do
 done
 for o in $("$wsusctl" --help | grep -o -- '--[a-z]*' | sort -u); do
 	unroff "$man/wsusctl.8" | grep -q -- "$o" || fail "wsusctl.8 lacks $o"
+done
+# every long option of every command's help
+for c in $cmds; do
+	# (the replica notes name sync's --replica, not an option of $c)
+	"$wsusctl" help "$c" 2>&1 | sed 's/(wsusctl sync --replica)//' \
+	    >"$tmp/help.$c" || fail "wsusctl help $c"
+	for o in $(grep -o -- '--[a-z][a-z-]*' "$tmp/help.$c" | sort -u); do
+		unroff "$man/wsusctl.8" | grep -q -- "$o" ||
+			fail "wsusctl.8 lacks $c $o"
+	done
 done
 
 # wsusd.conf.5: every key of the effective configuration
@@ -94,6 +106,14 @@ got=$(complete_line "wsusctl updates s")
 got=$(complete_line "wsusctl sync ")
 [ "$got" = "$(printf '%s\n' cancel configure history now status)" ] ||
 	fail "completion of sync: $got"
+# every long option of every command's help is offered after "--"
+for c in $cmds; do
+	got=$(complete_line "wsusctl $c --")
+	for o in $(grep -o -- '--[a-z][a-z-]*' "$tmp/help.$c" | sort -u); do
+		echo "$got" | grep -qx -- "$o" ||
+			fail "completion of wsusctl $c -- lacks $o"
+	done
+done
 got=$(complete_line "wsusctl approve KB1 --action ")
 [ "$got" = "$(printf '%s\n' install notapproved uninstall)" ] ||
 	fail "completion of --action: $got"

@@ -26,7 +26,7 @@ static const struct option updates_opts[] = {
 	{ "kb",			required_argument,	NULL,	'k' },
 	{ "title",		required_argument,	NULL,	't' },
 	{ "product",		required_argument,	NULL,	'p' },
-	{ "classification",	required_argument,	NULL,	'c' },
+	{ "classification",	required_argument,	NULL,	'C' },
 	{ "approval",		required_argument,	NULL,	'a' },
 	{ "type",		required_argument,	NULL,	'T' },
 	{ "all-revisions",	no_argument,		NULL,	'R' },
@@ -698,7 +698,7 @@ cmd_updates(struct wsusctl *ctl, int argc, char **argv)
 	f.type = -1;
 	f.approval = APPROVAL_FILTER_ANY;
 	optind = 0;
-	while ((c = getopt_long(n, base, "k:t:p:c:a:T:Rn:r:Ljqh", updates_opts,
+	while ((c = getopt_long(n, base, "k:t:p:a:T:Rn:r:Ljqh", updates_opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -717,7 +717,7 @@ cmd_updates(struct wsusctl *ctl, int argc, char **argv)
 			f.product = optarg;
 			filters = true;
 			break;
-		case 'c':
+		case 'C':
 			f.classification = optarg;
 			filters = true;
 			break;

@@ -58,6 +58,8 @@ static const struct command commands[] = {
 	  "list, show and remove downstream servers (upstream role)" },
 	{ "sync", cmd_sync,
 	  "synchronize from an upstream; configure, now, status, history" },
+	{ "content", cmd_content,
+	  "verify content files by their hashes; --repair sets damaged aside" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

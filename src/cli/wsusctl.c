@@ -60,6 +60,10 @@ static const struct command commands[] = {
 	  "synchronize from an upstream; configure, now, status, history" },
 	{ "content", cmd_content,
 	  "verify content files by their hashes; --repair sets damaged aside" },
+	{ "backup", cmd_backup,
+	  "copy the database to a file (consistent while wsusd runs)" },
+	{ "restore", cmd_restore,
+	  "replace the database by a backup (wsusd stopped)" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -68,5 +68,7 @@ int	downstream_site_id(struct store *, const char *name, char out[GUID_STRLEN + 
 int	report_hierarchy(struct wsusctl *, struct store *, const char *site);
 /* maintenance verbs (cmd_content.c, cmd_maint.c) */
 int	cmd_content(struct wsusctl *, int argc, char **argv);	/* "content verify [--repair]" */
+int	cmd_backup(struct wsusctl *, int argc, char **argv);	/* "backup FILE" */
+int	cmd_restore(struct wsusctl *, int argc, char **argv);	/* "restore [--check] FILE" */
 
 #endif

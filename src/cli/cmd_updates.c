@@ -632,7 +632,7 @@ updates_show(struct wsusctl *ctl, struct store *st, const char *arg,
 	if ((rc = upd_resolve(st, arg, &m, &n)) != EXIT_OK)
 		return rc;
 	if (n > 1) {
-		upd_print_ambiguous(arg, m, n);
+		upd_print_ambiguous(arg, m, n, false);
 		upd_matches_free(m, n);
 		return EXIT_USAGE;
 	}

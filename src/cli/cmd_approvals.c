@@ -227,7 +227,7 @@ static json_t *
 match_json(const struct upd_match *m)
 {
 	return json_pack("{s:s,s:i,s:o,s:o}", "update_id", m->update_id,
-	    "revision", (int)m->revision, "kb", output_json_str(m->kb),
+	    "revision", (int)m->revision, "kb", output_json_kb(m->kb),
 	    "title", output_json_str(m->title));
 }
 

@@ -90,7 +90,7 @@ row_json(const struct store_update_row *r)
 	    "category_kind", r->category_kind == CATEGORY_KIND_NONE ? json_null() :
 	    output_json_str(category_kind_name(r->category_kind)),
 	    "title", output_json_str(r->title),
-	    "kb", output_json_str(r->kb_article_id),
+	    "kb", output_json_kb(r->kb_article_id),
 	    "msrc_severity", output_json_str(r->msrc_severity),
 	    "creation_date", output_json_str(r->creation_date),
 	    "classification", output_json_str(r->classification),
@@ -402,7 +402,7 @@ show_json(struct store *st, const struct rev_info *ri, const struct update *u,
 	    "category_kind", u->category_kind == CATEGORY_KIND_NONE ? json_null() :
 	    output_json_str(category_kind_name(u->category_kind)),
 	    "title", output_json_str(loc_title(u)),
-	    "kb", output_json_str(u->kb_article_id),
+	    "kb", output_json_kb(u->kb_article_id),
 	    "classification", output_json_str(ri->classification),
 	    "products", output_json_str(ri->products),
 	    "creation_date", output_json_str(u->creation_date),

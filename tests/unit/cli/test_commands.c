@@ -268,7 +268,9 @@ test_updates_list_search_show(void **state)
 	OUT_HAS(fx, "content  missing");
 	RUN(fx, 0, "updates", "show", KB_BUNDLE, "--json");
 	j = cli_json(fx->out);
-	assert_string_equal(json_string_value(json_object_get(j, "kb")), "2267602");
+	/* one KB form in every JSON: "KB..." (issue 10 defect 10) */
+	assert_string_equal(json_string_value(json_object_get(j, "kb")),
+	    "KB2267602");
 	assert_int_equal(json_array_size(json_object_get(j, "supersedes")), 10);
 	assert_int_equal(json_array_size(json_object_get(j, "bundled")), 4);
 	assert_int_equal(json_integer_value(json_object_get(j, "revision")), 200);
@@ -439,7 +441,11 @@ test_approve_unapprove_decline(void **state)
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
 
-	RUN(fx, 0, "unapprove", "KB2267602", "--group", "Desktops");
+	RUN(fx, 0, "unapprove", "KB2267602", "--group", "Desktops", "--json");
+	j = cli_json(fx->out);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(j, 0), "kb")), "KB2267602");
+	json_decref(j);
 	RUN(fx, 0, "approvals", "--json");
 	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
@@ -514,6 +520,8 @@ test_wellknown_names(void **state)
 	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	u = json_array_get(j, 0);
+	assert_string_equal(json_string_value(json_object_get(u, "kb")),
+	    "KB2267602");
 	assert_string_equal(json_string_value(json_object_get(u,
 	    "classification")), "Definition Updates");
 	assert_string_equal(json_string_value(json_object_get(u,

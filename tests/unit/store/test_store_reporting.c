@@ -690,6 +690,28 @@ test_cli(void **state)
 	    "Ring", NULL), 0);
 	assert_non_null(strstr(cli_out, "pc-a.corp.example"));
 	assert_null(strstr(cli_out, "dup.corp.example"));
+	/* JSON: groups is an array (issue 10 defect 10) */
+	assert_int_equal(cli(conf, "--json", "computers", "list", "--group",
+	    "Ring", NULL), 0);
+	assert_non_null(strstr(cli_out, "\"groups\": [\n      \"Ring\"\n    ]"));
+	assert_null(strstr(cli_out, "\"groups\": \""));
+	/* an install failure: the HRESULT in one form, JSON and text */
+	e[0] = ev(2, 182, U1, T0 + 20);
+	e[0].hresult = (int32_t)0x80246007;
+	o[0] = op(U1, UPDATE_STATE_FAILED, 0, 0);
+	assert_int_equal(batch(st, CID_A, e, 1, o, 1, NULL, 0, T0 + 20, NULL),
+	    STORE_OK);
+	assert_int_equal(cli(conf, "--json", "report", "computer", "pc-a",
+	    NULL), 0);
+	assert_non_null(strstr(cli_out, "\"hresult\": \"0x80246007\""));
+	assert_non_null(strstr(cli_out, "\"kb\": null"));	/* none */
+	assert_int_equal(cli(conf, "report", "computer", "pc-a", NULL), 0);
+	assert_non_null(strstr(cli_out, "  0x80246007"));
+	assert_int_equal(cli(conf, "--json", "computers", "show", "pc-a",
+	    NULL), 0);
+	assert_non_null(strstr(cli_out, "\"hresult\": \"0x80246007\""));
+	assert_int_equal(cli(conf, "computers", "show", "pc-a", NULL), 0);
+	assert_non_null(strstr(cli_out, "0x80246007"));
 
 	/* targeting */
 	assert_int_equal(cli(conf, "targeting", "client", NULL), 0);
@@ -703,7 +725,7 @@ test_cli(void **state)
 	/* reports */
 	assert_int_equal(cli(conf, "--json", "report", "compliance",
 	    NULL), 0);
-	assert_non_null(strstr(cli_out, "\"needed\": 1"));
+	assert_non_null(strstr(cli_out, "\"failed\": 1"));
 	assert_non_null(strstr(cli_out, "\"unknown\": 2"));
 	assert_int_equal(cli(conf, "report", "compliance", "--update",
 	    U1, NULL), 0);
@@ -713,7 +735,7 @@ test_cli(void **state)
 	    "Nope", NULL), 3);
 	assert_int_equal(cli(conf, "--json", "report", "computer",
 	    "pc-a", NULL), 0);
-	assert_non_null(strstr(cli_out, "\"state\": \"needed\""));
+	assert_non_null(strstr(cli_out, "\"state\": \"failed\""));
 	assert_int_equal(cli(conf, "report", NULL), 2);
 	assert_int_equal(cli(conf, "report", "settings",
 	    "--retention-days", "7", NULL), 0);

@@ -64,6 +64,8 @@ static const struct command commands[] = {
 	  "copy the database to a file (consistent while wsusd runs)" },
 	{ "restore", cmd_restore,
 	  "replace the database by a backup (wsusd stopped)" },
+	{ "movecontent", cmd_movecontent,
+	  "copy the content directory elsewhere and point content_dir there" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -70,5 +70,6 @@ int	report_hierarchy(struct wsusctl *, struct store *, const char *site);
 int	cmd_content(struct wsusctl *, int argc, char **argv);	/* "content verify [--repair]" */
 int	cmd_backup(struct wsusctl *, int argc, char **argv);	/* "backup FILE" */
 int	cmd_restore(struct wsusctl *, int argc, char **argv);	/* "restore [--check] FILE" */
+int	cmd_movecontent(struct wsusctl *, int argc, char **argv);	/* "movecontent NEWDIR" */
 
 #endif

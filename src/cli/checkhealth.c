@@ -34,6 +34,7 @@
 #include "cli/postinstall.h"
 #include "cli/wsusctl.h"
 #include "content/content_store.h"
+#include "content/verify.h"
 #include "store/settings.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -345,6 +346,8 @@ check_tls(struct health_run *hr, const struct config *cfg)
 
 struct content_scan {
 	const char *dir;
+	bool	 hash;			/* --content: hash every present file */
+	size_t	 hashed;
 	size_t	 total;
 	size_t	 pending;		/* not imported yet */
 	size_t	 lost;			/* marked present, absent or wrong size */
@@ -366,6 +369,14 @@ content_cb(const struct store_file *f, void *arg)
 	snprintf(path, sizeof(path), "%s/%s", cs->dir, rel);
 	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    (f->size == 0 || (uint64_t)sb.st_size == f->size);
+	if (ok && cs->hash) {
+		char err[256];
+
+		cs->hashed++;
+		ok = content_verify(cs->dir, f->sha1, f->has_sha256 ?
+		    f->sha256 : NULL, f->size == 0 ? UINT64_MAX : f->size,
+		    f->name, err, sizeof(err)) == CONTENT_GOOD;
+	}
 	if (ok)
 		return 0;
 	if (f->present || stat(path, &sb) == 0) {
@@ -398,9 +409,10 @@ names_text(char out[512], char names[][64], size_t n)
 }
 
 static void
-check_content(struct health_run *hr, struct store *st, const char *dir)
+check_content(struct health_run *hr, struct store *st, const char *dir,
+    bool hash)
 {
-	struct content_scan cs = { .dir = dir };
+	struct content_scan cs = { .dir = dir, .hash = hash };
 	char names[512];
 
 	if (store_file_list(st, true, content_cb, &cs) != STORE_OK) {
@@ -422,7 +434,8 @@ check_content(struct health_run *hr, struct store *st, const char *dir)
 	}
 	if (cs.lost == 0 && cs.pending == 0)
 		item(hr, H_OK, "content", "all %zu files of approved updates "
-		    "present", cs.total);
+		    "present%s", cs.total, hash ? ", every hash verified" :
+		    " (sizes checked; --content hashes them)");
 }
 
 /* ---- database ---- */
@@ -493,13 +506,15 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: wsusctl [-c FILE] checkhealth [--json] [-q]\n"
+	    "usage: wsusctl [-c FILE] checkhealth [--content] [--json] [-q]\n"
 	    "\n"
 	    "Check the configuration, database, schema, settings, directories,\n"
 	    "TLS certificates and the content of approved updates; print each\n"
 	    "item as OK, WARN or FAIL with its reason (-q: only WARN and FAIL).\n"
-	    "Changes nothing.\n"
+	    "Changes nothing.  Content files are checked by size; --content\n"
+	    "hashes them (SHA-1, SHA-256) as `wsusctl content verify` does.\n"
 	    "\n"
+	    "  --content    hash the content files of approved updates\n"
 	    "  --json       print the items as JSON\n"
 	    "  -q, --quiet  print only WARN and FAIL items and the summary\n"
 	    "  -h, --help   this help\n"
@@ -514,8 +529,11 @@ cmd_checkhealth(struct wsusctl *ctl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "content", no_argument, NULL, 'C' },
+		{ "full", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool hash = false;
 	struct health_run hr = { .json = ctl->json, .quiet = ctl->quiet };
 	const struct config *cfg = &ctl->cfg;
 	struct store *st;
@@ -528,6 +546,10 @@ cmd_checkhealth(struct wsusctl *ctl, int argc, char **argv)
 		if (ch == 'h') {
 			usage(stdout);
 			return EXIT_OK;
+		}
+		if (ch == 'C') {
+			hash = true;
+			continue;
 		}
 		if (ch == 'j' || ch == 'q') {
 			hr.json |= ch == 'j';
@@ -575,7 +597,7 @@ cmd_checkhealth(struct wsusctl *ctl, int argc, char **argv)
 	check_tls(&hr, cfg);
 	check_secret_tls_keys(&hr, cfg);
 	if (schema_ok)
-		check_content(&hr, st, cfg->content_dir);
+		check_content(&hr, st, cfg->content_dir, hash);
 
 	if (hr.json) {
 		const char *status = hr.n[H_FAIL] ? "fail" : hr.n[H_WARN] ?

@@ -64,7 +64,15 @@ usage(FILE *fp, const char *cmd)
 		fprintf(fp, "usage: wsusctl approvals [--group GROUP] "
 		    "[--update UPDATE] [--json]\n");
 	fprintf(fp, "  UPDATE is an UpdateID or a KB number (KB2267602 or "
-	    "2267602); GROUP a group name or GUID.\n");
+	    "2267602)%s\n", strcmp(cmd, "decline") == 0 ? "; --all: every "
+	    "update a KB number names." : "; GROUP a group name or GUID.");
+	if (strcmp(cmd, "decline") == 0)
+		fprintf(fp, "  Declines the update for every group (WSUS has no "
+		    "per-group decline);\n  --undo makes it approvable "
+		    "again.\n");
+	if (strcmp(cmd, "approve") == 0)
+		fprintf(fp, "  A deadline (Install or Uninstall approvals) must "
+		    "lie in the future.\n");
 	if (strcmp(cmd, "approvals") != 0)
 		fprintf(fp, "  On a replica (wsusctl sync --replica) refused "
 		    "unless --force.\n");
@@ -172,7 +180,7 @@ resolve_all(struct store *st, struct approve_args *a, struct upd_match **out,
 			return rc;
 		}
 		if (nm > 1 && !a->all) {
-			upd_print_ambiguous(a->operands[i], m, nm);
+			upd_print_ambiguous(a->operands[i], m, nm, true);
 			upd_matches_free(m, nm);
 			upd_matches_free(all, n);
 			return EXIT_USAGE;
@@ -219,7 +227,7 @@ static json_t *
 match_json(const struct upd_match *m)
 {
 	return json_pack("{s:s,s:i,s:o,s:o}", "update_id", m->update_id,
-	    "revision", (int)m->revision, "kb", output_json_str(m->kb),
+	    "revision", (int)m->revision, "kb", output_json_kb(m->kb),
 	    "title", output_json_str(m->title));
 }
 
@@ -242,8 +250,18 @@ cmd_approve(struct wsusctl *ctl, int argc, char **argv)
 		usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
-	if (a.deadline != 0 && a.action != APPROVAL_INSTALL) {
-		log_error("approve: a deadline applies to Install approvals only");
+	if (a.deadline != 0 && a.action == APPROVAL_NOT_APPROVED) {
+		log_error("approve: a deadline applies to Install and Uninstall "
+		    "approvals, not to NotApproved");
+		return EXIT_USAGE;
+	}
+	if (a.deadline != 0 && a.deadline <= deadline_now()) {
+		char now[32];
+
+		output_time(deadline_now(), now, sizeof(now));
+		output_time(a.deadline, dl, sizeof(dl));
+		log_error("approve: the deadline %s is in the past (now %s); "
+		    "give a future date, or no deadline", dl, now);
 		return EXIT_USAGE;
 	}
 	if ((rc = open_resolve(ctl, &a, true, &st, &m, &n)) != EXIT_OK)

@@ -174,9 +174,11 @@ upd_matches_free(struct upd_match *m, size_t n)
 }
 
 void
-upd_print_ambiguous(const char *arg, const struct upd_match *m, size_t n)
+upd_print_ambiguous(const char *arg, const struct upd_match *m, size_t n,
+    bool all_ok)
 {
-	log_error("%s names %zu updates; give an UpdateID or --all:", arg, n);
+	log_error("%s names %zu updates; give an UpdateID%s:", arg, n,
+	    all_ok ? " or --all" : "");
 	for (size_t i = 0; i < n; i++) {
 		char *t = output_clean(m[i].title);
 		log_error("  %s  %s", m[i].update_id, t);
@@ -284,6 +286,21 @@ deadline_parse(const char *s, int64_t *t)
 		return -1;
 	*t = (int64_t)r;
 	return 0;
+}
+
+int64_t
+deadline_now(void)
+{
+	const char *s = getenv("WSUSCTL_TEST_NOW");
+	char *end;
+	long long v;
+
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0' && v > 0)
+			return (int64_t)v;
+	}
+	return (int64_t)time(NULL);
 }
 
 int

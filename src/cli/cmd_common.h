@@ -37,8 +37,10 @@ struct upd_match {
 int	upd_resolve(struct store *, const char *arg, struct upd_match **out,
 	    size_t *n);
 void	upd_matches_free(struct upd_match *, size_t n);
-/* Print the matches of an ambiguous KB to stderr. */
-void	upd_print_ambiguous(const char *arg, const struct upd_match *, size_t n);
+/* Print the matches of an ambiguous KB to stderr; all_ok: the command
+ * takes --all (the message suggests it). */
+void	upd_print_ambiguous(const char *arg, const struct upd_match *, size_t n,
+	    bool all_ok);
 
 /* "KB123", "kb123" or "123" to "123"; -1 when not a KB number. */
 int	kb_parse(const char *arg, char out[KB_MAX_DIGITS + 1]);
@@ -69,6 +71,9 @@ int	resolve_status(struct store *, int rc, const char *what);
  * means 00:00.  Returns 0 with *t, or -1.
  */
 int	deadline_parse(const char *s, int64_t *t);
+/* For tests: the "now" deadlines are compared with (0: time(NULL)).
+ * Read from $WSUSCTL_TEST_NOW when set. */
+int64_t	deadline_now(void);
 
 /* Print the store's reason for rc and return the exit status for it:
  * NOTFOUND -> EXIT_NOTFOUND, anything else -> EXIT_FAIL. */

@@ -74,7 +74,7 @@ computer_json(const struct store_computer *c)
 	    output_json_str(c->processor_arch));
 	json_object_set_new(j, "client_version",
 	    output_json_str(c->client_version));
-	json_object_set_new(j, "groups", output_json_str(c->groups));
+	json_object_set_new(j, "groups", output_json_list(c->groups));
 	json_object_set_new(j, "target_group_claim",
 	    output_json_str(c->target_claim));
 	json_object_set_new(j, "created", jtime(c->created));
@@ -279,16 +279,17 @@ static int
 event_cb(const struct store_event_row *e, void *arg)
 {
 	struct show_ctx *s = arg;
-	char at[32], rcv[32];
+	char at[32], rcv[32], hr[16];
 
 	output_time(e->time_at_target, at, sizeof(at));
 	output_time(e->received, rcv, sizeof(rcv));
+	output_hresult(e->hresult, hr, sizeof(hr));
 	json_array_append_new(s->events, json_pack("{s:s,s:i,s:i,s:i,s:s,s:s,"
-	    "s:o,s:i,s:i,s:o,s:o,s:o,s:o}", "instance_id", e->instance_id,
+	    "s:o,s:i,s:s,s:o,s:o,s:o,s:o}", "instance_id", e->instance_id,
 	    "event_id", (int)e->event_id, "namespace_id", (int)e->namespace_id,
 	    "source_id", (int)e->source_id, "time_at_target", at,
 	    "received", rcv, "update_id", output_json_str(e->update_id),
-	    "revision", (int)e->revision, "hresult", (int)e->hresult,
+	    "revision", (int)e->revision, "hresult", hr,
 	    "app_name", output_json_str(e->app_name),
 	    "title", output_json_str(e->title),
 	    "replacement_strings", output_json_str(e->replacement),
@@ -345,7 +346,7 @@ print_events(json_t *a)
 
 		snprintf(ev, sizeof(ev), "%d", (int)json_integer_value(
 		    json_object_get(v, "event_id")));
-		snprintf(hr, sizeof(hr), "0x%08x", (unsigned)json_integer_value(
+		snprintf(hr, sizeof(hr), "%s", json_string_value(
 		    json_object_get(v, "hresult")));
 		table_addf(t, json_string_value(json_object_get(v,
 		    "time_at_target")), ev, hr, title ? title : uid ? uid : "-");

@@ -62,8 +62,7 @@ comp_cb(const struct store_compliance_row *r, void *arg)
 		json_t *j = json_object();
 
 		json_object_set_new(j, "update_id", json_string(r->update_id));
-		json_object_set_new(j, "kb", r->kb_article_id ?
-		    json_sprintf("KB%s", r->kb_article_id) : json_null());
+		json_object_set_new(j, "kb", output_json_kb(r->kb_article_id));
 		json_object_set_new(j, "title", output_json_str(r->title));
 		json_object_set_new(j, "approved", json_boolean(r->approved));
 		json_object_set_new(j, "group", output_json_str(r->group_name));
@@ -251,19 +250,20 @@ status_cb(const struct store_update_status *u, void *arg)
 	char kb[32], changed[32], ev[16], hr[16];
 
 	p->n++;
+	output_hresult(u->hresult, hr, sizeof(hr));
 	if (p->arr != NULL) {
 		char t[32];
 
 		output_time(u->changed, t, sizeof(t));
 		json_array_append_new(p->arr, json_pack("{s:s,s:o,s:o,s:s,s:b,"
-		    "s:b,s:i,s:o,s:i,s:i}", "update_id", u->update_id,
-		    "kb", u->kb_article_id ? json_sprintf("KB%s",
-		    u->kb_article_id) : json_null(),
+		    "s:b,s:i,s:o,s:i,s:o}", "update_id", u->update_id,
+		    "kb", output_json_kb(u->kb_article_id),
 		    "title", output_json_str(u->title), "state", st,
 		    "reported", u->stored, "approved", u->approved,
 		    "revision", (int)u->revision,
 		    "changed", u->changed ? json_string(t) : json_null(),
-		    "event_id", (int)u->event_id, "hresult", (int)u->hresult));
+		    "event_id", (int)u->event_id, "hresult", u->hresult ?
+		    json_string(hr) : json_null()));
 		return 0;
 	}
 	if (u->kb_article_id != NULL)
@@ -278,9 +278,7 @@ status_cb(const struct store_update_status *u, void *arg)
 		snprintf(ev, sizeof(ev), "%d", (int)u->event_id);
 	else
 		snprintf(ev, sizeof(ev), "-");
-	if (u->hresult)
-		snprintf(hr, sizeof(hr), "0x%08x", (unsigned)u->hresult);
-	else
+	if (!u->hresult)
 		snprintf(hr, sizeof(hr), "-");
 	table_addf(p->t, kb, u->title ? u->title : u->update_id, st,
 	    u->approved ? "yes" : "no", changed, ev, hr);

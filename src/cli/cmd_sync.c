@@ -70,7 +70,60 @@ sync_usage(FILE *fp)
 	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
-	    "  DIR (an existing, writable directory).\n");
+	    "  DIR (an existing, writable directory).  --name defaults to\n"
+	    "  [server] name of the configuration, then the host name.\n"
+	    "  -v prints each call and each phase with its counts.\n");
+}
+
+/* -v: each phase with the counts so far, on stderr. */
+static void
+sync_progress(void *arg, const char *phase, const struct sync_result *r)
+{
+	(void)arg;
+	fprintf(stderr, "wsusctl sync: %s (categories %zu, updates %zu "
+	    "listed; %zu documents fetched, %zu new, %zu rejected)\n", phase,
+	    r->category_revisions, r->update_revisions, r->fetched,
+	    r->created, r->failed);
+}
+
+/* A URL the one-shot sync can use: http:// or https:// and a host. */
+static int
+upstream_check(const char *u)
+{
+	const char *h;
+
+	if (strncmp(u, "http://", 7) == 0)
+		h = u + 7;
+	else if (strncmp(u, "https://", 8) == 0)
+		h = u + 8;
+	else
+		return -1;
+	return *h == '\0' || *h == '/' || *h == ':' ? -1 : 0;
+}
+
+/* No --upstream: say what to do, naming the stored upstream if any. */
+static void
+no_upstream(struct wsusctl *ctl)
+{
+	struct store_sync_config c;
+	struct store *st;
+	char file[4096];
+
+	fprintf(stderr, "wsusctl sync: no --upstream URL given.  Give one "
+	    "(wsusctl sync --upstream http://HOST:8530), or run `wsusctl "
+	    "sync now` to have wsusd sync from the upstream stored with "
+	    "`wsusctl sync configure --upstream URL`");
+	memset(&c, 0, sizeof(c));
+	if (config_sqlite_path(ctl->cfg.database_url, file, sizeof(file)) ==
+	    0 && access(file, F_OK) == 0 && (st = wsusctl_store(ctl)) != NULL &&
+	    store_sync_config_get(st, &c) == STORE_OK) {
+		if (c.upstream != NULL)
+			fprintf(stderr, " (stored: %s)", c.upstream);
+		else
+			fprintf(stderr, " (none stored yet)");
+	}
+	store_sync_config_free(&c);
+	fprintf(stderr, ".\n");
 }
 
 struct bench_arg {
@@ -306,9 +359,25 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc || o.upstream == NULL) {
+	if (optind != argc) {
 		sync_usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (o.upstream == NULL) {
+		no_upstream(ctl);
+		return EXIT_USAGE;
+	}
+	if (upstream_check(o.upstream) == -1) {
+		fprintf(stderr, "wsusctl sync: --upstream \"%s\" is not a URL "
+		    "(http://HOST[:PORT] or https://HOST[:PORT])\n", o.upstream);
+		return EXIT_USAGE;
+	}
+	/* announce ourselves as the configuration names this server */
+	if (o.account_name == NULL)
+		o.account_name = ctl->cfg.server_name;
+	if (o.verbose) {
+		log_set_level(LOG_LEVEL_INFO);
+		o.progress = sync_progress;
 	}
 	if (o.record_dir != NULL && record_dir_check(o.record_dir) == -1)
 		return EXIT_USAGE;

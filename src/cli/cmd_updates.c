@@ -26,7 +26,7 @@ static const struct option updates_opts[] = {
 	{ "kb",			required_argument,	NULL,	'k' },
 	{ "title",		required_argument,	NULL,	't' },
 	{ "product",		required_argument,	NULL,	'p' },
-	{ "classification",	required_argument,	NULL,	'c' },
+	{ "classification",	required_argument,	NULL,	'C' },
 	{ "approval",		required_argument,	NULL,	'a' },
 	{ "type",		required_argument,	NULL,	'T' },
 	{ "all-revisions",	no_argument,		NULL,	'R' },
@@ -90,7 +90,7 @@ row_json(const struct store_update_row *r)
 	    "category_kind", r->category_kind == CATEGORY_KIND_NONE ? json_null() :
 	    output_json_str(category_kind_name(r->category_kind)),
 	    "title", output_json_str(r->title),
-	    "kb", output_json_str(r->kb_article_id),
+	    "kb", output_json_kb(r->kb_article_id),
 	    "msrc_severity", output_json_str(r->msrc_severity),
 	    "creation_date", output_json_str(r->creation_date),
 	    "classification", output_json_str(r->classification),
@@ -402,7 +402,7 @@ show_json(struct store *st, const struct rev_info *ri, const struct update *u,
 	    "category_kind", u->category_kind == CATEGORY_KIND_NONE ? json_null() :
 	    output_json_str(category_kind_name(u->category_kind)),
 	    "title", output_json_str(loc_title(u)),
-	    "kb", output_json_str(u->kb_article_id),
+	    "kb", output_json_kb(u->kb_article_id),
 	    "classification", output_json_str(ri->classification),
 	    "products", output_json_str(ri->products),
 	    "creation_date", output_json_str(u->creation_date),
@@ -632,7 +632,7 @@ updates_show(struct wsusctl *ctl, struct store *st, const char *arg,
 	if ((rc = upd_resolve(st, arg, &m, &n)) != EXIT_OK)
 		return rc;
 	if (n > 1) {
-		upd_print_ambiguous(arg, m, n);
+		upd_print_ambiguous(arg, m, n, false);
 		upd_matches_free(m, n);
 		return EXIT_USAGE;
 	}
@@ -698,7 +698,7 @@ cmd_updates(struct wsusctl *ctl, int argc, char **argv)
 	f.type = -1;
 	f.approval = APPROVAL_FILTER_ANY;
 	optind = 0;
-	while ((c = getopt_long(n, base, "k:t:p:c:a:T:Rn:r:Ljqh", updates_opts,
+	while ((c = getopt_long(n, base, "k:t:p:a:T:Rn:r:Ljqh", updates_opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -717,7 +717,7 @@ cmd_updates(struct wsusctl *ctl, int argc, char **argv)
 			f.product = optarg;
 			filters = true;
 			break;
-		case 'c':
+		case 'C':
 			f.classification = optarg;
 			filters = true;
 			break;

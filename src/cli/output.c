@@ -243,7 +243,7 @@ put_row(struct buf *line, const struct table *t, const size_t *w,
 int
 table_print(const struct table *t, FILE *fp, size_t maxwidth, bool no_header)
 {
-	size_t w[TABLE_MAX_COLS], total;
+	size_t w[TABLE_MAX_COLS], total, floor;
 	char *hdr[TABLE_MAX_COLS];
 	struct buf line;
 	int rc = 0;
@@ -273,6 +273,24 @@ table_print(const struct table *t, FILE *fp, size_t maxwidth, bool no_header)
 				bestw = w[i];
 			}
 		}
+		if (best == t->ncols)
+			break;
+		w[best]--;
+		total--;
+	}
+	/* still too wide (many fixed columns on 80): cut the widest column
+	 * of any kind, headers too, down to TABLE_MIN_CUT -- when that can
+	 * make it fit at all (else leave it readable) */
+	floor = 2 * (t->ncols - 1);
+	for (size_t i = 0; i < t->ncols; i++)
+		floor += w[i] < TABLE_MIN_CUT ? w[i] : TABLE_MIN_CUT;
+	while (maxwidth > 0 && total > maxwidth && floor <= maxwidth) {
+		size_t best = t->ncols, bestw = TABLE_MIN_CUT;
+		for (size_t i = 0; i < t->ncols; i++)
+			if (w[i] > bestw) {
+				best = i;
+				bestw = w[i];
+			}
 		if (best == t->ncols)
 			break;
 		w[best]--;
@@ -365,4 +383,40 @@ output_time(int64_t t, char *out, size_t outlen)
 	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
 		return;
 	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *
+output_json_kb(const char *digits)
+{
+	if (digits == NULL || *digits == '\0')
+		return json_null();
+	if (strncasecmp(digits, "KB", 2) == 0)
+		digits += 2;
+	return json_sprintf("KB%s", digits);
+}
+
+void
+output_hresult(int32_t hr, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "0x%08x", (unsigned)(uint32_t)hr);
+}
+
+json_t *
+output_json_list(const char *joined)
+{
+	json_t *a = json_array();
+	const char *p = joined, *e;
+
+	if (p == NULL || *p == '\0')
+		return a;
+	for (;;) {
+		e = strstr(p, "; ");
+		if (e == NULL) {
+			json_array_append_new(a, json_string(p));
+			break;
+		}
+		json_array_append_new(a, json_stringn(p, (size_t)(e - p)));
+		p = e + 2;
+	}
+	return a;
 }

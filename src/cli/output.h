@@ -5,7 +5,10 @@
  * Tables compute every column width from the content.  Columns are
  * separated by two spaces; there are never tabs and never trailing
  * blanks.  When a maximum width is given (stdout is a terminal) columns
- * marked TABLE_SHRINK are cut, with "...", until the table fits.
+ * marked TABLE_SHRINK are cut, with "...", until the table fits; when
+ * they are at TABLE_MIN_SHRUNK and it still does not, the widest column
+ * of any kind is cut (down to TABLE_MIN_CUT), so a table always fits
+ * unless it has more columns than the width allows.
  * Control characters in cells (from hostile metadata) are replaced so
  * nothing printed can drive the terminal.
  *
@@ -26,6 +29,8 @@
 
 #define TABLE_MAX_COLS	16
 #define TABLE_MIN_SHRUNK 8	/* a shrunk column keeps at least this width */
+#define TABLE_MIN_CUT	4	/* when that is not enough, any column is cut
+				   (widest first) down to this width */
 
 struct table_col {
 	const char	*header;	/* borrowed; shown upper-case as given */
@@ -72,6 +77,17 @@ void	output_json_put(json_t *v);
 
 /* JSON helpers that never fail on NULL: NULL becomes JSON null. */
 json_t	*output_json_str(const char *s);
+/*
+ * The one form of a KB number in JSON (and text): "KB1234567"; JSON null
+ * for NULL or "".  digits is the number as the metadata holds it.
+ */
+json_t	*output_json_kb(const char *digits);
+/* The one form of an HRESULT in JSON and text: "0x80240022" (8 lower-case
+ * hex digits) into out (at least 11 bytes). */
+void	output_hresult(int32_t hr, char *out, size_t outlen);
+/* A "; "-joined list (the store's group names) as a JSON array of
+ * strings; NULL or "" gives []. */
+json_t	*output_json_list(const char *joined);
 /* Unix time to "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes);
  * 0 gives "". */
 void	output_time(int64_t t, char *out, size_t outlen);

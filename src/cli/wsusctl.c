@@ -58,6 +58,14 @@ static const struct command commands[] = {
 	  "list, show and remove downstream servers (upstream role)" },
 	{ "sync", cmd_sync,
 	  "synchronize from an upstream; configure, now, status, history" },
+	{ "content", cmd_content,
+	  "verify content files by their hashes; --repair sets damaged aside" },
+	{ "backup", cmd_backup,
+	  "copy the database to a file (consistent while wsusd runs)" },
+	{ "restore", cmd_restore,
+	  "replace the database by a backup (wsusd stopped)" },
+	{ "movecontent", cmd_movecontent,
+	  "copy the content directory elsewhere and point content_dir there" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -70,7 +78,7 @@ usage(FILE *fp)
 	    "       wsusctl help [COMMAND]\n"
 	    "       wsusctl -h | --help | -V | --version\n"
 	    "\n"
-	    "Global options (before the command):\n"
+	    "Global options (before or after the command):\n"
 	    "  -c, --config FILE  configuration file (default %s;\n"
 	    "                     built-in defaults when that file does not exist)\n"
 	    "      --json         machine-readable output (JSON) on stdout\n"
@@ -121,6 +129,53 @@ load_config(struct wsusctl *ctl, bool explicit)
 			log_error("%s: %s", ctl->config_path, errs.e[i].msg);
 	}
 	return -1;
+}
+
+/*
+ * -c FILE / --config FILE / --config=FILE after the command is still the
+ * global configuration option (no command has a -c of its own): take it
+ * out of the command's arguments.  Stops at "--".  Returns 0, or -1 with
+ * the message printed (missing or empty file name).
+ */
+static int
+take_config_option(struct wsusctl *ctl, int *argcp, char **argv,
+    bool *explicit)
+{
+	int argc = *argcp, i = 1;
+
+	while (i < argc && strcmp(argv[i], "--") != 0) {
+		const char *a = argv[i], *v = NULL;
+		int used;
+
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+			if (i + 1 >= argc) {
+				log_error("%s needs a file name", a);
+				return -1;
+			}
+			v = argv[i + 1];
+			used = 2;
+		} else if (strncmp(a, "--config=", 9) == 0) {
+			v = a + 9;
+			used = 1;
+		} else if (strncmp(a, "-c", 2) == 0) {
+			v = a + 2;
+			used = 1;
+		} else {
+			i++;
+			continue;
+		}
+		if (*v == '\0') {
+			log_error("%s: empty file name", a);
+			return -1;
+		}
+		ctl->config_path = v;
+		*explicit = true;
+		memmove(&argv[i], &argv[i + used],
+		    (size_t)(argc - i - used + 1) * sizeof(*argv));
+		argc -= used;
+	}
+	*argcp = argc;
+	return 0;
 }
 
 static int
@@ -222,6 +277,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (take_config_option(&ctl, &argc, argv, &explicit) == -1)
+		return EXIT_USAGE;
 	/* "COMMAND --help" works even with a broken configuration */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		wants_help |= strcmp(argv[i], "--help") == 0;

@@ -66,4 +66,10 @@ int	downstream_resolve(struct store *, const char *name, int64_t *id);
 int	downstream_site_id(struct store *, const char *name, char out[GUID_STRLEN + 1]);
 /* `report hierarchy [--site SERVER]`: every site and its rolled-up computers. */
 int	report_hierarchy(struct wsusctl *, struct store *, const char *site);
+/* maintenance verbs (cmd_content.c, cmd_maint.c) */
+int	cmd_content(struct wsusctl *, int argc, char **argv);	/* "content verify [--repair]" */
+int	cmd_backup(struct wsusctl *, int argc, char **argv);	/* "backup FILE" */
+int	cmd_restore(struct wsusctl *, int argc, char **argv);	/* "restore [--check] FILE" */
+int	cmd_movecontent(struct wsusctl *, int argc, char **argv);	/* "movecontent NEWDIR" */
+
 #endif

@@ -906,9 +906,10 @@ test_bad_upstream(void **state)
 	    "2.0", (char *)NULL);
 	assert_int_equal(rc, 2);
 	buf_reset(&out);
+	/* not an http(s) URL: a usage error (issue 10 defect 6) */
 	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "ftp://127.0.0.1/",
 	    (char *)NULL);
-	assert_int_equal(rc, 1);
+	assert_int_equal(rc, 2);
 	buf_reset(&out);
 	/* A path that is no upstream (HTTP 404): a clear error. */
 	rc = tl_ctl(&bad.srv, &out, "sync", "--upstream", "http://127.0.0.1:1/x",

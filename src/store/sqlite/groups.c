@@ -55,6 +55,7 @@ struct grp {
 	bool	 exists;
 	bool	 builtin;
 	int64_t	 parent_id;
+	char	 name[GROUP_NAME_MAX + 1];	/* for messages */
 };
 
 static void
@@ -62,8 +63,12 @@ group_row(sqlite3_stmt *stmt, void *arg)
 {
 	struct grp *g = arg;
 
+	const unsigned char *name = sqlite3_column_text(stmt, 2);
+
 	g->builtin = sqlite3_column_int(stmt, 0) != 0;
 	g->parent_id = sqlite3_column_int64(stmt, 1);
+	snprintf(g->name, sizeof(g->name), "%s", name ? (const char *)name :
+	    "");
 }
 
 /* Read one group; STORE_OK with g->exists false when absent. */
@@ -106,6 +111,28 @@ check_name(struct sq *s, const char *name)
 
 	if (store_group_name_check(name, err, sizeof(err)) == -1)
 		return store_seterr(&s->base, STORE_INVALID, "%s", err);
+	return STORE_OK;
+}
+
+/*
+ * A name that is another group's GUID would make that GUID name two
+ * groups on the command line (GROUP is a name or a GUID): EXISTS.
+ */
+static int
+name_not_guid(struct sq *s, const char *name, int64_t id)
+{
+	char guid[GUID_STRLEN + 1];
+	int64_t other;
+	int rc;
+
+	if (store_guid_norm(name, guid) != 0)
+		return STORE_OK;
+	if ((rc = id_by(s, SQL_GROUP_BY_GUID, guid, &other)) != STORE_OK)
+		return rc;
+	if (other != 0 && other != id)
+		return store_seterr(&s->base, STORE_EXISTS, "\"%s\" is the "
+		    "GUID of another group; a group name cannot be one",
+		    name);
 	return STORE_OK;
 }
 
@@ -189,6 +216,7 @@ group_create(struct store *st, const char *name, const char *want,
 		return rc;
 	if ((rc = check_parent(s, parent_id)) != STORE_OK ||
 	    (rc = guid_free(s, guid, 0)) != STORE_OK ||
+	    (rc = name_not_guid(s, name, 0)) != STORE_OK ||
 	    (rc = id_by(s, SQL_GROUP_BY_NAME, name, &other)) != STORE_OK)
 		goto fail;
 	if (other != 0) {
@@ -247,8 +275,8 @@ check_mutable(struct sq *s, int64_t id, const char *what, struct grp *g)
 		return store_seterr(&s->base, STORE_NOTFOUND, "group %lld does "
 		    "not exist", (long long)id);
 	if (g->builtin)
-		return store_seterr(&s->base, STORE_INVALID, "built-in groups "
-		    "cannot be %s", what);
+		return store_seterr(&s->base, STORE_INVALID, "\"%s\" is a "
+		    "built-in group and cannot be %s", g->name, what);
 	return STORE_OK;
 }
 
@@ -267,6 +295,7 @@ sq_group_rename(struct store *st, int64_t id, const char *name)
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = check_mutable(s, id, "renamed", &g)) != STORE_OK ||
+	    (rc = name_not_guid(s, name, id)) != STORE_OK ||
 	    (rc = id_by(s, SQL_GROUP_BY_NAME, name, &other)) != STORE_OK)
 		goto fail;
 	if (other != 0 && other != id) {
@@ -318,8 +347,8 @@ sq_group_delete(struct store *st, int64_t id)
 	    STORE_OK)
 		goto fail;
 	if (found) {
-		rc = store_seterr(st, STORE_INVALID, "group %lld has child "
-		    "groups; delete or move them first", (long long)id);
+		rc = store_seterr(st, STORE_INVALID, "group \"%s\" has child "
+		    "groups; delete or move them first", g.name);
 		goto fail;
 	}
 	/* Its approvals go (with tombstones); computers will move up to
@@ -371,8 +400,8 @@ sq_group_move(struct store *st, int64_t id, int64_t new_parent_id)
 	    STORE_OK)
 		goto fail;
 	if (found) {
-		rc = store_seterr(st, STORE_INVALID, "cannot move group %lld "
-		    "under itself or one of its subgroups", (long long)id);
+		rc = store_seterr(st, STORE_INVALID, "cannot move group "
+		    "\"%s\" under itself or one of its subgroups", g.name);
 		goto fail;
 	}
 	if (g.parent_id == new_parent_id) {

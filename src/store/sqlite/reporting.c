@@ -542,7 +542,8 @@ static const char SQL_STATUS_LIST[] =
     "ids(ul) AS (SELECT update_local_id FROM update_status WHERE "
     "computer_id = ?1 UNION SELECT ul FROM appr) "
     "SELECT u.update_id, r.title, r.kb_article_id, s.state, s.revision, "
-    "s.changed, s.event_id, s.hresult, ids.ul IN (SELECT ul FROM appr) "
+    "s.changed, s.event_id, s.hresult, ids.ul IN (SELECT ul FROM appr), "
+    "(SELECT min(imported) FROM revisions WHERE update_local_id = ids.ul) "
     "FROM ids JOIN updates u ON u.local_id = ids.ul "
     "LEFT JOIN revisions r ON r.revision_id = u.latest_revision_id "
     "LEFT JOIN update_status s ON s.computer_id = ?1 AND "
@@ -585,8 +586,12 @@ sq_status_list(struct store *st, int64_t computer_id, store_status_cb cb,
 			u.event_id = sqlite3_column_int(stmt, 6);
 			u.hresult = sqlite3_column_int(stmt, 7);
 		} else {
-			u.state = last_status > 0 ? UPDATE_STATE_NOT_APPLICABLE :
-			    UPDATE_STATE_UNKNOWN;
+			/* not named in a status report made after the
+			 * update arrived: not applicable; no report since
+			 * it arrived: no status yet (as WSUS) */
+			u.state = last_status > 0 && last_status >=
+			    sqlite3_column_int64(stmt, 9) ?
+			    UPDATE_STATE_NOT_APPLICABLE : UPDATE_STATE_UNKNOWN;
 			u.revision = -1;
 		}
 		u.approved = sqlite3_column_int(stmt, 8) != 0;
@@ -613,18 +618,26 @@ sq_status_list(struct store *st, int64_t computer_id, store_status_cb cb,
     "WHERE cg.computer_id = c.id AND cg.source = ?1 AND cg.group_id IN " \
     "sub)))"
 
+/* ?3: the time the update arrived; "reported" counts the computers whose
+ * last status report is not older (the others have no status for it). */
 static const char SQL_SCOPE_COUNT[] =
-    GROUP_CTE "SELECT count(*), coalesce(sum(c.last_status > 0), 0) "
-    "FROM computers c WHERE " GROUP_COND;
+    GROUP_CTE "SELECT count(*), coalesce(sum(c.last_status > 0 AND "
+    "c.last_status >= ?3), 0) FROM computers c WHERE " GROUP_COND;
+/* When update ?1 (local id) arrived: the import of its first revision. */
+static const char SQL_UPDATE_ARRIVED[] =
+    "SELECT coalesce(min(imported), 0) FROM revisions WHERE "
+    "update_local_id = ?1";
 /*
  * Per update (?3 one update id or NULL for every approved update and
  * every update with a state): its counts per (state, computer has
  * reported a status), ordered so one update's rows are together.
  */
 static const char SQL_COMPLIANCE[] =
-    GROUP_CTE ", scope(cid, has) AS (SELECT c.id, c.last_status > 0 FROM "
+    GROUP_CTE ", scope(cid, ls) AS (SELECT c.id, c.last_status FROM "
     "computers c WHERE " GROUP_COND "), "
-    "agg(ul, st, has, n) AS (SELECT s.update_local_id, s.state, sc.has, "
+    "agg(ul, st, has, n) AS (SELECT s.update_local_id, s.state, sc.ls > 0 "
+    "AND sc.ls >= (SELECT coalesce(min(imported), 0) FROM revisions WHERE "
+    "update_local_id = s.update_local_id), "
     "count(*) FROM update_status s JOIN scope sc ON sc.cid = "
     "s.computer_id WHERE ?3 IS NULL OR s.update_local_id = (SELECT "
     "local_id FROM updates WHERE update_id = ?3) GROUP BY 1, 2, 3), "
@@ -645,20 +658,27 @@ static const char SQL_GROUPS_ALL[] =
 static const char SQL_GROUP_NAME[] =
     "SELECT name FROM target_groups WHERE id = ?1";
 
+/* The computers of the scope, and those that reported a status since
+ * update local arrived. */
 static int
-scope_count(struct sq *s, int mode, int64_t gid, size_t *total,
-    size_t *reported)
+scope_count(struct sq *s, int mode, int64_t gid, int64_t local,
+    size_t *total, size_t *reported)
 {
 	sqlite3_stmt *stmt;
 	size_t v[2] = { 0, 0 };
+	int64_t arrived = 0;
 	bool found;
 	int rc;
 
 	*total = *reported = 0;
+	if ((rc = sq_one_int64_by_id(s, SQL_UPDATE_ARRIVED, local,
+	    "read import time", &arrived, &found)) != STORE_OK)
+		return rc;
 	if ((stmt = sq_stmt(s, SQL_SCOPE_COUNT)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int(stmt, 1, mode);
 	sqlite3_bind_int64(stmt, 2, gid);
+	sqlite3_bind_int64(stmt, 3, arrived);
 	if ((rc = sq_one_row(s, stmt, "count computers", sq_two_counts_row, v,
 	    &found)) != STORE_OK)
 		return rc;
@@ -697,8 +717,7 @@ compliance_group(struct sq *s, int mode, int64_t gid, const char *gname,
 	int rc;
 
 	*stop = false;
-	if ((rc = scope_count(s, mode, gid, &total, &reported)) != STORE_OK)
-		return rc;
+	total = reported = 0;
 	if ((stmt = sq_stmt(s, SQL_COMPLIANCE)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int(stmt, 1, mode);
@@ -720,8 +739,13 @@ compliance_group(struct sq *s, int mode, int64_t gid, const char *gname,
 			free(title);
 			free(kb);
 			memset(&row, 0, sizeof(row));
+			title = kb = NULL;
 			cur = local;
 			rows_rep = rows_unrep = 0;
+			/* who reported since this update arrived */
+			if ((rc = scope_count(s, mode, gid, local, &total,
+			    &reported)) != STORE_OK)
+				goto out;
 			snprintf(row.update_id, sizeof(row.update_id), "%s",
 			    sq_col_text(stmt, 1) ? sq_col_text(stmt, 1) : "");
 			title = sq_col_text(stmt, 2) ? xstrdup(sq_col_text(stmt, 2)) : NULL;

@@ -1,7 +1,8 @@
 /*
  * update_list.c — the SQLite backend's update listing: update_list with
  * its filters (text, KB, product, classification, approval state,
- * revisions, paging) and update_count.
+ * revisions, paging) and update_count.  Categories whose documents were
+ * not imported get the published names of metadata/wellknown.h.
  *
  * Not here: import and lookups (updates.c), files (files.c).
  */
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metadata/wellknown.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "store/store_util.h"
 #include "util/buf.h"
@@ -38,12 +40,15 @@ like_pattern(const char *text)
 	return p;
 }
 
+/* Imported categories with their kind and title; the others (kind NULL)
+ * with their GUID only, named from metadata/wellknown.h. */
 static const char SQL_ROW_CATEGORIES[] =
-    "SELECT cr.category_kind, cr.title FROM revision_categories rc "
-    "JOIN updates cu ON cu.update_id = rc.category_update_id "
-    "JOIN revisions cr ON cr.revision_id = cu.latest_revision_id "
-    "WHERE rc.revision_id = ?1 AND cr.category_kind IN (3, 4) "
-    "ORDER BY cr.title";
+    "SELECT cr.category_kind, cr.title, rc.category_update_id FROM "
+    "revision_categories rc "
+    "LEFT JOIN updates cu ON cu.update_id = rc.category_update_id "
+    "LEFT JOIN revisions cr ON cr.revision_id = cu.latest_revision_id "
+    "WHERE rc.revision_id = ?1 AND (cr.category_kind IN (3, 4) OR "
+    "cr.revision_id IS NULL) ORDER BY cr.title";
 
 /* Fill classification/products of one row from its category titles. */
 static int
@@ -59,10 +64,20 @@ row_categories(struct sq *s, int64_t rid, struct buf *cls, struct buf *prod)
 	sqlite3_bind_int64(stmt, 1, rid);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(stmt, 1);
+		int kind = sqlite3_column_int(stmt, 0);
 
+		if (sqlite3_column_type(stmt, 0) == SQLITE_NULL) {
+			const struct wellknown_category *w = wellknown_find(
+			    (const char *)sqlite3_column_text(stmt, 2));
+
+			if (w == NULL)
+				continue;
+			t = w->title;
+			kind = w->kind;
+		}
 		if (t == NULL || *t == '\0')
 			continue;
-		if (sqlite3_column_int(stmt, 0) == CATEGORY_KIND_PRODUCT) {
+		if (kind == CATEGORY_KIND_PRODUCT) {
 			if (prod->len > 0)
 				buf_puts(prod, "; ");
 			buf_puts(prod, t);
@@ -93,7 +108,27 @@ category_clause(struct buf *sql, const char *value, int kind, int ptitle,
 	    "FROM revision_categories rc WHERE rc.category_update_id IN "
 	    "(SELECT cu.update_id FROM updates cu JOIN revisions cr ON "
 	    "cr.revision_id = cu.latest_revision_id WHERE cr.category_kind = "
-	    "%d AND cr.title LIKE ?%d ESCAPE '\\'))", kind, ptitle);
+	    "%d AND cr.title LIKE ?%d ESCAPE '\\')", kind, ptitle);
+	/* the published categories whose names match, imported or not
+	 * (GUIDs from the constant table, never from input) */
+	{
+		const struct wellknown_category *w;
+		size_t n;
+		bool first = true;
+
+		w = wellknown_categories(&n);
+		for (size_t i = 0; i < n; i++) {
+			if ((int)w[i].kind != kind ||
+			    strcasestr(w[i].title, value) == NULL)
+				continue;
+			buf_printf(sql, "%s'%s'", first ? " OR "
+			    "rc.category_update_id IN (" : ", ", w[i].guid);
+			first = false;
+		}
+		if (!first)
+			buf_puts(sql, ")");
+	}
+	buf_puts(sql, ")");
 }
 
 int

@@ -5,6 +5,8 @@
  * world-writable, TLS certificate missing, mismatched, expired, expiring,
  * key readable by all, approved content missing) is reported with the
  * right status and exit 1 for every FAIL.  checkhealth changes nothing.
+ * checkhealth --content hashes content files, and `wsusctl content verify
+ * [--repair]` (cli/cmd_content.c) finds and quarantines a damaged one.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -71,18 +73,22 @@ postinstall(const char *extra)
 	cli_ctl_done(&ctl);
 }
 
+static bool hash_content;	/* check() runs checkhealth --content */
+
 /* Run checkhealth --json; *out gets the parsed output. */
 static int
 check(const char *extra, json_t **out)
 {
 	struct wsusctl ctl;
-	char *argv[] = { (char *)"checkhealth", (char *)"--json", NULL };
+	char *argv[] = { (char *)"checkhealth", (char *)"--json",
+	    (char *)"--content", NULL };
 	char *text;
 	int rc;
 	json_error_t jerr;
 
 	make_config(&ctl, extra);
-	rc = cli_capture(cmd_checkhealth, &ctl, 2, argv, &text);
+	rc = cli_capture(cmd_checkhealth, &ctl, hash_content ? 3 : 2, argv,
+	    &text);
 	cli_ctl_done(&ctl);
 
 	*out = json_loads(text, 0, &jerr);
@@ -430,9 +436,11 @@ test_secrets(void **state)
 	expect(NULL, EXIT_OK, keyitem, "ok", "(mode 0600, uid ");
 }
 
-/* One update with one file, approved for All Computers. */
+/* One update with one file (SHA-256 when sha256 is non-NULL), approved
+ * for All Computers. */
 static void
-approve_update(struct store *st, const uint8_t sha1[20], uint64_t size)
+approve_update2(struct store *st, const uint8_t sha1[20],
+    const uint8_t *sha256, uint64_t size)
 {
 	struct update u;
 	struct update_doc d;
@@ -453,6 +461,10 @@ approve_update(struct store *st, const uint8_t sha1[20], uint64_t size)
 	f.name = (char *)"windows-kb5000001-x64.cab";
 	f.size = size;
 	memcpy(f.sha1, sha1, 20);
+	if (sha256 != NULL) {
+		f.has_sha256 = true;
+		memcpy(f.sha256, sha256, 32);
+	}
 	u.nfiles = 1;
 	u.files = &f;
 	d.xml = (char *)"<Update/>";
@@ -468,6 +480,178 @@ approve_update(struct store *st, const uint8_t sha1[20], uint64_t size)
 	if (store_approve(st, uid, gid, APPROVAL_INSTALL, 0, "test", &did) !=
 	    STORE_OK)
 		fail_msg("approve: %s", store_errmsg(st));
+}
+
+static void
+approve_update(struct store *st, const uint8_t sha1[20], uint64_t size)
+{
+	approve_update2(st, sha1, NULL, size);
+}
+
+/* Put body at the content path of sha1 (file name windows-kb...cab) and
+ * mark it present; its path goes to path. */
+static void
+place_file(const uint8_t sha1[20], const char *body, size_t len,
+    char path[600], char rel[64])
+{
+	struct store *st;
+	char *slash;
+
+	assert_int_equal(content_relpath(sha1, "windows-kb5000001-x64.cab", rel,
+	    64), 0);
+	snprintf(path, 600, "%s/%s", cli_path("content"), rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	assert_int_equal(mkdir_p(path, 0750), 0);
+	*slash = '/';
+	assert_int_equal(write_file_atomic(path, body, len, 0640), 0);
+	st = open_store();
+	assert_int_equal(store_file_set_present(st, sha1, true), STORE_OK);
+	store_close(st);
+}
+
+/* `wsusctl content verify ARGS... --json`: exit status, *out parsed. */
+static int
+verify(json_t **out, const char *a1, const char *a2)
+{
+	struct wsusctl ctl;
+	char *argv[] = { (char *)"content", (char *)"verify", (char *)"--json",
+	    (char *)a1, (char *)a2, NULL };
+	int argc = 3 + (a1 != NULL) + (a2 != NULL);
+	json_error_t jerr;
+	char *text;
+	int rc;
+
+	make_config(&ctl, NULL);
+	rc = cli_capture(cmd_content, &ctl, argc, argv, &text);
+	cli_ctl_done(&ctl);
+	*out = json_loads(text, 0, &jerr);
+	if (*out == NULL)
+		fail_msg("bad JSON (%s): %s", jerr.text, text);
+	free(text);
+	return rc;
+}
+
+static void
+expect_counts(json_t *o, int checked, int good, int damaged, int missing,
+    int not_downloaded, int repaired)
+{
+	json_t *want = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "checked",
+	    checked, "good", good, "damaged", damaged, "missing", missing,
+	    "unreadable", 0, "not_downloaded", not_downloaded, "repaired",
+	    repaired);
+	json_t *got = json_deep_copy(o);
+
+	json_object_del(got, "problems");
+	if (!json_equal(want, got)) {
+		char *d = json_dumps(o, 0);
+		fail_msg("counts: %s", d);
+	}
+	json_decref(want);
+	json_decref(got);
+}
+
+/*
+ * A byte changed in a stored file keeps its size: plain checkhealth
+ * (sizes) cannot see it, checkhealth --content and content verify do;
+ * --repair quarantines it and marks it for download (issue 10 defect 8,
+ * maintenance verb content verify).
+ */
+static void
+test_content_hash(void **state)
+{
+	static const char body[] = "not really a cabinet";
+	uint8_t sha1[20], sha256[32];
+	char rel[64], path[600], qdir[600], *qname, *data;
+	json_t *o, *p;
+	size_t len;
+	struct store *st;
+	struct store_file sf;
+	char *name = NULL;
+
+	(void)state;
+	postinstall(NULL);
+	SHA1((const unsigned char *)body, sizeof(body) - 1, sha1);
+	SHA256((const unsigned char *)body, sizeof(body) - 1, sha256);
+	st = open_store();
+	approve_update2(st, sha1, sha256, sizeof(body) - 1);
+	store_close(st);
+
+	/* not downloaded yet: nothing to check, no problem */
+	assert_int_equal(verify(&o, NULL, NULL), EXIT_OK);
+	expect_counts(o, 0, 0, 0, 0, 1, 0);
+	json_decref(o);
+
+	place_file(sha1, body, sizeof(body) - 1, path, rel);
+	hash_content = true;
+	expect(NULL, EXIT_OK, "content", "ok", "every hash verified");
+	hash_content = false;
+	expect(NULL, EXIT_OK, "content", "ok", "sizes checked");
+	assert_int_equal(verify(&o, NULL, NULL), EXIT_OK);
+	expect_counts(o, 1, 1, 0, 0, 0, 0);
+	json_decref(o);
+
+	/* one byte changed, same size */
+	assert_int_equal(write_file_atomic(path, "Not really a cabinet",
+	    sizeof(body) - 1, 0640), 0);
+	expect(NULL, EXIT_OK, "content", "ok", "all 1 files");
+	hash_content = true;
+	expect(NULL, EXIT_FAIL, "content", "fail", rel);
+	hash_content = false;
+	assert_int_equal(verify(&o, NULL, NULL), EXIT_FAIL);
+	expect_counts(o, 1, 0, 1, 0, 0, 0);
+	p = json_array_get(json_object_get(o, "problems"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "file")), rel);
+	assert_string_equal(json_string_value(json_object_get(p, "problem")),
+	    "SHA-1 mismatch");
+	assert_true(json_is_null(json_object_get(p, "action")));
+	json_decref(o);
+	/* verify without --repair changed nothing */
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(access(cli_path("content/quarantine"), F_OK), -1);
+
+	/* --repair: set aside and marked for download */
+	assert_int_equal(verify(&o, "--repair", NULL), EXIT_OK);
+	expect_counts(o, 1, 0, 1, 0, 0, 1);
+	p = json_array_get(json_object_get(o, "problems"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "action")),
+	    "quarantined, marked for download");
+	qname = xstrdup(json_string_value(json_object_get(p, "quarantined")));
+	json_decref(o);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(qdir, sizeof(qdir), "%s/", cli_path("content/quarantine"));
+	assert_memory_equal(qname, qdir, strlen(qdir));
+	assert_int_equal(strncmp(qname + strlen(qdir), strchr(rel, '/') + 1,
+	    strlen(strchr(rel, '/') + 1)), 0);
+	assert_int_equal(read_file(qname, 1024, &data, &len), 0);
+	assert_int_equal(len, sizeof(body) - 1);
+	assert_memory_equal(data, "Not really", 10);
+	free(data);
+	free(qname);
+	st = open_store();
+	memset(&sf, 0, sizeof(sf));
+	assert_int_equal(store_file_lookup(st, sha1, &sf, &name), STORE_OK);
+	assert_false(sf.present);
+	free(name);
+	store_close(st);
+	/* what sync and import-content now see: a file to fetch */
+	expect(NULL, EXIT_OK, "content", "warn", "not imported yet");
+	assert_int_equal(verify(&o, NULL, NULL), EXIT_OK);
+	expect_counts(o, 0, 0, 0, 0, 1, 0);
+	json_decref(o);
+
+	/* lost although present: missing; --repair marks it for download */
+	place_file(sha1, body, sizeof(body) - 1, path, rel);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(verify(&o, NULL, NULL), EXIT_FAIL);
+	expect_counts(o, 1, 0, 0, 1, 0, 0);
+	json_decref(o);
+	assert_int_equal(verify(&o, "--repair", "-q"), EXIT_OK);
+	expect_counts(o, 1, 0, 0, 1, 0, 1);
+	p = json_array_get(json_object_get(o, "problems"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "action")),
+	    "marked for download");
+	json_decref(o);
 }
 
 static void
@@ -523,6 +707,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secrets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_content_hash, setup,
+		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,55 @@ test_truncation_to_width(void **state)
 	table_free(t);
 }
 
+/*
+ * `updates list` on an 80-column terminal: the fixed columns alone need
+ * more than 80, so after the shrinkable ones the widest of the others is
+ * cut too; every line fits (issue 10 defect 10).
+ */
+static void
+test_fits_80(void **state)
+{
+	static const struct table_col cols[] = {
+		{ "UPDATE ID", 0 }, { "REV", TABLE_RIGHT }, { "TYPE", 0 },
+		{ "KB", 0 }, { "CLASSIFICATION", TABLE_SHRINK },
+		{ "STATE", 0 }, { "TITLE", TABLE_SHRINK },
+	};
+	struct table *t = table_new(cols, 7);
+	char *s, *line, *save = NULL;
+	size_t n = 0;
+
+	table_addf(t, "a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe", "200", "Software",
+	    "KB2267602", "Definition Updates", "unapproved", "Security "
+	    "Intelligence Update for Microsoft Defender Antivirus - KB2267602");
+	table_addf(t, "ff36f0b5-dded-4780-8664-cd78af8b62c1", "200", "Software",
+	    "", "", "unapproved", "AM Engine 1.1.26080.3 for Defender");
+	s = render(t, 80, false);
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n",
+	    &save)) {
+		if (output_strwidth(line) > 80)
+			fail_msg("%zu columns: %s", output_strwidth(line), line);
+		n++;
+	}
+	assert_int_equal(n, 3);
+	free(s);
+	/* the exact layout: TITLE and CLASSIFICATION at their minimum (the
+	 * header's width), then the widest, UPDATE ID, cut */
+	s = render(t, 80, false);
+	assert_string_equal(s,
+	    "UPDATE ID         REV  TYPE      KB         CLASSIFICATION  "
+	    "STATE       TITLE\n"
+	    "a2fef9b0-7951...  200  Software  KB2267602  Definition ...  "
+	    "unapproved  Secur...\n"
+	    "ff36f0b5-dded...  200  Software                             "
+	    "unapproved  AM En...\n");
+	free(s);
+	/* wide enough: nothing cut */
+	s = render(t, 200, false);
+	assert_non_null(strstr(s, "a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe  200"));
+	free(s);
+	table_free(t);
+}
+
 static void
 test_utf8_width_and_cut(void **state)
 {
@@ -210,6 +259,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_columns_aligned),
 		cmocka_unit_test(test_truncation_to_width),
+		cmocka_unit_test(test_fits_80),
 		cmocka_unit_test(test_utf8_width_and_cut),
 		cmocka_unit_test(test_hostile_text_cleaned),
 		cmocka_unit_test(test_json),

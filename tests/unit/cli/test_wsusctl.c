@@ -4,7 +4,9 @@
  * statuses for usage errors, configuration errors printed as FILE:LINE,
  * a missing -c file, and postinstall + checkhealth through the binary.
  *
- * usage: test_admin_wsusctl PATH-TO-WSUSCTL
+ * -c after the command, and that docs/WSUSCTL.md covers every command.
+ *
+ * usage: test_cli_wsusctl PATH-TO-WSUSCTL PATH-TO-WSUSCTL.md
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -24,6 +26,7 @@
 #include "util/fsutil.h"
 
 static const char *wsusctl;
+static const char *docs;	/* docs/WSUSCTL.md */
 static char root[64];
 static char conf[128], badconf[128];
 static char *out, *err;		/* output of the last run */
@@ -233,6 +236,120 @@ test_postinstall_checkhealth(void **state)
 	assert_int_equal(run("-c", conf, "groups", "list", NULL), 0);
 }
 
+/*
+ * -c FILE after the command is still the global --config (issue 10,
+ * defect 4: `updates list -c FILE` took it as --classification and read
+ * the default configuration).
+ */
+static void
+test_config_after_command(void **state)
+{
+	char want[200];
+
+	(void)state;
+	assert_int_equal(run("updates", "list", "-c", badconf, NULL), 2);
+	snprintf(want, sizeof(want), "%s:5: unknown key \"prot\"", badconf);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(run("updates", "list", "--config", badconf, NULL), 2);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "--config=%s", badconf);
+	assert_int_equal(run("updates", "list", want, NULL), 2);
+	assert_non_null(strstr(err, "unknown key"));
+
+	assert_int_equal(run("postinstall", "-c", conf, NULL), 0);
+	assert_int_equal(run("updates", "list", "-c", conf, NULL), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(run("updates", "list", "--classification",
+	    "Definition Updates", "-c", conf, "--json", NULL), 0);
+	assert_string_equal(out, "[]\n");
+	/* classification has no short option any more */
+	assert_int_equal(run("-c", conf, "updates", "list", "-C", "x", NULL), 2);
+	/* after "--" it is an argument, not an option */
+	assert_int_equal(run("-c", conf, "groups", "create", "--", "-c",
+	    NULL), 0);
+	assert_int_equal(run("-c", conf, "groups", "list", NULL), 0);
+	assert_non_null(strstr(out, "-c"));
+	assert_int_equal(run("updates", "list", "-c", NULL), 2);
+	assert_non_null(strstr(err, "-c needs a file name"));
+}
+
+/*
+ * Every command of wsusctl's dispatch table (as `wsusctl --help` lists
+ * them) and every subcommand its usage names has its place in
+ * docs/WSUSCTL.md: a "## " heading naming the command, and
+ * "wsusctl CMD SUB" for each subcommand (issue 10, defect 15).
+ */
+static void
+test_docs_cover_commands(void **state)
+{
+	char *doc = NULL, *help, *p, *heads;
+	size_t len, nheads = 0;
+	int ncmd = 0;
+
+	(void)state;
+	assert_int_equal(read_file(docs, 1 << 22, &doc, &len), 0);
+	/* the headings, one per line */
+	heads = calloc(1, len + 1);
+	assert_non_null(heads);
+	for (p = doc; (p = strstr(p, "\n## ")) != NULL; p++) {
+		char *e = strchr(p + 1, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		memcpy(heads + nheads, p, n);
+		nheads += n;
+	}
+	assert_int_equal(run("--help", NULL), 0);
+	help = strdup(out);
+	assert_non_null(help);
+	p = strstr(help, "Commands:\n");
+	assert_non_null(p);
+	for (p = strchr(p, '\n') + 1; strncmp(p, "  ", 2) == 0;
+	    p = strchr(p, '\n') + 1) {
+		char name[32], pat[48];
+		size_t n = strcspn(p + 2, " ");
+
+		assert_true(n > 0 && n < sizeof(name));
+		memcpy(name, p + 2, n);
+		name[n] = '\0';
+		ncmd++;
+		snprintf(pat, sizeof(pat), " %s", name);
+		if (strstr(heads, pat) == NULL)
+			fail_msg("docs/WSUSCTL.md has no heading for %s", name);
+		/* each "wsusctl NAME SUB" of the command's usage */
+		assert_int_equal(run(name, "--help", NULL), 0);
+		for (char *q = out; (q = strstr(q, "wsusctl ")) != NULL; q++) {
+			char sub[32], want[80];
+			const char *s = q + 8;
+			size_t m;
+
+			if (strncmp(s, "[-c FILE] ", 10) == 0)
+				s += 10;
+			if (strncmp(s, name, n) != 0 || s[n] != ' ')
+				continue;
+			s += n + 1;
+			m = strspn(s, "abcdefghijklmnopqrstuvwxyz-");
+			if (m == 0 || m >= sizeof(sub) || s[m] == '-')
+				continue;
+			memcpy(sub, s, m);
+			sub[m] = '\0';
+			snprintf(want, sizeof(want), "wsusctl %s %s", name, sub);
+			if (strstr(doc, want) == NULL)
+				fail_msg("docs/WSUSCTL.md lacks \"%s\"", want);
+		}
+	}
+	assert_true(ncmd >= 15);
+	/* the schema version the examples show is the current one */
+	assert_int_equal(run("-c", conf, "-q", "postinstall", NULL), 0);
+	assert_int_equal(run("-c", conf, "checkhealth", NULL), 0);
+	p = strstr(out, "OK    schema: version ");
+	assert_non_null(p);
+	*strchr(p, '\n') = '\0';
+	if (strstr(doc, p) == NULL)
+		fail_msg("docs/WSUSCTL.md does not show \"%s\"", p);
+	free(heads);
+	free(help);
+	free(doc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -242,12 +359,15 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_sync_record_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_postinstall_checkhealth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_after_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_docs_cover_commands, setup, teardown),
 	};
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s WSUSCTL\n", argv[0]);
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s WSUSCTL WSUSCTL.md\n", argv[0]);
 		return 2;
 	}
 	wsusctl = argv[1];
+	docs = argv[2];
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

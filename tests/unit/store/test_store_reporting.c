@@ -271,6 +271,8 @@ test_states(void **state)
 	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
 	t_import_new(st, U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
 	t_import_new(st, U3, 100, UPDATE_TYPE_SOFTWARE, "U3");
+	/* imported before the computers report (T0 is a fixed "now") */
+	t_sql_exec(st, "UPDATE revisions SET imported = 1789990000");
 	reg(st, CID_A, "pc-a", "M", T0, false);
 	reg(st, CID_B, "pc-b", "M", T0, false);
 	a = find(st, CID_A);
@@ -303,6 +305,18 @@ test_states(void **state)
 	assert_int_equal(x.n, 3);
 	assert_int_equal(stl_state(&x, U3), UPDATE_STATE_NOT_APPLICABLE);
 	assert_int_equal(get(st, a).counts[UPDATE_STATE_NEEDED], 1);
+	/* imported after A's last status report: no status yet, not "not
+	 * applicable" (issue 10 defect 7, as WSUS) */
+	t_sql_exec(st, "UPDATE revisions SET imported = 1790000101 WHERE "
+	    "title = 'U3'");
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(store_status_list(st, a, stl_cb, &x), STORE_OK);
+	assert_int_equal(stl_state(&x, U3), UPDATE_STATE_UNKNOWN);
+	t_sql_exec(st, "UPDATE revisions SET imported = 1790000100 WHERE "
+	    "title = 'U3'");	/* the same second: reported since */
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(store_status_list(st, a, stl_cb, &x), STORE_OK);
+	assert_int_equal(stl_state(&x, U3), UPDATE_STATE_NOT_APPLICABLE);
 
 	/* Download (162) and install failure (182) events. */
 	e[0] = ev(2, 162, U1, T0 + 200);
@@ -455,6 +469,7 @@ test_compliance(void **state)
 	t_import_new(st, U1, 200, UPDATE_TYPE_SOFTWARE, "U1");
 	t_import_new(st, U2, 200, UPDATE_TYPE_SOFTWARE, "U2");
 	t_import_new(st, U3, 100, UPDATE_TYPE_SOFTWARE, "U3 not reported");
+	t_sql_exec(st, "UPDATE revisions SET imported = 1789990000");
 	assert_int_equal(store_group_create(st, "Ring", 0, &ring), STORE_OK);
 	reg(st, CID_A, "pc-a", "M", T0, false);
 	reg(st, CID_B, "pc-b", "M", T0, false);
@@ -501,6 +516,33 @@ test_compliance(void **state)
 	assert_int_equal(x.n, 1);
 	assert_int_equal(x.counts[0][UPDATE_STATE_NOT_APPLICABLE], 2);
 	assert_int_equal(x.counts[0][UPDATE_STATE_UNKNOWN], 1);
+	/* U3 imported after both reports (T0 + 10, + 11): three without
+	 * status, none "not applicable"; the others keep their counts */
+	t_sql_exec(st, "UPDATE revisions SET imported = 1790000011 WHERE "
+	    "title = 'U3 not reported'");
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(store_compliance(st, &f, comp_cb, &x), STORE_OK);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(x.computers[0], 3);
+	assert_int_equal(x.counts[0][UPDATE_STATE_NOT_APPLICABLE], 0);
+	assert_int_equal(x.counts[0][UPDATE_STATE_UNKNOWN], 3);
+	/* A reports again: A has not got it */
+	e[0] = ev(4, 156, NULL, T0 + 20);
+	o[0] = op(U1, UPDATE_STATE_NEEDED, INV, 0);
+	o[1] = op(U2, UPDATE_STATE_INSTALLED, INV, 0);
+	assert_int_equal(batch(st, CID_A, e, 1, o, 2, &inv, 1, T0 + 20, NULL),
+	    STORE_OK);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(store_compliance(st, &f, comp_cb, &x), STORE_OK);
+	assert_int_equal(x.counts[0][UPDATE_STATE_NOT_APPLICABLE], 1);
+	assert_int_equal(x.counts[0][UPDATE_STATE_UNKNOWN], 2);
+	memset(&x, 0, sizeof(x));
+	f.update_id = U1;	/* its counts did not change */
+	assert_int_equal(store_compliance(st, &f, comp_cb, &x), STORE_OK);
+	assert_int_equal(x.counts[0][UPDATE_STATE_NEEDED], 1);
+	assert_int_equal(x.counts[0][UPDATE_STATE_INSTALLED], 1);
+	assert_int_equal(x.counts[0][UPDATE_STATE_UNKNOWN], 1);
+	assert_int_equal(x.counts[0][UPDATE_STATE_NOT_APPLICABLE], 0);
 
 	/* One group: Ring holds B only. */
 	memset(&x, 0, sizeof(x));
@@ -648,6 +690,28 @@ test_cli(void **state)
 	    "Ring", NULL), 0);
 	assert_non_null(strstr(cli_out, "pc-a.corp.example"));
 	assert_null(strstr(cli_out, "dup.corp.example"));
+	/* JSON: groups is an array (issue 10 defect 10) */
+	assert_int_equal(cli(conf, "--json", "computers", "list", "--group",
+	    "Ring", NULL), 0);
+	assert_non_null(strstr(cli_out, "\"groups\": [\n      \"Ring\"\n    ]"));
+	assert_null(strstr(cli_out, "\"groups\": \""));
+	/* an install failure: the HRESULT in one form, JSON and text */
+	e[0] = ev(2, 182, U1, T0 + 20);
+	e[0].hresult = (int32_t)0x80246007;
+	o[0] = op(U1, UPDATE_STATE_FAILED, 0, 0);
+	assert_int_equal(batch(st, CID_A, e, 1, o, 1, NULL, 0, T0 + 20, NULL),
+	    STORE_OK);
+	assert_int_equal(cli(conf, "--json", "report", "computer", "pc-a",
+	    NULL), 0);
+	assert_non_null(strstr(cli_out, "\"hresult\": \"0x80246007\""));
+	assert_non_null(strstr(cli_out, "\"kb\": null"));	/* none */
+	assert_int_equal(cli(conf, "report", "computer", "pc-a", NULL), 0);
+	assert_non_null(strstr(cli_out, "  0x80246007"));
+	assert_int_equal(cli(conf, "--json", "computers", "show", "pc-a",
+	    NULL), 0);
+	assert_non_null(strstr(cli_out, "\"hresult\": \"0x80246007\""));
+	assert_int_equal(cli(conf, "computers", "show", "pc-a", NULL), 0);
+	assert_non_null(strstr(cli_out, "0x80246007"));
 
 	/* targeting */
 	assert_int_equal(cli(conf, "targeting", "client", NULL), 0);
@@ -661,7 +725,7 @@ test_cli(void **state)
 	/* reports */
 	assert_int_equal(cli(conf, "--json", "report", "compliance",
 	    NULL), 0);
-	assert_non_null(strstr(cli_out, "\"needed\": 1"));
+	assert_non_null(strstr(cli_out, "\"failed\": 1"));
 	assert_non_null(strstr(cli_out, "\"unknown\": 2"));
 	assert_int_equal(cli(conf, "report", "compliance", "--update",
 	    U1, NULL), 0);
@@ -671,7 +735,7 @@ test_cli(void **state)
 	    "Nope", NULL), 3);
 	assert_int_equal(cli(conf, "--json", "report", "computer",
 	    "pc-a", NULL), 0);
-	assert_non_null(strstr(cli_out, "\"state\": \"needed\""));
+	assert_non_null(strstr(cli_out, "\"state\": \"failed\""));
 	assert_int_equal(cli(conf, "report", NULL), 2);
 	assert_int_equal(cli(conf, "report", "settings",
 	    "--retention-days", "7", NULL), 0);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "http/access_log.h"
 #include "http/content_handler.h"
 #include "http/http_server.h"
 #include "store/store.h"
@@ -208,9 +209,17 @@ reload(const char *path, bool path_given, bool verbose, struct configs *all,
 		    errs.n == 1 ? "" : "s");
 		goto done;
 	}
+	/* the access log first: reopened (logrotate), or refused */
+	if (access_log_configure(nc->access_log, err, sizeof(err)) == -1) {
+		log_error("reload refused: %s; still running with the "
+		    "configuration read before", err);
+		goto done;
+	}
 	if (http_server_reload(srv, nc, err, sizeof(err)) == -1) {
 		log_error("reload refused: %s; still running with the "
 		    "configuration read before", err);
+		(void)access_log_configure((*cur)->access_log, err,
+		    sizeof(err));
 		goto done;
 	}
 	if (!verbose)
@@ -345,6 +354,10 @@ main(int argc, char **argv)
 		log_error("%s", err);
 		goto fail;
 	}
+	if (access_log_configure(cfg->access_log, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto fail;
+	}
 	if (http_server_start(cfg, &srv, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		goto fail;
@@ -370,6 +383,7 @@ main(int argc, char **argv)
 				continue;
 			/* listeners a reload replaced, once drained */
 			http_server_reap(srv, false);
+			access_log_flush();
 			if (++ticks % (STORE_MAINTAIN_SECONDS /
 			    MAIN_TICK_SECONDS) == 0)
 				maintain_store(cfg, &maint);
@@ -386,6 +400,7 @@ main(int argc, char **argv)
 	notify("STOPPING=1");
 	sync_runner_stop(syncr);	/* cancels a running sync */
 	http_server_stop(srv);
+	access_log_close();
 	if (maint != NULL)
 		store_close(maint);
 	daemon_services_free(soap);
@@ -395,6 +410,7 @@ main(int argc, char **argv)
 	return 0;
 fail:
 	http_server_stop(srv);
+	access_log_close();
 	daemon_services_free(soap);
 	content_handler_free(ch);
 	configs_free(&all);

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "http/http_server.h"
+#include "http/access_log.h"
 #include "http/http_deadline.h"
 #include "http/http_linger.h"
 #include "http/http_strict.h"
@@ -509,6 +510,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 		uint64_t len = 0;
 
+		if (access_log_enabled())
+			access_log_begin(conn, method, url);
 		if (src != HTTP_STRICT_OK) {
 			log_debug("request head refused: %s",
 			    http_strict_reason(src));
@@ -567,10 +570,11 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct reqctx *ctx = *con_cls;
+	const struct listener *l = cls;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	if (access_log_enabled())
+		access_log_end(conn, l->info.name);
 	if (ctx != NULL && (void *)ctx != &nobody_marker) {
 		size_t left = ctx->reserved == 0 ? 1 :
 		    atomic_fetch_sub_explicit(&ctx->srv->body_inflight,
@@ -783,7 +787,7 @@ listener_start(struct listener *l, const struct config *cfg,
 		OPT(MHD_OPTION_LISTEN_SOCKET, l->reuse_fd, NULL);
 	else
 		OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
-	OPT(MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, completed_cb, l);
 	OPT(MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL);
 	OPT(MHD_OPTION_NOTIFY_CONNECTION, connection_cb, l);
 	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL);

@@ -133,6 +133,8 @@ tcp_connect(uint16_t port)
  * Send req on fd and return the status code of the answer, reading the
  * head and a Content-Length body so the connection can be used again.
  */
+static size_t last_bytes;	/* bytes the last exchange() received */
+
 static int
 exchange(int fd, const char *req)
 {
@@ -154,6 +156,7 @@ exchange(int fd, const char *req)
 	status = (int)strtol(buf + 9, NULL, 10);
 	if ((cl = strcasestr(buf, "\r\nContent-Length:")) != NULL && cl < end)
 		body = strtol(cl + 17, NULL, 10);
+	last_bytes = n;
 	body -= (long)(n - (size_t)(end + 4 - buf));
 	while (body > 0) {
 		ssize_t r = read(fd, buf, sizeof(buf) < (size_t)body ?
@@ -161,6 +164,7 @@ exchange(int fd, const char *req)
 		if (r <= 0)
 			return -1;
 		body -= r;
+		last_bytes += (size_t)r;
 	}
 	return status;
 }
@@ -609,6 +613,109 @@ test_reload_tls(void **state)
 	tl_wsusd_cleanup(&w);
 }
 
+/* ---- access log -------------------------------------------------------- */
+
+/*
+ * Does line (without its newline) match the access log format with these
+ * fields (duration: any number)?
+ */
+static void
+expect_access_line(const char *line, const char *rest)
+{
+	char pat[1024];
+	regex_t re;
+
+	snprintf(pat, sizeof(pat), "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
+	    "[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z %s [0-9]+$", rest);
+	assert_int_equal(regcomp(&re, pat, REG_EXTENDED | REG_NOSUB), 0);
+	if (regexec(&re, line, 0, NULL, 0) != 0)
+		fail_msg("access log line '%s' does not match '%s'", line, pat);
+	regfree(&re);
+}
+
+/* The lines of a file (at most 8), each NUL-terminated in place. */
+static size_t
+lines_of(char *text, char *lines[8])
+{
+	size_t n = 0;
+
+	for (char *p = text, *nl; n < 8 && (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1) {
+		*nl = '\0';
+		lines[n++] = p;
+	}
+	return n;
+}
+
+#define SOAP_POST "POST /ClientWebService/client.asmx HTTP/1.1\r\n" \
+	"Host: t\r\nContent-Type: text/xml; charset=utf-8\r\n" \
+	"SOAPAction: \"http://www.microsoft.com/SoftwareDistribution/" \
+	"Server/ClientWebService/GetCookie\"\r\nContent-Length: 4\r\n\r\n<x/>"
+
+static void
+test_access_log(void **state)
+{
+	struct tl_wsusd w;
+	char server[256], path[200], rotated[210], want[256], *text, *l[8];
+	char npath[128];
+	size_t b404, bsoap, b404b;
+	int npost, fd, nfd;
+
+	(void)state;
+	/* off by default: requests leave no line anywhere */
+	assert_int_equal(tl_wsusd_setup(&w, "access", NULL), 0);
+	assert_int_equal(tl_wsusd_start(&w), 0);
+	assert_int_equal(request(w.port, GET_404), 404);
+	assert_int_equal(tl_wsusd_stop(&w), 0);
+	assert_int_equal(tl_count_in_file(w.log, "/Content/00/none.cab"), 0);
+	snprintf(path, sizeof(path), "%s/access.log", w.dir);
+	assert_int_equal(access(path, F_OK), -1);
+
+	/* on: one line per request, on one connection too */
+	snprintf(server, sizeof(server), "access_log = %s\n", path);
+	write_conf(&w, server, "", 0);
+	nfd = notify_open(w.dir, npath, sizeof(npath));
+	w.notify_socket = npath;
+	assert_int_equal(tl_wsusd_start(&w), 0);
+	assert_string_equal(notify_next(nfd, 0), "READY=1\nSTATUS=serving");
+	fd = tcp_connect(w.port);
+	assert_int_equal(exchange(fd, GET_404), 404);
+	b404 = last_bytes;
+	npost = exchange(fd, SOAP_POST);
+	assert_true(npost >= 200);
+	bsoap = last_bytes;
+	close(fd);
+	assert_int_equal(request(w.port, "GET /Content/a%20b\"c?q=1 HTTP/1.1\r\n"
+	    "Host: t\r\n\r\n"), 404);
+	b404b = last_bytes;
+	/* logrotate moved it: the reload reopens the path */
+	snprintf(rotated, sizeof(rotated), "%s.1", path);
+	assert_int_equal(rename(path, rotated), 0);
+	hup(&w, nfd);
+	assert_int_equal(request(w.port, NO_HOST), 400);
+	assert_int_equal(tl_wsusd_stop(&w), 0);
+	close(nfd);
+
+	text = slurp(rotated);
+	assert_int_equal(lines_of(text, l), 3);
+	snprintf(want, sizeof(want), "127\\.0\\.0\\.1 plain GET "
+	    "/Content/00/none\\.cab - 404 %zu", b404);
+	expect_access_line(l[0], want);
+	snprintf(want, sizeof(want), "127\\.0\\.0\\.1 plain POST "
+	    "/ClientWebService/client\\.asmx GetCookie %d %zu", npost, bsoap);
+	expect_access_line(l[1], want);
+	snprintf(want, sizeof(want), "127\\.0\\.0\\.1 plain GET "
+	    "/Content/a%%20b%%22c - 404 %zu", b404b);
+	expect_access_line(l[2], want);
+	free(text);
+	text = slurp(path);
+	assert_int_equal(lines_of(text, l), 1);
+	expect_access_line(l[0], "127\\.0\\.0\\.1 plain GET /Content/x - "
+	    "400 [0-9]+");
+	free(text);
+	tl_wsusd_cleanup(&w);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -618,6 +725,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_store_permissions),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_reload_tls),
+		cmocka_unit_test(test_access_log),
 	};
 
 	if (argc != 5) {

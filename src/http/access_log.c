@@ -16,6 +16,7 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,8 @@
 
 struct alrec {
 	bool		 active;	/* begun, not ended */
+	bool		 known;		/* wlast is this connection's */
+	uint64_t	 wlast;		/* bytes written at the last end */
 	struct timespec	 t0;		/* CLOCK_MONOTONIC at begin */
 	uint64_t	 w0;		/* bytes written to the socket then */
 	char		 method[16];
@@ -96,7 +99,8 @@ access_log_configure(const char *target, char *err, size_t errlen)
 		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
 		    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < AL_SLOTS_MAX)
 			al_nslots = (size_t)rl.rlim_cur;
-		al_slots = xcalloc(al_nslots, sizeof(*al_slots));
+		__atomic_store_n(&al_slots, xcalloc(al_nslots,
+		    sizeof(*al_slots)), __ATOMIC_RELEASE);
 	}
 	pthread_mutex_lock(&al_mu);
 	flush_locked();
@@ -115,34 +119,38 @@ access_log_enabled(void)
 }
 
 /*
- * Bytes this process wrote to the TCP socket fd so far: acknowledged
- * plus still queued.  Read until no ACK arrived in between.
+ * Bytes this process wrote to the TCP socket fd so far, from one
+ * TCP_INFO snapshot: sent (less retransmissions) plus not sent yet.
+ * Kernels before 4.19 lack those counters: acknowledged plus queued,
+ * read until no ACK arrived in between.
  */
 static uint64_t
 written(int fd)
 {
-	uint64_t acked = 0;
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	uint64_t acked;
 
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		return 0;
+	if (len >= offsetof(struct tcp_info, tcpi_bytes_retrans) +
+	    sizeof(ti.tcpi_bytes_retrans))
+		return ti.tcpi_bytes_sent - ti.tcpi_bytes_retrans +
+		    ti.tcpi_notsent_bytes;
 	for (int i = 0; i < 4; i++) {
-		struct tcp_info ti;
-		socklen_t len = sizeof(ti);
-		uint64_t again;
 		int outq = 0;
 
-		memset(&ti, 0, sizeof(ti));
-		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
-			return 0;
 		acked = ti.tcpi_bytes_acked;
 		if (ioctl(fd, SIOCOUTQ, &outq) == -1)
 			return acked;
 		len = sizeof(ti);
 		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
 			return 0;
-		again = ti.tcpi_bytes_acked;
-		if (again == acked)
+		if (ti.tcpi_bytes_acked == acked)
 			return acked + (uint64_t)(outq > 0 ? outq : 0);
 	}
-	return acked;
+	return ti.tcpi_bytes_acked;
 }
 
 static struct alrec *
@@ -150,19 +158,20 @@ record_of(struct MHD_Connection *conn, bool make, int *fdp)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
 	    MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct alrec **slots = __atomic_load_n(&al_slots, __ATOMIC_ACQUIRE);
 	struct alrec *r;
 	int fd;
 
-	if (ci == NULL || al_slots == NULL)
+	if (ci == NULL || slots == NULL)
 		return NULL;
 	fd = ci->connect_fd;
 	if (fd < 0 || (size_t)fd >= al_nslots)
 		return NULL;
 	*fdp = fd;
-	r = __atomic_load_n(&al_slots[fd], __ATOMIC_ACQUIRE);
+	r = __atomic_load_n(&slots[fd], __ATOMIC_ACQUIRE);
 	if (r == NULL && make) {
 		r = xcalloc(1, sizeof(*r));
-		__atomic_store_n(&al_slots[fd], r, __ATOMIC_RELEASE);
+		__atomic_store_n(&slots[fd], r, __ATOMIC_RELEASE);
 	}
 	return r;
 }
@@ -219,6 +228,16 @@ soap_op(const char *action, char *out, size_t outlen)
 }
 
 void
+access_log_connection(struct MHD_Connection *conn)
+{
+	struct alrec *r;
+	int fd;
+
+	if ((r = record_of(conn, false, &fd)) != NULL)
+		r->known = false;
+}
+
+void
 access_log_begin(struct MHD_Connection *conn, const char *method,
     const char *url)
 {
@@ -228,7 +247,8 @@ access_log_begin(struct MHD_Connection *conn, const char *method,
 	if ((r = record_of(conn, true, &fd)) == NULL)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
-	r->w0 = written(fd);
+	/* nothing is written between two requests of a connection */
+	r->w0 = r->known ? r->wlast : written(fd);
 	escape(method, r->method, sizeof(r->method));
 	escape(url, r->path, sizeof(r->path));
 	soap_op(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -259,7 +279,9 @@ void
 access_log_end(struct MHD_Connection *conn, const char *listener)
 {
 	const union MHD_ConnectionInfo *ci;
-	char line[AL_LINE_MAX], when[40], peer[INET6_ADDRSTRLEN], status[12];
+	static __thread char when[40];
+	static __thread time_t when_sec = -1;
+	char line[AL_LINE_MAX], peer[INET6_ADDRSTRLEN], status[12];
 	struct timespec now, wall;
 	struct alrec *r;
 	struct tm tm;
@@ -270,13 +292,18 @@ access_log_end(struct MHD_Connection *conn, const char *listener)
 		return;
 	r->active = false;
 	w = written(fd);
+	r->wlast = w;
+	r->known = true;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	clock_gettime(CLOCK_REALTIME, &wall);
 	ms = (uint64_t)(now.tv_sec - r->t0.tv_sec) * 1000 +
 	    (uint64_t)(now.tv_nsec / 1000000) - (uint64_t)(r->t0.tv_nsec /
 	    1000000);
-	gmtime_r(&wall.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (wall.tv_sec != when_sec) {	/* once a second per thread */
+		gmtime_r(&wall.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		when_sec = wall.tv_sec;
+	}
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
 	if (ci != NULL && ci->http_status != 0)
 		snprintf(status, sizeof(status), "%u", ci->http_status);

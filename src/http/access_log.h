@@ -17,8 +17,9 @@
  * Cost: lines go to a 64 KiB buffer under one mutex and are written when
  * it is three-quarters full, by access_log_flush() (wsusd's main loop,
  * every few seconds), on reopen and on close.  Per request: one record
- * per connection, reused (no allocation once a connection slot exists),
- * two getsockopt/ioctl calls at each end for the byte count.
+ * per connection, reused (no allocation once a socket's record exists),
+ * one getsockopt(TCP_INFO) for the byte count (two on a connection's
+ * first request).
  *
  * Not here: which requests exist (http_server.c calls begin and end) and
  * rotation policy (logrotate, then SIGHUP: access_log_configure reopens).
@@ -39,6 +40,11 @@
 int	access_log_configure(const char *target, char *err, size_t errlen);
 /* Is the log on?  (Cheap: one atomic load.) */
 bool	access_log_enabled(void);
+/*
+ * A new connection (MHD's connection notifier): its socket's record, if
+ * any, belongs to an earlier connection.  Cheap when the log was never on.
+ */
+void	access_log_connection(struct MHD_Connection *conn);
 /*
  * A request's head is complete: remember when, what, and the connection's
  * byte count.  Called once per request, from the thread serving conn.

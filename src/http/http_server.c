@@ -631,6 +631,7 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 	struct listener *l = cls;
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		access_log_connection(conn);
 		*socket_context = http_watch_add(l->srv->dl, conn);
 		atomic_fetch_add_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);

@@ -696,6 +696,8 @@ test_access_log(void **state)
 	assert_int_equal(tl_wsusd_stop(&w), 0);
 	close(nfd);
 
+	/* lines are in the order requests ended: the POST's connection may
+	 * close after the third request's */
 	text = slurp(rotated);
 	assert_int_equal(lines_of(text, l), 3);
 	snprintf(want, sizeof(want), "127\\.0\\.0\\.1 plain GET "
@@ -703,10 +705,10 @@ test_access_log(void **state)
 	expect_access_line(l[0], want);
 	snprintf(want, sizeof(want), "127\\.0\\.0\\.1 plain POST "
 	    "/ClientWebService/client\\.asmx GetCookie %d %zu", npost, bsoap);
-	expect_access_line(l[1], want);
+	expect_access_line(strstr(l[1], " POST ") ? l[1] : l[2], want);
 	snprintf(want, sizeof(want), "127\\.0\\.0\\.1 plain GET "
 	    "/Content/a%%20b%%22c - 404 %zu", b404b);
-	expect_access_line(l[2], want);
+	expect_access_line(strstr(l[1], " POST ") ? l[2] : l[1], want);
 	free(text);
 	text = slurp(path);
 	assert_int_equal(lines_of(text, l), 1);

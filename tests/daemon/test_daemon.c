@@ -41,6 +41,7 @@
 #include "util/fsutil.h"
 
 static const char *wsusctl_exe, *client_exe, *version;
+static char scratch[] = "/tmp/wsusd-daemon-XXXXXX";	/* stderr files */
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -233,7 +234,7 @@ check_help_version(const char *exe, const char *name, const char *bad)
 	{
 		char *argv[] = { (char *)exe, "--version", NULL };
 		buf_init(&out, 1 << 16);
-		assert_int_equal(run(argv, &out, &err, "/tmp"), 0);
+		assert_int_equal(run(argv, &out, &err, scratch), 0);
 		snprintf(want, sizeof(want), "%s %s\n", name, version);
 		assert_string_equal(out.data, want);
 		assert_string_equal(err, "");
@@ -244,7 +245,7 @@ check_help_version(const char *exe, const char *name, const char *bad)
 		char *argv[] = { (char *)exe, "--help", NULL };
 		snprintf(want, sizeof(want), "usage: %s ", name);
 		buf_init(&out, 1 << 16);
-		assert_int_equal(run(argv, &out, &err, "/tmp"), 0);
+		assert_int_equal(run(argv, &out, &err, scratch), 0);
 		assert_int_equal(strncmp(out.data, want, strlen(want)), 0);
 		assert_string_equal(err, "");
 		buf_free(&out);
@@ -253,7 +254,7 @@ check_help_version(const char *exe, const char *name, const char *bad)
 	{
 		char *argv[] = { (char *)exe, (char *)bad, NULL };
 		buf_init(&out, 1 << 16);
-		assert_int_equal(run(argv, &out, &err, "/tmp"), 2);
+		assert_int_equal(run(argv, &out, &err, scratch), 2);
 		assert_string_equal(out.data, "");
 		assert_non_null(strstr(err, "usage: "));
 		buf_free(&out);
@@ -274,7 +275,7 @@ test_help_version(void **state)
 		struct buf out;
 		char want[64];
 		buf_init(&out, 1 << 16);
-		assert_int_equal(run(argv, &out, &err, "/tmp"), 0);
+		assert_int_equal(run(argv, &out, &err, scratch), 0);
 		snprintf(want, sizeof(want), "wsusd %s\n", version);
 		assert_string_equal(out.data, want);
 		buf_free(&out);
@@ -729,6 +730,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_reload_tls),
 		cmocka_unit_test(test_access_log),
 	};
+	int rc;
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: %s WSUSD WSUSCTL WSUS_CLIENT VERSION\n",
@@ -740,5 +742,11 @@ main(int argc, char **argv)
 	client_exe = argv[3];
 	version = argv[4];
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (mkdtemp(scratch) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	tl_rmtree(scratch);
+	return rc;
 }

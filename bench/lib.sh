@@ -6,7 +6,8 @@
 #   bench_cleanup      stop wsusd and nginx (pid files in $work), remove
 #                      $work (KEEP=1 keeps it)
 #   bench_conf         $work/wsusd.conf: everything below $work, one
-#                      listener on 127.0.0.1:$WPORT, $THREADS threads
+#                      listener on 127.0.0.1:$WPORT, $THREADS threads;
+#                      ACCESS_LOG=1: the access log on ($work/access.log)
 #   bench_wsusd BIN    start wsusd BIN with it (log in $work/wsusd.log),
 #                      wpid=its pid, wait up to 10 s for the port
 #
@@ -37,6 +38,7 @@ content_dir = $work/content
 database = sqlite://$work/wsusd.db
 state_dir = $work
 log_level = warn
+$([ "${ACCESS_LOG:-0}" = 1 ] && echo "access_log = $work/access.log")
 
 [listener bench]
 address = 127.0.0.1

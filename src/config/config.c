@@ -140,6 +140,7 @@ config_free(struct config *cfg)
 	free(cfg->tls_certificate);
 	free(cfg->tls_key);
 	free(cfg->upstream_allow);
+	free(cfg->access_log);
 	for (size_t i = 0; i < cfg->nlisteners && i < CONFIG_MAX_LISTENERS; i++)
 		listener_free(&cfg->listeners[i]);
 	memset(cfg, 0, sizeof(*cfg));
@@ -664,6 +665,9 @@ value_text(const void *base, const struct key *k, char *out, size_t outlen)
 	case K_ADDRESS:
 	case K_NETLIST:
 		return *(char *const *)(const void *)field;
+	case K_LOGFILE:
+		return *(char *const *)(const void *)field != NULL ?
+		    *(char *const *)(const void *)field : "off";
 	case K_BOOL:
 		return *(const bool *)(const void *)field ? "yes" : "no";
 	case K_PORT:

@@ -3,7 +3,8 @@
  * a table of known keys (config.c).  Unknown sections and keys are errors.
  *
  *   [server]    name, content_dir, database, log_level, log_target,
- *               tls_certificate, tls_key, state_dir
+ *               tls_certificate, tls_key, state_dir, upstream_allow,
+ *               access_log
  *   [listener NAME]   address, port, tls, tls_min_version, tls_ciphers,
  *               tls_certificate, tls_key     (any number of these)
  *   [limits]    max_body_bytes, max_connections, max_connections_per_ip,
@@ -87,6 +88,9 @@ struct config {
 	/* MS-WSUSSS upstream ([server] upstream_allow): downstream servers
 	 * allowed to sync, numeric addresses/networks; NULL = everyone. */
 	char		*upstream_allow;	/* owned */
+	/* [server] access_log: one line per HTTP request (http/access_log.h)
+	 * to this file or "stderr"; NULL = off (the default). */
+	char		*access_log;		/* owned */
 
 	size_t		 nlisteners;
 	struct config_listener listeners[CONFIG_MAX_LISTENERS];

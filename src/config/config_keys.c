@@ -33,6 +33,7 @@ static const struct key server_keys[] = {
 	{ "tls_certificate",	K_PATH,	    S(tls_certificate),	0, 0, NULL },
 	{ "tls_key",		K_PATH,	    S(tls_key),		0, 0, NULL },
 	{ "upstream_allow",	K_NETLIST,  S(upstream_allow),	0, 0, NULL },
+	{ "access_log",		K_LOGFILE,  S(access_log),	0, 0, "off" },
 };
 
 static const struct key listener_keys[] = {
@@ -315,6 +316,22 @@ cfg_set_value(void *base, const struct key *k, const char *v, char *err,
 		}
 		set_string((char **)(void *)field, v);
 		return 0;
+	case K_LOGFILE:
+		if (strcasecmp(v, "off") == 0) {
+			free(*(char **)(void *)field);
+			*(char **)(void *)field = NULL;
+			return 0;
+		}
+		if (strcmp(v, "stderr") == 0) {
+			set_string((char **)(void *)field, v);
+			return 0;
+		}
+		if (v[0] != '/') {
+			snprintf(err, errlen, "\"%s\" is not off, stderr or an "
+			    "absolute path", shown);
+			return -1;
+		}
+		/* FALLTHROUGH */
 	case K_PATH: {
 		char *p;
 		if (v[0] != '/') {

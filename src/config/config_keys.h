@@ -33,6 +33,7 @@ enum key_type {
 	K_TLSVER,	/* 1.0/1.1/1.2/1.3 */
 	K_TLSCIPHERS,	/* auto/modern/compatible */
 	K_NETLIST,	/* numeric addresses/networks (a[/n]), comma/space separated */
+	K_LOGFILE,	/* off (NULL), stderr, or an absolute path */
 };
 
 enum section_type {

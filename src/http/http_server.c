@@ -32,9 +32,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/http_server.h"
+#include "http/access_log.h"
 #include "http/http_deadline.h"
 #include "http/http_linger.h"
 #include "http/http_strict.h"
@@ -46,6 +48,7 @@
 
 #define TLS_PEM_MAX	(1024 * 1024)	/* largest certificate/key file read */
 #define HTTP_TRIM_AFTER	(256 * 1024)	/* malloc_trim() after such a body */
+#define HTTP_DRAIN_MAX	600		/* s a replaced listener may drain */
 
 struct route {
 	char		 prefix[128];	/* as registered */
@@ -77,9 +80,14 @@ struct listener {
 	struct http_server	*srv;		/* borrowed: the owner */
 	struct http_listener_info info;
 	const struct config	*cfg;		/* borrowed */
+	const struct config_listener *cl;	/* borrowed: cfg's entry */
 	char			*cert;		/* owned PEM, TLS only */
 	char			*key;		/* owned PEM, TLS only */
 	char			 prio[HTTP_TLS_PRIO_MAX];	/* GnuTLS */
+	int			 reuse_fd;	/* >= 0: listen on this socket
+						   (a reload), not a new one */
+	bool			 heap;		/* allocated by a reload */
+	time_t			 retired;	/* replaced by a reload at */
 };
 
 struct http_server {
@@ -90,6 +98,12 @@ struct http_server {
 	/* bytes of request bodies in flight, all listeners (max_body_memory) */
 	atomic_size_t	 body_inflight;
 	struct http_deadlines *dl;	/* owned; NULL: MHD's idle timer only */
+	/* the listener serving slot i: &l[i], or one a reload started */
+	struct listener	*cur[CONFIG_MAX_LISTENERS];
+	/* listeners a reload replaced, draining their connections
+	   (http_server_reap); owned when heap */
+	struct listener	**retired;
+	size_t		 nretired;
 };
 
 /*
@@ -496,6 +510,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 		uint64_t len = 0;
 
+		if (access_log_enabled())
+			access_log_begin(conn, method, url);
 		if (src != HTTP_STRICT_OK) {
 			log_debug("request head refused: %s",
 			    http_strict_reason(src));
@@ -554,10 +570,11 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct reqctx *ctx = *con_cls;
+	const struct listener *l = cls;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	if (access_log_enabled())
+		access_log_end(conn, l->info.name);
 	if (ctx != NULL && (void *)ctx != &nobody_marker) {
 		size_t left = ctx->reserved == 0 ? 1 :
 		    atomic_fetch_sub_explicit(&ctx->srv->body_inflight,
@@ -614,6 +631,7 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 	struct listener *l = cls;
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		access_log_connection(conn);
 		*socket_context = http_watch_add(l->srv->dl, conn);
 		atomic_fetch_add_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
@@ -723,6 +741,8 @@ listener_start(struct listener *l, const struct config *cfg,
 
 	memset(&ss, 0, sizeof(ss));
 	l->cfg = cfg;
+	flags |= MHD_USE_ITC;		/* MHD_quiesce_daemon() on reload */
+	l->cl = cl;
 	l->info.name = cl->name;
 	l->info.tls = cl->tls;
 	l->info.port = cl->port;
@@ -764,8 +784,11 @@ listener_start(struct listener *l, const struct config *cfg,
 	no++; \
 } while (0)
 	OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL);
-	OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
-	OPT(MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL);
+	if (l->reuse_fd >= 0)
+		OPT(MHD_OPTION_LISTEN_SOCKET, l->reuse_fd, NULL);
+	else
+		OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, completed_cb, l);
 	OPT(MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL);
 	OPT(MHD_OPTION_NOTIFY_CONNECTION, connection_cb, l);
 	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL);
@@ -866,6 +889,8 @@ http_server_start(const struct config *cfg, struct http_server **out,
 	for (size_t i = 0; i < cfg->nlisteners && i < CONFIG_MAX_LISTENERS;
 	    i++) {
 		srv->l[i].srv = srv;
+		srv->l[i].reuse_fd = -1;
+		srv->cur[i] = &srv->l[i];
 		if (listener_start(&srv->l[i], cfg, &cfg->listeners[i], err,
 		    errlen) == -1) {
 			listener_free(&srv->l[i]);
@@ -884,8 +909,13 @@ http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	for (size_t i = 0; i < srv->n; i++)
-		listener_free(&srv->l[i]);
+	http_server_reap(srv, true);
+	free(srv->retired);
+	for (size_t i = 0; i < srv->n; i++) {
+		listener_free(srv->cur[i]);
+		if (srv->cur[i]->heap)
+			free(srv->cur[i]);
+	}
 	http_deadlines_free(srv->dl);
 	free(srv);
 	pthread_mutex_lock(&linger_mu);
@@ -901,5 +931,109 @@ http_server_port(const struct http_server *srv, size_t i)
 {
 	if (srv == NULL || i >= srv->n)
 		return 0;
-	return srv->l[i].info.port;
+	return srv->cur[i]->info.port;
+}
+
+/* ---- reload ---------------------------------------------------------- */
+
+/* Does listener entry b keep the socket of a (same name, address, port)? */
+static bool
+same_socket(const struct config_listener *a, const struct config_listener *b)
+{
+	return strcmp(a->name, b->name) == 0 && a->port == b->port &&
+	    strcmp(a->address, b->address) == 0 && a->tls == b->tls;
+}
+
+/* Stop and forget a listener (owned when heap). */
+static void
+listener_drop(struct listener *l)
+{
+	listener_free(l);
+	if (l->heap)
+		free(l);
+}
+
+int
+http_server_reload(struct http_server *srv, const struct config *cfg,
+    char *err, size_t errlen)
+{
+	struct listener *nl[CONFIG_MAX_LISTENERS] = { NULL };
+	size_t i;
+
+	/* start every replacement on a copy of the old socket first: a
+	 * failure (say a bad new certificate) leaves everything as it was */
+	for (i = 0; i < srv->n; i++) {
+		const struct config_listener *ocl, *ncl;
+		const union MHD_DaemonInfo *di;
+
+		if (i >= cfg->nlisteners)
+			break;
+		ocl = srv->cur[i]->cl;
+		ncl = &cfg->listeners[i];
+		if (!same_socket(ocl, ncl))
+			continue;	/* a restart applies that */
+		di = MHD_get_daemon_info(srv->cur[i]->daemon,
+		    MHD_DAEMON_INFO_LISTEN_FD);
+		nl[i] = xcalloc(1, sizeof(*nl[i]));
+		nl[i]->srv = srv;
+		nl[i]->heap = true;
+		nl[i]->reuse_fd = di != NULL ? dup(di->listen_fd) : -1;
+		if (nl[i]->reuse_fd == -1) {
+			snprintf(err, errlen, "listener %s: cannot share its "
+			    "socket: %s", ncl->name, strerror(errno));
+			goto fail;
+		}
+		if (listener_start(nl[i], cfg, ncl, err, errlen) == -1) {
+			if (nl[i]->daemon == NULL)
+				close(nl[i]->reuse_fd);
+			goto fail;
+		}
+		nl[i]->info.port = srv->cur[i]->info.port;
+	}
+	/* then the old ones stop accepting and drain */
+	for (i = 0; i < srv->n; i++) {
+		struct listener *old = srv->cur[i];
+
+		if (nl[i] == NULL)
+			continue;
+		old->reuse_fd = MHD_quiesce_daemon(old->daemon);
+		old->retired = time(NULL);
+		srv->retired = xreallocarray(srv->retired, srv->nretired + 1,
+		    sizeof(*srv->retired));
+		srv->retired[srv->nretired++] = old;
+		srv->cur[i] = nl[i];
+	}
+	return 0;
+fail:
+	for (i = 0; i < srv->n; i++)
+		if (nl[i] != NULL)
+			listener_drop(nl[i]);
+	return -1;
+}
+
+size_t
+http_server_reap(struct http_server *srv, bool all)
+{
+	size_t j = 0;
+
+	if (srv == NULL)
+		return 0;
+	for (size_t i = 0; i < srv->nretired; i++) {
+		struct listener *l = srv->retired[i];
+		const union MHD_DaemonInfo *di = MHD_get_daemon_info(l->daemon,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+		if (all || di == NULL || di->num_connections == 0 ||
+		    time(NULL) - l->retired > HTTP_DRAIN_MAX) {
+			int fd = l->reuse_fd;	/* the quiesced socket */
+
+			listener_drop(l);
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		srv->retired[j++] = l;
+	}
+	srv->nretired = j;
+	return j;
 }

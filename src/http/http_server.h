@@ -105,6 +105,24 @@ int	http_server_start(const struct config *cfg, struct http_server **out,
 	    char *err, size_t errlen);
 /* Stop every listener, wait for the workers, free everything. NULL ok. */
 void	http_server_stop(struct http_server *srv);
+/*
+ * Reload (SIGHUP): every listener whose name, address, port and tls are
+ * unchanged in cfg is replaced by a new one built from cfg (limits,
+ * timeouts, threads, TLS certificate, key and priorities re-read) that
+ * takes over its listening socket; the old one accepts nothing more and
+ * finishes its open connections (http_server_reap).  Listeners that
+ * changed are left as they are (a restart applies them).  cfg must
+ * outlive the server, and so must the configuration it replaces.  All or
+ * nothing: 0, or -1 with err (e.g. an unreadable new certificate) and
+ * the old listeners still serving.  Main thread only, as the next two.
+ */
+int	http_server_reload(struct http_server *srv, const struct config *cfg,
+	    char *err, size_t errlen);
+/*
+ * Stop the listeners a reload replaced once their connections are closed
+ * (all: now); the number still draining.
+ */
+size_t	http_server_reap(struct http_server *srv, bool all);
 /* The port listener i really bound (useful when the config said 0). */
 uint16_t http_server_port(const struct http_server *srv, size_t i);
 

@@ -90,6 +90,11 @@ struct store_ops;
  * computers registered (bench/computers.sh).  STORE_BUSY: try again
  * later.
  *
+ * quick_check: a bounded consistency check of the whole database before
+ * wsusd says it is ready (SQLite: PRAGMA quick_check, which reads every
+ * page once but skips the index-content comparison of integrity_check).
+ * STORE_ERROR with the first problem found in the error text.
+ *
  * tx_begin/tx_commit/tx_rollback: one transaction around several
  * mutating calls (a replica's GetDeployments answer: groups, approvals,
  * declines, deployment rows and anchor).  Between them each call stays
@@ -117,7 +122,8 @@ struct store_ops;
 	X(p, maintain, (struct store *st), (st))			\
 	X(p, tx_begin, (struct store *st), (st))			\
 	X(p, tx_commit, (struct store *st), (st))			\
-	X(p, tx_rollback, (struct store *st), (st))
+	X(p, tx_rollback, (struct store *st), (st))			\
+	X(p, quick_check, (struct store *st), (st))
 
 /*
  * The backend table: open/close, the core operations, and one table per

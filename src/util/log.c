@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/log.h"
@@ -20,6 +21,7 @@ static const char *log_ident = "wsusd";
 static enum log_target log_target = LOG_TARGET_STDERR;
 static enum log_level log_level = LOG_LEVEL_INFO;
 static int log_journal;		/* stderr is the systemd journal */
+static int log_stamps;		/* ISO 8601 UTC time in front of lines */
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 static const int syslog_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
@@ -39,13 +41,37 @@ log_init(const char *ident, enum log_target target, enum log_level level)
 void
 log_set_level(enum log_level level)
 {
-	log_level = level;
+	/* a reload (SIGHUP) changes it while other threads log */
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
+}
+
+void
+log_set_timestamps(int on)
+{
+	log_stamps = on;
+}
+
+/* "2026-12-06T18:30:00.123Z " into out; its length, 0 on failure. */
+static size_t
+stamp(char *out, size_t outlen)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+	int r;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
+	    gmtime_r(&ts.tv_sec, &tm) == NULL ||
+	    (n = strftime(out, outlen, "%Y-%m-%dT%H:%M:%S", &tm)) == 0)
+		return 0;
+	r = snprintf(out + n, outlen - n, ".%03ldZ ", ts.tv_nsec / 1000000);
+	return r > 0 && (size_t)r < outlen - n ? n + (size_t)r : 0;
 }
 
 enum log_level
 log_get_level(void)
 {
-	return log_level;
+	return __atomic_load_n(&log_level, __ATOMIC_RELAXED);
 }
 
 int
@@ -80,14 +106,18 @@ vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 	size_t n = 0;
 	int r;
 
-	if (level > log_level)
+	if (level > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
 		return;
 	if (log_target == LOG_TARGET_STDERR) {
-		if (log_journal)
+		if (log_journal) {
 			r = snprintf(line, sizeof(line), "<%d>", syslog_prio[level]);
-		else
-			r = snprintf(line, sizeof(line), "%s: ", log_ident);
-		n = r > 0 ? (size_t)r : 0;
+		} else {
+			if (log_stamps)
+				n = stamp(line, sizeof(line));
+			r = snprintf(line + n, sizeof(line) - n, "%s: ",
+			    log_ident);
+		}
+		n += r > 0 ? (size_t)r : 0;
 	}
 	r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (r > 0)

@@ -5,6 +5,9 @@
  * *_warnx variants do not; fatal/fatalx log and exit(1).  Messages go to
  * stderr (with an sd-daemon "<N>" priority prefix when stderr is the
  * journal) or to syslog(3).  Thread-safe: each message is one write(2).
+ * A daemon in the foreground may ask for a UTC timestamp in front of each
+ * stderr line (log_set_timestamps); the journal and syslog stamp lines
+ * themselves, so they never get one.
  */
 #ifndef WSUSD_UTIL_LOG_H
 #define WSUSD_UTIL_LOG_H
@@ -26,6 +29,8 @@ enum log_target {
 /* Set up logging; ident is the program name used as syslog ident/prefix. */
 void	log_init(const char *ident, enum log_target target, enum log_level level);
 void	log_set_level(enum log_level level);
+/* Start stderr lines (not the journal's) with "YYYY-MM-DDTHH:MM:SS.mmmZ ". */
+void	log_set_timestamps(int on);
 enum log_level log_get_level(void);
 /* Parse "error|warn|info|debug"; returns -1 on an unknown name. */
 int	log_level_parse(const char *name, enum log_level *out);

@@ -602,6 +602,33 @@ test_tls_ciphers(void **state)
 	free(a);
 }
 
+/* [server] access_log: off (default, NULL), stderr, an absolute path. */
+static void
+test_access_log(void **state)
+{
+	char *a;
+
+	(void)state;
+	assert_int_equal(load(""), 0);
+	assert_null(cfg.access_log);
+	a = dump_text(&cfg);
+	assert_true(section_has(a, "[server]\n", "access_log = off\n"));
+	free(a);
+	assert_int_equal(load("[server]\naccess_log = stderr\n"), 0);
+	assert_string_equal(cfg.access_log, "stderr");
+	assert_int_equal(load("[server]\naccess_log = /var/log/wsusd/a.log/\n"),
+	    0);
+	assert_string_equal(cfg.access_log, "/var/log/wsusd/a.log");
+	a = dump_text(&cfg);
+	assert_true(section_has(a, "[server]\n",
+	    "access_log = /var/log/wsusd/a.log\n"));
+	free(a);
+	assert_int_equal(load("[server]\naccess_log = OFF\n"), 0);
+	assert_null(cfg.access_log);
+	expect_one("[server]\naccess_log = access.log\n", 2,
+	    "access_log: \"access.log\" is not off, stderr or an absolute path");
+}
+
 static void
 test_documentation(void **state)
 {
@@ -629,6 +656,7 @@ main(void)
 		cmocka_unit_test_teardown(test_example_file, teardown),
 		cmocka_unit_test_teardown(test_documentation, teardown),
 		cmocka_unit_test_teardown(test_tls_ciphers, teardown),
+		cmocka_unit_test_teardown(test_access_log, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

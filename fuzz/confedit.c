@@ -38,16 +38,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	confedit_content_dir(text, NEWDIR, &out);
 	if (out.failed || out.data == NULL)
 		abort();
+	/* config_load_string fills cfg even when it fails: always free */
 	ok = config_load_string(text, &cfg, &errs) == 0;
 	if (ok) {
-		if (config_load_string(out.data, &edited, &errs) == 0) {
-			if (edited.content_dir == NULL ||
-			    strcmp(edited.content_dir, NEWDIR) != 0)
-				abort();
-			config_free(&edited);
-		}
-		config_free(&cfg);
+		if (config_load_string(out.data, &edited, &errs) == 0 &&
+		    (edited.content_dir == NULL ||
+		    strcmp(edited.content_dir, NEWDIR) != 0))
+			abort();
+		config_free(&edited);
 	}
+	config_free(&cfg);
 	buf_free(&out);
 	free(text);
 	return 0;

@@ -210,6 +210,7 @@ conf_update(const char *path, const char *dir)
 	if (config_load_string(out.data, &cfg, &errs) != 0) {
 		log_error("movecontent: %s would not parse any more; not "
 		    "changed", path);
+		config_free(&cfg);
 		goto done;
 	}
 	if (cfg.content_dir == NULL || strcmp(cfg.content_dir, dir) != 0) {

@@ -24,7 +24,7 @@ unroff() { sed 's/\\-/-/g; s/\\f[BIRP]//g' "$1"; }
 opts=$("$wsusd" -h | head -1 | grep -o '\[-[a-zA-Z]' | tr -d '[')
 [ -n "$opts" ] || fail "no options in wsusd -h"
 for o in $opts; do
-	unroff "$man/wsusd.8" | grep -Eq "^\.BI? $o( |$)" ||
+	unroff "$man/wsusd.8" | grep -Eq "^\.B[IR]? $o( |$)" ||
 		fail "wsusd.8 lacks option $o"
 done
 

@@ -33,6 +33,8 @@ enum key_type {
 	K_TLSVER,	/* 1.0/1.1/1.2/1.3 */
 	K_TLSCIPHERS,	/* auto/modern/compatible */
 	K_NETLIST,	/* numeric addresses/networks (a[/n]), comma/space separated */
+	K_CLIENTAUTH,	/* none/optional/require */
+	K_DSAUTH,	/* anonymous/certificate/credential/any-of */
 };
 
 enum section_type {
@@ -62,6 +64,10 @@ struct config_section {
 extern const struct config_section config_sections[SECT_NTYPES];
 /* tls_ciphers values, indexed by enum tls_ciphers. */
 extern const char *const tls_ciphers_names[3];
+/* tls_client_auth values, indexed by enum tls_client_auth. */
+extern const char *const tls_client_auth_names[3];
+/* downstream_auth values, indexed by enum downstream_auth. */
+extern const char *const downstream_auth_names[4];
 
 /* Blank other than a newline. */
 bool	cfg_is_ws(char c);

@@ -38,6 +38,7 @@
 #include "http/http_deadline.h"
 #include "http/http_linger.h"
 #include "http/http_strict.h"
+#include "http/tls_client_auth.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
@@ -80,6 +81,8 @@ struct listener {
 	char			*cert;		/* owned PEM, TLS only */
 	char			*key;		/* owned PEM, TLS only */
 	char			 prio[HTTP_TLS_PRIO_MAX];	/* GnuTLS */
+	char			*client_ca;	/* owned PEM, tls_client_auth */
+	enum tls_client_auth	 client_auth;
 };
 
 struct http_server {
@@ -615,6 +618,8 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		*socket_context = http_watch_add(l->srv->dl, conn);
+		if (l->client_auth == TLS_CLIENT_AUTH_REQUIRE)
+			http_tls_require_client_cert(conn);
 		atomic_fetch_add_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
@@ -802,6 +807,14 @@ listener_start(struct listener *l, const struct config *cfg,
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, l->cert);
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, l->key);
 		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, l->prio);
+		/* client certificates (tls_client_auth.c) */
+		if (cl->tls_client_auth != TLS_CLIENT_AUTH_NONE) {
+			if (load_pem("client CA", cl->tls_client_ca, cl->name,
+			    &l->client_ca, err, errlen) == -1)
+				return -1;
+			l->client_auth = cl->tls_client_auth;
+			OPT(MHD_OPTION_HTTPS_MEM_TRUST, 0, l->client_ca);
+		}
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
@@ -838,7 +851,8 @@ listener_free(struct listener *l)
 		free(l->key);
 	}
 	free(l->cert);
-	l->cert = l->key = NULL;
+	free(l->client_ca);
+	l->cert = l->key = l->client_ca = NULL;
 }
 
 int

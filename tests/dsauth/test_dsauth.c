@@ -15,7 +15,12 @@
  * The CA, a rogue CA and the certificates are made at test time with
  * the openssl command.
  *
- *   test_dsauth WSUSD_EXE WSUSCTL_EXE
+ * Last, a wsusd downstream (`wsusctl sync` with the client certificate
+ * and credential of `wsusctl sync configure`) syncs and rolls up
+ * through a require listener under downstream_auth = credential, with
+ * the real update documents of tests/fixtures.
+ *
+ *   test_dsauth WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +47,8 @@
 #define ENV(x)	"<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope " \
 	"xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">" \
 	"<soap:Body>" x "</soap:Body></soap:Envelope>"
+
+static const char *fixtures;
 
 static struct {
 	struct tl_wsusd w;
@@ -601,6 +608,89 @@ test_anonymous_and_any_of(void **state)
 	assert_int_equal(tl_wsusd_stop(&T.w), 0);
 }
 
+/* The exit status of wsusctl on the installation d; output into out. */
+static int
+dctl(struct tl_wsusd *d, struct buf *out, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (out != NULL)
+		buf_reset(out);
+	va_start(ap, out);
+	rc = tl_vctl(d, out, NULL, ap);
+	va_end(ap);
+	if (out != NULL)
+		buf_putc(out, '\0');
+	return rc;
+}
+
+/*
+ * A wsusd downstream syncs from a listener with tls_client_auth =
+ * require under downstream_auth = credential: refused without the
+ * certificate, refused with it but without the secret, complete (with
+ * rollup) with both from `wsusctl sync configure`.
+ */
+static void
+test_downstream_sync(void **state)
+{
+	struct tl_wsusd d;
+	struct buf out;
+	char url[64], docs[512], cert[256], key[256], cred[256];
+	char sid[36 + 1], secret[80];
+	const char *s;
+
+	(void)state;
+	restart("credential");
+	snprintf(docs, sizeof(docs), "%s/update-metadata/"
+	    "wsusss-getupdatedata-docs", fixtures);
+	ctl_ok(NULL, "-q", "import-updates", docs, (char *)NULL);
+	assert_int_equal(tl_wsusd_setup(&d, "dsdown", NULL), 0);
+	buf_init(&out, 1 << 22);
+	/* the downstream's id: postinstall's server_id */
+	assert_int_equal(dctl(&d, &out, "checkhealth", (char *)NULL), 0);
+	s = strstr(out.data, "setting server_id: ");
+	assert_non_null(s);
+	snprintf(sid, sizeof(sid), "%.36s", s + 19);
+	new_secret(sid, secret);
+	snprintf(cred, sizeof(cred), "%s/credential", d.dir);
+	assert_int_equal(tl_write_file(cred, secret, strlen(secret)), 0);
+	snprintf(cert, sizeof(cert), "%s/a.pem", T.w.dir);
+	snprintf(key, sizeof(key), "%s/a-key.pem", T.w.dir);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", T.req);
+
+	/* no certificate: the handshake fails */
+	assert_int_equal(dctl(&d, &out, "sync", "--upstream", url,
+	    "--insecure", "--name", "down.lab", (char *)NULL), 1);
+	assert_false(registered(sid));
+	/* the certificate, no secret: the upstream refuses the downstream */
+	assert_int_equal(dctl(&d, &out, "sync", "configure", "--upstream",
+	    url, "--autonomous", "--client-cert", cert, "--client-key", key,
+	    (char *)NULL), 0);
+	assert_int_equal(dctl(&d, &out, "sync", "--upstream", url,
+	    "--insecure", "--name", "down.lab", (char *)NULL), 1);
+	if (strstr(out.data, "InvalidAuthorizationCookie") == NULL)
+		fail_msg("want InvalidAuthorizationCookie: %s", out.data);
+	assert_false(registered(sid));
+	/* both */
+	assert_int_equal(dctl(&d, &out, "sync", "configure",
+	    "--credential-file", cred, (char *)NULL), 0);
+	assert_int_equal(dctl(&d, &out, "sync", "configure", "--show",
+	    (char *)NULL), 0);
+	assert_non_null(strstr(out.data, "credential       (set)\n"));
+	assert_null(strstr(out.data, secret));
+	if (dctl(&d, &out, "sync", "--upstream", url, "--insecure",
+	    "--name", "down.lab", "--json", (char *)NULL) != 0)
+		fail_msg("sync: %s", out.data);
+	assert_non_null(strstr(out.data, "\"failed\": 0,"));
+	assert_null(strstr(out.data, "\"created\": 0,"));
+	assert_non_null(strstr(out.data, "\"rolled_up\": true"));
+	assert_non_null(strstr(out.data, "\"error\": \"\""));
+	assert_true(registered(sid));
+	buf_free(&out);
+	tl_wsusd_cleanup(&d);
+}
+
 /* wsusctl downstream trust/revoke/auth: exact output, refusals */
 static void
 test_wsusctl(void **state)
@@ -649,15 +739,18 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_certificate),
 		cmocka_unit_test(test_credential),
 		cmocka_unit_test(test_anonymous_and_any_of),
+		cmocka_unit_test(test_downstream_sync),
 		cmocka_unit_test(test_wsusctl),
 	};
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s WSUSD_EXE WSUSCTL_EXE\n", argv[0]);
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR\n",
+		    argv[0]);
 		return 2;
 	}
 	tl_wsusd_exe = argv[1];
 	tl_wsusctl_exe = argv[2];
+	fixtures = argv[3];
 	curl_global_init(CURL_GLOBAL_ALL);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "util/encode.h"
 #include "util/hex.h"
 #include "util/secret.h"
 
@@ -83,4 +85,47 @@ secret_verify(const char *secret, size_t len, const char *stored)
 	ok = CRYPTO_memcmp(got, want, sizeof(got)) == 0;
 	OPENSSL_cleanse(got, sizeof(got));
 	return ok;
+}
+
+#define BASIC_MAX	1024	/* decoded user:password bytes */
+
+int
+secret_basic_parse(const char *value, char *user, size_t usercap,
+    char *pass, size_t passcap, size_t *passlen)
+{
+	uint8_t dec[BASIC_MAX];
+	const char *colon;
+	size_t n = 0, ulen, vlen;
+	int r = -1;
+
+	*passlen = 0;
+	if (usercap == 0)
+		return -1;
+	user[0] = '\0';
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if (strncasecmp(value, "Basic", 5) != 0 ||
+	    (value[5] != ' ' && value[5] != '\t'))
+		return -1;
+	value += 5;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	vlen = strlen(value);
+	while (vlen > 0 && (value[vlen - 1] == ' ' || value[vlen - 1] == '\t'))
+		vlen--;
+	if (vlen == 0 || base64_decode(value, vlen, dec, sizeof(dec), &n) != 0 ||
+	    (colon = memchr(dec, ':', n)) == NULL)
+		goto out;
+	ulen = (size_t)(colon - (const char *)dec);
+	if (ulen >= usercap || n - ulen - 1 >= passcap ||
+	    memchr(dec, '\0', ulen) != NULL)
+		goto out;
+	memcpy(user, dec, ulen);
+	user[ulen] = '\0';
+	*passlen = n - ulen - 1;
+	memcpy(pass, colon + 1, *passlen);
+	r = 0;
+out:
+	OPENSSL_cleanse(dec, sizeof(dec));
+	return r;
 }

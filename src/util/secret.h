@@ -28,6 +28,15 @@ int	secret_new(char out[SECRET_STRLEN + 1]);
 /* The stored form of the len bytes at secret, fresh salt.  0 or -1. */
 int	secret_hash(const char *secret, size_t len,
 	    char out[SECRET_HASH_BUFSZ]);
+/*
+ * The value of an HTTP Authorization header "Basic BASE64(user:password)"
+ * (scheme in any case, blanks around; RFC 7617): user (NUL-terminated,
+ * shorter than usercap) and the password bytes (*passlen, fewer than
+ * passcap, not terminated).  0, or -1 when it is no such value, does not
+ * decode, has no ':' or does not fit.
+ */
+int	secret_basic_parse(const char *value, char *user, size_t usercap,
+	    char *pass, size_t passcap, size_t *passlen);
 /* Does the len bytes at secret match stored (a secret_hash() string)?
  * Constant time in the secret; false for a malformed stored string. */
 bool	secret_verify(const char *secret, size_t len, const char *stored);

@@ -21,7 +21,6 @@
 #include <arpa/inet.h>
 
 #include "http/tls_client_auth.h"
-#include "util/encode.h"
 #include "util/hex.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -44,33 +43,18 @@ read_basic(struct svc_call *c, struct presented *p)
 {
 	const char *h = c->http != NULL ? http_header(c->http,
 	    "Authorization") : NULL;
-	uint8_t dec[BASIC_MAX];
-	size_t n = 0, ulen;
-	const char *colon;
+	char user[BASIC_MAX];
 
 	if (h == NULL)
 		return;
 	p->basic = true;
-	while (*h == ' ' || *h == '\t')
-		h++;
-	if (strncasecmp(h, "Basic ", 6) != 0) {
+	if (secret_basic_parse(h, user, sizeof(user), p->pass,
+	    sizeof(p->pass), &p->passlen) != 0) {
 		p->basic_bad = true;
 		return;
 	}
-	h += 6;
-	while (*h == ' ')
-		h++;
-	if (base64_decode(h, strlen(h), dec, sizeof(dec) - 1, &n) != 0 ||
-	    (colon = memchr(dec, ':', n)) == NULL) {
-		p->basic_bad = true;
-		return;
-	}
-	ulen = (size_t)(colon - (const char *)dec);
-	if (guid_canon((const char *)dec, ulen, 0, p->user) != 0)
+	if (guid_canon(user, strlen(user), 0, p->user) != 0)
 		p->user[0] = '\0';	/* not a GUID: binds to nothing */
-	p->passlen = n - ulen - 1;
-	memcpy(p->pass, colon + 1, p->passlen);
-	explicit_bzero(dec, sizeof(dec));
 }
 
 static void

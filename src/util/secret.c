@@ -53,7 +53,7 @@ secret_hash(const char *secret, size_t len, char out[SECRET_HASH_BUFSZ])
 	hex_encode(salt, sizeof(salt), shex, 0);
 	hex_encode(h, sizeof(h), hhex, 0);
 	snprintf(out, SECRET_HASH_BUFSZ, PREFIX "%u$%s$%s",
-	    SECRET_PBKDF2_ITER, shex, hhex);
+	    (unsigned)SECRET_PBKDF2_ITER, shex, hhex);
 	return 0;
 }
 

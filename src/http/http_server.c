@@ -698,10 +698,10 @@ load_pem(const char *what, const char *path, const char *lname, char **out,
 		return -1;
 	}
 	if (read_file(path, TLS_PEM_MAX, out, &len) == -1) {
-		snprintf(err, errlen, "listener %s: TLS %s %s: %s "
-		    "(run 'wsusctl postinstall' to create a self-signed one, "
-		    "or set tls_certificate/tls_key)", lname, what, path,
-		    strerror(errno));
+		snprintf(err, errlen, "listener %s: TLS %s %s: %s%s", lname,
+		    what, path, strerror(errno), strcmp(what, "client CA") == 0 ?
+		    " (tls_client_ca)" : " (run 'wsusctl postinstall' to create "
+		    "a self-signed one, or set tls_certificate/tls_key)");
 		return -1;
 	}
 	if (strstr(*out, "-----BEGIN") == NULL) {

@@ -29,12 +29,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
 
 #include "testlib.h"
 #include "util/buf.h"
+#include "util/fsutil.h"
 
 #define GA	"11111111-1111-4111-8111-111111111111"
 #define GB	"22222222-2222-4222-8222-222222222222"
@@ -392,6 +394,36 @@ trust(const char *id, const char *cert)
 	    (char *)NULL);
 }
 
+/* A CA file that cannot be read stops the start and names the key */
+static void
+test_missing_ca(void **state)
+{
+	char conf[256], errpath[256], ca[256], *text, *p;
+	char *argv[] = { "timeout", "20", (char *)tl_wsusd_exe, "-c", conf,
+	    NULL };
+	size_t len;
+	FILE *fp;
+
+	(void)state;
+	if (T.w.pid != 0)	/* its ports */
+		assert_int_equal(tl_wsusd_stop(&T.w), 0);
+	snprintf(conf, sizeof(conf), "%s/bad.conf", T.w.dir);
+	snprintf(errpath, sizeof(errpath), "%s/bad.err", T.w.dir);
+	snprintf(ca, sizeof(ca), "%s/ca.pem", T.w.dir);
+	assert_int_equal(read_file(T.w.conf, 1 << 20, &text, &len), 0);
+	assert_non_null(p = strstr(text, ca));
+	assert_non_null(fp = fopen(conf, "w"));
+	fprintf(fp, "%.*s%s/none.pem%s", (int)(p - text), text, T.w.dir,
+	    p + strlen(ca));
+	fclose(fp);
+	free(text);
+	assert_int_equal(tl_run(argv, NULL, errpath), 1);
+	assert_int_equal(tl_count_in_file(errpath, "listener req: TLS client "
+	    "CA "), 1);
+	assert_int_equal(tl_count_in_file(errpath, "/none.pem: No such file "
+	    "or directory (tls_client_ca)"), 1);
+}
+
 /* downstream_auth = certificate: a's certificate acts as A only */
 static void
 test_certificate(void **state)
@@ -688,6 +720,25 @@ test_downstream_sync(void **state)
 	assert_non_null(strstr(out.data, "\"rolled_up\": true"));
 	assert_non_null(strstr(out.data, "\"error\": \"\""));
 	assert_true(registered(sid));
+	/* checkhealth checks the client key like the other secrets */
+	assert_int_equal(chmod(key, 0600), 0);
+	dctl(&d, &out, "checkhealth", (char *)NULL);
+	{
+		char want[600];
+
+		snprintf(want, sizeof(want), "OK    secret sync client key "
+		    "%s: %s (mode 0600,", key, key);
+		if (strstr(out.data, want) == NULL)
+			fail_msg("want '%s' in:\n%s", want, out.data);
+		assert_int_equal(chmod(key, 0644), 0);
+		assert_int_equal(dctl(&d, &out, "checkhealth", (char *)NULL),
+		    1);
+		snprintf(want, sizeof(want), "FAIL  secret sync client key "
+		    "%s: %s is readable or writable by everyone", key, key);
+		if (strstr(out.data, want) == NULL)
+			fail_msg("want '%s' in:\n%s", want, out.data);
+		assert_int_equal(chmod(key, 0600), 0);
+	}
 	buf_free(&out);
 	tl_wsusd_cleanup(&d);
 }
@@ -744,6 +795,7 @@ main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake),
+		cmocka_unit_test(test_missing_ca),
 		cmocka_unit_test(test_certificate),
 		cmocka_unit_test(test_credential),
 		cmocka_unit_test(test_anonymous_and_any_of),

@@ -70,7 +70,8 @@ sync_usage(FILE *fp)
 	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
-	    "  DIR (an existing, writable directory).\n");
+	    "  DIR (an existing, writable directory).  The client certificate\n"
+	    "  and credential of `sync configure` are presented to the upstream.\n");
 }
 
 struct bench_arg {

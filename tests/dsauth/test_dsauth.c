@@ -696,6 +696,21 @@ test_downstream_sync(void **state)
 	assert_int_equal(dctl(&d, &out, "sync", "--upstream", url,
 	    "--insecure", "--name", "down.lab", (char *)NULL), 1);
 	assert_false(registered(sid));
+	/* configure refuses half a pair and a secret that is none */
+	assert_int_equal(dctl(&d, &out, "sync", "configure", "--upstream",
+	    url, "--autonomous", "--client-cert", cert, (char *)NULL), 2);
+	assert_non_null(strstr(out.data, "give --client-cert and --client-key "
+	    "together"));
+	{
+		char bad[256];
+
+		snprintf(bad, sizeof(bad), "%s/bad-credential", d.dir);
+		assert_int_equal(tl_write_file(bad, "abc\n", 4), 0);
+		assert_int_equal(dctl(&d, &out, "sync", "configure",
+		    "--upstream", url, "--credential-file", bad, (char *)NULL),
+		    2);
+		assert_non_null(strstr(out.data, "not the 64 hex digits"));
+	}
 	/* the certificate, no secret: the upstream refuses the downstream */
 	assert_int_equal(dctl(&d, &out, "sync", "configure", "--upstream",
 	    url, "--autonomous", "--client-cert", cert, "--client-key", key,

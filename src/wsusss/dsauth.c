@@ -17,7 +17,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <arpa/inet.h>
 
 #include "http/tls_client_auth.h"

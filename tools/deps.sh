@@ -16,7 +16,7 @@ if [ "${1:-}" = --list ]; then
 fi
 
 RUN="meson ninja-build pkg-config gcc \
-libmicrohttpd-dev libexpat1-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev \
+libmicrohttpd-dev libgnutls28-dev libexpat1-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev \
 libmspack-dev libinih-dev libjansson-dev zlib1g-dev"
 TEST="libcmocka-dev clang-14 libclang-rt-14-dev llvm-14 \
 openssl curl sqlite3 libxml2-utils gcab cabextract jq \

@@ -199,6 +199,27 @@ check_secret_tls_keys(struct health_run *hr, const struct config *cfg)
 	}
 }
 
+/* The key of this server's client certificate towards its upstream
+ * (setting sync_client_key of `wsusctl sync configure`), when set. */
+static void
+check_secret_sync_key(struct health_run *hr, struct store *st,
+    const struct config *cfg)
+{
+	const bool must[] = { true };
+	char *key = NULL, name[PATH_MAX + 32];
+	const char *k;
+
+	if (store_setting_str(st, SETTING_SYNC_CLIENT_KEY, &key) != STORE_OK ||
+	    key == NULL || key[0] == '\0') {
+		free(key);
+		return;
+	}
+	k = key;
+	snprintf(name, sizeof(name), "sync client key %s", key);
+	check_secret(hr, cfg, name, &k, must, 1);
+	free(key);
+}
+
 /* ---- directories ---- */
 
 static void
@@ -596,6 +617,8 @@ cmd_checkhealth(struct wsusctl *ctl, int argc, char **argv)
 	check_secret_database(&hr, cfg);
 	check_tls(&hr, cfg);
 	check_secret_tls_keys(&hr, cfg);
+	if (schema_ok)
+		check_secret_sync_key(&hr, st, cfg);
 	if (schema_ok)
 		check_content(&hr, st, cfg->content_dir, hash);
 

@@ -3,7 +3,8 @@
  * downstream servers this upstream knows, from their server-sync calls
  * and rollups) and `wsusctl report hierarchy` (every site with its
  * rolled-up computers), plus the site lookup `report compliance --site`
- * uses.  docs/ROLLUP.md.
+ * uses; trust, credential, revoke and auth go to cmd_dsauth.c.
+ * docs/ROLLUP.md.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -200,7 +201,10 @@ ds_usage(FILE *fp)
 	    "  downstream servers for their computers and per-update status\n"
 	    "  (GetRollupConfiguration DoDetailedRollup); summary asks only "
 	    "for\n"
-	    "  their own summaries.\n");
+	    "  their own summaries.\n"
+	    "       wsusctl downstream trust|credential|revoke|auth ... "
+	    "(credentials;\n"
+	    "  wsusctl downstream trust --help)\n");
 }
 
 int
@@ -225,6 +229,10 @@ cmd_downstream(struct wsusctl *ctl, int argc, char **argv)
 	int64_t id;
 
 	n = subcommand_split(argc, argv, &sub, &base);
+	if (sub != NULL && (strcmp(sub, "trust") == 0 ||
+	    strcmp(sub, "credential") == 0 || strcmp(sub, "revoke") == 0 ||
+	    strcmp(sub, "auth") == 0))
+		return cmd_downstream_auth(ctl, sub, n, base);
 	optind = 0;
 	while ((ch = getopt_long(n, base, "jqh", opts, NULL)) != -1) {
 		switch (ch) {

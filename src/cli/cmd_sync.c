@@ -71,7 +71,9 @@ sync_usage(FILE *fp)
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
 	    "  DIR (an existing, writable directory).  --name defaults to\n"
-	    "  [server] name of the configuration, then the host name.\n"
+	    "  [server] name of the configuration, then the host name.  The\n"
+	    "  client certificate and credential of `sync configure` are\n"
+	    "  presented to the upstream.\n"
 	    "  -v prints each call and each phase with its counts.\n");
 }
 
@@ -238,9 +240,10 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 {
 	struct sync_opts o;
 	struct sync_result r;
+	struct sync_auth auth;
 	struct store *st;
 	char err[1024], *end;
-	int c, bench = 0;
+	int c, rc, bench = 0;
 
 	if ((c = cmd_sync_service(ctl, argc, argv)) >= 0)
 		return c;
@@ -399,7 +402,14 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
 	o.content_dir = ctl->cfg.content_dir;
-	if (sync_run(st, &o, &r, err, sizeof(err)) != 0) {
+	/* the client certificate and credential of sync configure */
+	if (sync_auth_load(st, &auth, &o, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return EXIT_FAIL;
+	}
+	rc = sync_run(st, &o, &r, err, sizeof(err));
+	sync_auth_free(&auth);
+	if (rc != 0) {
 		log_error("sync from %s failed: %s", o.upstream, err);
 		if (!ctl->json)
 			return EXIT_FAIL;

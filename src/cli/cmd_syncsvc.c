@@ -37,13 +37,21 @@ configure_usage(FILE *fp)
 	    "           [--proxy-user U --proxy-password-file F] [--cacert F]\n"
 	    "           [--tls-min 1.2|1.3] [--protocol 1.8|1.20] [--name FQDN]\n"
 	    "           [--per-day N] [--first HH:MM] [--jitter MIN]\n"
+	    "           [--client-cert F --client-key F] [--credential-file F]\n"
 	    "       wsusctl sync configure --show [--json]\n"
 	    "  Set the update source wsusd synchronizes from (kept in the store;\n"
 	    "  options not given keep their value, an empty value clears one).\n"
 	    "  A replica takes products and classifications from its upstream.\n"
 	    "  --per-day 0 (the default) syncs only on `wsusctl sync now`;\n"
 	    "  1..24 syncs that many times a day from --first (local time),\n"
-	    "  each delayed by a random 0..--jitter minutes.\n");
+	    "  each delayed by a random 0..--jitter minutes.\n"
+	    "  --client-cert/--client-key: a PEM certificate and key presented "
+	    "to an\n"
+	    "  upstream listener that asks for one; --credential-file: a file "
+	    "whose\n"
+	    "  first line is the secret `wsusctl downstream credential` printed "
+	    "on\n"
+	    "  the upstream (kept in the store, 0600; docs/SECURITY.md).\n");
 }
 
 /* ---- validation ---- */
@@ -198,7 +206,7 @@ set_str(char **field, const char *v)
 /* ---- show ---- */
 
 static void
-show_text(const struct store_sync_config *c)
+show_text(const struct store_sync_config *c, const struct sync_auth *a)
 {
 	char next[32];
 
@@ -228,6 +236,9 @@ show_text(const struct store_sync_config *c)
 		    "min\n", c->per_day, c->first / 60, c->first % 60,
 		    c->jitter);
 	printf("next run         %s\n", next[0] ? next : "(none)");
+	printf("client cert      %s\n", a->cert ? a->cert : "(none)");
+	printf("client key       %s\n", a->key ? a->key : "(none)");
+	printf("credential       %s\n", a->credential ? "(set)" : "(none)");
 }
 
 static json_t *
@@ -247,7 +258,7 @@ str_list_json(const char *l)
 }
 
 static void
-show_json(const struct store_sync_config *c)
+show_json(const struct store_sync_config *c, const struct sync_auth *a)
 {
 	char next[32];
 	json_t *j;
@@ -285,6 +296,10 @@ show_json(const struct store_sync_config *c)
 	json_object_set_new(j, "jitter", json_integer(c->jitter));
 	json_object_set_new(j, "next_run", next[0] ? json_string(next) :
 	    json_null());
+	json_object_set_new(j, "client_cert", output_json_str(a->cert));
+	json_object_set_new(j, "client_key", output_json_str(a->key));
+	json_object_set_new(j, "credential_set",
+	    json_boolean(a->credential != NULL));
 	output_json_put(j);
 }
 
@@ -294,6 +309,7 @@ enum {
 	O_UPSTREAM = 256, O_REPLICA, O_AUTONOMOUS, O_PRODUCT, O_CLASS, O_LANG,
 	O_CONTENT, O_EXPRESS, O_PROXY, O_PROXY_USER, O_PROXY_PW, O_CACERT,
 	O_TLS_MIN, O_PROTOCOL, O_NAME, O_PER_DAY, O_FIRST, O_JITTER, O_SHOW,
+	O_CLIENT_CERT, O_CLIENT_KEY, O_CREDENTIAL,
 };
 
 static const struct option configure_long[] = {
@@ -316,6 +332,9 @@ static const struct option configure_long[] = {
 	{ "first",		required_argument, NULL, O_FIRST },
 	{ "jitter",		required_argument, NULL, O_JITTER },
 	{ "show",		no_argument,	   NULL, O_SHOW },
+	{ "client-cert",	required_argument, NULL, O_CLIENT_CERT },
+	{ "client-key",		required_argument, NULL, O_CLIENT_KEY },
+	{ "credential-file",	required_argument, NULL, O_CREDENTIAL },
 	{ "json",		no_argument,	   NULL, 'j' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -335,24 +354,79 @@ struct cfg_edit {
 	char	*products, *classifications, *languages;
 	bool	 set_products, set_classifications, set_languages;
 	bool	 proxy_pw_given;
+	bool	 auth_given;		/* --client-cert/key, --credential-file */
 };
+
+/* A readable file's absolute path into *field ("" clears); 0 or -1. */
+static int
+set_path(char **field, const char *v)
+{
+	char *real;
+
+	if (v[0] == '\0') {
+		set_str(field, NULL);
+		return 0;
+	}
+	if (access(v, R_OK) != 0 || (real = realpath(v, NULL)) == NULL)
+		return -1;
+	set_str(field, real);
+	free(real);
+	return 0;
+}
+
+/* The secret of a --credential-file: 64 hex digits. */
+static bool
+credential_ok(const char *s)
+{
+	if (strlen(s) != 64)
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+/* Write the three settings of a (NULL: cleared). */
+static int
+auth_save(struct store *st, const struct sync_auth *a)
+{
+	int rc;
+
+	if ((rc = store_setting_set(st, SETTING_SYNC_CLIENT_CERT,
+	    a->cert != NULL ? a->cert : "")) != STORE_OK ||
+	    (rc = store_setting_set(st, SETTING_SYNC_CLIENT_KEY,
+	    a->key != NULL ? a->key : "")) != STORE_OK ||
+	    (rc = store_setting_set(st, SETTING_SYNC_CREDENTIAL,
+	    a->credential != NULL ? a->credential : "")) != STORE_OK)
+		return rc;
+	return STORE_OK;
+}
 
 int
 cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 {
 	struct store_sync_config c;
+	struct sync_opts ao;
+	struct sync_auth a;
 	struct cfg_edit e;
 	struct store *st;
 	const char *why, *proxy_pw_file = NULL;
-	char g[GUID_STRLEN + 1], lang[24], *pw = NULL;
+	char g[GUID_STRLEN + 1], lang[24], *pw = NULL, c_err[256];
 	size_t nprod = 0, nclass = 0, nlang = 0, v;
 	int ch, rc = EXIT_OK, m, srv;
 
 	memset(&e, 0, sizeof(e));
+	memset(&ao, 0, sizeof(ao));
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
-	if ((srv = store_sync_config_get(st, &c)) != STORE_OK)
+	if (sync_auth_load(st, &a, &ao, c_err, sizeof(c_err)) != 0) {
+		log_error("%s", c_err);
+		return EXIT_FAIL;
+	}
+	if ((srv = store_sync_config_get(st, &c)) != STORE_OK) {
+		sync_auth_free(&a);
 		return store_fail(st, srv, "read the sync configuration");
+	}
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "jh", configure_long, NULL)) !=
 	    -1) {
@@ -492,6 +566,41 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 		case O_SHOW:
 			e.show = true;
 			break;
+		case O_CLIENT_CERT:
+		case O_CLIENT_KEY:
+			e.auth_given = true;
+			if (set_path(ch == O_CLIENT_CERT ? &a.cert : &a.key,
+			    optarg) != 0)
+				CFG_USAGE("--%s \"%s\" cannot be read",
+				    ch == O_CLIENT_CERT ? "client-cert" :
+				    "client-key", optarg);
+			break;
+		case O_CREDENTIAL:
+			e.auth_given = true;
+			if (optarg[0] == '\0') {
+				set_str(&a.credential, NULL);
+				break;
+			}
+			{
+				char *sec = secret_read(optarg, &why);
+
+				if (sec == NULL)
+					CFG_USAGE("--credential-file \"%s\" %s",
+					    optarg, why);
+				if (!credential_ok(sec)) {
+					explicit_bzero(sec, strlen(sec));
+					free(sec);
+					CFG_USAGE("--credential-file \"%s\": not "
+					    "the 64 hex digits of `wsusctl "
+					    "downstream credential`", optarg);
+				}
+				if (a.credential != NULL)
+					explicit_bzero(a.credential,
+					    strlen(a.credential));
+				free(a.credential);
+				a.credential = sec;
+			}
+			break;
 		case 'j':
 			ctl->json = true;
 			break;
@@ -516,9 +625,9 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 			goto out;
 		}
 		if (ctl->json)
-			show_json(&c);
+			show_json(&c, &a);
 		else
-			show_text(&c);
+			show_text(&c, &a);
 		goto out;
 	}
 	if (e.mode != 0)
@@ -562,8 +671,15 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 		CFG_USAGE("proxy credentials need --proxy URL");
 	if (c.upstream == NULL)
 		CFG_USAGE("no upstream yet: give --upstream URL");
+	if ((a.cert != NULL) != (a.key != NULL))
+		CFG_USAGE("give --client-cert and --client-key together");
 	if ((srv = store_sync_config_set(st, &c)) != STORE_OK) {
 		rc = store_fail(st, srv, "save the sync configuration");
+		goto out;
+	}
+	if (e.auth_given && (srv = auth_save(st, &a)) != STORE_OK) {
+		rc = store_fail(st, srv, "save the client certificate and "
+		    "credential");
 		goto out;
 	}
 	if (!ctl->quiet)
@@ -578,6 +694,7 @@ out:
 	free(e.products);
 	free(e.classifications);
 	free(e.languages);
+	sync_auth_free(&a);
 	store_sync_config_free(&c);
 	return rc;
 }

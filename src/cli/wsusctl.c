@@ -55,7 +55,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report,
 	  "update compliance per update or group, and per computer" },
 	{ "downstream", cmd_downstream,
-	  "list, show and remove downstream servers (upstream role)" },
+	  "list, show and remove downstream servers, bind their credentials (upstream role)" },
 	{ "sync", cmd_sync,
 	  "synchronize from an upstream; configure, now, status, history" },
 	{ "content", cmd_content,

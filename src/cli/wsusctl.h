@@ -64,6 +64,10 @@ int	cmd_downstream(struct wsusctl *, int argc, char **argv);	/* "downstream list
  * server id; an exit status, with the message printed. */
 int	downstream_resolve(struct store *, const char *name, int64_t *id);
 int	downstream_site_id(struct store *, const char *name, char out[GUID_STRLEN + 1]);
+/* downstream trust|credential|revoke|auth (cmd_dsauth.c); n, base as
+ * subcommand_split() gives them. */
+int	cmd_downstream_auth(struct wsusctl *, const char *sub, int n,
+	    char **base);
 /* `report hierarchy [--site SERVER]`: every site and its rolled-up computers. */
 int	report_hierarchy(struct wsusctl *, struct store *, const char *site);
 /* maintenance verbs (cmd_content.c, cmd_maint.c) */

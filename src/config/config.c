@@ -124,6 +124,7 @@ listener_free(struct config_listener *l)
 	free(l->address);
 	free(l->tls_certificate);
 	free(l->tls_key);
+	free(l->tls_client_ca);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -463,6 +464,10 @@ check_listeners(struct parser *ps)
 		if ((l->tls_certificate == NULL) != (l->tls_key == NULL))
 			add_error(ps, l->line, "[listener %s]: set "
 			    "tls_certificate and tls_key together", l->name);
+		if (l->tls_client_auth != TLS_CLIENT_AUTH_NONE &&
+		    (!l->tls || l->tls_client_ca == NULL))
+			add_error(ps, l->line, "[listener %s]: tls_client_auth "
+			    "needs tls = yes and tls_client_ca", l->name);
 
 		for (size_t j = 0; j < i; j++) {
 			struct config_listener *o = &cfg->listeners[j];
@@ -692,6 +697,18 @@ value_text(const void *base, const struct key *k, char *out, size_t outlen)
 		    field;
 		return v < NKEYS(tls_ciphers_names) ? tls_ciphers_names[v] :
 		    NULL;
+	}
+	case K_CLIENTAUTH: {
+		unsigned v = (unsigned)*(const enum tls_client_auth *)
+		    (const void *)field;
+		return v < NKEYS(tls_client_auth_names) ?
+		    tls_client_auth_names[v] : NULL;
+	}
+	case K_DSAUTH: {
+		unsigned v = (unsigned)*(const enum downstream_auth *)
+		    (const void *)field;
+		return v < NKEYS(downstream_auth_names) ?
+		    downstream_auth_names[v] : NULL;
 	}
 	}
 	return NULL;

@@ -6,7 +6,8 @@
  *               tls_certificate, tls_key, state_dir, upstream_allow,
  *               access_log
  *   [listener NAME]   address, port, tls, tls_min_version, tls_ciphers,
- *               tls_certificate, tls_key     (any number of these)
+ *               tls_certificate, tls_key, tls_client_ca, tls_client_auth
+ *               (any number of these)
  *   [limits]    max_body_bytes, max_connections, max_connections_per_ip,
  *               connection_timeout, threads, max_body_memory,
  *               head_timeout, body_timeout
@@ -52,6 +53,29 @@ enum tls_ciphers {
 	TLS_CIPHERS_COMPATIBLE,
 };
 
+/*
+ * Client certificates a TLS listener asks for (tls_client_auth, with
+ * tls_client_ca): NONE asks for none; OPTIONAL asks, and a certificate
+ * that verifies against the CA is given to the SOAP layer; REQUIRE fails
+ * the handshake without a certificate from the CA (src/http/tls_client_auth.c).
+ */
+enum tls_client_auth {
+	TLS_CLIENT_AUTH_NONE = 0,
+	TLS_CLIENT_AUTH_OPTIONAL,
+	TLS_CLIENT_AUTH_REQUIRE,
+};
+
+/*
+ * What a downstream server must present to the MS-WSUSSS upstream side
+ * ([server] downstream_auth; docs/SECURITY.md "Downstream authentication").
+ */
+enum downstream_auth {
+	DOWNSTREAM_AUTH_ANONYMOUS = 0,	/* as real WSUS; bound ones still must */
+	DOWNSTREAM_AUTH_CERTIFICATE,	/* a client certificate bound to it */
+	DOWNSTREAM_AUTH_CREDENTIAL,	/* its secret (HTTP Basic) */
+	DOWNSTREAM_AUTH_ANY_OF,		/* either of the two */
+};
+
 struct config_listener {
 	char		 name[64];	/* the NAME of [listener NAME] */
 	char		*address;	/* owned; "0.0.0.0", "::", "127.0.0.1" ... */
@@ -61,6 +85,8 @@ struct config_listener {
 	enum tls_ciphers tls_ciphers;
 	char		*tls_certificate; /* owned; NULL: the [server] one */
 	char		*tls_key;	/* owned; NULL: the [server] one */
+	char		*tls_client_ca;	/* owned PEM file; NULL: none */
+	enum tls_client_auth tls_client_auth;
 	int		 line;		/* line of the section header, for errors */
 };
 
@@ -91,6 +117,8 @@ struct config {
 	/* [server] access_log: one line per HTTP request (http/access_log.h)
 	 * to this file or "stderr"; NULL = off (the default). */
 	char		*access_log;		/* owned */
+	/* [server] downstream_auth */
+	enum downstream_auth downstream_auth;
 
 	size_t		 nlisteners;
 	struct config_listener listeners[CONFIG_MAX_LISTENERS];

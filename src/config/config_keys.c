@@ -34,6 +34,7 @@ static const struct key server_keys[] = {
 	{ "tls_key",		K_PATH,	    S(tls_key),		0, 0, NULL },
 	{ "upstream_allow",	K_NETLIST,  S(upstream_allow),	0, 0, NULL },
 	{ "access_log",		K_LOGFILE,  S(access_log),	0, 0, "off" },
+	{ "downstream_auth",	K_DSAUTH,   S(downstream_auth),	0, 0, "anonymous" },
 };
 
 static const struct key listener_keys[] = {
@@ -44,6 +45,8 @@ static const struct key listener_keys[] = {
 	{ "tls_ciphers",	K_TLSCIPHERS, L(tls_ciphers),	0, 0, "auto" },
 	{ "tls_certificate",	K_PATH,	    L(tls_certificate),	0, 0, NULL },
 	{ "tls_key",		K_PATH,	    L(tls_key),		0, 0, NULL },
+	{ "tls_client_ca",	K_PATH,	    L(tls_client_ca),	0, 0, NULL },
+	{ "tls_client_auth",	K_CLIENTAUTH, L(tls_client_auth), 0, 0, "none" },
 };
 
 static const struct key limits_keys[] = {
@@ -64,6 +67,19 @@ const char *const tls_ciphers_names[3] = {
 	[TLS_CIPHERS_AUTO] = "auto",
 	[TLS_CIPHERS_MODERN] = "modern",
 	[TLS_CIPHERS_COMPATIBLE] = "compatible",
+};
+
+const char *const tls_client_auth_names[3] = {
+	[TLS_CLIENT_AUTH_NONE] = "none",
+	[TLS_CLIENT_AUTH_OPTIONAL] = "optional",
+	[TLS_CLIENT_AUTH_REQUIRE] = "require",
+};
+
+const char *const downstream_auth_names[4] = {
+	[DOWNSTREAM_AUTH_ANONYMOUS] = "anonymous",
+	[DOWNSTREAM_AUTH_CERTIFICATE] = "certificate",
+	[DOWNSTREAM_AUTH_CREDENTIAL] = "credential",
+	[DOWNSTREAM_AUTH_ANY_OF] = "any-of",
 };
 
 const struct config_section config_sections[SECT_NTYPES] = {
@@ -460,6 +476,28 @@ cfg_set_value(void *base, const struct key *k, const char *v, char *err,
 		}
 		snprintf(err, errlen, "\"%s\" is not auto, modern or "
 		    "compatible", shown);
+		return -1;
+	case K_CLIENTAUTH:
+		for (size_t i = 0; i < NKEYS(tls_client_auth_names); i++) {
+			if (strcmp(v, tls_client_auth_names[i]) == 0) {
+				*(enum tls_client_auth *)(void *)field =
+				    (enum tls_client_auth)i;
+				return 0;
+			}
+		}
+		snprintf(err, errlen, "\"%s\" is not none, optional or "
+		    "require", shown);
+		return -1;
+	case K_DSAUTH:
+		for (size_t i = 0; i < NKEYS(downstream_auth_names); i++) {
+			if (strcmp(v, downstream_auth_names[i]) == 0) {
+				*(enum downstream_auth *)(void *)field =
+				    (enum downstream_auth)i;
+				return 0;
+			}
+		}
+		snprintf(err, errlen, "\"%s\" is not anonymous, certificate, "
+		    "credential or any-of", shown);
 		return -1;
 	}
 	snprintf(err, errlen, "internal error: unknown key type");

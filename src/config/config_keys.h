@@ -34,6 +34,8 @@ enum key_type {
 	K_TLSCIPHERS,	/* auto/modern/compatible */
 	K_NETLIST,	/* numeric addresses/networks (a[/n]), comma/space separated */
 	K_LOGFILE,	/* off (NULL), stderr, or an absolute path */
+	K_CLIENTAUTH,	/* none/optional/require */
+	K_DSAUTH,	/* anonymous/certificate/credential/any-of */
 };
 
 enum section_type {
@@ -63,6 +65,10 @@ struct config_section {
 extern const struct config_section config_sections[SECT_NTYPES];
 /* tls_ciphers values, indexed by enum tls_ciphers. */
 extern const char *const tls_ciphers_names[3];
+/* tls_client_auth values, indexed by enum tls_client_auth. */
+extern const char *const tls_client_auth_names[3];
+/* downstream_auth values, indexed by enum downstream_auth. */
+extern const char *const downstream_auth_names[4];
 
 /* Blank other than a newline. */
 bool	cfg_is_ws(char c);

@@ -160,6 +160,7 @@ static bool
 run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 {
 	struct store_sync_config c;
+	struct sync_auth auth;
 	struct store_sync_run row;
 	struct sync_opts *o;
 	struct sync_result res;
@@ -189,6 +190,8 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	o->proxy = c.proxy;
 	o->proxy_user = c.proxy_user;
 	o->proxy_password = c.proxy_password;
+	if (sync_auth_load(r->st, &auth, o, err, sizeof(err)) != 0)
+		log_warnx("sync runner: %s (going on without)", err);
 	o->profile = SYNC_PROFILE_WSUS10;
 	if (c.protocol != NULL)
 		(void)sync_profile_parse(c.protocol, &o->profile);
@@ -229,6 +232,7 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 		    err);
 	r->run_id = 0;
 	free(o);
+	sync_auth_free(&auth);
 	store_sync_config_free(&c);
 	return rc == 0;
 }

@@ -50,6 +50,18 @@ cut(struct http_watch *w, const char *why)
 	shutdown(w->fd, SHUT_RDWR);
 }
 
+/*
+ * Has a phase that started at since (ms) run limit ms at now?  now is
+ * read before the ticker takes its lock, and a watch may start a phase
+ * after that (http_watch_add, http_watch_head): since > now is a phase
+ * that has just begun, not one 2^64 ms old.
+ */
+bool
+http_deadline_expired(uint64_t now, uint64_t since, uint64_t limit)
+{
+	return now > since && now - since >= limit;
+}
+
 /* One wait of the thread (t.mu held). */
 static void
 deadline_step(void *arg, const struct epoll_event *ev, int n, uint64_t now)
@@ -74,9 +86,11 @@ deadline_step(void *arg, const struct epoll_event *ev, int n, uint64_t now)
 	for (struct http_watch *w = d->head; w != NULL; w = w->next) {
 		int ph = atomic_load(&w->phase);
 		uint64_t since = atomic_load(&w->since);
-		if (ph == PH_HEAD && now - since >= d->head_ms)
+		if (ph == PH_HEAD && http_deadline_expired(now, since,
+		    d->head_ms))
 			cut(w, "request head not complete in time");
-		else if (ph == PH_BODY && now - since >= d->body_ms)
+		else if (ph == PH_BODY && http_deadline_expired(now, since,
+		    d->body_ms))
 			cut(w, "request body not complete in time");
 	}
 }

@@ -21,6 +21,9 @@
 #ifndef WSUSD_HTTP_HTTP_DEADLINE_H
 #define WSUSD_HTTP_HTTP_DEADLINE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <microhttpd.h>
 
 struct http_deadlines;
@@ -41,5 +44,8 @@ void	http_watch_remove(struct http_deadlines *d, struct http_watch *w);
 void	http_watch_head(struct http_watch *w, bool body);
 /* The request was read completely (the handler runs now). */
 void	http_watch_done(struct http_watch *w);
+/* Has a phase begun at since (ms) lasted limit ms at now?  A phase begun
+ * after now (since > now) has not.  Exposed for tests. */
+bool	http_deadline_expired(uint64_t now, uint64_t since, uint64_t limit);
 
 #endif

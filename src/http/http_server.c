@@ -40,6 +40,7 @@
 #include "http/http_deadline.h"
 #include "http/http_linger.h"
 #include "http/http_strict.h"
+#include "http/tls_client_auth.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
@@ -88,6 +89,8 @@ struct listener {
 						   (a reload), not a new one */
 	bool			 heap;		/* allocated by a reload */
 	time_t			 retired;	/* replaced by a reload at */
+	char			*client_ca;	/* owned PEM, tls_client_auth */
+	enum tls_client_auth	 client_auth;
 };
 
 struct http_server {
@@ -633,6 +636,8 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		access_log_connection(conn);
 		*socket_context = http_watch_add(l->srv->dl, conn);
+		if (l->client_auth == TLS_CLIENT_AUTH_REQUIRE)
+			http_tls_require_client_cert(conn);
 		atomic_fetch_add_explicit(&l->srv->nconn, 1,
 		    memory_order_relaxed);
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
@@ -711,10 +716,10 @@ load_pem(const char *what, const char *path, const char *lname, char **out,
 		return -1;
 	}
 	if (read_file(path, TLS_PEM_MAX, out, &len) == -1) {
-		snprintf(err, errlen, "listener %s: TLS %s %s: %s "
-		    "(run 'wsusctl postinstall' to create a self-signed one, "
-		    "or set tls_certificate/tls_key)", lname, what, path,
-		    strerror(errno));
+		snprintf(err, errlen, "listener %s: TLS %s %s: %s%s", lname,
+		    what, path, strerror(errno), strcmp(what, "client CA") == 0 ?
+		    " (tls_client_ca)" : " (run 'wsusctl postinstall' to create "
+		    "a self-signed one, or set tls_certificate/tls_key)");
 		return -1;
 	}
 	if (strstr(*out, "-----BEGIN") == NULL) {
@@ -825,6 +830,14 @@ listener_start(struct listener *l, const struct config *cfg,
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, l->cert);
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, l->key);
 		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, l->prio);
+		/* client certificates (tls_client_auth.c) */
+		if (cl->tls_client_auth != TLS_CLIENT_AUTH_NONE) {
+			if (load_pem("client CA", cl->tls_client_ca, cl->name,
+			    &l->client_ca, err, errlen) == -1)
+				return -1;
+			l->client_auth = cl->tls_client_auth;
+			OPT(MHD_OPTION_HTTPS_MEM_TRUST, 0, l->client_ca);
+		}
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
@@ -861,7 +874,8 @@ listener_free(struct listener *l)
 		free(l->key);
 	}
 	free(l->cert);
-	l->cert = l->key = NULL;
+	free(l->client_ca);
+	l->cert = l->key = l->client_ca = NULL;
 }
 
 int

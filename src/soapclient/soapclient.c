@@ -127,6 +127,18 @@ easy_setup(struct soapclient *sc)
 		curl_easy_setopt(e, CURLOPT_PROXYUSERNAME, o->proxy_user);
 	if (o->proxy_password != NULL)
 		curl_easy_setopt(e, CURLOPT_PROXYPASSWORD, o->proxy_password);
+	if (o->client_cert != NULL)
+		curl_easy_setopt(e, CURLOPT_SSLCERT, o->client_cert);
+	if (o->client_key != NULL)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, o->client_key);
+	if (o->http_user != NULL) {
+		/* Basic only: sent with the first request, never on plain
+		 * redirects to other hosts (libcurl's default) */
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, o->http_user);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, o->http_password != NULL ?
+		    o->http_password : "");
+	}
 	if (o->abort != NULL) {
 		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
 		curl_easy_setopt(e, CURLOPT_XFERINFODATA, sc);
@@ -159,6 +171,16 @@ soapclient_free(struct soapclient *sc)
 		curl_easy_cleanup(sc->easy);
 	buf_free(&sc->body);
 	memset(sc, 0, sizeof(*sc));
+}
+
+void
+soapclient_set_login(struct soapclient *sc, const char *user,
+    const char *password)
+{
+	sc->o.http_user = user;
+	sc->o.http_password = password;
+	if (sc->easy != NULL)
+		easy_setup(sc);
 }
 
 int

@@ -55,6 +55,14 @@ struct soapclient_opts {
 	const char	*proxy;
 	const char	*proxy_user;
 	const char	*proxy_password;
+	/* a client certificate and its key (PEM files; NULL: none) for
+	 * upstreams whose listener asks for one (tls_client_auth), and
+	 * HTTP Basic credentials sent on every post (NULL: none; see
+	 * soapclient_set_login); borrowed */
+	const char	*client_cert;
+	const char	*client_key;
+	const char	*http_user;
+	const char	*http_password;
 };
 
 struct soapclient {
@@ -94,6 +102,14 @@ void	soapclient_global_init(void);
 int	soapclient_init(struct soapclient *, const struct soapclient_opts *,
 	    char *err, size_t errlen);
 void	soapclient_free(struct soapclient *);
+/*
+ * Send HTTP Basic user:password on every post from now on (both borrowed,
+ * they must outlive sc; NULL user: none).  A downstream's credential
+ * (docs/SECURITY.md): the user is its server id, known only once the
+ * sync state is read.
+ */
+void	soapclient_set_login(struct soapclient *, const char *user,
+	    const char *password);
 /* A new easy handle: the next post opens a new connection.  0 or -1. */
 int	soapclient_reset(struct soapclient *);
 

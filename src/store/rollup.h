@@ -168,6 +168,25 @@ struct store_rollup_computer {
 typedef int (*store_downstream_cb)(const struct store_downstream *, void *arg);
 typedef int (*store_rollup_computer_cb)(const struct store_rollup_computer *, void *arg);
 typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
+
+/*
+ * What a downstream server is bound to (migration 7; wsusctl downstream
+ * trust/credential/revoke; docs/SECURITY.md "Downstream authentication"):
+ * the SHA-256 fingerprint of its client certificate and the hash of its
+ * secret (src/wsusss/dsauth.h).  Keyed by the downstream's GUID, which
+ * need not be in the registry yet.  A fingerprint is bound to at most one
+ * downstream.
+ */
+#define DS_CERT_HEX_LEN		64
+#define DS_SECRET_HASH_MAX	255
+struct store_downstream_auth {
+	char	    server_id[GUID_STRLEN + 1];
+	char	    cert_sha256[DS_CERT_HEX_LEN + 1];	/* lower-case hex; "" none */
+	char	    secret_hash[DS_SECRET_HASH_MAX + 1];	/* "" none */
+	int64_t	    updated;		/* unix s of the last change */
+};
+typedef int (*store_downstream_auth_cb)(const struct store_downstream_auth *,
+    void *arg);
 /* ==== end of the downstream/rollup types ==== */
 
 /*
@@ -214,6 +233,14 @@ typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
  * descendants (site NULL: all).  rollup_compliance: per-update counts
  * over a site's computers (NULL: every site), in the shape of the local
  * compliance report (group_name = site name).
+ *
+ * downstream_auth_get: the bindings of server_id (a GUID, any case);
+ * STORE_NOTFOUND when it has none.  downstream_auth_set: bind
+ * cert_sha256 (64 hex digits) and/or secret_hash (NULL: keep what is
+ * bound); STORE_EXISTS when the fingerprint is bound to another
+ * downstream.  downstream_auth_revoke: drop the certificate and/or the
+ * secret binding (*n: 1 when something was dropped, else 0).
+ * downstream_auth_list: every binding, by server id.
  */
 #define STORE_OPS_ROLLUP(X, p)						\
 	X(p, downstream_touch, (struct store *st,			\
@@ -250,7 +277,17 @@ typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
 	    store_rollup_computer_cb cb, void *arg), (st, site, cb, arg)) \
 	X(p, rollup_compliance, (struct store *st, const char *site,	\
 	    size_t limit, store_compliance_cb cb, void *arg),		\
-	    (st, site, limit, cb, arg))
+	    (st, site, limit, cb, arg))					\
+	X(p, downstream_auth_get, (struct store *st, const char *server_id, \
+	    struct store_downstream_auth *out), (st, server_id, out))	\
+	X(p, downstream_auth_set, (struct store *st, const char *server_id, \
+	    const char *cert_sha256, const char *secret_hash, int64_t now), \
+	    (st, server_id, cert_sha256, secret_hash, now))		\
+	X(p, downstream_auth_revoke, (struct store *st,		\
+	    const char *server_id, bool cert, bool secret, size_t *n),	\
+	    (st, server_id, cert, secret, n))				\
+	X(p, downstream_auth_list, (struct store *st,			\
+	    store_downstream_auth_cb cb, void *arg), (st, cb, arg))
 
 struct store_rollup_ops {
 	STORE_OPS_ROLLUP(STORE_OP_MEMBER, _)

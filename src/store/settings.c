@@ -48,6 +48,13 @@ const struct store_setting_def store_settings[] = {
 	    "languages enabled for downstream servers (\"en,de\")" },
 	{ SETTING_WSUSSS_COMPRESS, STORE_SETTING_BOOL, "yes", 0, 0, NULL,
 	    "answer downstream servers with cabinets when they allow it" },
+	{ SETTING_SYNC_CLIENT_CERT, STORE_SETTING_STRING, NULL, 1, 4096, NULL,
+	    "client certificate (PEM file) presented to the upstream" },
+	{ SETTING_SYNC_CLIENT_KEY, STORE_SETTING_STRING, NULL, 1, 4096, NULL,
+	    "its private key (PEM file)" },
+	{ SETTING_SYNC_CREDENTIAL, STORE_SETTING_HEX, NULL, 64, 64, NULL,
+	    "secret presented to the upstream (wsusctl downstream credential "
+	    "there)" },
 };
 const size_t store_settings_count =
     sizeof(store_settings) / sizeof(store_settings[0]);

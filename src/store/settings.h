@@ -51,6 +51,10 @@
 #define SETTING_WSUSSS_BATCH	"upstream_batch"	/* MaxNumberOfUpdatesPerRequest */
 #define SETTING_WSUSSS_LANGUAGES "upstream_languages"	/* "en,de": enabled */
 #define SETTING_WSUSSS_COMPRESS	"upstream_compress"	/* "no": never a cab */
+/* this server as a downstream (wsusctl sync configure; docs/SECURITY.md) */
+#define SETTING_SYNC_CLIENT_CERT "sync_client_certificate" /* PEM path */
+#define SETTING_SYNC_CLIENT_KEY	"sync_client_key"	/* PEM path */
+#define SETTING_SYNC_CREDENTIAL	"sync_credential"	/* secret, 64 hex */
 
 /* Bounds of the integer settings whose owners publish them. */
 #define SETTING_WSUSSS_BATCH_DEFAULT	100	/* MaxNumberOfUpdatesPerRequest */

@@ -277,6 +277,11 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	} else if (o->cacert != NULL)
 		curl_easy_setopt(h, CURLOPT_CAINFO, o->cacert);
+	/* a listener with tls_client_auth = require wants it for files too */
+	if (o->client_cert != NULL)
+		curl_easy_setopt(h, CURLOPT_SSLCERT, o->client_cert);
+	if (o->client_key != NULL)
+		curl_easy_setopt(h, CURLOPT_SSLKEY, o->client_key);
 	if (o->bandwidth > 0) {
 		/* the limit is shared equally by the connections */
 		curl_off_t per = (curl_off_t)(o->bandwidth / nconn);

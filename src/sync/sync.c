@@ -94,6 +94,9 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 		goto out;
 	if (sync_state_identity(&s) != 0)
 		goto out;
+	/* the credential's user is our server id (docs/SECURITY.md) */
+	if (o->credential != NULL)
+		soapclient_set_login(&s.sc, s.account_guid, o->credential);
 	/* ServerChanged: reset anchors and start over once (§7). */
 	for (tries = 0; tries < 2; tries++) {
 		if (metadata_steps(&s) == 0)

@@ -108,6 +108,14 @@ struct sync_opts {
 	const char	*proxy;
 	const char	*proxy_user;
 	const char	*proxy_password;
+	/* downstream authentication (docs/SECURITY.md): a client
+	 * certificate and key (PEM files) for an upstream listener with
+	 * tls_client_auth, used for content downloads too; the secret of
+	 * `wsusctl downstream credential` on the upstream, sent as HTTP
+	 * Basic with our server id as the user.  NULL: none. */
+	const char	*client_cert;
+	const char	*client_key;
+	const char	*credential;
 };
 
 struct sync_result {
@@ -174,5 +182,17 @@ void	sync_global_init(void);
  */
 int	sync_run(struct store *, const struct sync_opts *, struct sync_result *,
 	    char *err, size_t errlen);
+
+/*
+ * This server's client certificate, key and credential towards its
+ * upstream (settings of `wsusctl sync configure`, auth_opts.c): read
+ * into a (owned) and set in o where o has none yet.  0, or -1 with err.
+ */
+struct sync_auth {
+	char	*cert, *key, *credential;
+};
+int	sync_auth_load(struct store *st, struct sync_auth *a,
+	    struct sync_opts *o, char *err, size_t errlen);
+void	sync_auth_free(struct sync_auth *a);
 
 #endif

@@ -61,6 +61,8 @@ sync_transport_open(struct sess *s)
 	so.proxy = s->o->proxy;
 	so.proxy_user = s->o->proxy_user;
 	so.proxy_password = s->o->proxy_password;
+	so.client_cert = s->o->client_cert;
+	so.client_key = s->o->client_key;
 	if (soapclient_init(&s->sc, &so, e, sizeof(e)) != 0) {
 		sync_seterr(s, "%s", e);
 		return -1;

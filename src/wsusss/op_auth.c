@@ -2,8 +2,9 @@
  * op_auth.c — the MS-WSUSSS authentication operations: GetAuthConfig
  * (ServerSync), GetAuthorizationCookie (DssAuth) and GetCookie (ServerSync),
  * which issue the DssTargeting authorization cookie and the session
- * cookie (src/cookie/cookie.h).  Not the session check of the other
- * operations (session.c).  docs/WSUSSS.md.
+ * cookie (src/cookie/cookie.h).  Both check the allow-list and the
+ * downstream authentication (dsauth.c) first.  Not the session check of
+ * the other operations (session.c).  docs/WSUSSS.md.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -74,6 +75,9 @@ wsusss_op_get_authorization_cookie(struct svc_call *c)
 		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "accountGuid");
 	if (ws_check_allowed(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE) != 0)
 		return -1;
+	cookie_guid_format(a.dss_id, gtxt);
+	if (ws_check_dsauth(c, gtxt, SOAP_EC_INVALID_AUTHORIZATION_COOKIE) != 0)
+		return -1;
 	a.issued_at = c->now;
 	a.expires_at = c->now + WSUSSS_AUTH_LIFETIME;
 	if (cookie_seal_wsusss_auth(&c->host->kr, &a, b64, sizeof(b64), err,
@@ -101,7 +105,7 @@ wsusss_op_get_cookie(struct svc_call *c)
 	const struct soap_node *ac, *data, *ver;
 	struct wsusss_auth_cookie a;
 	struct wsusss_session_cookie s;
-	char b64[COOKIE_B64_BUFSZ], err[160];
+	char b64[COOKIE_B64_BUFSZ], err[160], id[GUID_STRLEN + 1];
 	struct soap_datetime dt;
 	const char *t;
 	size_t len;
@@ -134,7 +138,9 @@ wsusss_op_get_cookie(struct svc_call *c)
 	default:
 		return svc_fault(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE, NULL);
 	}
+	cookie_guid_format(a.dss_id, id);
 	if (ws_check_allowed(c, SOAP_EC_INVALID_AUTHORIZATION_COOKIE) != 0 ||
+	    ws_check_dsauth(c, id, SOAP_EC_INVALID_AUTHORIZATION_COOKIE) != 0 ||
 	    ws_check_identity(c, a.dss_id, a.account_name) != 0)
 		return -1;
 	memset(&s, 0, sizeof(s));

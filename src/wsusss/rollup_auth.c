@@ -12,7 +12,10 @@
  * whose last authenticated server-sync call (GetCookie and the calls
  * after it, store_downstream_touch) came from this address within the
  * session lifetime.  A caller that sends a real session cookie instead
- * is bound to the downstream of that cookie.
+ * is bound to the downstream of that cookie.  Either way the caller
+ * must also prove it is that downstream when downstream authentication
+ * asks for it (dsauth.c): a candidate found by address that it does not
+ * prove is dropped.
  */
 #include <stdio.h>
 #include <string.h>
@@ -80,14 +83,21 @@ rollup_authorize(struct svc_call *c, struct store *st,
 	memset(who, 0, sizeof(*who));
 	if (ws_check_allowed(c, SOAP_EC_INVALID_COOKIE) != 0)
 		return -1;
-	if ((r = session_cookie(c, who)) != 0)
-		return r > 0 ? 0 : -1;
+	if ((r = session_cookie(c, who)) != 0) {
+		if (r < 0 || ws_check_dsauth(c, who->ids[0],
+		    SOAP_EC_INVALID_COOKIE) != 0)
+			return -1;
+		return 0;
+	}
 	ws_peer_addr(c, addr, sizeof(addr));
 	if (addr[0] != '\0' && store_downstream_sessions(st, addr,
 	    c->now - WSUSSS_SESSION_LIFETIME, caller_cb, who) != STORE_OK) {
 		log_error("rollup: %s", store_errmsg(st));
 		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
 	}
+	/* only the downstreams the caller proves it is (dsauth.c) */
+	if (who->n > 0 && ws_dsauth_filter(c, who->ids, &who->n) != 0)
+		return -1;
 	if (who->n == 0) {
 		log_info("%s from %s refused: no server-sync session from this "
 		    "address", c->op->name, addr);

@@ -170,4 +170,18 @@ int	wsusss_op_get_deployments(struct svc_call *);
 int	wsusss_op_download_files(struct svc_call *);
 int	wsusss_op_ping(struct svc_call *);
 
+/* ---- dsauth.c: downstream authentication (docs/SECURITY.md) ---- */
+
+/*
+ * Did the caller prove that it is downstream id (lower-case GUID) under
+ * [server] downstream_auth and id's bindings?  0 yes; else fault ec set
+ * and -1.
+ */
+int	ws_check_dsauth(struct svc_call *c, const char *id,
+	    enum soap_error_code ec);
+/* Keep those of the n ids the caller proves (rollup by address); 0, or
+ * -1 with a fault on a store error. */
+int	ws_dsauth_filter(struct svc_call *c, char (*ids)[GUID_STRLEN + 1],
+	    size_t *n);
+
 #endif

@@ -329,6 +329,15 @@ ws_session(struct svc_call *c)
 		return svc_fault(c, SOAP_EC_INCOMPATIBLE_PROTOCOL_VERSION, NULL);
 	if (ws_check_allowed(c, SOAP_EC_INVALID_COOKIE) != 0)
 		return -1;
+	{
+		char id[GUID_STRLEN + 1];
+
+		/* every call, not only GetCookie: a session cookie alone
+		 * does not let another caller act for the downstream */
+		cookie_guid_format(WS(c)->sess.dss_id, id);
+		if (ws_check_dsauth(c, id, SOAP_EC_INVALID_COOKIE) != 0)
+			return -1;
+	}
 	ws_record_downstream(c, WS(c)->sess.dss_id, NULL,
 	    strcmp(c->op->name, "GetDeployments") == 0);
 	return 0;

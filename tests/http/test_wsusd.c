@@ -338,6 +338,9 @@ write_conf(const char *path)
 	    "[server]\n"
 	    "content_dir = %s\n"
 	    "state_dir = %s\n"
+	    /* a database that does not exist: content only, never the
+	     * machine's default /var/lib/wsusd/wsusd.db */
+	    "database = sqlite://%s/absent.db\n"
 	    "tls_certificate = %s/cert.pem\n"
 	    "tls_key = %s/key.pem\n"
 	    "\n"
@@ -381,7 +384,7 @@ write_conf(const char *path)
 	    "max_body_bytes = %u\n"
 	    "connection_timeout = 30\n"
 	    "threads = 2\n",
-	    T.w.content, T.w.dir, T.w.dir, T.w.dir, T.w.port, T.tls_port, T.tls13_port,
+	    T.w.content, T.w.dir, T.w.dir, T.w.dir, T.w.dir, T.w.port, T.tls_port, T.tls13_port,
 	    T.tls10_port, T.rsa_port, T.w.dir, T.w.dir, T.rsa_old_port, T.w.dir,
 	    T.w.dir, (unsigned)BODY_MAX);
 	assert_true(n > 0 && (size_t)n < sizeof(text));

@@ -17,6 +17,7 @@
 
 #include "store/store.h"
 #include "store_test.h"
+#include "util/buf.h"
 
 #define SITE_A	"11111111-1111-1111-1111-11111111111a"
 #define SITE_B	"22222222-2222-2222-2222-22222222222b"
@@ -27,6 +28,9 @@
 #define UPD1	"bbbbbbbb-0000-0000-0000-000000000001"
 #define UPD2	"bbbbbbbb-0000-0000-0000-000000000002"
 #define T0	1700000000
+#define DS1	"aaaaaaaa-0000-4000-8000-000000000001"	/* downstream_auth */
+#define DS2	"aaaaaaaa-0000-4000-8000-000000000002"
+#define DS3	"aaaaaaaa-0000-4000-8000-000000000003"
 
 struct fx {
 	struct tdb	 db;
@@ -607,6 +611,87 @@ test_reports_and_remove(void **state)
 	    "rollup_status"), 1);
 }
 
+/* Credentials bound to downstreams (migration 7). */
+static int
+auth_list_cb(const struct store_downstream_auth *a, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s %s %s|", a->server_id, a->cert_sha256[0] ? "c" : "-",
+	    a->secret_hash);
+	return 0;
+}
+
+static void
+test_downstream_auth(void **state)
+{
+	struct fx *f = *state;
+	struct store_downstream_auth a;
+	static const char fa[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	static const char fb[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+	struct buf b;
+	size_t n = 9;
+
+	/* none yet; an id need not be a registered downstream */
+	assert_int_equal(store_downstream_auth_get(f->st, DS1, &a),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_downstream_auth_set(f->st, DS1, fa, NULL, 100),
+	    STORE_OK);
+	/* upper case GUIDs are the same downstream */
+	assert_int_equal(store_downstream_auth_set(f->st,
+	    "AAAAAAAA-0000-4000-8000-000000000001", NULL, "pbkdf2-x", 101),
+	    STORE_OK);
+	assert_int_equal(store_downstream_auth_get(f->st, DS1, &a), STORE_OK);
+	assert_string_equal(a.server_id, DS1);
+	assert_string_equal(a.cert_sha256, fa);
+	assert_string_equal(a.secret_hash, "pbkdf2-x");
+	assert_int_equal(a.updated, 101);
+	/* one downstream per certificate */
+	assert_int_equal(store_downstream_auth_set(f->st, DS2, fa, NULL, 102),
+	    STORE_EXISTS);
+	assert_int_equal(store_downstream_auth_get(f->st, DS2, &a),
+	    STORE_NOTFOUND);
+	/* bad input changes nothing */
+	assert_int_equal(store_downstream_auth_set(f->st, DS2, "AA", NULL,
+	    102), STORE_INVALID);
+	assert_int_equal(store_downstream_auth_set(f->st, "x", fb, NULL, 102),
+	    STORE_INVALID);
+	assert_int_equal(store_downstream_auth_set(f->st, DS2, NULL, NULL,
+	    102), STORE_INVALID);
+	assert_int_equal(store_downstream_auth_set(f->st, DS2, fb, NULL, 103),
+	    STORE_OK);
+	buf_init(&b, 1 << 16);
+	assert_int_equal(store_downstream_auth_list(f->st, auth_list_cb, &b),
+	    STORE_OK);
+	buf_putc(&b, '\0');
+	assert_string_equal(b.data, DS1 " c pbkdf2-x|" DS2 " c |");
+	/* revoke the certificate of DS1: its secret stays */
+	assert_int_equal(store_downstream_auth_revoke(f->st, DS1, true, false,
+	    &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_downstream_auth_revoke(f->st, DS1, true, false,
+	    &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_downstream_auth_get(f->st, DS1, &a), STORE_OK);
+	assert_string_equal(a.cert_sha256, "");
+	assert_string_equal(a.secret_hash, "pbkdf2-x");
+	/* its certificate is free for DS2 now? DS2 has fb; bind fa to DS3 */
+	assert_int_equal(store_downstream_auth_set(f->st, DS3, fa, NULL, 104),
+	    STORE_OK);
+	/* revoking all of DS2 drops the row */
+	assert_int_equal(store_downstream_auth_revoke(f->st, DS2, true, true,
+	    &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_downstream_auth_get(f->st, DS2, &a),
+	    STORE_NOTFOUND);
+	buf_reset(&b);
+	assert_int_equal(store_downstream_auth_list(f->st, auth_list_cb, &b),
+	    STORE_OK);
+	buf_putc(&b, '\0');
+	assert_string_equal(b.data, DS1 " - pbkdf2-x|" DS3 " c |");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -621,6 +706,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_status_full_delta_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reports_and_remove,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_downstream_auth,
 		    setup, teardown),
 	};
 

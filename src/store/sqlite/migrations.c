@@ -519,6 +519,20 @@ static const char migration_6[] =
 "	at		INTEGER NOT NULL\n"
 ") STRICT;\n";
 
+/*
+ * Version 7: credentials bound to downstream servers (store/rollup.h
+ * struct store_downstream_auth; docs/SECURITY.md): the SHA-256 fingerprint
+ * of a client certificate (bound to one downstream at most) and the hash
+ * of a secret, keyed by the downstream's GUID.
+ */
+static const char migration_7[] =
+"CREATE TABLE downstream_auth (\n"
+"	server_id	TEXT PRIMARY KEY,\n"
+"	cert_sha256	TEXT UNIQUE CHECK (cert_sha256 IS NULL OR length(cert_sha256) = 64),\n"
+"	secret_hash	TEXT,\n"
+"	updated		INTEGER NOT NULL\n"
+") STRICT;\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },
 	{ 2, "computers, events, update status", migration_2, NULL },
@@ -526,6 +540,7 @@ const struct sq_migration sq_migrations[] = {
 	{ 4, "sync state tables", migration_4, sq_sync_state_migrate },
 	{ 5, "replica flag, accepted EULAs", migration_5, NULL },
 	{ 6, "sync service tables", migration_6, NULL },
+	{ 7, "downstream credentials", migration_7, NULL },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

@@ -629,6 +629,58 @@ test_access_log(void **state)
 	    "access_log: \"access.log\" is not off, stderr or an absolute path");
 }
 
+/* tls_client_ca/tls_client_auth per listener, downstream_auth in
+ * [server]: defaults, values, the tls/CA requirement, kept by a dump. */
+static void
+test_client_auth(void **state)
+{
+	char *a;
+
+	(void)state;
+	assert_int_equal(load("[listener a]\nport = 1\n"), 0);
+	assert_int_equal(cfg.listeners[0].tls_client_auth,
+	    TLS_CLIENT_AUTH_NONE);
+	assert_null(cfg.listeners[0].tls_client_ca);
+	assert_int_equal(cfg.downstream_auth, DOWNSTREAM_AUTH_ANONYMOUS);
+	config_free(&cfg);
+	assert_int_equal(load("[server]\ndownstream_auth = any-of\n"
+	    "[listener a]\ntls = yes\nport = 1\ntls_client_ca = /ca.pem\n"
+	    "tls_client_auth = require\n[listener b]\ntls = yes\nport = 2\n"
+	    "tls_client_ca = /ca.pem\ntls_client_auth = optional\n"), 0);
+	assert_int_equal(cfg.downstream_auth, DOWNSTREAM_AUTH_ANY_OF);
+	assert_int_equal(cfg.listeners[0].tls_client_auth,
+	    TLS_CLIENT_AUTH_REQUIRE);
+	assert_string_equal(cfg.listeners[0].tls_client_ca, "/ca.pem");
+	assert_int_equal(cfg.listeners[1].tls_client_auth,
+	    TLS_CLIENT_AUTH_OPTIONAL);
+	a = dump_text(&cfg);
+	assert_true(section_has(a, "[server]\n", "downstream_auth = any-of\n"));
+	assert_true(section_has(a, "[listener a]\n", "tls_client_auth = "
+	    "require\n"));
+	assert_true(section_has(a, "[listener a]\n", "tls_client_ca = "
+	    "/ca.pem\n"));
+	free(a);
+	config_free(&cfg);
+	assert_int_equal(load("[listener a]\ntls = yes\nport = 1\n"
+	    "tls_client_auth = require\n"), -1);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.e[0].msg, "[listener a]: tls_client_auth "
+	    "needs tls = yes and tls_client_ca");
+	config_free(&cfg);
+	assert_int_equal(load("[listener a]\nport = 1\ntls_client_ca = /c\n"
+	    "tls_client_auth = require\n"), -1);
+	assert_string_equal(errs.e[0].msg, "[listener a]: tls_client_auth "
+	    "needs tls = yes and tls_client_ca");
+	config_free(&cfg);
+	assert_int_equal(load("[listener a]\nport = 1\ntls_client_auth = "
+	    "maybe\n[server]\ndownstream_auth = password\n"), -1);
+	assert_int_equal(errs.n, 2);
+	assert_string_equal(errs.e[0].msg, "tls_client_auth: \"maybe\" is not "
+	    "none, optional or require");
+	assert_string_equal(errs.e[1].msg, "downstream_auth: \"password\" is "
+	    "not anonymous, certificate, credential or any-of");
+}
+
 static void
 test_documentation(void **state)
 {
@@ -657,6 +709,7 @@ main(void)
 		cmocka_unit_test_teardown(test_documentation, teardown),
 		cmocka_unit_test_teardown(test_tls_ciphers, teardown),
 		cmocka_unit_test_teardown(test_access_log, teardown),
+		cmocka_unit_test_teardown(test_client_auth, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

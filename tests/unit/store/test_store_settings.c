@@ -25,7 +25,8 @@ test_registry(void **state)
 		SETTING_EVENTS_PER_COMPUTER, SETTING_EVENT_RETENTION_DAYS,
 		SETTING_ROLLUP, SETTING_ROLLUP_RESET, SETTING_WSUSSS_ALLOW,
 		SETTING_WSUSSS_BATCH, SETTING_WSUSSS_LANGUAGES,
-		SETTING_WSUSSS_COMPRESS,
+		SETTING_WSUSSS_COMPRESS, SETTING_SYNC_CLIENT_CERT,
+		SETTING_SYNC_CLIENT_KEY, SETTING_SYNC_CREDENTIAL,
 	};
 	size_t i, j;
 
@@ -52,6 +53,12 @@ test_registry(void **state)
 	assert_null(store_setting_find("sync_deployments"));
 	assert_null(store_setting_find("sync_update_anchor"));
 	assert_string_equal(SETTING_WSUSSS_COMPRESS, "upstream_compress");
+	/* this server's credential towards its upstream: 64 hex digits */
+	assert_int_not_equal(store_setting_check(SETTING_SYNC_CREDENTIAL,
+	    "abc", NULL, 0), 0);
+	assert_int_equal(store_setting_check(SETTING_SYNC_CREDENTIAL,
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	    NULL, 0), 0);
 }
 
 static void

@@ -361,6 +361,16 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    json_integer((json_int_t)r.files_failed));
 		json_object_set_new(j, "files_pending",
 		    json_integer((json_int_t)r.files_pending));
+		json_object_set_new(j, "new_updates",
+		    json_integer((json_int_t)r.new_updates));
+		json_object_set_new(j, "revised",
+		    json_integer((json_int_t)r.revised));
+		json_object_set_new(j, "retries",
+		    json_integer((json_int_t)r.retries));
+		json_object_set_new(j, "reauths",
+		    json_integer((json_int_t)r.reauths));
+		json_object_set_new(j, "full_resync",
+		    json_boolean(r.full_resync));
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');

@@ -96,8 +96,8 @@ hook_cancel(void *arg)
 static void
 counts(struct store_sync_run *row, const struct sync_result *res)
 {
-	row->new_updates = (int64_t)res->created;
-	row->revised = 0;
+	row->new_updates = (int64_t)res->new_updates;
+	row->revised = (int64_t)res->revised;
 	row->expired = (int64_t)res->declined;
 	row->done = (int64_t)res->fetched;
 	row->total = (int64_t)(res->category_revisions + res->update_revisions);

@@ -61,11 +61,19 @@ parse_version(const char *s, uint16_t *major, uint16_t *minor)
 	return 0;
 }
 
+static void
+build_config(struct sess *s, struct xmlw *w, void *arg)
+{
+	const char *anchor = arg;
+
+	(void)s;
+	if (anchor != NULL)
+		xmlw_elem(w, "configAnchor", anchor);
+}
+
 int
 sync_config(struct sess *s)
 {
-	struct buf req;
-	struct xmlw w;
 	struct soap_request *r = NULL;
 	const struct soap_node *res;
 	char *anchor = sync_state_anchor(s, SYNC_ANCHOR_CONFIG);
@@ -73,13 +81,7 @@ sync_config(struct sess *s)
 	int32_t batch;
 	int rc = -1;
 
-	buf_init(&req, REQ_MAX);
-	sync_req_begin(&w, &req, NS_SS, "GetConfigData");
-	sync_put_cookie(s, &w);
-	if (anchor != NULL)
-		xmlw_elem(&w, "configAnchor", anchor);
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_SS, NS_SS, "GetConfigData", &req, &r) != 0)
+	if (sync_call_ss(s, "GetConfigData", build_config, anchor, &r) != 0)
 		goto out;
 	res = sync_result_of(r, "GetConfigData");
 	if (soap_node_int32(soap_child(res, "MaxNumberOfUpdatesPerRequest"),
@@ -115,7 +117,6 @@ sync_config(struct sess *s)
 	rc = 0;
 out:
 	soap_request_free(r);
-	buf_free(&req);
 	free(anchor);
 	return rc;
 }
@@ -167,6 +168,31 @@ put_idlist(struct xmlw *w, const char *name, const char *const *ids,
 	xmlw_end(w);
 }
 
+struct revlist_req {
+	bool		 config;
+	const char	*anchor;
+	const char	*old;		/* the filter of the last run */
+};
+
+static void
+build_revlist(struct sess *s, struct xmlw *w, void *arg)
+{
+	const struct revlist_req *q = arg;
+
+	xmlw_start(w, "filter");
+	if (q->anchor != NULL)
+		xmlw_elem(w, "Anchor", q->anchor);
+	xmlw_elem_bool(w, "GetConfig", q->config);
+	xmlw_elem_bool(w, "Get63LanguageOnly", false);
+	if (!q->config && (s->o->nproducts > 0 || s->o->nclassifications > 0)) {
+		put_idlist(w, "Categories", s->o->products, s->o->nproducts,
+		    q->anchor != NULL, q->old);
+		put_idlist(w, "Classifications", s->o->classifications,
+		    s->o->nclassifications, q->anchor != NULL, q->old);
+	}
+	xmlw_end(w);
+}
+
 /*
  * GetRevisionIdList; the new anchor goes to *new_anchor (caller frees),
  * kept by the caller until the phase committed.
@@ -175,8 +201,7 @@ static int
 do_revlist(struct sess *s, bool config, const char *anchor,
     struct revlist *out, char **new_anchor)
 {
-	struct buf req;
-	struct xmlw w;
+	struct revlist_req q;
 	struct soap_request *r = NULL;
 	const struct soap_node *res, *ui;
 	const char *a;
@@ -184,24 +209,12 @@ do_revlist(struct sess *s, bool config, const char *anchor,
 	int rc = -1;
 
 	*new_anchor = NULL;
-	buf_init(&req, REQ_MAX);
-	sync_req_begin(&w, &req, NS_SS, "GetRevisionIdList");
-	sync_put_cookie(s, &w);
-	xmlw_start(&w, "filter");
-	if (anchor != NULL)
-		xmlw_elem(&w, "Anchor", anchor);
-	xmlw_elem_bool(&w, "GetConfig", config);
-	xmlw_elem_bool(&w, "Get63LanguageOnly", false);
-	if (!config && (s->o->nproducts > 0 || s->o->nclassifications > 0)) {
+	if (!config && (s->o->nproducts > 0 || s->o->nclassifications > 0))
 		old = sync_state_filter(s);
-		put_idlist(&w, "Categories", s->o->products, s->o->nproducts,
-		    anchor != NULL, old);
-		put_idlist(&w, "Classifications", s->o->classifications,
-		    s->o->nclassifications, anchor != NULL, old);
-	}
-	xmlw_end(&w);
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_SS, NS_SS, "GetRevisionIdList", &req, &r) != 0)
+	q.config = config;
+	q.anchor = anchor;
+	q.old = old;
+	if (sync_call_ss(s, "GetRevisionIdList", build_revlist, &q, &r) != 0)
 		goto out;
 	res = sync_result_of(r, "GetRevisionIdList");
 	a = soap_child_text(res, "Anchor");
@@ -229,7 +242,6 @@ do_revlist(struct sess *s, bool config, const char *anchor,
 out:
 	free(old);
 	soap_request_free(r);
-	buf_free(&req);
 	return rc;
 }
 
@@ -237,12 +249,15 @@ static int
 import_doc(struct sess *s, const void *p, size_t n, const struct rev *want)
 {
 	struct update_ref id;
-	bool created = false;
+	bool created = false, held;
+	int64_t rid;
 	char e[256];
 
 	s->res->fetched++;
 	if (s->st == NULL)
 		return 0;
+	/* An update already held (any revision): this one revises it. */
+	held = store_revision_lookup(s->st, want->uid, -1, &rid) == STORE_OK;
 	if (import_update_blob(s->st, p, n, &id, &created, e, sizeof(e)) != 0) {
 		s->res->failed++;
 		log_warnx("sync: %s rev %d rejected: %s", want->uid, want->rev, e);
@@ -252,37 +267,50 @@ import_doc(struct sess *s, const void *p, size_t n, const struct rev *want)
 	    id.revision != want->rev)
 		log_warnx("sync: asked for %s/%d, document is %s/%d", want->uid,
 		    want->rev, id.update_id, id.revision);
-	if (created)
+	if (created) {
 		s->res->created++;
-	else
+		if (s->in_updates && held)
+			s->res->revised++;
+		else if (s->in_updates)
+			s->res->new_updates++;
+	} else
 		s->res->present++;
 	return 0;
+}
+
+struct updatedata_req {
+	const struct rev	*ids;
+	size_t			 n;
+};
+
+static void
+build_updatedata(struct sess *s, struct xmlw *w, void *arg)
+{
+	const struct updatedata_req *q = arg;
+	size_t i;
+
+	(void)s;
+	xmlw_start(w, "updateIds");
+	for (i = 0; i < q->n; i++) {
+		xmlw_start(w, "UpdateIdentity");
+		xmlw_elem(w, "UpdateID", q->ids[i].uid);
+		xmlw_elem_int(w, "RevisionNumber", q->ids[i].rev);
+		xmlw_end(w);
+	}
+	xmlw_end(w);
 }
 
 static int
 do_updatedata(struct sess *s, const struct rev *ids, size_t n)
 {
-	struct buf req;
-	struct xmlw w;
+	struct updatedata_req q = { ids, n };
 	struct soap_request *r = NULL;
 	const struct soap_node *res, *ud;
 	uint8_t *bin = NULL;
-	size_t i, got = 0;
+	size_t got = 0;
 	int rc = -1;
 
-	buf_init(&req, REQ_MAX);
-	sync_req_begin(&w, &req, NS_SS, "GetUpdateData");
-	sync_put_cookie(s, &w);
-	xmlw_start(&w, "updateIds");
-	for (i = 0; i < n; i++) {
-		xmlw_start(&w, "UpdateIdentity");
-		xmlw_elem(&w, "UpdateID", ids[i].uid);
-		xmlw_elem_int(&w, "RevisionNumber", ids[i].rev);
-		xmlw_end(&w);
-	}
-	xmlw_end(&w);
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_SS, NS_SS, "GetUpdateData", &req, &r) != 0)
+	if (sync_call_ss(s, "GetUpdateData", build_updatedata, &q, &r) != 0)
 		goto out;
 	res = sync_result_of(r, "GetUpdateData");
 	SOAP_FOREACH_CHILD(ud, soap_child(res, "updates"), "ServerSyncUpdateData") {
@@ -326,7 +354,6 @@ do_updatedata(struct sess *s, const struct rev *ids, size_t n)
 out:
 	free(bin);
 	soap_request_free(r);
-	buf_free(&req);
 	return rc;
 }
 
@@ -352,19 +379,7 @@ fetch_all(struct sess *s, const struct revlist *l)
 	for (off = 0; off < n; off += (size_t)s->batch) {
 		size_t k = n - off < (size_t)s->batch ? n - off : (size_t)s->batch;
 
-		/* Renew the session cookie before it expires (long runs). */
-		if (s->ck_expires > 0 &&
-		    (int64_t)time(NULL) > s->ck_expires - COOKIE_RENEW_SECS &&
-		    sync_renew(s) != 0) {
-			free(need);
-			return -1;
-		}
-		if (do_updatedata(s, need + off, k) == 0)
-			continue;
-		/* A cookie the upstream no longer takes: renew, once per batch. */
-		if ((strcmp(s->fault, "InvalidCookie") != 0 &&
-		    strcmp(s->fault, "CookieExpired") != 0) || sync_renew(s) != 0 ||
-		    do_updatedata(s, need + off, k) != 0) {
+		if (do_updatedata(s, need + off, k) != 0) {
 			free(need);
 			return -1;
 		}
@@ -397,7 +412,9 @@ sync_metadata(struct sess *s)
 	anchor = na = NULL;
 	l.n = 0;
 
-	/* Then the updates. */
+	/* Then the updates (counted as new or revised, as WSUS's
+	 * Synchronization report shows them). */
+	s->in_updates = true;
 	anchor = sync_state_anchor(s, SYNC_ANCHOR_UPDATE);
 	if (do_revlist(s, false, anchor, &l, &na) != 0)
 		goto out;
@@ -421,6 +438,7 @@ sync_metadata(struct sess *s)
 	buf_free(&f);
 	rc = 0;
 out:
+	s->in_updates = false;
 	free(l.v);
 	free(anchor);
 	free(na);

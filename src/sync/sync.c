@@ -50,7 +50,8 @@ phase(struct sess *s, const char *name)
 		s->o->progress(s->o->hook_arg, name, s->res);
 }
 
-/* Authenticate, then configuration and metadata; 0 or -1. */
+/* Authenticate, then configuration, metadata and a replica's
+ * deployments; 0 or -1. */
 static int
 metadata_steps(struct sess *s)
 {
@@ -61,7 +62,13 @@ metadata_steps(struct sess *s)
 	if (sync_config(s) != 0)
 		return -1;
 	phase(s, "metadata");
-	return sync_metadata(s);
+	if (sync_metadata(s) != 0)
+		return -1;
+	if (s->o->replica) {
+		phase(s, "deployments");
+		return sync_deployments(s);
+	}
+	return 0;
 }
 
 int
@@ -94,19 +101,21 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 		goto out;
 	if (sync_state_identity(&s) != 0)
 		goto out;
-	/* ServerChanged: reset anchors and start over once (§7). */
+	/*
+	 * ServerChanged (the upstream's identity changed, or it no longer
+	 * knows our anchors): reset the config, sync and deployment
+	 * anchors and start over once with a full list (wsusss.md §4, §7);
+	 * the run records it (full_resync).
+	 */
 	for (tries = 0; tries < 2; tries++) {
 		if (metadata_steps(&s) == 0)
 			break;
 		if (strcmp(s.fault, "ServerChanged") != 0 || tries > 0)
 			goto out;
-		log_warnx("sync: upstream says ServerChanged; starting over");
+		log_warnx("sync: upstream says ServerChanged; resetting the "
+		    "anchors, full synchronization");
 		sync_state_reset_anchors(&s);
-	}
-	if (o->replica) {
-		phase(&s, "deployments");
-		if (sync_deployments(&s) != 0)
-			goto out;
+		res->full_resync = true;
 	}
 	if (!o->replica && sync_state_replica(&s, NULL) != 0)
 		goto out;

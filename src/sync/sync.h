@@ -115,6 +115,9 @@ struct sync_result {
 	size_t		 update_revisions;	/* listed by GetConfig=false */
 	size_t		 fetched;		/* documents received */
 	size_t		 created;		/* new revisions stored */
+	size_t		 new_updates;		/* of those: updates not held before */
+	size_t		 revised;		/* of those: new revisions of
+						 * updates already held */
 	size_t		 present;		/* already stored */
 	size_t		 failed;		/* documents rejected */
 	size_t		 groups;		/* replica: upstream groups */
@@ -132,6 +135,11 @@ struct sync_result {
 	size_t		 files_failed;		/* refused or not fetched */
 	size_t		 files_pending;		/* 404: DownloadFiles asked */
 	bool		 cancelled;		/* stopped by sync_opts.cancel */
+	size_t		 retries;		/* calls sent again (busy, 5xx) */
+	size_t		 reauths;		/* authentications after a
+						 * refused cookie */
+	bool		 full_resync;		/* ServerChanged: anchors reset,
+						 * everything listed again */
 };
 
 /* "1.8" or "1.20" (also "3"/"wsus3", "10"/"wsus10") -> profile.  0 or -1. */

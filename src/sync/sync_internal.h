@@ -58,6 +58,8 @@ struct sess {
 	bool			 new_upstream;		/* anchors are another upstream's */
 	int64_t			 ck_expires;		/* unix time; 0 unknown */
 	int			 reauths;		/* renewals in this run */
+	bool			 in_updates;		/* importing the update list
+							 * (new/revised counts) */
 };
 
 /* transport.c */
@@ -72,6 +74,17 @@ void	sync_transport_close(struct sess *);
  */
 int	sync_call(struct sess *, const char *path, const char *ns,
 	    const char *op, const struct buf *req, struct soap_request **out);
+/*
+ * A Server Sync call that carries the session cookie: an envelope for
+ * op with the cookie, then build(s, w, arg) writes the rest of the
+ * operation's children (build NULL: none).  A cookie about to expire
+ * is renewed first; on the fault InvalidCookie or CookieExpired the
+ * session authenticates again (sync_renew) and the call, rebuilt with
+ * the new cookie, is sent once more.  As sync_call otherwise.
+ */
+typedef void (*sync_build_fn)(struct sess *, struct xmlw *, void *arg);
+int	sync_call_ss(struct sess *, const char *op, sync_build_fn build,
+	    void *arg, struct soap_request **out);
 void	sync_req_begin(struct xmlw *, struct buf *, const char *ns,
 	    const char *op);
 int	sync_req_end(struct sess *, struct xmlw *);

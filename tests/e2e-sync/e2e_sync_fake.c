@@ -49,6 +49,15 @@ enum fake_mode {
 	FAKE_WRONG_COUNT,	/* GetUpdateData answers no document */
 	FAKE_HUGE,		/* GetRevisionIdList answer of 3 MiB */
 	FAKE_COOKIE_FAULT,	/* first GetUpdateData: InvalidCookie */
+	FAKE_COOKIE_CONFIG,	/* first GetConfigData: CookieExpired */
+	FAKE_COOKIE_REVLIST,	/* first GetRevisionIdList: InvalidCookie */
+	FAKE_COOKIE_ALWAYS,	/* every GetConfigData: InvalidCookie */
+	FAKE_AUTH_COOKIE,	/* first GetCookie: InvalidAuthorizationCookie */
+	FAKE_BUSY,		/* GetRevisionIdList: ServerBusy, then an
+				 * HTML 500 page, then 503, then answers */
+	FAKE_BUSY_ALWAYS,	/* every GetConfigData: ServerBusy */
+	FAKE_REVISED,		/* ccb78947 revision 201 (a revision of an
+				 * update the downstream holds at 200) */
 };
 
 static struct {
@@ -59,6 +68,9 @@ static struct {
 	int		 revlists;	/* GetRevisionIdList calls seen */
 	int		 cookies;	/* GetCookie calls seen */
 	int		 updatedata;	/* GetUpdateData calls seen */
+	int		 authconfigs;	/* GetAuthConfig calls seen */
+	int		 authcookies;	/* GetAuthorizationCookie calls seen */
+	int		 configdata;	/* GetConfigData calls seen */
 	int		 stop;
 } fake;
 
@@ -102,6 +114,38 @@ fake_revlist(bool config)
 	return buf_steal(&b, NULL);
 }
 
+/* A fault as a real WSUS sends it (HTTP 500, ErrorCode in detail). */
+static char *
+fake_fault(const char *code, int *status)
+{
+	struct buf b;
+
+	*status = 500;
+	buf_init(&b, 4096);
+	buf_printf(&b, ENV_HEAD "<soap:Fault><faultcode>soap:Client</faultcode>"
+	    "<faultstring>Fault occurred</faultstring><detail><ErrorCode>%s"
+	    "</ErrorCode><Message></Message></detail></soap:Fault>" ENV_TAIL,
+	    code);
+	return buf_steal(&b, NULL);
+}
+
+/* The plain-blob capture of ccb78947 as its revision 201. */
+static char *
+fake_revision_201(void)
+{
+	char *a = fake_capture(fake_docs[3][1]);
+	char *p;
+
+	p = strstr(a, "<RevisionNumber>200</RevisionNumber></Id>");
+	assert_non_null(p);
+	p[strlen("<RevisionNumber>20")] = '1';
+	p = strstr(a, "ccb78947-6453-4ecc-9de8-bc0305c98f2d\" RevisionNumber=\"200\"");
+	assert_non_null(p);
+	p[strlen("ccb78947-6453-4ecc-9de8-bc0305c98f2d\" RevisionNumber=\"20")] =
+	    '1';
+	return a;
+}
+
 static char *
 fake_answer(const char *action, const char *body, int *status)
 {
@@ -111,20 +155,33 @@ fake_answer(const char *action, const char *body, int *status)
 
 	*status = 200;
 	op = op ? op + 1 : action;
-	if (strncmp(op, "GetAuthConfig", 13) == 0)
+	if (strncmp(op, "GetAuthConfig", 13) == 0) {
+		fake.authconfigs++;
 		return fake_capture("000001-GetAuthConfig.response.xml");
-	if (strncmp(op, "GetAuthorizationCookie", 22) == 0)
+	}
+	if (strncmp(op, "GetAuthorizationCookie", 22) == 0) {
+		fake.authcookies++;
 		return strdup(ENV_HEAD "<GetAuthorizationCookieResponse xmlns=\""
 		    "http://www.microsoft.com/SoftwareDistribution/Server/"
 		    "DssAuthWebService\"><GetAuthorizationCookieResult><PlugInId>"
 		    "DssTargeting</PlugInId><CookieData>AAAA</CookieData>"
 		    "</GetAuthorizationCookieResult></GetAuthorizationCookieResponse>"
 		    ENV_TAIL);
+	}
 	if (strncmp(op, "GetCookie", 9) == 0) {
 		fake.cookies++;
+		if (fake.mode == FAKE_AUTH_COOKIE && fake.cookies == 1)
+			return fake_fault("InvalidAuthorizationCookie", status);
 		return fake_capture("000003-GetCookie.response.xml");
 	}
 	if (strncmp(op, "GetConfigData", 13) == 0) {
+		fake.configdata++;
+		if ((fake.mode == FAKE_COOKIE_CONFIG && fake.configdata == 1))
+			return fake_fault("CookieExpired", status);
+		if (fake.mode == FAKE_COOKIE_ALWAYS)
+			return fake_fault("InvalidCookie", status);
+		if (fake.mode == FAKE_BUSY_ALWAYS)
+			return fake_fault("ServerBusy", status);
 		/* One document per GetUpdateData batch: one capture each. */
 		a = fake_capture("000005-GetConfigData.response.xml");
 		p = strstr(a, "<MaxNumberOfUpdatesPerRequest>100<");
@@ -134,6 +191,30 @@ fake_answer(const char *action, const char *body, int *status)
 	}
 	if (strncmp(op, "GetRevisionIdList", 17) == 0) {
 		fake.revlists++;
+		if (fake.mode == FAKE_COOKIE_REVLIST && fake.revlists == 1)
+			return fake_fault("InvalidCookie", status);
+		if (fake.mode == FAKE_BUSY && fake.revlists == 1)
+			return fake_fault("ServerBusy", status);
+		if (fake.mode == FAKE_BUSY && fake.revlists == 2) {
+			*status = 500;
+			return strdup("<html><body>Server Error in '/' "
+			    "Application.</body></html>");
+		}
+		if (fake.mode == FAKE_BUSY && fake.revlists == 3) {
+			*status = 503;
+			return strdup("Service Unavailable");
+		}
+		if (fake.mode == FAKE_REVISED &&
+		    strstr(body, "<GetConfig>false<") != NULL) {
+			char *l = fake_revlist(false);
+
+			p = strstr(l, "ccb78947-6453-4ecc-9de8-bc0305c98f2d"
+			    "</UpdateID><RevisionNumber>200<");
+			assert_non_null(p);
+			p[strlen("ccb78947-6453-4ecc-9de8-bc0305c98f2d</UpdateID>"
+			    "<RevisionNumber>20")] = '1';
+			return l;
+		}
 		if (fake.mode == FAKE_GARBAGE)
 			return strdup("this is not XML <<<");
 		if (fake.mode == FAKE_HUGE) {
@@ -177,6 +258,9 @@ fake_answer(const char *action, const char *body, int *status)
 			    "www.microsoft.com/SoftwareDistribution\"><GetUpdateData"
 			    "Result><updates /><fileUrls /></GetUpdateDataResult>"
 			    "</GetUpdateDataResponse>" ENV_TAIL);
+		if (fake.mode == FAKE_REVISED &&
+		    strstr(body, "<RevisionNumber>201<") != NULL)
+			return fake_revision_201();
 		for (i = 0; i < 4; i++)
 			if (strstr(body, fake_docs[i][0]) != NULL) {
 				a = fake_capture(fake_docs[i][1]);
@@ -236,6 +320,7 @@ fake_main(void *arg)
 		n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 %d %s\r\nContent-Type: "
 		    "text/xml; charset=utf-8\r\nContent-Length: %zu\r\n"
 		    "Connection: close\r\n\r\n", status, status == 200 ? "OK" :
+		    status == 503 ? "Service Unavailable" :
 		    "Internal Server Error", strlen(ans));
 		if (write(c, hdr, (size_t)n) < 0 ||
 		    write(c, ans, strlen(ans)) < 0)
@@ -298,6 +383,9 @@ fake_sync_args(struct dss *d, enum fake_mode mode, struct buf *out,
 	fake.revlists = 0;
 	fake.cookies = 0;
 	fake.updatedata = 0;
+	fake.authconfigs = 0;
+	fake.authcookies = 0;
+	fake.configdata = 0;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", fake.port);
 	buf_reset(out);
 	return tl_ctl(&d->srv, out, "--json", "sync", "--upstream", url,
@@ -413,6 +501,9 @@ test_real_and_hostile_upstream(void **state)
 	assert_int_equal(fake.cookies, 2);
 	assert_int_equal(fake.updatedata, 2);
 	assert_non_null(strstr(out.data, "\"fetched\": 1"));
+	assert_non_null(strstr(out.data, "\"new_updates\": 1"));
+	assert_non_null(strstr(out.data, "\"revised\": 0"));
+	assert_non_null(strstr(out.data, "\"reauths\": 1"));
 	assert_int_equal(revisions(&d.srv), 4);
 	a = update_anchor_of(&d);
 	assert_non_null(a);
@@ -430,6 +521,77 @@ test_real_and_hostile_upstream(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(fake.revlists, 3);
 	assert_non_null(strstr(out.data, "ServerChanged"));
+	assert_non_null(strstr(out.data, "\"full_resync\": true"));
+	assert_non_null(strstr(out.data, "\"error\": \"\""));
+	a = update_anchor_of(&d);
+	assert_string_equal(a, "9438,2026-10-04 16:33:26.670");
+	free(a);
+	rc = fake_sync(&d, FAKE_REAL, &out);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out.data, "\"full_resync\": false"));
+	assert_int_equal(fake.revlists, 2);
+
+	/* Fault reactions (wsusss.md §4).  A refused session cookie
+	 * (CookieExpired, InvalidCookie) on any Server Sync call:
+	 * authenticate again and send that call once more. */
+	rc = fake_sync(&d, FAKE_COOKIE_CONFIG, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.configdata, 2);
+	assert_int_equal(fake.authconfigs, 2);
+	assert_int_equal(fake.authcookies, 2);
+	assert_int_equal(fake.cookies, 2);
+	assert_non_null(strstr(out.data, "\"reauths\": 1"));
+	assert_non_null(strstr(out.data, "\"retries\": 0"));
+	rc = fake_sync(&d, FAKE_COOKIE_REVLIST, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.revlists, 3);	/* categories twice, updates */
+	assert_int_equal(fake.cookies, 2);
+	assert_int_equal(fake.configdata, 1);
+	assert_non_null(strstr(out.data, "\"reauths\": 1"));
+	/* ... once: refused again, the run fails with that fault. */
+	rc = fake_sync(&d, FAKE_COOKIE_ALWAYS, &out);
+	assert_int_equal(rc, 1);
+	assert_int_equal(fake.configdata, 2);
+	assert_int_equal(fake.cookies, 2);
+	assert_int_equal(fake.revlists, 0);
+	assert_non_null(strstr(out.data, "GetConfigData: fault InvalidCookie"));
+	/* InvalidAuthorizationCookie in GetCookie: from the beginning. */
+	rc = fake_sync(&d, FAKE_AUTH_COOKIE, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.authconfigs, 2);
+	assert_int_equal(fake.authcookies, 2);
+	assert_int_equal(fake.cookies, 2);
+	assert_int_equal(fake.configdata, 1);
+	assert_non_null(strstr(out.data, "\"reauths\": 1"));
+	/* ServerBusy, an HTML error page, 503: sent again after 1, 2 and
+	 * 4 seconds; the fourth answer is the list. */
+	rc = fake_sync(&d, FAKE_BUSY, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.revlists, 5);	/* 4 for categories, 1 */
+	assert_non_null(strstr(out.data, "\"retries\": 3"));
+	assert_non_null(strstr(out.data, "\"reauths\": 0"));
+	/* Busy on every attempt: four attempts, then the fault. */
+	rc = fake_sync(&d, FAKE_BUSY_ALWAYS, &out);
+	assert_int_equal(rc, 1);
+	assert_int_equal(fake.configdata, 4);
+	assert_int_equal(fake.revlists, 0);
+	assert_non_null(strstr(out.data, "GetConfigData: fault ServerBusy"));
+	assert_int_equal(revisions(&d.srv), 4);
+
+	/* A new revision of an update held: counted as revised, not new
+	 * (WSUS's Synchronization report). */
+	rc = fake_sync(&d, FAKE_REVISED, &out);
+	if (rc != 0)
+		fprintf(stderr, "%s\n", out.data);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out.data, "\"created\": 1,"));
+	assert_non_null(strstr(out.data, "\"revised\": 1"));
+	assert_non_null(strstr(out.data, "\"new_updates\": 0"));
+	assert_int_equal(revisions(&d.srv), 5);
+	st = open_store(&d.srv);
+	assert_int_equal(store_revision_lookup(st,
+	    "ccb78947-6453-4ecc-9de8-bc0305c98f2d", 201, &rid), STORE_OK);
+	store_close(st);
 
 	/* A product/classification filter: Delta=false the first time a
 	 * category is asked for, true afterwards (wsusss.md §7). */

@@ -239,10 +239,49 @@ test_now_ok(void **state)
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "ok");
 	assert_string_equal(jstr(r, "trigger"), "manual");
-	assert_int_equal(jint(r, "new_updates"), (long long)revisions(&up));
+	/* 9 revisions: 3 categories and classifications, 6 updates, all
+	 * new (WSUS's report counts updates only). */
+	assert_int_equal(revisions(&up), 9);
+	assert_int_equal(jint(r, "new_updates"), 6);
+	assert_int_equal(jint(r, "revised"), 0);
 	assert_int_equal(revisions(&down), revisions(&up));
 	assert_string_equal(jstr(r, "error"), "(null)");
 	assert_string_not_equal(jstr(r, "end"), "(null)");
+	json_decref(j);
+
+	/* A new revision of an update the downstream holds (the upstream
+	 * imports ccb78947 r201, the r200 document with its revision
+	 * number changed): counted as revised, not new. */
+	{
+		struct buf b;
+		char path[512], *doc, *p;
+		size_t len;
+
+		doc = wh_fixture("update-metadata/wsusss-getupdatedata-docs/"
+		    "ccb78947-6453-4ecc-9de8-bc0305c98f2d-r200.xml", &len);
+		p = strstr(doc, "RevisionNumber=\"200\"");
+		assert_non_null(p);
+		p[strlen("RevisionNumber=\"20")] = '1';
+		snprintf(path, sizeof(path), "%s/ccb78947-r201.xml", up.dir);
+		assert_int_equal(write_file_atomic(path, doc, len, 0644), 0);
+		free(doc);
+		buf_init(&b, 1 << 20);
+		assert_int_equal(tl_ctl(&up, &b, "-q", "import-updates", path,
+		    (char *)NULL), 0);
+		buf_free(&b);
+	}
+	rc = ctl(&o, "sync", "now", "--json", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync now: exit %d:\n%s", rc, o);
+	free(o);
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), 2);
+	r = json_array_get(j, 0);
+	assert_string_equal(jstr(r, "result"), "ok");
+	assert_int_equal(jint(r, "new_updates"), 0);
+	assert_int_equal(jint(r, "revised"), 1);
+	assert_int_equal(jint(r, "expired"), 0);
+	assert_int_equal(revisions(&down), 10);
 	json_decref(j);
 
 	j = ctl_json("status");
@@ -354,7 +393,7 @@ test_scheduled(void **state)
 	CTL_OK("sync", "configure", "--per-day", "2", "--first", "00:00",
 	    "--jitter", "0");
 	slot_now();
-	h = wait_scheduled(2, &j);
+	h = wait_scheduled(3, &j);
 	r = json_array_get(h, 0);
 	assert_string_equal(jstr(r, "result"), "ok");
 	assert_int_equal(jint(r, "new_updates"), 0);
@@ -368,7 +407,7 @@ test_scheduled(void **state)
 	snprintf(bad, sizeof(bad), "http://127.0.0.1:%u", tl_free_port());
 	CTL_OK("sync", "configure", "--upstream", bad);
 	slot_now();
-	h = wait_scheduled(3, &j);
+	h = wait_scheduled(4, &j);
 	r = json_array_get(h, 0);
 	assert_string_equal(jstr(r, "result"), "failed");
 	end = utc_parse(jstr(r, "end"));
@@ -394,7 +433,7 @@ test_wrong_port(void **state)
 	assert_non_null(strstr(o, "sync failed: "));
 	free(o);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 4);
+	assert_int_equal(json_array_size(j), 5);
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "failed");
 	assert_non_null(strstr(jstr(r, "error"), "GetAuthConfig: "));
@@ -413,7 +452,7 @@ test_wrong_port(void **state)
 	assert_non_null(strstr(o, "sync ok: 0 new"));
 	free(o);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 5);
+	assert_int_equal(json_array_size(j), 6);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"), "ok");
 	assert_int_equal(jint(json_array_get(j, 0), "new_updates"), 0);
 	assert_string_equal(jstr(json_array_get(j, 1), "result"), "failed");
@@ -583,7 +622,7 @@ test_cancel(void **state)
 	assert_non_null(strstr(b.out, "sync cancelled"));
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 8);
+	assert_int_equal(json_array_size(j), 9);
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "cancelled");
 	assert_string_equal(jstr(r, "error"), "cancelled");
@@ -699,7 +738,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 10);
+	assert_int_equal(json_array_size(j), 11);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);

@@ -2,8 +2,10 @@
  * cmd_syncsvc.c — `wsusctl sync configure [options]` and `wsusctl sync
  * configure --show [--json]`: the update source and schedule wsusd's
  * sync runner uses, kept in the store (store/sync_service.h), every
- * value validated.  Not here: now/status/history/cancel (cmd_syncrun.c)
- * and the one-shot `wsusctl sync --upstream URL` (cmd_sync.c).
+ * value validated; the rollup schedule (--rollup-every) and the rollup
+ * lines of `sync status` (syncsvc_rollup_status, cmd_syncsvc.h).  Not
+ * here: now/status/history/cancel (cmd_syncrun.c) and the one-shot
+ * `wsusctl sync --upstream URL` (cmd_sync.c).
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -17,6 +19,7 @@
 #include <jansson.h>
 
 #include "cli/cmd_common.h"
+#include "cli/cmd_syncsvc.h"
 #include "cli/output.h"
 #include "cli/wsusctl.h"
 #include "store/store_util.h"
@@ -37,13 +40,16 @@ configure_usage(FILE *fp)
 	    "           [--proxy-user U --proxy-password-file F] [--cacert F]\n"
 	    "           [--tls-min 1.2|1.3] [--protocol 1.8|1.20] [--name FQDN]\n"
 	    "           [--per-day N] [--first HH:MM] [--jitter MIN]\n"
+	    "           [--rollup-every MIN]\n"
 	    "       wsusctl sync configure --show [--json]\n"
 	    "  Set the update source wsusd synchronizes from (kept in the store;\n"
 	    "  options not given keep their value, an empty value clears one).\n"
 	    "  A replica takes products and classifications from its upstream.\n"
 	    "  --per-day 0 (the default) syncs only on `wsusctl sync now`;\n"
 	    "  1..24 syncs that many times a day from --first (local time),\n"
-	    "  each delayed by a random 0..--jitter minutes.\n");
+	    "  each delayed by a random 0..--jitter minutes.  Status rolls up\n"
+	    "  to the upstream after every sync and, besides, every\n"
+	    "  --rollup-every minutes (default 240; 0: only after syncs).\n");
 }
 
 /* ---- validation ---- */
@@ -198,9 +204,11 @@ set_str(char **field, const char *v)
 /* ---- show ---- */
 
 static void
-show_text(const struct store_sync_config *c)
+show_text(struct store *st, const struct store_sync_config *c)
 {
 	char next[32];
+	int64_t nr;
+	int every;
 
 	output_time(c->next_run, next, sizeof(next));
 	printf("upstream         %s\n", c->upstream ? c->upstream :
@@ -228,6 +236,13 @@ show_text(const struct store_sync_config *c)
 		    "min\n", c->per_day, c->first / 60, c->first % 60,
 		    c->jitter);
 	printf("next run         %s\n", next[0] ? next : "(none)");
+	if (store_rollup_schedule_get(st, &every, &nr) == STORE_OK) {
+		if (every == 0)
+			printf("rollup           after each sync\n");
+		else
+			printf("rollup           after each sync and every %d "
+			    "min\n", every);
+	}
 }
 
 static json_t *
@@ -247,10 +262,12 @@ str_list_json(const char *l)
 }
 
 static void
-show_json(const struct store_sync_config *c)
+show_json(struct store *st, const struct store_sync_config *c)
 {
 	char next[32];
 	json_t *j;
+	int64_t nr;
+	int every;
 
 	output_time(c->next_run, next, sizeof(next));
 	j = json_object();
@@ -285,7 +302,78 @@ show_json(const struct store_sync_config *c)
 	json_object_set_new(j, "jitter", json_integer(c->jitter));
 	json_object_set_new(j, "next_run", next[0] ? json_string(next) :
 	    json_null());
+	if (store_rollup_schedule_get(st, &every, &nr) == STORE_OK)
+		json_object_set_new(j, "rollup_every", json_integer(every));
 	output_json_put(j);
+}
+
+/* ---- rollups ---- */
+
+struct last_rollup {
+	bool			 got;
+	struct store_rollup_run	 r;
+	char			 error[STORE_SYNC_ERROR_MAX + 1];
+};
+
+static int
+last_rollup_cb(const struct store_rollup_run *r, void *arg)
+{
+	struct last_rollup *l = arg;
+
+	l->got = true;
+	l->r = *r;
+	snprintf(l->error, sizeof(l->error), "%s", r->error ? r->error : "");
+	l->r.error = r->error ? l->error : NULL;
+	return 1;
+}
+
+int
+syncsvc_rollup_status(struct store *st, json_t *j)
+{
+	struct last_rollup l;
+	char t[32], next[32];
+	int every, rc;
+	int64_t nx;
+
+	memset(&l, 0, sizeof(l));
+	if ((rc = store_rollup_schedule_get(st, &every, &nx)) != STORE_OK ||
+	    (rc = store_rollup_run_list(st, 1, last_rollup_cb, &l)) !=
+	    STORE_OK)
+		return rc;
+	output_time(nx, next, sizeof(next));
+	if (j != NULL) {
+		json_t *lr = json_null();
+
+		if (l.got) {
+			output_time(l.r.end, t, sizeof(t));
+			lr = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o}", "end", t,
+			    "result", store_sync_result_name(l.r.result),
+			    "trigger", store_rollup_trigger_name(l.r.trigger),
+			    "servers", (json_int_t)l.r.servers,
+			    "computers", (json_int_t)l.r.computers,
+			    "error", output_json_str(l.r.error));
+		}
+		json_object_set_new(j, "last_rollup", lr);
+		json_object_set_new(j, "rollup_every", json_integer(every));
+		json_object_set_new(j, "next_rollup", next[0] ?
+		    json_string(next) : json_null());
+		return STORE_OK;
+	}
+	if (l.got) {
+		output_time(l.r.end, t, sizeof(t));
+		printf("rollup     %s at %s (%s): %lld servers, %lld "
+		    "computers%s%s\n", store_sync_result_name(l.r.result), t,
+		    store_rollup_trigger_name(l.r.trigger),
+		    (long long)l.r.servers, (long long)l.r.computers,
+		    l.r.error ? ": " : "", l.r.error ? l.r.error : "");
+	} else
+		printf("rollup     (never rolled up)\n");
+	if (every == 0)
+		printf("next rollup (after each sync only)\n");
+	else
+		printf("next rollup %s\n", next[0] ? next :
+		    "(not scheduled: no upstream, or wsusd not running)");
+	return STORE_OK;
 }
 
 /* ---- configure ---- */
@@ -294,6 +382,7 @@ enum {
 	O_UPSTREAM = 256, O_REPLICA, O_AUTONOMOUS, O_PRODUCT, O_CLASS, O_LANG,
 	O_CONTENT, O_EXPRESS, O_PROXY, O_PROXY_USER, O_PROXY_PW, O_CACERT,
 	O_TLS_MIN, O_PROTOCOL, O_NAME, O_PER_DAY, O_FIRST, O_JITTER, O_SHOW,
+	O_ROLLUP_EVERY,
 };
 
 static const struct option configure_long[] = {
@@ -316,6 +405,7 @@ static const struct option configure_long[] = {
 	{ "first",		required_argument, NULL, O_FIRST },
 	{ "jitter",		required_argument, NULL, O_JITTER },
 	{ "show",		no_argument,	   NULL, O_SHOW },
+	{ "rollup-every",	required_argument, NULL, O_ROLLUP_EVERY },
 	{ "json",		no_argument,	   NULL, 'j' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -335,6 +425,7 @@ struct cfg_edit {
 	char	*products, *classifications, *languages;
 	bool	 set_products, set_classifications, set_languages;
 	bool	 proxy_pw_given;
+	int	 rollup_every;	/* -1: keep */
 };
 
 int
@@ -349,6 +440,7 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 	int ch, rc = EXIT_OK, m, srv;
 
 	memset(&e, 0, sizeof(e));
+	e.rollup_every = -1;
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
 	if ((srv = store_sync_config_get(st, &c)) != STORE_OK)
@@ -489,6 +581,13 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 				    STORE_SYNC_JITTER_MAX);
 			c.jitter = (int)v;
 			break;
+		case O_ROLLUP_EVERY:
+			if (parse_size(optarg, 0, STORE_ROLLUP_EVERY_MAX, &v)
+			    != 0)
+				CFG_USAGE("--rollup-every must be 0..%d minutes",
+				    STORE_ROLLUP_EVERY_MAX);
+			e.rollup_every = (int)v;
+			break;
 		case O_SHOW:
 			e.show = true;
 			break;
@@ -516,9 +615,9 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 			goto out;
 		}
 		if (ctl->json)
-			show_json(&c);
+			show_json(st, &c);
 		else
-			show_text(&c);
+			show_text(st, &c);
 		goto out;
 	}
 	if (e.mode != 0)
@@ -564,6 +663,11 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 		CFG_USAGE("no upstream yet: give --upstream URL");
 	if ((srv = store_sync_config_set(st, &c)) != STORE_OK) {
 		rc = store_fail(st, srv, "save the sync configuration");
+		goto out;
+	}
+	if (e.rollup_every >= 0 && (srv = store_rollup_schedule_set(st,
+	    e.rollup_every)) != STORE_OK) {
+		rc = store_fail(st, srv, "save the rollup schedule");
 		goto out;
 	}
 	if (!ctl->quiet)

@@ -168,6 +168,12 @@ struct store_rollup_computer {
 typedef int (*store_downstream_cb)(const struct store_downstream *, void *arg);
 typedef int (*store_rollup_computer_cb)(const struct store_rollup_computer *, void *arg);
 typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
+/* rollup_forward: one rolled-up computer as received (parent_id: the
+ * downstream server that owns it), its EffectiveLastDetectionTime and
+ * its update states; everything valid during the call only. */
+typedef int (*store_rollup_forward_cb)(const struct store_rollup_computer_in *c,
+    int64_t detection_time, const struct store_rollup_update_state *states,
+    size_t nstates, void *arg);
 /* ==== end of the downstream/rollup types ==== */
 
 /*
@@ -214,6 +220,10 @@ typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
  * descendants (site NULL: all).  rollup_compliance: per-update counts
  * over a site's computers (NULL: every site), in the shape of the local
  * compliance report (group_name = site name).
+ *
+ * rollup_forward (a downstream passing its descendants' rollups on,
+ * wsusss.md §11): every rolled-up computer of every site as it was
+ * received, with its update states, in the order first received.
  */
 #define STORE_OPS_ROLLUP(X, p)						\
 	X(p, downstream_touch, (struct store *st,			\
@@ -250,7 +260,9 @@ typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
 	    store_rollup_computer_cb cb, void *arg), (st, site, cb, arg)) \
 	X(p, rollup_compliance, (struct store *st, const char *site,	\
 	    size_t limit, store_compliance_cb cb, void *arg),		\
-	    (st, site, limit, cb, arg))
+	    (st, site, limit, cb, arg))					\
+	X(p, rollup_forward, (struct store *st,			\
+	    store_rollup_forward_cb cb, void *arg), (st, cb, arg))
 
 struct store_rollup_ops {
 	STORE_OPS_ROLLUP(STORE_OP_MEMBER, _)

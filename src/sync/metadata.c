@@ -112,6 +112,7 @@ sync_config(struct sess *s)
 		sync_seterr(s, "GetConfigData: upstream protocol %s is not 1.x", pv);
 		goto out;
 	}
+	sync_languages_learn(s, soap_child(res, "LanguageUpdateList"));
 	if (sync_state_promote_anchor(s, SYNC_ANCHOR_CONFIG, na) != 0)
 		goto out;
 	rc = 0;
@@ -172,7 +173,15 @@ struct revlist_req {
 	bool		 config;
 	const char	*anchor;
 	const char	*old;		/* the filter of the last run */
+	int32_t		*lcids;		/* of s->o->languages */
 };
+
+/* The filter's word for a language ("lang:1033"). */
+static void
+lang_word(char *out, size_t len, int32_t lcid)
+{
+	snprintf(out, len, "lang:%ld", (long)lcid);
+}
 
 static void
 build_revlist(struct sess *s, struct xmlw *w, void *arg)
@@ -189,6 +198,23 @@ build_revlist(struct sess *s, struct xmlw *w, void *arg)
 		    q->anchor != NULL, q->old);
 		put_idlist(w, "Classifications", s->o->classifications,
 		    s->o->nclassifications, q->anchor != NULL, q->old);
+	}
+	/* Languages (LCIDs; protocol 1.3 and later, which both profiles
+	 * are), Delta as for the categories. */
+	if (!q->config && s->o->nlanguages > 0) {
+		size_t i;
+		char word[32];
+
+		xmlw_start(w, "Languages");
+		for (i = 0; i < s->o->nlanguages; i++) {
+			lang_word(word, sizeof(word), q->lcids[i]);
+			xmlw_start(w, "LanguageAndDelta");
+			xmlw_elem_int(w, "Id", q->lcids[i]);
+			xmlw_elem_bool(w, "Delta", q->anchor != NULL &&
+			    in_old_filter(q->old, word));
+			xmlw_end(w);
+		}
+		xmlw_end(w);
 	}
 	xmlw_end(w);
 }
@@ -209,7 +235,23 @@ do_revlist(struct sess *s, bool config, const char *anchor,
 	int rc = -1;
 
 	*new_anchor = NULL;
-	if (!config && (s->o->nproducts > 0 || s->o->nclassifications > 0))
+	memset(&q, 0, sizeof(q));
+	if (!config && s->o->nlanguages > 0) {
+		size_t i;
+
+		q.lcids = xreallocarray(NULL, s->o->nlanguages,
+		    sizeof(*q.lcids));
+		for (i = 0; i < s->o->nlanguages; i++)
+			if (sync_language_lcid(s, s->o->languages[i],
+			    &q.lcids[i]) != 0) {
+				sync_seterr(s, "language %s: the upstream "
+				    "offers no such language",
+				    s->o->languages[i]);
+				goto out;
+			}
+	}
+	if (!config && (s->o->nproducts > 0 || s->o->nclassifications > 0 ||
+	    s->o->nlanguages > 0))
 		old = sync_state_filter(s);
 	q.config = config;
 	q.anchor = anchor;
@@ -240,6 +282,7 @@ do_revlist(struct sess *s, bool config, const char *anchor,
 	*new_anchor = sync_sdup(a);
 	rc = 0;
 out:
+	free(q.lcids);
 	free(old);
 	soap_request_free(r);
 	return rc;
@@ -431,6 +474,15 @@ sync_metadata(struct sess *s)
 		buf_printf(&f, "%s%s", f.len ? " " : "", s->o->products[i]);
 	for (i = 0; i < s->o->nclassifications; i++)
 		buf_printf(&f, "%s%s", f.len ? " " : "", s->o->classifications[i]);
+	for (i = 0; i < s->o->nlanguages; i++) {
+		int32_t lcid;
+		char word[32];
+
+		if (sync_language_lcid(s, s->o->languages[i], &lcid) != 0)
+			continue;
+		lang_word(word, sizeof(word), lcid);
+		buf_printf(&f, "%s%s", f.len ? " " : "", word);
+	}
 	if (sync_state_promote_updates(s, na, f.data ? f.data : "") != 0) {
 		buf_free(&f);
 		goto out;

@@ -71,35 +71,69 @@ metadata_steps(struct sess *s)
 	return 0;
 }
 
+/* Set up s for one run of o against st; 0, or -1 with err set. */
+static int
+sess_open(struct sess *s, struct store *st, const struct sync_opts *o,
+    struct sync_result *res, char *err, size_t errlen)
+{
+	size_t n;
+
+	memset(res, 0, sizeof(*res));
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	s->res = res;
+	s->st = st;
+	s->err = err;
+	s->errlen = errlen;
+	err[0] = '\0';
+	if (o->upstream == NULL || (strncmp(o->upstream, "http://", 7) != 0 &&
+	    strncmp(o->upstream, "https://", 8) != 0) ||
+	    strlen(o->upstream) >= sizeof(s->base)) {
+		sync_seterr(s, "upstream must be an http:// or https:// URL");
+		return -1;
+	}
+	snprintf(s->base, sizeof(s->base), "%s", o->upstream);
+	n = strlen(s->base);
+	while (n > 0 && s->base[n - 1] == '/')
+		s->base[--n] = '\0';
+	if (sync_transport_open(s) != 0 || sync_state_identity(s) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+sess_close(struct sess *s)
+{
+	sync_transport_close(s);
+	free(s->auth_data);
+	free(s->ck_exp);
+	free(s->ck_data);
+}
+
+/* The rollup step, recorded in the result; 0 or -1. */
+static int
+rollup_step(struct sess *s)
+{
+	phase(s, "rollup");
+	s->res->rollup_attempted = true;
+	if (sync_rollup(s) != 0)
+		return -1;
+	if (!s->res->rolled_up) {
+		sync_seterr(s, "the upstream takes no rollups "
+		    "(GetRollupConfiguration refused)");
+		return 1;
+	}
+	return 0;
+}
+
 int
 sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
     char *err, size_t errlen)
 {
 	struct sess s;
-	size_t n;
 	int rc = -1, tries;
 
-	memset(res, 0, sizeof(*res));
-	memset(&s, 0, sizeof(s));
-	s.o = o;
-	s.res = res;
-	s.st = st;
-	s.err = err;
-	s.errlen = errlen;
-	err[0] = '\0';
-	if (o->upstream == NULL || (strncmp(o->upstream, "http://", 7) != 0 &&
-	    strncmp(o->upstream, "https://", 8) != 0) ||
-	    strlen(o->upstream) >= sizeof(s.base)) {
-		sync_seterr(&s, "upstream must be an http:// or https:// URL");
-		return -1;
-	}
-	snprintf(s.base, sizeof(s.base), "%s", o->upstream);
-	n = strlen(s.base);
-	while (n > 0 && s.base[n - 1] == '/')
-		s.base[--n] = '\0';
-	if (sync_transport_open(&s) != 0)
-		goto out;
-	if (sync_state_identity(&s) != 0)
+	if (sess_open(&s, st, o, res, err, errlen) != 0)
 		goto out;
 	/*
 	 * ServerChanged (the upstream's identity changed, or it no longer
@@ -124,17 +158,41 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 	if (sync_content(&s) != 0)
 		goto out;
 	sync_state_mark_synced(&s, (int64_t)time(NULL));
-	if (o->rollup && (s.up_major > 1 || s.up_minor >= 3)) {
-		phase(&s, "rollup");
-		if (sync_rollup(&s) != 0)
-			goto out;
-	}
+	/* An upstream that takes no rollups stops only the rollup step. */
+	if (o->rollup && (s.up_major > 1 || s.up_minor >= 3) &&
+	    rollup_step(&s) < 0)
+		goto out;
 	rc = 0;
 	err[0] = '\0';		/* a recovered fault is no error */
 out:
-	sync_transport_close(&s);
-	free(s.auth_data);
-	free(s.ck_exp);
-	free(s.ck_data);
+	sess_close(&s);
+	return rc;
+}
+
+int
+sync_rollup_run(struct store *st, const struct sync_opts *o,
+    struct sync_result *res, char *err, size_t errlen)
+{
+	struct sess s;
+	int rc = -1;
+
+	if (sess_open(&s, st, o, res, err, errlen) != 0)
+		goto out;
+	phase(&s, "auth");
+	if (sync_auth(&s) != 0 || sync_state_adopt_upstream(&s) != 0)
+		goto out;
+	phase(&s, "config");
+	if (sync_config(&s) != 0)
+		goto out;
+	if (s.up_major == 1 && s.up_minor < 3) {
+		sync_seterr(&s, "upstream protocol %u.%u takes no rollups "
+		    "(1.3 or later)", s.up_major, s.up_minor);
+		goto out;
+	}
+	if (rollup_step(&s) != 0)
+		goto out;
+	rc = 0;
+out:
+	sess_close(&s);
 	return rc;
 }

@@ -76,6 +76,13 @@ struct sync_opts {
 	size_t		 nproducts;
 	const char	*classifications[SYNC_FILTER_MAX];
 	size_t		 nclassifications;
+	/* Languages filter of GetConfig=false (codes: "en", "pt-br");
+	 * none: every language. */
+	const char	*languages[SYNC_FILTER_MAX];
+	size_t		 nlanguages;
+	/* lowest TLS version of every upstream connection: "1.2" (NULL)
+	 * or "1.3" */
+	const char	*tls_min;
 	bool		 verbose;	/* log each call */
 	const char	*record_dir;	/* NULL, or write each request and answer
 					 * body to DIR/NNN-Operation.{request,response}.xml
@@ -125,6 +132,9 @@ struct sync_result {
 	size_t		 approvals_removed;	/* replica: approvals removed */
 	size_t		 declined;		/* replica: hidden updates */
 	bool		 rolled_up;		/* RollupDownstreamServers done */
+	bool		 rollup_attempted;	/* the rollup step ran */
+	size_t		 rollup_servers;	/* server entries sent (ours,
+						 * then descendants) */
 	size_t		 computers_rolled_up;
 	size_t		 calls;			/* SOAP calls made */
 	uint64_t	 bytes_in, bytes_out;	/* bodies */
@@ -182,5 +192,16 @@ void	sync_global_init(void);
  */
 int	sync_run(struct store *, const struct sync_opts *, struct sync_result *,
 	    char *err, size_t errlen);
+
+/*
+ * A rollup on its own (wsusd's rollup schedule): authenticate (the
+ * upstream binds rollups to a server-sync session), GetConfigData for
+ * the upstream's protocol version, then the rollup step as sync_run
+ * does it.  Nothing else is synchronized.  0, or -1 with the reason in
+ * err (also when the upstream is older than protocol 1.3 or takes no
+ * rollups).
+ */
+int	sync_rollup_run(struct store *, const struct sync_opts *,
+	    struct sync_result *, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
  *			call counting, recording, request helpers
  *   auth.c		GetAuthConfig, GetAuthorizationCookie, GetCookie, renewal
  *   metadata.c		GetConfigData, GetRevisionIdList, GetUpdateData, import
+ *   languages.c	language codes -> LCIDs for the Languages filter
  *   deployments.c	replica GetDeployments: groups, approvals, declines
  *   content.c		content files: HTTP GET (ranged, resumed), verify,
  *			publish; DownloadFiles for the upstream's 404s
@@ -35,6 +36,7 @@
 #define COOKIE_TEXT_MAX	8192
 #define URL_MAX		1024
 #define REQ_MAX		(64u * 1024 * 1024)
+#define SYNC_LANGS_MAX	128	/* languages an upstream lists */
 #define COOKIE_RENEW_SECS 300	/* renew a session cookie this long before it expires */
 
 /* The session of one run. */
@@ -60,6 +62,12 @@ struct sess {
 	int			 reauths;		/* renewals in this run */
 	bool			 in_updates;		/* importing the update list
 							 * (new/revised counts) */
+	/* the upstream's languages (GetConfigData LanguageUpdateList) */
+	struct {
+		char	 code[17];
+		int32_t	 lcid;
+	}			 langs[SYNC_LANGS_MAX];
+	size_t			 nlangs;
 };
 
 /* transport.c */
@@ -101,6 +109,12 @@ int	sync_renew(struct sess *);
 /* metadata.c */
 int	sync_config(struct sess *);
 int	sync_metadata(struct sess *);
+
+/* languages.c: the LCIDs of language codes (the upstream's list first,
+ * then the languages every WSUS offers). */
+void	sync_languages_learn(struct sess *, const struct soap_node *list);
+int	sync_language_lcid(const struct sess *, const char *code,
+	    int32_t *lcid);
 
 /* deployments.c */
 int	sync_deployments(struct sess *);

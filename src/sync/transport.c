@@ -53,6 +53,16 @@ sync_transport_open(struct sess *s)
 	so.connect_timeout = 30;
 	so.insecure = s->o->insecure;
 	so.cacert = s->o->cacert;
+	/* TLS 1.2 at least on every upstream connection (Microsoft Update
+	 * takes nothing older, wsusss.md §2.2); 1.3 when configured. */
+	if (s->o->tls_min == NULL || strcmp(s->o->tls_min, "1.2") == 0)
+		so.tls_min = CURL_SSLVERSION_TLSv1_2;
+	else if (strcmp(s->o->tls_min, "1.3") == 0)
+		so.tls_min = CURL_SSLVERSION_TLSv1_3;
+	else {
+		sync_seterr(s, "TLS minimum %s: 1.2 or 1.3", s->o->tls_min);
+		return -1;
+	}
 	so.tcp_keepalive = true;
 	so.max_response = s->o->max_response ? s->o->max_response :
 	    SYNC_MAX_RESPONSE_DEFAULT;

@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <openssl/ssl.h>
 
 #include "e2e_sync_test.h"
 #include "soap/soap_request.h"
@@ -71,6 +72,8 @@ static struct {
 	int		 authconfigs;	/* GetAuthConfig calls seen */
 	int		 authcookies;	/* GetAuthorizationCookie calls seen */
 	int		 configdata;	/* GetConfigData calls seen */
+	SSL_CTX		*tls;		/* NULL: plain HTTP; else TLS 1.2 at most */
+	int		 handshakes_failed;
 	int		 stop;
 } fake;
 
@@ -280,6 +283,23 @@ fake_answer(const char *action, const char *body, int *status)
 	    "InternalServerError</ErrorCode></detail></soap:Fault>" ENV_TAIL);
 }
 
+/* One connection's I/O: plain or through TLS. */
+static ssize_t
+io_read(int c, SSL *ssl, void *p, size_t n)
+{
+	if (ssl == NULL)
+		return read(c, p, n);
+	return SSL_read(ssl, p, (int)n);
+}
+
+static ssize_t
+io_write(int c, SSL *ssl, const void *p, size_t n)
+{
+	if (ssl == NULL)
+		return write(c, p, n);
+	return SSL_write(ssl, p, (int)n);
+}
+
 static void *
 fake_main(void *arg)
 {
@@ -293,14 +313,27 @@ fake_main(void *arg)
 		int c = accept(fake.fd, NULL, NULL), status;
 		char *ans;
 
+		SSL *ssl = NULL;
+
 		if (c < 0)
 			continue;
 		if (fake.stop) {
 			close(c);
 			break;
 		}
+		if (fake.tls != NULL) {
+			ssl = SSL_new(fake.tls);
+			assert_non_null(ssl);
+			SSL_set_fd(ssl, c);
+			if (SSL_accept(ssl) <= 0) {
+				fake.handshakes_failed++;
+				SSL_free(ssl);
+				close(c);
+				continue;
+			}
+		}
 		buf_init(&req, 8u << 20);
-		while ((n = read(c, chunk, sizeof(chunk))) > 0) {
+		while ((n = io_read(c, ssl, chunk, sizeof(chunk))) > 0) {
 			buf_append(&req, chunk, (size_t)n);
 			if (req.data == NULL ||
 			    (he = strstr(req.data, "\r\n\r\n")) == NULL)
@@ -322,24 +355,29 @@ fake_main(void *arg)
 		    "Connection: close\r\n\r\n", status, status == 200 ? "OK" :
 		    status == 503 ? "Service Unavailable" :
 		    "Internal Server Error", strlen(ans));
-		if (write(c, hdr, (size_t)n) < 0 ||
-		    write(c, ans, strlen(ans)) < 0)
+		if (io_write(c, ssl, hdr, (size_t)n) < 0 ||
+		    io_write(c, ssl, ans, strlen(ans)) < 0)
 			fprintf(stderr, "fake upstream: write failed\n");
 		free(ans);
 		buf_free(&req);
+		if (ssl != NULL) {
+			SSL_shutdown(ssl);
+			SSL_free(ssl);
+		}
 		close(c);
 	}
 	return NULL;
 }
 
 static void
-fake_start(void)
+fake_start(SSL_CTX *tls)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 	int one = 1;
 
 	memset(&fake, 0, sizeof(fake));
+	fake.tls = tls;
 	fake.fd = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(fake.fd >= 0);
 	setsockopt(fake.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -460,7 +498,7 @@ test_real_and_hostile_upstream(void **state)
 	(void)state;
 	if (dss_setup(&d, "1.20", "dss.fake.invalid") != 0)
 		fail_msg("dss_setup");
-	fake_start();
+	fake_start(NULL);
 	buf_init(&out, 8u << 20);
 
 	/* Broken answers: a clear failure and nothing stored. */
@@ -630,7 +668,45 @@ test_real_and_hostile_upstream(void **state)
 		    "2495b842f43b</Id><Delta>true</Delta>"));
 		assert_non_null(strstr(req, "<Id>0fa1201d-4330-4fa8-8ae9-"
 		    "b877473b6441</Id><Delta>false</Delta>"));
+		assert_null(strstr(req, "<Languages>"));
 		free(req);
+
+		/* Languages: their LCIDs (the upstream's LanguageUpdateList,
+		 * else WSUS's list) after the classifications; Delta=false
+		 * the first time, true afterwards; an unknown code stops
+		 * the run before the list is asked for. */
+		snprintf(rec, sizeof(rec), "%s/lang1", d.srv.dir);
+		assert_int_equal(mkdir(rec, 0755), 0);
+		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
+		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
+		    "--classification", cls, "--language", "de", "--language",
+		    "pt-br", (char *)NULL), 0);
+		req = update_list_request(rec);
+		assert_non_null(strstr(req, "<Delta>true</Delta></IdAndDelta>"
+		    "</Classifications><Languages><LanguageAndDelta><Id>1031</Id>"
+		    "<Delta>false</Delta></LanguageAndDelta><LanguageAndDelta>"
+		    "<Id>1046</Id><Delta>false</Delta></LanguageAndDelta>"
+		    "</Languages></filter>"));
+		free(req);
+		snprintf(rec, sizeof(rec), "%s/lang2", d.srv.dir);
+		assert_int_equal(mkdir(rec, 0755), 0);
+		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
+		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
+		    "--classification", cls, "--language", "de", "--language",
+		    "ja-nec", (char *)NULL), 0);
+		req = update_list_request(rec);
+		assert_non_null(strstr(req, "<Languages><LanguageAndDelta><Id>"
+		    "1031</Id><Delta>true</Delta></LanguageAndDelta>"
+		    "<LanguageAndDelta><Id>66577</Id><Delta>false</Delta>"
+		    "</LanguageAndDelta></Languages>"));
+		free(req);
+		fake.revlists = 0;
+		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
+		    upurl_fake(), "--no-rollup", "--language", "xx",
+		    (char *)NULL), 1);
+		assert_non_null(strstr(out.data, "language xx: the upstream "
+		    "offers no such language"));
+		assert_int_equal(fake.revlists, 1);	/* categories only */
 	}
 
 	buf_free(&out);
@@ -638,3 +714,66 @@ test_real_and_hostile_upstream(void **state)
 	tl_wsusd_cleanup(&d.srv);
 }
 
+
+/*
+ * The TLS minimum on every upstream connection: the fake upstream over
+ * TLS that speaks 1.2 at most (wsusd's own listener always offers 1.3).
+ * The default minimum (1.2) syncs; --tls-min 1.3 refuses the handshake
+ * before any request.
+ */
+void
+test_tls_minimum(void **state)
+{
+	struct dss d;
+	struct buf out;
+	SSL_CTX *ctx;
+	char crt[256], key[256], url[64];
+	int rc;
+
+	(void)state;
+	if (dss_setup(&d, "1.20", "dss.tls12.invalid") != 0)
+		fail_msg("dss_setup");
+	snprintf(crt, sizeof(crt), "%s/state/tls/wsusd.crt", up.dir);
+	snprintf(key, sizeof(key), "%s/state/tls/wsusd.key", up.dir);
+	ctx = SSL_CTX_new(TLS_server_method());
+	assert_non_null(ctx);
+	assert_int_equal(SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION), 1);
+	assert_int_equal(SSL_CTX_use_certificate_chain_file(ctx, crt), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey_file(ctx, key,
+	    SSL_FILETYPE_PEM), 1);
+	fake_start(ctx);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", fake.port);
+	buf_init(&out, 8u << 20);
+
+	/* --tls-min 1.3: no handshake, no request, the run fails (a
+	 * transport error: four attempts). */
+	rc = tl_ctl(&d.srv, &out, "sync", "--upstream", url, "--cacert", crt,
+	    "--no-rollup", "--tls-min", "1.3", (char *)NULL);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out.data, "GetAuthConfig"));
+	assert_int_equal(fake.handshakes_failed, 4);
+	assert_int_equal(fake.authconfigs, 0);
+	assert_int_equal(revisions(&d.srv), 0);
+	/* The default (1.2): the whole sync over TLS 1.2. */
+	buf_reset(&out);
+	fake.mode = FAKE_REAL;
+	rc = tl_ctl(&d.srv, &out, "sync", "--upstream", url, "--cacert", crt,
+	    "--no-rollup", (char *)NULL);
+	if (rc != 0)
+		fprintf(stderr, "%s\n", out.data ? out.data : "");
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.handshakes_failed, 4);
+	assert_int_equal(fake.authconfigs, 1);
+	assert_int_equal(revisions(&d.srv), 4);
+	/* ... and --tls-min 1.2 says the same. */
+	assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream", url,
+	    "--cacert", crt, "--no-rollup", "--tls-min", "1.2", (char *)NULL),
+	    0);
+	assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream", url,
+	    "--tls-min", "1.1", (char *)NULL), 2);
+
+	buf_free(&out);
+	fake_stop();
+	SSL_CTX_free(ctx);
+	tl_wsusd_cleanup(&d.srv);
+}

@@ -391,6 +391,12 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    json_integer((json_int_t)r.reauths));
 		json_object_set_new(j, "full_resync",
 		    json_boolean(r.full_resync));
+		json_object_set_new(j, "rollup_servers",
+		    json_integer((json_int_t)r.rollup_servers));
+		json_object_set_new(j, "status_full",
+		    json_integer((json_int_t)r.status_full));
+		json_object_set_new(j, "status_changed",
+		    json_integer((json_int_t)r.status_changed));
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');

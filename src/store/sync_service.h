@@ -120,6 +120,15 @@ struct store_rollup_run {
 typedef int (*store_rollup_run_cb)(const struct store_rollup_run *,
     void *arg);
 
+/* One update state of a local computer as last rolled up (rollup_sent). */
+struct store_rollup_sent {
+	char	    update_id[GUID_STRLEN + 1];
+	int	    state;		/* enum update_state */
+	int64_t	    changed;		/* its LastChangeTime, unix */
+};
+typedef int (*store_rollup_sent_cb)(const struct store_rollup_sent *,
+    void *arg);
+
 enum store_sync_request {
 	SYNC_REQUEST_NOW = 1,
 	SYNC_REQUEST_CANCEL = 2,
@@ -153,6 +162,10 @@ typedef int (*store_sync_run_cb)(const struct store_sync_run *, void *arg);
  * rollup_run_add: record a finished rollup (r->id set to its row);
  *   INVALID for a bad result, trigger or negative count.
  * rollup_run_list: newest first, at most limit (0: all).
+ * rollup_sent_list: the states last rolled up for local computer cid
+ *   (none: never, or not since the last full rollup), by update id.
+ * rollup_sent_set: replace cid's rows with v (n of them; n 0: none),
+ *   in one transaction; INVALID for a bad id or state.
  */
 #define STORE_OPS_SYNC_SERVICE(X, p)					\
 	X(p, sync_config_get, (struct store *st,			\
@@ -184,7 +197,11 @@ typedef int (*store_sync_run_cb)(const struct store_sync_run *, void *arg);
 	X(p, rollup_run_add, (struct store *st,			\
 	    struct store_rollup_run *r), (st, r))			\
 	X(p, rollup_run_list, (struct store *st, size_t limit,		\
-	    store_rollup_run_cb cb, void *arg), (st, limit, cb, arg))
+	    store_rollup_run_cb cb, void *arg), (st, limit, cb, arg))	\
+	X(p, rollup_sent_list, (struct store *st, const char *cid,	\
+	    store_rollup_sent_cb cb, void *arg), (st, cid, cb, arg))	\
+	X(p, rollup_sent_set, (struct store *st, const char *cid,	\
+	    const struct store_rollup_sent *v, size_t n), (st, cid, v, n))
 
 struct store_sync_service_ops {
 	STORE_OPS_SYNC_SERVICE(STORE_OP_MEMBER, _)

@@ -4,9 +4,10 @@
  * RollupDownstreamServers (ourselves, with a server summary and client
  * summaries, then every descendant downstream server that rolled up to
  * us, parents first), and with DoDetailedRollup RollupComputers and
- * RollupComputerStatus for every local computer and every computer our
- * descendants rolled up (forwarded as received), so that a site two or
- * more tiers down shows at the top.  An upstream that does not take
+ * RollupComputerStatus for every local computer (incremental:
+ * rollup_status.c) and every computer our descendants rolled up
+ * (forwarded as received, in full), so that a site two or more tiers
+ * down shows at the top.  An upstream that does not take
  * rollups stops only this step.
  *
  * Not here: the rollup number and reset GUID kept between runs (state.c).
@@ -145,28 +146,6 @@ attr_int(struct xmlw *w, const char *name, long long v)
 
 	snprintf(t, sizeof(t), "%lld", v);
 	xmlw_attr(w, name, t);
-}
-
-struct statusrows {
-	struct buf	*b;
-	struct xmlw	*w;
-	size_t		 n;
-};
-
-static int
-status_cb(const struct store_update_status *u, void *arg)
-{
-	struct statusrows *sr = arg;
-
-	if (!u->stored)
-		return 0;
-	xmlw_start(sr->w, "ComputerStatusRollupUpdateStatus");
-	xmlw_elem(sr->w, "UpdateId", u->update_id);
-	xmlw_elem_int(sr->w, "SummarizationState", (long long)u->state);
-	put_time(sr->w, "LastChangeTime", u->changed);
-	xmlw_end(sr->w);
-	sr->n++;
-	return 0;
 }
 
 static bool
@@ -523,10 +502,12 @@ sync_rollup(struct sess *s)
 	struct comps cl = { 0 };
 	struct descs ds = { 0 };
 	struct fwds fw = { 0 };
+	struct sync_status_rows *cur = NULL;
+	bool *full = NULL;
 	char t[SOAP_DATETIME_MAX];
 	char upid[SOAP_GUID_STRLEN], rg[SOAP_GUID_STRLEN];
 	int detailed = 0, rc = -1;
-	int32_t maxc = 0, maxs = 0;
+	int32_t maxc = 0, maxs = 0, maxo = 0;
 	size_t i, off, nupd = 0, napproved = 0, ndeclined = 0, total;
 	int64_t now = (int64_t)time(NULL), number = 0, lastsync = 0;
 
@@ -557,6 +538,10 @@ sync_rollup(struct sess *s)
 		rg[0] = '\0';
 	soap_node_int32(soap_child(res, "RollupComputersMaxBatchSize"), &maxc);
 	soap_node_int32(soap_child(res, "RollupComputerStatusMaxBatchSize"), &maxs);
+	soap_node_int32(soap_child(res, "GetOutOfSyncComputersMaxBatchSize"),
+	    &maxo);
+	if (maxo <= 0 || maxo > 100000)
+		maxo = 20000;
 	if (maxc <= 0 || maxc > 100000)
 		maxc = 1500;
 	if (maxs <= 0 || maxs > 100000)
@@ -712,8 +697,31 @@ sync_rollup(struct sess *s)
 		s->res->computers_rolled_up += k;
 	}
 
-	/* RollupComputerStatus: full status of every computer, ours and
-	 * our descendants'. */
+	/*
+	 * RollupComputerStatus: our computers, in full or only what changed
+	 * since their last rollup (rollup_status.c; GetOutOfSyncComputers
+	 * first names those the upstream needs in full), then our
+	 * descendants' computers, in full.  number 0: the first rollup or
+	 * a new RollupResetGuid, everything in full.
+	 */
+	full = xcalloc(cl.n ? cl.n : 1, sizeof(*full));
+	cur = xcalloc(maxs, sizeof(*cur));
+	if (number == 0)
+		for (i = 0; i < cl.n; i++)
+			full[i] = true;
+	else if (cl.n > 0) {
+		const char **ids = xreallocarray(NULL, cl.n, sizeof(*ids));
+
+		for (i = 0; i < cl.n; i++)
+			ids[i] = cl.v[i].cid;
+		i = (size_t)(maxo > 0 ? maxo : 20000);
+		if (sync_rollup_out_of_sync(s, ids, cl.n, number, i, full) !=
+		    0) {
+			free(ids);
+			goto out;
+		}
+		free(ids);
+	}
 	number++;
 	for (off = 0; off < total; off += (size_t)maxs) {
 		size_t k = total - off < (size_t)maxs ? total - off : (size_t)maxs;
@@ -726,28 +734,15 @@ sync_rollup(struct sess *s)
 		xmlw_start(&w, "computers");
 		for (i = off; i < off + k; i++) {
 			char ig[GUID_STRLEN + 1];
-			int64_t cid;
-			struct statusrows sr = { &req, &w, 0 };
 
 			guid_random(ig);
-			if (i >= cl.n) {
+			if (i >= cl.n)
 				put_forwarded_status(&w, ig, &fw.v[i - cl.n],
 				    number);
-				continue;
-			}
-			xmlw_start(&w, "ComputerStatusRollupInfo");
-			xmlw_elem(&w, "InstanceId", ig);
-			xmlw_elem(&w, "ComputerId", cl.v[i].cid);
-			put_time(&w, "EffectiveLastDetectionTime", cl.v[i].last_sync);
-			xmlw_elem_int(&w, "RollupNumber", number);
-			xmlw_elem_bool(&w, "IsFullRollup", true);
-			xmlw_start(&w, "UpdateStatus");
-			if (store_computer_find(s->st, cl.v[i].cid, &cid) == STORE_OK ||
-			    (cl.v[i].dns && store_computer_find(s->st, cl.v[i].dns,
-			    &cid) == STORE_OK))
-				store_status_list(s->st, cid, status_cb, &sr);
-			xmlw_end(&w);
-			xmlw_end(&w);
+			else
+				(void)sync_rollup_put_own(s, &w, ig,
+				    cl.v[i].cid, cl.v[i].dns, cl.v[i].last_sync,
+				    number, full[i], &cur[i - off]);
 		}
 		xmlw_end(&w);
 		if (sync_req_end(s, &w) != 0 ||
@@ -760,11 +755,21 @@ sync_rollup(struct sess *s)
 		}
 		soap_request_free(r);
 		r = NULL;
+		/* taken: what was rolled up is the base of the next delta */
+		for (i = off; i < off + k && i < cl.n; i++)
+			if (sync_rollup_sent_save(s, cl.v[i].cid,
+			    &cur[i - off]) != 0)
+				goto out;
 	}
 	if (sync_state_rollup_save(s, number, rg) != 0)
 		goto out;
 	rc = 0;
 out:
+	if (cur != NULL)
+		for (i = 0; i < (size_t)maxs; i++)
+			sync_status_rows_free(&cur[i]);
+	free(cur);
+	free(full);
 	comps_free(&cl);
 	descs_free(&ds);
 	fwds_free(&fw);

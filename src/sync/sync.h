@@ -135,6 +135,8 @@ struct sync_result {
 	bool		 rollup_attempted;	/* the rollup step ran */
 	size_t		 rollup_servers;	/* server entries sent (ours,
 						 * then descendants) */
+	size_t		 status_full;		/* own computers rolled up in full */
+	size_t		 status_changed;	/* states sent in deltas */
 	size_t		 computers_rolled_up;
 	size_t		 calls;			/* SOAP calls made */
 	uint64_t	 bytes_in, bytes_out;	/* bodies */

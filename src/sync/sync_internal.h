@@ -12,6 +12,7 @@
  *   content.c		content files: HTTP GET (ranged, resumed), verify,
  *			publish; DownloadFiles for the upstream's 404s
  *   rollup.c		the rollup step (reporting web service)
+ *   rollup_status.c	incremental status rollup (out of sync, deltas)
  *   state.c		every read and write of the sync state in the store
  *   sync.c		sync_run: the order of the steps
  */
@@ -137,6 +138,27 @@ int	sync_content(struct sess *);
 
 /* rollup.c */
 int	sync_rollup(struct sess *);
+
+/* rollup_status.c: incremental status rollup of our own computers. */
+struct sync_status_rows {
+	struct store_rollup_sent *v;	/* owned */
+	size_t	 n, cap;
+};
+void	sync_status_rows_free(struct sync_status_rows *);
+/* GetOutOfSyncComputers for cids (n, in batches): full[i] set for each
+ * one the upstream lists.  0 or -1. */
+int	sync_rollup_out_of_sync(struct sess *, const char *const *cids,
+	    size_t n, int64_t number, size_t batch, bool *full);
+/* One ComputerStatusRollupInfo of our computer cid: every state when
+ * full (or when it must be, see the file), else only those changed
+ * since they were last rolled up; *cur gets its current states (saved
+ * with sync_rollup_sent_save once the upstream took them).  Whether it
+ * went in full. */
+bool	sync_rollup_put_own(struct sess *, struct xmlw *, const char *instance,
+	    const char *cid, const char *dns, int64_t detection,
+	    int64_t number, bool full, struct sync_status_rows *cur);
+int	sync_rollup_sent_save(struct sess *, const char *cid,
+	    const struct sync_status_rows *cur);
 
 /*
  * state.c — the only code that reads or writes sync state (anchors,

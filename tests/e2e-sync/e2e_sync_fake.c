@@ -59,6 +59,8 @@ enum fake_mode {
 	FAKE_BUSY_ALWAYS,	/* every GetConfigData: ServerBusy */
 	FAKE_REVISED,		/* ccb78947 revision 201 (a revision of an
 				 * update the downstream holds at 200) */
+	FAKE_MU,		/* GetConfigData: Microsoft Update's answer
+				 * (WCF style, 1.21) */
 };
 
 static struct {
@@ -185,6 +187,12 @@ fake_answer(const char *action, const char *body, int *status)
 			return fake_fault("InvalidCookie", status);
 		if (fake.mode == FAKE_BUSY_ALWAYS)
 			return fake_fault("ServerBusy", status);
+		if (fake.mode == FAKE_MU) {
+			size_t len;
+
+			return wh_fixture("soap/wsusss-microsoft-upstream/"
+			    "microsoft_sync_config_20261006.xml", &len);
+		}
 		/* One document per GetUpdateData batch: one capture each. */
 		a = fake_capture("000005-GetConfigData.response.xml");
 		p = strstr(a, "<MaxNumberOfUpdatesPerRequest>100<");
@@ -771,6 +779,49 @@ test_tls_minimum(void **state)
 	    0);
 	assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream", url,
 	    "--tls-min", "1.1", (char *)NULL), 2);
+
+	/* Microsoft Update's metadata half through the same code path:
+	 * its WCF-style GetConfigData (s: prefix, ProtocolVersion 1.21,
+	 * a config anchor without the "id," prefix, its language list),
+	 * over TLS 1.2, with products, classifications and a language in
+	 * GetRevisionIdList (wsusss.md §13). */
+	{
+		static const char *const prod =
+		    "dd78b8a1-0b20-45c1-add6-4da72e9364cf";
+		static const char *const cls =
+		    "e0789628-ce08-4437-be74-2495b842f43b";
+		struct store *st;
+		struct store_sync_state ss;
+		char rec[256], *req;
+
+		snprintf(rec, sizeof(rec), "%s/mu", d.srv.dir);
+		assert_int_equal(mkdir(rec, 0755), 0);
+		fake.mode = FAKE_MU;
+		buf_reset(&out);
+		rc = tl_ctl(&d.srv, &out, "--json", "sync", "--upstream", url,
+		    "--cacert", crt, "--no-rollup", "--record", rec,
+		    "--product", prod, "--classification", cls, "--language",
+		    "zh-hk", (char *)NULL);
+		if (rc != 0)
+			fprintf(stderr, "%s\n", out.data ? out.data : "");
+		assert_int_equal(rc, 0);
+		assert_non_null(strstr(out.data,
+		    "\"upstream_protocol\": \"1.21\""));
+		assert_non_null(strstr(out.data, "\"failed\": 0"));
+		req = update_list_request(rec);
+		assert_non_null(strstr(req, "<Categories><IdAndDelta><Id>"
+		    "dd78b8a1-0b20-45c1-add6-4da72e9364cf</Id>"));
+		assert_non_null(strstr(req, "<Languages><LanguageAndDelta>"
+		    "<Id>3076</Id><Delta>false</Delta></LanguageAndDelta>"
+		    "</Languages>"));
+		free(req);
+		st = open_store(&d.srv);
+		assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
+		assert_string_equal(ss.anchor[SYNC_PHASE_CONFIG],
+		    "2026-10-05 17:27:44.393");
+		store_sync_state_free(&ss);
+		store_close(st);
+	}
 
 	buf_free(&out);
 	fake_stop();

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -79,19 +80,81 @@ pc_cb(const struct store_rollup_computer *c, void *arg)
 	return 0;
 }
 
+/* wsusctl --json sync from -> url as name (rec: --record DIR or
+ * NULL); its output in out. */
+static void
+sync_rec(struct tl_wsusd *from, const char *url, const char *name,
+    const char *rec, struct buf *out)
+{
+	int rc;
+
+	buf_reset(out);
+	rc = tl_ctl(from, out, "--json", "sync", "--upstream", url, "--name",
+	    name, rec ? "--record" : NULL, rec, (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync of %s to %s: exit %d\n%s", name, url, rc,
+		    out->data ? out->data : "");
+}
+
 static void
 sync_to(struct tl_wsusd *from, const char *url, const char *name)
 {
 	struct buf out;
-	int rc;
 
 	buf_init(&out, 8u << 20);
-	rc = tl_ctl(from, &out, "sync", "--upstream", url, "--name", name,
-	    (char *)NULL);
-	if (rc != 0)
-		fail_msg("sync of %s to %s: exit %d\n%s", name, url, rc,
-		    out.data ? out.data : "");
+	sync_rec(from, url, name, NULL, &out);
 	buf_free(&out);
+}
+
+/* The one recorded request of op in dir (NNN-op.request.xml). */
+static char *
+recorded_req(const char *dir, const char *op)
+{
+	char p[512], *data;
+	size_t len;
+	int i;
+
+	for (i = 1; i < 200; i++) {
+		snprintf(p, sizeof(p), "%s/%03d-%s.request.xml", dir, i, op);
+		if ((data = read_file_all(p, 1 << 24, &len)) != NULL)
+			return data;
+	}
+	fail_msg("no %s request in %s", op, dir);
+	return NULL;
+}
+
+/* A client report of the site's computer: DEFENDER in state at t. */
+static void
+site_report(struct dss *site, const char *instance, int32_t event_id,
+    enum update_state state, int64_t t)
+{
+	struct store *st = open_store(&site->srv);
+	struct store_event ev;
+	struct store_status_op op;
+	struct store_event_batch b;
+	struct store_batch_result br;
+
+	memset(&ev, 0, sizeof(ev));
+	snprintf(ev.instance_id, sizeof(ev.instance_id), "%s", instance);
+	ev.event_id = event_id;
+	ev.namespace_id = 1;
+	ev.source_id = 101;
+	ev.time_at_target = t;
+	snprintf(ev.update_id, sizeof(ev.update_id), "%s", DEFENDER);
+	ev.revision = 200;
+	memset(&op, 0, sizeof(op));
+	snprintf(op.update_id, sizeof(op.update_id), "%s", DEFENDER);
+	op.revision = 200;
+	op.state = state;
+	memset(&b, 0, sizeof(b));
+	b.events = &ev;
+	b.nevents = 1;
+	b.ops = &op;
+	b.nops = 1;
+	assert_int_equal(store_event_batch(st, SITE_PC, &b, t + 1, &br),
+	    STORE_OK);
+	assert_int_equal(br.changes, 1);
+	store_close(st);
 }
 
 void
@@ -102,11 +165,9 @@ test_three_tiers(void **state)
 	struct store *st;
 	struct store_computer_info ci;
 	struct store_register_result rr;
-	struct store_event ev;
-	struct store_status_op op;
-	struct store_event_batch b;
-	struct store_batch_result br;
 	struct found f;
+	struct buf out;
+	char rec[256], *req;
 	struct pcs p;
 	char midurl[64], midid[GUID_STRLEN + 1], siteid[GUID_STRLEN + 1];
 	int64_t now = (int64_t)time(NULL);
@@ -132,29 +193,9 @@ test_three_tiers(void **state)
 	    STORE_OK);
 	store_close(st);
 	sync_to(&site.srv, midurl, site.name);
-	st = open_store(&site.srv);
-	memset(&ev, 0, sizeof(ev));
-	snprintf(ev.instance_id, sizeof(ev.instance_id),
-	    "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4");
-	ev.event_id = 183;		/* install success */
-	ev.namespace_id = 1;
-	ev.source_id = 101;
-	ev.time_at_target = now - 60;
-	snprintf(ev.update_id, sizeof(ev.update_id), "%s", DEFENDER);
-	ev.revision = 200;
-	memset(&op, 0, sizeof(op));
-	snprintf(op.update_id, sizeof(op.update_id), "%s", DEFENDER);
-	op.revision = 200;
-	op.state = UPDATE_STATE_INSTALLED;
-	memset(&b, 0, sizeof(b));
-	b.events = &ev;
-	b.nevents = 1;
-	b.ops = &op;
-	b.nops = 1;
-	assert_int_equal(store_event_batch(st, SITE_PC, &b, now, &br),
-	    STORE_OK);
-	assert_int_equal(br.changes, 1);
-	store_close(st);
+	/* (install success, an hour old: older than the first rollup) */
+	site_report(&site, "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4", 183,
+	    UPDATE_STATE_INSTALLED, now - 3600);
 	sync_to(&site.srv, midurl, site.name);
 	account_of(&site.srv, siteid);
 
@@ -216,6 +257,64 @@ test_three_tiers(void **state)
 	assert_int_equal(p.n, 1);
 	assert_int_equal(p.c.counts[UPDATE_STATE_INSTALLED], 1);
 	store_close(st);
+
+	/* Incremental status rollup (wsusss.md §11 steps 5-6): nothing
+	 * changed at the site, so its next rollup asks
+	 * GetOutOfSyncComputers and sends the computer with no state and
+	 * IsFullRollup false; the middle tier keeps the state. */
+	buf_init(&out, 8u << 20);
+	snprintf(rec, sizeof(rec), "%s/inc1", site.srv.dir);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	sync_rec(&site.srv, midurl, site.name, rec, &out);
+	assert_non_null(strstr(out.data, "\"status_full\": 0"));
+	assert_non_null(strstr(out.data, "\"status_changed\": 0"));
+	req = recorded_req(rec, "GetOutOfSyncComputers");
+	assert_non_null(strstr(req, "<ComputerLastRollupNumber><ComputerId>"
+	    SITE_PC "</ComputerId><RollupNumber>2</RollupNumber>"));
+	free(req);
+	req = recorded_req(rec, "RollupComputerStatus");
+	assert_non_null(strstr(req, "<ComputerId>" SITE_PC "</ComputerId>"));
+	assert_non_null(strstr(req, "<RollupNumber>3</RollupNumber>"
+	    "<IsFullRollup>false</IsFullRollup><UpdateStatus />"));
+	free(req);
+	st = open_store(&mid);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(store_rollup_computer_list(st, NULL, pc_cb, &p),
+	    STORE_OK);
+	store_close(st);
+	assert_int_equal(p.c.counts[UPDATE_STATE_INSTALLED], 1);
+	assert_int_equal(p.c.rollup_number, 3);
+	/* A changed state (the install failed, reported later): only that
+	 * state goes, in a delta, and the middle tier has it. */
+	site_report(&site, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", 182,
+	    UPDATE_STATE_FAILED, now - 1800);
+	snprintf(rec, sizeof(rec), "%s/inc2", site.srv.dir);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	sync_rec(&site.srv, midurl, site.name, rec, &out);
+	assert_non_null(strstr(out.data, "\"status_full\": 0"));
+	assert_non_null(strstr(out.data, "\"status_changed\": 1"));
+	req = recorded_req(rec, "RollupComputerStatus");
+	assert_non_null(strstr(req, "<IsFullRollup>false</IsFullRollup>"
+	    "<UpdateStatus><ComputerStatusRollupUpdateStatus><UpdateId>"
+	    DEFENDER "</UpdateId><SummarizationState>5</SummarizationState>"));
+	free(req);
+	st = open_store(&mid);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(store_rollup_computer_list(st, NULL, pc_cb, &p),
+	    STORE_OK);
+	store_close(st);
+	assert_int_equal(p.c.counts[UPDATE_STATE_INSTALLED], 0);
+	assert_int_equal(p.c.counts[UPDATE_STATE_FAILED], 1);
+	/* The upstream asks for everything (a new RollupResetGuid): the
+	 * next rollup is full again. */
+	st = open_store(&mid);
+	assert_int_equal(store_setting_set(st, SETTING_ROLLUP_RESET,
+	    "11111111-2222-4333-8444-555555555555"), STORE_OK);
+	store_close(st);
+	sync_rec(&site.srv, midurl, site.name, NULL, &out);
+	assert_non_null(strstr(out.data, "\"status_full\": 1"));
+	assert_non_null(strstr(out.data, "\"status_changed\": 0"));
+	buf_free(&out);
 
 	tl_wsusd_cleanup(&site.srv);
 	tl_wsusd_cleanup(&mid);

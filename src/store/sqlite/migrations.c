@@ -523,8 +523,9 @@ static const char migration_6[] =
  * Migration 7: the sync engine's rollup schedule and rollup runs
  * (store/sync_service.h): how often a rollup runs on its own besides
  * the one after each sync, when the next is due, one row per rollup;
- * and whether a sync run had to start over with full lists
- * (ServerChanged).
+ * the update states last rolled up per local computer (incremental
+ * status rollup: only what changed since is sent); and whether a sync
+ * run had to start over with full lists (ServerChanged).
  */
 static const char migration_7[] =
 "ALTER TABLE sync_history ADD COLUMN full_resync INTEGER NOT NULL DEFAULT 0;\n"
@@ -543,7 +544,14 @@ static const char migration_7[] =
 "	servers		INTEGER NOT NULL DEFAULT 0,\n"
 "	computers	INTEGER NOT NULL DEFAULT 0,\n"
 "	error		TEXT\n"
-") STRICT;\n";
+") STRICT;\n"
+"CREATE TABLE rollup_sent (\n"
+"	client_id	TEXT NOT NULL,\n"
+"	update_id	TEXT NOT NULL,\n"
+"	state		INTEGER NOT NULL,\n"
+"	changed		INTEGER NOT NULL,\n"
+"	PRIMARY KEY (client_id, update_id)\n"
+") STRICT, WITHOUT ROWID;\n";
 
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },

@@ -1,7 +1,8 @@
 /*
  * sync_rollup.c — the rollup schedule and the rollup runs of the sync
  * service (store/sync_service.h, migration 7) in the SQLite backend:
- * the one-row table rollup_schedule and the history rollup_runs.
+ * the one-row table rollup_schedule, the history rollup_runs and the
+ * states last rolled up per local computer (rollup_sent).
  *
  * Not here: the rollup itself (src/sync/rollup.c), when it runs
  * (src/daemon/sync_runner.c), what downstreams roll up to us
@@ -173,5 +174,97 @@ sq_rollup_run_list(struct store *st, size_t limit, store_rollup_run_cb cb,
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : sq_fail(s, "list rollup runs");
 	sq_done(stmt);
+	return rc;
+}
+
+/* ---- the states last rolled up per local computer ---- */
+
+static const char SQL_SENT_LIST[] =
+    "SELECT update_id, state, changed FROM rollup_sent "
+    "WHERE client_id = ?1 ORDER BY update_id";
+static const char SQL_SENT_CLEAR[] =
+    "DELETE FROM rollup_sent WHERE client_id = ?1";
+static const char SQL_SENT_ADD[] =
+    "INSERT OR REPLACE INTO rollup_sent(client_id, update_id, state, "
+    "changed) VALUES (?1, ?2, ?3, ?4)";
+
+#define CLIENT_ID_MAX	256	/* bytes of a client id */
+
+int
+sq_rollup_sent_list(struct store *st, const char *cid,
+    store_rollup_sent_cb cb, void *arg)
+{
+	struct sq *s = (struct sq *)st;
+	struct store_rollup_sent r;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (cid == NULL || strlen(cid) > CLIENT_ID_MAX)
+		return store_seterr(st, STORE_INVALID, "bad client id");
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_SENT_LIST)) == NULL)
+		return STORE_ERROR;
+	sq_bind_text(stmt, 1, cid);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *u = (const char *)sqlite3_column_text(stmt, 0);
+
+		memset(&r, 0, sizeof(r));
+		snprintf(r.update_id, sizeof(r.update_id), "%s", u ? u : "");
+		r.state = sqlite3_column_int(stmt, 1);
+		r.changed = sqlite3_column_int64(stmt, 2);
+		if (cb(&r, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : sq_fail(s, "list rolled-up "
+	    "states");
+	sq_done(stmt);
+	return rc;
+}
+
+int
+sq_rollup_sent_set(struct store *st, const char *cid,
+    const struct store_rollup_sent *v, size_t n)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	size_t i;
+	int rc;
+
+	if (cid == NULL || cid[0] == '\0' || strlen(cid) > CLIENT_ID_MAX)
+		return store_seterr(st, STORE_INVALID, "bad client id");
+	for (i = 0; i < n; i++)
+		if (v[i].state < 0 || v[i].state > 6 ||
+		    strlen(v[i].update_id) != GUID_STRLEN)
+			return store_seterr(st, STORE_INVALID, "bad rolled-up "
+			    "state %zu", i);
+	if ((rc = sq_ready(s)) != STORE_OK || (rc = sq_begin(s)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_SENT_CLEAR)) == NULL) {
+		rc = STORE_ERROR;
+		goto fail;
+	}
+	sq_bind_text(stmt, 1, cid);
+	if ((rc = sq_exec_stmt(s, stmt, "clear rolled-up states")) !=
+	    STORE_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((stmt = sq_stmt(s, SQL_SENT_ADD)) == NULL) {
+			rc = STORE_ERROR;
+			goto fail;
+		}
+		sq_bind_text(stmt, 1, cid);
+		sq_bind_text(stmt, 2, v[i].update_id);
+		sqlite3_bind_int(stmt, 3, v[i].state);
+		sqlite3_bind_int64(stmt, 4, v[i].changed);
+		if ((rc = sq_exec_stmt(s, stmt, "record rolled-up state")) !=
+		    STORE_OK)
+			goto fail;
+	}
+	return sq_commit(s);
+fail:
+	sq_rollback(s);
 	return rc;
 }

@@ -317,6 +317,16 @@ full_cb(const struct store_sync_run *r, void *arg)
 	return 0;
 }
 
+static int
+sent_cb(const struct store_rollup_sent *r, void *arg)
+{
+	struct { size_t n; int state; } *l = arg;
+
+	l->n++;
+	l->state = r->state;
+	return 0;
+}
+
 static void
 test_rollups(void **state)
 {
@@ -396,6 +406,44 @@ test_rollups(void **state)
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(store_rollup_run_list(st, 1, rcollect, &l), STORE_OK);
 	assert_int_equal(l.n, 1);
+
+	/* What was rolled up per computer: replaced whole, per client. */
+	{
+		struct store_rollup_sent v[2];
+		struct sentl { size_t n; int state; } sl;
+
+		memset(v, 0, sizeof(v));
+		snprintf(v[0].update_id, sizeof(v[0].update_id), "%s", P1);
+		v[0].state = 4;
+		v[0].changed = 50;
+		snprintf(v[1].update_id, sizeof(v[1].update_id), "%s", C1);
+		v[1].state = 2;
+		v[1].changed = 60;
+		assert_int_equal(store_rollup_sent_set(st, "client-a", v, 2),
+		    STORE_OK);
+		assert_int_equal(store_rollup_sent_set(st, "client-b", v, 1),
+		    STORE_OK);
+		assert_int_equal(t_sql_int(st, "SELECT count(*) FROM "
+		    "rollup_sent"), 3);
+		assert_int_equal(store_rollup_sent_set(st, "client-a", v + 1,
+		    1), STORE_OK);
+		assert_int_equal(t_sql_int(st, "SELECT count(*) FROM "
+		    "rollup_sent WHERE client_id = 'client-a'"), 1);
+		memset(&sl, 0, sizeof(sl));
+		assert_int_equal(store_rollup_sent_list(st, "client-a",
+		    sent_cb, &sl), STORE_OK);
+		assert_int_equal(sl.n, 1);
+		assert_int_equal(sl.state, 2);
+		v[0].state = 7;
+		assert_int_equal(store_rollup_sent_set(st, "client-b", v, 1),
+		    STORE_INVALID);
+		assert_int_equal(store_rollup_sent_set(st, "", v, 0),
+		    STORE_INVALID);
+		assert_int_equal(store_rollup_sent_set(st, "client-a", NULL, 0),
+		    STORE_OK);
+		assert_int_equal(t_sql_int(st, "SELECT count(*) FROM "
+		    "rollup_sent"), 1);
+	}
 
 	/* A sync run's full_resync goes in with its end. */
 	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_MANUAL, 0, 10,

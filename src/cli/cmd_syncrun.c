@@ -205,7 +205,8 @@ sync_status(struct wsusctl *ctl, int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: wsusctl sync status [--json]\n  Running "
-			    "or idle, phase, counts, last result, next run.\n");
+			    "or idle, phase, counts, last result, next run,\n"
+			    "  last rollup and next rollup.\n");
 			return EXIT_OK;
 		default:
 			bad_option(argv);

@@ -473,6 +473,20 @@ test_rollup_schedule(void **state)
 	assert_int_equal(jint(j, "rollup_every"), 240);
 	json_decref(j);
 
+	/* Bounds: 0..10080 minutes. */
+	{
+		char *o = NULL;
+
+		assert_int_equal(ctl(&o, "sync", "configure", "--rollup-every",
+		    "10081", (char *)NULL), 2);
+		assert_non_null(strstr(o, "--rollup-every must be 0..10080 "
+		    "minutes"));
+		free(o);
+	}
+	j = ctl_json("status");
+	assert_int_equal(jint(j, "rollup_every"), 240);
+	json_decref(j);
+
 	/* Every 30 minutes: wsusd sets the next rollup 30 minutes on. */
 	t0 = time(NULL);
 	CTL_OK("sync", "configure", "--rollup-every", "30");

@@ -174,6 +174,10 @@ typedef int (*store_rollup_id_cb)(const char *computer_id, void *arg);
 typedef int (*store_rollup_forward_cb)(const struct store_rollup_computer_in *c,
     int64_t detection_time, const struct store_rollup_update_state *states,
     size_t nstates, void *arg);
+/* rollup_client_summaries: one client summary as received (no
+ * activity); strings valid during the call only. */
+typedef int (*store_rollup_client_cb)(
+    const struct store_rollup_client_summary *c, void *arg);
 /* ==== end of the downstream/rollup types ==== */
 
 /*
@@ -224,6 +228,8 @@ typedef int (*store_rollup_forward_cb)(const struct store_rollup_computer_in *c,
  * rollup_forward (a downstream passing its descendants' rollups on,
  * wsusss.md §11): every rolled-up computer of every site as it was
  * received, with its update states, in the order first received.
+ * rollup_client_summaries: the client summaries downstream server_id
+ * last rolled up (none for an unknown server).
  */
 #define STORE_OPS_ROLLUP(X, p)						\
 	X(p, downstream_touch, (struct store *st,			\
@@ -262,7 +268,10 @@ typedef int (*store_rollup_forward_cb)(const struct store_rollup_computer_in *c,
 	    size_t limit, store_compliance_cb cb, void *arg),		\
 	    (st, site, limit, cb, arg))					\
 	X(p, rollup_forward, (struct store *st,			\
-	    store_rollup_forward_cb cb, void *arg), (st, cb, arg))
+	    store_rollup_forward_cb cb, void *arg), (st, cb, arg))	\
+	X(p, rollup_client_summaries, (struct store *st,		\
+	    const char *server_id, store_rollup_client_cb cb, void *arg), \
+	    (st, server_id, cb, arg))
 
 struct store_rollup_ops {
 	STORE_OPS_ROLLUP(STORE_OP_MEMBER, _)

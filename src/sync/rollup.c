@@ -3,7 +3,7 @@
  * upstream's reporting web service: GetRollupConfiguration,
  * RollupDownstreamServers (ourselves, with a server summary and client
  * summaries, then every descendant downstream server that rolled up to
- * us, parents first), and with DoDetailedRollup RollupComputers and
+ * us, parents first, with its client summaries), and with DoDetailedRollup RollupComputers and
  * RollupComputerStatus for every local computer (incremental:
  * rollup_status.c) and every computer our descendants rolled up
  * (forwarded as received, in full), so that a site two or more tiers
@@ -242,7 +242,30 @@ struct desc {
 	bool	 replica;
 	int64_t	 last_sync, last_rollup;
 	int32_t	 summary[ROLLUP_SUMMARY_FIELDS];
+	/* its client summaries as received (strings owned) */
+	struct store_rollup_client_summary *clients;
+	size_t	 nclients, cap;
 };
+
+static int
+client_cb(const struct store_rollup_client_summary *c, void *arg)
+{
+	struct desc *d = arg;
+	struct store_rollup_client_summary *x;
+
+	if (d->nclients == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->clients = xreallocarray(d->clients, d->cap,
+		    sizeof(*d->clients));
+	}
+	x = &d->clients[d->nclients++];
+	*x = *c;
+	x->os_locale = sync_sdup(c->os_locale);
+	x->processor_arch = sync_sdup(c->processor_arch);
+	x->activity = NULL;
+	x->nactivity = 0;
+	return 0;
+}
 
 struct descs {
 	struct desc	*v;
@@ -282,6 +305,11 @@ descs_free(struct descs *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].name);
 		free(l->v[i].version);
+		for (size_t k = 0; k < l->v[i].nclients; k++) {
+			free((char *)l->v[i].clients[k].os_locale);
+			free((char *)l->v[i].clients[k].processor_arch);
+		}
+		free(l->v[i].clients);
 	}
 	free(l->v);
 }
@@ -383,6 +411,26 @@ put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
 		xmlw_elem_int(w, rollup_summary_names[k], d->summary[k]);
 	xmlw_end(w);
 	xmlw_start(w, "ClientSummaries");
+	for (k = 0; k < d->nclients; k++) {
+		const struct store_rollup_client_summary *c = &d->clients[k];
+
+		xmlw_start(w, "DownstreamServerRollupClientSummary");
+		xmlw_elem_int(w, "OSMajorVersion", c->os_major);
+		xmlw_elem_int(w, "OSMinorVersion", c->os_minor);
+		xmlw_elem_int(w, "OSBuildNumber", c->os_build);
+		xmlw_elem_int(w, "OSServicePackMajorNumber", c->sp_major);
+		xmlw_elem_int(w, "OSServicePackMinorNumber", c->sp_minor);
+		xmlw_elem(w, "OSLocale", c->os_locale);
+		xmlw_elem_int(w, "SuiteMask", c->suite_mask);
+		xmlw_elem_int(w, "OldProductType", c->old_product_type);
+		xmlw_elem_int(w, "NewProductType", c->new_product_type);
+		xmlw_elem_int(w, "SystemMetrics", c->system_metrics);
+		xmlw_elem(w, "ProcessorArchitecture", c->processor_arch);
+		xmlw_elem_int(w, "Count", c->count);
+		xmlw_start(w, "ActivitySummaries");
+		xmlw_end(w);
+		xmlw_end(w);
+	}
 	xmlw_end(w);
 	xmlw_end(w);
 }
@@ -568,6 +616,14 @@ sync_rollup(struct sess *s)
 			sync_seterr(s, "rollup: %s", store_errmsg(s->st));
 			goto out;
 		}
+		for (i = 0; i < ds.n; i++)
+			if (store_rollup_client_summaries(s->st,
+			    ds.v[i].server_id, client_cb, &ds.v[i]) !=
+			    STORE_OK) {
+				sync_seterr(s, "rollup: %s",
+				    store_errmsg(s->st));
+				goto out;
+			}
 		/* 0 with a new reset GUID: full rollup */
 		sync_state_rollup_load(s, rg, &number, &lastsync);
 	}

@@ -168,6 +168,7 @@ test_three_tiers(void **state)
 	struct found f;
 	struct buf out;
 	char rec[256], *req;
+	int64_t site_clients_at_mid;
 	struct pcs p;
 	char midurl[64], midid[GUID_STRLEN + 1], siteid[GUID_STRLEN + 1];
 	int64_t now = (int64_t)time(NULL);
@@ -209,6 +210,15 @@ test_three_tiers(void **state)
 	assert_string_equal(p.c.site_id, siteid);
 	assert_int_equal(p.c.counts[UPDATE_STATE_INSTALLED], 1);
 
+	/* (the site's client summaries at the middle tier) */
+	st = open_store(&mid);
+	memset(&f, 0, sizeof(f));
+	f.want = siteid;
+	assert_int_equal(store_downstream_list(st, ds_cb, &f), STORE_OK);
+	store_close(st);
+	assert_int_equal(f.n, 1);
+	site_clients_at_mid = f.d.client_summaries;
+
 	/* The middle tier rolls up to the top. */
 	sync_to(&mid, upurl_of_up(), "mid.tier2.invalid");
 	account_of(&mid, midid);
@@ -232,6 +242,10 @@ test_three_tiers(void **state)
 	assert_string_equal(f.name, "site3.tier3.invalid");
 	assert_true(f.d.has_summary);
 	assert_int_equal(f.d.summary[14], 1);	/* ComputerTargetCount */
+	/* its client summaries as the middle tier holds them (one per
+	 * rollup of the site that the middle tier counted as one) */
+	assert_true(f.d.client_summaries >= 1);
+	assert_int_equal(f.d.client_summaries, site_clients_at_mid);
 	/* ... and the site's computer, owned by the site, with its state. */
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(store_rollup_computer_list(st, NULL, pc_cb, &p),

@@ -3,7 +3,8 @@
  * descendants' rollups on to its own upstream (wsusss.md §11 steps 2
  * and 4-6: "one per client (own and descendants')"): every rolled-up
  * computer as it was received, details and update states included,
- * with the server that owns it.  Rows written by rollup.c (migration 3).
+ * with the server that owns it, and the client summaries of each
+ * downstream server.  Rows written by rollup.c (migration 3).
  *
  * Not here: receiving rollups (rollup.c), the downstream servers
  * themselves (downstream.c).
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "store/sqlite/sqlite_internal.h"
+#include "store/store_util.h"
 #include "util/xmalloc.h"
 
 static const char SQL_FWD_COMPUTERS[] =
@@ -137,5 +139,53 @@ sq_rollup_forward(struct store *st, store_rollup_forward_cb cb, void *arg)
 out:
 	sq_done(stmt);
 	free(states);
+	return rc;
+}
+
+static const char SQL_FWD_CLIENTS[] =
+    "SELECT c.os_major, c.os_minor, c.os_build, c.sp_major, c.sp_minor,"
+    " c.os_locale, c.processor_arch, c.suite_mask, c.old_product_type,"
+    " c.new_product_type, c.system_metrics, c.count"
+    " FROM downstream_clients c JOIN downstream_servers d"
+    " ON d.id = c.server_id WHERE d.server_id = ?1 ORDER BY c.rowid";
+
+int
+sq_rollup_client_summaries(struct store *st, const char *server_id,
+    store_rollup_client_cb cb, void *arg)
+{
+	struct sq *s = (struct sq *)st;
+	struct store_rollup_client_summary c;
+	sqlite3_stmt *stmt;
+	int rc, step;
+
+	if (server_id == NULL || strlen(server_id) != GUID_STRLEN)
+		return store_seterr(st, STORE_INVALID, "bad server id");
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_FWD_CLIENTS)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(stmt, 1, server_id, -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.os_major = sqlite3_column_int(stmt, 0);
+		c.os_minor = sqlite3_column_int(stmt, 1);
+		c.os_build = sqlite3_column_int(stmt, 2);
+		c.sp_major = sqlite3_column_int(stmt, 3);
+		c.sp_minor = sqlite3_column_int(stmt, 4);
+		c.os_locale = opt(stmt, 5);
+		c.processor_arch = opt(stmt, 6);
+		c.suite_mask = sqlite3_column_int(stmt, 7);
+		c.old_product_type = sqlite3_column_int(stmt, 8);
+		c.new_product_type = sqlite3_column_int(stmt, 9);
+		c.system_metrics = sqlite3_column_int(stmt, 10);
+		c.count = sqlite3_column_int(stmt, 11);
+		if (cb(&c, arg) != 0) {
+			step = SQLITE_DONE;
+			break;
+		}
+	}
+	if (step != SQLITE_DONE)
+		rc = sq_fail(s, "list client summaries");
+	sq_done(stmt);
 	return rc;
 }

@@ -41,6 +41,8 @@ static const struct option sync_opts_long[] = {
 	{ "content",	required_argument, NULL, 'c' },
 	{ "download-connections", required_argument, NULL, 'N' },
 	{ "bandwidth",	required_argument, NULL, 'B' },
+	{ "language",	required_argument, NULL, 'G' },
+	{ "tls-min",	required_argument, NULL, 'T' },
 	{ "json",	no_argument,	   NULL, 'j' },
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "help",	no_argument,	   NULL, 'h' },
@@ -57,6 +59,7 @@ sync_usage(FILE *fp)
 	    "                    [--name FQDN] [--timeout SECS] [--max-response MIB]\n"
 	    "                    [--content approved|all|none]\n"
 	    "                    [--download-connections N] [--bandwidth KBPS]\n"
+	    "                    [--language CODE]... [--tls-min 1.2|1.3]\n"
 	    "                    [--record DIR] [--json] [-v]\n"
 	    "       wsusctl sync configure|now|status|history|cancel ... (--help of each)\n"
 	    "       wsusctl sync --upstream URL --bench N [--protocol ...]\n"
@@ -67,7 +70,10 @@ sync_usage(FILE *fp)
 	    "  verified by SHA-1 and SHA-256, N at once (default 4), resuming\n"
 	    "  partial downloads, within KBPS kilobytes/s (default no limit);\n"
 	    "  none (default) syncs metadata only.  --protocol 1.8 speaks as\n"
-	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
+	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --language (en, de,\n"
+	    "  pt-br, ...) asks only for updates in those languages (default\n"
+	    "  all).  Every https connection needs TLS 1.2 or later (--tls-min\n"
+	    "  1.3: 1.3).  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
 	    "  DIR (an existing, writable directory).  --name defaults to\n"
@@ -286,6 +292,20 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 				return EXIT_USAGE;
 			o.classifications[o.nclassifications++] = optarg;
 			break;
+		case 'G':
+			if (o.nlanguages >= SYNC_FILTER_MAX)
+				return EXIT_USAGE;
+			o.languages[o.nlanguages++] = optarg;
+			break;
+		case 'T':
+			if (strcmp(optarg, "1.2") != 0 &&
+			    strcmp(optarg, "1.3") != 0) {
+				fprintf(stderr, "wsusctl sync: --tls-min must be "
+				    "1.2 or 1.3\n");
+				return EXIT_USAGE;
+			}
+			o.tls_min = optarg;
+			break;
 		case 'n':
 			o.account_name = optarg;
 			break;
@@ -440,6 +460,22 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    json_integer((json_int_t)r.files_failed));
 		json_object_set_new(j, "files_pending",
 		    json_integer((json_int_t)r.files_pending));
+		json_object_set_new(j, "new_updates",
+		    json_integer((json_int_t)r.new_updates));
+		json_object_set_new(j, "revised",
+		    json_integer((json_int_t)r.revised));
+		json_object_set_new(j, "retries",
+		    json_integer((json_int_t)r.retries));
+		json_object_set_new(j, "reauths",
+		    json_integer((json_int_t)r.reauths));
+		json_object_set_new(j, "full_resync",
+		    json_boolean(r.full_resync));
+		json_object_set_new(j, "rollup_servers",
+		    json_integer((json_int_t)r.rollup_servers));
+		json_object_set_new(j, "status_full",
+		    json_integer((json_int_t)r.status_full));
+		json_object_set_new(j, "status_changed",
+		    json_integer((json_int_t)r.status_changed));
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "cli/cmd_common.h"
+#include "cli/cmd_syncsvc.h"
 #include "cli/output.h"
 #include "cli/wsusctl.h"
 
@@ -37,10 +38,11 @@ static json_t *
 run_json(const struct store_sync_run *r)
 {
 	char a[32], b[32];
+	json_t *j;
 
 	output_time(r->start, a, sizeof(a));
 	output_time(r->end, b, sizeof(b));
-	return json_pack("{s:I,s:s,s:o,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:I,s:I,"
+	j = json_pack("{s:I,s:s,s:o,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:I,s:I,"
 	    "s:I,s:o}",
 	    "id", (json_int_t)r->id, "start", a,
 	    "end", b[0] ? json_string(b) : json_null(),
@@ -53,6 +55,8 @@ run_json(const struct store_sync_run *r)
 	    "expired", (json_int_t)r->expired,
 	    "files", (json_int_t)r->files, "bytes", (json_int_t)r->bytes,
 	    "error", output_json_str(r->error));
+	json_object_set_new(j, "full_resync", json_boolean(r->full_resync));
+	return j;
 }
 
 static int
@@ -201,7 +205,8 @@ sync_status(struct wsusctl *ctl, int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: wsusctl sync status [--json]\n  Running "
-			    "or idle, phase, counts, last result, next run.\n");
+			    "or idle, phase, counts, last result, next run,\n"
+			    "  last rollup and next rollup.\n");
 			return EXIT_OK;
 		default:
 			bad_option(argv);
@@ -241,6 +246,7 @@ sync_status(struct wsusctl *ctl, int argc, char **argv)
 		    json_null());
 		json_object_set_new(j, "next_run", next[0] ?
 		    json_string(next) : json_null());
+		(void)syncsvc_rollup_status(st, j);
 		output_json_put(j);
 	} else {
 		printf("state      %s\n", running ? "running" : "idle");
@@ -273,6 +279,7 @@ sync_status(struct wsusctl *ctl, int argc, char **argv)
 			printf("last       (never synchronized)\n");
 		printf("next run   %s\n", next[0] ? next : c.per_day == 0 ?
 		    "(manual only)" : "(not scheduled: wsusd not running)");
+		(void)syncsvc_rollup_status(st, NULL);
 	}
 	store_sync_config_free(&c);
 	return EXIT_OK;

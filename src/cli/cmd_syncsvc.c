@@ -2,8 +2,10 @@
  * cmd_syncsvc.c — `wsusctl sync configure [options]` and `wsusctl sync
  * configure --show [--json]`: the update source and schedule wsusd's
  * sync runner uses, kept in the store (store/sync_service.h), every
- * value validated.  Not here: now/status/history/cancel (cmd_syncrun.c)
- * and the one-shot `wsusctl sync --upstream URL` (cmd_sync.c).
+ * value validated; the rollup schedule (--rollup-every) and the rollup
+ * lines of `sync status` (syncsvc_rollup_status, cmd_syncsvc.h).  Not
+ * here: now/status/history/cancel (cmd_syncrun.c) and the one-shot
+ * `wsusctl sync --upstream URL` (cmd_sync.c).
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -17,6 +19,7 @@
 #include <jansson.h>
 
 #include "cli/cmd_common.h"
+#include "cli/cmd_syncsvc.h"
 #include "cli/output.h"
 #include "cli/wsusctl.h"
 #include "store/store_util.h"
@@ -38,13 +41,16 @@ configure_usage(FILE *fp)
 	    "           [--tls-min 1.2|1.3] [--protocol 1.8|1.20] [--name FQDN]\n"
 	    "           [--per-day N] [--first HH:MM] [--jitter MIN]\n"
 	    "           [--client-cert F --client-key F] [--credential-file F]\n"
+	    "           [--rollup-every MIN]\n"
 	    "       wsusctl sync configure --show [--json]\n"
 	    "  Set the update source wsusd synchronizes from (kept in the store;\n"
 	    "  options not given keep their value, an empty value clears one).\n"
 	    "  A replica takes products and classifications from its upstream.\n"
 	    "  --per-day 0 (the default) syncs only on `wsusctl sync now`;\n"
 	    "  1..24 syncs that many times a day from --first (local time),\n"
-	    "  each delayed by a random 0..--jitter minutes.\n"
+	    "  each delayed by a random 0..--jitter minutes.  Status rolls up\n"
+	    "  to the upstream after every sync and, besides, every\n"
+	    "  --rollup-every minutes (default 240; 0: only after syncs).\n"
 	    "  --client-cert/--client-key: a PEM certificate and key presented "
 	    "to an\n"
 	    "  upstream listener that asks for one; --credential-file: a file "
@@ -206,9 +212,12 @@ set_str(char **field, const char *v)
 /* ---- show ---- */
 
 static void
-show_text(const struct store_sync_config *c, const struct sync_auth *a)
+show_text(struct store *st, const struct store_sync_config *c,
+    const struct sync_auth *a)
 {
 	char next[32];
+	int64_t nr;
+	int every;
 
 	output_time(c->next_run, next, sizeof(next));
 	printf("upstream         %s\n", c->upstream ? c->upstream :
@@ -239,6 +248,13 @@ show_text(const struct store_sync_config *c, const struct sync_auth *a)
 	printf("client cert      %s\n", a->cert ? a->cert : "(none)");
 	printf("client key       %s\n", a->key ? a->key : "(none)");
 	printf("credential       %s\n", a->credential ? "(set)" : "(none)");
+	if (store_rollup_schedule_get(st, &every, &nr) == STORE_OK) {
+		if (every == 0)
+			printf("rollup           after each sync\n");
+		else
+			printf("rollup           after each sync and every %d "
+			    "min\n", every);
+	}
 }
 
 static json_t *
@@ -258,10 +274,13 @@ str_list_json(const char *l)
 }
 
 static void
-show_json(const struct store_sync_config *c, const struct sync_auth *a)
+show_json(struct store *st, const struct store_sync_config *c,
+    const struct sync_auth *a)
 {
 	char next[32];
 	json_t *j;
+	int64_t nr;
+	int every;
 
 	output_time(c->next_run, next, sizeof(next));
 	j = json_object();
@@ -300,7 +319,78 @@ show_json(const struct store_sync_config *c, const struct sync_auth *a)
 	json_object_set_new(j, "client_key", output_json_str(a->key));
 	json_object_set_new(j, "credential_set",
 	    json_boolean(a->credential != NULL));
+	if (store_rollup_schedule_get(st, &every, &nr) == STORE_OK)
+		json_object_set_new(j, "rollup_every", json_integer(every));
 	output_json_put(j);
+}
+
+/* ---- rollups ---- */
+
+struct last_rollup {
+	bool			 got;
+	struct store_rollup_run	 r;
+	char			 error[STORE_SYNC_ERROR_MAX + 1];
+};
+
+static int
+last_rollup_cb(const struct store_rollup_run *r, void *arg)
+{
+	struct last_rollup *l = arg;
+
+	l->got = true;
+	l->r = *r;
+	snprintf(l->error, sizeof(l->error), "%s", r->error ? r->error : "");
+	l->r.error = r->error ? l->error : NULL;
+	return 1;
+}
+
+int
+syncsvc_rollup_status(struct store *st, json_t *j)
+{
+	struct last_rollup l;
+	char t[32], next[32];
+	int every, rc;
+	int64_t nx;
+
+	memset(&l, 0, sizeof(l));
+	if ((rc = store_rollup_schedule_get(st, &every, &nx)) != STORE_OK ||
+	    (rc = store_rollup_run_list(st, 1, last_rollup_cb, &l)) !=
+	    STORE_OK)
+		return rc;
+	output_time(nx, next, sizeof(next));
+	if (j != NULL) {
+		json_t *lr = json_null();
+
+		if (l.got) {
+			output_time(l.r.end, t, sizeof(t));
+			lr = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o}", "end", t,
+			    "result", store_sync_result_name(l.r.result),
+			    "trigger", store_rollup_trigger_name(l.r.trigger),
+			    "servers", (json_int_t)l.r.servers,
+			    "computers", (json_int_t)l.r.computers,
+			    "error", output_json_str(l.r.error));
+		}
+		json_object_set_new(j, "last_rollup", lr);
+		json_object_set_new(j, "rollup_every", json_integer(every));
+		json_object_set_new(j, "next_rollup", next[0] ?
+		    json_string(next) : json_null());
+		return STORE_OK;
+	}
+	if (l.got) {
+		output_time(l.r.end, t, sizeof(t));
+		printf("rollup     %s at %s (%s): %lld servers, %lld "
+		    "computers%s%s\n", store_sync_result_name(l.r.result), t,
+		    store_rollup_trigger_name(l.r.trigger),
+		    (long long)l.r.servers, (long long)l.r.computers,
+		    l.r.error ? ": " : "", l.r.error ? l.r.error : "");
+	} else
+		printf("rollup     (never rolled up)\n");
+	if (every == 0)
+		printf("next rollup (after each sync only)\n");
+	else
+		printf("next rollup %s\n", next[0] ? next :
+		    "(not scheduled: no upstream, or wsusd not running)");
+	return STORE_OK;
 }
 
 /* ---- configure ---- */
@@ -310,6 +400,7 @@ enum {
 	O_CONTENT, O_EXPRESS, O_PROXY, O_PROXY_USER, O_PROXY_PW, O_CACERT,
 	O_TLS_MIN, O_PROTOCOL, O_NAME, O_PER_DAY, O_FIRST, O_JITTER, O_SHOW,
 	O_CLIENT_CERT, O_CLIENT_KEY, O_CREDENTIAL,
+	O_ROLLUP_EVERY,
 };
 
 static const struct option configure_long[] = {
@@ -335,6 +426,7 @@ static const struct option configure_long[] = {
 	{ "client-cert",	required_argument, NULL, O_CLIENT_CERT },
 	{ "client-key",		required_argument, NULL, O_CLIENT_KEY },
 	{ "credential-file",	required_argument, NULL, O_CREDENTIAL },
+	{ "rollup-every",	required_argument, NULL, O_ROLLUP_EVERY },
 	{ "json",		no_argument,	   NULL, 'j' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -355,6 +447,7 @@ struct cfg_edit {
 	bool	 set_products, set_classifications, set_languages;
 	bool	 proxy_pw_given;
 	bool	 auth_given;		/* --client-cert/key, --credential-file */
+	int	 rollup_every;	/* -1: keep */
 };
 
 /* A readable file's absolute path into *field ("" clears); 0 or -1. */
@@ -417,6 +510,7 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 
 	memset(&e, 0, sizeof(e));
 	memset(&ao, 0, sizeof(ao));
+	e.rollup_every = -1;
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
 	if (sync_auth_load(st, &a, &ao, c_err, sizeof(c_err)) != 0) {
@@ -563,6 +657,13 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 				    STORE_SYNC_JITTER_MAX);
 			c.jitter = (int)v;
 			break;
+		case O_ROLLUP_EVERY:
+			if (parse_size(optarg, 0, STORE_ROLLUP_EVERY_MAX, &v)
+			    != 0)
+				CFG_USAGE("--rollup-every must be 0..%d minutes",
+				    STORE_ROLLUP_EVERY_MAX);
+			e.rollup_every = (int)v;
+			break;
 		case O_SHOW:
 			e.show = true;
 			break;
@@ -625,9 +726,9 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 			goto out;
 		}
 		if (ctl->json)
-			show_json(&c, &a);
+			show_json(st, &c, &a);
 		else
-			show_text(&c, &a);
+			show_text(st, &c, &a);
 		goto out;
 	}
 	if (e.mode != 0)
@@ -680,6 +781,11 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 	if (e.auth_given && (srv = auth_save(st, &a)) != STORE_OK) {
 		rc = store_fail(st, srv, "save the client certificate and "
 		    "credential");
+		goto out;
+	}
+	if (e.rollup_every >= 0 && (srv = store_rollup_schedule_set(st,
+	    e.rollup_every)) != STORE_OK) {
+		rc = store_fail(st, srv, "save the rollup schedule");
 		goto out;
 	}
 	if (!ctl->quiet)

@@ -11,6 +11,12 @@
  * too (at most once a second): "cancel" stops the run between calls; a
  * "now" is the run already going.
  *
+ * Rollups (wsusss.md §11): the rollup step of every sync, and a rollup
+ * of its own (sync_rollup_run) when rollup_schedule.every minutes have
+ * passed since the last one (next_rollup); each is recorded in
+ * rollup_runs.  A rollup of its own is not a sync: it writes no
+ * sync_history row, and a "now" request waits for its end.
+ *
  * Not here: the protocol (src/sync) and the schedule arithmetic.
  */
 #include <errno.h>
@@ -45,6 +51,7 @@ struct sync_runner {
 	int64_t		 run_id;
 	bool		 cancel;	/* a cancel request was taken */
 	double		 last_poll;	/* clock_mono() of the last take */
+	int64_t		 rollup_start;	/* when the run's rollup step began */
 };
 
 /* ---- hooks ---- */
@@ -96,8 +103,8 @@ hook_cancel(void *arg)
 static void
 counts(struct store_sync_run *row, const struct sync_result *res)
 {
-	row->new_updates = (int64_t)res->created;
-	row->revised = 0;
+	row->new_updates = (int64_t)res->new_updates;
+	row->revised = (int64_t)res->revised;
 	row->expired = (int64_t)res->declined;
 	row->done = (int64_t)res->fetched;
 	row->total = (int64_t)(res->category_revisions + res->update_revisions);
@@ -131,6 +138,8 @@ hook_progress(void *arg, const char *phase, const struct sync_result *res)
 	struct sync_runner *r = arg;
 	struct store_sync_run row;
 
+	if (strcmp(phase, "rollup") == 0)
+		r->rollup_start = (int64_t)time(NULL);
 	memset(&row, 0, sizeof(row));
 	row.id = r->run_id;
 	row.phase = phase;
@@ -152,6 +161,74 @@ split(char *l, const char **v, size_t max)
 	    n < max; w = strtok_r(NULL, " ", &save))
 		v[n++] = w;
 	return n;
+}
+
+/* The stored configuration c as sync_run() takes it (c's strings are
+ * borrowed). */
+static void
+build_opts(struct sync_runner *r, struct store_sync_config *c,
+    struct sync_opts *o, struct sync_auth *auth)
+{
+	char err[512];
+
+	o->upstream = c->upstream;
+	o->replica = c->replica;
+	o->rollup = true;
+	o->cacert = c->cacert;
+	o->tls_min = c->tls_min;
+	o->proxy = c->proxy;
+	o->proxy_user = c->proxy_user;
+	o->proxy_password = c->proxy_password;
+	o->profile = SYNC_PROFILE_WSUS10;
+	if (c->protocol != NULL)
+		(void)sync_profile_parse(c->protocol, &o->profile);
+	o->account_name = c->name != NULL ? c->name : r->cfg->server_name;
+	if (!c->replica) {
+		o->nproducts = split(c->products, o->products, LIST_MAX);
+		o->nclassifications = split(c->classifications,
+		    o->classifications, LIST_MAX);
+		o->nlanguages = split(c->languages, o->languages, LIST_MAX);
+	}
+	o->content = content_policy(c->content);
+	o->content_dir = r->cfg->content_dir;
+	o->cancel = hook_cancel;
+	o->hook_arg = r;
+	/* client certificate and credential of `sync configure` (auth is
+	 * the owner of the strings o points at; sync_auth_free after) */
+	if (sync_auth_load(r->st, auth, o, err, sizeof(err)) != 0)
+		log_warnx("sync runner: %s (going on without)", err);
+}
+
+/*
+ * Record a rollup that ran (from start to end) in rollup_runs, and
+ * move the next rollup of its own to end + the interval.
+ */
+static void
+rollup_record(struct sync_runner *r, int trigger, int64_t start,
+    int64_t end, const struct sync_result *res, bool ok, const char *err)
+{
+	struct store_rollup_run rr;
+	int every;
+	int64_t next;
+
+	memset(&rr, 0, sizeof(rr));
+	rr.start = start > 0 && start <= end ? start : end;
+	rr.end = end;
+	rr.trigger = trigger;
+	rr.servers = (int64_t)res->rollup_servers;
+	rr.computers = (int64_t)res->computers_rolled_up;
+	if (ok && !res->rolled_up) {
+		ok = false;
+		err = "the upstream takes no rollups (GetRollupConfiguration "
+		    "refused)";
+	}
+	rr.result = ok ? SYNC_RESULT_OK : SYNC_RESULT_FAILED;
+	rr.error = ok ? NULL : err;
+	if (store_rollup_run_add(r->st, &rr) != STORE_OK)
+		log_warnx("sync runner: %s", store_errmsg(r->st));
+	if (store_rollup_schedule_get(r->st, &every, &next) == STORE_OK &&
+	    every > 0)
+		(void)store_rollup_next_set(r->st, end + (int64_t)every * 60);
 }
 
 /* One run; true when it succeeded.  *end: when it ended (the time the
@@ -182,30 +259,10 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	}
 	r->cancel = false;
 	r->last_poll = clock_mono();
+	r->rollup_start = 0;
 	o = xcalloc(1, sizeof(*o));
-	o->upstream = c.upstream;
-	o->replica = c.replica;
-	o->rollup = true;
-	o->cacert = c.cacert;
-	o->proxy = c.proxy;
-	o->proxy_user = c.proxy_user;
-	o->proxy_password = c.proxy_password;
-	if (sync_auth_load(r->st, &auth, o, err, sizeof(err)) != 0)
-		log_warnx("sync runner: %s (going on without)", err);
-	o->profile = SYNC_PROFILE_WSUS10;
-	if (c.protocol != NULL)
-		(void)sync_profile_parse(c.protocol, &o->profile);
-	o->account_name = c.name != NULL ? c.name : r->cfg->server_name;
-	if (!c.replica) {
-		o->nproducts = split(c.products, o->products, LIST_MAX);
-		o->nclassifications = split(c.classifications,
-		    o->classifications, LIST_MAX);
-	}
-	o->content = content_policy(c.content);
-	o->content_dir = r->cfg->content_dir;
-	o->cancel = hook_cancel;
+	build_opts(r, &c, o, &auth);
 	o->progress = hook_progress;
-	o->hook_arg = r;
 	log_info("sync: %s run from %s started",
 	    store_sync_trigger_name(trigger), c.upstream ? c.upstream : "-");
 	if (c.upstream == NULL) {
@@ -218,7 +275,11 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	row.id = r->run_id;
 	row.phase = "done";
 	counts(&row, &res);
+	row.full_resync = res.full_resync;
 	row.end = *end = (int64_t)time(NULL);
+	if (res.rollup_attempted)
+		rollup_record(r, ROLLUP_TRIGGER_SYNC, r->rollup_start, *end,
+		    &res, rc == 0, err);
 	row.result = rc == 0 ? SYNC_RESULT_OK : res.cancelled ?
 	    SYNC_RESULT_CANCELLED : SYNC_RESULT_FAILED;
 	row.error = rc == 0 ? NULL : err;
@@ -286,6 +347,57 @@ schedule(struct sync_runner *r)
 	store_sync_config_free(&c);
 }
 
+static bool
+hook_stop_only(void *arg)
+{
+	struct sync_runner *r = arg;
+
+	return atomic_load(&r->stop);
+}
+
+/* A rollup of its own when its time has come; next_rollup kept up to
+ * date (0 when there is no upstream or no interval). */
+static void
+rollup_schedule(struct sync_runner *r)
+{
+	struct store_sync_config c;
+	struct sync_auth auth;
+	struct sync_opts *o;
+	struct sync_result res;
+	int64_t now = (int64_t)time(NULL), next, start;
+	char err[1024];
+	int every, rc;
+
+	if (store_rollup_schedule_get(r->st, &every, &next) != STORE_OK)
+		return;
+	if (store_sync_config_get(r->st, &c) != STORE_OK)
+		return;
+	if (c.upstream == NULL || every == 0) {
+		if (next != 0)
+			(void)store_rollup_next_set(r->st, 0);
+	} else if (next == 0)
+		(void)store_rollup_next_set(r->st, now + (int64_t)every * 60);
+	else if (now >= next) {
+		o = xcalloc(1, sizeof(*o));
+		build_opts(r, &c, o, &auth);
+		o->cancel = hook_stop_only;
+		o->content = SYNC_CONTENT_NONE;
+		log_info("sync: scheduled rollup to %s started", c.upstream);
+		start = (int64_t)time(NULL);
+		rc = sync_rollup_run(r->st, o, &res, err, sizeof(err));
+		if (rc == 0)
+			log_info("sync: rollup ok (%zu servers, %zu computers)",
+			    res.rollup_servers, res.computers_rolled_up);
+		else
+			log_warnx("sync: rollup failed: %s", err);
+		rollup_record(r, ROLLUP_TRIGGER_SCHEDULED, start,
+		    (int64_t)time(NULL), &res, rc == 0, err);
+		sync_auth_free(&auth);
+		free(o);
+	}
+	store_sync_config_free(&c);
+}
+
 /* The thread's store handle, opened when the store can be (wsusd serves
  * without one, e.g. before postinstall); 0 or -1 (logged once). */
 static int
@@ -318,8 +430,10 @@ runner_main(void *arg)
 		take_requests(r, false, &now_req);
 		if (now_req != 0)
 			(void)run(r, SYNC_TRIGGER_MANUAL, now_req, &end);
-		else
+		else {
 			schedule(r);
+			rollup_schedule(r);
+		}
 wait:
 		pthread_mutex_lock(&r->mu);
 		if (!atomic_load(&r->stop)) {

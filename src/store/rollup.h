@@ -187,6 +187,16 @@ struct store_downstream_auth {
 };
 typedef int (*store_downstream_auth_cb)(const struct store_downstream_auth *,
     void *arg);
+/* rollup_forward: one rolled-up computer as received (parent_id: the
+ * downstream server that owns it), its EffectiveLastDetectionTime and
+ * its update states; everything valid during the call only. */
+typedef int (*store_rollup_forward_cb)(const struct store_rollup_computer_in *c,
+    int64_t detection_time, const struct store_rollup_update_state *states,
+    size_t nstates, void *arg);
+/* rollup_client_summaries: one client summary as received (no
+ * activity); strings valid during the call only. */
+typedef int (*store_rollup_client_cb)(
+    const struct store_rollup_client_summary *c, void *arg);
 /* ==== end of the downstream/rollup types ==== */
 
 /*
@@ -241,6 +251,12 @@ typedef int (*store_downstream_auth_cb)(const struct store_downstream_auth *,
  * downstream.  downstream_auth_revoke: drop the certificate and/or the
  * secret binding (*n: 1 when something was dropped, else 0).
  * downstream_auth_list: every binding, by server id.
+ *
+ * rollup_forward (a downstream passing its descendants' rollups on,
+ * wsusss.md §11): every rolled-up computer of every site as it was
+ * received, with its update states, in the order first received.
+ * rollup_client_summaries: the client summaries downstream server_id
+ * last rolled up (none for an unknown server).
  */
 #define STORE_OPS_ROLLUP(X, p)						\
 	X(p, downstream_touch, (struct store *st,			\
@@ -287,7 +303,12 @@ typedef int (*store_downstream_auth_cb)(const struct store_downstream_auth *,
 	    const char *server_id, bool cert, bool secret, size_t *n),	\
 	    (st, server_id, cert, secret, n))				\
 	X(p, downstream_auth_list, (struct store *st,			\
-	    store_downstream_auth_cb cb, void *arg), (st, cb, arg))
+	    store_downstream_auth_cb cb, void *arg), (st, cb, arg))	\
+	X(p, rollup_forward, (struct store *st,			\
+	    store_rollup_forward_cb cb, void *arg), (st, cb, arg))	\
+	X(p, rollup_client_summaries, (struct store *st,		\
+	    const char *server_id, store_rollup_client_cb cb, void *arg), \
+	    (st, server_id, cb, arg))
 
 struct store_rollup_ops {
 	STORE_OPS_ROLLUP(STORE_OP_MEMBER, _)

@@ -189,3 +189,9 @@ store_sync_content_name(int content)
 
 	return content >= 0 && content < 4 ? names[content] : "unknown";
 }
+
+const char *
+store_rollup_trigger_name(int trigger)
+{
+	return trigger == ROLLUP_TRIGGER_SCHEDULED ? "scheduled" : "sync";
+}

@@ -11,7 +11,9 @@
  * Not the protocol state between runs (anchors, account, replica
  * deployments: store/sync_state.h) nor the synced content.
  *
- * Tables (migration 6): sync_config (one row), sync_history, sync_requests.
+ * Tables (migration 6): sync_config (one row), sync_history, sync_requests;
+ * (migration 8) rollup_schedule (one row), rollup_runs, and
+ * sync_history.full_resync.
  *
  * Operations: the X-macro list STORE_OPS_SYNC_SERVICE below (store/core.h
  * says how it is expanded).
@@ -90,7 +92,42 @@ struct store_sync_run {
 	int64_t	    new_updates, revised, expired;
 	int64_t	    files, bytes;	/* content downloaded */
 	const char *error;		/* NULL when none */
+	bool	    full_resync;	/* ServerChanged: started over with
+					 * full lists (migration 8) */
 };
+
+/* Rollups (wsusss.md §11): after each sync, and on their own every
+ * rollup_schedule.every minutes (0: only after syncs). */
+#define STORE_ROLLUP_EVERY_DEFAULT	240	/* minutes */
+#define STORE_ROLLUP_EVERY_MAX		10080	/* a week */
+
+enum store_rollup_trigger {
+	ROLLUP_TRIGGER_SYNC = 0,	/* the rollup step of a sync */
+	ROLLUP_TRIGGER_SCHEDULED = 1,	/* on its own schedule */
+};
+
+/* One rollup (a row of rollup_runs). */
+struct store_rollup_run {
+	int64_t	    id;
+	int64_t	    start, end;		/* unix time */
+	int	    result;		/* SYNC_RESULT_OK or SYNC_RESULT_FAILED */
+	int	    trigger;		/* enum store_rollup_trigger */
+	int64_t	    servers;		/* server entries sent (ours included) */
+	int64_t	    computers;		/* computers sent */
+	const char *error;		/* NULL when none */
+};
+
+typedef int (*store_rollup_run_cb)(const struct store_rollup_run *,
+    void *arg);
+
+/* One update state of a local computer as last rolled up (rollup_sent). */
+struct store_rollup_sent {
+	char	    update_id[GUID_STRLEN + 1];
+	int	    state;		/* enum update_state */
+	int64_t	    changed;		/* its LastChangeTime, unix */
+};
+typedef int (*store_rollup_sent_cb)(const struct store_rollup_sent *,
+    void *arg);
 
 enum store_sync_request {
 	SYNC_REQUEST_NOW = 1,
@@ -117,6 +154,18 @@ typedef int (*store_sync_run_cb)(const struct store_sync_run *, void *arg);
  * sync_request_put: a request row (kind); *id is its id.
  * sync_request_take: the oldest request, deleted as it is read; *kind 0
  *   and *id 0 when there is none.
+ * rollup_schedule_get: minutes between rollups of their own (0: only
+ *   after syncs) and the unix time of the next (0: not computed yet).
+ * rollup_schedule_set: the minutes (0..STORE_ROLLUP_EVERY_MAX, else
+ *   INVALID); the next time is reset to 0 so wsusd computes it again.
+ * rollup_next_set: the next rollup time.
+ * rollup_run_add: record a finished rollup (r->id set to its row);
+ *   INVALID for a bad result, trigger or negative count.
+ * rollup_run_list: newest first, at most limit (0: all).
+ * rollup_sent_list: the states last rolled up for local computer cid
+ *   (none: never, or not since the last full rollup), by update id.
+ * rollup_sent_set: replace cid's rows with v (n of them; n 0: none),
+ *   in one transaction; INVALID for a bad id or state.
  */
 #define STORE_OPS_SYNC_SERVICE(X, p)					\
 	X(p, sync_config_get, (struct store *st,			\
@@ -138,7 +187,21 @@ typedef int (*store_sync_run_cb)(const struct store_sync_run *, void *arg);
 	X(p, sync_request_put, (struct store *st, int kind,		\
 	    int64_t *id), (st, kind, id))				\
 	X(p, sync_request_take, (struct store *st, int *kind,		\
-	    int64_t *id), (st, kind, id))
+	    int64_t *id), (st, kind, id))				\
+	X(p, rollup_schedule_get, (struct store *st, int *every,	\
+	    int64_t *next), (st, every, next))				\
+	X(p, rollup_schedule_set, (struct store *st, int every),	\
+	    (st, every))						\
+	X(p, rollup_next_set, (struct store *st, int64_t when),	\
+	    (st, when))							\
+	X(p, rollup_run_add, (struct store *st,			\
+	    struct store_rollup_run *r), (st, r))			\
+	X(p, rollup_run_list, (struct store *st, size_t limit,		\
+	    store_rollup_run_cb cb, void *arg), (st, limit, cb, arg))	\
+	X(p, rollup_sent_list, (struct store *st, const char *cid,	\
+	    store_rollup_sent_cb cb, void *arg), (st, cid, cb, arg))	\
+	X(p, rollup_sent_set, (struct store *st, const char *cid,	\
+	    const struct store_rollup_sent *v, size_t n), (st, cid, v, n))
 
 struct store_sync_service_ops {
 	STORE_OPS_SYNC_SERVICE(STORE_OP_MEMBER, _)
@@ -149,5 +212,7 @@ STORE_OPS_SYNC_SERVICE(STORE_OP_WRAPPER, sync_service)
 const char *store_sync_result_name(int result);
 const char *store_sync_trigger_name(int trigger);
 const char *store_sync_content_name(int content);
+/* "sync", "scheduled" */
+const char *store_rollup_trigger_name(int trigger);
 
 #endif

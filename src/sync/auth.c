@@ -3,7 +3,9 @@
  * §3, §8): GetAuthConfig names the DssTargeting plug-in's service,
  * DssAuth GetAuthorizationCookie gives the authorization cookie, and
  * ServerSync GetCookie turns it into the session cookie the other calls
- * carry.  sync_renew() does it again when the upstream refuses a cookie.
+ * carry.  sync_renew() does it again when the upstream refuses a cookie
+ * (sync_call_ss); a refused authorization cookie restarts the sequence
+ * once.
  *
  * Not here: the transport (transport.c); where the identity comes from
  * (state.c).
@@ -20,8 +22,9 @@
 
 #define SYNC_REAUTH_MAX	16	/* cookie renewals in one run */
 
-int
-sync_auth(struct sess *s)
+/* GetAuthConfig, GetAuthorizationCookie, GetCookie once; 0 or -1. */
+static int
+auth_once(struct sess *s)
 {
 	struct xmlw w;
 	struct soap_request *r = NULL;
@@ -150,6 +153,24 @@ sync_auth(struct sess *s)
 	return 0;
 }
 
+/*
+ * Authenticate.  An upstream that refuses the authorization cookie in
+ * GetCookie (InvalidAuthorizationCookie: "restart from the beginning",
+ * wsusss.md §4) gets the whole sequence once more.
+ */
+int
+sync_auth(struct sess *s)
+{
+	if (auth_once(s) == 0)
+		return 0;
+	if (strcmp(s->fault, "InvalidAuthorizationCookie") != 0)
+		return -1;
+	log_warnx("sync: GetCookie: fault InvalidAuthorizationCookie; "
+	    "authenticating from the beginning");
+	s->res->reauths++;
+	return auth_once(s);
+}
+
 /* Authenticate again (new authorization and session cookies). */
 int
 sync_renew(struct sess *s)
@@ -159,6 +180,7 @@ sync_renew(struct sess *s)
 		return -1;
 	}
 	log_info("sync: renewing the session cookie");
+	s->res->reauths++;
 	return sync_auth(s);
 }
 

@@ -219,30 +219,37 @@ sync_list_updates(struct sess *s, int approval, struct sync_idlist *l)
 
 void (*sync_deployments_hook)(size_t applied);
 
+/* GetDeployments' children: q[0] deploymentAnchor (NULL: none), q[1]
+ * syncAnchor. */
+static void
+build_deployments(struct sess *s, struct xmlw *w, void *arg)
+{
+	const char *const *q = arg;
+
+	(void)s;
+	if (q[0] != NULL)
+		xmlw_elem(w, "deploymentAnchor", q[0]);
+	xmlw_elem(w, "syncAnchor", q[1]);
+}
+
 int
 sync_deployments(struct sess *s)
 {
-	struct buf req;
-	struct xmlw w;
 	struct soap_request *r = NULL;
 	const struct soap_node *res;
 	char *danchor = sync_state_anchor(s, SYNC_ANCHOR_DEPLOYMENT);
 	char *sanchor = sync_state_anchor(s, SYNC_ANCHOR_UPDATE);
+	const char *q[2];
 	const char *na;
 	int rc = -1;
 
-	buf_init(&req, REQ_MAX);
 	if (sanchor == NULL) {
 		sync_seterr(s, "GetDeployments: no sync anchor (metadata sync first)");
 		goto out;
 	}
-	sync_req_begin(&w, &req, NS_SS, "GetDeployments");
-	sync_put_cookie(s, &w);
-	if (danchor != NULL)
-		xmlw_elem(&w, "deploymentAnchor", danchor);
-	xmlw_elem(&w, "syncAnchor", sanchor);
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_SS, NS_SS, "GetDeployments", &req, &r) != 0)
+	q[0] = danchor;
+	q[1] = sanchor;
+	if (sync_call_ss(s, "GetDeployments", build_deployments, q, &r) != 0)
 		goto out;
 	res = sync_result_of(r, "GetDeployments");
 	na = soap_child_text(res, "Anchor");
@@ -258,7 +265,6 @@ sync_deployments(struct sess *s)
 	rc = sync_deployments_apply_answer(s, res, na);
 out:
 	soap_request_free(r);
-	buf_free(&req);
 	free(danchor);
 	free(sanchor);
 	return rc;

@@ -61,11 +61,19 @@ parse_version(const char *s, uint16_t *major, uint16_t *minor)
 	return 0;
 }
 
+static void
+build_config(struct sess *s, struct xmlw *w, void *arg)
+{
+	const char *anchor = arg;
+
+	(void)s;
+	if (anchor != NULL)
+		xmlw_elem(w, "configAnchor", anchor);
+}
+
 int
 sync_config(struct sess *s)
 {
-	struct buf req;
-	struct xmlw w;
 	struct soap_request *r = NULL;
 	const struct soap_node *res;
 	char *anchor = sync_state_anchor(s, SYNC_ANCHOR_CONFIG);
@@ -73,13 +81,7 @@ sync_config(struct sess *s)
 	int32_t batch;
 	int rc = -1;
 
-	buf_init(&req, REQ_MAX);
-	sync_req_begin(&w, &req, NS_SS, "GetConfigData");
-	sync_put_cookie(s, &w);
-	if (anchor != NULL)
-		xmlw_elem(&w, "configAnchor", anchor);
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_SS, NS_SS, "GetConfigData", &req, &r) != 0)
+	if (sync_call_ss(s, "GetConfigData", build_config, anchor, &r) != 0)
 		goto out;
 	res = sync_result_of(r, "GetConfigData");
 	if (soap_node_int32(soap_child(res, "MaxNumberOfUpdatesPerRequest"),
@@ -110,12 +112,12 @@ sync_config(struct sess *s)
 		sync_seterr(s, "GetConfigData: upstream protocol %s is not 1.x", pv);
 		goto out;
 	}
+	sync_languages_learn(s, soap_child(res, "LanguageUpdateList"));
 	if (sync_state_promote_anchor(s, SYNC_ANCHOR_CONFIG, na) != 0)
 		goto out;
 	rc = 0;
 out:
 	soap_request_free(r);
-	buf_free(&req);
 	free(anchor);
 	return rc;
 }
@@ -167,6 +169,56 @@ put_idlist(struct xmlw *w, const char *name, const char *const *ids,
 	xmlw_end(w);
 }
 
+struct revlist_req {
+	bool		 config;
+	const char	*anchor;
+	const char	*old;		/* the filter of the last run */
+	int32_t		*lcids;		/* of s->o->languages */
+};
+
+/* The filter's word for a language ("lang:1033"). */
+static void
+lang_word(char *out, size_t len, int32_t lcid)
+{
+	snprintf(out, len, "lang:%ld", (long)lcid);
+}
+
+static void
+build_revlist(struct sess *s, struct xmlw *w, void *arg)
+{
+	const struct revlist_req *q = arg;
+
+	xmlw_start(w, "filter");
+	if (q->anchor != NULL)
+		xmlw_elem(w, "Anchor", q->anchor);
+	xmlw_elem_bool(w, "GetConfig", q->config);
+	xmlw_elem_bool(w, "Get63LanguageOnly", false);
+	if (!q->config && (s->o->nproducts > 0 || s->o->nclassifications > 0)) {
+		put_idlist(w, "Categories", s->o->products, s->o->nproducts,
+		    q->anchor != NULL, q->old);
+		put_idlist(w, "Classifications", s->o->classifications,
+		    s->o->nclassifications, q->anchor != NULL, q->old);
+	}
+	/* Languages (LCIDs; protocol 1.3 and later, which both profiles
+	 * are), Delta as for the categories. */
+	if (!q->config && s->o->nlanguages > 0) {
+		size_t i;
+		char word[32];
+
+		xmlw_start(w, "Languages");
+		for (i = 0; i < s->o->nlanguages; i++) {
+			lang_word(word, sizeof(word), q->lcids[i]);
+			xmlw_start(w, "LanguageAndDelta");
+			xmlw_elem_int(w, "Id", q->lcids[i]);
+			xmlw_elem_bool(w, "Delta", q->anchor != NULL &&
+			    in_old_filter(q->old, word));
+			xmlw_end(w);
+		}
+		xmlw_end(w);
+	}
+	xmlw_end(w);
+}
+
 /*
  * GetRevisionIdList; the new anchor goes to *new_anchor (caller frees),
  * kept by the caller until the phase committed.
@@ -175,8 +227,7 @@ static int
 do_revlist(struct sess *s, bool config, const char *anchor,
     struct revlist *out, char **new_anchor)
 {
-	struct buf req;
-	struct xmlw w;
+	struct revlist_req q;
 	struct soap_request *r = NULL;
 	const struct soap_node *res, *ui;
 	const char *a;
@@ -184,24 +235,28 @@ do_revlist(struct sess *s, bool config, const char *anchor,
 	int rc = -1;
 
 	*new_anchor = NULL;
-	buf_init(&req, REQ_MAX);
-	sync_req_begin(&w, &req, NS_SS, "GetRevisionIdList");
-	sync_put_cookie(s, &w);
-	xmlw_start(&w, "filter");
-	if (anchor != NULL)
-		xmlw_elem(&w, "Anchor", anchor);
-	xmlw_elem_bool(&w, "GetConfig", config);
-	xmlw_elem_bool(&w, "Get63LanguageOnly", false);
-	if (!config && (s->o->nproducts > 0 || s->o->nclassifications > 0)) {
-		old = sync_state_filter(s);
-		put_idlist(&w, "Categories", s->o->products, s->o->nproducts,
-		    anchor != NULL, old);
-		put_idlist(&w, "Classifications", s->o->classifications,
-		    s->o->nclassifications, anchor != NULL, old);
+	memset(&q, 0, sizeof(q));
+	if (!config && s->o->nlanguages > 0) {
+		size_t i;
+
+		q.lcids = xreallocarray(NULL, s->o->nlanguages,
+		    sizeof(*q.lcids));
+		for (i = 0; i < s->o->nlanguages; i++)
+			if (sync_language_lcid(s, s->o->languages[i],
+			    &q.lcids[i]) != 0) {
+				sync_seterr(s, "language %s: the upstream "
+				    "offers no such language",
+				    s->o->languages[i]);
+				goto out;
+			}
 	}
-	xmlw_end(&w);
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_SS, NS_SS, "GetRevisionIdList", &req, &r) != 0)
+	if (!config && (s->o->nproducts > 0 || s->o->nclassifications > 0 ||
+	    s->o->nlanguages > 0))
+		old = sync_state_filter(s);
+	q.config = config;
+	q.anchor = anchor;
+	q.old = old;
+	if (sync_call_ss(s, "GetRevisionIdList", build_revlist, &q, &r) != 0)
 		goto out;
 	res = sync_result_of(r, "GetRevisionIdList");
 	a = soap_child_text(res, "Anchor");
@@ -227,9 +282,9 @@ do_revlist(struct sess *s, bool config, const char *anchor,
 	*new_anchor = sync_sdup(a);
 	rc = 0;
 out:
+	free(q.lcids);
 	free(old);
 	soap_request_free(r);
-	buf_free(&req);
 	return rc;
 }
 
@@ -237,12 +292,15 @@ static int
 import_doc(struct sess *s, const void *p, size_t n, const struct rev *want)
 {
 	struct update_ref id;
-	bool created = false;
+	bool created = false, held;
+	int64_t rid;
 	char e[256];
 
 	s->res->fetched++;
 	if (s->st == NULL)
 		return 0;
+	/* An update already held (any revision): this one revises it. */
+	held = store_revision_lookup(s->st, want->uid, -1, &rid) == STORE_OK;
 	if (import_update_blob(s->st, p, n, &id, &created, e, sizeof(e)) != 0) {
 		s->res->failed++;
 		log_warnx("sync: %s rev %d rejected: %s", want->uid, want->rev, e);
@@ -252,37 +310,50 @@ import_doc(struct sess *s, const void *p, size_t n, const struct rev *want)
 	    id.revision != want->rev)
 		log_warnx("sync: asked for %s/%d, document is %s/%d", want->uid,
 		    want->rev, id.update_id, id.revision);
-	if (created)
+	if (created) {
 		s->res->created++;
-	else
+		if (s->in_updates && held)
+			s->res->revised++;
+		else if (s->in_updates)
+			s->res->new_updates++;
+	} else
 		s->res->present++;
 	return 0;
+}
+
+struct updatedata_req {
+	const struct rev	*ids;
+	size_t			 n;
+};
+
+static void
+build_updatedata(struct sess *s, struct xmlw *w, void *arg)
+{
+	const struct updatedata_req *q = arg;
+	size_t i;
+
+	(void)s;
+	xmlw_start(w, "updateIds");
+	for (i = 0; i < q->n; i++) {
+		xmlw_start(w, "UpdateIdentity");
+		xmlw_elem(w, "UpdateID", q->ids[i].uid);
+		xmlw_elem_int(w, "RevisionNumber", q->ids[i].rev);
+		xmlw_end(w);
+	}
+	xmlw_end(w);
 }
 
 static int
 do_updatedata(struct sess *s, const struct rev *ids, size_t n)
 {
-	struct buf req;
-	struct xmlw w;
+	struct updatedata_req q = { ids, n };
 	struct soap_request *r = NULL;
 	const struct soap_node *res, *ud;
 	uint8_t *bin = NULL;
-	size_t i, got = 0;
+	size_t got = 0;
 	int rc = -1;
 
-	buf_init(&req, REQ_MAX);
-	sync_req_begin(&w, &req, NS_SS, "GetUpdateData");
-	sync_put_cookie(s, &w);
-	xmlw_start(&w, "updateIds");
-	for (i = 0; i < n; i++) {
-		xmlw_start(&w, "UpdateIdentity");
-		xmlw_elem(&w, "UpdateID", ids[i].uid);
-		xmlw_elem_int(&w, "RevisionNumber", ids[i].rev);
-		xmlw_end(&w);
-	}
-	xmlw_end(&w);
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_SS, NS_SS, "GetUpdateData", &req, &r) != 0)
+	if (sync_call_ss(s, "GetUpdateData", build_updatedata, &q, &r) != 0)
 		goto out;
 	res = sync_result_of(r, "GetUpdateData");
 	SOAP_FOREACH_CHILD(ud, soap_child(res, "updates"), "ServerSyncUpdateData") {
@@ -326,7 +397,6 @@ do_updatedata(struct sess *s, const struct rev *ids, size_t n)
 out:
 	free(bin);
 	soap_request_free(r);
-	buf_free(&req);
 	return rc;
 }
 
@@ -352,19 +422,7 @@ fetch_all(struct sess *s, const struct revlist *l)
 	for (off = 0; off < n; off += (size_t)s->batch) {
 		size_t k = n - off < (size_t)s->batch ? n - off : (size_t)s->batch;
 
-		/* Renew the session cookie before it expires (long runs). */
-		if (s->ck_expires > 0 &&
-		    (int64_t)time(NULL) > s->ck_expires - COOKIE_RENEW_SECS &&
-		    sync_renew(s) != 0) {
-			free(need);
-			return -1;
-		}
-		if (do_updatedata(s, need + off, k) == 0)
-			continue;
-		/* A cookie the upstream no longer takes: renew, once per batch. */
-		if ((strcmp(s->fault, "InvalidCookie") != 0 &&
-		    strcmp(s->fault, "CookieExpired") != 0) || sync_renew(s) != 0 ||
-		    do_updatedata(s, need + off, k) != 0) {
+		if (do_updatedata(s, need + off, k) != 0) {
 			free(need);
 			return -1;
 		}
@@ -397,7 +455,9 @@ sync_metadata(struct sess *s)
 	anchor = na = NULL;
 	l.n = 0;
 
-	/* Then the updates. */
+	/* Then the updates (counted as new or revised, as WSUS's
+	 * Synchronization report shows them). */
+	s->in_updates = true;
 	anchor = sync_state_anchor(s, SYNC_ANCHOR_UPDATE);
 	if (do_revlist(s, false, anchor, &l, &na) != 0)
 		goto out;
@@ -414,6 +474,15 @@ sync_metadata(struct sess *s)
 		buf_printf(&f, "%s%s", f.len ? " " : "", s->o->products[i]);
 	for (i = 0; i < s->o->nclassifications; i++)
 		buf_printf(&f, "%s%s", f.len ? " " : "", s->o->classifications[i]);
+	for (i = 0; i < s->o->nlanguages; i++) {
+		int32_t lcid;
+		char word[32];
+
+		if (sync_language_lcid(s, s->o->languages[i], &lcid) != 0)
+			continue;
+		lang_word(word, sizeof(word), lcid);
+		buf_printf(&f, "%s%s", f.len ? " " : "", word);
+	}
 	if (sync_state_promote_updates(s, na, f.data ? f.data : "") != 0) {
 		buf_free(&f);
 		goto out;
@@ -421,6 +490,7 @@ sync_metadata(struct sess *s)
 	buf_free(&f);
 	rc = 0;
 out:
+	s->in_updates = false;
 	free(l.v);
 	free(anchor);
 	free(na);

@@ -2,9 +2,13 @@
  * rollup.c — the rollup step of a sync (wsusss.md §11), against the
  * upstream's reporting web service: GetRollupConfiguration,
  * RollupDownstreamServers (ourselves, with a server summary and client
- * summaries), and with DoDetailedRollup RollupComputers and
- * RollupComputerStatus for every local computer.  An upstream that does
- * not take rollups stops only this step.
+ * summaries, then every descendant downstream server that rolled up to
+ * us, parents first, with its client summaries), and with DoDetailedRollup RollupComputers and
+ * RollupComputerStatus for every local computer (incremental:
+ * rollup_status.c) and every computer our descendants rolled up
+ * (forwarded as received, in full), so that a site two or more tiers
+ * down shows at the top.  An upstream that does not take
+ * rollups stops only this step.
  *
  * Not here: the rollup number and reset GUID kept between runs (state.c).
  */
@@ -144,28 +148,6 @@ attr_int(struct xmlw *w, const char *name, long long v)
 	xmlw_attr(w, name, t);
 }
 
-struct statusrows {
-	struct buf	*b;
-	struct xmlw	*w;
-	size_t		 n;
-};
-
-static int
-status_cb(const struct store_update_status *u, void *arg)
-{
-	struct statusrows *sr = arg;
-
-	if (!u->stored)
-		return 0;
-	xmlw_start(sr->w, "ComputerStatusRollupUpdateStatus");
-	xmlw_elem(sr->w, "UpdateId", u->update_id);
-	xmlw_elem_int(sr->w, "SummarizationState", (long long)u->state);
-	put_time(sr->w, "LastChangeTime", u->changed);
-	xmlw_end(sr->w);
-	sr->n++;
-	return 0;
-}
-
 static bool
 str_eq(const char *a, const char *b)
 {
@@ -233,6 +215,8 @@ put_client_summaries(struct xmlw *w, const struct comps *cl)
 	xmlw_end(w);
 }
 
+static void	put_group_names(struct xmlw *, const char *);
+
 /* The computer's groups (GUIDs) and the group names it asked for. */
 static void
 put_computer_groups(struct sess *s, struct xmlw *w, const struct comp *c)
@@ -246,9 +230,218 @@ put_computer_groups(struct sess *s, struct xmlw *w, const struct comp *c)
 		for (i = 0; i < n && i < COMPUTER_GROUPS_MAX; i++)
 			xmlw_elem(w, "guid", g[i].guid);
 	xmlw_end(w);
+	put_group_names(w, c->claim);
+}
+
+/* ---- descendants: what our downstream servers rolled up to us ---- */
+
+struct desc {
+	char	 server_id[GUID_STRLEN + 1];
+	char	 parent_id[GUID_STRLEN + 1];	/* "" = us */
+	char	*name, *version;
+	bool	 replica;
+	int64_t	 last_sync, last_rollup;
+	int32_t	 summary[ROLLUP_SUMMARY_FIELDS];
+	/* its client summaries as received (strings owned) */
+	struct store_rollup_client_summary *clients;
+	size_t	 nclients, cap;
+};
+
+static int
+client_cb(const struct store_rollup_client_summary *c, void *arg)
+{
+	struct desc *d = arg;
+	struct store_rollup_client_summary *x;
+
+	if (d->nclients == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->clients = xreallocarray(d->clients, d->cap,
+		    sizeof(*d->clients));
+	}
+	x = &d->clients[d->nclients++];
+	*x = *c;
+	x->os_locale = sync_sdup(c->os_locale);
+	x->processor_arch = sync_sdup(c->processor_arch);
+	x->activity = NULL;
+	x->nactivity = 0;
+	return 0;
+}
+
+struct descs {
+	struct desc	*v;
+	size_t		 n, cap;
+};
+
+static int
+desc_cb(const struct store_downstream *d, void *arg)
+{
+	struct descs *l = arg;
+	struct desc *x;
+
+	if (d->last_rollup <= 0)
+		return 0;	/* never rolled up: nothing to pass on */
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	x = &l->v[l->n++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->server_id, sizeof(x->server_id), "%s", d->server_id);
+	snprintf(x->parent_id, sizeof(x->parent_id), "%s", d->parent_id);
+	x->name = sync_sdup(d->name);
+	x->version = sync_sdup(d->version != NULL && d->version[0] != '\0' ?
+	    d->version : "0.0.0.0");
+	x->replica = d->mode == DOWNSTREAM_REPLICA;
+	x->last_sync = d->last_sync;
+	x->last_rollup = d->last_rollup;
+	if (d->has_summary)
+		memcpy(x->summary, d->summary, sizeof(x->summary));
+	return 0;
+}
+
+static void
+descs_free(struct descs *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].version);
+		for (size_t k = 0; k < l->v[i].nclients; k++) {
+			free((char *)l->v[i].clients[k].os_locale);
+			free((char *)l->v[i].clients[k].processor_arch);
+		}
+		free(l->v[i].clients);
+	}
+	free(l->v);
+}
+
+/* A computer a descendant rolled up, copied out of the store. */
+struct fwd {
+	struct store_rollup_computer_in	 c;	/* strings owned */
+	int64_t				 detection;
+	struct store_rollup_update_state *states;	/* owned */
+	size_t				 nstates;
+};
+
+struct fwds {
+	struct fwd	*v;
+	size_t		 n, cap;
+};
+
+static const char *
+odup(const char *p)
+{
+	return p != NULL ? sync_sdup(p) : NULL;
+}
+
+static int
+fwd_cb(const struct store_rollup_computer_in *c, int64_t detection,
+    const struct store_rollup_update_state *states, size_t nstates,
+    void *arg)
+{
+	struct fwds *l = arg;
+	struct fwd *x;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	x = &l->v[l->n++];
+	x->c = *c;
+	x->c.ip_address = odup(c->ip_address);
+	x->c.dns_name = odup(c->dns_name);
+	x->c.os_locale = odup(c->os_locale);
+	x->c.os_family = odup(c->os_family);
+	x->c.os_description = odup(c->os_description);
+	x->c.make = odup(c->make);
+	x->c.model = odup(c->model);
+	x->c.bios_version = odup(c->bios_version);
+	x->c.bios_name = odup(c->bios_name);
+	x->c.processor_arch = odup(c->processor_arch);
+	x->c.client_version = odup(c->client_version);
+	x->c.groups = odup(c->groups);
+	x->detection = detection;
+	x->nstates = nstates;
+	x->states = xreallocarray(NULL, nstates ? nstates : 1,
+	    sizeof(*x->states));
+	if (nstates > 0)
+		memcpy(x->states, states, nstates * sizeof(*states));
+	return 0;
+}
+
+static void
+fwds_free(struct fwds *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct store_rollup_computer_in *c = &l->v[i].c;
+
+		free((char *)c->ip_address);
+		free((char *)c->dns_name);
+		free((char *)c->os_locale);
+		free((char *)c->os_family);
+		free((char *)c->os_description);
+		free((char *)c->make);
+		free((char *)c->model);
+		free((char *)c->bios_version);
+		free((char *)c->bios_name);
+		free((char *)c->processor_arch);
+		free((char *)c->client_version);
+		free((char *)c->groups);
+		free(l->v[i].states);
+	}
+	free(l->v);
+}
+
+/* One DownstreamServerRollupInfo for a descendant, as it rolled up. */
+static void
+put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
+{
+	size_t k;
+
+	xmlw_start(w, "DownstreamServerRollupInfo");
+	xmlw_elem(w, "ServerId", d->server_id);
+	xmlw_elem(w, "FullDomainName", d->name);
+	put_time(w, "LastSyncTime", d->last_sync);
+	xmlw_elem(w, "ParentServerId", d->parent_id[0] != '\0' ?
+	    d->parent_id : s->account_guid);
+	xmlw_elem(w, "Version", d->version);
+	xmlw_elem_bool(w, "IsReplica", d->replica);
+	put_time(w, "LastRollupTime", d->last_rollup);
+	xmlw_start(w, "ServerSummary");
+	for (k = 0; k < ROLLUP_SUMMARY_FIELDS; k++)
+		xmlw_elem_int(w, rollup_summary_names[k], d->summary[k]);
+	xmlw_end(w);
+	xmlw_start(w, "ClientSummaries");
+	for (k = 0; k < d->nclients; k++) {
+		const struct store_rollup_client_summary *c = &d->clients[k];
+
+		xmlw_start(w, "DownstreamServerRollupClientSummary");
+		xmlw_elem_int(w, "OSMajorVersion", c->os_major);
+		xmlw_elem_int(w, "OSMinorVersion", c->os_minor);
+		xmlw_elem_int(w, "OSBuildNumber", c->os_build);
+		xmlw_elem_int(w, "OSServicePackMajorNumber", c->sp_major);
+		xmlw_elem_int(w, "OSServicePackMinorNumber", c->sp_minor);
+		xmlw_elem(w, "OSLocale", c->os_locale);
+		xmlw_elem_int(w, "SuiteMask", c->suite_mask);
+		xmlw_elem_int(w, "OldProductType", c->old_product_type);
+		xmlw_elem_int(w, "NewProductType", c->new_product_type);
+		xmlw_elem_int(w, "SystemMetrics", c->system_metrics);
+		xmlw_elem(w, "ProcessorArchitecture", c->processor_arch);
+		xmlw_elem_int(w, "Count", c->count);
+		xmlw_start(w, "ActivitySummaries");
+		xmlw_end(w);
+		xmlw_end(w);
+	}
+	xmlw_end(w);
+	xmlw_end(w);
+}
+
+/* RequestedTargetGroupNames from a "; "-joined list. */
+static void
+put_group_names(struct xmlw *w, const char *claim)
+{
 	xmlw_start(w, "RequestedTargetGroupNames");
-	if (c->claim != NULL) {
-		const char *p = c->claim;
+	if (claim != NULL) {
+		const char *p = claim;
 
 		while (*p != '\0') {
 			size_t len = strcspn(p, ";,");
@@ -271,6 +464,82 @@ put_computer_groups(struct sess *s, struct xmlw *w, const struct comp *c)
 	xmlw_end(w);
 }
 
+/* One ComputerRollupInfo for a descendant's computer, as received. */
+static void
+put_forwarded_computer(struct xmlw *w, const struct store_rollup_computer_in *c)
+{
+	char t[SOAP_DATETIME_MAX];
+
+	xmlw_start(w, "ComputerRollupInfo");
+	xmlw_attr(w, "ComputerId", c->computer_id);
+	fmt_time(t, c->last_sync);
+	xmlw_attr(w, "LastSyncTime", t);
+	attr_int(w, "LastSyncResult", c->last_sync_result);
+	fmt_time(t, c->last_reboot);
+	xmlw_attr(w, "LastReportedRebootTime", t);
+	fmt_time(t, c->last_status);
+	xmlw_attr(w, "LastReportedStatusTime", t);
+	fmt_time(t, c->last_inventory);
+	xmlw_attr(w, "LastInventoryTime", t);
+	xmlw_attr(w, "ParentServerId", c->parent_id);
+	if (c->has_details) {
+		xmlw_start(w, "Details");
+		attr_str(w, "IPAddress", c->ip_address, 64);
+		attr_str(w, "FullDomainName", c->dns_name, 255);
+		attr_int(w, "OSMajorVersion", c->os_major);
+		attr_int(w, "OSMinorVersion", c->os_minor);
+		attr_int(w, "OSBuildNumber", c->os_build);
+		attr_int(w, "OSServicePackMajorNumber", c->sp_major);
+		attr_int(w, "OSServicePackMinorNumber", c->sp_minor);
+		attr_str(w, "OSLocale", c->os_locale, 32);
+		attr_str(w, "OSFamily", c->os_family, 64);
+		attr_str(w, "OSDescription", c->os_description, 256);
+		attr_str(w, "ComputerMake", c->make, 64);
+		attr_str(w, "ComputerModel", c->model, 64);
+		attr_str(w, "BiosVersion", c->bios_version, 64);
+		attr_str(w, "BiosName", c->bios_name, 64);
+		fmt_time(t, c->bios_release_date);
+		xmlw_attr(w, "BiosReleaseDate", t);
+		attr_str(w, "ProcessorArchitecture", c->processor_arch, 50);
+		attr_int(w, "SuiteMask", c->suite_mask);
+		attr_int(w, "OldProductType", c->old_product_type);
+		attr_int(w, "NewProductType", c->new_product_type);
+		attr_int(w, "SystemMetrics", c->system_metrics);
+		attr_str(w, "ClientVersion", c->client_version, 20);
+		xmlw_start(w, "TargetGroupIdList");
+		xmlw_end(w);
+		put_group_names(w, c->groups);
+		xmlw_end(w);
+	}
+	xmlw_end(w);
+}
+
+/* One ComputerStatusRollupInfo (full) for a descendant's computer. */
+static void
+put_forwarded_status(struct xmlw *w, const char *instance,
+    const struct fwd *f, int64_t number)
+{
+	size_t k;
+
+	xmlw_start(w, "ComputerStatusRollupInfo");
+	xmlw_elem(w, "InstanceId", instance);
+	xmlw_elem(w, "ComputerId", f->c.computer_id);
+	put_time(w, "EffectiveLastDetectionTime", f->detection);
+	xmlw_elem_int(w, "RollupNumber", number);
+	xmlw_elem_bool(w, "IsFullRollup", true);
+	xmlw_start(w, "UpdateStatus");
+	for (k = 0; k < f->nstates; k++) {
+		xmlw_start(w, "ComputerStatusRollupUpdateStatus");
+		xmlw_elem(w, "UpdateId", f->states[k].update_id);
+		xmlw_elem_int(w, "SummarizationState",
+		    (long long)f->states[k].state);
+		put_time(w, "LastChangeTime", f->states[k].last_change);
+		xmlw_end(w);
+	}
+	xmlw_end(w);
+	xmlw_end(w);
+}
+
 int
 sync_rollup(struct sess *s)
 {
@@ -279,11 +548,15 @@ sync_rollup(struct sess *s)
 	struct soap_request *r = NULL;
 	const struct soap_node *res;
 	struct comps cl = { 0 };
+	struct descs ds = { 0 };
+	struct fwds fw = { 0 };
+	struct sync_status_rows *cur = NULL;
+	bool *full = NULL;
 	char t[SOAP_DATETIME_MAX];
 	char upid[SOAP_GUID_STRLEN], rg[SOAP_GUID_STRLEN];
 	int detailed = 0, rc = -1;
-	int32_t maxc = 0, maxs = 0;
-	size_t i, off, nupd = 0, napproved = 0, ndeclined = 0;
+	int32_t maxc = 0, maxs = 0, maxo = 0;
+	size_t i, off, nupd = 0, napproved = 0, ndeclined = 0, total;
 	int64_t now = (int64_t)time(NULL), number = 0, lastsync = 0;
 
 	buf_init(&req, REQ_MAX);
@@ -313,6 +586,10 @@ sync_rollup(struct sess *s)
 		rg[0] = '\0';
 	soap_node_int32(soap_child(res, "RollupComputersMaxBatchSize"), &maxc);
 	soap_node_int32(soap_child(res, "RollupComputerStatusMaxBatchSize"), &maxs);
+	soap_node_int32(soap_child(res, "GetOutOfSyncComputersMaxBatchSize"),
+	    &maxo);
+	if (maxo <= 0 || maxo > 100000)
+		maxo = 20000;
 	if (maxc <= 0 || maxc > 100000)
 		maxc = 1500;
 	if (maxs <= 0 || maxs > 100000)
@@ -333,6 +610,20 @@ sync_rollup(struct sess *s)
 		napproved = dc.n;
 		free(dc.v);
 		store_computer_list(s->st, NULL, comp_cb, &cl);
+		/* what our descendants rolled up to us (parents first) */
+		if (store_downstream_list(s->st, desc_cb, &ds) != STORE_OK ||
+		    store_rollup_forward(s->st, fwd_cb, &fw) != STORE_OK) {
+			sync_seterr(s, "rollup: %s", store_errmsg(s->st));
+			goto out;
+		}
+		for (i = 0; i < ds.n; i++)
+			if (store_rollup_client_summaries(s->st,
+			    ds.v[i].server_id, client_cb, &ds.v[i]) !=
+			    STORE_OK) {
+				sync_seterr(s, "rollup: %s",
+				    store_errmsg(s->st));
+				goto out;
+			}
 		/* 0 with a new reset GUID: full rollup */
 		sync_state_rollup_load(s, rg, &number, &lastsync);
 	}
@@ -383,7 +674,10 @@ sync_rollup(struct sess *s)
 	xmlw_end(&w);
 	put_client_summaries(&w, &cl);
 	xmlw_end(&w);
+	for (i = 0; i < ds.n; i++)
+		put_descendant(s, &w, &ds.v[i]);
 	xmlw_end(&w);
+	s->res->rollup_servers = 1 + ds.n;
 	if (sync_req_end(s, &w) != 0 ||
 	    sync_call(s, PATH_REP, NS_SS, "RollupDownstreamServers", &req, &r) != 0)
 		goto out;
@@ -395,17 +689,24 @@ sync_rollup(struct sess *s)
 		goto out;
 	}
 
-	/* RollupComputers: our computers, with details. */
-	for (off = 0; off < cl.n; off += (size_t)maxc) {
-		size_t k = cl.n - off < (size_t)maxc ? cl.n - off : (size_t)maxc;
+	/* RollupComputers: our computers, with details, then our
+	 * descendants' as they were rolled up to us. */
+	total = cl.n + fw.n;
+	for (off = 0; off < total; off += (size_t)maxc) {
+		size_t k = total - off < (size_t)maxc ? total - off : (size_t)maxc;
 
 		sync_req_begin(&w, &req, NS_SS, "RollupComputers");
 		sync_put_dummy_cookie(&w);
 		put_time(&w, "clientTime", now);
 		xmlw_start(&w, "computers");
 		for (i = off; i < off + k; i++) {
-			struct comp *c = &cl.v[i];
+			struct comp *c;
 
+			if (i >= cl.n) {
+				put_forwarded_computer(&w, &fw.v[i - cl.n].c);
+				continue;
+			}
+			c = &cl.v[i];
 			xmlw_start(&w, "ComputerRollupInfo");
 			xmlw_attr(&w, "ComputerId", c->cid);
 			fmt_time(t, c->last_sync);
@@ -452,10 +753,34 @@ sync_rollup(struct sess *s)
 		s->res->computers_rolled_up += k;
 	}
 
-	/* RollupComputerStatus: full status of every computer. */
+	/*
+	 * RollupComputerStatus: our computers, in full or only what changed
+	 * since their last rollup (rollup_status.c; GetOutOfSyncComputers
+	 * first names those the upstream needs in full), then our
+	 * descendants' computers, in full.  number 0: the first rollup or
+	 * a new RollupResetGuid, everything in full.
+	 */
+	full = xcalloc(cl.n ? cl.n : 1, sizeof(*full));
+	cur = xcalloc(maxs, sizeof(*cur));
+	if (number == 0)
+		for (i = 0; i < cl.n; i++)
+			full[i] = true;
+	else if (cl.n > 0) {
+		const char **ids = xreallocarray(NULL, cl.n, sizeof(*ids));
+
+		for (i = 0; i < cl.n; i++)
+			ids[i] = cl.v[i].cid;
+		i = (size_t)(maxo > 0 ? maxo : 20000);
+		if (sync_rollup_out_of_sync(s, ids, cl.n, number, i, full) !=
+		    0) {
+			free(ids);
+			goto out;
+		}
+		free(ids);
+	}
 	number++;
-	for (off = 0; off < cl.n; off += (size_t)maxs) {
-		size_t k = cl.n - off < (size_t)maxs ? cl.n - off : (size_t)maxs;
+	for (off = 0; off < total; off += (size_t)maxs) {
+		size_t k = total - off < (size_t)maxs ? total - off : (size_t)maxs;
 		int ok = 0;
 
 		sync_req_begin(&w, &req, NS_SS, "RollupComputerStatus");
@@ -465,23 +790,15 @@ sync_rollup(struct sess *s)
 		xmlw_start(&w, "computers");
 		for (i = off; i < off + k; i++) {
 			char ig[GUID_STRLEN + 1];
-			int64_t cid;
-			struct statusrows sr = { &req, &w, 0 };
 
 			guid_random(ig);
-			xmlw_start(&w, "ComputerStatusRollupInfo");
-			xmlw_elem(&w, "InstanceId", ig);
-			xmlw_elem(&w, "ComputerId", cl.v[i].cid);
-			put_time(&w, "EffectiveLastDetectionTime", cl.v[i].last_sync);
-			xmlw_elem_int(&w, "RollupNumber", number);
-			xmlw_elem_bool(&w, "IsFullRollup", true);
-			xmlw_start(&w, "UpdateStatus");
-			if (store_computer_find(s->st, cl.v[i].cid, &cid) == STORE_OK ||
-			    (cl.v[i].dns && store_computer_find(s->st, cl.v[i].dns,
-			    &cid) == STORE_OK))
-				store_status_list(s->st, cid, status_cb, &sr);
-			xmlw_end(&w);
-			xmlw_end(&w);
+			if (i >= cl.n)
+				put_forwarded_status(&w, ig, &fw.v[i - cl.n],
+				    number);
+			else
+				(void)sync_rollup_put_own(s, &w, ig,
+				    cl.v[i].cid, cl.v[i].dns, cl.v[i].last_sync,
+				    number, full[i], &cur[i - off]);
 		}
 		xmlw_end(&w);
 		if (sync_req_end(s, &w) != 0 ||
@@ -494,12 +811,24 @@ sync_rollup(struct sess *s)
 		}
 		soap_request_free(r);
 		r = NULL;
+		/* taken: what was rolled up is the base of the next delta */
+		for (i = off; i < off + k && i < cl.n; i++)
+			if (sync_rollup_sent_save(s, cl.v[i].cid,
+			    &cur[i - off]) != 0)
+				goto out;
 	}
 	if (sync_state_rollup_save(s, number, rg) != 0)
 		goto out;
 	rc = 0;
 out:
+	if (cur != NULL)
+		for (i = 0; i < (size_t)maxs; i++)
+			sync_status_rows_free(&cur[i]);
+	free(cur);
+	free(full);
 	comps_free(&cl);
+	descs_free(&ds);
+	fwds_free(&fw);
 	soap_request_free(r);
 	buf_free(&req);
 	return rc;

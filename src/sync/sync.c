@@ -50,7 +50,8 @@ phase(struct sess *s, const char *name)
 		s->o->progress(s->o->hook_arg, name, s->res);
 }
 
-/* Authenticate, then configuration and metadata; 0 or -1. */
+/* Authenticate, then configuration, metadata and a replica's
+ * deployments; 0 or -1. */
 static int
 metadata_steps(struct sess *s)
 {
@@ -61,7 +62,71 @@ metadata_steps(struct sess *s)
 	if (sync_config(s) != 0)
 		return -1;
 	phase(s, "metadata");
-	return sync_metadata(s);
+	if (sync_metadata(s) != 0)
+		return -1;
+	if (s->o->replica) {
+		phase(s, "deployments");
+		return sync_deployments(s);
+	}
+	return 0;
+}
+
+/* Set up s for one run of o against st; 0, or -1 with err set. */
+static int
+sess_open(struct sess *s, struct store *st, const struct sync_opts *o,
+    struct sync_result *res, char *err, size_t errlen)
+{
+	size_t n;
+
+	memset(res, 0, sizeof(*res));
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	s->res = res;
+	s->st = st;
+	s->err = err;
+	s->errlen = errlen;
+	err[0] = '\0';
+	if (o->upstream == NULL || (strncmp(o->upstream, "http://", 7) != 0 &&
+	    strncmp(o->upstream, "https://", 8) != 0) ||
+	    strlen(o->upstream) >= sizeof(s->base)) {
+		sync_seterr(s, "upstream must be an http:// or https:// URL");
+		return -1;
+	}
+	snprintf(s->base, sizeof(s->base), "%s", o->upstream);
+	n = strlen(s->base);
+	while (n > 0 && s->base[n - 1] == '/')
+		s->base[--n] = '\0';
+	if (sync_transport_open(s) != 0 || sync_state_identity(s) != 0)
+		return -1;
+	/* the credential's user is our server id (docs/SECURITY.md) */
+	if (o->credential != NULL)
+		soapclient_set_login(&s->sc, s->account_guid, o->credential);
+	return 0;
+}
+
+static void
+sess_close(struct sess *s)
+{
+	sync_transport_close(s);
+	free(s->auth_data);
+	free(s->ck_exp);
+	free(s->ck_data);
+}
+
+/* The rollup step, recorded in the result; 0 or -1. */
+static int
+rollup_step(struct sess *s)
+{
+	phase(s, "rollup");
+	s->res->rollup_attempted = true;
+	if (sync_rollup(s) != 0)
+		return -1;
+	if (!s->res->rolled_up) {
+		sync_seterr(s, "the upstream takes no rollups "
+		    "(GetRollupConfiguration refused)");
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -69,47 +134,25 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
     char *err, size_t errlen)
 {
 	struct sess s;
-	size_t n;
 	int rc = -1, tries;
 
-	memset(res, 0, sizeof(*res));
-	memset(&s, 0, sizeof(s));
-	s.o = o;
-	s.res = res;
-	s.st = st;
-	s.err = err;
-	s.errlen = errlen;
-	err[0] = '\0';
-	if (o->upstream == NULL || (strncmp(o->upstream, "http://", 7) != 0 &&
-	    strncmp(o->upstream, "https://", 8) != 0) ||
-	    strlen(o->upstream) >= sizeof(s.base)) {
-		sync_seterr(&s, "upstream must be an http:// or https:// URL");
-		return -1;
-	}
-	snprintf(s.base, sizeof(s.base), "%s", o->upstream);
-	n = strlen(s.base);
-	while (n > 0 && s.base[n - 1] == '/')
-		s.base[--n] = '\0';
-	if (sync_transport_open(&s) != 0)
+	if (sess_open(&s, st, o, res, err, errlen) != 0)
 		goto out;
-	if (sync_state_identity(&s) != 0)
-		goto out;
-	/* the credential's user is our server id (docs/SECURITY.md) */
-	if (o->credential != NULL)
-		soapclient_set_login(&s.sc, s.account_guid, o->credential);
-	/* ServerChanged: reset anchors and start over once (§7). */
+	/*
+	 * ServerChanged (the upstream's identity changed, or it no longer
+	 * knows our anchors): reset the config, sync and deployment
+	 * anchors and start over once with a full list (wsusss.md §4, §7);
+	 * the run records it (full_resync).
+	 */
 	for (tries = 0; tries < 2; tries++) {
 		if (metadata_steps(&s) == 0)
 			break;
 		if (strcmp(s.fault, "ServerChanged") != 0 || tries > 0)
 			goto out;
-		log_warnx("sync: upstream says ServerChanged; starting over");
+		log_warnx("sync: upstream says ServerChanged; resetting the "
+		    "anchors, full synchronization");
 		sync_state_reset_anchors(&s);
-	}
-	if (o->replica) {
-		phase(&s, "deployments");
-		if (sync_deployments(&s) != 0)
-			goto out;
+		res->full_resync = true;
 	}
 	if (!o->replica && sync_state_replica(&s, NULL) != 0)
 		goto out;
@@ -118,17 +161,41 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 	if (sync_content(&s) != 0)
 		goto out;
 	sync_state_mark_synced(&s, (int64_t)time(NULL));
-	if (o->rollup && (s.up_major > 1 || s.up_minor >= 3)) {
-		phase(&s, "rollup");
-		if (sync_rollup(&s) != 0)
-			goto out;
-	}
+	/* An upstream that takes no rollups stops only the rollup step. */
+	if (o->rollup && (s.up_major > 1 || s.up_minor >= 3) &&
+	    rollup_step(&s) < 0)
+		goto out;
 	rc = 0;
 	err[0] = '\0';		/* a recovered fault is no error */
 out:
-	sync_transport_close(&s);
-	free(s.auth_data);
-	free(s.ck_exp);
-	free(s.ck_data);
+	sess_close(&s);
+	return rc;
+}
+
+int
+sync_rollup_run(struct store *st, const struct sync_opts *o,
+    struct sync_result *res, char *err, size_t errlen)
+{
+	struct sess s;
+	int rc = -1;
+
+	if (sess_open(&s, st, o, res, err, errlen) != 0)
+		goto out;
+	phase(&s, "auth");
+	if (sync_auth(&s) != 0 || sync_state_adopt_upstream(&s) != 0)
+		goto out;
+	phase(&s, "config");
+	if (sync_config(&s) != 0)
+		goto out;
+	if (s.up_major == 1 && s.up_minor < 3) {
+		sync_seterr(&s, "upstream protocol %u.%u takes no rollups "
+		    "(1.3 or later)", s.up_major, s.up_minor);
+		goto out;
+	}
+	if (rollup_step(&s) != 0)
+		goto out;
+	rc = 0;
+out:
+	sess_close(&s);
 	return rc;
 }

@@ -76,6 +76,13 @@ struct sync_opts {
 	size_t		 nproducts;
 	const char	*classifications[SYNC_FILTER_MAX];
 	size_t		 nclassifications;
+	/* Languages filter of GetConfig=false (codes: "en", "pt-br");
+	 * none: every language. */
+	const char	*languages[SYNC_FILTER_MAX];
+	size_t		 nlanguages;
+	/* lowest TLS version of every upstream connection: "1.2" (NULL)
+	 * or "1.3" */
+	const char	*tls_min;
 	bool		 verbose;	/* log each call */
 	const char	*record_dir;	/* NULL, or write each request and answer
 					 * body to DIR/NNN-Operation.{request,response}.xml
@@ -123,6 +130,9 @@ struct sync_result {
 	size_t		 update_revisions;	/* listed by GetConfig=false */
 	size_t		 fetched;		/* documents received */
 	size_t		 created;		/* new revisions stored */
+	size_t		 new_updates;		/* of those: updates not held before */
+	size_t		 revised;		/* of those: new revisions of
+						 * updates already held */
 	size_t		 present;		/* already stored */
 	size_t		 failed;		/* documents rejected */
 	size_t		 groups;		/* replica: upstream groups */
@@ -130,6 +140,11 @@ struct sync_result {
 	size_t		 approvals_removed;	/* replica: approvals removed */
 	size_t		 declined;		/* replica: hidden updates */
 	bool		 rolled_up;		/* RollupDownstreamServers done */
+	bool		 rollup_attempted;	/* the rollup step ran */
+	size_t		 rollup_servers;	/* server entries sent (ours,
+						 * then descendants) */
+	size_t		 status_full;		/* own computers rolled up in full */
+	size_t		 status_changed;	/* states sent in deltas */
 	size_t		 computers_rolled_up;
 	size_t		 calls;			/* SOAP calls made */
 	uint64_t	 bytes_in, bytes_out;	/* bodies */
@@ -140,6 +155,11 @@ struct sync_result {
 	size_t		 files_failed;		/* refused or not fetched */
 	size_t		 files_pending;		/* 404: DownloadFiles asked */
 	bool		 cancelled;		/* stopped by sync_opts.cancel */
+	size_t		 retries;		/* calls sent again (busy, 5xx) */
+	size_t		 reauths;		/* authentications after a
+						 * refused cookie */
+	bool		 full_resync;		/* ServerChanged: anchors reset,
+						 * everything listed again */
 };
 
 /* "1.8" or "1.20" (also "3"/"wsus3", "10"/"wsus10") -> profile.  0 or -1. */
@@ -194,5 +214,16 @@ struct sync_auth {
 int	sync_auth_load(struct store *st, struct sync_auth *a,
 	    struct sync_opts *o, char *err, size_t errlen);
 void	sync_auth_free(struct sync_auth *a);
+
+/*
+ * A rollup on its own (wsusd's rollup schedule): authenticate (the
+ * upstream binds rollups to a server-sync session), GetConfigData for
+ * the upstream's protocol version, then the rollup step as sync_run
+ * does it.  Nothing else is synchronized.  0, or -1 with the reason in
+ * err (also when the upstream is older than protocol 1.3 or takes no
+ * rollups).
+ */
+int	sync_rollup_run(struct store *, const struct sync_opts *,
+	    struct sync_result *, char *err, size_t errlen);
 
 #endif

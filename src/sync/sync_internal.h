@@ -7,10 +7,12 @@
  *			call counting, recording, request helpers
  *   auth.c		GetAuthConfig, GetAuthorizationCookie, GetCookie, renewal
  *   metadata.c		GetConfigData, GetRevisionIdList, GetUpdateData, import
+ *   languages.c	language codes -> LCIDs for the Languages filter
  *   deployments.c	replica GetDeployments: groups, approvals, declines
  *   content.c		content files: HTTP GET (ranged, resumed), verify,
  *			publish; DownloadFiles for the upstream's 404s
  *   rollup.c		the rollup step (reporting web service)
+ *   rollup_status.c	incremental status rollup (out of sync, deltas)
  *   state.c		every read and write of the sync state in the store
  *   sync.c		sync_run: the order of the steps
  */
@@ -35,6 +37,7 @@
 #define COOKIE_TEXT_MAX	8192
 #define URL_MAX		1024
 #define REQ_MAX		(64u * 1024 * 1024)
+#define SYNC_LANGS_MAX	128	/* languages an upstream lists */
 #define COOKIE_RENEW_SECS 300	/* renew a session cookie this long before it expires */
 
 /* The session of one run. */
@@ -58,6 +61,14 @@ struct sess {
 	bool			 new_upstream;		/* anchors are another upstream's */
 	int64_t			 ck_expires;		/* unix time; 0 unknown */
 	int			 reauths;		/* renewals in this run */
+	bool			 in_updates;		/* importing the update list
+							 * (new/revised counts) */
+	/* the upstream's languages (GetConfigData LanguageUpdateList) */
+	struct {
+		char	 code[17];
+		int32_t	 lcid;
+	}			 langs[SYNC_LANGS_MAX];
+	size_t			 nlangs;
 };
 
 /* transport.c */
@@ -72,6 +83,17 @@ void	sync_transport_close(struct sess *);
  */
 int	sync_call(struct sess *, const char *path, const char *ns,
 	    const char *op, const struct buf *req, struct soap_request **out);
+/*
+ * A Server Sync call that carries the session cookie: an envelope for
+ * op with the cookie, then build(s, w, arg) writes the rest of the
+ * operation's children (build NULL: none).  A cookie about to expire
+ * is renewed first; on the fault InvalidCookie or CookieExpired the
+ * session authenticates again (sync_renew) and the call, rebuilt with
+ * the new cookie, is sent once more.  As sync_call otherwise.
+ */
+typedef void (*sync_build_fn)(struct sess *, struct xmlw *, void *arg);
+int	sync_call_ss(struct sess *, const char *op, sync_build_fn build,
+	    void *arg, struct soap_request **out);
 void	sync_req_begin(struct xmlw *, struct buf *, const char *ns,
 	    const char *op);
 int	sync_req_end(struct sess *, struct xmlw *);
@@ -88,6 +110,12 @@ int	sync_renew(struct sess *);
 /* metadata.c */
 int	sync_config(struct sess *);
 int	sync_metadata(struct sess *);
+
+/* languages.c: the LCIDs of language codes (the upstream's list first,
+ * then the languages every WSUS offers). */
+void	sync_languages_learn(struct sess *, const struct soap_node *list);
+int	sync_language_lcid(const struct sess *, const char *code,
+	    int32_t *lcid);
 
 /* deployments.c */
 int	sync_deployments(struct sess *);
@@ -110,6 +138,27 @@ int	sync_content(struct sess *);
 
 /* rollup.c */
 int	sync_rollup(struct sess *);
+
+/* rollup_status.c: incremental status rollup of our own computers. */
+struct sync_status_rows {
+	struct store_rollup_sent *v;	/* owned */
+	size_t	 n, cap;
+};
+void	sync_status_rows_free(struct sync_status_rows *);
+/* GetOutOfSyncComputers for cids (n, in batches): full[i] set for each
+ * one the upstream lists.  0 or -1. */
+int	sync_rollup_out_of_sync(struct sess *, const char *const *cids,
+	    size_t n, int64_t number, size_t batch, bool *full);
+/* One ComputerStatusRollupInfo of our computer cid: every state when
+ * full (or when it must be, see the file), else only those changed
+ * since they were last rolled up; *cur gets its current states (saved
+ * with sync_rollup_sent_save once the upstream took them).  Whether it
+ * went in full. */
+bool	sync_rollup_put_own(struct sess *, struct xmlw *, const char *instance,
+	    const char *cid, const char *dns, int64_t detection,
+	    int64_t number, bool full, struct sync_status_rows *cur);
+int	sync_rollup_sent_save(struct sess *, const char *cid,
+	    const struct sync_status_rows *cur);
 
 /*
  * state.c — the only code that reads or writes sync state (anchors,

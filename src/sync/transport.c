@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "soap/soap_value.h"
@@ -18,7 +19,8 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-#define SYNC_TRIES	3	/* attempts of one Server Sync call */
+#define SYNC_TRIES	4	/* attempts of one Server Sync call */
+#define SYNC_BACKOFF_MS	1000	/* first wait before a retry; doubles */
 
 void
 sync_seterr(struct sess *s, const char *fmt, ...)
@@ -51,6 +53,16 @@ sync_transport_open(struct sess *s)
 	so.connect_timeout = 30;
 	so.insecure = s->o->insecure;
 	so.cacert = s->o->cacert;
+	/* TLS 1.2 at least on every upstream connection (Microsoft Update
+	 * takes nothing older, wsusss.md §2.2); 1.3 when configured. */
+	if (s->o->tls_min == NULL || strcmp(s->o->tls_min, "1.2") == 0)
+		so.tls_min = CURL_SSLVERSION_TLSv1_2;
+	else if (strcmp(s->o->tls_min, "1.3") == 0)
+		so.tls_min = CURL_SSLVERSION_TLSv1_3;
+	else {
+		sync_seterr(s, "TLS minimum %s: 1.2 or 1.3", s->o->tls_min);
+		return -1;
+	}
 	so.tcp_keepalive = true;
 	so.max_response = s->o->max_response ? s->o->max_response :
 	    SYNC_MAX_RESPONSE_DEFAULT;
@@ -95,6 +107,63 @@ find_deep(const struct soap_node *n, const char *local)
 	return NULL;
 }
 
+/* Parse the answer in sc's body with the bounds of sync answers. */
+static enum soap_err
+parse_answer(struct soapclient *sc, struct soap_request **r, char *perr,
+    size_t perrlen)
+{
+	struct soap_parse_opts po;
+
+	soap_parse_opts_default(&po);
+	po.flags = SOAP_PARSE_ANY_CT | SOAP_PARSE_NO_ACTION;
+	po.limits.max_body = sc->body.max < 0x7fffffff ? sc->body.max :
+	    0x7fffffff;
+	po.limits.max_elements = 4000000;
+	po.limits.max_children = 1000000;
+	po.limits.max_text = 64u * 1024 * 1024;
+	po.limits.max_arena = 1024u * 1024 * 1024;
+	po.limits.max_parser_mem = 512u * 1024 * 1024;
+	return soap_request_parse(sc->body.data ? sc->body.data : "",
+	    sc->body.len, NULL, NULL, &po, r, perr, perrlen);
+}
+
+/*
+ * Is the HTTP 500 answer in s->sc transient?  The reason when it is no
+ * SOAP message at all or the fault ServerBusy; NULL for any other fault.
+ */
+static const char *
+busy_answer(struct sess *s)
+{
+	struct soap_request *r = NULL;
+	const struct soap_node *ec;
+	const char *why = NULL;
+	char perr[64];
+
+	if (parse_answer(&s->sc, &r, perr, sizeof(perr)) != SOAP_OK)
+		return "HTTP 500 without a SOAP answer";
+	if (strcmp(r->op->name, "Fault") == 0 &&
+	    (ec = find_deep(r->op, "ErrorCode")) != NULL &&
+	    strcmp(ec->text, "ServerBusy") == 0)
+		why = "fault ServerBusy";
+	soap_request_free(r);
+	return why;
+}
+
+/* Wait ms milliseconds, asking the cancel hook every 100 ms; 0, or -1
+ * when cancelled. */
+static int
+backoff(struct sess *s, unsigned ms)
+{
+	unsigned waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		if (s->o->cancel != NULL && s->o->cancel(s->o->hook_arg))
+			return -1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
 int
 sync_call(struct sess *s, const char *path, const char *ns, const char *op,
     const struct buf *req, struct soap_request **out)
@@ -106,7 +175,6 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 	char url[URL_MAX + 128], action[512], perr[256];
 	struct soapclient_call c;
 	struct soapclient *sc = &s->sc;
-	struct soap_parse_opts po;
 	struct soap_request *r = NULL;
 	enum soap_err se;
 	long status;
@@ -133,23 +201,37 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 		log_info("sync: %s %s (%zu bytes)", op, url, req->len);
 	soapclient_record_request(sc, &c);
 	/*
-	 * Transport errors (connection reset, timeout, 502/503 from a proxy)
-	 * are retried for the Server Sync calls, which only read; never
-	 * when the answer was too large, and never for rollups.
+	 * Transient failures are retried for the Server Sync calls, which
+	 * only read, with a doubling wait (1 s, 2 s, 4 s): a transport
+	 * error (connection reset, timeout), HTTP 502/503/504 (a proxy or
+	 * a restarting upstream), a 500 that is no SOAP answer (an IIS
+	 * error page), and the fault ServerBusy (wsusss.md §4: "MAY back
+	 * off and retry").  Never when the answer was too large, never
+	 * for rollups (RollupDownstreamServers sends deltas).
 	 */
 	for (tries = 0;; tries++) {
+		const char *why;
+
 		prc = soapclient_post(sc, &c);
 		if (prc != 0 && s->o->cancel != NULL &&
 		    s->o->cancel(s->o->hook_arg))
 			break;		/* cancelled: no retry */
-		if (tries + 1 >= SYNC_TRIES || sc->too_large ||
-		    strcmp(path, PATH_SS) != 0 ||
-		    (prc == 0 && sc->status != 502 && sc->status != 503 &&
-		    sc->status != 504))
+		if (prc != 0)
+			why = sc->error;
+		else if (sc->status == 502 || sc->status == 503 ||
+		    sc->status == 504)
+			why = "upstream unavailable";
+		else if (sc->status == 500 && (why = busy_answer(s)) != NULL)
+			;
+		else
 			break;
-		log_warnx("sync: %s: %s; retrying", op, prc != 0 ?
-		    sc->error : "upstream busy");
-		sleep((unsigned)(tries + 1));
+		if (tries + 1 >= SYNC_TRIES || sc->too_large ||
+		    strcmp(path, PATH_SS) != 0)
+			break;
+		log_warnx("sync: %s: %s; retrying", op, why);
+		s->res->retries++;
+		if (backoff(s, SYNC_BACKOFF_MS << tries) != 0)
+			break;		/* cancelled while waiting */
 	}
 	status = sc->status;
 	s->res->calls++;
@@ -170,17 +252,7 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 		sync_seterr(s, "%s: HTTP status %ld from %s", op, status, url);
 		return -1;
 	}
-	soap_parse_opts_default(&po);
-	po.flags = SOAP_PARSE_ANY_CT | SOAP_PARSE_NO_ACTION;
-	po.limits.max_body = sc->body.max < 0x7fffffff ? sc->body.max :
-	    0x7fffffff;
-	po.limits.max_elements = 4000000;
-	po.limits.max_children = 1000000;
-	po.limits.max_text = 64u * 1024 * 1024;
-	po.limits.max_arena = 1024u * 1024 * 1024;
-	po.limits.max_parser_mem = 512u * 1024 * 1024;
-	se = soap_request_parse(sc->body.data ? sc->body.data : "",
-	    sc->body.len, NULL, NULL, &po, &r, perr, sizeof(perr));
+	se = parse_answer(sc, &r, perr, sizeof(perr));
 	if (se != SOAP_OK) {
 		sync_seterr(s, "%s: unreadable answer (HTTP %ld): %s: %s", op,
 		    status, soap_err_name(se), perr);
@@ -207,6 +279,53 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 	}
 	*out = r;
 	return 0;
+}
+
+/* Is fault a refusal of the session cookie (wsusss.md §4)? */
+static bool
+cookie_fault(const char *fault)
+{
+	return strcmp(fault, "InvalidCookie") == 0 ||
+	    strcmp(fault, "CookieExpired") == 0;
+}
+
+int
+sync_call_ss(struct sess *s, const char *op, sync_build_fn build, void *arg,
+    struct soap_request **out)
+{
+	struct buf req;
+	struct xmlw w;
+	int rc = -1, attempt;
+
+	*out = NULL;
+	buf_init(&req, REQ_MAX);
+	for (attempt = 0; attempt < 2; attempt++) {
+		/* Renew a session cookie about to expire (long runs). */
+		if (s->ck_expires > 0 &&
+		    (int64_t)time(NULL) > s->ck_expires - COOKIE_RENEW_SECS &&
+		    sync_renew(s) != 0)
+			break;
+		sync_req_begin(&w, &req, NS_SS, op);
+		sync_put_cookie(s, &w);
+		if (build != NULL)
+			build(s, &w, arg);
+		if (sync_req_end(s, &w) != 0)
+			break;
+		if ((rc = sync_call(s, PATH_SS, NS_SS, op, &req, out)) == 0)
+			break;
+		/* A cookie the upstream no longer takes: authenticate
+		 * again and send the call once more. */
+		if (attempt > 0 || !cookie_fault(s->fault))
+			break;
+		log_warnx("sync: %s: fault %s; authenticating again", op,
+		    s->fault);
+		if (sync_renew(s) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	buf_free(&req);
+	return rc;
 }
 
 /* Start an ASMX envelope and the operation element. */

@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <openssl/ssl.h>
 
 #include "e2e_sync_test.h"
 #include "soap/soap_request.h"
@@ -49,6 +50,17 @@ enum fake_mode {
 	FAKE_WRONG_COUNT,	/* GetUpdateData answers no document */
 	FAKE_HUGE,		/* GetRevisionIdList answer of 3 MiB */
 	FAKE_COOKIE_FAULT,	/* first GetUpdateData: InvalidCookie */
+	FAKE_COOKIE_CONFIG,	/* first GetConfigData: CookieExpired */
+	FAKE_COOKIE_REVLIST,	/* first GetRevisionIdList: InvalidCookie */
+	FAKE_COOKIE_ALWAYS,	/* every GetConfigData: InvalidCookie */
+	FAKE_AUTH_COOKIE,	/* first GetCookie: InvalidAuthorizationCookie */
+	FAKE_BUSY,		/* GetRevisionIdList: ServerBusy, then an
+				 * HTML 500 page, then 503, then answers */
+	FAKE_BUSY_ALWAYS,	/* every GetConfigData: ServerBusy */
+	FAKE_REVISED,		/* ccb78947 revision 201 (a revision of an
+				 * update the downstream holds at 200) */
+	FAKE_MU,		/* GetConfigData: Microsoft Update's answer
+				 * (WCF style, 1.21) */
 };
 
 static struct {
@@ -59,6 +71,11 @@ static struct {
 	int		 revlists;	/* GetRevisionIdList calls seen */
 	int		 cookies;	/* GetCookie calls seen */
 	int		 updatedata;	/* GetUpdateData calls seen */
+	int		 authconfigs;	/* GetAuthConfig calls seen */
+	int		 authcookies;	/* GetAuthorizationCookie calls seen */
+	int		 configdata;	/* GetConfigData calls seen */
+	SSL_CTX		*tls;		/* NULL: plain HTTP; else TLS 1.2 at most */
+	int		 handshakes_failed;
 	int		 stop;
 } fake;
 
@@ -102,6 +119,38 @@ fake_revlist(bool config)
 	return buf_steal(&b, NULL);
 }
 
+/* A fault as a real WSUS sends it (HTTP 500, ErrorCode in detail). */
+static char *
+fake_fault(const char *code, int *status)
+{
+	struct buf b;
+
+	*status = 500;
+	buf_init(&b, 4096);
+	buf_printf(&b, ENV_HEAD "<soap:Fault><faultcode>soap:Client</faultcode>"
+	    "<faultstring>Fault occurred</faultstring><detail><ErrorCode>%s"
+	    "</ErrorCode><Message></Message></detail></soap:Fault>" ENV_TAIL,
+	    code);
+	return buf_steal(&b, NULL);
+}
+
+/* The plain-blob capture of ccb78947 as its revision 201. */
+static char *
+fake_revision_201(void)
+{
+	char *a = fake_capture(fake_docs[3][1]);
+	char *p;
+
+	p = strstr(a, "<RevisionNumber>200</RevisionNumber></Id>");
+	assert_non_null(p);
+	p[strlen("<RevisionNumber>20")] = '1';
+	p = strstr(a, "ccb78947-6453-4ecc-9de8-bc0305c98f2d\" RevisionNumber=\"200\"");
+	assert_non_null(p);
+	p[strlen("ccb78947-6453-4ecc-9de8-bc0305c98f2d\" RevisionNumber=\"20")] =
+	    '1';
+	return a;
+}
+
 static char *
 fake_answer(const char *action, const char *body, int *status)
 {
@@ -111,20 +160,39 @@ fake_answer(const char *action, const char *body, int *status)
 
 	*status = 200;
 	op = op ? op + 1 : action;
-	if (strncmp(op, "GetAuthConfig", 13) == 0)
+	if (strncmp(op, "GetAuthConfig", 13) == 0) {
+		fake.authconfigs++;
 		return fake_capture("000001-GetAuthConfig.response.xml");
-	if (strncmp(op, "GetAuthorizationCookie", 22) == 0)
+	}
+	if (strncmp(op, "GetAuthorizationCookie", 22) == 0) {
+		fake.authcookies++;
 		return strdup(ENV_HEAD "<GetAuthorizationCookieResponse xmlns=\""
 		    "http://www.microsoft.com/SoftwareDistribution/Server/"
 		    "DssAuthWebService\"><GetAuthorizationCookieResult><PlugInId>"
 		    "DssTargeting</PlugInId><CookieData>AAAA</CookieData>"
 		    "</GetAuthorizationCookieResult></GetAuthorizationCookieResponse>"
 		    ENV_TAIL);
+	}
 	if (strncmp(op, "GetCookie", 9) == 0) {
 		fake.cookies++;
+		if (fake.mode == FAKE_AUTH_COOKIE && fake.cookies == 1)
+			return fake_fault("InvalidAuthorizationCookie", status);
 		return fake_capture("000003-GetCookie.response.xml");
 	}
 	if (strncmp(op, "GetConfigData", 13) == 0) {
+		fake.configdata++;
+		if ((fake.mode == FAKE_COOKIE_CONFIG && fake.configdata == 1))
+			return fake_fault("CookieExpired", status);
+		if (fake.mode == FAKE_COOKIE_ALWAYS)
+			return fake_fault("InvalidCookie", status);
+		if (fake.mode == FAKE_BUSY_ALWAYS)
+			return fake_fault("ServerBusy", status);
+		if (fake.mode == FAKE_MU) {
+			size_t len;
+
+			return wh_fixture("soap/wsusss-microsoft-upstream/"
+			    "microsoft_sync_config_20261006.xml", &len);
+		}
 		/* One document per GetUpdateData batch: one capture each. */
 		a = fake_capture("000005-GetConfigData.response.xml");
 		p = strstr(a, "<MaxNumberOfUpdatesPerRequest>100<");
@@ -134,6 +202,30 @@ fake_answer(const char *action, const char *body, int *status)
 	}
 	if (strncmp(op, "GetRevisionIdList", 17) == 0) {
 		fake.revlists++;
+		if (fake.mode == FAKE_COOKIE_REVLIST && fake.revlists == 1)
+			return fake_fault("InvalidCookie", status);
+		if (fake.mode == FAKE_BUSY && fake.revlists == 1)
+			return fake_fault("ServerBusy", status);
+		if (fake.mode == FAKE_BUSY && fake.revlists == 2) {
+			*status = 500;
+			return strdup("<html><body>Server Error in '/' "
+			    "Application.</body></html>");
+		}
+		if (fake.mode == FAKE_BUSY && fake.revlists == 3) {
+			*status = 503;
+			return strdup("Service Unavailable");
+		}
+		if (fake.mode == FAKE_REVISED &&
+		    strstr(body, "<GetConfig>false<") != NULL) {
+			char *l = fake_revlist(false);
+
+			p = strstr(l, "ccb78947-6453-4ecc-9de8-bc0305c98f2d"
+			    "</UpdateID><RevisionNumber>200<");
+			assert_non_null(p);
+			p[strlen("ccb78947-6453-4ecc-9de8-bc0305c98f2d</UpdateID>"
+			    "<RevisionNumber>20")] = '1';
+			return l;
+		}
 		if (fake.mode == FAKE_GARBAGE)
 			return strdup("this is not XML <<<");
 		if (fake.mode == FAKE_HUGE) {
@@ -177,6 +269,9 @@ fake_answer(const char *action, const char *body, int *status)
 			    "www.microsoft.com/SoftwareDistribution\"><GetUpdateData"
 			    "Result><updates /><fileUrls /></GetUpdateDataResult>"
 			    "</GetUpdateDataResponse>" ENV_TAIL);
+		if (fake.mode == FAKE_REVISED &&
+		    strstr(body, "<RevisionNumber>201<") != NULL)
+			return fake_revision_201();
 		for (i = 0; i < 4; i++)
 			if (strstr(body, fake_docs[i][0]) != NULL) {
 				a = fake_capture(fake_docs[i][1]);
@@ -196,6 +291,23 @@ fake_answer(const char *action, const char *body, int *status)
 	    "InternalServerError</ErrorCode></detail></soap:Fault>" ENV_TAIL);
 }
 
+/* One connection's I/O: plain or through TLS. */
+static ssize_t
+io_read(int c, SSL *ssl, void *p, size_t n)
+{
+	if (ssl == NULL)
+		return read(c, p, n);
+	return SSL_read(ssl, p, (int)n);
+}
+
+static ssize_t
+io_write(int c, SSL *ssl, const void *p, size_t n)
+{
+	if (ssl == NULL)
+		return write(c, p, n);
+	return SSL_write(ssl, p, (int)n);
+}
+
 static void *
 fake_main(void *arg)
 {
@@ -209,14 +321,27 @@ fake_main(void *arg)
 		int c = accept(fake.fd, NULL, NULL), status;
 		char *ans;
 
+		SSL *ssl = NULL;
+
 		if (c < 0)
 			continue;
 		if (fake.stop) {
 			close(c);
 			break;
 		}
+		if (fake.tls != NULL) {
+			ssl = SSL_new(fake.tls);
+			assert_non_null(ssl);
+			SSL_set_fd(ssl, c);
+			if (SSL_accept(ssl) <= 0) {
+				fake.handshakes_failed++;
+				SSL_free(ssl);
+				close(c);
+				continue;
+			}
+		}
 		buf_init(&req, 8u << 20);
-		while ((n = read(c, chunk, sizeof(chunk))) > 0) {
+		while ((n = io_read(c, ssl, chunk, sizeof(chunk))) > 0) {
 			buf_append(&req, chunk, (size_t)n);
 			if (req.data == NULL ||
 			    (he = strstr(req.data, "\r\n\r\n")) == NULL)
@@ -236,25 +361,31 @@ fake_main(void *arg)
 		n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 %d %s\r\nContent-Type: "
 		    "text/xml; charset=utf-8\r\nContent-Length: %zu\r\n"
 		    "Connection: close\r\n\r\n", status, status == 200 ? "OK" :
+		    status == 503 ? "Service Unavailable" :
 		    "Internal Server Error", strlen(ans));
-		if (write(c, hdr, (size_t)n) < 0 ||
-		    write(c, ans, strlen(ans)) < 0)
+		if (io_write(c, ssl, hdr, (size_t)n) < 0 ||
+		    io_write(c, ssl, ans, strlen(ans)) < 0)
 			fprintf(stderr, "fake upstream: write failed\n");
 		free(ans);
 		buf_free(&req);
+		if (ssl != NULL) {
+			SSL_shutdown(ssl);
+			SSL_free(ssl);
+		}
 		close(c);
 	}
 	return NULL;
 }
 
 static void
-fake_start(void)
+fake_start(SSL_CTX *tls)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 	int one = 1;
 
 	memset(&fake, 0, sizeof(fake));
+	fake.tls = tls;
 	fake.fd = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(fake.fd >= 0);
 	setsockopt(fake.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -298,6 +429,9 @@ fake_sync_args(struct dss *d, enum fake_mode mode, struct buf *out,
 	fake.revlists = 0;
 	fake.cookies = 0;
 	fake.updatedata = 0;
+	fake.authconfigs = 0;
+	fake.authcookies = 0;
+	fake.configdata = 0;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", fake.port);
 	buf_reset(out);
 	return tl_ctl(&d->srv, out, "--json", "sync", "--upstream", url,
@@ -372,7 +506,7 @@ test_real_and_hostile_upstream(void **state)
 	(void)state;
 	if (dss_setup(&d, "1.20", "dss.fake.invalid") != 0)
 		fail_msg("dss_setup");
-	fake_start();
+	fake_start(NULL);
 	buf_init(&out, 8u << 20);
 
 	/* Broken answers: a clear failure and nothing stored. */
@@ -413,6 +547,9 @@ test_real_and_hostile_upstream(void **state)
 	assert_int_equal(fake.cookies, 2);
 	assert_int_equal(fake.updatedata, 2);
 	assert_non_null(strstr(out.data, "\"fetched\": 1"));
+	assert_non_null(strstr(out.data, "\"new_updates\": 1"));
+	assert_non_null(strstr(out.data, "\"revised\": 0"));
+	assert_non_null(strstr(out.data, "\"reauths\": 1"));
 	assert_int_equal(revisions(&d.srv), 4);
 	a = update_anchor_of(&d);
 	assert_non_null(a);
@@ -430,6 +567,77 @@ test_real_and_hostile_upstream(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(fake.revlists, 3);
 	assert_non_null(strstr(out.data, "ServerChanged"));
+	assert_non_null(strstr(out.data, "\"full_resync\": true"));
+	assert_non_null(strstr(out.data, "\"error\": \"\""));
+	a = update_anchor_of(&d);
+	assert_string_equal(a, "9438,2026-10-04 16:33:26.670");
+	free(a);
+	rc = fake_sync(&d, FAKE_REAL, &out);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out.data, "\"full_resync\": false"));
+	assert_int_equal(fake.revlists, 2);
+
+	/* Fault reactions (wsusss.md §4).  A refused session cookie
+	 * (CookieExpired, InvalidCookie) on any Server Sync call:
+	 * authenticate again and send that call once more. */
+	rc = fake_sync(&d, FAKE_COOKIE_CONFIG, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.configdata, 2);
+	assert_int_equal(fake.authconfigs, 2);
+	assert_int_equal(fake.authcookies, 2);
+	assert_int_equal(fake.cookies, 2);
+	assert_non_null(strstr(out.data, "\"reauths\": 1"));
+	assert_non_null(strstr(out.data, "\"retries\": 0"));
+	rc = fake_sync(&d, FAKE_COOKIE_REVLIST, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.revlists, 3);	/* categories twice, updates */
+	assert_int_equal(fake.cookies, 2);
+	assert_int_equal(fake.configdata, 1);
+	assert_non_null(strstr(out.data, "\"reauths\": 1"));
+	/* ... once: refused again, the run fails with that fault. */
+	rc = fake_sync(&d, FAKE_COOKIE_ALWAYS, &out);
+	assert_int_equal(rc, 1);
+	assert_int_equal(fake.configdata, 2);
+	assert_int_equal(fake.cookies, 2);
+	assert_int_equal(fake.revlists, 0);
+	assert_non_null(strstr(out.data, "GetConfigData: fault InvalidCookie"));
+	/* InvalidAuthorizationCookie in GetCookie: from the beginning. */
+	rc = fake_sync(&d, FAKE_AUTH_COOKIE, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.authconfigs, 2);
+	assert_int_equal(fake.authcookies, 2);
+	assert_int_equal(fake.cookies, 2);
+	assert_int_equal(fake.configdata, 1);
+	assert_non_null(strstr(out.data, "\"reauths\": 1"));
+	/* ServerBusy, an HTML error page, 503: sent again after 1, 2 and
+	 * 4 seconds; the fourth answer is the list. */
+	rc = fake_sync(&d, FAKE_BUSY, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.revlists, 5);	/* 4 for categories, 1 */
+	assert_non_null(strstr(out.data, "\"retries\": 3"));
+	assert_non_null(strstr(out.data, "\"reauths\": 0"));
+	/* Busy on every attempt: four attempts, then the fault. */
+	rc = fake_sync(&d, FAKE_BUSY_ALWAYS, &out);
+	assert_int_equal(rc, 1);
+	assert_int_equal(fake.configdata, 4);
+	assert_int_equal(fake.revlists, 0);
+	assert_non_null(strstr(out.data, "GetConfigData: fault ServerBusy"));
+	assert_int_equal(revisions(&d.srv), 4);
+
+	/* A new revision of an update held: counted as revised, not new
+	 * (WSUS's Synchronization report). */
+	rc = fake_sync(&d, FAKE_REVISED, &out);
+	if (rc != 0)
+		fprintf(stderr, "%s\n", out.data);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out.data, "\"created\": 1,"));
+	assert_non_null(strstr(out.data, "\"revised\": 1"));
+	assert_non_null(strstr(out.data, "\"new_updates\": 0"));
+	assert_int_equal(revisions(&d.srv), 5);
+	st = open_store(&d.srv);
+	assert_int_equal(store_revision_lookup(st,
+	    "ccb78947-6453-4ecc-9de8-bc0305c98f2d", 201, &rid), STORE_OK);
+	store_close(st);
 
 	/* A product/classification filter: Delta=false the first time a
 	 * category is asked for, true afterwards (wsusss.md §7). */
@@ -468,7 +676,45 @@ test_real_and_hostile_upstream(void **state)
 		    "2495b842f43b</Id><Delta>true</Delta>"));
 		assert_non_null(strstr(req, "<Id>0fa1201d-4330-4fa8-8ae9-"
 		    "b877473b6441</Id><Delta>false</Delta>"));
+		assert_null(strstr(req, "<Languages>"));
 		free(req);
+
+		/* Languages: their LCIDs (the upstream's LanguageUpdateList,
+		 * else WSUS's list) after the classifications; Delta=false
+		 * the first time, true afterwards; an unknown code stops
+		 * the run before the list is asked for. */
+		snprintf(rec, sizeof(rec), "%s/lang1", d.srv.dir);
+		assert_int_equal(mkdir(rec, 0755), 0);
+		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
+		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
+		    "--classification", cls, "--language", "de", "--language",
+		    "pt-br", (char *)NULL), 0);
+		req = update_list_request(rec);
+		assert_non_null(strstr(req, "<Delta>true</Delta></IdAndDelta>"
+		    "</Classifications><Languages><LanguageAndDelta><Id>1031</Id>"
+		    "<Delta>false</Delta></LanguageAndDelta><LanguageAndDelta>"
+		    "<Id>1046</Id><Delta>false</Delta></LanguageAndDelta>"
+		    "</Languages></filter>"));
+		free(req);
+		snprintf(rec, sizeof(rec), "%s/lang2", d.srv.dir);
+		assert_int_equal(mkdir(rec, 0755), 0);
+		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
+		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
+		    "--classification", cls, "--language", "de", "--language",
+		    "ja-nec", (char *)NULL), 0);
+		req = update_list_request(rec);
+		assert_non_null(strstr(req, "<Languages><LanguageAndDelta><Id>"
+		    "1031</Id><Delta>true</Delta></LanguageAndDelta>"
+		    "<LanguageAndDelta><Id>66577</Id><Delta>false</Delta>"
+		    "</LanguageAndDelta></Languages>"));
+		free(req);
+		fake.revlists = 0;
+		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
+		    upurl_fake(), "--no-rollup", "--language", "xx",
+		    (char *)NULL), 1);
+		assert_non_null(strstr(out.data, "language xx: the upstream "
+		    "offers no such language"));
+		assert_int_equal(fake.revlists, 1);	/* categories only */
 	}
 
 	buf_free(&out);
@@ -476,3 +722,109 @@ test_real_and_hostile_upstream(void **state)
 	tl_wsusd_cleanup(&d.srv);
 }
 
+
+/*
+ * The TLS minimum on every upstream connection: the fake upstream over
+ * TLS that speaks 1.2 at most (wsusd's own listener always offers 1.3).
+ * The default minimum (1.2) syncs; --tls-min 1.3 refuses the handshake
+ * before any request.
+ */
+void
+test_tls_minimum(void **state)
+{
+	struct dss d;
+	struct buf out;
+	SSL_CTX *ctx;
+	char crt[256], key[256], url[64];
+	int rc;
+
+	(void)state;
+	if (dss_setup(&d, "1.20", "dss.tls12.invalid") != 0)
+		fail_msg("dss_setup");
+	snprintf(crt, sizeof(crt), "%s/state/tls/wsusd.crt", up.dir);
+	snprintf(key, sizeof(key), "%s/state/tls/wsusd.key", up.dir);
+	ctx = SSL_CTX_new(TLS_server_method());
+	assert_non_null(ctx);
+	assert_int_equal(SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION), 1);
+	assert_int_equal(SSL_CTX_use_certificate_chain_file(ctx, crt), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey_file(ctx, key,
+	    SSL_FILETYPE_PEM), 1);
+	fake_start(ctx);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", fake.port);
+	buf_init(&out, 8u << 20);
+
+	/* --tls-min 1.3: no handshake, no request, the run fails (a
+	 * transport error: four attempts). */
+	rc = tl_ctl(&d.srv, &out, "sync", "--upstream", url, "--cacert", crt,
+	    "--no-rollup", "--tls-min", "1.3", (char *)NULL);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out.data, "GetAuthConfig"));
+	assert_int_equal(fake.handshakes_failed, 4);
+	assert_int_equal(fake.authconfigs, 0);
+	assert_int_equal(revisions(&d.srv), 0);
+	/* The default (1.2): the whole sync over TLS 1.2. */
+	buf_reset(&out);
+	fake.mode = FAKE_REAL;
+	rc = tl_ctl(&d.srv, &out, "sync", "--upstream", url, "--cacert", crt,
+	    "--no-rollup", (char *)NULL);
+	if (rc != 0)
+		fprintf(stderr, "%s\n", out.data ? out.data : "");
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.handshakes_failed, 4);
+	assert_int_equal(fake.authconfigs, 1);
+	assert_int_equal(revisions(&d.srv), 4);
+	/* ... and --tls-min 1.2 says the same. */
+	assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream", url,
+	    "--cacert", crt, "--no-rollup", "--tls-min", "1.2", (char *)NULL),
+	    0);
+	assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream", url,
+	    "--tls-min", "1.1", (char *)NULL), 2);
+
+	/* Microsoft Update's metadata half through the same code path:
+	 * its WCF-style GetConfigData (s: prefix, ProtocolVersion 1.21,
+	 * a config anchor without the "id," prefix, its language list),
+	 * over TLS 1.2, with products, classifications and a language in
+	 * GetRevisionIdList (wsusss.md §13). */
+	{
+		static const char *const prod =
+		    "dd78b8a1-0b20-45c1-add6-4da72e9364cf";
+		static const char *const cls =
+		    "e0789628-ce08-4437-be74-2495b842f43b";
+		struct store *st;
+		struct store_sync_state ss;
+		char rec[256], *req;
+
+		snprintf(rec, sizeof(rec), "%s/mu", d.srv.dir);
+		assert_int_equal(mkdir(rec, 0755), 0);
+		fake.mode = FAKE_MU;
+		buf_reset(&out);
+		rc = tl_ctl(&d.srv, &out, "--json", "sync", "--upstream", url,
+		    "--cacert", crt, "--no-rollup", "--record", rec,
+		    "--product", prod, "--classification", cls, "--language",
+		    "zh-hk", (char *)NULL);
+		if (rc != 0)
+			fprintf(stderr, "%s\n", out.data ? out.data : "");
+		assert_int_equal(rc, 0);
+		assert_non_null(strstr(out.data,
+		    "\"upstream_protocol\": \"1.21\""));
+		assert_non_null(strstr(out.data, "\"failed\": 0"));
+		req = update_list_request(rec);
+		assert_non_null(strstr(req, "<Categories><IdAndDelta><Id>"
+		    "dd78b8a1-0b20-45c1-add6-4da72e9364cf</Id>"));
+		assert_non_null(strstr(req, "<Languages><LanguageAndDelta>"
+		    "<Id>3076</Id><Delta>false</Delta></LanguageAndDelta>"
+		    "</Languages>"));
+		free(req);
+		st = open_store(&d.srv);
+		assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
+		assert_string_equal(ss.anchor[SYNC_PHASE_CONFIG],
+		    "2026-10-05 17:27:44.393");
+		store_sync_state_free(&ss);
+		store_close(st);
+	}
+
+	buf_free(&out);
+	fake_stop();
+	SSL_CTX_free(ctx);
+	tl_wsusd_cleanup(&d.srv);
+}

@@ -35,7 +35,14 @@ struct store *open_store(struct tl_wsusd *s);
 /* The number of update revisions in an installation's store. */
 size_t	revisions(struct tl_wsusd *s);
 
+/* The group upstream's URL (http://127.0.0.1:PORT). */
+const char *upurl_of_up(void);
+
 /* e2e_sync_fake.c */
 void	test_real_and_hostile_upstream(void **state);
+void	test_tls_minimum(void **state);
+
+/* e2e_sync_tiers.c */
+void	test_three_tiers(void **state);
 
 #endif

@@ -142,6 +142,12 @@ document(struct tl_wsusd *s, const char *uid, int32_t rev, size_t *len)
 	return xml;
 }
 
+const char *
+upurl_of_up(void)
+{
+	return upurl;
+}
+
 static int
 group_setup(void **state)
 {
@@ -998,9 +1004,11 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_replica),
 		cmocka_unit_test(test_replica_killed),
 		cmocka_unit_test(test_rollup),
+		cmocka_unit_test(test_three_tiers),
 		cmocka_unit_test(test_bad_upstream),
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_real_and_hostile_upstream),
+		cmocka_unit_test(test_tls_minimum),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

@@ -239,10 +239,50 @@ test_now_ok(void **state)
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "ok");
 	assert_string_equal(jstr(r, "trigger"), "manual");
-	assert_int_equal(jint(r, "new_updates"), (long long)revisions(&up));
+	/* 9 revisions: 3 categories and classifications, 6 updates, all
+	 * new (WSUS's report counts updates only). */
+	assert_int_equal(revisions(&up), 9);
+	assert_int_equal(jint(r, "new_updates"), 6);
+	assert_int_equal(jint(r, "revised"), 0);
+	assert_true(json_is_false(json_object_get(r, "full_resync")));
 	assert_int_equal(revisions(&down), revisions(&up));
 	assert_string_equal(jstr(r, "error"), "(null)");
 	assert_string_not_equal(jstr(r, "end"), "(null)");
+	json_decref(j);
+
+	/* A new revision of an update the downstream holds (the upstream
+	 * imports ccb78947 r201, the r200 document with its revision
+	 * number changed): counted as revised, not new. */
+	{
+		struct buf b;
+		char path[512], *doc, *p;
+		size_t len;
+
+		doc = wh_fixture("update-metadata/wsusss-getupdatedata-docs/"
+		    "ccb78947-6453-4ecc-9de8-bc0305c98f2d-r200.xml", &len);
+		p = strstr(doc, "RevisionNumber=\"200\"");
+		assert_non_null(p);
+		p[strlen("RevisionNumber=\"20")] = '1';
+		snprintf(path, sizeof(path), "%s/ccb78947-r201.xml", up.dir);
+		assert_int_equal(write_file_atomic(path, doc, len, 0644), 0);
+		free(doc);
+		buf_init(&b, 1 << 20);
+		assert_int_equal(tl_ctl(&up, &b, "-q", "import-updates", path,
+		    (char *)NULL), 0);
+		buf_free(&b);
+	}
+	rc = ctl(&o, "sync", "now", "--json", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync now: exit %d:\n%s", rc, o);
+	free(o);
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), 2);
+	r = json_array_get(j, 0);
+	assert_string_equal(jstr(r, "result"), "ok");
+	assert_int_equal(jint(r, "new_updates"), 0);
+	assert_int_equal(jint(r, "revised"), 1);
+	assert_int_equal(jint(r, "expired"), 0);
+	assert_int_equal(revisions(&down), 10);
 	json_decref(j);
 
 	j = ctl_json("status");
@@ -354,7 +394,7 @@ test_scheduled(void **state)
 	CTL_OK("sync", "configure", "--per-day", "2", "--first", "00:00",
 	    "--jitter", "0");
 	slot_now();
-	h = wait_scheduled(2, &j);
+	h = wait_scheduled(3, &j);
 	r = json_array_get(h, 0);
 	assert_string_equal(jstr(r, "result"), "ok");
 	assert_int_equal(jint(r, "new_updates"), 0);
@@ -368,7 +408,7 @@ test_scheduled(void **state)
 	snprintf(bad, sizeof(bad), "http://127.0.0.1:%u", tl_free_port());
 	CTL_OK("sync", "configure", "--upstream", bad);
 	slot_now();
-	h = wait_scheduled(3, &j);
+	h = wait_scheduled(4, &j);
 	r = json_array_get(h, 0);
 	assert_string_equal(jstr(r, "result"), "failed");
 	end = utc_parse(jstr(r, "end"));
@@ -377,6 +417,162 @@ test_scheduled(void **state)
 	json_decref(h);
 	json_decref(j);
 	CTL_OK("sync", "configure", "--upstream", upurl, "--per-day", "0");
+}
+
+/* Put next_rollup in the past through the store. */
+static void
+rollup_now(void)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	assert_int_equal(store_rollup_next_set(st, 1), STORE_OK);
+	store_close(st);
+}
+
+/* `sync status --json` once its field k is (or is not) null; bounded
+ * (30 s). */
+static json_t *
+wait_status(const char *k, bool null)
+{
+	json_t *j;
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		j = ctl_json("status");
+		if (json_is_null(json_object_get(j, k)) == null)
+			return j;
+		json_decref(j);
+		sleep_ms(100);
+	}
+	fail_msg("status %s never became %s", k, null ? "null" : "set");
+	return NULL;
+}
+
+static void
+test_rollup_schedule(void **state)
+{
+	json_t *j, *h, *lr;
+	size_t runs;
+	time_t t0, t1, nx, end;
+	int i;
+
+	(void)state;
+	/* The syncs so far rolled up after their metadata: recorded. */
+	j = ctl_json("status");
+	lr = json_object_get(j, "last_rollup");
+	assert_true(json_is_object(lr));
+	assert_string_equal(jstr(lr, "result"), "ok");
+	assert_string_equal(jstr(lr, "trigger"), "sync");
+	assert_int_equal(jint(lr, "servers"), 1);
+	assert_int_equal(jint(lr, "computers"), 0);
+	assert_string_equal(jstr(lr, "error"), "(null)");
+	assert_int_equal(jint(j, "rollup_every"), 240);
+	json_decref(j);
+
+	/* Bounds: 0..10080 minutes. */
+	{
+		char *o = NULL;
+
+		assert_int_equal(ctl(&o, "sync", "configure", "--rollup-every",
+		    "10081", (char *)NULL), 2);
+		assert_non_null(strstr(o, "--rollup-every must be 0..10080 "
+		    "minutes"));
+		free(o);
+	}
+	j = ctl_json("status");
+	assert_int_equal(jint(j, "rollup_every"), 240);
+	json_decref(j);
+
+	/* Every 30 minutes: wsusd sets the next rollup 30 minutes on. */
+	t0 = time(NULL);
+	CTL_OK("sync", "configure", "--rollup-every", "30");
+	j = wait_status("next_rollup", false);
+	t1 = time(NULL);
+	nx = utc_parse(jstr(j, "next_rollup"));
+	assert_true(nx >= t0 + 1800 && nx <= t1 + 1800);
+	assert_int_equal(jint(j, "rollup_every"), 30);
+	json_decref(j);
+
+	/* Its time comes: a rollup of its own (not a sync: no history
+	 * row), then the next one 30 minutes after its end. */
+	h = ctl_json("history");
+	runs = json_array_size(h);
+	json_decref(h);
+	rollup_now();
+	for (i = 0; i < 600; i++) {
+		j = ctl_json("status");
+		lr = json_object_get(j, "last_rollup");
+		if (strcmp(jstr(lr, "trigger"), "scheduled") == 0 &&
+		    strncmp(jstr(j, "next_rollup"), "1970", 4) != 0)
+			break;
+		json_decref(j);
+		j = NULL;
+		sleep_ms(100);
+	}
+	if (j == NULL)
+		fail_msg("no scheduled rollup");
+	assert_string_equal(jstr(lr, "result"), "ok");
+	assert_int_equal(jint(lr, "servers"), 1);
+	assert_string_equal(jstr(lr, "error"), "(null)");
+	end = utc_parse(jstr(lr, "end"));
+	assert_int_equal(utc_parse(jstr(j, "next_rollup")), end + 1800);
+	assert_string_equal(jstr(j, "state"), "idle");
+	json_decref(j);
+	h = ctl_json("history");
+	assert_int_equal(json_array_size(h), runs);
+	json_decref(h);
+
+	/* The upstream no longer takes our category anchor (one from the
+	 * future: wsusd answers ServerChanged): the run resets the anchors,
+	 * starts over with full lists and says so in the history. */
+	{
+		char url[256], err[256], *o = NULL;
+		struct store *st = NULL;
+		struct store_sync_state ss;
+		json_t *r;
+		int rc;
+
+		snprintf(url, sizeof(url), "sqlite://%s", down.db);
+		if (store_open(url, &st, err, sizeof(err)) != 0)
+			fail_msg("store_open %s: %s", url, err);
+		assert_int_equal(store_sync_anchor_set(st, SYNC_PHASE_CATEGORY,
+		    "2000000000,2099-01-01 00:00:00.000", NULL), STORE_OK);
+		store_close(st);
+		rc = ctl(&o, "sync", "now", "--json", (char *)NULL);
+		if (rc != 0)
+			fail_msg("sync now: exit %d:\n%s", rc, o);
+		free(o);
+		h = ctl_json("history");
+		assert_int_equal(json_array_size(h), runs + 1);
+		r = json_array_get(h, 0);
+		assert_string_equal(jstr(r, "result"), "ok");
+		assert_true(json_is_true(json_object_get(r, "full_resync")));
+		assert_string_equal(jstr(r, "error"), "(null)");
+		assert_int_equal(jint(r, "new_updates"), 0);
+		assert_int_equal(jint(r, "revised"), 0);
+		r = json_array_get(h, 1);
+		assert_true(json_is_false(json_object_get(r, "full_resync")));
+		json_decref(h);
+		if (store_open(url, &st, err, sizeof(err)) != 0)
+			fail_msg("store_open %s: %s", url, err);
+		assert_int_equal(store_sync_state_get(st, &ss), STORE_OK);
+		assert_non_null(ss.anchor[SYNC_PHASE_CATEGORY]);
+		assert_string_not_equal(ss.anchor[SYNC_PHASE_CATEGORY],
+		    "2000000000,2099-01-01 00:00:00.000");
+		store_sync_state_free(&ss);
+		store_close(st);
+	}
+
+	/* 0: only after syncs; no next rollup. */
+	CTL_OK("sync", "configure", "--rollup-every", "0");
+	j = wait_status("next_rollup", true);
+	assert_int_equal(jint(j, "rollup_every"), 0);
+	json_decref(j);
+	CTL_OK("sync", "configure", "--rollup-every", "240");
 }
 
 static void
@@ -394,7 +590,7 @@ test_wrong_port(void **state)
 	assert_non_null(strstr(o, "sync failed: "));
 	free(o);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 4);
+	assert_int_equal(json_array_size(j), 6);
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "failed");
 	assert_non_null(strstr(jstr(r, "error"), "GetAuthConfig: "));
@@ -413,13 +609,15 @@ test_wrong_port(void **state)
 	assert_non_null(strstr(o, "sync ok: 0 new"));
 	free(o);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 5);
+	assert_int_equal(json_array_size(j), 7);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"), "ok");
 	assert_int_equal(jint(json_array_get(j, 0), "new_updates"), 0);
 	assert_string_equal(jstr(json_array_get(j, 1), "result"), "failed");
-	assert_string_equal(jstr(json_array_get(j, 2), "trigger"), "scheduled");
-	assert_string_equal(jstr(json_array_get(j, 3), "result"), "ok");
-	assert_string_equal(jstr(json_array_get(j, 4), "trigger"), "manual");
+	assert_true(json_is_true(json_object_get(json_array_get(j, 2),
+	    "full_resync")));		/* test_rollup_schedule's */
+	assert_string_equal(jstr(json_array_get(j, 3), "trigger"), "scheduled");
+	assert_string_equal(jstr(json_array_get(j, 4), "result"), "ok");
+	assert_string_equal(jstr(json_array_get(j, 5), "trigger"), "manual");
 	json_decref(j);
 }
 
@@ -583,7 +781,7 @@ test_cancel(void **state)
 	assert_non_null(strstr(b.out, "sync cancelled"));
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 8);
+	assert_int_equal(json_array_size(j), 10);
 	r = json_array_get(j, 0);
 	assert_string_equal(jstr(r, "result"), "cancelled");
 	assert_string_equal(jstr(r, "error"), "cancelled");
@@ -699,7 +897,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 10);
+	assert_int_equal(json_array_size(j), 12);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);
@@ -711,6 +909,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_now_ok),
 		cmocka_unit_test(test_scheduled),
+		cmocka_unit_test(test_rollup_schedule),
 		cmocka_unit_test(test_wrong_port),
 		cmocka_unit_test(test_replica),
 		cmocka_unit_test(test_cancel),

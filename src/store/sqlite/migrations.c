@@ -533,6 +533,40 @@ static const char migration_7[] =
 "	updated		INTEGER NOT NULL\n"
 ") STRICT;\n";
 
+/*
+ * Migration 8: the sync engine's rollup schedule and rollup runs
+ * (store/sync_service.h): how often a rollup runs on its own besides
+ * the one after each sync, when the next is due, one row per rollup;
+ * the update states last rolled up per local computer (incremental
+ * status rollup: only what changed since is sent); and whether a sync
+ * run had to start over with full lists (ServerChanged).
+ */
+static const char migration_8[] =
+"ALTER TABLE sync_history ADD COLUMN full_resync INTEGER NOT NULL DEFAULT 0;\n"
+"CREATE TABLE rollup_schedule (\n"
+"	id		INTEGER PRIMARY KEY CHECK (id = 1),\n"
+"	every		INTEGER NOT NULL DEFAULT 240 CHECK (every BETWEEN 0 AND 10080),\n"
+"	next_rollup	INTEGER NOT NULL DEFAULT 0\n"
+") STRICT;\n"
+"INSERT INTO rollup_schedule(id) VALUES (1);\n"
+"CREATE TABLE rollup_runs (\n"
+"	id		INTEGER PRIMARY KEY,\n"
+"	start		INTEGER NOT NULL,\n"
+"	end		INTEGER NOT NULL,\n"
+"	result		INTEGER NOT NULL CHECK (result BETWEEN 1 AND 2),\n"
+"	trigger		INTEGER NOT NULL CHECK (trigger BETWEEN 0 AND 1),\n"
+"	servers		INTEGER NOT NULL DEFAULT 0,\n"
+"	computers	INTEGER NOT NULL DEFAULT 0,\n"
+"	error		TEXT\n"
+") STRICT;\n"
+"CREATE TABLE rollup_sent (\n"
+"	client_id	TEXT NOT NULL,\n"
+"	update_id	TEXT NOT NULL,\n"
+"	state		INTEGER NOT NULL,\n"
+"	changed		INTEGER NOT NULL,\n"
+"	PRIMARY KEY (client_id, update_id)\n"
+") STRICT, WITHOUT ROWID;\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },
 	{ 2, "computers, events, update status", migration_2, NULL },
@@ -541,6 +575,7 @@ const struct sq_migration sq_migrations[] = {
 	{ 5, "replica flag, accepted EULAs", migration_5, NULL },
 	{ 6, "sync service tables", migration_6, NULL },
 	{ 7, "downstream credentials", migration_7, NULL },
+	{ 8, "rollup schedule and runs, full resync", migration_8, NULL },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

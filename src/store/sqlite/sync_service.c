@@ -231,7 +231,7 @@ static const char SQL_RUN_PROGRESS[] =
 static const char SQL_RUN_END[] =
     "UPDATE sync_history SET phase = ?2, done = ?3, total = ?4, "
     "new_updates = ?5, revised = ?6, expired = ?7, files = ?8, "
-    "bytes = ?9, end = ?10, result = ?11, error = ?12 "
+    "bytes = ?9, end = ?10, result = ?11, error = ?12, full_resync = ?13 "
     "WHERE id = ?1 AND result = 0";
 
 static int
@@ -271,6 +271,7 @@ run_write(struct sq *s, const char *sql, const struct store_sync_run *r,
 		sqlite3_bind_int64(stmt, 10, r->end);
 		sqlite3_bind_int(stmt, 11, r->result);
 		sq_bind_text(stmt, 12, sq_opt_text(r->error));
+		sqlite3_bind_int(stmt, 13, r->full_resync ? 1 : 0);
 	}
 	if ((rc = exec_one(s, stmt, "write sync run")) != STORE_OK)
 		return rc;
@@ -293,7 +294,7 @@ sq_sync_run_end(struct store *st, const struct store_sync_run *r)
 }
 
 #define RUN_COLS "id, request, start, end, result, trigger, phase, done, " \
-    "total, new_updates, revised, expired, files, bytes, error "
+    "total, new_updates, revised, expired, files, bytes, error, full_resync "
 static const char SQL_RUN_LIST[] =
     "SELECT " RUN_COLS "FROM sync_history ORDER BY id DESC LIMIT ?1";
 static const char SQL_RUN_GET[] =
@@ -319,6 +320,7 @@ run_row(sqlite3_stmt *stmt, struct store_sync_run *r)
 	r->files = sqlite3_column_int64(stmt, 12);
 	r->bytes = sqlite3_column_int64(stmt, 13);
 	r->error = (const char *)sqlite3_column_text(stmt, 14);
+	r->full_resync = sqlite3_column_int(stmt, 15) != 0;
 }
 
 /* Every row of stmt to cb; *n rows seen. */

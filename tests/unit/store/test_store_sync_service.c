@@ -3,7 +3,8 @@
  * (store/sync_service.h) of the SQLite backend: the update source
  * configuration (defaults, round trip, bounds), the run history (begin,
  * progress, end, newest first, an abandoned run closed as interrupted)
- * and the request queue.
+ * and the request queue; the rollup schedule and rollup runs, and a
+ * run's full_resync (migration 8).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -289,6 +290,178 @@ test_requests(void **state)
 	tdb_remove(&t);
 }
 
+struct rruns {
+	struct store_rollup_run	 r[4];
+	char			 err[4][64];
+	size_t			 n;
+};
+
+static int
+rcollect(const struct store_rollup_run *r, void *arg)
+{
+	struct rruns *l = arg;
+
+	if (l->n < 4) {
+		l->r[l->n] = *r;
+		snprintf(l->err[l->n], sizeof(l->err[0]), "%s",
+		    r->error ? r->error : "(null)");
+		l->n++;
+	}
+	return 0;
+}
+
+static int
+full_cb(const struct store_sync_run *r, void *arg)
+{
+	*(int *)arg = r->full_resync ? 1 : 0;
+	return 0;
+}
+
+static int
+sent_cb(const struct store_rollup_sent *r, void *arg)
+{
+	struct { size_t n; int state; } *l = arg;
+
+	l->n++;
+	l->state = r->state;
+	return 0;
+}
+
+static void
+test_rollups(void **state)
+{
+	struct tdb t;
+	struct store *st;
+	struct store_rollup_run r;
+	struct store_sync_run row;
+	struct rruns l;
+	int every, full = -1;
+	int64_t next, id;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+
+	/* Defaults: every 240 minutes, the next not computed yet. */
+	assert_int_equal(store_rollup_schedule_get(st, &every, &next),
+	    STORE_OK);
+	assert_int_equal(every, STORE_ROLLUP_EVERY_DEFAULT);
+	assert_int_equal(every, 240);
+	assert_int_equal(next, 0);
+	assert_int_equal(store_rollup_next_set(st, 1000), STORE_OK);
+	assert_int_equal(store_rollup_schedule_get(st, &every, &next),
+	    STORE_OK);
+	assert_int_equal(next, 1000);
+	/* Setting the interval resets the next time; bounds. */
+	assert_int_equal(store_rollup_schedule_set(st, 30), STORE_OK);
+	assert_int_equal(store_rollup_schedule_get(st, &every, &next),
+	    STORE_OK);
+	assert_int_equal(every, 30);
+	assert_int_equal(next, 0);
+	assert_int_equal(store_rollup_schedule_set(st, -1), STORE_INVALID);
+	assert_int_equal(store_rollup_schedule_set(st, 10081), STORE_INVALID);
+	assert_int_equal(store_rollup_schedule_set(st, 0), STORE_OK);
+	assert_int_equal(store_rollup_next_set(st, -5), STORE_INVALID);
+	assert_int_equal(store_rollup_schedule_get(st, &every, &next),
+	    STORE_OK);
+	assert_int_equal(every, 0);
+
+	/* Runs: recorded, newest first; bad ones refused. */
+	memset(&r, 0, sizeof(r));
+	r.start = 100;
+	r.end = 105;
+	r.result = SYNC_RESULT_OK;
+	r.trigger = ROLLUP_TRIGGER_SYNC;
+	r.servers = 3;
+	r.computers = 7;
+	assert_int_equal(store_rollup_run_add(st, &r), STORE_OK);
+	assert_true(r.id > 0);
+	r.start = 200;
+	r.end = 201;
+	r.result = SYNC_RESULT_FAILED;
+	r.trigger = ROLLUP_TRIGGER_SCHEDULED;
+	r.servers = 0;
+	r.computers = 0;
+	r.error = "refused";
+	assert_int_equal(store_rollup_run_add(st, &r), STORE_OK);
+	r.result = SYNC_RESULT_RUNNING;
+	assert_int_equal(store_rollup_run_add(st, &r), STORE_INVALID);
+	r.result = SYNC_RESULT_OK;
+	r.trigger = 2;
+	assert_int_equal(store_rollup_run_add(st, &r), STORE_INVALID);
+	r.trigger = ROLLUP_TRIGGER_SYNC;
+	r.end = 199;
+	assert_int_equal(store_rollup_run_add(st, &r), STORE_INVALID);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_rollup_run_list(st, 0, rcollect, &l), STORE_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.r[0].start, 200);
+	assert_int_equal(l.r[0].result, SYNC_RESULT_FAILED);
+	assert_int_equal(l.r[0].trigger, ROLLUP_TRIGGER_SCHEDULED);
+	assert_string_equal(l.err[0], "refused");
+	assert_int_equal(l.r[1].servers, 3);
+	assert_int_equal(l.r[1].computers, 7);
+	assert_string_equal(l.err[1], "(null)");
+	assert_string_equal(store_rollup_trigger_name(l.r[1].trigger), "sync");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_rollup_run_list(st, 1, rcollect, &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+
+	/* What was rolled up per computer: replaced whole, per client. */
+	{
+		struct store_rollup_sent v[2];
+		struct sentl { size_t n; int state; } sl;
+
+		memset(v, 0, sizeof(v));
+		snprintf(v[0].update_id, sizeof(v[0].update_id), "%s", P1);
+		v[0].state = 4;
+		v[0].changed = 50;
+		snprintf(v[1].update_id, sizeof(v[1].update_id), "%s", C1);
+		v[1].state = 2;
+		v[1].changed = 60;
+		assert_int_equal(store_rollup_sent_set(st, "client-a", v, 2),
+		    STORE_OK);
+		assert_int_equal(store_rollup_sent_set(st, "client-b", v, 1),
+		    STORE_OK);
+		assert_int_equal(t_sql_int(st, "SELECT count(*) FROM "
+		    "rollup_sent"), 3);
+		assert_int_equal(store_rollup_sent_set(st, "client-a", v + 1,
+		    1), STORE_OK);
+		assert_int_equal(t_sql_int(st, "SELECT count(*) FROM "
+		    "rollup_sent WHERE client_id = 'client-a'"), 1);
+		memset(&sl, 0, sizeof(sl));
+		assert_int_equal(store_rollup_sent_list(st, "client-a",
+		    sent_cb, &sl), STORE_OK);
+		assert_int_equal(sl.n, 1);
+		assert_int_equal(sl.state, 2);
+		v[0].state = 7;
+		assert_int_equal(store_rollup_sent_set(st, "client-b", v, 1),
+		    STORE_INVALID);
+		assert_int_equal(store_rollup_sent_set(st, "", v, 0),
+		    STORE_INVALID);
+		assert_int_equal(store_rollup_sent_set(st, "client-a", NULL, 0),
+		    STORE_OK);
+		assert_int_equal(t_sql_int(st, "SELECT count(*) FROM "
+		    "rollup_sent"), 1);
+	}
+
+	/* A sync run's full_resync goes in with its end. */
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_MANUAL, 0, 10,
+	    &id), STORE_OK);
+	memset(&row, 0, sizeof(row));
+	row.id = id;
+	row.phase = "done";
+	row.end = 20;
+	row.result = SYNC_RESULT_OK;
+	row.full_resync = true;
+	assert_int_equal(store_sync_run_end(st, &row), STORE_OK);
+	assert_int_equal(store_sync_run_get(st, id, full_cb, &full), STORE_OK);
+	assert_int_equal(full, 1);
+
+	store_close(st);
+	tdb_remove(&t);
+}
+
 int
 main(void)
 {
@@ -296,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_requests),
+		cmocka_unit_test(test_rollups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

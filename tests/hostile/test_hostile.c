@@ -12,10 +12,40 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
 #include "hostile.h"
+
+/*
+ * Finding 9 (secrets at rest), the local user's side: a database any
+ * user may read fails checkhealth with the line that says so, and
+ * passes again once it is 0600.  (Findings 3, 8 and 10 are no hostile
+ * input: mutual TLS, disk full and TLS suites have tests of their own,
+ * docs/SECURITY.md "Tests".)
+ */
+static void
+t_secrets(void **state)
+{
+	struct buf out;
+	char want[512];
+
+	(void)state;
+	assert_int_equal(chmod(H.srv.db, 0644), 0);
+	buf_init(&out, 1u << 20);
+	assert_int_equal(tl_ctl(&H.srv, &out, "checkhealth", (char *)NULL), 1);
+	buf_putc(&out, '\0');
+	snprintf(want, sizeof(want), "FAIL  secret database: %s is readable or "
+	    "writable by everyone (mode 0644; chmod 600 it)\n", H.srv.db);
+	if (strstr(out.data, want) == NULL)
+		fail_msg("checkhealth of a 0644 database:\n%s", out.data);
+	buf_free(&out);
+	assert_int_equal(chmod(H.srv.db, 0600), 0);
+	assert_int_equal(tl_ctl(&H.srv, NULL, "checkhealth", (char *)NULL), 0);
+}
 
 int
 main(int argc, char **argv)
@@ -30,6 +60,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_xml),
 		cmocka_unit_test(t_findings),
 		cmocka_unit_test(t_slow_clients),
+		cmocka_unit_test(t_secrets),
 		/* these two change the store or the rate limit: last */
 		cmocka_unit_test(t_pipelining),
 		cmocka_unit_test(t_registry_flood),

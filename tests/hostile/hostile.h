@@ -35,7 +35,8 @@
 #define ENV_OPEN	"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/" \
 			"soap/envelope/\"><s:Body>"
 #define ENV_CLOSE	"</s:Body></s:Envelope>"
-/* The content file the setup writes (SHA-1 of "hostile\n", any bytes do). */
+/* The content file the setup writes ("hostile\n"; the name need not be
+ * its SHA-1: the server serves by name). */
 #define HX_SHA1		"0123456789ABCDEF0123456789ABCDEF012345AB"
 #define HX_CONTENT	"/Content/AB/" HX_SHA1 ".cab"
 
@@ -112,9 +113,8 @@ void	hx_post(const char *what, const char *path, const char *action,
 	    const char *body, size_t len, long status, const char *code);
 /* Replace every `from` in xml with `to` (new string; xml kept). */
 char	*hx_replace(const char *xml, const char *from, const char *to);
-/* A fixture with the client / downstream session cookie given. */
+/* A fixture request (either protocol) with the session cookie given. */
 char	*hx_wusp_req(const char *fixture, const char *exp, const char *data);
-char	*hx_wsusss_req(const char *fixture, const char *exp, const char *data);
 /* Expiration text of a Unix time, as the server writes it. */
 void	hx_expiration(int64_t t, char out[64]);
 
@@ -132,5 +132,6 @@ void	t_cookies_wsusss(void **state);
 void	t_xml(void **state);
 void	t_findings(void **state);
 void	t_registry_flood(void **state);
+void	t_first_calls(void **state);
 
 #endif

@@ -108,12 +108,6 @@ hx_wusp_req(const char *fixture, const char *exp, const char *data)
 	return y;
 }
 
-char *
-hx_wsusss_req(const char *fixture, const char *exp, const char *data)
-{
-	return hx_wusp_req(fixture, exp, data);
-}
-
 void
 hx_expiration(int64_t t, char out[64])
 {

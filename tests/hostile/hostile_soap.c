@@ -4,7 +4,8 @@
  * sealed with another key or by another server, replayed from the other
  * protocol), XML attacks on every service (external entities, entity
  * expansion, DTDs, deep nesting, huge attributes, invalid UTF-8,
- * namespace tricks), issue 9 findings 1, 2 and 11.  Each case asserts the
+ * namespace tricks), issue 9 findings 1, 2 and 11, and sixteen
+ * simultaneous first calls of a fresh server.  Each case asserts the
  * exact HTTP status and fault code, and the store dump is compared before
  * and after.
  */
@@ -12,10 +13,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -399,7 +405,6 @@ void
 t_xml(void **state)
 {
 	bool ok = true;
-	time_t t0 = time(NULL);
 
 	(void)state;
 	hx_snapshot();
@@ -419,9 +424,6 @@ t_xml(void **state)
 		}
 	if (!ok)
 		fail_msg("XML attacks: wrong answers (above)");
-	/* no entity was expanded to any size (a generous bound, not a
-	 * timing check: an expansion of 10^7 per request takes minutes) */
-	assert_true(time(NULL) - t0 < 600);
 	hx_unchanged("XML attacks");
 }
 
@@ -528,4 +530,110 @@ t_registry_flood(void **state)
 	assert_true(served >= 100);	/* the setup and the cases used some */
 	/* nobody completed a session: no row anywhere */
 	hx_unchanged("anonymous DssAuth calls");
+}
+
+/* ---- the first calls of a fresh server ------------------------------------ */
+
+#define FIRST_CALLS	16
+#define FIRST_ROUNDS	5
+
+struct first_call {
+	uint16_t port;
+	const char *req;
+	size_t	 len;
+	pthread_barrier_t *go;
+	char	 last_change[64];
+};
+
+/* Connect, wait for the others, send GetConfig, keep its LastChange. */
+static void *
+first_call(void *arg)
+{
+	struct first_call *f = arg;
+	struct sockaddr_in sin;
+	struct hx_answer a;
+	const char *p, *q;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(f->port);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		pthread_barrier_wait(f->go);
+		return NULL;
+	}
+	pthread_barrier_wait(f->go);
+	(void)hx_write(fd, f->req, f->len);
+	hx_read(fd, 20000, &a);
+	close(fd);
+	if ((p = strstr(a.in, "<LastChange>")) != NULL &&
+	    (q = strstr(p, "</LastChange>")) != NULL &&
+	    (size_t)(q - p) - 12 < sizeof(f->last_change)) {
+		memcpy(f->last_change, p + 12, (size_t)(q - p) - 12);
+		f->last_change[q - p - 12] = '\0';
+	}
+	hx_answer_free(&a);
+	return NULL;
+}
+
+/*
+ * Sixteen GetConfig calls at once on a server that never answered one:
+ * every one gets the same LastChange.  (On a fresh store the first calls
+ * each stored a LastChange of their own, and a client that got one
+ * from GetConfig got ConfigChanged from GetCookie: 9 of 10 fresh starts
+ * with 8 threads before wusp_client_config_refresh() took a lock.)
+ */
+void
+t_first_calls(void **state)
+{
+	char *body = wh_fixture(WCAP "scan/01-GetConfig.request.xml", NULL);
+	struct buf req;
+
+	(void)state;
+	buf_init(&req, 1u << 20);
+	buf_printf(&req, "POST " WH_CLIENT " HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Type: text/xml; charset=utf-8\r\nSOAPAction: \"\"\r\n"
+	    "Connection: close\r\nContent-Length: %zu\r\n\r\n%s", strlen(body),
+	    body);
+	for (int round = 0; round < FIRST_ROUNDS; round++) {
+		struct first_call f[FIRST_CALLS];
+		pthread_t th[FIRST_CALLS];
+		pthread_barrier_t go;
+		struct tl_wsusd s;
+		char conf[1024];
+
+		assert_int_equal(tl_wsusd_init(&s, "first"), 0);
+		snprintf(conf, sizeof(conf), "[server]\ncontent_dir = %s\n"
+		    "state_dir = %s/state\ndatabase = sqlite://%s\n\n"
+		    "[listener plain]\naddress = 127.0.0.1\nport = %u\n\n"
+		    "[limits]\nthreads = 8\n", s.content, s.dir, s.db, s.port);
+		assert_int_equal(tl_wsusd_write_conf(&s, conf), 0);
+		assert_int_equal(tl_postinstall(&s, (char *)NULL), 0);
+		assert_int_equal(tl_wsusd_start(&s), 0);
+		assert_int_equal(pthread_barrier_init(&go, NULL, FIRST_CALLS),
+		    0);
+		for (int i = 0; i < FIRST_CALLS; i++) {
+			memset(&f[i], 0, sizeof(f[i]));
+			f[i].port = s.port;
+			f[i].req = req.data;
+			f[i].len = req.len;
+			f[i].go = &go;
+			assert_int_equal(pthread_create(&th[i], NULL,
+			    first_call, &f[i]), 0);
+		}
+		for (int i = 0; i < FIRST_CALLS; i++)
+			pthread_join(th[i], NULL);
+		pthread_barrier_destroy(&go);
+		assert_int_equal(tl_wsusd_stop(&s), 0);
+		tl_wsusd_cleanup(&s);
+		for (int i = 0; i < FIRST_CALLS; i++)
+			if (f[i].last_change[0] == '\0' ||
+			    strcmp(f[i].last_change, f[0].last_change) != 0)
+				fail_msg("round %d: call %d got LastChange '%s', "
+				    "call 0 '%s'", round, i, f[i].last_change,
+				    f[0].last_change);
+	}
+	buf_free(&req);
+	free(body);
 }

@@ -61,6 +61,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_findings),
 		cmocka_unit_test(t_slow_clients),
 		cmocka_unit_test(t_secrets),
+		cmocka_unit_test(t_first_calls),
 		/* these two change the store or the rate limit: last */
 		cmocka_unit_test(t_pipelining),
 		cmocka_unit_test(t_registry_flood),

@@ -160,7 +160,8 @@ report_request(size_t *len)
 	buf_init(&b, 1u << 20);
 	buf_printf(&b, "POST " WH_REPORTING " HTTP/1.1\r\nHost: t\r\n"
 	    "Content-Type: text/xml; charset=utf-8\r\nSOAPAction: \""
-	    WH_NS_REPORT "/ReportEventBatch\"\r\nContent-Length: %zu\r\n\r\n"
+	    WH_NS_REPORT "/ReportEventBatch\"\r\nConnection: close\r\n"
+	    "Content-Length: %zu\r\n\r\n"
 	    "%s", strlen(body), body);
 	free(body);
 	return buf_steal(&b, len);
@@ -213,18 +214,16 @@ t_pipelining(void **state)
 		buf_free(&b);
 		hx_unchanged(refused[i].name);
 	}
-	/* the control: behind a served request the same report runs */
+	/*
+	 * The control: behind a served request the same report runs (its
+	 * Connection: close ends the exchange; the client does not
+	 * half-close, which could cut a request wsusd has not read yet,
+	 * docs/HTTP.md "Limits").
+	 */
 	buf_init(&b, 1u << 20);
 	buf_puts(&b, GETC "\r\n");
 	buf_append(&b, report, rlen);
-	{
-		int fd = hx_connect();
-
-		assert_true(hx_write(fd, b.data, b.len));
-		shutdown(fd, SHUT_WR);
-		hx_read(fd, 20000, &a);
-		close(fd);
-	}
+	hx_exchange(b.data, b.len, &a);
 	if (a.answers != 2 || strcmp(a.status, OK200) != 0 ||
 	    strstr(a.in, "ReportEventBatchResult>true<") == NULL)
 		fail_msg("control: '%s' x%u:\n%.2000s", a.status, a.answers,
@@ -232,13 +231,14 @@ t_pipelining(void **state)
 	hx_answer_free(&a);
 	buf_free(&b);
 	{
-		struct buf now;
+		struct buf was = H.before;
 
-		buf_init(&now, 64u << 20);
-		wh_db_dump(&H.srv, &now);
-		assert_false(now.len == H.before.len &&
-		    memcmp(now.data, H.before.data, now.len) == 0);
-		buf_free(&now);
+		/* the store changed: the report ran */
+		buf_init(&H.before, 1);
+		hx_snapshot();
+		assert_false(was.len == H.before.len &&
+		    memcmp(was.data, H.before.data, was.len) == 0);
+		buf_free(&was);
 	}
 	free(report);
 }

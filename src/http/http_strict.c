@@ -3,6 +3,7 @@
  * one pass over the header fields MHD parsed, counting the framing
  * fields and checking every name and value byte.
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -13,6 +14,8 @@ struct scan {
 	unsigned	 nte;		/* Transfer-Encoding fields */
 	unsigned	 nhost;		/* Host fields */
 	const char	*te;		/* borrowed: the last TE value */
+	const char	*last;		/* borrowed: the last field's value */
+	size_t		 last_size;
 	enum http_strict_rc rc;		/* first problem, or OK */
 };
 
@@ -55,6 +58,42 @@ name_is(const char *key, size_t klen, const char *want)
 }
 
 /*
+ * An obs-fold line (a line starting with SP or HTAB continues the field
+ * before it; RFC 9112 §5.2 lets a server refuse it with 400) is invisible
+ * in MHD's API too: MHD 0.9.75 joins the continuation to the value, with
+ * no space between, in a copy it allocates elsewhere in its pool.  A
+ * value that was not folded lies in its line in the read buffer, after
+ * the name, the colon (overwritten with NUL) and optional whitespace; so
+ * a value anywhere else, or with other bytes between name and value, was
+ * folded.  (Compared as addresses: both are in MHD's connection pool.)
+ */
+static bool
+value_in_line(const char *key, size_t key_size, const char *value)
+{
+	uintptr_t k = (uintptr_t)key + key_size, v = (uintptr_t)value;
+
+	if (v <= k)
+		return false;
+	for (const char *p = key + key_size; p < value; p++)
+		if (*p != '\0' && *p != ' ' && *p != '\t')
+			return false;
+	return true;
+}
+
+/*
+ * Line ends.  MHD 0.9.75 ends a line at a bare LF or CR as well and
+ * overwrites the end with one NUL (a CRLF with two), in place.  So the
+ * line before a field ended with CRLF when both bytes before its name are
+ * NUL, and the last field and the empty line after it did when the two
+ * bytes after the NULs of its value are NUL too (see value_ok below).
+ */
+static bool
+crlf_before(const char *key)
+{
+	return key[-1] == '\0' && key[-2] == '\0';
+}
+
+/*
  * A NUL inside a value is invisible in MHD's API: MHD 0.9.75 cuts the
  * line at the first NUL (strlen) and drops the rest.  It keeps header
  * values in its read buffer, where it overwrote the CR and LF ending the
@@ -78,6 +117,10 @@ scan_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	else if (value != NULL && (!http_strict_value_ok(value, value_size) ||
 	    strlen(value) != value_size || value[value_size + 1] != '\0'))
 		rc = HTTP_STRICT_VALUE;
+	else if (value != NULL && !value_in_line(key, key_size, value))
+		rc = HTTP_STRICT_FOLD;
+	else if (!crlf_before(key))
+		rc = HTTP_STRICT_EOL;
 	else if (name_is(key, key_size, "Content-Length"))
 		s->ncl++;
 	else if (name_is(key, key_size, "Transfer-Encoding")) {
@@ -89,6 +132,8 @@ scan_field(void *cls, enum MHD_ValueKind kind, const char *key,
 		s->rc = rc;
 		return MHD_NO;		/* stop at the first bad field */
 	}
+	s->last = value;
+	s->last_size = value != NULL ? value_size : 0;
 	return MHD_YES;
 }
 
@@ -102,6 +147,9 @@ http_strict_head(struct MHD_Connection *conn, const char *version)
 	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, scan_field, &s);
 	if (s.rc != HTTP_STRICT_OK)
 		return s.rc;
+	if (s.last != NULL && (s.last[s.last_size + 2] != '\0' ||
+	    s.last[s.last_size + 3] != '\0'))
+		return HTTP_STRICT_EOL;
 	if (s.ncl > 1)
 		return HTTP_STRICT_CL_DUP;
 	if (s.nte > 1)
@@ -129,6 +177,8 @@ http_strict_reason(enum http_strict_rc rc)
 	case HTTP_STRICT_HOST:		return "missing or repeated Host";
 	case HTTP_STRICT_NAME:		return "bad header field name";
 	case HTTP_STRICT_VALUE:		return "control byte in a header value";
+	case HTTP_STRICT_FOLD:		return "folded header line (obs-fold)";
+	case HTTP_STRICT_EOL:		return "line ended by a bare LF or CR";
 	}
 	return "?";
 }

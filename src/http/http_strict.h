@@ -8,7 +8,8 @@
  * request), two different Content-Length fields, two Transfer-Encoding
  * fields, a missing or doubled Host, and it waits for a body it cannot
  * frame on an unknown transfer coding; a NUL in a field value silently
- * cuts the value.  MHD_OPTION_STRICT_FOR_CLIENT = 1 is not used: it
+ * cuts the value; a folded line (obs-fold) is joined to the field before
+ * it without the space RFC 9112 §5.2 requires.  MHD_OPTION_STRICT_FOR_CLIENT = 1 is not used: it
  * answers a missing Host itself, with a malformed answer (the response
  * head sent twice, a bug of 0.9.75's error path).  wsusd keeps MHD's
  * default level and refuses all of the above itself, from the header
@@ -36,6 +37,11 @@ enum http_strict_rc {
 	HTTP_STRICT_NAME,		/* a field name that is not a token */
 	HTTP_STRICT_VALUE,		/* NUL or another control byte in a
 					   field value (HTAB allowed) */
+	HTTP_STRICT_FOLD,		/* a field continued on the next line
+					   (obs-fold, RFC 9112 §5.2) */
+	HTTP_STRICT_EOL,		/* a line of the head ended by a bare
+					   LF or CR (RFC 9112 §2.2 allows
+					   refusing it) */
 };
 
 /* Pure checks over one field (exposed for tests and fuzzing). */

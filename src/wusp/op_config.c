@@ -12,6 +12,7 @@
  * ConfigChanged and run GetConfig again.  What is in the fingerprint is
  * listed in docs/WUSP.md.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,12 +107,18 @@ read_config(struct svc_call *c, struct store *st,
 	return true;
 }
 
-void
-wusp_client_config_refresh(struct svc_call *c)
+/*
+ * One refresh at a time: on a fresh store the first calls would each
+ * find no stored LastChange and store one of their own, and a client
+ * that got one thread's LastChange from GetConfig got ConfigChanged from
+ * the other's on GetCookie (found by tests/crash).  A thread that waited
+ * here takes the snapshot the one before it made.
+ */
+static pthread_mutex_t refresh_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool
+snapshot_fresh(struct svc_call *c, struct wusp_service *svc)
 {
-	struct wusp_service *svc = WUSP_SVC(c);
-	struct wusp_client_config cc;
-	struct store *st;
 	bool fresh;
 
 	pthread_mutex_lock(&svc->lock);
@@ -120,12 +127,27 @@ wusp_client_config_refresh(struct svc_call *c)
 	    (time_t)c->now >= svc->ccfg_read;
 	WUSP_CALL(c)->ccfg = svc->ccfg;
 	pthread_mutex_unlock(&svc->lock);
-	if (fresh)
-		return;
+	return fresh;
+}
 
+void
+wusp_client_config_refresh(struct svc_call *c)
+{
+	struct wusp_service *svc = WUSP_SVC(c);
+	struct wusp_client_config cc;
+	struct store *st;
+
+	if (snapshot_fresh(c, svc))
+		return;
+	pthread_mutex_lock(&refresh_lock);
+	if (snapshot_fresh(c, svc)) {
+		pthread_mutex_unlock(&refresh_lock);
+		return;
+	}
 	st = svc_store(c);
 	if (st == NULL || !read_config(c, st, &cc)) {
 		/* keep the last good snapshot; the call itself may go on */
+		pthread_mutex_unlock(&refresh_lock);
 		c->fault = SOAP_EC_NONE;
 		c->fault_msg[0] = '\0';
 		return;
@@ -135,6 +157,7 @@ wusp_client_config_refresh(struct svc_call *c)
 	svc->ccfg_read = (time_t)c->now;
 	WUSP_CALL(c)->ccfg = cc;
 	pthread_mutex_unlock(&svc->lock);
+	pthread_mutex_unlock(&refresh_lock);
 }
 
 static void

@@ -8,7 +8,9 @@
  * there with the same size is kept, so an interrupted run is resumed by
  * running it again; the configuration is changed last, by one atomic
  * rename, after every file arrived, and only when the new text parses.
- * The old directory is left as it was.  wsusd must be stopped (the
+ * The old directory is left as it was.  Run as root, NEWDIR and every
+ * copy keep the owner of the original (the user wsusd of a package).
+ * wsusd must be stopped (the
  * configuration is read at start).  Not here: the content layout
  * (content/content_store.h) or what the files are (the store).
  */
@@ -86,7 +88,9 @@ copy_file(const char *src, const char *dst, mode_t mode, unsigned long long
 		}
 		*bytes += (unsigned long long)n;
 	}
-	if (n == -1 || fsync(out) == -1 || fchmod(out, mode & 0777) == -1)
+	/* run as root: the copy keeps the original's owner (wsusd) */
+	if (n == -1 || fsync(out) == -1 || fchmod(out, mode & 0777) == -1 ||
+	    adopt_owner(out, tmp, src) == -1)
 		goto done;
 	if (close(out) == -1) {
 		out = -1;
@@ -149,7 +153,8 @@ copy_tree(const char *src, const char *dst, int depth, struct move_count *c)
 			break;
 		}
 		if (S_ISDIR(sb.st_mode)) {
-			if (mkdir(t, sb.st_mode & 0777) == -1 && errno != EEXIST) {
+			if ((mkdir(t, sb.st_mode & 0777) == -1 &&
+			    errno != EEXIST) || adopt_owner(-1, t, s) == -1) {
 				log_error("movecontent: %s: %s", t,
 				    strerror(errno));
 				rc = -1;
@@ -361,7 +366,10 @@ cmd_movecontent(struct wsusctl *ctl, int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	} else {
-		if (mkdir_p(newreal, 0750) == -1) {
+		/* as root, NEWDIR becomes the old directory's owner's:
+		 * wsusd serves and writes it */
+		if (mkdir_p(newreal, 0750) == -1 ||
+		    adopt_owner(-1, newreal, oldreal) == -1) {
 			log_error("movecontent: %s: %s", newreal,
 			    strerror(errno));
 			return EXIT_FAIL;

@@ -9,7 +9,9 @@
  * place only when SHA-1, SHA-256 and size all match.  The temporary name
  * starts with a dot, so the HTTP name whitelist never serves it.
  * Publish (a finished download inside the content directory) verifies
- * the file in place and renames it: no copy.
+ * the file in place and renames it: no copy.  Run as root on a directory
+ * another user owns (sudo wsusctl), files and folders made here take the
+ * content directory's owner (adopt_owner), so wsusd can manage them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -309,7 +311,8 @@ content_import(const char *dir, const char *src, const uint8_t sha1[20],
 		goto fail;
 	}
 	if (lstat(subdir, &sb) == -1) {
-		if (errno != ENOENT || mkdir(subdir, 0755) == -1) {
+		if (errno != ENOENT || mkdir(subdir, 0755) == -1 ||
+		    adopt_owner(-1, subdir, dir) == -1) {
 			seterr(err, errlen, "%s: %s", subdir, strerror(errno));
 			goto fail;
 		}
@@ -346,7 +349,8 @@ content_import(const char *dir, const char *src, const uint8_t sha1[20],
 		    (unsigned long long)n, (unsigned long long)size);
 		goto fail;
 	}
-	if (fchmod(out, 0644) == -1 || fsync(out) == -1) {
+	if (fchmod(out, 0644) == -1 || adopt_owner(out, tmp, dir) == -1 ||
+	    fsync(out) == -1) {
 		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto fail;
 	}
@@ -422,12 +426,14 @@ content_publish(const char *dir, const char *src, const uint8_t sha1[20],
 		    memcmp(h1, sha1, 20) != 0 ? "SHA-1" : "SHA-256");
 		goto fail;
 	}
-	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, 0644) == -1 || adopt_owner(fd, src, dir) == -1 ||
+	    fsync(fd) == -1) {
 		seterr(err, errlen, "%s: %s", src, strerror(errno));
 		goto fail;
 	}
 	if (lstat(subdir, &sb) == -1) {
-		if (errno != ENOENT || mkdir(subdir, 0755) == -1) {
+		if (errno != ENOENT || mkdir(subdir, 0755) == -1 ||
+		    adopt_owner(-1, subdir, dir) == -1) {
 			seterr(err, errlen, "%s: %s", subdir, strerror(errno));
 			goto fail;
 		}

@@ -106,8 +106,13 @@ content_quarantine(const char *dir, const uint8_t sha1[20],
 		goto toolong;
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		return 0;
-	if (mkdir(qdir, 0750) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", qdir, strerror(errno));
+	if (mkdir(qdir, 0750) == -1) {
+		if (errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", qdir, strerror(errno));
+			return -1;
+		}
+	} else if (adopt_owner(-1, qdir, dir) == -1) {
+		snprintf(err, errlen, "%s: chown: %s", qdir, strerror(errno));
 		return -1;
 	}
 	if (rename(path, target) == -1) {

@@ -58,8 +58,9 @@ usage(FILE *fp)
 	    "  -h, --help     this help\n"
 	    "  -V, --version  print the version and exit\n"
 	    "wsusd runs in the foreground; SIGTERM or SIGINT stop it, SIGHUP\n"
-	    "reloads the configuration (log level, limits, TLS certificates;\n"
-	    "the log says which changes need a restart).\n",
+	    "reloads the configuration (log level, limits, TLS certificates,\n"
+	    "access log, upstream_allow; the log says which changes need a\n"
+	    "restart).\n",
 	    WSUSD_DEFAULT_CONF);
 }
 
@@ -187,11 +188,13 @@ notify_reloading(void)
  * SIGHUP: read the file again; a broken one is refused (each error, then
  * one line) and the running configuration stays.  Otherwise the HTTP
  * listeners are replaced (limits, TLS files) and the log level set, and
- * one line says what changed.  *cur becomes the new configuration.
+ * one line says what changed; the SOAP services take the new allow-list.
+ * *cur becomes the new configuration.
  */
 static void
 reload(const char *path, bool path_given, bool verbose, struct configs *all,
-    const struct config **cur, struct http_server *srv)
+    const struct config **cur, struct http_server *srv,
+    struct daemon_services *soap)
 {
 	char live[1024], restart[1024], unused[1024], err[512];
 	struct config_errors errs;
@@ -224,6 +227,7 @@ reload(const char *path, bool path_given, bool verbose, struct configs *all,
 	}
 	if (!verbose)
 		log_set_level(nc->log_level);
+	daemon_services_reload(soap, nc);
 	/* applied: since the last reload; not applied: since the start */
 	daemon_config_diff(*cur, nc, verbose, live, restart, sizeof(live));
 	daemon_config_diff(all->v[0], nc, verbose, unused, restart,
@@ -390,7 +394,7 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (sig == SIGHUP) {
-			reload(path, path_given, verbose, &all, &cur, srv);
+			reload(path, path_given, verbose, &all, &cur, srv, soap);
 			continue;
 		}
 		log_info("%s received, shutting down",

@@ -142,7 +142,7 @@ daemon_config_diff(const struct config *a, const struct config *b,
 	N(log_syslog, "[server] log_target", restart);
 	S(tls_certificate, "[server] tls_certificate", live);
 	S(tls_key, "[server] tls_key", live);
-	S(upstream_allow, "[server] upstream_allow", restart);
+	S(upstream_allow, "[server] upstream_allow", live);
 	S(access_log, "[server] access_log", live);
 	N(max_body_bytes, "[limits] max_body_bytes", live);
 	N(max_connections, "[limits] max_connections", live);

@@ -109,6 +109,12 @@ fail:
 }
 
 void
+daemon_services_reload(struct daemon_services *ds, const struct config *cfg)
+{
+	svc_host_set_upstream_allow(ds->host, cfg->upstream_allow);
+}
+
+void
 daemon_services_free(struct daemon_services *ds)
 {
 	if (ds == NULL)

@@ -29,6 +29,12 @@ struct daemon_services;
  */
 int	daemon_services_start(const struct config *cfg,
 	    struct daemon_services **out, char *err, size_t errlen);
+/*
+ * A reload read cfg: what the services take from it while they run
+ * ([server] upstream_allow; copied, cfg need not outlive the call).
+ */
+void	daemon_services_reload(struct daemon_services *ds,
+	    const struct config *cfg);
 /* Free everything (the services, then the holder they borrowed, then the
  * host); after http_server_stop().  NULL is fine. */
 void	daemon_services_free(struct daemon_services *ds);

@@ -546,14 +546,18 @@ svc_host_new(const struct config *cfg, char *err, size_t errlen)
 	h->cfg = cfg;
 	h->started = (int64_t)time(NULL);
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_init(&h->allow_lock, NULL);
 	if (pthread_key_create(&h->tkey, thread_destroy) != 0) {
 		snprintf(err, errlen, "pthread_key_create: %s",
 		    strerror(errno));
+		pthread_mutex_destroy(&h->allow_lock);
 		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return NULL;
 	}
 	h->tkey_made = true;
+	if (cfg != NULL && cfg->upstream_allow != NULL)
+		h->upstream_allow = xstrdup(cfg->upstream_allow);
 	if (gethostname(h->host_name, sizeof(h->host_name) - 1) != 0 ||
 	    h->host_name[0] == '\0')
 		snprintf(h->host_name, sizeof(h->host_name), "localhost");
@@ -626,6 +630,33 @@ svc_host_free(struct svc_host *h)
 	}
 	if (h->ready)
 		cookie_keyring_clear(&h->kr);
+	free(h->upstream_allow);
+	pthread_mutex_destroy(&h->allow_lock);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
+}
+
+char *
+svc_host_upstream_allow(struct svc_host *h)
+{
+	char *list = NULL;
+
+	/* copied under the lock: a reload may free the one we read */
+	pthread_mutex_lock(&h->allow_lock);
+	if (h->upstream_allow != NULL)
+		list = xstrdup(h->upstream_allow);
+	pthread_mutex_unlock(&h->allow_lock);
+	return list;
+}
+
+void
+svc_host_set_upstream_allow(struct svc_host *h, const char *list)
+{
+	char *nl = list != NULL ? xstrdup(list) : NULL, *old;
+
+	pthread_mutex_lock(&h->allow_lock);
+	old = h->upstream_allow;
+	h->upstream_allow = nl;
+	pthread_mutex_unlock(&h->allow_lock);
+	free(old);
 }

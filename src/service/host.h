@@ -20,8 +20,9 @@
  * (svc_def.proto_size zeroed bytes, owned by the host for the call).
  *
  * Threads: handlers run on the MHD worker threads at once.  The host's
- * mutable state (readiness, thread list) is guarded by its lock; the
- * keyring and server id are read-only once ready is set.
+ * mutable state (readiness, thread list) is guarded by its lock, the
+ * allow-list a reload replaces by allow_lock; the keyring and server id
+ * are read-only once ready is set.
  */
 #ifndef WSUSD_SERVICE_HOST_H
 #define WSUSD_SERVICE_HOST_H
@@ -101,6 +102,11 @@ struct svc_host {
 	struct svc_thread	*threads;	/* every live svc_thread */
 	struct svc_route	*routes;	/* owned, svc_host_add() */
 	char			 host_name[256]; /* fallback host for URLs */
+	/* [server] upstream_allow as last read (start or reload); NULL
+	 * when wsusd.conf sets none.  A reload replaces it while calls
+	 * run: read it only through svc_host_upstream_allow(). */
+	pthread_mutex_t		 allow_lock;	/* upstream_allow */
+	char			*upstream_allow; /* owned */
 };
 
 /* Everything one SOAP call needs.  Lives on the handler's stack. */
@@ -156,6 +162,15 @@ int	svc_host_open_store(struct svc_host *h, struct store **out, char *err,
 	    size_t errlen);
 /* Free everything; after http_server_stop().  NULL is fine. */
 void	svc_host_free(struct svc_host *h);
+/*
+ * [server] upstream_allow as the calls see it now: a copy taken under
+ * the host's allow_lock (the caller frees it), NULL when wsusd.conf sets
+ * none.  svc_host_new() takes cfg's; svc_host_set_upstream_allow()
+ * replaces it (a SIGHUP reload), from any thread, while calls run: a
+ * call sees the old list or the new one, whole.
+ */
+char	*svc_host_upstream_allow(struct svc_host *h);
+void	 svc_host_set_upstream_allow(struct svc_host *h, const char *list);
 
 /*
  * Set up a call without HTTP routing (the fuzz entry points): host, def,

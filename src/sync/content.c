@@ -341,7 +341,9 @@ open_part(struct cfile *c)
 	int fd;
 
 	fd = open(c->part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd == -1 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	/* wsusctl sync as root: wsusd must be able to resume it */
+	if (fd == -1 || adopt_owner(fd, c->part, NULL) != 0 ||
+	    fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		/* EWOULDBLOCK: another sync is fetching this file now */
 		if (fd != -1)
@@ -544,7 +546,8 @@ sync_content(struct sess *s)
 		return -1;
 	}
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/" PART_DIR,
-	    s->o->content_dir) >= sizeof(dir) || mkdir_p(dir, 0755) != 0) {
+	    s->o->content_dir) >= sizeof(dir) || mkdir_p(dir, 0755) != 0 ||
+	    adopt_owner(-1, dir, s->o->content_dir) != 0) {
 		sync_seterr(s, "content: %s: %s", dir, strerror(errno));
 		return -1;
 	}

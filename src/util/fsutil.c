@@ -163,3 +163,30 @@ fail:
 	errno = e;
 	return -1;
 }
+
+int
+adopt_owner(int fd, const char *path, const char *ref)
+{
+	struct stat sb;
+
+	char parent[PATH_MAX];
+
+	if (geteuid() != 0)
+		return 0;
+	if (ref == NULL) {
+		/* the directory that holds path */
+		if ((size_t)snprintf(parent, sizeof(parent), "%s", path) >=
+		    sizeof(parent)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		ref = dirname(parent);
+	}
+	if (stat(ref, &sb) == -1)
+		return -1;
+	if (sb.st_uid == 0)
+		return 0;
+	if (fd != -1)
+		return fchown(fd, sb.st_uid, sb.st_gid);
+	return lchown(path, sb.st_uid, sb.st_gid);
+}

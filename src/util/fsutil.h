@@ -22,5 +22,13 @@ int	read_file(const char *path, size_t max, char **out, size_t *len);
 int	write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /* fsync the directory that holds path (after a rename). 0 or -1. */
 int	fsync_parent_dir(const char *path);
+/*
+ * Run as root (sudo wsusctl on the packaged layout, where /var/lib/wsusd
+ * belongs to the user wsusd): give what we just created (fd, or path when
+ * fd is -1) the owner and group of ref (ref NULL: the directory holding
+ * path), so the service can still replace, quarantine or delete it.  Not
+ * root, or ref owned by root: nothing.  0 or -1 (errno).
+ */
+int	adopt_owner(int fd, const char *path, const char *ref);
 
 #endif

@@ -129,11 +129,10 @@ ws_allow_list(struct svc_call *c, struct store *st, char **list, char *err,
 	int rc;
 
 	*list = NULL;
-	/* wsusd.conf [server] upstream_allow first, else the store setting */
-	if (c->host->cfg->upstream_allow != NULL) {
-		*list = xstrdup(c->host->cfg->upstream_allow);
+	/* wsusd.conf [server] upstream_allow first (as the last reload
+	 * left it), else the store setting */
+	if ((*list = svc_host_upstream_allow(c->host)) != NULL)
 		return 0;
-	}
 	rc = store_setting_str(st, SETTING_WSUSSS_ALLOW, list);
 	if (rc == STORE_INVALID) {
 		/* a list the registry refuses refuses everyone */

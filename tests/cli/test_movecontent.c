@@ -173,6 +173,52 @@ test_move(void **state)
 	assert_int_equal(tl_wsusd_stop(&fx->w), 0);
 }
 
+/* The owner of path is uid:gid. */
+static void
+owned(const char *dir, const char *rel, uid_t uid, gid_t gid)
+{
+	char path[512];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s%s%s", dir, rel[0] ? "/" : "", rel);
+	assert_int_equal(stat(path, &sb), 0);
+	if (sb.st_uid != uid || sb.st_gid != gid)
+		fail_msg("%s: owner %u:%u, want %u:%u", path,
+		    (unsigned)sb.st_uid, (unsigned)sb.st_gid, (unsigned)uid,
+		    (unsigned)gid);
+}
+
+/*
+ * sudo wsusctl movecontent on the packaged layout (content owned by the
+ * user wsusd): the new directory, its folders and files keep the owner
+ * of the originals, so wsusd can serve and write them.  Run as another
+ * user, everything is simply that user's.
+ */
+static void
+test_move_owner(void **state)
+{
+	struct fx *fx = *state;
+	char newdir[256], cmd[512];
+	uid_t uid = geteuid() == 0 ? 4242 : geteuid();
+	gid_t gid = geteuid() == 0 ? 4343 : getegid();
+
+	if (geteuid() == 0) {
+		snprintf(cmd, sizeof(cmd), "chown -R 4242:4343 '%s'",
+		    fx->w.content);
+		assert_int_equal(system(cmd), 0);
+	}
+	snprintf(newdir, sizeof(newdir), "%s/new/content", fx->w.dir);
+	CTL(fx, 0, "movecontent", newdir);
+	HAS(fx, "movecontent: 3 files copied (20 bytes), 0 already there\n");
+	owned(newdir, "", uid, gid);
+	owned(newdir, "49", uid, gid);
+	owned(newdir, F1, uid, gid);
+	owned(newdir, F2, uid, gid);
+	owned(newdir, "quarantine", uid, gid);
+	owned(newdir, F3, uid, gid);
+	same(newdir, F3, "damaged");
+}
+
 static void
 test_skip_copy(void **state)
 {
@@ -196,6 +242,8 @@ main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_owner, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_skip_copy, setup,
 		    teardown),
 	};

@@ -392,17 +392,37 @@ test_download(void **state)
 	assert_file_is(d, &A);
 }
 
+/* path has the owner of d's content directory (root: 4242:4343, set by
+ * test_resume; otherwise the test's own user). */
+static void
+owned_by_content(const struct tl_wsusd *d, const char *path)
+{
+	struct stat sb, cb;
+
+	assert_int_equal(stat(d->content, &cb), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	if (sb.st_uid != cb.st_uid || sb.st_gid != cb.st_gid ||
+	    (geteuid() == 0 && cb.st_uid != 4242))
+		fail_msg("%s: owner %u:%u, content directory %u:%u", path,
+		    (unsigned)sb.st_uid, (unsigned)sb.st_gid,
+		    (unsigned)cb.st_uid, (unsigned)cb.st_gid);
+}
+
 static void
 test_resume(void **state)
 {
 	struct tl_wsusd *d = &dss[1];
-	char part[512], hex[41];
+	char part[512], dir[512], hex[41];
 	struct stat sb;
 	json_t *j;
 	int lk;
 
 	(void)state;
 	dss_setup(d, "dsc2");
+	/* run as root on a content directory wsusd owns (sudo wsusctl sync
+	 * on the package's layout): what the sync makes there is wsusd's */
+	if (geteuid() == 0)
+		assert_int_equal(chown(d->content, 4242, 4343), 0);
 	/* metadata only (the default): nothing downloaded */
 	j = run_sync(d, NULL, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "content")),
@@ -427,6 +447,9 @@ test_resume(void **state)
 	close(lk);
 	assert_int_equal(stat(part, &sb), 0);
 	assert_int_equal(sb.st_size, SIZE / 2);
+	owned_by_content(d, part);
+	snprintf(dir, sizeof(dir), "%s/.partial", d->content);
+	owned_by_content(d, dir);
 	assert_int_equal(present(d, &A), 0);
 	j = run_sync(d, "approved", NULL);
 	/* only the second half crossed the wire */
@@ -435,6 +458,10 @@ test_resume(void **state)
 	assert_file_is(d, &A);
 	assert_int_equal(present(d, &A), 1);
 	assert_false(exists("%s", part));
+	snprintf(dir, sizeof(dir), "%s/%s", d->content, A.rel);
+	owned_by_content(d, dir);
+	*strrchr(dir, '/') = '\0';
+	owned_by_content(d, dir);
 }
 
 static void

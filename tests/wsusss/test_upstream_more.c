@@ -5,11 +5,13 @@
  * ping and related operations.  The fixture and helpers: test_upstream.c.
  */
 #include <regex.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stddef.h>
 
@@ -508,7 +510,28 @@ t_allow_list(void **state)
 	free(c);
 }
 
-/* the allow-list from wsusd.conf ([server] upstream_allow) */
+/*
+ * SIGHUP to s, then wait (up to 30 s: an event, not a time) for its
+ * n-th "configuration reloaded" line; that line ends with tail.
+ */
+static void
+allow_reload(struct tl_wsusd *s, size_t n, const char *tail)
+{
+	char want[512];
+
+	assert_int_equal(kill(s->pid, SIGHUP), 0);
+	for (int i = 0; i < 300 &&
+	    tl_count_in_file(s->log, "configuration reloaded from ") < n; i++)
+		usleep(100000);
+	assert_int_equal(tl_count_in_file(s->log,
+	    "configuration reloaded from "), n);
+	snprintf(want, sizeof(want), "(TLS certificates and keys re-read): "
+	    "%s", tail);
+	assert_int_equal(tl_count_in_file(s->log, want), n);
+}
+
+/* the allow-list from wsusd.conf ([server] upstream_allow), applied at
+ * the start and by a reload (SIGHUP) */
 void
 t_allow_config(void **state)
 {
@@ -540,7 +563,30 @@ t_allow_config(void **state)
 	assert_non_null(strstr(r.body.data,
 	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
 	wh_reply_free(&r);
+
+	/* a reload applies the file's new list: 127.0.0.1 allowed */
+	snprintf(cmd, sizeof(cmd), "sed -i 's|^upstream_allow = .*$|"
+	    "upstream_allow = 10.9.9.0/24 127.0.0.0/8|' '%s'", s2.conf);
+	assert_int_equal(system(cmd), 0);
+	allow_reload(&s2, 1, "applied [server] upstream_allow\n");
+	wh_soap(&s2, DSS, x, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.data,
+	    "GetAuthorizationCookieResult"));
+	wh_reply_free(&r);
+
+	/* and a reload to a list without it refuses again */
+	snprintf(cmd, sizeof(cmd), "sed -i 's|^upstream_allow = .*$|"
+	    "upstream_allow = 192.0.2.7|' '%s'", s2.conf);
+	assert_int_equal(system(cmd), 0);
+	allow_reload(&s2, 2, "applied [server] upstream_allow\n");
+	wh_soap(&s2, DSS, x, &r);
+	assert_int_equal(r.status, 500);
+	assert_non_null(strstr(r.body.data,
+	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
+	wh_reply_free(&r);
 	free(x);
+	assert_int_equal(tl_count_in_file(s2.log, "needs a restart"), 0);
 	assert_int_equal(tl_wsusd_stop(&s2), 0);
 	tl_wsusd_cleanup(&s2);
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "content/content_store.h"
+#include "content/verify.h"
 #include "testlib.h"
 #include "util/encode.h"
 
@@ -184,6 +185,48 @@ test_hash_file(void **state)
 	assert_int_equal(content_hash_file(f->root, h1, h2, &n, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a regular file"));
+}
+
+/*
+ * sudo wsusctl on the packaged layout (content owned by wsusd): what root
+ * creates in the content directory takes the directory's owner, so wsusd
+ * can later replace, quarantine or delete it.  Run as another user, files
+ * are simply that user's (nothing to adopt).
+ */
+static void
+test_import_owner(void **state)
+{
+	struct fx *f = *state;
+	char err[256], path[256], qpath[256];
+	struct stat sb;
+	bool already, moved;
+	uid_t uid = geteuid() == 0 ? 4242 : geteuid();
+	gid_t gid = geteuid() == 0 ? 4343 : getegid();
+
+	if (geteuid() == 0)
+		assert_int_equal(chown(f->content, uid, gid), 0);
+	assert_int_equal(content_import(f->content, f->src, f->sha1,
+	    f->sha256, 3, "Setup.EXE", &already, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/9D", f->content);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_uid, uid);
+	assert_int_equal(sb.st_gid, gid);
+	assert_int_equal(sb.st_mode & 0777, 0755);
+	snprintf(path, sizeof(path), "%s/9D/" ABC_SHA1 ".EXE", f->content);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_uid, uid);
+	assert_int_equal(sb.st_gid, gid);
+	assert_int_equal(sb.st_mode & 0777, 0644);
+	/* the quarantine folder a repair makes, too */
+	assert_int_equal(content_quarantine(f->content, f->sha1, "Setup.EXE",
+	    &moved, qpath, sizeof(qpath), err, sizeof(err)), 0);
+	assert_true(moved);
+	snprintf(path, sizeof(path), "%s/quarantine", f->content);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_uid, uid);
+	assert_int_equal(sb.st_gid, gid);
+	assert_int_equal(stat(qpath, &sb), 0);
+	assert_int_equal(sb.st_uid, uid);
 }
 
 static void
@@ -394,6 +437,8 @@ main(void)
 		cmocka_unit_test(test_relpath),
 		cmocka_unit_test_setup_teardown(test_hash_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_owner, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_import_mismatch_leaves_nothing, setup, teardown),

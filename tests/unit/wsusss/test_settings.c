@@ -199,16 +199,15 @@ static void
 t_allow_list(void **state)
 {
 	struct config cfg;
-	struct svc_host host;
+	struct svc_host *host;
 	struct svc_call c;
 	char *list = NULL, err[160], *big;
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
-	memset(&host, 0, sizeof(host));
 	memset(&c, 0, sizeof(c));
-	host.cfg = &cfg;
-	c.host = &host;
+	assert_non_null(host = svc_host_new(&cfg, err, sizeof(err)));
+	c.host = host;
 
 	/* absent: no list (every peer allowed) */
 	assert_int_equal(ws_allow_list(&c, st, &list, err, sizeof(err)), 0);
@@ -222,12 +221,30 @@ t_allow_list(void **state)
 	assert_string_equal(list, "10.0.0.0/8, 2001:db8::/32");
 	free(list);
 
-	/* wsusd.conf [server] upstream_allow wins over the setting */
+	/* wsusd.conf [server] upstream_allow wins over the setting; the
+	 * host took it at creation (a later change of cfg is not seen) */
+	svc_host_free(host);
 	cfg.upstream_allow = (char *)"192.0.2.1";
+	assert_non_null(host = svc_host_new(&cfg, err, sizeof(err)));
+	c.host = host;
+	cfg.upstream_allow = (char *)"198.51.100.1";
 	assert_int_equal(ws_allow_list(&c, st, &list, err, sizeof(err)), 0);
 	assert_string_equal(list, "192.0.2.1");
 	free(list);
 	cfg.upstream_allow = NULL;
+	/* a reload replaces it; the copy a call holds stays valid */
+	assert_int_equal(ws_allow_list(&c, st, &list, err, sizeof(err)), 0);
+	svc_host_set_upstream_allow(host, "203.0.113.0/24");
+	assert_string_equal(list, "192.0.2.1");
+	free(list);
+	assert_int_equal(ws_allow_list(&c, st, &list, err, sizeof(err)), 0);
+	assert_string_equal(list, "203.0.113.0/24");
+	free(list);
+	/* a reload of a file without it: the store setting again */
+	svc_host_set_upstream_allow(host, NULL);
+	assert_int_equal(ws_allow_list(&c, st, &list, err, sizeof(err)), 0);
+	assert_string_equal(list, "10.0.0.0/8, 2001:db8::/32");
+	free(list);
 
 	/* a list the registry refuses (too long) is an error, not "none":
 	 * the caller refuses every peer */
@@ -239,6 +256,7 @@ t_allow_list(void **state)
 	assert_null(list);
 	assert_non_null(strstr(err, "4096"));
 	assert_null(strstr(err, "setting upstream_allow"));
+	svc_host_free(host);
 }
 
 /* The host's readiness reads server_id and cookie_key through the

@@ -55,7 +55,7 @@ sync_usage(FILE *fp)
 	    "                    [--insecure] [--cacert FILE] [--no-rollup]\n"
 	    "                    [--product GUID]... [--classification GUID]...\n"
 	    "                    [--name FQDN] [--timeout SECS] [--max-response MIB]\n"
-	    "                    [--content approved|all|none]\n"
+	    "                    [--content approved|all|none|origin]\n"
 	    "                    [--download-connections N] [--bandwidth KBPS]\n"
 	    "                    [--record DIR] [--json] [-v]\n"
 	    "       wsusctl sync configure|now|status|history|cancel ... (--help of each)\n"
@@ -63,10 +63,12 @@ sync_usage(FILE *fp)
 	    "  Synchronize metadata (and, with --replica, groups and approvals)\n"
 	    "  from an upstream server as a downstream WSUS does, then roll up\n"
 	    "  status.  --content approved|all downloads the files of approved\n"
-	    "  (or all) updates from the upstream's /Content/ into content_dir,\n"
-	    "  verified by SHA-1 and SHA-256, N at once (default 4), resuming\n"
-	    "  partial downloads, within KBPS kilobytes/s (default no limit);\n"
-	    "  none (default) syncs metadata only.  --protocol 1.8 speaks as\n"
+	    "  (or all) updates from the upstream's /Content/ (from each file's\n"
+	    "  MUUrl when the upstream is catalog-only, e.g. Microsoft Update)\n"
+	    "  into content_dir, verified by SHA-1 and SHA-256, N at once\n"
+	    "  (default 4), resuming partial downloads, within KBPS kilobytes/s\n"
+	    "  (default no limit); none (default) syncs metadata only; origin\n"
+	    "  downloads nothing (clients fetch from the original URL).  --protocol 1.8 speaks as\n"
 	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
@@ -265,7 +267,7 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		case 'c':
 			if (sync_content_policy_parse(optarg, &o.content) != 0) {
 				fprintf(stderr, "wsusctl sync: --content must be "
-				    "approved, all or none\n");
+				    "approved, all, none or origin\n");
 				return EXIT_USAGE;
 			}
 			break;
@@ -379,7 +381,8 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			printf("replica: %zu groups, %zu approvals set, %zu removed, "
 			    "%zu declined\n", r.groups, r.approvals_set,
 			    r.approvals_removed, r.declined);
-		if (o.content != SYNC_CONTENT_NONE)
+		if (o.content != SYNC_CONTENT_NONE &&
+		    o.content != SYNC_CONTENT_ORIGIN)
 			printf("content (%s): %zu files downloaded (%llu bytes), "
 			    "%zu failed, %zu pending upstream\n",
 			    sync_content_policy_name(o.content),

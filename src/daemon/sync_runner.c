@@ -107,8 +107,8 @@ counts(struct store_sync_run *row, const struct sync_result *res)
 
 /*
  * The stored content policy as sync_run() takes it.  "origin" (clients
- * fetch from the original URL) downloads nothing here: the files stay
- * where the update metadata points (docs/SYNC.md).
+ * fetch from the original URL) downloads nothing: the files stay where
+ * the update metadata points (docs/SYNC.md).
  */
 static enum sync_content_policy
 content_policy(enum store_sync_content c)
@@ -118,8 +118,9 @@ content_policy(enum store_sync_content c)
 		return SYNC_CONTENT_APPROVED;
 	case STORE_SYNC_CONTENT_ALL:
 		return SYNC_CONTENT_ALL;
-	case STORE_SYNC_CONTENT_NONE:
 	case STORE_SYNC_CONTENT_ORIGIN:
+		return SYNC_CONTENT_ORIGIN;
+	case STORE_SYNC_CONTENT_NONE:
 		break;
 	}
 	return SYNC_CONTENT_NONE;

@@ -1,8 +1,9 @@
 /*
- * content.c — the content step of a sync (wsusss.md §9, SPEC §3.2.4.4):
+ * content.c — the content step of a sync (wsusss.md §10, SPEC §3.2.4.4):
  * the files of the content policy that the local content store lacks are
  * fetched from the upstream's content service, BASE/Content/XX/SHA1.ext,
- * several at once (libcurl multi, opts.download_connections), each into
+ * or, when the upstream said CatalogOnlySync (Microsoft Update), from the
+ * file's original URL (the MUUrl its GetUpdateData gave), several at once (libcurl multi, opts.download_connections), each into
  * CONTENT_DIR/.partial/SHA1HEX.part and continued with a Range request
  * from the part file's length after an interruption.  A complete part is
  * hashed in place: size, SHA-1 and (when the metadata has one) SHA-256
@@ -14,8 +15,9 @@
  * is tried again at the next sync.
  *
  * Every store call is made on this thread; curl runs in the same loop.
- * Not here: which updates are approved (the store), MUUrl (the upstream's
- * own download source), a time window for branch links.
+ * Policy "origin" downloads nothing (clients fetch from the original
+ * URL).  Not here: which updates are approved (the store), a time window
+ * for branch links.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +47,7 @@
 
 /* One file to fetch. */
 struct cfile {
-	struct store_file f;		/* f.name: owned copy */
+	struct store_file f;		/* f.name, f.origin: owned copies */
 	char		 url[URL_MAX + 128];
 	char		 part[PATH_MAX];
 	FILE		*fp;		/* the part file while fetching */
@@ -73,6 +75,8 @@ sync_content_policy_parse(const char *s, enum sync_content_policy *out)
 		*out = SYNC_CONTENT_ALL;
 	else if (strcmp(s, "none") == 0)
 		*out = SYNC_CONTENT_NONE;
+	else if (strcmp(s, "origin") == 0)
+		*out = SYNC_CONTENT_ORIGIN;
 	else
 		return -1;
 	return 0;
@@ -86,6 +90,8 @@ sync_content_policy_name(enum sync_content_policy p)
 		return "approved";
 	case SYNC_CONTENT_ALL:
 		return "all";
+	case SYNC_CONTENT_ORIGIN:
+		return "origin";
 	default:
 		return "none";
 	}
@@ -180,6 +186,7 @@ collect(const struct store_file *f, void *arg)
 	memset(c, 0, sizeof(*c));
 	c->f = *f;
 	c->f.name = f->name ? xstrdup(f->name) : NULL;
+	c->f.origin = f->origin ? xstrdup(f->origin) : NULL;
 	return 0;
 }
 
@@ -377,7 +384,7 @@ done(struct sess *s, struct cfile *c, CURLcode cc, long code,
 	c->fp = NULL;
 	if (c->have == 0)
 		unlink(c->part);	/* no empty part files left behind */
-	if (code == 404) {
+	if (code == 404 && (!s->catalog_only || c->f.origin == NULL)) {
 		log_info("sync: content %s: 404 from the upstream; asking "
 		    "DownloadFiles", hex);
 		s->res->files_pending++;
@@ -532,7 +539,8 @@ sync_content(struct sess *s)
 	size_t i;
 	int rc = -1;
 
-	if (s->o->content == SYNC_CONTENT_NONE || s->st == NULL)
+	if (s->o->content == SYNC_CONTENT_NONE ||
+	    s->o->content == SYNC_CONTENT_ORIGIN || s->st == NULL)
 		return 0;
 	if (s->o->content_dir == NULL || s->o->content_dir[0] == '\0') {
 		sync_seterr(s, "content: no content directory configured");
@@ -550,12 +558,18 @@ sync_content(struct sess *s)
 	}
 	for (i = 0; i < l.n; i++) {
 		struct cfile *c = &l.v[i];
+		int n;
 
-		if (sync_content_url(s->base, c->f.sha1, c->f.name, c->url,
-		    sizeof(c->url)) != 0 ||
-		    sync_content_part_path(s->o->content_dir, c->f.sha1,
-		    c->part, sizeof(c->part)) != 0) {
-			sync_seterr(s, "content: a file name does not fit");
+		if (s->catalog_only && c->f.origin != NULL)
+			n = (size_t)snprintf(c->url, sizeof(c->url), "%s",
+			    c->f.origin) < sizeof(c->url) ? 0 : -1;
+		else
+			n = sync_content_url(s->base, c->f.sha1, c->f.name,
+			    c->url, sizeof(c->url));
+		if (n != 0 || sync_content_part_path(s->o->content_dir,
+		    c->f.sha1, c->part, sizeof(c->part)) != 0) {
+			sync_seterr(s, "content: a URL or file name does not "
+			    "fit");
 			goto out;
 		}
 	}
@@ -568,8 +582,10 @@ sync_content(struct sess *s)
 		ask_upstream(s, &pending);
 	rc = 0;
 out:
-	for (i = 0; i < l.n; i++)
+	for (i = 0; i < l.n; i++) {
 		free((char *)l.v[i].f.name);
+		free((char *)l.v[i].f.origin);
+	}
 	free(l.v);
 	free(pending.v);
 	return rc;

@@ -26,8 +26,10 @@
  * imported or kept: every revision listed is fetched.
  *
  * Then, by the content policy, the files of approved (or all) updates
- * are downloaded from the upstream's /Content/ (content.c), verified
- * and published into the content store; a 404 asks DownloadFiles.
+ * are downloaded from the upstream's /Content/, or from their original
+ * URL (MUUrl) when the upstream is catalog-only (Microsoft Update),
+ * (content.c), verified and published into the content store; a 404
+ * from the upstream asks DownloadFiles.
  *
  * Not here: driver sets,
  * GetUpdateDecryptionData, scheduling.  See docs/SYNC.md.
@@ -55,6 +57,8 @@ enum sync_content_policy {
 	SYNC_CONTENT_NONE = 0,		/* metadata only */
 	SYNC_CONTENT_APPROVED = 1,	/* files of approved updates */
 	SYNC_CONTENT_ALL = 2,		/* every file the metadata lists */
+	SYNC_CONTENT_ORIGIN = 3,	/* none: clients fetch from the
+					 * original URL (MUUrl) */
 };
 #define SYNC_CONTENT_CONNECTIONS 4	/* default files fetched at once */
 #define SYNC_CONTENT_CONNECTIONS_MAX 64
@@ -138,7 +142,7 @@ struct sync_result {
 int	sync_profile_parse(const char *s, enum sync_profile *out);
 const char *sync_profile_version(enum sync_profile);
 
-/* "approved", "all", "none" -> policy.  0 or -1. */
+/* "approved", "all", "none", "origin" -> policy.  0 or -1. */
 int	sync_content_policy_parse(const char *s, enum sync_content_policy *out);
 const char *sync_content_policy_name(enum sync_content_policy);
 /*

@@ -58,6 +58,9 @@ struct sess {
 	bool			 new_upstream;		/* anchors are another upstream's */
 	int64_t			 ck_expires;		/* unix time; 0 unknown */
 	int			 reauths;		/* renewals in this run */
+	bool			 catalog_only;		/* GetConfigData CatalogOnlySync:
+							 * files come from their MUUrl */
+	bool			 hosts_psf;		/* ServerHostsPsfFiles */
 };
 
 /* transport.c */

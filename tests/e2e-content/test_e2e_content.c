@@ -559,7 +559,7 @@ test_options(void **state)
 	buf_init(&out, 1 << 16);
 	assert_int_equal(tl_ctl(&dss[3], &out, "sync", "--help",
 	    (char *)NULL), 0);
-	assert_non_null(strstr(out.data, "[--content approved|all|none]"));
+	assert_non_null(strstr(out.data, "[--content approved|all|none|origin]"));
 	buf_free(&out);
 }
 

@@ -519,6 +519,20 @@ static const char migration_6[] =
 "	at		INTEGER NOT NULL\n"
 ") STRICT;\n";
 
+/*
+ * Version 7: content origin and requests (docs/SYNC.md "Content").
+ * files.origin_url: the file's original URL, the MUUrl the upstream's
+ * GetUpdateData sent for it (NULL: none known).  content_requests: files
+ * a downstream asked for with DownloadFiles that this server lacks; its
+ * content step fetches them from its own upstream and deletes the row.
+ */
+static const char migration_7[] =
+"ALTER TABLE files ADD COLUMN origin_url TEXT;\n"
+"CREATE TABLE content_requests (\n"
+"	sha1	BLOB PRIMARY KEY NOT NULL REFERENCES files(sha1) ON DELETE CASCADE,\n"
+"	at	INTEGER NOT NULL\n"
+") STRICT, WITHOUT ROWID;\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },
 	{ 2, "computers, events, update status", migration_2, NULL },
@@ -526,6 +540,7 @@ const struct sq_migration sq_migrations[] = {
 	{ 4, "sync state tables", migration_4, sq_sync_state_migrate },
 	{ 5, "replica flag, accepted EULAs", migration_5, NULL },
 	{ 6, "sync service tables", migration_6, NULL },
+	{ 7, "content origin URLs and requests", migration_7, NULL },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

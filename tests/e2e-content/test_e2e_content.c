@@ -20,6 +20,12 @@
  *   tls       an https upstream trusted with --cacert: content over TLS.
  *   corrupt   the upstream's copy of A replaced by other bytes of the
  *             same length: refused, deleted, not published.
+ *   tiers     three tiers, top (the upstream), middle, bottom, all
+ *             autonomous: the middle ("approved", nothing approved there)
+ *             lacks every file; the bottom's "all" sync gets 404s and asks
+ *             DownloadFiles; the middle queues what it can fetch from its
+ *             own upstream, its next sync fetches A from the top, and the
+ *             bottom's next sync gets A from the middle.
  *
  * Program: test_e2e_content WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
  */
@@ -66,7 +72,7 @@ static struct tl_wsusd up;
 static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "" };
 static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "" };
 static char upurl[64];
-static struct tl_wsusd dss[5];
+static struct tl_wsusd dss[5], mid, bot;
 static uint16_t tls_port;	/* the downstreams; removed at the end */
 
 /* The update document of s, written to DIR/ID.xml. */
@@ -172,6 +178,10 @@ group_teardown(void **state)
 	for (size_t i = 0; i < 5; i++)
 		if (dss[i].dir[0] != '\0')
 			tl_wsusd_cleanup(&dss[i]);
+	if (mid.dir[0] != '\0')
+		tl_wsusd_cleanup(&mid);
+	if (bot.dir[0] != '\0')
+		tl_wsusd_cleanup(&bot);
 	free(A.data);
 	free(B.data);
 	curl_global_cleanup();
@@ -196,8 +206,8 @@ dss_setup(struct tl_wsusd *d, const char *tag)
  * DIR]: the parsed result (fails the test unless it exited 0).
  */
 static json_t *
-run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
-    const char *rec)
+run_sync_from(struct tl_wsusd *d, const char *from, bool replica,
+    const char *policy, const char *rec)
 {
 	struct buf out;
 	json_t *j = NULL;
@@ -206,7 +216,7 @@ run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
 
 	buf_init(&out, 8u << 20);
 	/* an option not given is replaced by a repeated --no-rollup */
-	st = tl_ctl(d, &out, "--json", "sync", "--upstream", upurl, "--name",
+	st = tl_ctl(d, &out, "--json", "sync", "--upstream", from, "--name",
 	    "content-dss.site.invalid", replica ? "--replica" : "--no-rollup",
 	    "--no-rollup", "--download-connections", "2",
 	    policy ? "--content" : "--no-rollup", policy ? policy : "--no-rollup",
@@ -221,6 +231,13 @@ run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
 	assert_int_equal(st, 0);
 	assert_non_null(j);
 	return j;
+}
+
+static json_t *
+run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
+    const char *rec)
+{
+	return run_sync_from(d, upurl, replica, policy, rec);
 }
 
 static json_t *
@@ -534,6 +551,80 @@ test_tls(void **state)
 	assert_int_equal(present(d, &A), 1);
 }
 
+/* Rows of d's content_requests (store_file_request_count). */
+static size_t
+requests(struct tl_wsusd *d)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+	size_t n = 0;
+
+	snprintf(url, sizeof(url), "sqlite://%s", d->db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	assert_int_equal(store_file_request_count(st, &n), STORE_OK);
+	store_close(st);
+	return n;
+}
+
+static void
+test_tiers(void **state)
+{
+	char midurl[64], rec[192], path[256];
+	json_t *j;
+	size_t n;
+	glob_t g;
+
+	(void)state;
+	dss_setup(&mid, "dsmid");
+	dss_setup(&bot, "dsbot");
+	/* the middle's own update source: the top, files of approved updates */
+	assert_int_equal(ctl_ok(&mid, "-q", "sync", "configure", "--upstream",
+	    upurl, "--autonomous", "--content", "approved", (char *)NULL), 0);
+	j = run_sync_from(&mid, upurl, false, "approved", NULL);
+	assert_counts(j, 0, 0, 0, 0);
+	json_decref(j);
+	n = listed_files(&mid);
+	assert_true(n >= 3);
+	assert_int_equal(tl_wsusd_start(&mid), 0);
+	snprintf(midurl, sizeof(midurl), "http://127.0.0.1:%u", mid.port);
+
+	/* the bottom wants every file: all 404 at the middle */
+	snprintf(rec, sizeof(rec), "%s/rec", bot.dir);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	j = run_sync_from(&bot, midurl, false, "all", rec);
+	assert_counts(j, 0, 0, 0, (long long)n);
+	json_decref(j);
+	/* the middle took the DownloadFiles call (no fault) and queued all */
+	snprintf(path, sizeof(path), "%s/*-DownloadFiles.response.xml", rec);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "Fault"), 0);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0],
+	    "DownloadFilesResponse"), 1);
+	globfree(&g);
+	assert_int_equal(requests(&mid), n);
+
+	/* the middle's next sync fetches A (the top has it); B and the real
+	 * documents' files are 404 at the top too and stay queued */
+	j = run_sync_from(&mid, upurl, false, "approved", NULL);
+	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
+	json_decref(j);
+	assert_file_is(&mid, &A);
+	assert_int_equal(present(&mid, &A), 1);
+	assert_int_equal(requests(&mid), n - 1);
+
+	/* and the bottom's next sync gets A from the middle */
+	j = run_sync_from(&bot, midurl, false, "all", NULL);
+	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
+	json_decref(j);
+	assert_file_is(&bot, &A);
+	assert_int_equal(present(&bot, &A), 1);
+	assert_int_equal(present(&bot, &B), 0);
+	assert_int_equal(requests(&bot), 0);
+	assert_int_equal(tl_wsusd_stop(&mid), 0);
+}
+
 /* Bad option values are usage errors (exit 2) and change nothing. */
 static void
 test_options(void **state)
@@ -573,6 +664,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_tiers),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

@@ -19,6 +19,7 @@
 #include "cli/cmd_common.h"
 #include "cli/output.h"
 #include "cli/wsusctl.h"
+#include "store/settings.h"
 #include "store/store_util.h"
 #include "sync/sync.h"
 #include "util/xmalloc.h"
@@ -37,13 +38,20 @@ configure_usage(FILE *fp)
 	    "           [--proxy-user U --proxy-password-file F] [--cacert F]\n"
 	    "           [--tls-min 1.2|1.3] [--protocol 1.8|1.20] [--name FQDN]\n"
 	    "           [--per-day N] [--first HH:MM] [--jitter MIN]\n"
+	    "           [--content-window HH:MM-HH:MM]\n"
 	    "       wsusctl sync configure --show [--json]\n"
 	    "  Set the update source wsusd synchronizes from (kept in the store;\n"
 	    "  options not given keep their value, an empty value clears one).\n"
 	    "  A replica takes products and classifications from its upstream.\n"
 	    "  --per-day 0 (the default) syncs only on `wsusctl sync now`;\n"
 	    "  1..24 syncs that many times a day from --first (local time),\n"
-	    "  each delayed by a random 0..--jitter minutes.\n");
+	    "  each delayed by a random 0..--jitter minutes.\n"
+	    "  --content-window: content is downloaded only inside this daily\n"
+	    "  window (local time; it may wrap past midnight); a run outside it\n"
+	    "  syncs metadata and leaves the files for a run inside it (history\n"
+	    "  phase \"content-deferred\"); \"\" removes the window.\n"
+	    "  --content origin downloads nothing: clients and downstream\n"
+	    "  servers are sent each file's original URL (MUUrl).\n");
 }
 
 /* ---- validation ---- */
@@ -198,7 +206,7 @@ set_str(char **field, const char *v)
 /* ---- show ---- */
 
 static void
-show_text(const struct store_sync_config *c)
+show_text(const struct store_sync_config *c, const char *window)
 {
 	char next[32];
 
@@ -228,6 +236,8 @@ show_text(const struct store_sync_config *c)
 		    "min\n", c->per_day, c->first / 60, c->first % 60,
 		    c->jitter);
 	printf("next run         %s\n", next[0] ? next : "(none)");
+	printf("content window   %s\n", window != NULL && window[0] != '\0' ?
+	    window : "(always)");
 }
 
 static json_t *
@@ -247,7 +257,7 @@ str_list_json(const char *l)
 }
 
 static void
-show_json(const struct store_sync_config *c)
+show_json(const struct store_sync_config *c, const char *window)
 {
 	char next[32];
 	json_t *j;
@@ -285,6 +295,8 @@ show_json(const struct store_sync_config *c)
 	json_object_set_new(j, "jitter", json_integer(c->jitter));
 	json_object_set_new(j, "next_run", next[0] ? json_string(next) :
 	    json_null());
+	json_object_set_new(j, "content_window", window != NULL &&
+	    window[0] != '\0' ? json_string(window) : json_null());
 	output_json_put(j);
 }
 
@@ -294,6 +306,7 @@ enum {
 	O_UPSTREAM = 256, O_REPLICA, O_AUTONOMOUS, O_PRODUCT, O_CLASS, O_LANG,
 	O_CONTENT, O_EXPRESS, O_PROXY, O_PROXY_USER, O_PROXY_PW, O_CACERT,
 	O_TLS_MIN, O_PROTOCOL, O_NAME, O_PER_DAY, O_FIRST, O_JITTER, O_SHOW,
+	O_CONTENT_WINDOW,
 };
 
 static const struct option configure_long[] = {
@@ -316,6 +329,7 @@ static const struct option configure_long[] = {
 	{ "first",		required_argument, NULL, O_FIRST },
 	{ "jitter",		required_argument, NULL, O_JITTER },
 	{ "show",		no_argument,	   NULL, O_SHOW },
+	{ "content-window",	required_argument, NULL, O_CONTENT_WINDOW },
 	{ "json",		no_argument,	   NULL, 'j' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -335,6 +349,7 @@ struct cfg_edit {
 	char	*products, *classifications, *languages;
 	bool	 set_products, set_classifications, set_languages;
 	bool	 proxy_pw_given;
+	const char *window;	/* --content-window ("" clears); NULL: keep */
 };
 
 int
@@ -492,6 +507,16 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 		case O_SHOW:
 			e.show = true;
 			break;
+		case O_CONTENT_WINDOW: {
+			struct sync_window w;
+
+			if (optarg[0] != '\0' && sync_window_parse(optarg,
+			    strlen(optarg), &w) != 0)
+				CFG_USAGE("--content-window must be HH:MM-HH:MM "
+				    "(two different times, 00:00..23:59)");
+			e.window = optarg;
+			break;
+		}
 		case 'j':
 			ctl->json = true;
 			break;
@@ -515,10 +540,14 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		char *win = NULL;
+
+		(void)store_setting_str(st, SETTING_CONTENT_WINDOW, &win);
 		if (ctl->json)
-			show_json(&c);
+			show_json(&c, win);
 		else
-			show_text(&c);
+			show_text(&c, win);
+		free(win);
 		goto out;
 	}
 	if (e.mode != 0)
@@ -564,6 +593,11 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 		CFG_USAGE("no upstream yet: give --upstream URL");
 	if ((srv = store_sync_config_set(st, &c)) != STORE_OK) {
 		rc = store_fail(st, srv, "save the sync configuration");
+		goto out;
+	}
+	if (e.window != NULL && (srv = store_setting_set_checked(st,
+	    SETTING_CONTENT_WINDOW, e.window)) != STORE_OK) {
+		rc = store_fail(st, srv, "save the content window");
 		goto out;
 	}
 	if (!ctl->quiet)

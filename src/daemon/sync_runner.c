@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "daemon/sync_runner.h"
+#include "store/settings.h"
 #include "store/store.h"
 #include "sync/schedule.h"
 #include "sync/sync.h"
@@ -164,7 +165,8 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	struct store_sync_run row;
 	struct sync_opts *o;
 	struct sync_result res;
-	char err[1024];
+	struct sync_window win;
+	char err[1024], *ws = NULL;
 	int rc;
 
 	memset(&res, 0, sizeof(res));
@@ -201,6 +203,11 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	}
 	o->content = content_policy(c.content);
 	o->content_dir = r->cfg->content_dir;
+	/* wsusctl sync configure --content-window */
+	if (store_setting_str(r->st, SETTING_CONTENT_WINDOW, &ws) == STORE_OK &&
+	    ws != NULL && sync_window_parse(ws, strlen(ws), &win) == 0)
+		o->content_window = &win;
+	free(ws);
 	o->cancel = hook_cancel;
 	o->progress = hook_progress;
 	o->hook_arg = r;
@@ -214,7 +221,8 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 		rc = sync_run(r->st, o, &res, err, sizeof(err));
 	memset(&row, 0, sizeof(row));
 	row.id = r->run_id;
-	row.phase = "done";
+	/* content outside its window: left for a run inside it */
+	row.phase = res.content_deferred ? "content-deferred" : "done";
 	counts(&row, &res);
 	row.end = *end = (int64_t)time(NULL);
 	row.result = rc == 0 ? SYNC_RESULT_OK : res.cancelled ?

@@ -48,6 +48,9 @@ const struct store_setting_def store_settings[] = {
 	    "languages enabled for downstream servers (\"en,de\")" },
 	{ SETTING_WSUSSS_COMPRESS, STORE_SETTING_BOOL, "yes", 0, 0, NULL,
 	    "answer downstream servers with cabinets when they allow it" },
+	{ SETTING_CONTENT_WINDOW, STORE_SETTING_STRING, "", 0, 11, NULL,
+	    "local time window of content downloads (\"HH:MM-HH:MM\"; "
+	    "\"\": always)" },
 };
 const size_t store_settings_count =
     sizeof(store_settings) / sizeof(store_settings[0]);

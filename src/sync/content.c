@@ -16,8 +16,9 @@
  *
  * Every store call is made on this thread; curl runs in the same loop.
  * Policy "origin" downloads nothing (clients fetch from the original
- * URL).  Not here: which updates are approved (the store), a time window
- * for branch links.
+ * URL).  Outside the content window (sync_opts.content_window,
+ * content_window.c) nothing new starts: the files stay for a later run.
+ * Not here: which updates are approved (the store).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -436,8 +437,19 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)nconn);
 	for (;;) {
 		while (active < nconn && next < l->n) {
-			struct cfile *c = &l->v[next++];
+			struct cfile *c;
 			CURL *h;
+
+			if (!sync_window_open(s->o->content_window,
+			    time(NULL))) {
+				/* the window closed: the rest waits */
+				log_info("sync: content window closed; %zu "
+				    "files left for a later run", l->n - next);
+				s->res->content_deferred = true;
+				next = l->n;
+				break;
+			}
+			c = &l->v[next++];
 
 			c->s = s;
 			if (open_part(c) != 0) {
@@ -545,6 +557,15 @@ sync_content(struct sess *s)
 	if (s->o->content_dir == NULL || s->o->content_dir[0] == '\0') {
 		sync_seterr(s, "content: no content directory configured");
 		return -1;
+	}
+	if (!sync_window_open(s->o->content_window, time(NULL))) {
+		log_info("sync: outside the content window %02d:%02d-%02d:%02d; "
+		    "content left for a run inside it",
+		    s->o->content_window->from / 60,
+		    s->o->content_window->from % 60,
+		    s->o->content_window->to / 60, s->o->content_window->to % 60);
+		s->res->content_deferred = true;
+		return 0;
 	}
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/" PART_DIR,
 	    s->o->content_dir) >= sizeof(dir) || mkdir_p(dir, 0755) != 0) {

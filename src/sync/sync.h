@@ -40,6 +40,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -64,6 +65,15 @@ enum sync_content_policy {
 #define SYNC_CONTENT_CONNECTIONS_MAX 64
 
 struct sync_result;
+
+/*
+ * A daily time window for content downloads, minutes after local
+ * midnight, end excluded; from > to wraps past midnight.  from < 0: no
+ * window (always open).  content_window.c.
+ */
+struct sync_window {
+	int	 from, to;
+};
 
 struct sync_opts {
 	const char	*upstream;	/* "http(s)://host:port", no path */
@@ -97,6 +107,10 @@ struct sync_opts {
 	const char	*content_dir;	/* borrowed; needed unless NONE */
 	unsigned	 download_connections;
 	uint64_t	 bandwidth;
+	/* when content may be downloaded; NULL: always.  A new transfer
+	 * starts only while it is open; closed: the files stay queued and
+	 * sync_result.content_deferred is set. */
+	const struct sync_window *content_window;
 	/* ---- sync service hooks (wsusd's sync runner; NULL: none) ----
 	 * cancel: asked before every call; true stops the run there: it
 	 *   fails with err "cancelled" and sync_result.cancelled set.
@@ -135,6 +149,8 @@ struct sync_result {
 	uint64_t	 content_bytes;		/* content bytes received */
 	size_t		 files_failed;		/* refused or not fetched */
 	size_t		 files_pending;		/* 404: DownloadFiles asked */
+	bool		 content_deferred;	/* outside the content window:
+						 * files left for a later run */
 	bool		 cancelled;		/* stopped by sync_opts.cancel */
 };
 
@@ -167,6 +183,13 @@ int	sync_content_part_path(const char *content_dir, const uint8_t sha1[20],
  */
 int	sync_content_range_parse(const char *v, size_t len, uint64_t *first,
 	    uint64_t *last, uint64_t *size);
+
+/*
+ * "HH:MM-HH:MM" (len bytes, exactly 11; 00:00..23:59, start != end) ->
+ * *w.  0 or -1.  sync_window_open: is now inside w (local time)?
+ */
+int	sync_window_parse(const char *s, size_t len, struct sync_window *w);
+bool	sync_window_open(const struct sync_window *w, time_t now);
 
 /* Call once per process before threads (curl_global_init). */
 void	sync_global_init(void);

@@ -26,6 +26,10 @@
  *             DownloadFiles; the middle queues what it can fetch from its
  *             own upstream, its next sync fetches A from the top, and the
  *             bottom's next sync gets A from the middle.
+ *   window    a downstream wsusd whose runner syncs (`sync now`) with a
+ *             content window that is closed now (computed from the clock):
+ *             metadata only, history phase "content-deferred"; with a
+ *             window open now the next run downloads A.
  *
  * Program: test_e2e_content WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
  */
@@ -40,6 +44,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -72,7 +77,7 @@ static struct tl_wsusd up;
 static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "" };
 static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "" };
 static char upurl[64];
-static struct tl_wsusd dss[5], mid, bot;
+static struct tl_wsusd dss[5], mid, bot, win;
 static uint16_t tls_port;	/* the downstreams; removed at the end */
 
 /* The update document of s, written to DIR/ID.xml. */
@@ -182,6 +187,8 @@ group_teardown(void **state)
 		tl_wsusd_cleanup(&mid);
 	if (bot.dir[0] != '\0')
 		tl_wsusd_cleanup(&bot);
+	if (win.dir[0] != '\0')
+		tl_wsusd_cleanup(&win);
 	free(A.data);
 	free(B.data);
 	curl_global_cleanup();
@@ -625,6 +632,109 @@ test_tiers(void **state)
 	assert_int_equal(tl_wsusd_stop(&mid), 0);
 }
 
+/* "HH:MM-HH:MM" from now + a to now + b minutes, local time. */
+static void
+window_from_now(char *out, size_t len, int a, int b)
+{
+	time_t now = time(NULL), ta = now + a * 60, tb = now + b * 60;
+	struct tm x, y;
+
+	localtime_r(&ta, &x);
+	localtime_r(&tb, &y);
+	snprintf(out, len, "%02d:%02d-%02d:%02d", x.tm_hour, x.tm_min,
+	    y.tm_hour, y.tm_min);
+}
+
+/* wsusctl sync VERB --json on d, parsed. */
+static json_t *
+sync_json(struct tl_wsusd *d, const char *verb, const char *more)
+{
+	struct buf out;
+	json_t *j;
+	int rc;
+
+	buf_init(&out, 1 << 20);
+	rc = tl_ctl(d, &out, "sync", verb, "--json", more, (char *)NULL);
+	j = out.data != NULL ? json_loads(out.data, 0, NULL) : NULL;
+	if (rc != 0 || j == NULL)
+		fail_msg("sync %s: exit %d:\n%s", verb, rc,
+		    out.data ? out.data : "");
+	buf_free(&out);
+	return j;
+}
+
+/* The newest run of d's history: its phase, files and bytes. */
+static void
+assert_last_run(struct tl_wsusd *d, size_t runs, const char *phase,
+    long long files, long long bytes)
+{
+	json_t *h = sync_json(d, "history", NULL), *r;
+
+	assert_int_equal(json_array_size(h), runs);
+	r = json_array_get(h, 0);
+	assert_string_equal(json_string_value(json_object_get(r, "result")),
+	    "ok");
+	assert_string_equal(json_string_value(json_object_get(r, "phase")),
+	    phase);
+	assert_int_equal(jint(r, "files"), files);
+	assert_int_equal(jint(r, "bytes"), bytes);
+	json_decref(h);
+}
+
+static void
+test_window(void **state)
+{
+	static const char *const bad[] = { "25:00-01:00", "01:00-01:00",
+	    "1:00-02:00", "01:00-02:00x", "01:00", "01:60-02:00" };
+	char closed[16], open[16];
+	struct buf out;
+	json_t *j;
+
+	(void)state;
+	dss_setup(&win, "dswin");
+	/* closed: it opens in two hours; open: it began an hour ago */
+	window_from_now(closed, sizeof(closed), 120, 180);
+	window_from_now(open, sizeof(open), -60, 60);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_init(&out, 1 << 16);
+		assert_int_equal(tl_ctl(&win, &out, "sync", "configure",
+		    "--upstream", upurl, "--content-window", bad[i],
+		    (char *)NULL), 2);
+		buf_free(&out);
+	}
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "configure", "--upstream",
+	    upurl, "--replica", "--content", "approved", "--content-window",
+	    closed, (char *)NULL), 0);
+	j = sync_json(&win, "configure", "--show");
+	assert_string_equal(json_string_value(json_object_get(j,
+	    "content_window")), closed);
+	json_decref(j);
+	assert_int_equal(tl_wsusd_start(&win), 0);
+
+	/* outside the window: metadata, no content, recorded in history */
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "now", (char *)NULL), 0);
+	assert_last_run(&win, 1, "content-deferred", 0, 0);
+	assert_int_equal(present(&win, &A), 0);
+	assert_true(listed_files(&win) >= 3);
+	assert_int_equal(tl_count_files(win.content), 0);
+
+	/* inside it: the next run downloads */
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "configure",
+	    "--content-window", open, (char *)NULL), 0);
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "now", (char *)NULL), 0);
+	assert_last_run(&win, 2, "done", 1, SIZE);
+	assert_int_equal(present(&win, &A), 1);
+	assert_file_is(&win, &A);
+	assert_int_equal(tl_wsusd_stop(&win), 0);
+
+	/* "" removes it */
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "configure",
+	    "--content-window", "", (char *)NULL), 0);
+	j = sync_json(&win, "configure", "--show");
+	assert_true(json_is_null(json_object_get(j, "content_window")));
+	json_decref(j);
+}
+
 /* Bad option values are usage errors (exit 2) and change nothing. */
 static void
 test_options(void **state)
@@ -665,6 +775,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_tiers),
+		cmocka_unit_test(test_window),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

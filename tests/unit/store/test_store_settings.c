@@ -26,6 +26,7 @@ test_registry(void **state)
 		SETTING_ROLLUP, SETTING_ROLLUP_RESET, SETTING_WSUSSS_ALLOW,
 		SETTING_WSUSSS_BATCH, SETTING_WSUSSS_LANGUAGES,
 		SETTING_WSUSSS_COMPRESS,
+		SETTING_CONTENT_WINDOW,
 	};
 	size_t i, j;
 
@@ -52,6 +53,12 @@ test_registry(void **state)
 	assert_null(store_setting_find("sync_deployments"));
 	assert_null(store_setting_find("sync_update_anchor"));
 	assert_string_equal(SETTING_WSUSSS_COMPRESS, "upstream_compress");
+	assert_string_equal(SETTING_CONTENT_WINDOW, "content_window");
+	/* at most "HH:MM-HH:MM" */
+	assert_int_equal(store_setting_check(SETTING_CONTENT_WINDOW,
+	    "01:00-02:00", NULL, 0), 0);
+	assert_int_not_equal(store_setting_check(SETTING_CONTENT_WINDOW,
+	    "01:00-02:00x", NULL, 0), 0);
 }
 
 static void

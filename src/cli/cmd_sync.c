@@ -41,6 +41,7 @@ static const struct option sync_opts_long[] = {
 	{ "content",	required_argument, NULL, 'c' },
 	{ "download-connections", required_argument, NULL, 'N' },
 	{ "bandwidth",	required_argument, NULL, 'B' },
+	{ "express",	required_argument, NULL, 'E' },
 	{ "json",	no_argument,	   NULL, 'j' },
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "help",	no_argument,	   NULL, 'h' },
@@ -57,6 +58,7 @@ sync_usage(FILE *fp)
 	    "                    [--name FQDN] [--timeout SECS] [--max-response MIB]\n"
 	    "                    [--content approved|all|none|origin]\n"
 	    "                    [--download-connections N] [--bandwidth KBPS]\n"
+	    "                    [--express yes|no]\n"
 	    "                    [--record DIR] [--json] [-v]\n"
 	    "       wsusctl sync configure|now|status|history|cancel ... (--help of each)\n"
 	    "       wsusctl sync --upstream URL --bench N [--protocol ...]\n"
@@ -68,7 +70,9 @@ sync_usage(FILE *fp)
 	    "  into content_dir, verified by SHA-1 and SHA-256, N at once\n"
 	    "  (default 4), resuming partial downloads, within KBPS kilobytes/s\n"
 	    "  (default no limit); none (default) syncs metadata only; origin\n"
-	    "  downloads nothing (clients fetch from the original URL).  --protocol 1.8 speaks as\n"
+	    "  downloads nothing (clients fetch from the original URL).\n"
+	    "  --express yes also downloads express installation files (PSF,\n"
+	    "  -express.cab; default no).  --protocol 1.8 speaks as\n"
 	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
@@ -294,6 +298,15 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			o.bandwidth = (uint64_t)v * 1024;
 			break;
 		}
+		case 'E':
+			if (strcmp(optarg, "yes") != 0 &&
+			    strcmp(optarg, "no") != 0) {
+				fprintf(stderr, "wsusctl sync: --express must be "
+				    "yes or no\n");
+				return EXIT_USAGE;
+			}
+			o.express = strcmp(optarg, "yes") == 0;
+			break;
 		case 'j':
 			ctl->json = true;
 			break;
@@ -363,6 +376,8 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    json_integer((json_int_t)r.files_failed));
 		json_object_set_new(j, "files_pending",
 		    json_integer((json_int_t)r.files_pending));
+		json_object_set_new(j, "files_express_skipped",
+		    json_integer((json_int_t)r.files_express_skipped));
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');

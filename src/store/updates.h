@@ -61,7 +61,8 @@ struct store_file {
 	const char *name;		/* FileName of one update that lists it */
 	bool	    present;		/* imported into the content store */
 	const char *origin;		/* original URL (MUUrl), or NULL */
-	bool	    express;		/* PatchingType "Express" (PSF) */
+	bool	    express;		/* express installation file: PatchingType
+					 * "Express", *.psf, *-express.cab */
 };
 
 enum store_fragment_kind {

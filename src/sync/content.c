@@ -16,7 +16,8 @@
  *
  * Every store call is made on this thread; curl runs in the same loop.
  * Policy "origin" downloads nothing (clients fetch from the original
- * URL).  Outside the content window (sync_opts.content_window,
+ * URL).  Express installation files (store_file.express) are left out
+ * unless sync_opts.express.  Outside the content window (sync_opts.content_window,
  * content_window.c) nothing new starts: the files stay for a later run.
  * Not here: which updates are approved (the store).
  */
@@ -170,15 +171,27 @@ sync_content_range_parse(const char *v, size_t len, uint64_t *first,
 	return 0;
 }
 
-/* store_file_list callback: the files not yet present. */
+/* What collect() fills. */
+struct collect_arg {
+	struct cfiles	*l;
+	struct sess	*s;
+};
+
+/* store_file_list callback: the files not yet present (express files
+ * only when sync_opts.express). */
 static int
 collect(const struct store_file *f, void *arg)
 {
-	struct cfiles *l = arg;
+	struct collect_arg *a = arg;
+	struct cfiles *l = a->l;
 	struct cfile *c;
 
 	if (f->present)
 		return 0;
+	if (f->express && !a->s->o->express) {
+		a->s->res->files_express_skipped++;
+		return 0;
+	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
@@ -547,6 +560,7 @@ int
 sync_content(struct sess *s)
 {
 	struct cfiles l = { 0 }, pending = { 0 };
+	struct collect_arg ca;
 	char dir[PATH_MAX];
 	size_t i;
 	int rc = -1;
@@ -572,8 +586,10 @@ sync_content(struct sess *s)
 		sync_seterr(s, "content: %s: %s", dir, strerror(errno));
 		return -1;
 	}
+	ca.l = &l;
+	ca.s = s;
 	if (store_file_list(s->st, s->o->content == SYNC_CONTENT_APPROVED,
-	    collect, &l) != STORE_OK) {
+	    collect, &ca) != STORE_OK) {
 		sync_seterr(s, "content: store: %s", store_errmsg(s->st));
 		goto out;
 	}

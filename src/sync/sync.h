@@ -111,6 +111,8 @@ struct sync_opts {
 	 * starts only while it is open; closed: the files stay queued and
 	 * sync_result.content_deferred is set. */
 	const struct sync_window *content_window;
+	bool		 express;	/* also express installation files
+					 * (store_file.express); false: not */
 	/* ---- sync service hooks (wsusd's sync runner; NULL: none) ----
 	 * cancel: asked before every call; true stops the run there: it
 	 *   fails with err "cancelled" and sync_result.cancelled set.
@@ -149,6 +151,7 @@ struct sync_result {
 	uint64_t	 content_bytes;		/* content bytes received */
 	size_t		 files_failed;		/* refused or not fetched */
 	size_t		 files_pending;		/* 404: DownloadFiles asked */
+	size_t		 files_express_skipped;	/* express files, not wanted */
 	bool		 content_deferred;	/* outside the content window:
 						 * files left for a later run */
 	bool		 cancelled;		/* stopped by sync_opts.cancel */

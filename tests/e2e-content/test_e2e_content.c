@@ -15,8 +15,10 @@
  *             another process holds its lock, then continued with a
  *             Range request: only the second half crosses the wire.
  *   policy    an autonomous downstream: "approved" finds nothing (no
- *             local approvals), "all" takes every listed file; bad
+ *             local approvals), "all" takes every listed file but the
+ *             express file C (PatchingType "Express", a .psf); bad
  *             option values are usage errors.
+ *   express   --express yes: C is downloaded too.
  *   tls       an https upstream trusted with --cacert: content over TLS.
  *   corrupt   the upstream's copy of A replaced by other bytes of the
  *             same length: refused, deleted, not published.
@@ -62,6 +64,7 @@
 
 #define UPD_A	"0c0e0000-0000-4000-8000-00000000000a"
 #define UPD_B	"0c0e0000-0000-4000-8000-00000000000b"
+#define UPD_C	"0c0e0000-0000-4000-8000-00000000000c"
 #define SIZE	(1024 * 1024 + 123)	/* odd, more than one buffer */
 
 struct synth {
@@ -71,14 +74,21 @@ struct synth {
 	uint8_t		 sha1[20];
 	char		 rel[128];	/* XX/SHA1HEX.exe */
 	char		 path[256];	/* the file, in the upstream's dir */
+	const char	*patching;	/* PatchingType, or NULL */
 };
 
 static struct tl_wsusd up;
-static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "" };
-static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "" };
+static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "",
+    NULL };
+static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "",
+    NULL };
+/* an express installation file (PSF): left out unless --express yes */
+static struct synth C = { UPD_C, "wsusd-content-c.psf", NULL, {0}, "", "",
+    "Express" };
 static char upurl[64];
-static struct tl_wsusd dss[5], mid, bot, win;
+static struct tl_wsusd dss[5], mid, bot, win, xd;
 static uint16_t tls_port;	/* the downstreams; removed at the end */
+static bool sync_express;	/* run_sync_from gives --express yes */
 
 /* The update document of s, written to DIR/ID.xml. */
 static void
@@ -114,7 +124,7 @@ make_synth(struct synth *s, const char *dir, uint32_t seed)
 	    "<upd:LocalizedProperties><upd:Language>en</upd:Language><upd:Title>"
 	    "wsusd content test update %s</upd:Title></upd:LocalizedProperties>"
 	    "</upd:LocalizedPropertiesCollection><upd:Files><upd:File Digest=\"%s\""
-	    " DigestAlgorithm=\"SHA1\" FileName=\"%s\" Size=\"%d\" Modified="
+	    " DigestAlgorithm=\"SHA1\" FileName=\"%s\" Size=\"%d\"%s%s%s Modified="
 	    "\"2026-01-01T00:00:00Z\"><upd:AdditionalDigest Algorithm=\"SHA256\">"
 	    "%s</upd:AdditionalDigest></upd:File></upd:Files>"
 	    "<upd:HandlerSpecificData xsi:type=\"cmd:CommandLineInstallation\" "
@@ -122,7 +132,10 @@ make_synth(struct synth *s, const char *dir, uint32_t seed)
 	    "<cmd:InstallCommand Program=\"%s\" Arguments=\"/quiet\">"
 	    "<cmd:ReturnCode Code=\"0\" Result=\"Succeeded\" /></cmd:InstallCommand>"
 	    "</upd:HandlerSpecificData></upd:Update>", s->id, SIZE,
-	    s->id[strlen(s->id) - 1], s->id, b1, s->name, SIZE, b2, s->name);
+	    s->id[strlen(s->id) - 1], s->id, b1, s->name, SIZE,
+	    s->patching ? " PatchingType=\"" : "",
+	    s->patching ? s->patching : "", s->patching ? "\"" : "", b2,
+	    s->name);
 	snprintf(path, sizeof(path), "%s/%s.xml", dir, s->id);
 	if (write_file_atomic(path, doc, strlen(doc), 0644) != 0)
 		abort();
@@ -164,10 +177,12 @@ group_setup(void **state)
 		return -1;
 	make_synth(&A, dir, 0x13572468);
 	make_synth(&B, dir, 0x2468ace1);
+	make_synth(&C, dir, 0x31415926);
 	/* A's file into the upstream's content store; B's stays out (404) */
 	if (ctl_ok(&up, "-q", "import-updates", dir, (char *)NULL) != 0 ||
 	    ctl_ok(&up, "-q", "import-content", A.path, (char *)NULL) != 0 ||
-	    ctl_ok(&up, "-q", "approve", UPD_A, UPD_B, "--group",
+	    ctl_ok(&up, "-q", "import-content", C.path, (char *)NULL) != 0 ||
+	    ctl_ok(&up, "-q", "approve", UPD_A, UPD_B, UPD_C, "--group",
 	    "All Computers", (char *)NULL) != 0 ||
 	    tl_wsusd_start(&up) != 0)
 		return -1;
@@ -189,8 +204,11 @@ group_teardown(void **state)
 		tl_wsusd_cleanup(&bot);
 	if (win.dir[0] != '\0')
 		tl_wsusd_cleanup(&win);
+	if (xd.dir[0] != '\0')
+		tl_wsusd_cleanup(&xd);
 	free(A.data);
 	free(B.data);
+	free(C.data);
 	curl_global_cleanup();
 	return 0;
 }
@@ -228,7 +246,8 @@ run_sync_from(struct tl_wsusd *d, const char *from, bool replica,
 	    "--no-rollup", "--download-connections", "2",
 	    policy ? "--content" : "--no-rollup", policy ? policy : "--no-rollup",
 	    rec ? "--record" : "--no-rollup", rec ? rec : "--no-rollup",
-	    (char *)NULL);
+	    sync_express ? "--express" : "--no-rollup",
+	    sync_express ? "yes" : "--no-rollup", (char *)NULL);
 	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
 		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
 	if (j == NULL || st != 0)
@@ -515,10 +534,33 @@ test_policy_all(void **state)
 	n = listed_files(d);
 	assert_true(n >= 3);
 	assert_int_equal(listed_files(&up), n);
-	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
+	/* C, an express file, is left out */
+	assert_counts(j, 1, SIZE, 0, (long long)n - 2);
+	assert_int_equal(jint(j, "files_express_skipped"), 1);
 	json_decref(j);
 	assert_file_is(d, &A);
 	assert_int_equal(present(d, &A), 1);
+	assert_int_equal(present(d, &C), 0);
+}
+
+/* --express yes: the express file C too, verified like any other. */
+static void
+test_express(void **state)
+{
+	json_t *j;
+
+	(void)state;
+	dss_setup(&xd, "dsx");
+	sync_express = true;
+	j = run_sync(&xd, "approved", NULL);
+	sync_express = false;
+	assert_counts(j, 2, 2 * SIZE, 0, 1);
+	assert_int_equal(jint(j, "files_express_skipped"), 0);
+	json_decref(j);
+	assert_file_is(&xd, &A);
+	assert_file_is(&xd, &C);
+	assert_int_equal(present(&xd, &C), 1);
+	assert_int_equal(present(&xd, &B), 0);
 }
 
 /*
@@ -596,10 +638,12 @@ test_tiers(void **state)
 	assert_int_equal(tl_wsusd_start(&mid), 0);
 	snprintf(midurl, sizeof(midurl), "http://127.0.0.1:%u", mid.port);
 
-	/* the bottom wants every file: all 404 at the middle */
+	/* the bottom wants every file (but the express C): all 404 at the
+	 * middle */
 	snprintf(rec, sizeof(rec), "%s/rec", bot.dir);
 	assert_int_equal(mkdir(rec, 0755), 0);
 	j = run_sync_from(&bot, midurl, false, "all", rec);
+	n--;
 	assert_counts(j, 0, 0, 0, (long long)n);
 	json_decref(j);
 	/* the middle took the DownloadFiles call (no fault) and queued all */
@@ -609,6 +653,11 @@ test_tiers(void **state)
 	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "Fault"), 0);
 	assert_int_equal(tl_count_in_file(g.gl_pathv[0],
 	    "DownloadFilesResponse"), 1);
+	/* ... and took n digests */
+	snprintf(path, sizeof(path), "%s/*-DownloadFiles.request.xml", rec);
+	globfree(&g);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "<base64Binary>"), n);
 	globfree(&g);
 	assert_int_equal(requests(&mid), n);
 
@@ -746,6 +795,8 @@ test_options(void **state)
 		{ "--download-connections", "4x" },
 		{ "--bandwidth", "0" }, { "--bandwidth", "-5" },
 		{ "--bandwidth", "10k" },
+		{ "--express", "maybe" }, { "--express", "" },
+		{ "--content", "origins" },
 	};
 	struct buf out;
 	size_t i;
@@ -776,6 +827,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_tiers),
 		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_express),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

@@ -110,13 +110,16 @@ sq_file_set_present(struct store *st, const uint8_t sha1[20], bool present)
  * Files of the newest revisions.  approved_only: of updates with an
  * Install approval, and of the updates those bundle.  Either way also
  * the files downstreams asked for (content_requests).  Columns: sha1,
- * sha256, size, present, a FileName, origin_url, express.
+ * sha256, size, present, a FileName, origin_url, express (an express
+ * installation file: PatchingType "Express", a .psf or an -express.cab,
+ * wsusss.md §10).
  */
 #define FILE_COLS							\
     "SELECT f.sha1, f.sha256, f.size, f.present, (SELECT min(x.file_name) " \
     "FROM revision_files x WHERE x.sha1 = f.sha1), f.origin_url, "	\
     "EXISTS (SELECT 1 FROM revision_files x WHERE x.sha1 = f.sha1 AND " \
-    "x.patching_type = 'Express') "
+    "(lower(x.patching_type) = 'express' OR x.file_name LIKE '%.psf' OR " \
+    "x.file_name LIKE '%-express.cab')) "
 static const char SQL_FILE_LIST_ALL[] =
     "WITH wanted(sha1) AS ("
     "  SELECT rf.sha1 FROM updates u JOIN revision_files rf"

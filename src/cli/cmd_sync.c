@@ -42,6 +42,7 @@ static const struct option sync_opts_long[] = {
 	{ "download-connections", required_argument, NULL, 'N' },
 	{ "bandwidth",	required_argument, NULL, 'B' },
 	{ "express",	required_argument, NULL, 'E' },
+	{ "split-min",	required_argument, NULL, 'S' },
 	{ "json",	no_argument,	   NULL, 'j' },
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "help",	no_argument,	   NULL, 'h' },
@@ -58,7 +59,7 @@ sync_usage(FILE *fp)
 	    "                    [--name FQDN] [--timeout SECS] [--max-response MIB]\n"
 	    "                    [--content approved|all|none|origin]\n"
 	    "                    [--download-connections N] [--bandwidth KBPS]\n"
-	    "                    [--express yes|no]\n"
+	    "                    [--express yes|no] [--split-min MIB]\n"
 	    "                    [--record DIR] [--json] [-v]\n"
 	    "       wsusctl sync configure|now|status|history|cancel ... (--help of each)\n"
 	    "       wsusctl sync --upstream URL --bench N [--protocol ...]\n"
@@ -72,7 +73,9 @@ sync_usage(FILE *fp)
 	    "  (default no limit); none (default) syncs metadata only; origin\n"
 	    "  downloads nothing (clients fetch from the original URL).\n"
 	    "  --express yes also downloads express installation files (PSF,\n"
-	    "  -express.cab; default no).  --protocol 1.8 speaks as\n"
+	    "  -express.cab; default no).  A file of at least --split-min MiB\n"
+	    "  (default 64) is fetched in N ranged parts at once, each resumed\n"
+	    "  on its own, and verified as a whole.  --protocol 1.8 speaks as\n"
 	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
@@ -298,6 +301,17 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			o.bandwidth = (uint64_t)v * 1024;
 			break;
 		}
+		case 'S': {
+			long long v = strtoll(optarg, &end, 10);
+
+			if (*end != '\0' || v < 1 || v > 1048576) {
+				fprintf(stderr, "wsusctl sync: --split-min "
+				    "1..1048576 (MiB)\n");
+				return EXIT_USAGE;
+			}
+			o.split_min = (uint64_t)v * 1024 * 1024;
+			break;
+		}
 		case 'E':
 			if (strcmp(optarg, "yes") != 0 &&
 			    strcmp(optarg, "no") != 0) {
@@ -378,6 +392,8 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    json_integer((json_int_t)r.files_pending));
 		json_object_set_new(j, "files_express_skipped",
 		    json_integer((json_int_t)r.files_express_skipped));
+		json_object_set_new(j, "files_split",
+		    json_integer((json_int_t)r.files_split));
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');

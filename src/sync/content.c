@@ -14,6 +14,9 @@
  * 404 is "pending upstream": the digests go to DownloadFiles and the file
  * is tried again at the next sync.
  *
+ * A file of at least sync_opts.split_min bytes is fetched in several
+ * ranged parts at once (content_split.c).
+ *
  * Every store call is made on this thread; curl runs in the same loop.
  * Policy "origin" downloads nothing (clients fetch from the original
  * URL).  Express installation files (store_file.express) are left out
@@ -36,7 +39,7 @@
 #include <curl/curl.h>
 
 #include "content/content_store.h"
-#include "sync/sync_internal.h"
+#include "sync/content_internal.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
@@ -46,25 +49,6 @@
 #define PART_DIR		".partial"
 #define DIGESTS_PER_CALL	100	/* DownloadFiles takes 1..100 */
 #define USER_AGENT		"Microsoft BITS/7.8"
-
-/* One file to fetch. */
-struct cfile {
-	struct store_file f;		/* f.name, f.origin: owned copies */
-	char		 url[URL_MAX + 128];
-	char		 part[PATH_MAX];
-	FILE		*fp;		/* the part file while fetching */
-	uint64_t	 have;		/* bytes in the part file */
-	bool		 discard;	/* not a 200/206: body dropped */
-	bool		 overflow;	/* more bytes than the metadata says */
-	bool		 ranged;	/* a Content-Range we accept was seen */
-	long		 code;		/* status of the last status line */
-	struct sess	*s;		/* borrowed */
-};
-
-struct cfiles {
-	struct cfile	*v;		/* owned */
-	size_t		 n, cap;
-};
 
 int
 sync_content_policy_parse(const char *s, enum sync_content_policy *out)
@@ -269,16 +253,15 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static CURL *
-easy_for(struct sess *s, struct cfile *c, unsigned nconn)
+CURL *
+content_easy(struct sess *s, const char *url, unsigned nconn)
 {
 	const struct sync_opts *o = s->o;
 	CURL *h;
-	char range[48];
 
 	if ((h = curl_easy_init()) == NULL)
 		return NULL;
-	curl_easy_setopt(h, CURLOPT_URL, c->url);
+	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
@@ -288,11 +271,6 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
 	    o->timeout > 0 ? o->timeout : 300L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, c);
 	if (o->insecure) {
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -305,6 +283,25 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
 		curl_easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE,
 		    per > 0 ? per : (curl_off_t)1);
 	}
+	return h;
+}
+
+/* The transfer of an unsplit file, from c->have on. */
+static CURL *
+easy_for(struct sess *s, struct cfile *c, unsigned nconn)
+{
+	CURL *h;
+	char range[48];
+
+	if ((h = content_easy(s, c->url, nconn)) == NULL)
+		return NULL;
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+	c->single.c = c;
+	c->single.split = false;
+	curl_easy_setopt(h, CURLOPT_PRIVATE, &c->single);
 	if (c->have > 0) {
 		snprintf(range, sizeof(range), "%llu-",
 		    (unsigned long long)c->have);
@@ -318,8 +315,8 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
  * content store (content_publish), then mark it present.  A mismatch
  * deletes it (never published).  Counts into the result.
  */
-static void
-publish(struct sess *s, struct cfile *c)
+void
+content_publish_part(struct sess *s, struct cfile *c)
 {
 	char e[512], hex[41];
 	bool mismatch = false;
@@ -384,6 +381,19 @@ open_part(struct cfile *c)
 	return 0;
 }
 
+/* Add c to pending (a 404: DownloadFiles). */
+static void
+add_pending(struct sess *s, struct cfile *c, struct cfiles *pending)
+{
+	s->res->files_pending++;
+	if (pending->n == pending->cap) {
+		pending->cap = pending->cap ? pending->cap * 2 : 16;
+		pending->v = xreallocarray(pending->v, pending->cap,
+		    sizeof(*pending->v));
+	}
+	pending->v[pending->n++] = *c;
+}
+
 /* One transfer ended: classify it.  404s are added to pending. */
 static void
 done(struct sess *s, struct cfile *c, CURLcode cc, long code,
@@ -401,13 +411,7 @@ done(struct sess *s, struct cfile *c, CURLcode cc, long code,
 	if (code == 404 && (!s->catalog_only || c->f.origin == NULL)) {
 		log_info("sync: content %s: 404 from the upstream; asking "
 		    "DownloadFiles", hex);
-		s->res->files_pending++;
-		if (pending->n == pending->cap) {
-			pending->cap = pending->cap ? pending->cap * 2 : 16;
-			pending->v = xreallocarray(pending->v, pending->cap,
-			    sizeof(*pending->v));
-		}
-		pending->v[pending->n++] = *c;
+		add_pending(s, c, pending);
 		return;
 	}
 	if (c->overflow) {
@@ -427,7 +431,7 @@ done(struct sess *s, struct cfile *c, CURLcode cc, long code,
 		s->res->files_failed++;
 		return;
 	}
-	publish(s, c);
+	content_publish_part(s, c);
 }
 
 /* Fetch every file of l; 404s go to pending. */
@@ -452,6 +456,8 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 		while (active < nconn && next < l->n) {
 			struct cfile *c;
 			CURL *h;
+			size_t added;
+			int k;
 
 			if (!sync_window_open(s->o->content_window,
 			    time(NULL))) {
@@ -471,11 +477,19 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 				s->res->files_failed++;
 				continue;
 			}
+			/* a large file: several ranged parts at once */
+			if ((k = content_split_start(s, c, m, nconn,
+			    &added)) != 0) {
+				active += added;
+				if (k == 1 && added == 0 && c->part_404)
+					add_pending(s, c, pending);
+				continue;
+			}
 			if (c->have == c->f.size) {
 				/* a complete part left by an interrupted run */
 				fclose(c->fp);
 				c->fp = NULL;
-				publish(s, c);
+				content_publish_part(s, c);
 				continue;
 			}
 			if ((h = easy_for(s, c, nconn)) == NULL ||
@@ -498,16 +512,23 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 			return -1;
 		}
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
-			struct cfile *c = NULL;
+			struct cpart *x = NULL;
 			long code = 0;
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-			    (char **)&c);
+			    (char **)&x);
 			curl_easy_getinfo(msg->easy_handle,
 			    CURLINFO_RESPONSE_CODE, &code);
-			done(s, c, msg->data.result, code, pending);
+			if (!x->split)
+				done(s, x->c, msg->data.result, code, pending);
+			else if (content_split_done(s, x, msg->data.result,
+			    code)) {
+				log_info("sync: content: 404 from the upstream; "
+				    "asking DownloadFiles");
+				add_pending(s, x->c, pending);
+			}
 			curl_multi_remove_handle(m, msg->easy_handle);
 			curl_easy_cleanup(msg->easy_handle);
 			active--;
@@ -622,6 +643,7 @@ out:
 	for (i = 0; i < l.n; i++) {
 		free((char *)l.v[i].f.name);
 		free((char *)l.v[i].f.origin);
+		content_split_free(&l.v[i]);
 	}
 	free(l.v);
 	free(pending.v);

@@ -63,6 +63,10 @@ enum sync_content_policy {
 };
 #define SYNC_CONTENT_CONNECTIONS 4	/* default files fetched at once */
 #define SYNC_CONTENT_CONNECTIONS_MAX 64
+/* A file of at least SYNC_CONTENT_SPLIT_MIN bytes (sync_opts.split_min)
+ * is fetched in min(connections, SYNC_CONTENT_PARTS_MAX) ranged parts. */
+#define SYNC_CONTENT_SPLIT_MIN	(64ull * 1024 * 1024)
+#define SYNC_CONTENT_PARTS_MAX	16
 
 struct sync_result;
 
@@ -113,6 +117,7 @@ struct sync_opts {
 	const struct sync_window *content_window;
 	bool		 express;	/* also express installation files
 					 * (store_file.express); false: not */
+	uint64_t	 split_min;	/* 0: SYNC_CONTENT_SPLIT_MIN */
 	/* ---- sync service hooks (wsusd's sync runner; NULL: none) ----
 	 * cancel: asked before every call; true stops the run there: it
 	 *   fails with err "cancelled" and sync_result.cancelled set.
@@ -152,6 +157,7 @@ struct sync_result {
 	size_t		 files_failed;		/* refused or not fetched */
 	size_t		 files_pending;		/* 404: DownloadFiles asked */
 	size_t		 files_express_skipped;	/* express files, not wanted */
+	size_t		 files_split;		/* fetched in ranged parts */
 	bool		 content_deferred;	/* outside the content window:
 						 * files left for a later run */
 	bool		 cancelled;		/* stopped by sync_opts.cancel */
@@ -193,6 +199,22 @@ int	sync_content_range_parse(const char *v, size_t len, uint64_t *first,
  */
 int	sync_window_parse(const char *s, size_t len, struct sync_window *w);
 bool	sync_window_open(const struct sync_window *w, time_t now);
+
+/*
+ * A file fetched in n ranged parts (content_parts.c): part i is
+ * [*start, *end) of size bytes.  The state of its parts, kept in
+ * CONTENT_DIR/.partial/SHA1HEX.parts, is one line "wsusd-parts SIZE N
+ * DONE0 ... DONE(N-1)\n": parts_parse reads it (len bytes, no NUL
+ * needed; SIZE must equal size, 2 <= N <= SYNC_CONTENT_PARTS_MAX and N
+ * <= size, each DONEi at most its part's length; 0 or -1);
+ * parts_format writes it (NUL-terminated; its length, or -1).
+ */
+void	sync_content_part_range(uint64_t size, unsigned n, unsigned i,
+	    uint64_t *start, uint64_t *end);
+int	sync_content_parts_parse(const char *s, size_t len, uint64_t size,
+	    unsigned *n, uint64_t done[SYNC_CONTENT_PARTS_MAX]);
+int	sync_content_parts_format(uint64_t size, unsigned n,
+	    const uint64_t *done, char *out, size_t outlen);
 
 /* Call once per process before threads (curl_global_init). */
 void	sync_global_init(void);

@@ -19,6 +19,12 @@
  *             express file C (PatchingType "Express", a .psf); bad
  *             option values are usage errors.
  *   express   --express yes: C is downloaded too.
+ *   split     --split-min 1: A (over 1 MiB) comes in two ranged parts
+ *             written at their offsets; a part state left by an
+ *             interrupted run (one part done, the other begun) resumes
+ *             each part where it stopped: only the missing bytes cross
+ *             the wire; a state whose bytes are wrong is refused by the
+ *             hash check, and the next sync fetches the file whole.
  *   tls       an https upstream trusted with --cacert: content over TLS.
  *   corrupt   the upstream's copy of A replaced by other bytes of the
  *             same length: refused, deleted, not published.
@@ -86,9 +92,10 @@ static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "",
 static struct synth C = { UPD_C, "wsusd-content-c.psf", NULL, {0}, "", "",
     "Express" };
 static char upurl[64];
-static struct tl_wsusd dss[5], mid, bot, win, xd;
+static struct tl_wsusd dss[5], mid, bot, win, xd, sp[3];
 static uint16_t tls_port;	/* the downstreams; removed at the end */
 static bool sync_express;	/* run_sync_from gives --express yes */
+static bool sync_split;		/* run_sync_from gives --split-min 1 */
 
 /* The update document of s, written to DIR/ID.xml. */
 static void
@@ -206,6 +213,9 @@ group_teardown(void **state)
 		tl_wsusd_cleanup(&win);
 	if (xd.dir[0] != '\0')
 		tl_wsusd_cleanup(&xd);
+	for (size_t i = 0; i < 3; i++)
+		if (sp[i].dir[0] != '\0')
+			tl_wsusd_cleanup(&sp[i]);
 	free(A.data);
 	free(B.data);
 	free(C.data);
@@ -247,7 +257,9 @@ run_sync_from(struct tl_wsusd *d, const char *from, bool replica,
 	    policy ? "--content" : "--no-rollup", policy ? policy : "--no-rollup",
 	    rec ? "--record" : "--no-rollup", rec ? rec : "--no-rollup",
 	    sync_express ? "--express" : "--no-rollup",
-	    sync_express ? "yes" : "--no-rollup", (char *)NULL);
+	    sync_express ? "yes" : "--no-rollup",
+	    sync_split ? "--split-min" : "--no-rollup",
+	    sync_split ? "1" : "--no-rollup", (char *)NULL);
 	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
 		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
 	if (j == NULL || st != 0)
@@ -390,6 +402,9 @@ test_download(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "content")),
 	    "approved");
 	assert_counts(j, 1, SIZE, 0, 1);
+	/* under 64 MiB: one transfer; C, an express file, left out */
+	assert_int_equal(jint(j, "files_split"), 0);
+	assert_int_equal(jint(j, "files_express_skipped"), 1);
 	json_decref(j);
 	assert_file_is(d, &A);
 	assert_int_equal(present(d, &A), 1);
@@ -784,6 +799,80 @@ test_window(void **state)
 	json_decref(j);
 }
 
+/* The part file and state of A on d as an interrupted split download
+ * leaves them: part 0 has d0 bytes, part 1 d1 (good: A's bytes, else
+ * zeros). */
+static void
+leave_split_state(struct tl_wsusd *d, size_t d0, size_t d1, bool good)
+{
+	char path[512], hex[41], line[128];
+	char *data = xcalloc(1, SIZE);
+
+	hex_encode(A.sha1, 20, hex, 1);
+	snprintf(path, sizeof(path), "%s/.partial", d->content);
+	assert_int_equal(mkdir_p(path, 0755), 0);
+	if (good) {
+		memcpy(data, A.data, d0);
+		memcpy(data + SIZE / 2, A.data + SIZE / 2, d1);
+	}
+	snprintf(path, sizeof(path), "%s/.partial/%s.part", d->content, hex);
+	assert_int_equal(tl_write_file(path, data, SIZE), 0);
+	free(data);
+	snprintf(line, sizeof(line), "wsusd-parts %d 2 %zu %zu\n", SIZE, d0,
+	    d1);
+	snprintf(path, sizeof(path), "%s/.partial/%s.parts", d->content, hex);
+	assert_int_equal(tl_write_file(path, line, strlen(line)), 0);
+}
+
+static void
+test_split(void **state)
+{
+	char hex[41];
+	json_t *j;
+
+	(void)state;
+	hex_encode(A.sha1, 20, hex, 1);
+	sync_split = true;
+	/* fresh: two parts, the whole file once */
+	dss_setup(&sp[0], "dssp1");
+	j = run_sync(&sp[0], "approved", NULL);
+	assert_counts(j, 1, SIZE, 0, 1);
+	/* A, and B whose parts are 404s (pending, nothing left behind) */
+	assert_int_equal(jint(j, "files_split"), 2);
+	json_decref(j);
+	assert_file_is(&sp[0], &A);
+	assert_false(exists("%s/.partial/%s.parts", sp[0].content, hex));
+	assert_false(exists("%s/.partial/%s.part", sp[0].content, hex));
+	assert_int_equal(tl_count_files(sp[0].content), 1);
+
+	/* resumed part by part: part 0 complete, part 1 has 1000 bytes */
+	dss_setup(&sp[1], "dssp2");
+	leave_split_state(&sp[1], SIZE / 2, 1000, true);
+	j = run_sync(&sp[1], "approved", NULL);
+	assert_counts(j, 1, SIZE - SIZE / 2 - 1000, 0, 1);
+	assert_int_equal(jint(j, "files_split"), 2);
+	json_decref(j);
+	assert_file_is(&sp[1], &A);
+	assert_int_equal(present(&sp[1], &A), 1);
+	assert_false(exists("%s/.partial/%s.parts", sp[1].content, hex));
+
+	/* a state whose bytes are wrong: refused, then fetched whole */
+	dss_setup(&sp[2], "dssp3");
+	leave_split_state(&sp[2], SIZE / 2, 1000, false);
+	j = run_sync(&sp[2], "approved", NULL);
+	assert_counts(j, 0, SIZE - SIZE / 2 - 1000, 1, 1);
+	json_decref(j);
+	assert_int_equal(present(&sp[2], &A), 0);
+	assert_false(exists("%s/%s", sp[2].content, A.rel));
+	assert_false(exists("%s/.partial/%s.part", sp[2].content, hex));
+	assert_false(exists("%s/.partial/%s.parts", sp[2].content, hex));
+	j = run_sync(&sp[2], "approved", NULL);
+	assert_counts(j, 1, SIZE, 0, 1);
+	json_decref(j);
+	assert_file_is(&sp[2], &A);
+	sync_split = false;
+}
+
 /* Bad option values are usage errors (exit 2) and change nothing. */
 static void
 test_options(void **state)
@@ -796,6 +885,7 @@ test_options(void **state)
 		{ "--bandwidth", "0" }, { "--bandwidth", "-5" },
 		{ "--bandwidth", "10k" },
 		{ "--express", "maybe" }, { "--express", "" },
+		{ "--split-min", "0" }, { "--split-min", "1m" },
 		{ "--content", "origins" },
 	};
 	struct buf out;
@@ -828,6 +918,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_tiers),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_express),
+		cmocka_unit_test(test_split),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

@@ -43,6 +43,7 @@ static const struct option sync_opts_long[] = {
 	{ "bandwidth",	required_argument, NULL, 'B' },
 	{ "express",	required_argument, NULL, 'E' },
 	{ "split-min",	required_argument, NULL, 'S' },
+	{ "language",	required_argument, NULL, 'G' },
 	{ "json",	no_argument,	   NULL, 'j' },
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "help",	no_argument,	   NULL, 'h' },
@@ -60,6 +61,7 @@ sync_usage(FILE *fp)
 	    "                    [--content approved|all|none|origin]\n"
 	    "                    [--download-connections N] [--bandwidth KBPS]\n"
 	    "                    [--express yes|no] [--split-min MIB]\n"
+	    "                    [--language xx]...\n"
 	    "                    [--record DIR] [--json] [-v]\n"
 	    "       wsusctl sync configure|now|status|history|cancel ... (--help of each)\n"
 	    "       wsusctl sync --upstream URL --bench N [--protocol ...]\n"
@@ -75,7 +77,9 @@ sync_usage(FILE *fp)
 	    "  --express yes also downloads express installation files (PSF,\n"
 	    "  -express.cab; default no).  A file of at least --split-min MiB\n"
 	    "  (default 64) is fetched in N ranged parts at once, each resumed\n"
-	    "  on its own, and verified as a whole.  --protocol 1.8 speaks as\n"
+	    "  on its own, and verified as a whole.  --language (repeated)\n"
+	    "  downloads only the files of updates in those languages (and of\n"
+	    "  language-neutral ones).  --protocol 1.8 speaks as\n"
 	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
@@ -301,6 +305,20 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			o.bandwidth = (uint64_t)v * 1024;
 			break;
 		}
+		case 'G': {
+			size_t k = strlen(optarg);
+
+			if (k == 0 || k > 16 || strspn(optarg,
+			    "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != k ||
+			    o.nlanguages >= SYNC_FILTER_MAX) {
+				fprintf(stderr, "wsusctl sync: --language "
+				    "takes a language code (en, pt-br)\n");
+				return EXIT_USAGE;
+			}
+			o.languages[o.nlanguages++] = optarg;
+			break;
+		}
 		case 'S': {
 			long long v = strtoll(optarg, &end, 10);
 
@@ -394,6 +412,8 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    json_integer((json_int_t)r.files_express_skipped));
 		json_object_set_new(j, "files_split",
 		    json_integer((json_int_t)r.files_split));
+		json_object_set_new(j, "files_language_skipped",
+		    json_integer((json_int_t)r.files_language_skipped));
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');

@@ -204,6 +204,7 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	o->content = content_policy(c.content);
 	o->content_dir = r->cfg->content_dir;
 	o->express = c.express;
+	o->nlanguages = split(c.languages, o->languages, LIST_MAX);
 	/* wsusctl sync configure --content-window */
 	if (store_setting_str(r->st, SETTING_CONTENT_WINDOW, &ws) == STORE_OK &&
 	    ws != NULL && sync_window_parse(ws, strlen(ws), &win) == 0)

@@ -63,6 +63,9 @@ struct store_file {
 	const char *origin;		/* original URL (MUUrl), or NULL */
 	bool	    express;		/* express installation file: PatchingType
 					 * "Express", *.psf, *-express.cab */
+	const char *languages;		/* file_list: Properties/Language of the
+					 * updates listing it, space-separated;
+					 * NULL: language-neutral */
 };
 
 enum store_fragment_kind {

@@ -20,7 +20,8 @@
  * Every store call is made on this thread; curl runs in the same loop.
  * Policy "origin" downloads nothing (clients fetch from the original
  * URL).  Express installation files (store_file.express) are left out
- * unless sync_opts.express.  Outside the content window (sync_opts.content_window,
+ * unless sync_opts.express, and files only of updates in other languages
+ * than sync_opts.languages.  Outside the content window (sync_opts.content_window,
  * content_window.c) nothing new starts: the files stay for a later run.
  * Not here: which updates are approved (the store).
  */
@@ -155,6 +156,32 @@ sync_content_range_parse(const char *v, size_t len, uint64_t *first,
 	return 0;
 }
 
+/*
+ * Is a file of these update languages (space-separated; NULL or empty:
+ * language-neutral) wanted with o->languages?  "all" is neutral too.
+ */
+static bool
+language_wanted(const struct sync_opts *o, const char *langs)
+{
+	const char *p = langs;
+
+	if (o->nlanguages == 0 || p == NULL || *p == '\0')
+		return true;
+	while (*p != '\0') {
+		size_t k = strcspn(p, " ");
+
+		if (k == 3 && strncasecmp(p, "all", 3) == 0)
+			return true;
+		for (size_t i = 0; i < o->nlanguages; i++)
+			if (strlen(o->languages[i]) == k &&
+			    strncasecmp(p, o->languages[i], k) == 0)
+				return true;
+		p += k;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
 /* What collect() fills. */
 struct collect_arg {
 	struct cfiles	*l;
@@ -174,6 +201,10 @@ collect(const struct store_file *f, void *arg)
 		return 0;
 	if (f->express && !a->s->o->express) {
 		a->s->res->files_express_skipped++;
+		return 0;
+	}
+	if (!language_wanted(a->s->o, f->languages)) {
+		a->s->res->files_language_skipped++;
 		return 0;
 	}
 	if (l->n == l->cap) {

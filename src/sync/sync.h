@@ -118,6 +118,11 @@ struct sync_opts {
 	bool		 express;	/* also express installation files
 					 * (store_file.express); false: not */
 	uint64_t	 split_min;	/* 0: SYNC_CONTENT_SPLIT_MIN */
+	/* languages (lower case, "en", "pt-br") whose files are wanted; a
+	 * file of updates with no Properties/Language, or "all", is always
+	 * wanted.  None: every file. */
+	const char	*languages[SYNC_FILTER_MAX];
+	size_t		 nlanguages;
 	/* ---- sync service hooks (wsusd's sync runner; NULL: none) ----
 	 * cancel: asked before every call; true stops the run there: it
 	 *   fails with err "cancelled" and sync_result.cancelled set.
@@ -158,6 +163,7 @@ struct sync_result {
 	size_t		 files_pending;		/* 404: DownloadFiles asked */
 	size_t		 files_express_skipped;	/* express files, not wanted */
 	size_t		 files_split;		/* fetched in ranged parts */
+	size_t		 files_language_skipped; /* of other languages only */
 	bool		 content_deferred;	/* outside the content window:
 						 * files left for a later run */
 	bool		 cancelled;		/* stopped by sync_opts.cancel */

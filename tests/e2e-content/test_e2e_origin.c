@@ -17,6 +17,10 @@
  *   origin  a replica with the content policy "origin" downloads nothing;
  *           its clients' GetFileLocations give fs's URLs; with the policy
  *           "approved" again they give its own /Content/ URLs.
+ *   languages  another upstream (lup) with three approved updates whose
+ *           files it has: D in German (Properties/Language de), E
+ *           language-neutral, F in English: --language en takes E and F,
+ *           --language de takes D and E, no --language all three.
  *
  * Program: test_e2e_origin WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
  */
@@ -60,7 +64,7 @@ struct synth {
 	char		 origin[256];	/* its URL on fs */
 };
 
-static struct tl_wsusd fs, top, mid, bot;
+static struct tl_wsusd fs, top, mid, bot, lup, ld[3];
 static struct synth A = { UPD_A, "wsusd-origin-a.exe", NULL, {0}, "", "", "" };
 static struct synth B = { UPD_B, "wsusd-origin-b.exe", NULL, {0}, "", "", "" };
 static char topurl[64];
@@ -199,6 +203,11 @@ group_teardown(void **state)
 		tl_wsusd_cleanup(&mid);
 	if (bot.dir[0] != '\0')
 		tl_wsusd_cleanup(&bot);
+	if (lup.dir[0] != '\0')
+		tl_wsusd_cleanup(&lup);
+	for (size_t i = 0; i < 3; i++)
+		if (ld[i].dir[0] != '\0')
+			tl_wsusd_cleanup(&ld[i]);
 	free(A.data);
 	free(B.data);
 	curl_global_cleanup();
@@ -221,7 +230,8 @@ dss_setup(struct tl_wsusd *d, const char *tag)
 /* wsusctl --json sync --replica --no-rollup --content POLICY --record REC
  * from top: the parsed result (fails the test unless it exited 0). */
 static json_t *
-run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
+run_sync_lang(struct tl_wsusd *d, const char *from, const char *policy,
+    const char *rec, const char *lang)
 {
 	struct buf out;
 	json_t *j = NULL;
@@ -229,9 +239,12 @@ run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
 	int st;
 
 	buf_init(&out, 8u << 20);
-	st = tl_ctl(d, &out, "--json", "sync", "--upstream", topurl, "--name",
+	/* an option not given is replaced by a repeated --no-rollup */
+	st = tl_ctl(d, &out, "--json", "sync", "--upstream", from, "--name",
 	    "origin-dss.site.invalid", "--replica", "--no-rollup", "--content",
-	    policy, "--record", rec, (char *)NULL);
+	    policy, rec ? "--record" : "--no-rollup", rec ? rec : "--no-rollup",
+	    lang ? "--language" : "--no-rollup", lang ? lang : "--no-rollup",
+	    (char *)NULL);
 	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
 		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
 	if (j == NULL || st != 0)
@@ -241,6 +254,12 @@ run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
 	assert_int_equal(st, 0);
 	assert_non_null(j);
 	return j;
+}
+
+static json_t *
+run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
+{
+	return run_sync_lang(d, topurl, policy, rec, NULL);
 }
 
 static long long
@@ -451,12 +470,125 @@ test_origin_clients(void **state)
 	assert_int_equal(tl_wsusd_stop(&bot), 0);
 }
 
+/* An update with one file of SIZE bytes (in the language lang, or
+ * neutral) into DIR/ID.xml, the file into DIR/NAME; s filled in. */
+static void
+make_lang(struct synth *s, const char *dir, const char *id, const char *name,
+    const char *lang, uint32_t seed)
+{
+	uint8_t h2[32];
+	char b2[48], path[512], err[256], *doc;
+	uint64_t n;
+	uint32_t x = seed;
+
+	s->id = id;
+	s->name = name;
+	s->data = xmalloc(SIZE);
+	for (size_t i = 0; i < SIZE; i++) {
+		x = x * 1664525u + 1013904223u;
+		s->data[i] = (char)(x >> 24);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(write_file_atomic(path, s->data, SIZE, 0644), 0);
+	assert_int_equal(content_hash_file(path, s->sha1, h2, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(content_relpath(s->sha1, name, s->rel,
+	    sizeof(s->rel)), 0);
+	base64_encode(s->sha1, 20, s->b64);
+	base64_encode(h2, 32, b2);
+	doc = xasprintf("<upd:Update xmlns:upd=\"http://schemas.microsoft.com/"
+	    "msus/2002/12/Update\"><upd:UpdateIdentity UpdateID=\"%s\" "
+	    "RevisionNumber=\"200\" /><upd:Properties UpdateType=\"Software\" "
+	    "DefaultPropertiesLanguage=\"en\" MaxDownloadSize=\"%d\" "
+	    "PublicationState=\"Published\" CreationDate=\"2026-01-01T00:00:"
+	    "00.000Z\">%s%s%s</upd:Properties>"
+	    "<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
+	    "<upd:Language>en</upd:Language><upd:Title>wsusd language test %s"
+	    "</upd:Title></upd:LocalizedProperties>"
+	    "</upd:LocalizedPropertiesCollection><upd:Files><upd:File Digest="
+	    "\"%s\" DigestAlgorithm=\"SHA1\" FileName=\"%s\" Size=\"%d\" "
+	    "Modified=\"2026-01-01T00:00:00Z\"><upd:AdditionalDigest Algorithm="
+	    "\"SHA256\">%s</upd:AdditionalDigest></upd:File></upd:Files>"
+	    "</upd:Update>", id, SIZE, lang ? "<upd:Language>" : "",
+	    lang ? lang : "", lang ? "</upd:Language>" : "", id, s->b64, name,
+	    SIZE, b2);
+	snprintf(path, sizeof(path), "%s/docs/%s.xml", dir, id);
+	assert_int_equal(write_file_atomic(path, doc, strlen(doc), 0644), 0);
+	free(doc);
+}
+
+static void
+test_languages(void **state)
+{
+	static struct synth D, E, F;
+	char dir[256], docs[300], url[64], path[512];
+	static const struct {
+		const char *lang;
+		const struct synth *want[3];
+		long long skipped;
+	} runs[] = {
+		{ "en", { &E, &F, NULL }, 1 },
+		{ "de", { &D, &E, NULL }, 1 },
+		{ NULL, { &D, &E, &F }, 0 },
+	};
+	json_t *j;
+
+	(void)state;
+	memset(&D, 0, sizeof(D));
+	memset(&E, 0, sizeof(E));
+	memset(&F, 0, sizeof(F));
+	assert_int_equal(tl_wsusd_setup(&lup, "olup", NULL), 0);
+	snprintf(dir, sizeof(dir), "%s/lang", lup.dir);
+	snprintf(docs, sizeof(docs), "%s/docs", dir);
+	assert_int_equal(mkdir_p(docs, 0755), 0);
+	make_lang(&D, dir, "0c0e0000-0000-4000-8000-0000000000d1",
+	    "wsusd-lang-d.exe", "de", 0xd1d1d1d1);
+	make_lang(&E, dir, "0c0e0000-0000-4000-8000-0000000000e1",
+	    "wsusd-lang-e.exe", NULL, 0xe1e1e1e1);
+	make_lang(&F, dir, "0c0e0000-0000-4000-8000-0000000000f1",
+	    "wsusd-lang-f.exe", "EN", 0xf1f1f1f1);
+	assert_int_equal(ctl_ok(&lup, "-q", "import-updates", docs,
+	    (char *)NULL), 0);
+	for (const struct synth *s = &D; s != NULL;
+	    s = s == &D ? &E : s == &E ? &F : NULL) {
+		snprintf(path, sizeof(path), "%s/%s", dir, s->name);
+		assert_int_equal(ctl_ok(&lup, "-q", "import-content", path,
+		    (char *)NULL), 0);
+		assert_int_equal(ctl_ok(&lup, "-q", "approve", s->id, "--group",
+		    "All Computers", (char *)NULL), 0);
+	}
+	assert_int_equal(tl_wsusd_start(&lup), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u", lup.port);
+	for (size_t i = 0; i < 3; i++) {
+		char tag[16];
+		size_t nwant = 0;
+
+		snprintf(tag, sizeof(tag), "old%zu", i);
+		dss_setup(&ld[i], tag);
+		j = run_sync_lang(&ld[i], url, "approved", NULL, runs[i].lang);
+		while (nwant < 3 && runs[i].want[nwant] != NULL)
+			nwant++;
+		assert_counts(j, (long long)nwant, (long long)nwant * SIZE, 0,
+		    0);
+		assert_int_equal(jint(j, "files_language_skipped"),
+		    runs[i].skipped);
+		json_decref(j);
+		for (size_t k = 0; k < nwant; k++)
+			assert_file_is(&ld[i], runs[i].want[k]);
+		assert_int_equal(tl_count_files(ld[i].content), nwant);
+	}
+	free(D.data);
+	free(E.data);
+	free(F.data);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_catalog_only),
 		cmocka_unit_test(test_origin_clients),
+		cmocka_unit_test(test_languages),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

@@ -112,14 +112,18 @@ sq_file_set_present(struct store *st, const uint8_t sha1[20], bool present)
  * the files downstreams asked for (content_requests).  Columns: sha1,
  * sha256, size, present, a FileName, origin_url, express (an express
  * installation file: PatchingType "Express", a .psf or an -express.cab,
- * wsusss.md §10).
+ * wsusss.md §10), languages (of the revisions listing it; NULL:
+ * language-neutral).
  */
 #define FILE_COLS							\
     "SELECT f.sha1, f.sha256, f.size, f.present, (SELECT min(x.file_name) " \
     "FROM revision_files x WHERE x.sha1 = f.sha1), f.origin_url, "	\
     "EXISTS (SELECT 1 FROM revision_files x WHERE x.sha1 = f.sha1 AND " \
     "(lower(x.patching_type) = 'express' OR x.file_name LIKE '%.psf' OR " \
-    "x.file_name LIKE '%-express.cab')) "
+    "x.file_name LIKE '%-express.cab')), "				\
+    "(SELECT group_concat(r.languages, ' ') FROM revision_files x "	\
+    "JOIN revisions r ON r.revision_id = x.revision_id WHERE "		\
+    "x.sha1 = f.sha1) "
 static const char SQL_FILE_LIST_ALL[] =
     "WITH wanted(sha1) AS ("
     "  SELECT rf.sha1 FROM updates u JOIN revision_files rf"
@@ -170,6 +174,7 @@ sq_file_list(struct store *st, bool approved_only, store_file_cb cb,
 			f.name = "";
 		f.origin = (const char *)sqlite3_column_text(stmt, 5);
 		f.express = sqlite3_column_int(stmt, 6) != 0;
+		f.languages = (const char *)sqlite3_column_text(stmt, 7);
 		if (cb(&f, arg) != 0) {
 			rc = SQLITE_DONE;
 			break;

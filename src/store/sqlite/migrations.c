@@ -520,7 +520,9 @@ static const char migration_6[] =
 ") STRICT;\n";
 
 /*
- * Version 7: content origin and requests (docs/SYNC.md "Content").
+ * Version 7: content origin and requests, update languages (docs/SYNC.md
+ * "Content").  revisions.languages: the Properties/Language values of the
+ * document, space-separated (NULL: none, language-neutral).
  * files.origin_url: the file's original URL, the MUUrl the upstream's
  * GetUpdateData sent for it (NULL: none known).  content_requests: files
  * a downstream asked for with DownloadFiles that this server lacks; its
@@ -528,6 +530,7 @@ static const char migration_6[] =
  */
 static const char migration_7[] =
 "ALTER TABLE files ADD COLUMN origin_url TEXT;\n"
+"ALTER TABLE revisions ADD COLUMN languages TEXT;\n"
 "CREATE TABLE content_requests (\n"
 "	sha1	BLOB PRIMARY KEY NOT NULL REFERENCES files(sha1) ON DELETE CASCADE,\n"
 "	at	INTEGER NOT NULL\n"
@@ -540,7 +543,8 @@ const struct sq_migration sq_migrations[] = {
 	{ 4, "sync state tables", migration_4, sq_sync_state_migrate },
 	{ 5, "replica flag, accepted EULAs", migration_5, NULL },
 	{ 6, "sync service tables", migration_6, NULL },
-	{ 7, "content origin URLs and requests", migration_7, NULL },
+	{ 7, "content origin URLs and requests, update languages", migration_7,
+	    NULL },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

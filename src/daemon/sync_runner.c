@@ -7,7 +7,9 @@
  * next_run has come, a scheduled run starts; next_run is computed again
  * after every scheduled run and whenever `wsusctl sync configure` reset
  * it to 0 (sync/schedule.h: next slot + jitter; two retries 15 minutes
- * apart after a failure).  During a run the cancel hook takes requests
+ * apart after a failure).  Files downstream servers asked for with
+ * DownloadFiles (store content_requests) start a run at once when more
+ * are waiting than after the last run.  During a run the cancel hook takes requests
  * too (at most once a second): "cancel" stops the run between calls; a
  * "now" is the run already going.
  *
@@ -41,6 +43,7 @@ struct sync_runner {
 	atomic_bool	 stop;
 	struct store	*st;		/* the thread's handle */
 	int		 failures;	/* scheduled runs failed in a row */
+	size_t		 req_seen;	/* content requests after the last run */
 	bool		 warned;	/* the store error was logged */
 	/* the run going on */
 	int64_t		 run_id;
@@ -241,7 +244,27 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	r->run_id = 0;
 	free(o);
 	store_sync_config_free(&c);
+	(void)store_file_request_count(r->st, &r->req_seen);
 	return rc == 0;
+}
+
+/*
+ * Files downstream servers asked for (DownloadFiles): true when more are
+ * waiting than after the last run, so that they are fetched now rather
+ * than at the next slot.
+ */
+static bool
+content_wanted(struct sync_runner *r)
+{
+	size_t n = 0;
+
+	if (store_file_request_count(r->st, &n) != STORE_OK)
+		return false;
+	if (n <= r->req_seen) {
+		r->req_seen = n;
+		return false;
+	}
+	return true;
 }
 
 /* ---- the thread ---- */
@@ -325,6 +348,8 @@ runner_main(void *arg)
 		take_requests(r, false, &now_req);
 		if (now_req != 0)
 			(void)run(r, SYNC_TRIGGER_MANUAL, now_req, &end);
+		else if (content_wanted(r))
+			(void)run(r, SYNC_TRIGGER_MANUAL, 0, &end);
 		else
 			schedule(r);
 wait:

@@ -32,8 +32,9 @@
  *             autonomous: the middle ("approved", nothing approved there)
  *             lacks every file; the bottom's "all" sync gets 404s and asks
  *             DownloadFiles; the middle queues what it can fetch from its
- *             own upstream, its next sync fetches A from the top, and the
- *             bottom's next sync gets A from the middle.
+ *             own upstream, its wsusd starts a sync at once that fetches A
+ *             from the top, and the bottom's next sync gets A from the
+ *             middle.
  *   window    a downstream wsusd whose runner syncs (`sync now`) with a
  *             content window that is closed now (computed from the clock):
  *             metadata only, history phase "content-deferred"; with a
@@ -615,100 +616,6 @@ test_tls(void **state)
 	assert_int_equal(present(d, &A), 1);
 }
 
-/* Rows of d's content_requests (store_file_request_count). */
-static size_t
-requests(struct tl_wsusd *d)
-{
-	char url[256], err[256];
-	struct store *st = NULL;
-	size_t n = 0;
-
-	snprintf(url, sizeof(url), "sqlite://%s", d->db);
-	if (store_open(url, &st, err, sizeof(err)) != 0)
-		fail_msg("store_open %s: %s", url, err);
-	assert_int_equal(store_file_request_count(st, &n), STORE_OK);
-	store_close(st);
-	return n;
-}
-
-static void
-test_tiers(void **state)
-{
-	char midurl[64], rec[192], path[256];
-	json_t *j;
-	size_t n;
-	glob_t g;
-
-	(void)state;
-	dss_setup(&mid, "dsmid");
-	dss_setup(&bot, "dsbot");
-	/* the middle's own update source: the top, files of approved updates */
-	assert_int_equal(ctl_ok(&mid, "-q", "sync", "configure", "--upstream",
-	    upurl, "--autonomous", "--content", "approved", (char *)NULL), 0);
-	j = run_sync_from(&mid, upurl, false, "approved", NULL);
-	assert_counts(j, 0, 0, 0, 0);
-	json_decref(j);
-	n = listed_files(&mid);
-	assert_true(n >= 3);
-	assert_int_equal(tl_wsusd_start(&mid), 0);
-	snprintf(midurl, sizeof(midurl), "http://127.0.0.1:%u", mid.port);
-
-	/* the bottom wants every file (but the express C): all 404 at the
-	 * middle */
-	snprintf(rec, sizeof(rec), "%s/rec", bot.dir);
-	assert_int_equal(mkdir(rec, 0755), 0);
-	j = run_sync_from(&bot, midurl, false, "all", rec);
-	n--;
-	assert_counts(j, 0, 0, 0, (long long)n);
-	json_decref(j);
-	/* the middle took the DownloadFiles call (no fault) and queued all */
-	snprintf(path, sizeof(path), "%s/*-DownloadFiles.response.xml", rec);
-	assert_int_equal(glob(path, 0, NULL, &g), 0);
-	assert_int_equal(g.gl_pathc, 1);
-	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "Fault"), 0);
-	assert_int_equal(tl_count_in_file(g.gl_pathv[0],
-	    "DownloadFilesResponse"), 1);
-	/* ... and took n digests */
-	snprintf(path, sizeof(path), "%s/*-DownloadFiles.request.xml", rec);
-	globfree(&g);
-	assert_int_equal(glob(path, 0, NULL, &g), 0);
-	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "<base64Binary>"), n);
-	globfree(&g);
-	assert_int_equal(requests(&mid), n);
-
-	/* the middle's next sync fetches A (the top has it); B and the real
-	 * documents' files are 404 at the top too and stay queued */
-	j = run_sync_from(&mid, upurl, false, "approved", NULL);
-	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
-	json_decref(j);
-	assert_file_is(&mid, &A);
-	assert_int_equal(present(&mid, &A), 1);
-	assert_int_equal(requests(&mid), n - 1);
-
-	/* and the bottom's next sync gets A from the middle */
-	j = run_sync_from(&bot, midurl, false, "all", NULL);
-	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
-	json_decref(j);
-	assert_file_is(&bot, &A);
-	assert_int_equal(present(&bot, &A), 1);
-	assert_int_equal(present(&bot, &B), 0);
-	assert_int_equal(requests(&bot), 0);
-	assert_int_equal(tl_wsusd_stop(&mid), 0);
-}
-
-/* "HH:MM-HH:MM" from now + a to now + b minutes, local time. */
-static void
-window_from_now(char *out, size_t len, int a, int b)
-{
-	time_t now = time(NULL), ta = now + a * 60, tb = now + b * 60;
-	struct tm x, y;
-
-	localtime_r(&ta, &x);
-	localtime_r(&tb, &y);
-	snprintf(out, len, "%02d:%02d-%02d:%02d", x.tm_hour, x.tm_min,
-	    y.tm_hour, y.tm_min);
-}
-
 /* wsusctl sync VERB --json on d, parsed. */
 static json_t *
 sync_json(struct tl_wsusd *d, const char *verb, const char *more)
@@ -743,6 +650,114 @@ assert_last_run(struct tl_wsusd *d, size_t runs, const char *phase,
 	assert_int_equal(jint(r, "files"), files);
 	assert_int_equal(jint(r, "bytes"), bytes);
 	json_decref(h);
+}
+
+/* Rows of d's content_requests (store_file_request_count). */
+static size_t
+requests(struct tl_wsusd *d)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+	size_t n = 0;
+
+	snprintf(url, sizeof(url), "sqlite://%s", d->db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	assert_int_equal(store_file_request_count(st, &n), STORE_OK);
+	store_close(st);
+	return n;
+}
+
+static void
+test_tiers(void **state)
+{
+	char midurl[64], rec[192], path[256];
+	json_t *j;
+	size_t n;
+	glob_t g;
+
+	(void)state;
+	dss_setup(&mid, "dsmid");
+	dss_setup(&bot, "dsbot");
+	/* the middle's own update source: the top, files of approved updates */
+	assert_int_equal(ctl_ok(&mid, "-q", "sync", "configure", "--upstream",
+	    upurl, "--autonomous", "--content", "approved", "--name",
+	    "content-dss.site.invalid", (char *)NULL), 0);
+	j = run_sync_from(&mid, upurl, false, "approved", NULL);
+	assert_counts(j, 0, 0, 0, 0);
+	json_decref(j);
+	n = listed_files(&mid);
+	assert_true(n >= 3);
+	assert_int_equal(tl_wsusd_start(&mid), 0);
+	snprintf(midurl, sizeof(midurl), "http://127.0.0.1:%u", mid.port);
+
+	/* the bottom wants every file (but the express C): all 404 at the
+	 * middle */
+	snprintf(rec, sizeof(rec), "%s/rec", bot.dir);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	j = run_sync_from(&bot, midurl, false, "all", rec);
+	n--;
+	assert_counts(j, 0, 0, 0, (long long)n);
+	json_decref(j);
+	/* the middle took the DownloadFiles call (no fault) and queued all */
+	snprintf(path, sizeof(path), "%s/*-DownloadFiles.response.xml", rec);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "Fault"), 0);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0],
+	    "DownloadFilesResponse"), 1);
+	/* ... and took n digests */
+	snprintf(path, sizeof(path), "%s/*-DownloadFiles.request.xml", rec);
+	globfree(&g);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "<base64Binary>"), n);
+	globfree(&g);
+	assert_int_equal(requests(&mid), n);
+
+	/* the middle's wsusd syncs at once and fetches A (the top has it);
+	 * B and the real documents' files are 404 at the top too and stay
+	 * queued */
+	for (int i = 0; i < 1200 && present(&mid, &A) != 1; i++)
+		usleep(100 * 1000);
+	assert_int_equal(present(&mid, &A), 1);
+	assert_file_is(&mid, &A);
+	assert_int_equal(present(&mid, &A), 1);
+	assert_int_equal(requests(&mid), n - 1);
+
+	/* and the bottom's next sync gets A from the middle */
+	j = run_sync_from(&bot, midurl, false, "all", NULL);
+	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
+	json_decref(j);
+	assert_file_is(&bot, &A);
+	assert_int_equal(present(&bot, &A), 1);
+	assert_int_equal(present(&bot, &B), 0);
+	assert_int_equal(requests(&bot), 0);
+	/* the run the requests started: one, done when it ended */
+	for (int i = 0; i < 1200; i++) {
+		j = sync_json(&mid, "status", NULL);
+		if (strcmp(json_string_value(json_object_get(j, "state")),
+		    "idle") == 0)
+			break;
+		json_decref(j);
+		j = NULL;
+		usleep(100 * 1000);
+	}
+	json_decref(j);
+	assert_last_run(&mid, 1, "done", 1, SIZE);
+	assert_int_equal(tl_wsusd_stop(&mid), 0);
+}
+
+/* "HH:MM-HH:MM" from now + a to now + b minutes, local time. */
+static void
+window_from_now(char *out, size_t len, int a, int b)
+{
+	time_t now = time(NULL), ta = now + a * 60, tb = now + b * 60;
+	struct tm x, y;
+
+	localtime_r(&ta, &x);
+	localtime_r(&tb, &y);
+	snprintf(out, len, "%02d:%02d-%02d:%02d", x.tm_hour, x.tm_min,
+	    y.tm_hour, y.tm_min);
 }
 
 static void

@@ -333,8 +333,8 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		case 'E':
 			if (strcmp(optarg, "yes") != 0 &&
 			    strcmp(optarg, "no") != 0) {
-				fprintf(stderr, "wsusctl sync: --express must be "
-				    "yes or no\n");
+				fprintf(stderr, "wsusctl sync: --express "
+				    "must be yes or no\n");
 				return EXIT_USAGE;
 			}
 			o.express = strcmp(optarg, "yes") == 0;

@@ -51,7 +51,10 @@ configure_usage(FILE *fp)
 	    "  syncs metadata and leaves the files for a run inside it (history\n"
 	    "  phase \"content-deferred\"); \"\" removes the window.\n"
 	    "  --content origin downloads nothing: clients and downstream\n"
-	    "  servers are sent each file's original URL (MUUrl).\n");
+	    "  servers are sent each file's original URL (MUUrl).\n"
+	    "  --language: only the files of updates in these languages (and\n"
+	    "  of language-neutral ones) are downloaded; --express yes also\n"
+	    "  downloads express installation files.\n");
 }
 
 /* ---- validation ---- */

@@ -9,9 +9,9 @@
  * it to 0 (sync/schedule.h: next slot + jitter; two retries 15 minutes
  * apart after a failure).  Files downstream servers asked for with
  * DownloadFiles (store content_requests) start a run at once when more
- * are waiting than after the last run.  During a run the cancel hook takes requests
- * too (at most once a second): "cancel" stops the run between calls; a
- * "now" is the run already going.
+ * are waiting than after the last run.  During a run the cancel hook
+ * takes requests too (at most once a second): "cancel" stops the run
+ * between calls; a "now" is the run already going.
  *
  * Not here: the protocol (src/sync) and the schedule arithmetic.
  */

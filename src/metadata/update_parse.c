@@ -861,7 +861,8 @@ add_language(struct pstate *st, const char *t, size_t n)
 {
 	struct update *u = st->u;
 	char *lang = trim_dup(t, n), *w;
-	size_t len = strlen(lang), have = u->languages ? strlen(u->languages) : 0;
+	size_t len = strlen(lang);
+	size_t have = u->languages != NULL ? strlen(u->languages) : 0;
 
 	for (size_t i = 0; i < len; i++) {
 		char c = lang[i];

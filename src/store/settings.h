@@ -52,7 +52,7 @@
 #define SETTING_WSUSSS_LANGUAGES "upstream_languages"	/* "en,de": enabled */
 #define SETTING_WSUSSS_COMPRESS	"upstream_compress"	/* "no": never a cab */
 /* the sync service (src/daemon/sync_runner.c, src/sync/content_window.c) */
-#define SETTING_CONTENT_WINDOW	"content_window"	/* "HH:MM-HH:MM" or "": always */
+#define SETTING_CONTENT_WINDOW	"content_window"	/* "HH:MM-HH:MM" */
 
 /* Bounds of the integer settings whose owners publish them. */
 #define SETTING_WSUSSS_BATCH_DEFAULT	100	/* MaxNumberOfUpdatesPerRequest */

@@ -61,8 +61,9 @@ struct store_file {
 	const char *name;		/* FileName of one update that lists it */
 	bool	    present;		/* imported into the content store */
 	const char *origin;		/* original URL (MUUrl), or NULL */
-	bool	    express;		/* express installation file: PatchingType
-					 * "Express", *.psf, *-express.cab */
+	bool	    express;		/* express installation file:
+					 * PatchingType "Express", *.psf,
+					 * *-express.cab */
 	const char *languages;		/* file_list: Properties/Language of the
 					 * updates listing it, space-separated;
 					 * NULL: language-neutral */

@@ -3,7 +3,8 @@
  * the files of the content policy that the local content store lacks are
  * fetched from the upstream's content service, BASE/Content/XX/SHA1.ext,
  * or, when the upstream said CatalogOnlySync (Microsoft Update), from the
- * file's original URL (the MUUrl its GetUpdateData gave), several at once (libcurl multi, opts.download_connections), each into
+ * file's original URL (the MUUrl its GetUpdateData gave), several at
+ * once (libcurl multi, opts.download_connections), each into
  * CONTENT_DIR/.partial/SHA1HEX.part and continued with a Range request
  * from the part file's length after an interruption.  A complete part is
  * hashed in place: size, SHA-1 and (when the metadata has one) SHA-256
@@ -21,8 +22,9 @@
  * Policy "origin" downloads nothing (clients fetch from the original
  * URL).  Express installation files (store_file.express) are left out
  * unless sync_opts.express, and files only of updates in other languages
- * than sync_opts.languages.  Outside the content window (sync_opts.content_window,
- * content_window.c) nothing new starts: the files stay for a later run.
+ * than sync_opts.languages.  Outside the content window
+ * (sync_opts.content_window, content_window.c) nothing new starts: the
+ * files stay for a later run.
  * Not here: which updates are approved (the store).
  */
 #include <errno.h>
@@ -625,11 +627,11 @@ sync_content(struct sess *s)
 		return -1;
 	}
 	if (!sync_window_open(s->o->content_window, time(NULL))) {
+		const struct sync_window *w = s->o->content_window;
+
 		log_info("sync: outside the content window %02d:%02d-%02d:%02d; "
-		    "content left for a run inside it",
-		    s->o->content_window->from / 60,
-		    s->o->content_window->from % 60,
-		    s->o->content_window->to / 60, s->o->content_window->to % 60);
+		    "content left for a run inside it", w->from / 60,
+		    w->from % 60, w->to / 60, w->to % 60);
 		s->res->content_deferred = true;
 		return 0;
 	}

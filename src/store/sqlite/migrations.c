@@ -532,7 +532,8 @@ static const char migration_7[] =
 "ALTER TABLE files ADD COLUMN origin_url TEXT;\n"
 "ALTER TABLE revisions ADD COLUMN languages TEXT;\n"
 "CREATE TABLE content_requests (\n"
-"	sha1	BLOB PRIMARY KEY NOT NULL REFERENCES files(sha1) ON DELETE CASCADE,\n"
+"	sha1	BLOB PRIMARY KEY NOT NULL\n"
+"		REFERENCES files(sha1) ON DELETE CASCADE,\n"
 "	at	INTEGER NOT NULL\n"
 ") STRICT, WITHOUT ROWID;\n";
 

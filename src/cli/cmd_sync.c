@@ -41,6 +41,8 @@ static const struct option sync_opts_long[] = {
 	{ "content",	required_argument, NULL, 'c' },
 	{ "download-connections", required_argument, NULL, 'N' },
 	{ "bandwidth",	required_argument, NULL, 'B' },
+	{ "express",	required_argument, NULL, 'E' },
+	{ "split-min",	required_argument, NULL, 'S' },
 	{ "language",	required_argument, NULL, 'G' },
 	{ "tls-min",	required_argument, NULL, 'T' },
 	{ "json",	no_argument,	   NULL, 'j' },
@@ -57,8 +59,9 @@ sync_usage(FILE *fp)
 	    "                    [--insecure] [--cacert FILE] [--no-rollup]\n"
 	    "                    [--product GUID]... [--classification GUID]...\n"
 	    "                    [--name FQDN] [--timeout SECS] [--max-response MIB]\n"
-	    "                    [--content approved|all|none]\n"
+	    "                    [--content approved|all|none|origin]\n"
 	    "                    [--download-connections N] [--bandwidth KBPS]\n"
+	    "                    [--express yes|no] [--split-min MIB]\n"
 	    "                    [--language CODE]... [--tls-min 1.2|1.3]\n"
 	    "                    [--record DIR] [--json] [-v]\n"
 	    "       wsusctl sync configure|now|status|history|cancel ... (--help of each)\n"
@@ -66,14 +69,21 @@ sync_usage(FILE *fp)
 	    "  Synchronize metadata (and, with --replica, groups and approvals)\n"
 	    "  from an upstream server as a downstream WSUS does, then roll up\n"
 	    "  status.  --content approved|all downloads the files of approved\n"
-	    "  (or all) updates from the upstream's /Content/ into content_dir,\n"
-	    "  verified by SHA-1 and SHA-256, N at once (default 4), resuming\n"
-	    "  partial downloads, within KBPS kilobytes/s (default no limit);\n"
-	    "  none (default) syncs metadata only.  --protocol 1.8 speaks as\n"
-	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --language (en, de,\n"
-	    "  pt-br, ...) asks only for updates in those languages (default\n"
-	    "  all).  Every https connection needs TLS 1.2 or later (--tls-min\n"
-	    "  1.3: 1.3).  --bench N runs N\n"
+	    "  (or all) updates from the upstream's /Content/ (from each file's\n"
+	    "  MUUrl when the upstream is catalog-only, e.g. Microsoft Update)\n"
+	    "  into content_dir, verified by SHA-1 and SHA-256, N at once\n"
+	    "  (default 4), resuming partial downloads, within KBPS kilobytes/s\n"
+	    "  (default no limit); none (default) syncs metadata only; origin\n"
+	    "  downloads nothing (clients fetch from the original URL).\n"
+	    "  --express yes also downloads express installation files (PSF,\n"
+	    "  -express.cab; default no).  A file of at least --split-min MiB\n"
+	    "  (default 64) is fetched in N ranged parts at once, each resumed\n"
+	    "  on its own, and verified as a whole.  --language (en, de, pt-br,\n"
+	    "  ...; repeated) asks only for updates in those languages and\n"
+	    "  downloads only their files (and those of language-neutral ones;\n"
+	    "  default all).  Every https connection needs TLS 1.2 or later\n"
+	    "  (--tls-min 1.3: 1.3).  --protocol 1.8 speaks as\n"
+	    "  WSUS 3.0 SP2, 1.20 (default) as WSUS 10.  --bench N runs N\n"
 	    "  concurrent full sessions that import nothing and prints\n"
 	    "  revisions/s.  --record DIR writes every request and answer to\n"
 	    "  DIR (an existing, writable directory).  --name defaults to\n"
@@ -292,11 +302,6 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 				return EXIT_USAGE;
 			o.classifications[o.nclassifications++] = optarg;
 			break;
-		case 'G':
-			if (o.nlanguages >= SYNC_FILTER_MAX)
-				return EXIT_USAGE;
-			o.languages[o.nlanguages++] = optarg;
-			break;
 		case 'T':
 			if (strcmp(optarg, "1.2") != 0 &&
 			    strcmp(optarg, "1.3") != 0) {
@@ -341,7 +346,7 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		case 'c':
 			if (sync_content_policy_parse(optarg, &o.content) != 0) {
 				fprintf(stderr, "wsusctl sync: --content must be "
-				    "approved, all or none\n");
+				    "approved, all, none or origin\n");
 				return EXIT_USAGE;
 			}
 			break;
@@ -368,6 +373,40 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			o.bandwidth = (uint64_t)v * 1024;
 			break;
 		}
+		case 'G': {
+			size_t k = strlen(optarg);
+
+			if (k == 0 || k > 16 || strspn(optarg,
+			    "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != k ||
+			    o.nlanguages >= SYNC_FILTER_MAX) {
+				fprintf(stderr, "wsusctl sync: --language "
+				    "takes a language code (en, pt-br)\n");
+				return EXIT_USAGE;
+			}
+			o.languages[o.nlanguages++] = optarg;
+			break;
+		}
+		case 'S': {
+			long long v = strtoll(optarg, &end, 10);
+
+			if (*end != '\0' || v < 1 || v > 1048576) {
+				fprintf(stderr, "wsusctl sync: --split-min "
+				    "1..1048576 (MiB)\n");
+				return EXIT_USAGE;
+			}
+			o.split_min = (uint64_t)v * 1024 * 1024;
+			break;
+		}
+		case 'E':
+			if (strcmp(optarg, "yes") != 0 &&
+			    strcmp(optarg, "no") != 0) {
+				fprintf(stderr, "wsusctl sync: --express "
+				    "must be yes or no\n");
+				return EXIT_USAGE;
+			}
+			o.express = strcmp(optarg, "yes") == 0;
+			break;
 		case 'j':
 			ctl->json = true;
 			break;
@@ -476,6 +515,12 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    json_integer((json_int_t)r.status_full));
 		json_object_set_new(j, "status_changed",
 		    json_integer((json_int_t)r.status_changed));
+		json_object_set_new(j, "files_express_skipped",
+		    json_integer((json_int_t)r.files_express_skipped));
+		json_object_set_new(j, "files_split",
+		    json_integer((json_int_t)r.files_split));
+		json_object_set_new(j, "files_language_skipped",
+		    json_integer((json_int_t)r.files_language_skipped));
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -494,7 +539,8 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 			printf("replica: %zu groups, %zu approvals set, %zu removed, "
 			    "%zu declined\n", r.groups, r.approvals_set,
 			    r.approvals_removed, r.declined);
-		if (o.content != SYNC_CONTENT_NONE)
+		if (o.content != SYNC_CONTENT_NONE &&
+		    o.content != SYNC_CONTENT_ORIGIN)
 			printf("content (%s): %zu files downloaded (%llu bytes), "
 			    "%zu failed, %zu pending upstream\n",
 			    sync_content_policy_name(o.content),

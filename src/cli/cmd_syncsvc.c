@@ -22,6 +22,7 @@
 #include "cli/cmd_syncsvc.h"
 #include "cli/output.h"
 #include "cli/wsusctl.h"
+#include "store/settings.h"
 #include "store/store_util.h"
 #include "sync/sync.h"
 #include "util/xmalloc.h"
@@ -42,6 +43,7 @@ configure_usage(FILE *fp)
 	    "           [--per-day N] [--first HH:MM] [--jitter MIN]\n"
 	    "           [--client-cert F --client-key F] [--credential-file F]\n"
 	    "           [--rollup-every MIN]\n"
+	    "           [--content-window HH:MM-HH:MM]\n"
 	    "       wsusctl sync configure --show [--json]\n"
 	    "  Set the update source wsusd synchronizes from (kept in the store;\n"
 	    "  options not given keep their value, an empty value clears one).\n"
@@ -57,7 +59,17 @@ configure_usage(FILE *fp)
 	    "whose\n"
 	    "  first line is the secret `wsusctl downstream credential` printed "
 	    "on\n"
-	    "  the upstream (kept in the store, 0600; docs/SECURITY.md).\n");
+	    "  the upstream (kept in the store, 0600; docs/SECURITY.md).\n"
+	    "  --content-window: content is downloaded only inside this daily\n"
+	    "  window (local time; it may wrap past midnight); a run outside it\n"
+	    "  syncs metadata and leaves the files for a run inside it (history\n"
+	    "  phase \"content-deferred\"); \"\" removes the window.\n"
+	    "  --content origin downloads nothing: clients and downstream\n"
+	    "  servers are sent each file's original URL (MUUrl).\n"
+	    "  --language: the upstream is asked only for updates in these\n"
+	    "  languages, and only their files (and those of language-neutral\n"
+	    "  ones) are downloaded; --express yes also downloads express\n"
+	    "  installation files.\n");
 }
 
 /* ---- validation ---- */
@@ -213,7 +225,7 @@ set_str(char **field, const char *v)
 
 static void
 show_text(struct store *st, const struct store_sync_config *c,
-    const struct sync_auth *a)
+    const struct sync_auth *a, const char *window)
 {
 	char next[32];
 	int64_t nr;
@@ -255,6 +267,8 @@ show_text(struct store *st, const struct store_sync_config *c,
 			printf("rollup           after each sync and every %d "
 			    "min\n", every);
 	}
+	printf("content window   %s\n", window != NULL && window[0] != '\0' ?
+	    window : "(always)");
 }
 
 static json_t *
@@ -275,7 +289,7 @@ str_list_json(const char *l)
 
 static void
 show_json(struct store *st, const struct store_sync_config *c,
-    const struct sync_auth *a)
+    const struct sync_auth *a, const char *window)
 {
 	char next[32];
 	json_t *j;
@@ -321,6 +335,8 @@ show_json(struct store *st, const struct store_sync_config *c,
 	    json_boolean(a->credential != NULL));
 	if (store_rollup_schedule_get(st, &every, &nr) == STORE_OK)
 		json_object_set_new(j, "rollup_every", json_integer(every));
+	json_object_set_new(j, "content_window", window != NULL &&
+	    window[0] != '\0' ? json_string(window) : json_null());
 	output_json_put(j);
 }
 
@@ -401,6 +417,7 @@ enum {
 	O_TLS_MIN, O_PROTOCOL, O_NAME, O_PER_DAY, O_FIRST, O_JITTER, O_SHOW,
 	O_CLIENT_CERT, O_CLIENT_KEY, O_CREDENTIAL,
 	O_ROLLUP_EVERY,
+	O_CONTENT_WINDOW,
 };
 
 static const struct option configure_long[] = {
@@ -427,6 +444,7 @@ static const struct option configure_long[] = {
 	{ "client-key",		required_argument, NULL, O_CLIENT_KEY },
 	{ "credential-file",	required_argument, NULL, O_CREDENTIAL },
 	{ "rollup-every",	required_argument, NULL, O_ROLLUP_EVERY },
+	{ "content-window",	required_argument, NULL, O_CONTENT_WINDOW },
 	{ "json",		no_argument,	   NULL, 'j' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -448,6 +466,7 @@ struct cfg_edit {
 	bool	 proxy_pw_given;
 	bool	 auth_given;		/* --client-cert/key, --credential-file */
 	int	 rollup_every;	/* -1: keep */
+	const char *window;	/* --content-window ("" clears); NULL: keep */
 };
 
 /* A readable file's absolute path into *field ("" clears); 0 or -1. */
@@ -702,6 +721,16 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 				a.credential = sec;
 			}
 			break;
+		case O_CONTENT_WINDOW: {
+			struct sync_window w;
+
+			if (optarg[0] != '\0' && sync_window_parse(optarg,
+			    strlen(optarg), &w) != 0)
+				CFG_USAGE("--content-window must be HH:MM-HH:MM "
+				    "(two different times, 00:00..23:59)");
+			e.window = optarg;
+			break;
+		}
 		case 'j':
 			ctl->json = true;
 			break;
@@ -725,10 +754,14 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		char *win = NULL;
+
+		(void)store_setting_str(st, SETTING_CONTENT_WINDOW, &win);
 		if (ctl->json)
-			show_json(st, &c, &a);
+			show_json(st, &c, &a, win);
 		else
-			show_text(st, &c, &a);
+			show_text(st, &c, &a, win);
+		free(win);
 		goto out;
 	}
 	if (e.mode != 0)
@@ -786,6 +819,11 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 	if (e.rollup_every >= 0 && (srv = store_rollup_schedule_set(st,
 	    e.rollup_every)) != STORE_OK) {
 		rc = store_fail(st, srv, "save the rollup schedule");
+		goto out;
+	}
+	if (e.window != NULL && (srv = store_setting_set_checked(st,
+	    SETTING_CONTENT_WINDOW, e.window)) != STORE_OK) {
+		rc = store_fail(st, srv, "save the content window");
 		goto out;
 	}
 	if (!ctl->quiet)

@@ -7,9 +7,11 @@
  * next_run has come, a scheduled run starts; next_run is computed again
  * after every scheduled run and whenever `wsusctl sync configure` reset
  * it to 0 (sync/schedule.h: next slot + jitter; two retries 15 minutes
- * apart after a failure).  During a run the cancel hook takes requests
- * too (at most once a second): "cancel" stops the run between calls; a
- * "now" is the run already going.
+ * apart after a failure).  Files downstream servers asked for with
+ * DownloadFiles (store content_requests) start a run at once when more
+ * are waiting than after the last run.  During a run the cancel hook
+ * takes requests too (at most once a second): "cancel" stops the run
+ * between calls; a "now" is the run already going.
  *
  * Rollups (wsusss.md §11): the rollup step of every sync, and a rollup
  * of its own (sync_rollup_run) when rollup_schedule.every minutes have
@@ -29,6 +31,7 @@
 #include <time.h>
 
 #include "daemon/sync_runner.h"
+#include "store/settings.h"
 #include "store/store.h"
 #include "sync/schedule.h"
 #include "sync/sync.h"
@@ -46,6 +49,7 @@ struct sync_runner {
 	atomic_bool	 stop;
 	struct store	*st;		/* the thread's handle */
 	int		 failures;	/* scheduled runs failed in a row */
+	size_t		 req_seen;	/* content requests after the last run */
 	bool		 warned;	/* the store error was logged */
 	/* the run going on */
 	int64_t		 run_id;
@@ -114,8 +118,8 @@ counts(struct store_sync_run *row, const struct sync_result *res)
 
 /*
  * The stored content policy as sync_run() takes it.  "origin" (clients
- * fetch from the original URL) downloads nothing here: the files stay
- * where the update metadata points (docs/SYNC.md).
+ * fetch from the original URL) downloads nothing: the files stay where
+ * the update metadata points (docs/SYNC.md).
  */
 static enum sync_content_policy
 content_policy(enum store_sync_content c)
@@ -125,8 +129,9 @@ content_policy(enum store_sync_content c)
 		return SYNC_CONTENT_APPROVED;
 	case STORE_SYNC_CONTENT_ALL:
 		return SYNC_CONTENT_ALL;
-	case STORE_SYNC_CONTENT_NONE:
 	case STORE_SYNC_CONTENT_ORIGIN:
+		return SYNC_CONTENT_ORIGIN;
+	case STORE_SYNC_CONTENT_NONE:
 		break;
 	}
 	return SYNC_CONTENT_NONE;
@@ -167,9 +172,9 @@ split(char *l, const char **v, size_t max)
  * borrowed). */
 static void
 build_opts(struct sync_runner *r, struct store_sync_config *c,
-    struct sync_opts *o, struct sync_auth *auth)
+    struct sync_opts *o, struct sync_auth *auth, struct sync_window *win)
 {
-	char err[512];
+	char err[512], *ws = NULL;
 
 	o->upstream = c->upstream;
 	o->replica = c->replica;
@@ -191,6 +196,12 @@ build_opts(struct sync_runner *r, struct store_sync_config *c,
 	}
 	o->content = content_policy(c->content);
 	o->content_dir = r->cfg->content_dir;
+	o->express = c->express;
+	/* wsusctl sync configure --content-window (win: the caller's) */
+	if (store_setting_str(r->st, SETTING_CONTENT_WINDOW, &ws) == STORE_OK &&
+	    ws != NULL && sync_window_parse(ws, strlen(ws), win) == 0)
+		o->content_window = win;
+	free(ws);
 	o->cancel = hook_cancel;
 	o->hook_arg = r;
 	/* client certificate and credential of `sync configure` (auth is
@@ -241,6 +252,7 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	struct store_sync_run row;
 	struct sync_opts *o;
 	struct sync_result res;
+	struct sync_window win;
 	char err[1024];
 	int rc;
 
@@ -261,7 +273,7 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	r->last_poll = clock_mono();
 	r->rollup_start = 0;
 	o = xcalloc(1, sizeof(*o));
-	build_opts(r, &c, o, &auth);
+	build_opts(r, &c, o, &auth, &win);
 	o->progress = hook_progress;
 	log_info("sync: %s run from %s started",
 	    store_sync_trigger_name(trigger), c.upstream ? c.upstream : "-");
@@ -273,7 +285,8 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 		rc = sync_run(r->st, o, &res, err, sizeof(err));
 	memset(&row, 0, sizeof(row));
 	row.id = r->run_id;
-	row.phase = "done";
+	/* content outside its window: left for a run inside it */
+	row.phase = res.content_deferred ? "content-deferred" : "done";
 	counts(&row, &res);
 	row.full_resync = res.full_resync;
 	row.end = *end = (int64_t)time(NULL);
@@ -295,7 +308,27 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	free(o);
 	sync_auth_free(&auth);
 	store_sync_config_free(&c);
+	(void)store_file_request_count(r->st, &r->req_seen);
 	return rc == 0;
+}
+
+/*
+ * Files downstream servers asked for (DownloadFiles): true when more are
+ * waiting than after the last run, so that they are fetched now rather
+ * than at the next slot.
+ */
+static bool
+content_wanted(struct sync_runner *r)
+{
+	size_t n = 0;
+
+	if (store_file_request_count(r->st, &n) != STORE_OK)
+		return false;
+	if (n <= r->req_seen) {
+		r->req_seen = n;
+		return false;
+	}
+	return true;
 }
 
 /* ---- the thread ---- */
@@ -362,6 +395,7 @@ rollup_schedule(struct sync_runner *r)
 {
 	struct store_sync_config c;
 	struct sync_auth auth;
+	struct sync_window win;
 	struct sync_opts *o;
 	struct sync_result res;
 	int64_t now = (int64_t)time(NULL), next, start;
@@ -379,7 +413,7 @@ rollup_schedule(struct sync_runner *r)
 		(void)store_rollup_next_set(r->st, now + (int64_t)every * 60);
 	else if (now >= next) {
 		o = xcalloc(1, sizeof(*o));
-		build_opts(r, &c, o, &auth);
+		build_opts(r, &c, o, &auth, &win);
 		o->cancel = hook_stop_only;
 		o->content = SYNC_CONTENT_NONE;
 		log_info("sync: scheduled rollup to %s started", c.upstream);
@@ -430,6 +464,8 @@ runner_main(void *arg)
 		take_requests(r, false, &now_req);
 		if (now_req != 0)
 			(void)run(r, SYNC_TRIGGER_MANUAL, now_req, &end);
+		else if (content_wanted(r))
+			(void)run(r, SYNC_TRIGGER_MANUAL, 0, &end);
 		else {
 			schedule(r);
 			rollup_schedule(r);

@@ -26,6 +26,7 @@ update_free(struct update *u)
 	free(u->publication_state);
 	free(u->msrc_severity);
 	free(u->kb_article_id);
+	free(u->languages);
 	free(u->security_bulletin_id);
 	free(u->eula_id);
 	for (i = 0; i < u->nprereqs; i++)

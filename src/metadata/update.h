@@ -107,6 +107,9 @@ struct update {
 	char	*kb_article_id;		/* Properties/KBArticleID; owned; may be NULL */
 	char	*security_bulletin_id;	/* owned; may be NULL */
 	char	*eula_id;		/* owned; may be NULL */
+	char	*languages;		/* Properties/Language values, lower
+					 * case, space-separated (content
+					 * download filter); owned; NULL: none */
 	uint64_t max_download_size;
 	uint64_t min_download_size;
 

@@ -199,6 +199,7 @@ enum kind {
 	K_PROPS,
 	K_PROPS_KB,		/* Properties/KBArticleID */
 	K_PROPS_SB,		/* Properties/SecurityBulletinID */
+	K_PROPS_LANG,		/* Properties/Language */
 	K_LPC,			/* LocalizedPropertiesCollection */
 	K_LP,			/* .../LocalizedProperties */
 	K_LP_LANG,
@@ -254,7 +255,8 @@ struct pstate {
 static bool
 is_text_kind(unsigned char k)
 {
-	return k == K_PROPS_KB || k == K_PROPS_SB || k == K_LP_LANG ||
+	return k == K_PROPS_KB || k == K_PROPS_SB || k == K_PROPS_LANG ||
+	    k == K_LP_LANG ||
 	    k == K_LP_TITLE || k == K_LP_DESC || k == K_FILE_SHA256;
 }
 
@@ -592,6 +594,8 @@ child_kind(struct pstate *st, unsigned char parent,
 			st->sb_seen = true;
 			return K_PROPS_SB;
 		}
+		if (upd && strcmp(l, "Language") == 0)
+			return K_PROPS_LANG;
 		return K_OTHER;
 	case K_LPC:
 		if (upd && strcmp(l, "LocalizedProperties") == 0)
@@ -846,6 +850,50 @@ end_language(struct pstate *st)
 	return 0;
 }
 
+/*
+ * One Properties/Language value, added to u->languages (lower case,
+ * space-separated, each once, at most PROPS_LANGUAGES_MAX bytes); a value
+ * that is not a language tag ("en", "pt-BR", "all") is left out.
+ */
+#define PROPS_LANGUAGES_MAX	1024
+static void
+add_language(struct pstate *st, const char *t, size_t n)
+{
+	struct update *u = st->u;
+	char *lang = trim_dup(t, n), *w;
+	size_t len = strlen(lang);
+	size_t have = u->languages != NULL ? strlen(u->languages) : 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = lang[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			len = 0;
+		else if (c >= 'A' && c <= 'Z')
+			lang[i] = (char)(c - 'A' + 'a');
+	}
+	if (len == 0 || have + len + 1 > PROPS_LANGUAGES_MAX) {
+		free(lang);
+		return;
+	}
+	for (const char *p = u->languages; p != NULL && *p != '\0';) {
+		size_t k = strcspn(p, " ");
+
+		if (k == len && memcmp(p, lang, len) == 0) {
+			free(lang);
+			return;
+		}
+		p += k;
+		p += strspn(p, " ");
+	}
+	w = xasprintf("%s%s%s", u->languages ? u->languages : "",
+	    have ? " " : "", lang);
+	free(u->languages);
+	u->languages = w;
+	free(lang);
+}
+
 static void XMLCALL
 on_end(void *ud, const XML_Char *name)
 {
@@ -867,6 +915,9 @@ on_end(void *ud, const XML_Char *name)
 		break;
 	case K_PROPS_SB:
 		u->security_bulletin_id = trim_dup(t, n);
+		break;
+	case K_PROPS_LANG:
+		add_language(st, t, n);
 		break;
 	case K_LP_LANG:
 		(void)end_language(st);

@@ -55,6 +55,9 @@ const struct store_setting_def store_settings[] = {
 	{ SETTING_SYNC_CREDENTIAL, STORE_SETTING_HEX, NULL, 64, 64, NULL,
 	    "secret presented to the upstream (wsusctl downstream credential "
 	    "there)" },
+	{ SETTING_CONTENT_WINDOW, STORE_SETTING_STRING, "", 0, 11, NULL,
+	    "local time window of content downloads (\"HH:MM-HH:MM\"; "
+	    "\"\": always)" },
 };
 const size_t store_settings_count =
     sizeof(store_settings) / sizeof(store_settings[0]);

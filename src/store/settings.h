@@ -55,6 +55,8 @@
 #define SETTING_SYNC_CLIENT_CERT "sync_client_certificate" /* PEM path */
 #define SETTING_SYNC_CLIENT_KEY	"sync_client_key"	/* PEM path */
 #define SETTING_SYNC_CREDENTIAL	"sync_credential"	/* secret, 64 hex */
+/* the sync service (src/daemon/sync_runner.c, src/sync/content_window.c) */
+#define SETTING_CONTENT_WINDOW	"content_window"	/* "HH:MM-HH:MM" */
 
 /* Bounds of the integer settings whose owners publish them. */
 #define SETTING_WSUSSS_BATCH_DEFAULT	100	/* MaxNumberOfUpdatesPerRequest */

@@ -60,6 +60,13 @@ struct store_file {
 	uint64_t    size;
 	const char *name;		/* FileName of one update that lists it */
 	bool	    present;		/* imported into the content store */
+	const char *origin;		/* original URL (MUUrl), or NULL */
+	bool	    express;		/* express installation file:
+					 * PatchingType "Express", *.psf,
+					 * *-express.cab */
+	const char *languages;		/* file_list: Properties/Language of the
+					 * updates listing it, space-separated;
+					 * NULL: language-neutral */
 };
 
 enum store_fragment_kind {
@@ -81,7 +88,15 @@ typedef int (*store_file_cb)(const struct store_file *, void *arg);
  * revision_import: one revision with its fragments; idempotent on
  * (update_id, revision).  revision_lookup: revision -1 = the newest.
  * file_list: files of the latest revisions; approved_only: of approved
- * updates only.
+ * updates only, plus (either way) the files of content_requests.
+ * file_origin_set: the file's original URL (the MUUrl an upstream sent);
+ *   NOTFOUND when no update lists the file; NULL clears it.
+ * file_origin_get: *url (caller frees) the original URL, NULL when none
+ *   is known or no update lists the file.
+ * file_request_put: a downstream asked for this file (DownloadFiles) and
+ *   it is not present: the next content step fetches it (NOTFOUND when no
+ *   update lists it).  file_request_count: rows waiting.  A request row
+ *   goes when the file is marked present.
  */
 #define STORE_OPS_UPDATES(X, p)						\
 	X(p, revision_import, (struct store *st, const struct update *u, \
@@ -102,7 +117,14 @@ typedef int (*store_file_cb)(const struct store_file *, void *arg);
 	X(p, file_set_present, (struct store *st,			\
 	    const uint8_t sha1[20], bool present), (st, sha1, present))	\
 	X(p, file_list, (struct store *st, bool approved_only,		\
-	    store_file_cb cb, void *arg), (st, approved_only, cb, arg))
+	    store_file_cb cb, void *arg), (st, approved_only, cb, arg))	\
+	X(p, file_origin_set, (struct store *st, const uint8_t sha1[20],	\
+	    const char *url), (st, sha1, url))				\
+	X(p, file_origin_get, (struct store *st, const uint8_t sha1[20],	\
+	    char **url), (st, sha1, url))				\
+	X(p, file_request_put, (struct store *st,			\
+	    const uint8_t sha1[20], int64_t at), (st, sha1, at))	\
+	X(p, file_request_count, (struct store *st, size_t *n), (st, n))
 
 struct store_updates_ops {
 	STORE_OPS_UPDATES(STORE_OP_MEMBER, _)

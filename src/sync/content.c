@@ -1,8 +1,10 @@
 /*
- * content.c — the content step of a sync (wsusss.md §9, SPEC §3.2.4.4):
+ * content.c — the content step of a sync (wsusss.md §10, SPEC §3.2.4.4):
  * the files of the content policy that the local content store lacks are
  * fetched from the upstream's content service, BASE/Content/XX/SHA1.ext,
- * several at once (libcurl multi, opts.download_connections), each into
+ * or, when the upstream said CatalogOnlySync (Microsoft Update), from the
+ * file's original URL (the MUUrl its GetUpdateData gave), several at
+ * once (libcurl multi, opts.download_connections), each into
  * CONTENT_DIR/.partial/SHA1HEX.part and continued with a Range request
  * from the part file's length after an interruption.  A complete part is
  * hashed in place: size, SHA-1 and (when the metadata has one) SHA-256
@@ -13,9 +15,17 @@
  * 404 is "pending upstream": the digests go to DownloadFiles and the file
  * is tried again at the next sync.
  *
+ * A file of at least sync_opts.split_min bytes is fetched in several
+ * ranged parts at once (content_split.c).
+ *
  * Every store call is made on this thread; curl runs in the same loop.
- * Not here: which updates are approved (the store), MUUrl (the upstream's
- * own download source), a time window for branch links.
+ * Policy "origin" downloads nothing (clients fetch from the original
+ * URL).  Express installation files (store_file.express) are left out
+ * unless sync_opts.express, and files only of updates in other languages
+ * than sync_opts.languages.  Outside the content window
+ * (sync_opts.content_window, content_window.c) nothing new starts: the
+ * files stay for a later run.
+ * Not here: which updates are approved (the store).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +42,7 @@
 #include <curl/curl.h>
 
 #include "content/content_store.h"
-#include "sync/sync_internal.h"
+#include "sync/content_internal.h"
 #include "util/encode.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
@@ -42,25 +52,6 @@
 #define PART_DIR		".partial"
 #define DIGESTS_PER_CALL	100	/* DownloadFiles takes 1..100 */
 #define USER_AGENT		"Microsoft BITS/7.8"
-
-/* One file to fetch. */
-struct cfile {
-	struct store_file f;		/* f.name: owned copy */
-	char		 url[URL_MAX + 128];
-	char		 part[PATH_MAX];
-	FILE		*fp;		/* the part file while fetching */
-	uint64_t	 have;		/* bytes in the part file */
-	bool		 discard;	/* not a 200/206: body dropped */
-	bool		 overflow;	/* more bytes than the metadata says */
-	bool		 ranged;	/* a Content-Range we accept was seen */
-	long		 code;		/* status of the last status line */
-	struct sess	*s;		/* borrowed */
-};
-
-struct cfiles {
-	struct cfile	*v;		/* owned */
-	size_t		 n, cap;
-};
 
 int
 sync_content_policy_parse(const char *s, enum sync_content_policy *out)
@@ -73,6 +64,8 @@ sync_content_policy_parse(const char *s, enum sync_content_policy *out)
 		*out = SYNC_CONTENT_ALL;
 	else if (strcmp(s, "none") == 0)
 		*out = SYNC_CONTENT_NONE;
+	else if (strcmp(s, "origin") == 0)
+		*out = SYNC_CONTENT_ORIGIN;
 	else
 		return -1;
 	return 0;
@@ -86,6 +79,8 @@ sync_content_policy_name(enum sync_content_policy p)
 		return "approved";
 	case SYNC_CONTENT_ALL:
 		return "all";
+	case SYNC_CONTENT_ORIGIN:
+		return "origin";
 	default:
 		return "none";
 	}
@@ -163,15 +158,57 @@ sync_content_range_parse(const char *v, size_t len, uint64_t *first,
 	return 0;
 }
 
-/* store_file_list callback: the files not yet present. */
+/*
+ * Is a file of these update languages (space-separated; NULL or empty:
+ * language-neutral) wanted with o->languages?  "all" is neutral too.
+ */
+static bool
+language_wanted(const struct sync_opts *o, const char *langs)
+{
+	const char *p = langs;
+
+	if (o->nlanguages == 0 || p == NULL || *p == '\0')
+		return true;
+	while (*p != '\0') {
+		size_t k = strcspn(p, " ");
+
+		if (k == 3 && strncasecmp(p, "all", 3) == 0)
+			return true;
+		for (size_t i = 0; i < o->nlanguages; i++)
+			if (strlen(o->languages[i]) == k &&
+			    strncasecmp(p, o->languages[i], k) == 0)
+				return true;
+		p += k;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+/* What collect() fills. */
+struct collect_arg {
+	struct cfiles	*l;
+	struct sess	*s;
+};
+
+/* store_file_list callback: the files not yet present (express files
+ * only when sync_opts.express). */
 static int
 collect(const struct store_file *f, void *arg)
 {
-	struct cfiles *l = arg;
+	struct collect_arg *a = arg;
+	struct cfiles *l = a->l;
 	struct cfile *c;
 
 	if (f->present)
 		return 0;
+	if (f->express && !a->s->o->express) {
+		a->s->res->files_express_skipped++;
+		return 0;
+	}
+	if (!language_wanted(a->s->o, f->languages)) {
+		a->s->res->files_language_skipped++;
+		return 0;
+	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
@@ -180,6 +217,7 @@ collect(const struct store_file *f, void *arg)
 	memset(c, 0, sizeof(*c));
 	c->f = *f;
 	c->f.name = f->name ? xstrdup(f->name) : NULL;
+	c->f.origin = f->origin ? xstrdup(f->origin) : NULL;
 	return 0;
 }
 
@@ -248,16 +286,15 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static CURL *
-easy_for(struct sess *s, struct cfile *c, unsigned nconn)
+CURL *
+content_easy(struct sess *s, const char *url, unsigned nconn)
 {
 	const struct sync_opts *o = s->o;
 	CURL *h;
-	char range[48];
 
 	if ((h = curl_easy_init()) == NULL)
 		return NULL;
-	curl_easy_setopt(h, CURLOPT_URL, c->url);
+	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
@@ -267,16 +304,16 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
 	    o->timeout > 0 ? o->timeout : 300L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, c);
 	if (o->insecure) {
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	} else if (o->cacert != NULL)
 		curl_easy_setopt(h, CURLOPT_CAINFO, o->cacert);
+	/* the stored TLS minimum, as for the SOAP calls (transport.c):
+	 * 1.2 unless 1.3 is asked for; checked there before any file */
+	curl_easy_setopt(h, CURLOPT_SSLVERSION, o->tls_min != NULL &&
+	    strcmp(o->tls_min, "1.3") == 0 ? (long)CURL_SSLVERSION_TLSv1_3 :
+	    (long)CURL_SSLVERSION_TLSv1_2);
 	/* a listener with tls_client_auth = require wants it for files too */
 	if (o->client_cert != NULL)
 		curl_easy_setopt(h, CURLOPT_SSLCERT, o->client_cert);
@@ -289,6 +326,25 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
 		curl_easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE,
 		    per > 0 ? per : (curl_off_t)1);
 	}
+	return h;
+}
+
+/* The transfer of an unsplit file, from c->have on. */
+static CURL *
+easy_for(struct sess *s, struct cfile *c, unsigned nconn)
+{
+	CURL *h;
+	char range[48];
+
+	if ((h = content_easy(s, c->url, nconn)) == NULL)
+		return NULL;
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+	c->single.c = c;
+	c->single.split = false;
+	curl_easy_setopt(h, CURLOPT_PRIVATE, &c->single);
 	if (c->have > 0) {
 		snprintf(range, sizeof(range), "%llu-",
 		    (unsigned long long)c->have);
@@ -302,8 +358,8 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
  * content store (content_publish), then mark it present.  A mismatch
  * deletes it (never published).  Counts into the result.
  */
-static void
-publish(struct sess *s, struct cfile *c)
+void
+content_publish_part(struct sess *s, struct cfile *c)
 {
 	char e[512], hex[41];
 	bool mismatch = false;
@@ -370,6 +426,19 @@ open_part(struct cfile *c)
 	return 0;
 }
 
+/* Add c to pending (a 404: DownloadFiles). */
+static void
+add_pending(struct sess *s, struct cfile *c, struct cfiles *pending)
+{
+	s->res->files_pending++;
+	if (pending->n == pending->cap) {
+		pending->cap = pending->cap ? pending->cap * 2 : 16;
+		pending->v = xreallocarray(pending->v, pending->cap,
+		    sizeof(*pending->v));
+	}
+	pending->v[pending->n++] = *c;
+}
+
 /* One transfer ended: classify it.  404s are added to pending. */
 static void
 done(struct sess *s, struct cfile *c, CURLcode cc, long code,
@@ -384,16 +453,10 @@ done(struct sess *s, struct cfile *c, CURLcode cc, long code,
 	c->fp = NULL;
 	if (c->have == 0)
 		unlink(c->part);	/* no empty part files left behind */
-	if (code == 404) {
+	if (code == 404 && (!s->catalog_only || c->f.origin == NULL)) {
 		log_info("sync: content %s: 404 from the upstream; asking "
 		    "DownloadFiles", hex);
-		s->res->files_pending++;
-		if (pending->n == pending->cap) {
-			pending->cap = pending->cap ? pending->cap * 2 : 16;
-			pending->v = xreallocarray(pending->v, pending->cap,
-			    sizeof(*pending->v));
-		}
-		pending->v[pending->n++] = *c;
+		add_pending(s, c, pending);
 		return;
 	}
 	if (c->overflow) {
@@ -413,7 +476,7 @@ done(struct sess *s, struct cfile *c, CURLcode cc, long code,
 		s->res->files_failed++;
 		return;
 	}
-	publish(s, c);
+	content_publish_part(s, c);
 }
 
 /* Fetch every file of l; 404s go to pending. */
@@ -436,8 +499,21 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)nconn);
 	for (;;) {
 		while (active < nconn && next < l->n) {
-			struct cfile *c = &l->v[next++];
+			struct cfile *c;
 			CURL *h;
+			size_t added;
+			int k;
+
+			if (!sync_window_open(s->o->content_window,
+			    time(NULL))) {
+				/* the window closed: the rest waits */
+				log_info("sync: content window closed; %zu "
+				    "files left for a later run", l->n - next);
+				s->res->content_deferred = true;
+				next = l->n;
+				break;
+			}
+			c = &l->v[next++];
 
 			c->s = s;
 			if (open_part(c) != 0) {
@@ -446,11 +522,19 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 				s->res->files_failed++;
 				continue;
 			}
+			/* a large file: several ranged parts at once */
+			if ((k = content_split_start(s, c, m, nconn,
+			    &added)) != 0) {
+				active += added;
+				if (k == 1 && added == 0 && c->part_404)
+					add_pending(s, c, pending);
+				continue;
+			}
 			if (c->have == c->f.size) {
 				/* a complete part left by an interrupted run */
 				fclose(c->fp);
 				c->fp = NULL;
-				publish(s, c);
+				content_publish_part(s, c);
 				continue;
 			}
 			if ((h = easy_for(s, c, nconn)) == NULL ||
@@ -473,16 +557,23 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 			return -1;
 		}
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
-			struct cfile *c = NULL;
+			struct cpart *x = NULL;
 			long code = 0;
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-			    (char **)&c);
+			    (char **)&x);
 			curl_easy_getinfo(msg->easy_handle,
 			    CURLINFO_RESPONSE_CODE, &code);
-			done(s, c, msg->data.result, code, pending);
+			if (!x->split)
+				done(s, x->c, msg->data.result, code, pending);
+			else if (content_split_done(s, x, msg->data.result,
+			    code)) {
+				log_info("sync: content: 404 from the upstream; "
+				    "asking DownloadFiles");
+				add_pending(s, x->c, pending);
+			}
 			curl_multi_remove_handle(m, msg->easy_handle);
 			curl_easy_cleanup(msg->easy_handle);
 			active--;
@@ -535,15 +626,26 @@ int
 sync_content(struct sess *s)
 {
 	struct cfiles l = { 0 }, pending = { 0 };
+	struct collect_arg ca;
 	char dir[PATH_MAX];
 	size_t i;
 	int rc = -1;
 
-	if (s->o->content == SYNC_CONTENT_NONE || s->st == NULL)
+	if (s->o->content == SYNC_CONTENT_NONE ||
+	    s->o->content == SYNC_CONTENT_ORIGIN || s->st == NULL)
 		return 0;
 	if (s->o->content_dir == NULL || s->o->content_dir[0] == '\0') {
 		sync_seterr(s, "content: no content directory configured");
 		return -1;
+	}
+	if (!sync_window_open(s->o->content_window, time(NULL))) {
+		const struct sync_window *w = s->o->content_window;
+
+		log_info("sync: outside the content window %02d:%02d-%02d:%02d; "
+		    "content left for a run inside it", w->from / 60,
+		    w->from % 60, w->to / 60, w->to % 60);
+		s->res->content_deferred = true;
+		return 0;
 	}
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/" PART_DIR,
 	    s->o->content_dir) >= sizeof(dir) || mkdir_p(dir, 0755) != 0 ||
@@ -551,19 +653,27 @@ sync_content(struct sess *s)
 		sync_seterr(s, "content: %s: %s", dir, strerror(errno));
 		return -1;
 	}
+	ca.l = &l;
+	ca.s = s;
 	if (store_file_list(s->st, s->o->content == SYNC_CONTENT_APPROVED,
-	    collect, &l) != STORE_OK) {
+	    collect, &ca) != STORE_OK) {
 		sync_seterr(s, "content: store: %s", store_errmsg(s->st));
 		goto out;
 	}
 	for (i = 0; i < l.n; i++) {
 		struct cfile *c = &l.v[i];
+		int n;
 
-		if (sync_content_url(s->base, c->f.sha1, c->f.name, c->url,
-		    sizeof(c->url)) != 0 ||
-		    sync_content_part_path(s->o->content_dir, c->f.sha1,
-		    c->part, sizeof(c->part)) != 0) {
-			sync_seterr(s, "content: a file name does not fit");
+		if (s->catalog_only && c->f.origin != NULL)
+			n = (size_t)snprintf(c->url, sizeof(c->url), "%s",
+			    c->f.origin) < sizeof(c->url) ? 0 : -1;
+		else
+			n = sync_content_url(s->base, c->f.sha1, c->f.name,
+			    c->url, sizeof(c->url));
+		if (n != 0 || sync_content_part_path(s->o->content_dir,
+		    c->f.sha1, c->part, sizeof(c->part)) != 0) {
+			sync_seterr(s, "content: a URL or file name does not "
+			    "fit");
 			goto out;
 		}
 	}
@@ -576,8 +686,11 @@ sync_content(struct sess *s)
 		ask_upstream(s, &pending);
 	rc = 0;
 out:
-	for (i = 0; i < l.n; i++)
+	for (i = 0; i < l.n; i++) {
 		free((char *)l.v[i].f.name);
+		free((char *)l.v[i].f.origin);
+		content_split_free(&l.v[i]);
+	}
 	free(l.v);
 	free(pending.v);
 	return rc;

@@ -4,7 +4,10 @@
  * the categories (GetConfig=true) then for the updates of the filter,
  * and GetUpdateData in batches for every revision the store does not
  * have, each document imported in its own transaction through the import
- * engine (import_update_blob).  The anchors are promoted (state.c) only
+ * engine (import_update_blob), and each file's MUUrl (fileUrls) kept as
+ * its original URL (store_file_origin_set: the content step's source
+ * when the upstream is catalog-only, the clients' when the content
+ * policy is "origin").  The anchors are promoted (state.c) only
  * when the whole list was fetched and no document was rejected.
  *
  * Not here: authentication (auth.c), deployments (deployments.c).
@@ -90,6 +93,15 @@ sync_config(struct sess *s)
 		goto out;
 	}
 	s->batch = batch > SYNC_BATCH_MAX ? SYNC_BATCH_MAX : batch;
+	{
+		int b = 0;
+
+		s->catalog_only = soap_node_bool(soap_child(res,
+		    "CatalogOnlySync"), &b) == 0 && b;
+		b = 0;
+		s->hosts_psf = soap_node_bool(soap_child(res,
+		    "ServerHostsPsfFiles"), &b) == 0 && b;
+	}
 	na = soap_child_text(res, "NewConfigAnchor");
 	pv = soap_child_text(res, "ProtocolVersion");
 	if (na == NULL || strlen(na) > 256) {
@@ -343,6 +355,37 @@ build_updatedata(struct sess *s, struct xmlw *w, void *arg)
 	xmlw_end(w);
 }
 
+/*
+ * fileUrls: each ServerSyncUrlData's MUUrl becomes the original URL of
+ * its file (an http or https URL of at most URL_MAX bytes; others and
+ * files no stored update lists are skipped).
+ */
+static void
+keep_urls(struct sess *s, const struct soap_node *res)
+{
+	const struct soap_node *u;
+
+	if (s->st == NULL)
+		return;
+	SOAP_FOREACH_CHILD(u, soap_child(res, "fileUrls"), "ServerSyncUrlData") {
+		const char *url = soap_child_text(u, "MUUrl");
+		uint8_t d[20];
+		size_t len = 0;
+		int rc;
+
+		if (soap_node_base64(soap_child(u, "FileDigest"), d, sizeof(d),
+		    &len) != 0 || len != 20 || url == NULL ||
+		    strlen(url) >= URL_MAX ||
+		    (strncasecmp(url, "http://", 7) != 0 &&
+		    strncasecmp(url, "https://", 8) != 0))
+			continue;
+		rc = store_file_origin_set(s->st, d, url);
+		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+			log_warnx("sync: MUUrl %s: %s", url,
+			    store_errmsg(s->st));
+	}
+}
+
 static int
 do_updatedata(struct sess *s, const struct rev *ids, size_t n)
 {
@@ -393,6 +436,7 @@ do_updatedata(struct sess *s, const struct rev *ids, size_t n)
 		sync_seterr(s, "GetUpdateData: asked for %zu documents, got %zu", n, got);
 		goto out;
 	}
+	keep_urls(s, res);
 	rc = 0;
 out:
 	free(bin);

@@ -26,8 +26,10 @@
  * imported or kept: every revision listed is fetched.
  *
  * Then, by the content policy, the files of approved (or all) updates
- * are downloaded from the upstream's /Content/ (content.c), verified
- * and published into the content store; a 404 asks DownloadFiles.
+ * are downloaded from the upstream's /Content/, or from their original
+ * URL (MUUrl) when the upstream is catalog-only (Microsoft Update),
+ * (content.c), verified and published into the content store; a 404
+ * from the upstream asks DownloadFiles.
  *
  * Not here: driver sets,
  * GetUpdateDecryptionData, scheduling.  See docs/SYNC.md.
@@ -38,6 +40,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -55,11 +58,26 @@ enum sync_content_policy {
 	SYNC_CONTENT_NONE = 0,		/* metadata only */
 	SYNC_CONTENT_APPROVED = 1,	/* files of approved updates */
 	SYNC_CONTENT_ALL = 2,		/* every file the metadata lists */
+	SYNC_CONTENT_ORIGIN = 3,	/* none: clients fetch from the
+					 * original URL (MUUrl) */
 };
 #define SYNC_CONTENT_CONNECTIONS 4	/* default files fetched at once */
 #define SYNC_CONTENT_CONNECTIONS_MAX 64
+/* A file of at least SYNC_CONTENT_SPLIT_MIN bytes (sync_opts.split_min)
+ * is fetched in min(connections, SYNC_CONTENT_PARTS_MAX) ranged parts. */
+#define SYNC_CONTENT_SPLIT_MIN	(64ull * 1024 * 1024)
+#define SYNC_CONTENT_PARTS_MAX	16
 
 struct sync_result;
+
+/*
+ * A daily time window for content downloads, minutes after local
+ * midnight, end excluded; from > to wraps past midnight.  from < 0: no
+ * window (always open).  content_window.c.
+ */
+struct sync_window {
+	int	 from, to;
+};
 
 struct sync_opts {
 	const char	*upstream;	/* "http(s)://host:port", no path */
@@ -76,8 +94,10 @@ struct sync_opts {
 	size_t		 nproducts;
 	const char	*classifications[SYNC_FILTER_MAX];
 	size_t		 nclassifications;
-	/* Languages filter of GetConfig=false (codes: "en", "pt-br");
-	 * none: every language. */
+	/* Languages (lower case codes: "en", "pt-br"): the filter of
+	 * GetRevisionIdList GetConfig=false, and the files wanted (a file
+	 * of an update with no Properties/Language, or "all", always is).
+	 * None: every language. */
 	const char	*languages[SYNC_FILTER_MAX];
 	size_t		 nlanguages;
 	/* lowest TLS version of every upstream connection: "1.2" (NULL)
@@ -100,6 +120,13 @@ struct sync_opts {
 	const char	*content_dir;	/* borrowed; needed unless NONE */
 	unsigned	 download_connections;
 	uint64_t	 bandwidth;
+	/* when content may be downloaded; NULL: always.  A new transfer
+	 * starts only while it is open; closed: the files stay queued and
+	 * sync_result.content_deferred is set. */
+	const struct sync_window *content_window;
+	bool		 express;	/* also express installation files
+					 * (store_file.express); false: not */
+	uint64_t	 split_min;	/* 0: SYNC_CONTENT_SPLIT_MIN */
 	/* ---- sync service hooks (wsusd's sync runner; NULL: none) ----
 	 * cancel: asked before every call; true stops the run there: it
 	 *   fails with err "cancelled" and sync_result.cancelled set.
@@ -154,6 +181,11 @@ struct sync_result {
 	uint64_t	 content_bytes;		/* content bytes received */
 	size_t		 files_failed;		/* refused or not fetched */
 	size_t		 files_pending;		/* 404: DownloadFiles asked */
+	size_t		 files_express_skipped;	/* express files, not wanted */
+	size_t		 files_split;		/* fetched in ranged parts */
+	size_t		 files_language_skipped; /* of other languages only */
+	bool		 content_deferred;	/* outside the content window:
+						 * files left for a later run */
 	bool		 cancelled;		/* stopped by sync_opts.cancel */
 	size_t		 retries;		/* calls sent again (busy, 5xx) */
 	size_t		 reauths;		/* authentications after a
@@ -166,7 +198,7 @@ struct sync_result {
 int	sync_profile_parse(const char *s, enum sync_profile *out);
 const char *sync_profile_version(enum sync_profile);
 
-/* "approved", "all", "none" -> policy.  0 or -1. */
+/* "approved", "all", "none", "origin" -> policy.  0 or -1. */
 int	sync_content_policy_parse(const char *s, enum sync_content_policy *out);
 const char *sync_content_policy_name(enum sync_content_policy);
 /*
@@ -191,6 +223,29 @@ int	sync_content_part_path(const char *content_dir, const uint8_t sha1[20],
  */
 int	sync_content_range_parse(const char *v, size_t len, uint64_t *first,
 	    uint64_t *last, uint64_t *size);
+
+/*
+ * "HH:MM-HH:MM" (len bytes, exactly 11; 00:00..23:59, start != end) ->
+ * *w.  0 or -1.  sync_window_open: is now inside w (local time)?
+ */
+int	sync_window_parse(const char *s, size_t len, struct sync_window *w);
+bool	sync_window_open(const struct sync_window *w, time_t now);
+
+/*
+ * A file fetched in n ranged parts (content_parts.c): part i is
+ * [*start, *end) of size bytes.  The state of its parts, kept in
+ * CONTENT_DIR/.partial/SHA1HEX.parts, is one line "wsusd-parts SIZE N
+ * DONE0 ... DONE(N-1)\n": parts_parse reads it (len bytes, no NUL
+ * needed; SIZE must equal size, 2 <= N <= SYNC_CONTENT_PARTS_MAX and N
+ * <= size, each DONEi at most its part's length; 0 or -1);
+ * parts_format writes it (NUL-terminated; its length, or -1).
+ */
+void	sync_content_part_range(uint64_t size, unsigned n, unsigned i,
+	    uint64_t *start, uint64_t *end);
+int	sync_content_parts_parse(const char *s, size_t len, uint64_t size,
+	    unsigned *n, uint64_t done[SYNC_CONTENT_PARTS_MAX]);
+int	sync_content_parts_format(uint64_t size, unsigned n,
+	    const uint64_t *done, char *out, size_t outlen);
 
 /* Call once per process before threads (curl_global_init). */
 void	sync_global_init(void);

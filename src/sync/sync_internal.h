@@ -69,6 +69,9 @@ struct sess {
 		int32_t	 lcid;
 	}			 langs[SYNC_LANGS_MAX];
 	size_t			 nlangs;
+	bool			 catalog_only;		/* GetConfigData CatalogOnlySync:
+							 * files come from their MUUrl */
+	bool			 hosts_psf;		/* ServerHostsPsfFiles */
 };
 
 /* transport.c */

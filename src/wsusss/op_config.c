@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content/origin.h"
 #include "wsusss/service_internal.h"
 
 /* ---- GetConfigData ------------------------------------------------------- */
@@ -99,7 +100,8 @@ wsusss_op_get_config_data(struct svc_call *c)
 	langs = ws_languages(st);
 	svc_begin(c);
 	xmlw_start(&c->w, "GetConfigDataResult");
-	xmlw_elem_bool(&c->w, "CatalogOnlySync", 0);
+	/* content policy "origin": no files here, downstreams use MUUrl */
+	xmlw_elem_bool(&c->w, "CatalogOnlySync", content_origin_policy(st));
 	xmlw_elem_bool(&c->w, "LazySync", 1);
 	xmlw_elem_bool(&c->w, "ServerHostsPsfFiles", 0);
 	xmlw_elem_int(&c->w, "MaxNumberOfComputerIdsInRequest", 0);

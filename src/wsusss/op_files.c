@@ -1,10 +1,18 @@
 /*
  * op_files.c — DownloadFiles (which content this upstream has) and Ping
  * (both services) of the MS-WSUSSS upstream.  docs/WSUSSS.md.
+ *
+ * DownloadFiles (SPEC §3.1.4.11): a digest no update lists is missing
+ * (FileDigestsMissing).  A listed file this server lacks is queued
+ * (store_file_request_put) when this server has an upstream of its own
+ * and a content policy that downloads (approved or all): its next sync's
+ * content step fetches it, and the downstream's GET succeeds after that.
+ * Without one it is missing too.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/encode.h"
 #include "wsusss/service_internal.h"
@@ -19,11 +27,21 @@ wsusss_op_download_files(struct svc_call *c)
 	size_t n, used = 0;
 	bool missing = false;
 
+	struct store_sync_config cfg;
+	bool fetches;
+
 	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
 		return -1;
 	n = l == NULL ? 0 : soap_count_children(l, "base64Binary");
 	if (n == 0 || n > WSUSSS_DIGESTS_MAX || l->nchildren != n)
 		return svc_fault(c, SOAP_EC_INVALID_PARAMETERS, "fileDigestList");
+	if (store_sync_config_get(st, &cfg) != STORE_OK)
+		return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+	/* can this server fetch a file from an upstream of its own? */
+	fetches = cfg.upstream != NULL &&
+	    (cfg.content == STORE_SYNC_CONTENT_APPROVED ||
+	    cfg.content == STORE_SYNC_CONTENT_ALL);
+	store_sync_config_free(&cfg);
 	SOAP_FOREACH_CHILD(e, l, "base64Binary") {
 		uint8_t d[20];
 		size_t dl = 0;
@@ -40,6 +58,14 @@ wsusss_op_download_files(struct svc_call *c)
 			continue;
 		if (r != STORE_OK && r != STORE_NOTFOUND)
 			return svc_fault(c, SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+		if (r == STORE_OK && fetches) {
+			/* listed, not here: our next sync fetches it */
+			if (store_file_request_put(st, d, (int64_t)time(NULL))
+			    != STORE_OK)
+				return svc_fault(c,
+				    SOAP_EC_INTERNAL_SERVER_ERROR, NULL);
+			continue;
+		}
 		/* unknown, or known but not in the content store: this
 		 * upstream has no parent to fetch it from */
 		{

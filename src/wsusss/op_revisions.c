@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "content/content_store.h"
+#include "content/origin.h"
 #include "metadata/cab_write.h"
 #include "util/encode.h"
 #include "util/log.h"
@@ -445,16 +446,26 @@ out:
 	return rc;
 }
 
-/* One ServerSyncUrlData written through the writer (every check). */
+/* One ServerSyncUrlData written through the writer (every check); st
+ * non-NULL: the content policy is "origin" (MUUrl: the original URL). */
 static void
-write_url_checked(struct svc_call *c, const struct catalog_file *fl,
-    const char *base, const char *rel)
+write_url_checked(struct svc_call *c, struct store *st,
+    const struct catalog_file *fl, const char *base, const char *rel)
 {
+	char url[4096 + 1];
+
 	xmlw_start(&c->w, "ServerSyncUrlData");
 	xmlw_elem_base64(&c->w, "FileDigest", fl->sha1, 20);
-	xmlw_start(&c->w, "MUUrl");
-	xmlw_textf(&c->w, "%s/Content/%s", base, rel);
-	xmlw_end(&c->w);
+	if (st != NULL) {
+		if (content_file_url(st, true, fl->sha1, fl->name, base, url,
+		    sizeof(url)) != 0)
+			url[0] = '\0';
+		xmlw_elem(&c->w, "MUUrl", url);
+	} else {
+		xmlw_start(&c->w, "MUUrl");
+		xmlw_textf(&c->w, "%s/Content/%s", base, rel);
+		xmlw_end(&c->w);
+	}
 	/* unused by DSSs; real WSUS sends it empty */
 	xmlw_elem(&c->w, "UssUrl", NULL);
 	xmlw_end(&c->w);
@@ -467,10 +478,12 @@ write_url_checked(struct svc_call *c, const struct catalog_file *fl,
  * (letters, digits, "+/=._-"), which needs no escaping, so the items are
  * put together as bytes.  The same bytes the writer makes, which still
  * writes them when the base is refused or a URL is too long for it.
+ * With the content policy "origin" (origin_st non-NULL) every MUUrl is
+ * the file's original URL when one is known (write_url_checked).
  */
 static void
 write_file_urls(struct svc_call *c, const struct uid_rev *want, size_t n,
-    const char *base)
+    const char *base, struct store *origin_st)
 {
 	struct buf eb, item;
 	size_t blen = strlen(base);
@@ -493,8 +506,9 @@ write_file_urls(struct svc_call *c, const struct uid_rev *want, size_t n,
 			    sizeof(rel)) != 0)
 				continue;
 			/* xmlw_textf's limit: 255 bytes of URL */
-			if (!fast || blen + 9 + strlen(rel) > 255) {
-				write_url_checked(c, fl, base, rel);
+			if (!fast || blen + 9 + strlen(rel) > 255 ||
+			    origin_st != NULL) {
+				write_url_checked(c, origin_st, fl, base, rel);
 				continue;
 			}
 			base64_encode(fl->sha1, 20, b64);
@@ -509,7 +523,7 @@ write_file_urls(struct svc_call *c, const struct uid_rev *want, size_t n,
 			    "</MUUrl><UssUrl /></ServerSyncUrlData>" :
 			    "</MUUrl><UssUrl/></ServerSyncUrlData>");
 			if (item.failed || item.data == NULL) {
-				write_url_checked(c, fl, base, rel);
+				write_url_checked(c, NULL, fl, base, rel);
 				continue;
 			}
 			xmlw_raw(&c->w, item.data, item.len);
@@ -569,7 +583,8 @@ wsusss_op_get_update_data(struct svc_call *c)
 	}
 	xmlw_end(&c->w);
 	xmlw_start(&c->w, "fileUrls");
-	write_file_urls(c, want, n, base);
+	write_file_urls(c, want, n, base,
+	    content_origin_policy(st) ? st : NULL);
 	svc_end(c);
 	rc = 0;
 out:

@@ -1,7 +1,8 @@
 /*
  * op_extended.c — GetExtendedUpdateInfo, GetExtendedUpdateInfo2 and
  * GetFileLocations: fragments from the store, file URLs on the host and
- * port the client used (content layout of content_store.h).
+ * port the client used (content layout of content_store.h), or, with the
+ * content policy "origin", each file's original URL (content/origin.h).
  *
  * Answer shape (captured scan/10 and flow/15): Updates holds one Update
  * {ID, Xml} per (fragment type, revision[, language]), grouped by
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "content/content_store.h"
+#include "content/origin.h"
 #include "soap/soap_value.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -282,20 +284,19 @@ write_updates(struct svc_call *c, const struct ext_req *r)
 	return 0;
 }
 
-/* One FileLocation. */
+/* One FileLocation (origin: the policy "origin" is on; st may be NULL). */
 static void
-write_location(struct svc_call *c, const char *base,
-    const struct catalog_file *f)
+write_location(struct svc_call *c, struct store *st, bool origin,
+    const char *base, const struct catalog_file *f)
 {
-	char rel[128];
+	char url[4096 + 1];
 
-	if (content_relpath(f->sha1, f->name, rel, sizeof(rel)) != 0)
+	if (content_file_url(st, origin, f->sha1, f->name, base, url,
+	    sizeof(url)) != 0)
 		return;
 	xmlw_start(&c->w, "FileLocation");
 	xmlw_elem_base64(&c->w, "FileDigest", f->sha1, sizeof(f->sha1));
-	xmlw_start(&c->w, "Url");
-	xmlw_textf(&c->w, "%s/Content/%s", base, rel);
-	xmlw_end(&c->w);
+	xmlw_elem(&c->w, "Url", url);
 	xmlw_end(&c->w);
 }
 
@@ -306,12 +307,16 @@ write_locations(struct svc_call *c, const struct ext_req *r)
 	const struct catalog_file **seen = NULL;
 	size_t nseen = 0, total = 0;
 	char base[SVC_HOST_MAX + 32];
+	struct store *st;
+	bool origin;
 
 	for (size_t i = 0; i < r->nrevs; i++)
 		total += r->revs[i]->nfiles;
 	if (total == 0)
 		return;
 	svc_content_base(c, base, sizeof(base));
+	st = svc_store(c);
+	origin = content_origin_policy(st);
 	seen = xcalloc(total, sizeof(*seen));
 	xmlw_start(&c->w, "FileLocations");
 	for (size_t i = 0; i < r->nrevs; i++)
@@ -324,7 +329,7 @@ write_locations(struct svc_call *c, const struct ext_req *r)
 			if (dup)
 				continue;
 			seen[nseen++] = f;
-			write_location(c, base, f);
+			write_location(c, st, origin, base, f);
 		}
 	xmlw_end(&c->w);
 	free(seen);
@@ -468,7 +473,8 @@ wusp_op_get_file_locations(struct svc_call *c)
 	struct catalog_groups groups;
 	const struct catalog *cat;
 	char base[SVC_HOST_MAX + 32];
-	bool open = false;
+	bool open = false, origin;
+	struct store *st;
 
 	if (wusp_open_session(c, soap_child(c->body, "cookie"), &s) != 0)
 		return -1;
@@ -485,6 +491,11 @@ wusp_op_get_file_locations(struct svc_call *c)
 	if ((cat = wusp_catalog(c, s.client_id, &groups, NULL)) == NULL)
 		return -1;
 	svc_content_base(c, base, sizeof(base));
+	if ((st = svc_store(c)) == NULL) {
+		catalog_release(cat);
+		return -1;
+	}
+	origin = content_origin_policy(st);
 	svc_begin(c);
 	xmlw_start(&c->w, "GetFileLocationsResult");
 	SOAP_FOREACH_CHILD(e, arr, "base64Binary") {
@@ -500,7 +511,7 @@ wusp_op_get_file_locations(struct svc_call *c)
 			xmlw_start(&c->w, "FileLocations");
 			open = true;
 		}
-		write_location(c, base, f);
+		write_location(c, st, origin, base, f);
 	}
 	if (open)
 		xmlw_end(&c->w);

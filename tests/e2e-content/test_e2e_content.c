@@ -15,11 +15,30 @@
  *             another process holds its lock, then continued with a
  *             Range request: only the second half crosses the wire.
  *   policy    an autonomous downstream: "approved" finds nothing (no
- *             local approvals), "all" takes every listed file; bad
+ *             local approvals), "all" takes every listed file but the
+ *             express file C (PatchingType "Express", a .psf); bad
  *             option values are usage errors.
+ *   express   --express yes: C is downloaded too.
+ *   split     --split-min 1: A (over 1 MiB) comes in two ranged parts
+ *             written at their offsets; a part state left by an
+ *             interrupted run (one part done, the other begun) resumes
+ *             each part where it stopped: only the missing bytes cross
+ *             the wire; a state whose bytes are wrong is refused by the
+ *             hash check, and the next sync fetches the file whole.
  *   tls       an https upstream trusted with --cacert: content over TLS.
  *   corrupt   the upstream's copy of A replaced by other bytes of the
  *             same length: refused, deleted, not published.
+ *   tiers     three tiers, top (the upstream), middle, bottom, all
+ *             autonomous: the middle ("approved", nothing approved there)
+ *             lacks every file; the bottom's "all" sync gets 404s and asks
+ *             DownloadFiles; the middle queues what it can fetch from its
+ *             own upstream, its wsusd starts a sync at once that fetches A
+ *             from the top, and the bottom's next sync gets A from the
+ *             middle.
+ *   window    a downstream wsusd whose runner syncs (`sync now`) with a
+ *             content window that is closed now (computed from the clock):
+ *             metadata only, history phase "content-deferred"; with a
+ *             window open now the next run downloads A.
  *
  * Program: test_e2e_content WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR
  */
@@ -34,6 +53,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -51,6 +71,7 @@
 
 #define UPD_A	"0c0e0000-0000-4000-8000-00000000000a"
 #define UPD_B	"0c0e0000-0000-4000-8000-00000000000b"
+#define UPD_C	"0c0e0000-0000-4000-8000-00000000000c"
 #define SIZE	(1024 * 1024 + 123)	/* odd, more than one buffer */
 
 struct synth {
@@ -60,14 +81,22 @@ struct synth {
 	uint8_t		 sha1[20];
 	char		 rel[128];	/* XX/SHA1HEX.exe */
 	char		 path[256];	/* the file, in the upstream's dir */
+	const char	*patching;	/* PatchingType, or NULL */
 };
 
 static struct tl_wsusd up;
-static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "" };
-static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "" };
+static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "",
+    NULL };
+static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "",
+    NULL };
+/* an express installation file (PSF): left out unless --express yes */
+static struct synth C = { UPD_C, "wsusd-content-c.psf", NULL, {0}, "", "",
+    "Express" };
 static char upurl[64];
-static struct tl_wsusd dss[5];
+static struct tl_wsusd dss[5], mid, bot, win, xd, sp[3];
 static uint16_t tls_port;	/* the downstreams; removed at the end */
+static bool sync_express;	/* run_sync_from gives --express yes */
+static bool sync_split;		/* run_sync_from gives --split-min 1 */
 
 /* The update document of s, written to DIR/ID.xml. */
 static void
@@ -103,7 +132,7 @@ make_synth(struct synth *s, const char *dir, uint32_t seed)
 	    "<upd:LocalizedProperties><upd:Language>en</upd:Language><upd:Title>"
 	    "wsusd content test update %s</upd:Title></upd:LocalizedProperties>"
 	    "</upd:LocalizedPropertiesCollection><upd:Files><upd:File Digest=\"%s\""
-	    " DigestAlgorithm=\"SHA1\" FileName=\"%s\" Size=\"%d\" Modified="
+	    " DigestAlgorithm=\"SHA1\" FileName=\"%s\" Size=\"%d\"%s%s%s Modified="
 	    "\"2026-01-01T00:00:00Z\"><upd:AdditionalDigest Algorithm=\"SHA256\">"
 	    "%s</upd:AdditionalDigest></upd:File></upd:Files>"
 	    "<upd:HandlerSpecificData xsi:type=\"cmd:CommandLineInstallation\" "
@@ -111,7 +140,10 @@ make_synth(struct synth *s, const char *dir, uint32_t seed)
 	    "<cmd:InstallCommand Program=\"%s\" Arguments=\"/quiet\">"
 	    "<cmd:ReturnCode Code=\"0\" Result=\"Succeeded\" /></cmd:InstallCommand>"
 	    "</upd:HandlerSpecificData></upd:Update>", s->id, SIZE,
-	    s->id[strlen(s->id) - 1], s->id, b1, s->name, SIZE, b2, s->name);
+	    s->id[strlen(s->id) - 1], s->id, b1, s->name, SIZE,
+	    s->patching ? " PatchingType=\"" : "",
+	    s->patching ? s->patching : "", s->patching ? "\"" : "", b2,
+	    s->name);
 	snprintf(path, sizeof(path), "%s/%s.xml", dir, s->id);
 	if (write_file_atomic(path, doc, strlen(doc), 0644) != 0)
 		abort();
@@ -153,10 +185,12 @@ group_setup(void **state)
 		return -1;
 	make_synth(&A, dir, 0x13572468);
 	make_synth(&B, dir, 0x2468ace1);
+	make_synth(&C, dir, 0x31415926);
 	/* A's file into the upstream's content store; B's stays out (404) */
 	if (ctl_ok(&up, "-q", "import-updates", dir, (char *)NULL) != 0 ||
 	    ctl_ok(&up, "-q", "import-content", A.path, (char *)NULL) != 0 ||
-	    ctl_ok(&up, "-q", "approve", UPD_A, UPD_B, "--group",
+	    ctl_ok(&up, "-q", "import-content", C.path, (char *)NULL) != 0 ||
+	    ctl_ok(&up, "-q", "approve", UPD_A, UPD_B, UPD_C, "--group",
 	    "All Computers", (char *)NULL) != 0 ||
 	    tl_wsusd_start(&up) != 0)
 		return -1;
@@ -172,8 +206,20 @@ group_teardown(void **state)
 	for (size_t i = 0; i < 5; i++)
 		if (dss[i].dir[0] != '\0')
 			tl_wsusd_cleanup(&dss[i]);
+	if (mid.dir[0] != '\0')
+		tl_wsusd_cleanup(&mid);
+	if (bot.dir[0] != '\0')
+		tl_wsusd_cleanup(&bot);
+	if (win.dir[0] != '\0')
+		tl_wsusd_cleanup(&win);
+	if (xd.dir[0] != '\0')
+		tl_wsusd_cleanup(&xd);
+	for (size_t i = 0; i < 3; i++)
+		if (sp[i].dir[0] != '\0')
+			tl_wsusd_cleanup(&sp[i]);
 	free(A.data);
 	free(B.data);
+	free(C.data);
 	curl_global_cleanup();
 	return 0;
 }
@@ -196,8 +242,8 @@ dss_setup(struct tl_wsusd *d, const char *tag)
  * DIR]: the parsed result (fails the test unless it exited 0).
  */
 static json_t *
-run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
-    const char *rec)
+run_sync_from(struct tl_wsusd *d, const char *from, bool replica,
+    const char *policy, const char *rec)
 {
 	struct buf out;
 	json_t *j = NULL;
@@ -206,12 +252,15 @@ run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
 
 	buf_init(&out, 8u << 20);
 	/* an option not given is replaced by a repeated --no-rollup */
-	st = tl_ctl(d, &out, "--json", "sync", "--upstream", upurl, "--name",
+	st = tl_ctl(d, &out, "--json", "sync", "--upstream", from, "--name",
 	    "content-dss.site.invalid", replica ? "--replica" : "--no-rollup",
 	    "--no-rollup", "--download-connections", "2",
 	    policy ? "--content" : "--no-rollup", policy ? policy : "--no-rollup",
 	    rec ? "--record" : "--no-rollup", rec ? rec : "--no-rollup",
-	    (char *)NULL);
+	    sync_express ? "--express" : "--no-rollup",
+	    sync_express ? "yes" : "--no-rollup",
+	    sync_split ? "--split-min" : "--no-rollup",
+	    sync_split ? "1" : "--no-rollup", (char *)NULL);
 	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
 		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
 	if (j == NULL || st != 0)
@@ -221,6 +270,13 @@ run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
 	assert_int_equal(st, 0);
 	assert_non_null(j);
 	return j;
+}
+
+static json_t *
+run_sync_as(struct tl_wsusd *d, bool replica, const char *policy,
+    const char *rec)
+{
+	return run_sync_from(d, upurl, replica, policy, rec);
 }
 
 static json_t *
@@ -347,6 +403,9 @@ test_download(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "content")),
 	    "approved");
 	assert_counts(j, 1, SIZE, 0, 1);
+	/* under 64 MiB: one transfer; C, an express file, left out */
+	assert_int_equal(jint(j, "files_split"), 0);
+	assert_int_equal(jint(j, "files_express_skipped"), 1);
 	json_decref(j);
 	assert_file_is(d, &A);
 	assert_int_equal(present(d, &A), 1);
@@ -518,10 +577,33 @@ test_policy_all(void **state)
 	n = listed_files(d);
 	assert_true(n >= 3);
 	assert_int_equal(listed_files(&up), n);
-	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
+	/* C, an express file, is left out */
+	assert_counts(j, 1, SIZE, 0, (long long)n - 2);
+	assert_int_equal(jint(j, "files_express_skipped"), 1);
 	json_decref(j);
 	assert_file_is(d, &A);
 	assert_int_equal(present(d, &A), 1);
+	assert_int_equal(present(d, &C), 0);
+}
+
+/* --express yes: the express file C too, verified like any other. */
+static void
+test_express(void **state)
+{
+	json_t *j;
+
+	(void)state;
+	dss_setup(&xd, "dsx");
+	sync_express = true;
+	j = run_sync(&xd, "approved", NULL);
+	sync_express = false;
+	assert_counts(j, 2, 2 * SIZE, 0, 1);
+	assert_int_equal(jint(j, "files_express_skipped"), 0);
+	json_decref(j);
+	assert_file_is(&xd, &A);
+	assert_file_is(&xd, &C);
+	assert_int_equal(present(&xd, &C), 1);
+	assert_int_equal(present(&xd, &B), 0);
 }
 
 /*
@@ -561,6 +643,278 @@ test_tls(void **state)
 	assert_int_equal(present(d, &A), 1);
 }
 
+/* wsusctl sync VERB --json on d, parsed. */
+static json_t *
+sync_json(struct tl_wsusd *d, const char *verb, const char *more)
+{
+	struct buf out;
+	json_t *j;
+	int rc;
+
+	buf_init(&out, 1 << 20);
+	rc = tl_ctl(d, &out, "sync", verb, "--json", more, (char *)NULL);
+	j = out.data != NULL ? json_loads(out.data, 0, NULL) : NULL;
+	if (rc != 0 || j == NULL)
+		fail_msg("sync %s: exit %d:\n%s", verb, rc,
+		    out.data ? out.data : "");
+	buf_free(&out);
+	return j;
+}
+
+/* The newest run of d's history: its phase, files and bytes. */
+static void
+assert_last_run(struct tl_wsusd *d, size_t runs, const char *phase,
+    long long files, long long bytes)
+{
+	json_t *h = sync_json(d, "history", NULL), *r;
+
+	assert_int_equal(json_array_size(h), runs);
+	r = json_array_get(h, 0);
+	assert_string_equal(json_string_value(json_object_get(r, "result")),
+	    "ok");
+	assert_string_equal(json_string_value(json_object_get(r, "phase")),
+	    phase);
+	assert_int_equal(jint(r, "files"), files);
+	assert_int_equal(jint(r, "bytes"), bytes);
+	json_decref(h);
+}
+
+/* Rows of d's content_requests (store_file_request_count). */
+static size_t
+requests(struct tl_wsusd *d)
+{
+	char url[256], err[256];
+	struct store *st = NULL;
+	size_t n = 0;
+
+	snprintf(url, sizeof(url), "sqlite://%s", d->db);
+	if (store_open(url, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", url, err);
+	assert_int_equal(store_file_request_count(st, &n), STORE_OK);
+	store_close(st);
+	return n;
+}
+
+static void
+test_tiers(void **state)
+{
+	char midurl[64], rec[192], path[256];
+	json_t *j;
+	size_t n;
+	glob_t g;
+
+	(void)state;
+	dss_setup(&mid, "dsmid");
+	dss_setup(&bot, "dsbot");
+	/* the middle's own update source: the top, files of approved updates */
+	assert_int_equal(ctl_ok(&mid, "-q", "sync", "configure", "--upstream",
+	    upurl, "--autonomous", "--content", "approved", "--name",
+	    "content-dss.site.invalid", (char *)NULL), 0);
+	j = run_sync_from(&mid, upurl, false, "approved", NULL);
+	assert_counts(j, 0, 0, 0, 0);
+	json_decref(j);
+	n = listed_files(&mid);
+	assert_true(n >= 3);
+	assert_int_equal(tl_wsusd_start(&mid), 0);
+	snprintf(midurl, sizeof(midurl), "http://127.0.0.1:%u", mid.port);
+
+	/* the bottom wants every file (but the express C): all 404 at the
+	 * middle */
+	snprintf(rec, sizeof(rec), "%s/rec", bot.dir);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	j = run_sync_from(&bot, midurl, false, "all", rec);
+	n--;
+	assert_counts(j, 0, 0, 0, (long long)n);
+	json_decref(j);
+	/* the middle took the DownloadFiles call (no fault) and queued all */
+	snprintf(path, sizeof(path), "%s/*-DownloadFiles.response.xml", rec);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "Fault"), 0);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0],
+	    "DownloadFilesResponse"), 1);
+	/* ... and took n digests */
+	snprintf(path, sizeof(path), "%s/*-DownloadFiles.request.xml", rec);
+	globfree(&g);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(tl_count_in_file(g.gl_pathv[0], "<base64Binary>"), n);
+	globfree(&g);
+	assert_int_equal(requests(&mid), n);
+
+	/* the middle's wsusd syncs at once and fetches A (the top has it);
+	 * B and the real documents' files are 404 at the top too and stay
+	 * queued */
+	for (int i = 0; i < 1200 && present(&mid, &A) != 1; i++)
+		usleep(100 * 1000);
+	assert_int_equal(present(&mid, &A), 1);
+	assert_file_is(&mid, &A);
+	assert_int_equal(present(&mid, &A), 1);
+	assert_int_equal(requests(&mid), n - 1);
+
+	/* and the bottom's next sync gets A from the middle */
+	j = run_sync_from(&bot, midurl, false, "all", NULL);
+	assert_counts(j, 1, SIZE, 0, (long long)n - 1);
+	json_decref(j);
+	assert_file_is(&bot, &A);
+	assert_int_equal(present(&bot, &A), 1);
+	assert_int_equal(present(&bot, &B), 0);
+	assert_int_equal(requests(&bot), 0);
+	/* the run the requests started: one, done when it ended */
+	for (int i = 0; i < 1200; i++) {
+		j = sync_json(&mid, "status", NULL);
+		if (strcmp(json_string_value(json_object_get(j, "state")),
+		    "idle") == 0)
+			break;
+		json_decref(j);
+		j = NULL;
+		usleep(100 * 1000);
+	}
+	json_decref(j);
+	assert_last_run(&mid, 1, "done", 1, SIZE);
+	assert_int_equal(tl_wsusd_stop(&mid), 0);
+}
+
+/* "HH:MM-HH:MM" from now + a to now + b minutes, local time. */
+static void
+window_from_now(char *out, size_t len, int a, int b)
+{
+	time_t now = time(NULL), ta = now + a * 60, tb = now + b * 60;
+	struct tm x, y;
+
+	localtime_r(&ta, &x);
+	localtime_r(&tb, &y);
+	snprintf(out, len, "%02d:%02d-%02d:%02d", x.tm_hour, x.tm_min,
+	    y.tm_hour, y.tm_min);
+}
+
+static void
+test_window(void **state)
+{
+	static const char *const bad[] = { "25:00-01:00", "01:00-01:00",
+	    "1:00-02:00", "01:00-02:00x", "01:00", "01:60-02:00" };
+	char closed[16], open[16];
+	struct buf out;
+	json_t *j;
+
+	(void)state;
+	dss_setup(&win, "dswin");
+	/* closed: it opens in two hours; open: it began an hour ago */
+	window_from_now(closed, sizeof(closed), 120, 180);
+	window_from_now(open, sizeof(open), -60, 60);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_init(&out, 1 << 16);
+		assert_int_equal(tl_ctl(&win, &out, "sync", "configure",
+		    "--upstream", upurl, "--content-window", bad[i],
+		    (char *)NULL), 2);
+		buf_free(&out);
+	}
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "configure", "--upstream",
+	    upurl, "--replica", "--content", "approved", "--content-window",
+	    closed, (char *)NULL), 0);
+	j = sync_json(&win, "configure", "--show");
+	assert_string_equal(json_string_value(json_object_get(j,
+	    "content_window")), closed);
+	json_decref(j);
+	assert_int_equal(tl_wsusd_start(&win), 0);
+
+	/* outside the window: metadata, no content, recorded in history */
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "now", (char *)NULL), 0);
+	assert_last_run(&win, 1, "content-deferred", 0, 0);
+	assert_int_equal(present(&win, &A), 0);
+	assert_true(listed_files(&win) >= 3);
+	assert_int_equal(tl_count_files(win.content), 0);
+
+	/* inside it: the next run downloads */
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "configure",
+	    "--content-window", open, (char *)NULL), 0);
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "now", (char *)NULL), 0);
+	assert_last_run(&win, 2, "done", 1, SIZE);
+	assert_int_equal(present(&win, &A), 1);
+	assert_file_is(&win, &A);
+	assert_int_equal(tl_wsusd_stop(&win), 0);
+
+	/* "" removes it */
+	assert_int_equal(ctl_ok(&win, "-q", "sync", "configure",
+	    "--content-window", "", (char *)NULL), 0);
+	j = sync_json(&win, "configure", "--show");
+	assert_true(json_is_null(json_object_get(j, "content_window")));
+	json_decref(j);
+}
+
+/* The part file and state of A on d as an interrupted split download
+ * leaves them: part 0 has d0 bytes, part 1 d1 (good: A's bytes, else
+ * zeros). */
+static void
+leave_split_state(struct tl_wsusd *d, size_t d0, size_t d1, bool good)
+{
+	char path[512], hex[41], line[128];
+	char *data = xcalloc(1, SIZE);
+
+	hex_encode(A.sha1, 20, hex, 1);
+	snprintf(path, sizeof(path), "%s/.partial", d->content);
+	assert_int_equal(mkdir_p(path, 0755), 0);
+	if (good) {
+		memcpy(data, A.data, d0);
+		memcpy(data + SIZE / 2, A.data + SIZE / 2, d1);
+	}
+	snprintf(path, sizeof(path), "%s/.partial/%s.part", d->content, hex);
+	assert_int_equal(tl_write_file(path, data, SIZE), 0);
+	free(data);
+	snprintf(line, sizeof(line), "wsusd-parts %d 2 %zu %zu\n", SIZE, d0,
+	    d1);
+	snprintf(path, sizeof(path), "%s/.partial/%s.parts", d->content, hex);
+	assert_int_equal(tl_write_file(path, line, strlen(line)), 0);
+}
+
+static void
+test_split(void **state)
+{
+	char hex[41];
+	json_t *j;
+
+	(void)state;
+	hex_encode(A.sha1, 20, hex, 1);
+	sync_split = true;
+	/* fresh: two parts, the whole file once */
+	dss_setup(&sp[0], "dssp1");
+	j = run_sync(&sp[0], "approved", NULL);
+	assert_counts(j, 1, SIZE, 0, 1);
+	/* A, and B whose parts are 404s (pending, nothing left behind) */
+	assert_int_equal(jint(j, "files_split"), 2);
+	json_decref(j);
+	assert_file_is(&sp[0], &A);
+	assert_false(exists("%s/.partial/%s.parts", sp[0].content, hex));
+	assert_false(exists("%s/.partial/%s.part", sp[0].content, hex));
+	assert_int_equal(tl_count_files(sp[0].content), 1);
+
+	/* resumed part by part: part 0 complete, part 1 has 1000 bytes */
+	dss_setup(&sp[1], "dssp2");
+	leave_split_state(&sp[1], SIZE / 2, 1000, true);
+	j = run_sync(&sp[1], "approved", NULL);
+	assert_counts(j, 1, SIZE - SIZE / 2 - 1000, 0, 1);
+	assert_int_equal(jint(j, "files_split"), 2);
+	json_decref(j);
+	assert_file_is(&sp[1], &A);
+	assert_int_equal(present(&sp[1], &A), 1);
+	assert_false(exists("%s/.partial/%s.parts", sp[1].content, hex));
+
+	/* a state whose bytes are wrong: refused, then fetched whole */
+	dss_setup(&sp[2], "dssp3");
+	leave_split_state(&sp[2], SIZE / 2, 1000, false);
+	j = run_sync(&sp[2], "approved", NULL);
+	assert_counts(j, 0, SIZE - SIZE / 2 - 1000, 1, 1);
+	json_decref(j);
+	assert_int_equal(present(&sp[2], &A), 0);
+	assert_false(exists("%s/%s", sp[2].content, A.rel));
+	assert_false(exists("%s/.partial/%s.part", sp[2].content, hex));
+	assert_false(exists("%s/.partial/%s.parts", sp[2].content, hex));
+	j = run_sync(&sp[2], "approved", NULL);
+	assert_counts(j, 1, SIZE, 0, 1);
+	json_decref(j);
+	assert_file_is(&sp[2], &A);
+	sync_split = false;
+}
+
 /* Bad option values are usage errors (exit 2) and change nothing. */
 static void
 test_options(void **state)
@@ -572,6 +926,9 @@ test_options(void **state)
 		{ "--download-connections", "4x" },
 		{ "--bandwidth", "0" }, { "--bandwidth", "-5" },
 		{ "--bandwidth", "10k" },
+		{ "--express", "maybe" }, { "--express", "" },
+		{ "--split-min", "0" }, { "--split-min", "1m" },
+		{ "--content", "origins" },
 	};
 	struct buf out;
 	size_t i;
@@ -586,7 +943,7 @@ test_options(void **state)
 	buf_init(&out, 1 << 16);
 	assert_int_equal(tl_ctl(&dss[3], &out, "sync", "--help",
 	    (char *)NULL), 0);
-	assert_non_null(strstr(out.data, "[--content approved|all|none]"));
+	assert_non_null(strstr(out.data, "[--content approved|all|none|origin]"));
 	buf_free(&out);
 }
 
@@ -600,6 +957,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_tiers),
+		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_express),
+		cmocka_unit_test(test_split),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

@@ -567,6 +567,24 @@ static const char migration_8[] =
 "	PRIMARY KEY (client_id, update_id)\n"
 ") STRICT, WITHOUT ROWID;\n";
 
+/*
+ * Version 9: content origin and requests, update languages (docs/SYNC.md
+ * "Content").  revisions.languages: the Properties/Language values of the
+ * document, space-separated (NULL: none, language-neutral).
+ * files.origin_url: the file's original URL, the MUUrl the upstream's
+ * GetUpdateData sent for it (NULL: none known).  content_requests: files
+ * a downstream asked for with DownloadFiles that this server lacks; its
+ * content step fetches them from its own upstream and deletes the row.
+ */
+static const char migration_9[] =
+"ALTER TABLE files ADD COLUMN origin_url TEXT;\n"
+"ALTER TABLE revisions ADD COLUMN languages TEXT;\n"
+"CREATE TABLE content_requests (\n"
+"	sha1	BLOB PRIMARY KEY NOT NULL\n"
+"		REFERENCES files(sha1) ON DELETE CASCADE,\n"
+"	at	INTEGER NOT NULL\n"
+") STRICT, WITHOUT ROWID;\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },
 	{ 2, "computers, events, update status", migration_2, NULL },
@@ -576,6 +594,8 @@ const struct sq_migration sq_migrations[] = {
 	{ 6, "sync service tables", migration_6, NULL },
 	{ 7, "downstream credentials", migration_7, NULL },
 	{ 8, "rollup schedule and runs, full resync", migration_8, NULL },
+	{ 9, "content origin URLs and requests, update languages", migration_9,
+	    NULL },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

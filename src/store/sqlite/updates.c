@@ -33,8 +33,9 @@ static const char SQL_REV_INSERT[] =
     "has_driver_metadata, handler, creation_date, publication_state, "
     "msrc_severity, kb_article_id, security_bulletin_id, eula_id, "
     "default_language, title, max_download_size, min_download_size, "
-    "imported, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+    "imported, change_seq, languages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+    "?22)";
 static const char SQL_UPD_SET_LATEST[] =
     "UPDATE updates SET latest_revision_id = ?2, change_seq = ?3 "
     "WHERE local_id = ?1";
@@ -394,6 +395,7 @@ imp_revision_row(struct imp *im, const struct update *u, int64_t local_id,
 	sqlite3_bind_int64(stmt, 19, (int64_t)u->min_download_size);
 	sqlite3_bind_int64(stmt, 20, store_now());
 	sqlite3_bind_int64(stmt, 21, seq);
+	sq_bind_text(stmt, 22, u->languages);
 	if ((rc = imp_step(im, stmt, "store revision")) != STORE_OK)
 		return rc;
 	im->rid = sqlite3_last_insert_rowid(im->s->db);
@@ -424,7 +426,8 @@ imp_check(struct imp *im, const struct update *u, const struct update_doc *d)
 	if (!text_ok(u->default_language) || !text_ok(u->handler) ||
 	    !text_ok(u->creation_date) || !text_ok(u->publication_state) ||
 	    !text_ok(u->msrc_severity) || !text_ok(u->kb_article_id) ||
-	    !text_ok(u->security_bulletin_id) || !text_ok(u->eula_id))
+	    !text_ok(u->security_bulletin_id) || !text_ok(u->eula_id) ||
+	    !text_ok(u->languages))
 		return imp_invalid(im, "a property is too long");
 	return STORE_OK;
 }

@@ -939,6 +939,36 @@ test_whitespace_and_comments_do_not_matter(void **state)
 	free(plain);
 }
 
+/* Properties/Language: lower case, each once, junk left out (the
+ * content step's language filter, docs/SYNC.md). */
+static void
+test_properties_languages(void **state)
+{
+	static const char doc[] = "<upd:Update xmlns:upd=\"" UPD_NS "\">"
+	    "<upd:UpdateIdentity UpdateID=\"0c0e0000-0000-4000-8000-"
+	    "0000000000d1\" RevisionNumber=\"1\" /><upd:Properties "
+	    "UpdateType=\"Software\"><upd:Language>de</upd:Language>"
+	    "<upd:Language> pt-BR </upd:Language><upd:Language>DE"
+	    "</upd:Language><upd:Language>a b</upd:Language></upd:Properties>"
+	    "<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
+	    "<upd:Language>fr</upd:Language><upd:Title>t</upd:Title>"
+	    "</upd:LocalizedProperties></upd:LocalizedPropertiesCollection>"
+	    "</upd:Update>";
+	static const char neutral[] = "<upd:Update xmlns:upd=\"" UPD_NS "\">"
+	    "<upd:UpdateIdentity UpdateID=\"0c0e0000-0000-4000-8000-"
+	    "0000000000e1\" RevisionNumber=\"1\" /><upd:Properties "
+	    "UpdateType=\"Software\" /></upd:Update>";
+	struct update u;
+
+	(void)state;
+	parse_ok(doc, strlen(doc), &u);
+	assert_string_equal(u.languages, "de pt-br");
+	update_free(&u);
+	parse_ok(neutral, strlen(neutral), &u);
+	assert_null(u.languages);
+	update_free(&u);
+}
+
 int
 main(void)
 {
@@ -964,6 +994,7 @@ main(void)
 		cmocka_unit_test(test_rejects_deep_nesting),
 		cmocka_unit_test(test_rejects_oversize),
 		cmocka_unit_test(test_whitespace_and_comments_do_not_matter),
+		cmocka_unit_test(test_properties_languages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@ test_registry(void **state)
 		SETTING_WSUSSS_BATCH, SETTING_WSUSSS_LANGUAGES,
 		SETTING_WSUSSS_COMPRESS, SETTING_SYNC_CLIENT_CERT,
 		SETTING_SYNC_CLIENT_KEY, SETTING_SYNC_CREDENTIAL,
+		SETTING_CONTENT_WINDOW,
 	};
 	size_t i, j;
 
@@ -59,6 +60,12 @@ test_registry(void **state)
 	assert_int_equal(store_setting_check(SETTING_SYNC_CREDENTIAL,
 	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 	    NULL, 0), 0);
+	assert_string_equal(SETTING_CONTENT_WINDOW, "content_window");
+	/* at most "HH:MM-HH:MM" */
+	assert_int_equal(store_setting_check(SETTING_CONTENT_WINDOW,
+	    "01:00-02:00", NULL, 0), 0);
+	assert_int_not_equal(store_setting_check(SETTING_CONTENT_WINDOW,
+	    "01:00-02:00x", NULL, 0), 0);
 }
 
 static void

@@ -1,14 +1,19 @@
 /*
  * test_sync_content.c — the pure parts of the sync engine's content step
  * (src/sync/content.c): policy names, the upstream URL of a content file
- * and the name of its part file.  Downloading itself is tested end to end
- * in tests/e2e-content.
+ * and the name of its part file; the content window (content_window.c)
+ * with TZ=UTC; the ranges and state of a file in parts
+ * (content_parts.c).  Downloading itself is tested end to end in
+ * tests/e2e-content.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -40,6 +45,102 @@ test_policy(void **state)
 	assert_string_equal(sync_content_policy_name(SYNC_CONTENT_APPROVED),
 	    "approved");
 	assert_string_equal(sync_content_policy_name(SYNC_CONTENT_ALL), "all");
+	assert_int_equal(sync_content_policy_parse("origin", &p), 0);
+	assert_int_equal(p, SYNC_CONTENT_ORIGIN);
+	assert_string_equal(sync_content_policy_name(SYNC_CONTENT_ORIGIN),
+	    "origin");
+}
+
+/* 2026-12-06 at HH:MM UTC. */
+static time_t
+at(int h, int m)
+{
+	return (time_t)1796515200 + h * 3600 + m * 60;
+}
+
+static void
+test_window(void **state)
+{
+	static const char *const bad[] = { "", "01:00", "01:00-01:00",
+	    "24:00-01:00", "01:60-02:00", "1:00-02:00", "01:00-02:00 ",
+	    "01:00 02:00", "01-00-02:00", "aa:bb-cc:dd" };
+	struct sync_window w = { 7, 7 };
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(sync_window_parse(bad[i], strlen(bad[i]), &w),
+		    -1);
+	assert_int_equal(w.from, 7);	/* unchanged on error */
+	/* the length is the caller's: a NUL inside is refused */
+	assert_int_equal(sync_window_parse("01:00\00002:00", 11, &w), -1);
+	assert_int_equal(sync_window_parse("01:30-05:00", 11, &w), 0);
+	assert_int_equal(w.from, 90);
+	assert_int_equal(w.to, 300);
+	assert_false(sync_window_open(&w, at(1, 29)));
+	assert_true(sync_window_open(&w, at(1, 30)));
+	assert_true(sync_window_open(&w, at(4, 59)));
+	assert_false(sync_window_open(&w, at(5, 0)));	/* end excluded */
+	/* past midnight */
+	assert_int_equal(sync_window_parse("22:00-02:00", 11, &w), 0);
+	assert_true(sync_window_open(&w, at(23, 0)));
+	assert_true(sync_window_open(&w, at(0, 0)));
+	assert_true(sync_window_open(&w, at(1, 59)));
+	assert_false(sync_window_open(&w, at(2, 0)));
+	assert_false(sync_window_open(&w, at(21, 59)));
+	/* no window: always */
+	assert_true(sync_window_open(NULL, at(3, 0)));
+	w.from = -1;
+	assert_true(sync_window_open(&w, at(3, 0)));
+}
+
+static void
+test_parts(void **state)
+{
+	uint64_t a, b, done[SYNC_CONTENT_PARTS_MAX], d[3] = { 3, 0, 4 };
+	char line[256], text[64];
+	unsigned n = 0;
+
+	(void)state;
+	/* 10 bytes in 3 parts: [0,3) [3,6) [6,10) */
+	sync_content_part_range(10, 3, 0, &a, &b);
+	assert_true(a == 0 && b == 3);
+	sync_content_part_range(10, 3, 1, &a, &b);
+	assert_true(a == 3 && b == 6);
+	sync_content_part_range(10, 3, 2, &a, &b);
+	assert_true(a == 6 && b == 10);
+	/* big sizes do not overflow */
+	sync_content_part_range(1ull << 50, 16, 15, &a, &b);
+	assert_true(a == (1ull << 50) / 16 * 15 && b == 1ull << 50);
+	assert_int_equal(sync_content_parts_format(10, 3, d, line,
+	    sizeof(line)), 23);
+	assert_string_equal(line, "wsusd-parts 10 3 3 0 4\n");
+	assert_int_equal(sync_content_parts_parse(line, strlen(line), 10, &n,
+	    done), 0);
+	assert_int_equal(n, 3);
+	assert_true(done[0] == 3 && done[1] == 0 && done[2] == 4);
+	/* another size, a part done beyond its length, one part, no
+	 * newline, junk after it, too many parts */
+	assert_int_equal(sync_content_parts_parse(line, strlen(line), 11, &n,
+	    done), -1);
+	snprintf(text, sizeof(text), "%s", "wsusd-parts 10 3 4 0 0\n");
+	assert_int_equal(sync_content_parts_parse(text, strlen(text), 10, &n,
+	    done), -1);
+	snprintf(text, sizeof(text), "%s", "wsusd-parts 10 1 0\n");
+	assert_int_equal(sync_content_parts_parse(text, strlen(text), 10, &n,
+	    done), -1);
+	assert_int_equal(sync_content_parts_parse(line, strlen(line) - 1, 10,
+	    &n, done), -1);
+	snprintf(text, sizeof(text), "%s", "wsusd-parts 10 3 3 0 4\nx");
+	assert_int_equal(sync_content_parts_parse(text, strlen(text), 10, &n,
+	    done), -1);
+	snprintf(text, sizeof(text), "%s", "wsusd-parts 100 17 0 0 0 0 0 0 0 0 "
+	    "0 0 0 0 0 0 0 0 0\n");
+	assert_int_equal(sync_content_parts_parse(text, strlen(text), 100, &n,
+	    done), -1);
+	/* a line that does not fit */
+	assert_int_equal(sync_content_parts_format(10, 3, d, line, 10), -1);
 }
 
 static void
@@ -118,6 +219,8 @@ main(void)
 		cmocka_unit_test(test_url),
 		cmocka_unit_test(test_part_path),
 		cmocka_unit_test(test_content_range),
+		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

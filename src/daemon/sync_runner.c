@@ -290,8 +290,14 @@ open_store(struct sync_runner *r)
 	char err[512];
 
 	if (store_open(r->cfg->database_url, &r->st, err, sizeof(err)) ==
-	    STORE_OK)
+	    STORE_OK) {
+		/* a run a killed wsusd left "running" is over: else `sync
+		 * status` shows it forever and `sync now` follows it */
+		if (store_sync_run_abandon(r->st, (int64_t)time(NULL)) !=
+		    STORE_OK)
+			log_warnx("sync runner: %s", store_errmsg(r->st));
 		return 0;
+	}
 	r->st = NULL;
 	if (!r->warned)
 		log_warnx("sync runner: %s", err);

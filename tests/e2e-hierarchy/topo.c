@@ -11,7 +11,8 @@
  * Also the life of every process the test starts (tracked, SIGKILLed at
  * cleanup when still alive), and the cleanup that runs on every exit:
  * normal end, failed assertion (cmocka teardown), exit(), SIGTERM from
- * meson's timeout, SIGINT.  Namespaces of a previous run that died
+ * meson's timeout, SIGINT; when the test is killed outright (SIGKILL),
+ * its children die with it (PR_SET_PDEATHSIG).  Namespaces of a previous run that died
  * (prefix HIER_NS_PREFIX + the pid of a process that no longer exists)
  * are removed at start, with the processes still inside them.
  *
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -264,6 +266,10 @@ topo_spawn(const char *ns, char *const argv[], const char *outpath)
 	if (pid == 0) {
 		int fd;
 
+		/* a test killed outright takes its children along */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != owner)
+			_exit(126);
 		if (ns != NULL && *ns != '\0') {
 			char path[128];
 

@@ -12,6 +12,9 @@
  *               in parallel, simulated clients
  *   checks.c    what must hold: replicas equal to the upstream, files
  *               verified, clients' updates, rollup reports
+ *   relay.c     a TCP relay (relay.h): throttled, for a download that is
+ *               still going when the test looks; and, without
+ *               namespaces, a source address of each site's own
  *
  * It is not a benchmark (bench/) and asserts no timings: every wait is a
  * bounded poll for a state.

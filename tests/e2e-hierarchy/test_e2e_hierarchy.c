@@ -21,7 +21,7 @@
  *              state; the upstream restarted, the next sync completes;
  *   wrongport  a site pointed at a port nobody listens on: a clear
  *              error in `sync history` and `sync status`, then corrected;
- *   middl      a site SIGKILLed in the middle of a large download
+ *   middownload a site SIGKILLed in the middle of a large download
  *              (through a throttling relay, relay.c) resumes it at its
  *              next sync and fetches none of the files it had.
  *

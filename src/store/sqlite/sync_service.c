@@ -181,6 +181,7 @@ static const char SQL_RUN_ABANDON[] =
     "UPDATE sync_history SET result = 2, end = ?1, "
     "error = 'interrupted (wsusd stopped during the run)' "
     "WHERE result = 0";
+
 int
 sq_sync_run_abandon(struct store *st, int64_t end)
 {

@@ -324,10 +324,14 @@ content_wanted(struct sync_runner *r)
 
 	if (store_file_request_count(r->st, &n) != STORE_OK)
 		return false;
+	/* only requests that came since the last look start a run: one the
+	 * run could not satisfy (the upstream lacks the file too) waits for
+	 * the next slot instead of starting run after run */
 	if (n <= r->req_seen) {
 		r->req_seen = n;
 		return false;
 	}
+	r->req_seen = n;
 	return true;
 }
 
@@ -440,8 +444,14 @@ open_store(struct sync_runner *r)
 	char err[512];
 
 	if (store_open(r->cfg->database_url, &r->st, err, sizeof(err)) ==
-	    STORE_OK)
+	    STORE_OK) {
+		/* a run a killed wsusd left "running" is over: else `sync
+		 * status` shows it forever and `sync now` follows it */
+		if (store_sync_run_abandon(r->st, (int64_t)time(NULL)) !=
+		    STORE_OK)
+			log_warnx("sync runner: %s", store_errmsg(r->st));
 		return 0;
+	}
 	r->st = NULL;
 	if (!r->warned)
 		log_warnx("sync runner: %s", err);

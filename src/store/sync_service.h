@@ -146,6 +146,8 @@ typedef int (*store_sync_run_cb)(const struct store_sync_run *, void *arg);
  * sync_run_begin: a new history row, running, at start; any row still
  *   "running" (a wsusd that died) is closed first as failed with the
  *   error "interrupted".  *id is the new row.
+ * sync_run_abandon: the same closing of rows still "running" (end =
+ *   end), alone: wsusd does it when its sync runner starts.
  * sync_run_progress: the running row's phase and progress and counts
  *   (r->phase, done, total, new_updates, revised, expired, files, bytes).
  * sync_run_end: close row r->id with r->end, result, counts and error.
@@ -176,6 +178,8 @@ typedef int (*store_sync_run_cb)(const struct store_sync_run *, void *arg);
 	X(p, sync_run_begin, (struct store *st, int trigger,		\
 	    int64_t request, int64_t start, int64_t *id),		\
 	    (st, trigger, request, start, id))				\
+	X(p, sync_run_abandon, (struct store *st, int64_t end),	\
+	    (st, end))							\
 	X(p, sync_run_progress, (struct store *st,			\
 	    const struct store_sync_run *r), (st, r))			\
 	X(p, sync_run_end, (struct store *st,				\

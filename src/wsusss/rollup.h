@@ -101,9 +101,11 @@ void	rollup_adjust_times(struct rollup_request *r, int64_t now);
  * downstreams a rollup call may speak for — the one of a real session
  * cookie in the request, else the direct downstreams whose last
  * authenticated server-sync call came from the caller's address within
- * the session lifetime (at most ROLLUP_CALLERS_MAX behind one address).
+ * the session lifetime (at most ROLLUP_CALLERS_MAX behind one address:
+ * 256, so that 20 sites behind one NAT address, or a benchmark of 20
+ * replicas on one machine, all roll up; 16 refused the 17th and later).
  */
-#define ROLLUP_CALLERS_MAX	16
+#define ROLLUP_CALLERS_MAX	256
 struct rollup_caller {
 	size_t	n;
 	char	ids[ROLLUP_CALLERS_MAX][GUID_STRLEN + 1];

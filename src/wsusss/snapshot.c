@@ -88,8 +88,8 @@ snap_get(struct catalog_holder *h, struct store *st, const char **why)
 }
 
 /*
- * Read CompatibleProtocolVersion and EulaID of v from its extended
- * fragment once (the core fragment is rebuilt without them).
+ * Read CompatibleProtocolVersion of v from its extended fragment and
+ * EulaID from its core fragment (where fragments.c puts it), once.
  */
 void
 snap_rev_props(struct store *st, const struct catalog *c,
@@ -107,10 +107,16 @@ snap_rev_props(struct store *st, const struct catalog *c,
 		    sizeof(val)) == 0 && wsusss_version_parse(val, strlen(val),
 		    &out->cpv_major, &out->cpv_minor) != 0)
 			out->cpv_major = out->cpv_minor = 0;
-		if (find_attr(xml, len, "EulaID", val, sizeof(val)) == 0 &&
-		    guid_normalize(val, out->eula) != 0)
-			out->eula[0] = '\0';
 	}
+	free(xml);
+	xml = NULL;
+	/* EulaID is a core attribute: fragments.c drops it from the
+	 * extended fragment (docs/FRAGMENTS.md) */
+	if (store_fragment_get(st, v->revision_id,
+	    FRAGMENT_CORE, NULL, &xml, &len) == STORE_OK && xml != NULL &&
+	    find_attr(xml, len, "EulaID", val, sizeof(val)) == 0 &&
+	    guid_normalize(val, out->eula) != 0)
+		out->eula[0] = '\0';
 	free(xml);
 	catalog_extprops_set(c, v, out);
 	/* The first store wins: answer what the catalog keeps. */

@@ -803,6 +803,30 @@ test_summary_only(void **state)
 	free(out);
 }
 
+/* Twenty sites behind one address (a NAT, or replicas on one machine)
+ * each roll themselves up: every one of them is a caller (the limit was
+ * 16: the 17th and later got InvalidParameters, bench/hierarchy-content). */
+#define NAT_LAST	"5a5a5a5a-0000-4000-8000-000000000019"
+static void
+test_many_behind_one_address(void **state)
+{
+	char guid[40], name[64];
+	char *x;
+
+	(void)state;
+	for (int i = 0; i < 19; i++) {
+		snprintf(guid, sizeof(guid), "5a5a5a5a-0000-4000-8000-%012d", i);
+		snprintf(name, sizeof(name), "nat%02d.example.test", i);
+		session_ok(guid, name, NULL, NULL);
+	}
+	session_ok(NAT_LAST, "nat19.example.test", NULL, NULL);
+	x = with_items("RollupDownstreamServers", "downstreamServers",
+	    ENTRY(NAT_LAST, "nat19.example.test", ZERO, "false"));
+	call_free("the 20th site behind one address", x, 200, NULL);
+	free(x);
+	free(ctl("downstream", "show", NAT_LAST, NULL));
+}
+
 /*
  * 2,000 GetAuthorizationCookie calls with random GUIDs (last: it empties
  * this address's bucket): no row is recorded, and past the burst the
@@ -869,6 +893,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_takeover),
 		cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_summary_only),
+		cmocka_unit_test(test_many_behind_one_address),
 		cmocka_unit_test(test_dssauth_flood),
 	};
 

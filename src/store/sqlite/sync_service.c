@@ -181,6 +181,22 @@ static const char SQL_RUN_ABANDON[] =
     "UPDATE sync_history SET result = 2, end = ?1, "
     "error = 'interrupted (wsusd stopped during the run)' "
     "WHERE result = 0";
+
+int
+sq_sync_run_abandon(struct store *st, int64_t end)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_RUN_ABANDON)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, end);
+	return sq_exec_stmt(s, stmt, "close abandoned runs");
+}
+
 static const char SQL_RUN_BEGIN[] =
     "INSERT INTO sync_history(request, start, trigger, phase) "
     "VALUES (?1, ?2, ?3, 'starting')";

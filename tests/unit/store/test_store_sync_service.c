@@ -249,6 +249,55 @@ test_history(void **state)
 	tdb_remove(&t);
 }
 
+/* wsusd starting again closes the run a killed wsusd left running, and
+ * nothing else. */
+static void
+test_abandon(void **state)
+{
+	struct tdb t;
+	struct store *st;
+	struct store_sync_run r;
+	struct runs l;
+	int64_t a, b;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+	assert_int_equal(store_sync_run_abandon(st, 50), STORE_OK); /* none */
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_MANUAL, 0, 100,
+	    &a), STORE_OK);
+	memset(&r, 0, sizeof(r));
+	r.id = a;
+	r.end = 110;
+	r.result = SYNC_RESULT_OK;
+	r.phase = "done";
+	assert_int_equal(store_sync_run_end(st, &r), STORE_OK);
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_SCHEDULED, 0,
+	    200, &b), STORE_OK);
+	assert_int_equal(store_sync_run_abandon(st, 250), STORE_OK);
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_list(st, 0, collect, &l), STORE_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.r[0].id, b);
+	assert_int_equal(l.r[0].result, SYNC_RESULT_FAILED);
+	assert_int_equal(l.r[0].start, 200);
+	assert_int_equal(l.r[0].end, 250);
+	assert_string_equal(l.error[0],
+	    "interrupted (wsusd stopped during the run)");
+	assert_int_equal(l.r[1].id, a);
+	assert_int_equal(l.r[1].result, SYNC_RESULT_OK);
+	assert_int_equal(l.r[1].end, 110);
+	assert_string_equal(l.error[1], "");
+	/* twice: nothing more changes */
+	assert_int_equal(store_sync_run_abandon(st, 300), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_list(st, 0, collect, &l), STORE_OK);
+	assert_int_equal(l.r[0].end, 250);
+	store_close(st);
+	tdb_remove(&t);
+}
+
 static void
 test_requests(void **state)
 {
@@ -468,6 +517,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_requests),
 		cmocka_unit_test(test_rollups),
 	};

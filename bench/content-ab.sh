@@ -5,7 +5,8 @@
 # small, manyconn), ROUNDS rounds, each round running A, B and nginx in
 # a rotated order so that none gains from its place.  Prints per server
 # and scenario the median and range of requests/s, the median of the
-# per-round ratios A/nginx and B/nginx, and B/A.
+# per-round ratios A/nginx and B/nginx, and B/A; and each server's CPU
+# time per request (less dependent on the machine's other load).
 #
 #   A=/abs/before/build-bench B=build-bench ROUNDS=5 DURATION=6 bench/content-ab.sh
 #
@@ -109,16 +110,31 @@ request = function()
 end
 LUA
 
-# run PORT CONNS SCRIPT PATH -> req/s (0 with any error)
+# ticks (utime + stime) of server S: a, b, or n (nginx's workers)
+ticks() {
+	case $1 in
+	n) pids=$(pgrep -P "$(cat "$work/nginx.pid")") ;;
+	*) pids=$(cat "$work/$1.pid") ;;
+	esac
+	for p in $pids; do awk '{print $14 + $15}' /proc/"$p"/stat; done |
+	    awk '{s += $1} END {print s + 0}'
+}
+hz=$(getconf CLK_TCK)
+# run SERVER PORT CONNS SCRIPT PATH -> "req/s CPU-µs-per-request"
 run() {
-	wrk -t2 -c"$2" -d"${DURATION}s" ${3:+-s "$3"} "http://127.0.0.1:$1$4" >"$work/wrk.out" 2>&1
+	t0=$(ticks "$1")
+	wrk -t2 -c"$3" -d"${DURATION}s" ${4:+-s "$4"} "http://127.0.0.1:$2$5" >"$work/wrk.out" 2>&1
+	t1=$(ticks "$1")
 	if grep -q 'Non-2xx\|Socket errors' "$work/wrk.out"; then
 		grep 'Non-2xx\|Socket errors' "$work/wrk.out" >&2
 	fi
-	awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out"
+	awk -v t="$((t1 - t0))" -v hz="$hz" '
+	/requests in/ { n = $1 }
+	/^Requests\/sec:/ { r = $2 }
+	END { printf "%s %.2f\n", r, (n > 0 ? t / hz * 1e6 / n : 0) }' "$work/wrk.out"
 }
 
-: >"$work/results"	# scenario round server req/s
+: >"$work/results"	# scenario round server req/s cpu-µs-per-request
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	case $((r % 3)) in
@@ -132,7 +148,7 @@ while [ $r -le "$ROUNDS" ]; do
 		esac
 		for srv in $order; do
 			case $srv in a) port=$APORT ;; b) port=$BPORT ;; n) port=$NPORT ;; esac
-			echo "$sc $r $srv $(run "$port" "$c" "$s" "$p")" >>"$work/results"
+			echo "$sc $r $srv $(run "$srv" "$port" "$c" "$s" "$p")" >>"$work/results"
 		done
 	done
 	r=$((r + 1))
@@ -164,5 +180,25 @@ for sc in range1m small manyconn; do
 		cra = cell(ra, R, "%.3f"); mra = med(ra, R)
 		crb = cell(rb, R, "%.3f"); mrb = med(rb, R)
 		printf "| %s | %s | %s | %s | %s | %s | **%.3f** |\n", sc, ca, cb, cx, cra, crb, (mra > 0 ? mrb / mra : 0)
+	}' "$work/results"
+done
+echo
+echo "CPU per request (utime + stime of the server's processes / requests; µs; nginx: its workers):"
+echo
+echo "| scenario | A µs/request median (range) | B µs/request median (range) | nginx µs/request median (range) | B/A of the medians |"
+echo "|---|---|---|---|---|"
+for sc in range1m small manyconn; do
+	awk -v sc="$sc" '
+	function med(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	$1 == sc { v[$3, $2] = $5; if ($2 > R) R = $2 }
+	END {
+		for (r = 1; r <= R; r++) { a[r] = v["a", r]; b[r] = v["b", r]; x[r] = v["n", r] }
+		ma = med(a, R); mb = med(b, R); mx = med(x, R)
+		printf "| %s | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | **%.3f** |\n", sc,
+		    ma, a[1], a[R], mb, b[1], b[R], mx, x[1], x[R], (ma > 0 ? mb / ma : 0)
 	}' "$work/results"
 done

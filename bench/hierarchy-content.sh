@@ -211,6 +211,22 @@ while [ "$i" -le "$REPLICAS" ]; do
 	}' "$work/files" >"$work/f$i.cfg"
 	i=$((i + 1))
 done
+i=1
+while [ "$i" -le "$REPLICAS" ]; do
+	awk -v p="$NPORT" '{printf "url = \"http://127.0.0.1:%s/Content/%s\"\n", p, $0}' \
+	    "$work/files" >"$work/v$i.cfg"
+	i=$((i + 1))
+done
+cat >"$work/verify.sh" <<'SH'
+# verify.sh CFG OUT: fetch CFG's URLs as one stream through sha1sum and
+# sha256sum; bytes per file into OUT.got
+rm -f "$2.fifo" && mkfifo "$2.fifo"
+sha1sum <"$2.fifo" >/dev/null &
+curl -s -f -K "$1" -w '%{stderr}%{size_download}\n' 2>"$2.got" | tee "$2.fifo" | sha256sum >/dev/null
+rc=$?
+wait
+exit $rc
+SH
 nginx_cpu() {	# ticks of nginx's workers
 	for p in $(pgrep -P "$(cat "$work/nginx.pid")"); do cpu "$p"; done | awk '{s += $1} END {print s + 0}'
 }
@@ -236,6 +252,10 @@ round_wsusd() {	# -> "wall cpu bytes"
 	c0=$(cpu "$upid"); t0=$(now)
 	sync_all || exit 1
 	t1=$(now); c1=$(cpu "$upid")
+	rcpu=0
+	for r in "$work"/r*/; do
+		rcpu=$((rcpu + $(cpu "$(cat "$r/wsusd.pid")")))
+	done
 	bytes=0
 	for r in "$work"/r*/; do
 		h=$("$ctlbin" -c "$r/wsusd.conf" sync history --json --limit 1)
@@ -246,14 +266,20 @@ round_wsusd() {	# -> "wall cpu bytes"
 		bytes=$((bytes + b))
 	done
 	stop_replicas
-	awk -v a="$t0" -v b="$t1" -v c="$((c1 - c0))" -v hz="$hz" -v n="$bytes" \
-	    'BEGIN {printf "%.2f %.2f %.0f\n", b - a, c / hz, n}'
+	awk -v a="$t0" -v b="$t1" -v c="$((c1 - c0))" -v hz="$hz" -v n="$bytes" -v rc="$rcpu" \
+	    'BEGIN {printf "%.2f %.2f %.0f %.2f\n", b - a, c / hz, n, rc / hz}'
 }
 round_nginx() {	# -> "wall cpu bytes"
 	c0=$(nginx_cpu); t0=$(now)
 	i=1
 	while [ "$i" -le "$REPLICAS" ]; do
-		curl -s -f -K "$work/f$i.cfg" -w '%{size_download}\n' >"$work/f$i.sizes" &
+		if [ "${VERIFY:-}" ]; then
+			# every body through SHA-1 and SHA-256 as a replica checks
+			# them: one stream per fetcher, the same bytes hashed
+			sh "$work/verify.sh" "$work/v$i.cfg" "$work/f$i" &
+		else
+			curl -s -f -K "$work/f$i.cfg" -w '%{size_download}\n' >"$work/f$i.sizes" &
+		fi
 		echo $! >"$work/f$i.pid"
 		i=$((i + 1))
 	done
@@ -265,7 +291,11 @@ round_nginx() {	# -> "wall cpu bytes"
 	done
 	t1=$(now); c1=$(nginx_cpu)
 	[ "$bad" = 0 ] || { echo "a curl fetcher failed" >&2; exit 1; }
-	bytes=$(cat "$work"/f*.sizes | awk '{s += $1} END {printf "%.0f", s}')
+	if [ "${VERIFY:-}" ]; then
+		bytes=$(cat "$work"/f*.got | awk '{s += $1} END {printf "%.0f", s}')
+	else
+		bytes=$(cat "$work"/f*.sizes | awk '{s += $1} END {printf "%.0f", s}')
+	fi
 	[ "$bytes" = "$((total * REPLICAS))" ] || { echo "curl moved $bytes bytes, want $((total * REPLICAS))" >&2; exit 1; }
 	awk -v a="$t0" -v b="$t1" -v c="$((c1 - c0))" -v hz="$hz" -v n="$bytes" \
 	    'BEGIN {printf "%.2f %.2f %.0f\n", b - a, c / hz, n}'
@@ -274,10 +304,15 @@ round_nginx() {	# -> "wall cpu bytes"
 : >"$work/rounds"	# round server wall cpu bytes
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	if [ $((r % 2)) = 1 ]; then order="wsusd nginx"; else order="nginx wsusd"; fi
+	case $((r % 3)) in
+	1) order="wsusd nginx verify" ;; 2) order="nginx verify wsusd" ;; 0) order="verify wsusd nginx" ;;
+	esac
 	for s in $order; do
 		echo "round $r: $s" >&2
-		res=$(round_$s)
+		case $s in
+		verify) res=$(VERIFY=1 round_nginx) ;;
+		*) res=$(round_$s) ;;
+		esac
 		echo "$r $s $res" >>"$work/rounds"
 		echo "round $r $s: wall, CPU, bytes: $res" >&2
 	done
@@ -290,21 +325,25 @@ echo "metadata sync, all $REPLICAS at once (\`sync now\`, content none): $meta_w
 echo
 echo "runs that ended failed in RollupDownstreamServers only (after metadata and content): $meta_rollup in the metadata sync, $(wc -l <"$work/rollup-failed") in the content rounds"
 echo
-echo "| round | wsusd: wall s | upstream CPU s | GB moved | GB/s | nginx+curl: wall s | nginx CPU s | GB/s | ratio (nginx wall / wsusd wall) |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| round | wsusd: wall s | upstream CPU s | replicas CPU s | GB/s | nginx+curl: wall s | nginx CPU s | GB/s | nginx+curl+SHA-1+SHA-256: wall s | GB/s | nginx+curl / wsusd | nginx+curl+SHA / wsusd |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 awk '
-$2 == "wsusd" { w[$1] = $3; wc[$1] = $4; wb[$1] = $5 }
+function med(a, n,   i, j, t) {
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+$2 == "wsusd" { w[$1] = $3; wc[$1] = $4; wb[$1] = $5; rc[$1] = $6 }
 $2 == "nginx" { x[$1] = $3; xc[$1] = $4; xb[$1] = $5 }
+$2 == "verify" { v[$1] = $3; vb[$1] = $5 }
 END {
 	for (r = 1; r in w; r++) {
-		q[r] = x[r] / w[r]
-		printf "| %d | %.1f | %.1f | %.2f | %.2f | %.1f | %.1f | %.2f | **%.3f** |\n", r, w[r], wc[r],
-		    wb[r] / 1e9, wb[r] / 1e9 / w[r], x[r], xc[r], xb[r] / 1e9 / x[r], q[r]
+		q[r] = x[r] / w[r]; qv[r] = v[r] / w[r]
+		printf "| %d | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %.1f | %.2f | **%.3f** | **%.3f** |\n", r, w[r], wc[r], rc[r],
+		    wb[r] / 1e9 / w[r], x[r], xc[r], xb[r] / 1e9 / x[r], v[r], vb[r] / 1e9 / v[r], q[r], qv[r]
 	}
 	n = r - 1
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t }
-	m = n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
-	printf "\nratio median %.3f, range %.3f–%.3f over %d rounds\n", m, q[1], q[n], n
+	m = med(q, n); mv = med(qv, n)
+	printf "\nratio nginx+curl / wsusd: median %.3f, range %.3f–%.3f; nginx+curl+SHA / wsusd: median %.3f, range %.3f–%.3f; %d rounds\n", m, q[1], q[n], mv, qv[1], qv[n], n
 }' "$work/rounds"
 echo
 echo "upstream wsusd peak RSS (VmHWM): $(awk '/^VmHWM:/ {printf "%.1f MB", $2 / 1024}' /proc/"$upid"/status)"

@@ -21,6 +21,12 @@
 #
 # BUILD (default build-bench) may be another tree's build directory
 # (absolute path) to measure an older commit with the same script.
+#
+# BEFORE=/abs/other-tree/build-bench adds a before/after comparison in
+# the same run: that build's wsusd is started on the same store (port
+# WPORT+1), must give byte-identical answers to both requests, and
+# ROUNDS (3) rounds replay before, after (BUILD) and nginx in a rotated
+# order; medians and ranges of requests/s, CPU per answer and the ratios.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -164,3 +170,80 @@ for n in 100 1000; do
 done
 echo
 echo "wsusd peak RSS (VmHWM): $(awk '/^VmHWM:/ {printf "%.1f MB", $2 / 1024}' /proc/"$wpid"/status)"
+
+[ -n "${BEFORE:-}" ] || exit 0
+# ---- before/after in one run ------------------------------------------------------
+ROUNDS=${ROUNDS:-3}
+BPORT=$((WPORT + 1))
+mkdir -p "$work/before"
+[ -d "$work/tls" ] && cp -r "$work/tls" "$work/before/"
+sed -e "s|^port = $WPORT|port = $BPORT|" -e "s|^state_dir = .*|state_dir = $work/before|" \
+    "$work/wsusd.conf" >"$work/before/wsusd.conf"
+"$BEFORE/src/daemon/wsusd" -c "$work/before/wsusd.conf" 2>"$work/before/wsusd.log" &
+bpid=$!
+echo "$bpid" >"$work/before/wsusd.pid"
+trap 'kill "$bpid" 2>/dev/null; bench_cleanup' EXIT INT TERM
+for _ in $(seq 50); do
+	curl -s -o /dev/null "http://127.0.0.1:$BPORT/" && break
+	sleep 0.2
+done
+for n in 100 1000; do
+	curl -s -o "$work/before-$n.xml" -X POST -H 'Content-Type: text/xml; charset=utf-8' \
+	    -H "SOAPAction: $action" --data-binary @"$work/req-$n.xml" "http://127.0.0.1:$BPORT$path"
+	# the same bytes but for the port in the fileUrls (from Host)
+	sed "s|127.0.0.1:$BPORT/|127.0.0.1:$WPORT/|g" "$work/before-$n.xml" | cmp -s - "$work/replay/$n.xml" ||
+	    { echo "before and after answer $n differently" >&2; exit 1; }
+done
+ticks() {	# utime + stime of pid, or of nginx's workers for "n"
+	case $1 in
+	n) pids=$(pgrep -P "$(cat "$work/nginx.pid")") ;;
+	*) pids=$1 ;;
+	esac
+	for p in $pids; do awk '{print $14 + $15}' /proc/"$p"/stat; done | awk '{s += $1} END {print s + 0}'
+}
+: >"$work/ab"	# n round server req/s µs-per-answer
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	case $((r % 3)) in 1) order="b a n" ;; 2) order="a n b" ;; 0) order="n b a" ;; esac
+	for n in 100 1000; do
+		for srv in $order; do
+			case $srv in
+			a) pid=$wpid; port=$WPORT; tgt=wsusd ;;
+			b) pid=$bpid; port=$BPORT; tgt=wsusd ;;
+			n) pid=n; port=$NPORT; tgt=nginx ;;
+			esac
+			t0=$(ticks "$pid")
+			set -- $(replay "$tgt" "$n" "$port")
+			t1=$(ticks "$pid")
+			[ "$2" = 0 ] || { echo "$srv: $2 non-200 answers" >&2; exit 1; }
+			reqs=$(awk '/requests in/ {print $1}' "$work/wrk-$tgt-$n.out")
+			echo "$n $r $srv $1 $(awk -v t="$((t1 - t0))" -v hz="$hz" -v q="$reqs" 'BEGIN {printf "%.0f", (q > 0 ? t / hz * 1e6 / q : 0)}')" >>"$work/ab"
+		done
+	done
+	r=$((r + 1))
+done
+echo
+echo "### before ($BEFORE) and after ($BUILD), $ROUNDS rounds, order rotated; byte-identical answers checked; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| revisions | before req/s | after req/s | nginx req/s | before/nginx | after/nginx | before µs CPU/answer | after µs CPU/answer |"
+echo "|---|---|---|---|---|---|---|---|"
+for n in 100 1000; do
+	awk -v n="$n" '
+	function med(a, k,   i, j, t) {
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+	}
+	function cell(a, k, f) { m = med(a, k); return sprintf(f " (" f "–" f ")", m, a[1], a[k]) }
+	$1 == n { v[$3, $2] = $4; c[$3, $2] = $5; if ($2 > R) R = $2 }
+	END {
+		for (r = 1; r <= R; r++) {
+			a[r] = v["a", r]; b[r] = v["b", r]; x[r] = v["n", r]
+			qa[r] = a[r] / x[r]; qb[r] = b[r] / x[r]; ca[r] = c["a", r]; cb[r] = c["b", r]
+		}
+		printf "| %d | %s | %s | %s | **%s** | **%s** | %s | %s |\n", n, cell(b, R, "%.0f"),
+		    cell(a, R, "%.0f"), cell(x, R, "%.0f"), cell(qb, R, "%.3f"), cell(qa, R, "%.3f"),
+		    cell(cb, R, "%.0f"), cell(ca, R, "%.0f")
+	}' "$work/ab"
+done
+

@@ -485,7 +485,7 @@ handle(struct http_request *hr)
 
 	svc_call_init(&c, rt->host, rt->def, rt->svc, hr);
 	soap_parse_opts_default(&opts);
-	opts.flags = c.def->parse_flags;
+	opts.flags = c.def->parse_flags | SOAP_PARSE_NO_LINES;
 	if (hr->cfg != NULL && hr->cfg->max_body_bytes > 0 &&
 	    hr->cfg->max_body_bytes < opts.limits.max_body)
 		opts.limits.max_body = hr->cfg->max_body_bytes;

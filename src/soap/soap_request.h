@@ -71,6 +71,7 @@ struct soap_limits {
 #define SOAP_PARSE_ALLOW_V12	0x01	/* accept SOAP 1.2 (application/soap+xml) */
 #define SOAP_PARSE_ANY_CT	0x02	/* do not check Content-Type (files, responses) */
 #define SOAP_PARSE_NO_ACTION	0x04	/* ignore SOAPAction (responses) */
+#define SOAP_PARSE_NO_LINES	0x08	/* soap_node.line stays 0 (servers) */
 
 struct soap_parse_opts {
 	struct soap_limits limits;
@@ -98,7 +99,8 @@ struct soap_node {
 	const struct soap_node	*children; /* first child element or NULL */
 	const struct soap_node	*next;	/* next sibling element */
 	size_t			 nchildren;
-	unsigned long		 line;	/* line of the start tag, for messages */
+	unsigned long		 line;	/* line of the start tag, for messages;
+					 * 0 with SOAP_PARSE_NO_LINES */
 };
 
 struct soap_arena;

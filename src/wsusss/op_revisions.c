@@ -556,14 +556,15 @@ wsusss_op_get_update_data(struct svc_call *c)
 	SOAP_FOREACH_CHILD(e, ids, "UpdateIdentity") {
 		char g[SOAP_GUID_STRLEN];
 
+		/* soap_node_guid's form is guid_normalize()'s */
 		if (soap_node_guid(soap_child(e, "UpdateID"), g) != 0 ||
-		    guid_normalize(g, want[k].uid) != 0 ||
 		    soap_node_int32(soap_child(e, "RevisionNumber"),
 		    &want[k].rev) != 0) {
 			free(want);
 			return svc_fault(c, SOAP_EC_INVALID_PARAMETERS,
 			    "updateIds");
 		}
+		memcpy(want[k].uid, g, sizeof(want[k].uid));
 		k++;
 	}
 	if ((s = ws_snap(c, st)) == NULL)

@@ -652,6 +652,57 @@ test_lookup_helpers(void **state)
 	assert_string_equal(soap_err_name(SOAP_ERR_TOO_DEEP), "too-deep");
 }
 
+/*
+ * Line numbers of the start tags: recorded by default (clients report
+ * them), 0 with SOAP_PARSE_NO_LINES (servers, which never read them);
+ * the tree is otherwise the same and a parse error still names its line.
+ */
+static void
+test_line_numbers(void **state)
+{
+	static const char doc[] = "<?xml version=\"1.0\"?>\n"
+	    "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\n"
+	    "<soap:Body>\n"
+	    "<GetConfig xmlns=\"" SOAP_NS_CLIENT "\">\n"
+	    "<protocolVersion>1.20</protocolVersion>\n"
+	    "</GetConfig>\n"
+	    "</soap:Body>\n"
+	    "</soap:Envelope>\n";
+	static const char bad[] = "<?xml version=\"1.0\"?>\n"
+	    "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\n"
+	    "<soap:Body><</soap:Body></soap:Envelope>\n";
+	const char *act = ACT_CLIENT("GetConfig");
+	struct soap_parse_opts o;
+	struct soap_request *r = NULL;
+	const struct soap_node *pv;
+
+	(void)state;
+	soap_parse_opts_default(&o);
+	assert_int_equal(soap_request_parse(doc, sizeof(doc) - 1, CT11, act, &o,
+	    &r, errbuf, sizeof(errbuf)), SOAP_OK);
+	assert_int_equal(r->op->line, 4);
+	assert_non_null(pv = soap_child(r->op, "protocolVersion"));
+	assert_int_equal(pv->line, 5);
+	soap_request_free(r);
+
+	o.flags |= SOAP_PARSE_NO_LINES;
+	assert_int_equal(soap_request_parse(doc, sizeof(doc) - 1, CT11, act, &o,
+	    &r, errbuf, sizeof(errbuf)), SOAP_OK);
+	assert_int_equal(r->op->line, 0);
+	assert_string_equal(r->op->name, "GetConfig");
+	assert_int_equal(r->op->nchildren, 1);
+	assert_int_equal(r->nelements, 4);
+	assert_non_null(pv = soap_child(r->op, "protocolVersion"));
+	assert_int_equal(pv->line, 0);
+	assert_string_equal(pv->text, "1.20");
+	soap_request_free(r);
+
+	assert_int_not_equal(soap_request_parse(bad, sizeof(bad) - 1, CT11, act,
+	    &o, &r, errbuf, sizeof(errbuf)), SOAP_OK);
+	assert_null(r);
+	assert_true(strncmp(errbuf, "line 3: ", 8) == 0);
+}
+
 int
 main(void)
 {
@@ -671,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_response_details),
 		cmocka_unit_test(test_real_faults),
 		cmocka_unit_test(test_lookup_helpers),
+		cmocka_unit_test(test_line_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

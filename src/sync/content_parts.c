@@ -26,7 +26,10 @@ sync_content_part_range(uint64_t size, unsigned n, unsigned i,
 	*end = (uint64_t)((unsigned __int128)size * (i + 1) / n);
 }
 
-/* A decimal number of 1..19 digits at *pp (< end).  0 or -1. */
+/* A decimal number of 1..19 digits at *pp (< end), in the one form the
+ * writer gives it: no leading zero but "0" itself (fuzz/content_parts
+ * found "0100" read as 100, a state that does not format back).  0 or
+ * -1. */
 static int
 num(const char **pp, const char *end, uint64_t *out)
 {
@@ -39,7 +42,7 @@ num(const char **pp, const char *end, uint64_t *out)
 			return -1;
 		v = v * 10 + (uint64_t)(*p++ - '0');
 	}
-	if (k == 0)
+	if (k == 0 || (k > 1 && **pp == '0'))
 		return -1;
 	*out = v;
 	*pp = p;

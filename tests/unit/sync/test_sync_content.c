@@ -132,6 +132,10 @@ test_parts(void **state)
 	    done), -1);
 	assert_int_equal(sync_content_parts_parse(line, strlen(line) - 1, 10,
 	    &n, done), -1);
+	/* a number with a leading zero (not the writer's form) */
+	snprintf(text, sizeof(text), "%s", "wsusd-parts 10 3 3 0 04\n");
+	assert_int_equal(sync_content_parts_parse(text, strlen(text), 10, &n,
+	    done), -1);
 	snprintf(text, sizeof(text), "%s", "wsusd-parts 10 3 3 0 4\nx");
 	assert_int_equal(sync_content_parts_parse(text, strlen(text), 10, &n,
 	    done), -1);

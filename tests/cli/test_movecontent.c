@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "cli_fx.h"
 #include "testlib.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
@@ -27,40 +28,6 @@
 #define F1	"49/A379D5526FB3A7A0423DA1CD7FC3182A8D448449.exe"
 #define F2	"9D/A9993E364706816ABA3E25717850C26C9CD0D89D.cab"
 #define F3	"quarantine/0123.cab.1765046400"
-
-struct fx {
-	struct tl_wsusd w;
-	char	 out[1 << 16];	/* stdout and stderr of the last wsusctl */
-};
-
-static int
-ctl(struct fx *fx, ...)
-{
-	struct buf b;
-	va_list ap;
-	int st;
-
-	buf_init(&b, sizeof(fx->out) - 1);
-	va_start(ap, fx);
-	st = tl_vctl(&fx->w, &b, NULL, ap);
-	va_end(ap);
-	snprintf(fx->out, sizeof(fx->out), "%.*s", (int)b.len,
-	    b.data ? b.data : "");
-	buf_free(&b);
-	return st;
-}
-
-#define CTL(fx, want, ...) do { \
-	int st_ = ctl((fx), __VA_ARGS__, (char *)NULL); \
-	if (st_ != (want)) \
-		fail_msg("wsusctl: exit %d, want %d:\n%s", st_, (want), \
-		    (fx)->out); \
-} while (0)
-
-#define HAS(fx, s) do { \
-	if (strstr((fx)->out, (s)) == NULL) \
-		fail_msg("output lacks \"%s\":\n%s", (s), (fx)->out); \
-} while (0)
 
 static void
 put(const char *dir, const char *rel, const char *body)

@@ -27,8 +27,8 @@
 
 #define TLS_PRIO	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define REQ_BODY_MAX	(4u << 20)
-#define ENV_HEAD	"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/" \
-	"envelope/\"><s:Body>"
+#define ENV_HEAD	"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/" \
+	"soap/envelope/\"><s:Body>"
 #define ENV_TAIL	"</s:Body></s:Envelope>"
 #define NS_SS		"http://www.microsoft.com/SoftwareDistribution"
 #define NS_I		"http://www.w3.org/2001/XMLSchema-instance"
@@ -175,7 +175,8 @@ soap_answer(struct mu_fake *f, const char *op, const char *path,
 		    "xmlns=\"http://www.microsoft.com/SoftwareDistribution/"
 		    "Server/DssAuthWebService\" xmlns:i=\"" NS_I "\">"
 		    "<GetAuthorizationCookieResult><PlugInId>DssTargeting"
-		    "</PlugInId><CookieData>bXUtYXV0aG9yaXphdGlvbg==</CookieData>"
+		    "</PlugInId><CookieData>bXUtYXV0aG9yaXphdGlvbg=="
+		    "</CookieData>"
 		    "</GetAuthorizationCookieResult>"
 		    "</GetAuthorizationCookieResponse>" ENV_TAIL);
 	/* the rollup a site tries after each run (wsusss.md §11):
@@ -199,7 +200,8 @@ soap_answer(struct mu_fake *f, const char *op, const char *path,
 			return fault("InvalidAuthorizationCookie", status);
 		if (f->authcookie_faults > 0) {
 			f->authcookie_faults--;
-			return fault("InvalidAuthorizationCookie", status);
+			return fault(f->fault_text != NULL ? f->fault_text :
+			    "InvalidAuthorizationCookie", status);
 		}
 		return xstrdup(ENV_HEAD "<GetCookieResponse xmlns=\"" NS_SS
 		    "\" xmlns:i=\"" NS_I "\"><GetCookieResult><Expiration>"

@@ -73,6 +73,8 @@ struct mu_fake {
 	int		 authcookie_faults; /* GetCookie answers
 					   InvalidAuthorizationCookie this
 					   many more times */
+	const char	*fault_text;	/* that fault's faultstring instead
+					   of the bare code; borrowed */
 	/* recorded by the servers (read between runs) */
 	struct mu_req	 req[MU_MAX_REQ];
 	size_t		 nreq;

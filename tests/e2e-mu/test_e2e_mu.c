@@ -25,7 +25,7 @@
  * on the site's own /Content/ and handed to its clients there (and
  * fetched there by wsus-client download); the unapproved one not
  * fetched; history; InvalidAuthorizationCookie restarting the
- * authentication.
+ * authentication; a fault naming no code stopping the run.
  *
  * Program: test_e2e_mu WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR; the
  * environment names wsus-client (WSUS_CLIENT).
@@ -512,7 +512,8 @@ client_session(char *exp, size_t explen, char *sess, size_t sesslen)
 	wh_reply_text(&r, "GetConfigResult/LastChange", last, sizeof(last));
 	wh_reply_free(&r);
 	free(req);
-	tmp = wh_fixture(CAP "scan/02-GetAuthorizationCookie.request.xml", NULL);
+	tmp = wh_fixture(CAP "scan/02-GetAuthorizationCookie.request.xml",
+	    NULL);
 	req = wh_set_text(tmp, NULL, "clientId",
 	    "6d750000-0000-4000-8000-00000000c11e");
 	free(tmp);
@@ -531,7 +532,8 @@ client_session(char *exp, size_t explen, char *sess, size_t sesslen)
 	assert_int_equal(r.status, 200);
 	q = wh_parse(r.body.data, r.body.len);
 	assert_non_null(q);
-	snprintf(exp, explen, "%s", wh_text(q->op, "GetCookieResult/Expiration"));
+	snprintf(exp, explen, "%s",
+	    wh_text(q->op, "GetCookieResult/Expiration"));
 	snprintf(sess, sesslen, "%s",
 	    wh_text(q->op, "GetCookieResult/EncryptedData"));
 	soap_request_free(q);
@@ -677,6 +679,39 @@ test_auth_restart(void **state)
 	json_decref(h);
 }
 
+/*
+ * A fault whose faultstring names no code as a whole word is no code:
+ * the run stops there (wsusss.md §4: a fault without an ErrorCode stops
+ * the DSS), recorded failed; nothing is stored.
+ */
+static void
+test_fault_without_code(void **state)
+{
+	char seq[2048], *o = NULL;
+	json_t *h, *r;
+
+	(void)state;
+	mu_clear(&F);
+	F.run = 3;
+	F.authcookie_faults = 1;
+	F.fault_text = "refused: InvalidAuthorizationCookies";
+	assert_int_equal(ctl(&o, "sync", "now", "--json", (char *)NULL), 1);
+	free(o);
+	F.fault_text = NULL;
+	mu_sequence(&F, seq, sizeof(seq));
+	assert_string_equal(seq, "GetAuthConfig GetAuthorizationCookie "
+	    "GetCookie");
+	assert_int_equal(F.authcookie_faults, 0);
+	assert_catalog(3);
+	h = history();
+	assert_int_equal(json_array_size(h), 4);
+	r = json_array_get(h, 0);
+	assert_string_equal(jstr(r, "result"), "failed");
+	assert_string_equal(jstr(r, "error"), "GetCookie: fault unknown "
+	    "(refused: InvalidAuthorizationCookies)");
+	json_decref(h);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -685,6 +720,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_first_run),
 		cmocka_unit_test(test_approved_second_run),
 		cmocka_unit_test(test_auth_restart),
+		cmocka_unit_test(test_fault_without_code),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

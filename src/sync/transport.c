@@ -107,6 +107,55 @@ find_deep(const struct soap_node *n, const char *local)
 	return NULL;
 }
 
+/*
+ * The fault codes of wsusss.md §4.  Real WSUS names the code in the
+ * detail's ErrorCode; Microsoft Update, a WCF service, is read by
+ * Microsoft's own DSS client (upsync, wsusss.md §14.1) from the fault's
+ * reason text, so a fault without ErrorCode whose faultstring names one
+ * of these as a whole word is taken as that code.
+ */
+static const char *const fault_codes[] = {
+	"InvalidParameters", "InvalidCookie", "CookieExpired",
+	"InternalServerError", "IncompatibleProtocolVersion",
+	"InvalidAuthorizationCookie", "FileDigestsMissing", "ServerChanged",
+	"ServerBusy", "TooManyIds",
+};
+
+static bool
+word_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The code of a fault (its ErrorCode, else a code its faultstring
+ * names), or NULL. */
+static const char *
+fault_code(const struct soap_node *fault)
+{
+	const struct soap_node *ec = find_deep(fault, "ErrorCode");
+	const struct soap_node *fs = find_deep(fault, "faultstring");
+	size_t i;
+
+	if (ec != NULL)
+		return ec->text != NULL && ec->text[0] != '\0' ? ec->text :
+		    NULL;
+	if (fs == NULL || fs->text == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(fault_codes) / sizeof(fault_codes[0]); i++) {
+		const char *p = fs->text;
+		size_t n = strlen(fault_codes[i]);
+
+		while ((p = strstr(p, fault_codes[i])) != NULL) {
+			if ((p == fs->text || !word_char(p[-1])) &&
+			    !word_char(p[n]))
+				return fault_codes[i];
+			p += n;
+		}
+	}
+	return NULL;
+}
+
 /* Parse the answer in sc's body with the bounds of sync answers. */
 static enum soap_err
 parse_answer(struct soapclient *sc, struct soap_request **r, char *perr,
@@ -135,15 +184,13 @@ static const char *
 busy_answer(struct sess *s)
 {
 	struct soap_request *r = NULL;
-	const struct soap_node *ec;
-	const char *why = NULL;
+	const char *ec, *why = NULL;
 	char perr[64];
 
 	if (parse_answer(&s->sc, &r, perr, sizeof(perr)) != SOAP_OK)
 		return "HTTP 500 without a SOAP answer";
 	if (strcmp(r->op->name, "Fault") == 0 &&
-	    (ec = find_deep(r->op, "ErrorCode")) != NULL &&
-	    strcmp(ec->text, "ServerBusy") == 0)
+	    (ec = fault_code(r->op)) != NULL && strcmp(ec, "ServerBusy") == 0)
 		why = "fault ServerBusy";
 	soap_request_free(r);
 	return why;
@@ -259,12 +306,11 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 		return -1;
 	}
 	if (strcmp(r->op->name, "Fault") == 0) {
-		const struct soap_node *ec = find_deep(r->op, "ErrorCode");
+		const char *ec = fault_code(r->op);
 		const struct soap_node *fs = find_deep(r->op, "faultstring");
 		const struct soap_node *msg = find_deep(r->op, "Message");
 
-		snprintf(s->fault, sizeof(s->fault), "%s",
-		    ec ? ec->text : "unknown");
+		snprintf(s->fault, sizeof(s->fault), "%s", ec ? ec : "unknown");
 		sync_seterr(s, "%s: fault %s (%s)%s%s", op, s->fault,
 		    fs ? fs->text : "", msg && msg->text_len ? ": " : "",
 		    msg ? msg->text : "");

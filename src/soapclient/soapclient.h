@@ -70,6 +70,7 @@ struct soapclient {
 	struct soapclient_opts	 o;		/* strings borrowed */
 	struct buf		 body;		/* owned; last answer as received */
 	char			 encoding[32];	/* its Content-Encoding, or "" */
+	char			 retry_after[64]; /* its Retry-After, or "" */
 	long			 status;	/* its HTTP status; 0: none */
 	double			 seconds;	/* time of the last post */
 	bool			 too_large;	/* last answer passed the maximum */

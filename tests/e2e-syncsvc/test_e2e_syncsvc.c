@@ -18,6 +18,9 @@
  *     recorded "cancelled";
  *   - a proxy with credentials: every call goes to it (absolute URL,
  *     Proxy-Authorization Basic); its 502 is the run's error;
+ *   - a file a downstream asked for (DownloadFiles, queued in the store)
+ *     starts a content-only run at once: trigger "downloadfiles", no
+ *     revision listed or fetched (a new one on the upstream stays there);
  *   - wsusd stopped (SIGTERM) during such a sync exits 0 and records it
  *     cancelled.
  *
@@ -879,6 +882,106 @@ test_proxy(void **state)
 	CTL_OK("sync", "configure", "--proxy", "", "--proxy-user", "");
 }
 
+/* store_file_list callback: the first file not present. */
+static int
+first_absent(const struct store_file *f, void *arg)
+{
+	uint8_t *sha1 = arg;
+
+	if (f->present)
+		return 0;
+	memcpy(sha1, f->sha1, 20);
+	return 1;
+}
+
+static void
+test_downloadfiles(void **state)
+{
+	struct store *st = NULL;
+	struct buf b;
+	char url[256], err[256], path[512], *doc, *p;
+	uint8_t sha1[20] = { 0 }, zero[20] = { 0 };
+	size_t len, runs, waiting = 0, before;
+	json_t *j, *r = NULL;
+	int i;
+
+	(void)state;
+	CTL_OK("sync", "configure", "--upstream", upurl, "--autonomous",
+	    "--per-day", "0", "--content", "approved");
+	j = ctl_json("history");
+	runs = json_array_size(j);
+	json_decref(j);
+	/* a revision on the upstream that only a metadata sync brings */
+	doc = wh_fixture("update-metadata/wsusss-getupdatedata-docs/"
+	    "ccb78947-6453-4ecc-9de8-bc0305c98f2d-r200.xml", &len);
+	p = strstr(doc, "RevisionNumber=\"200\"");
+	assert_non_null(p);
+	p[strlen("RevisionNumber=\"20")] = '7';
+	snprintf(path, sizeof(path), "%s/ccb78947-r207.xml", up.dir);
+	assert_int_equal(write_file_atomic(path, doc, len, 0644), 0);
+	free(doc);
+	buf_init(&b, 1 << 20);
+	assert_int_equal(tl_ctl(&up, &b, "-q", "import-updates", path,
+	    (char *)NULL), 0);
+	buf_free(&b);
+	before = revisions(&down);
+	assert_int_equal(revisions(&up), before + 1);
+
+	/* what the upstream side of the downstream wsusd does with a
+	 * DownloadFiles for a listed file it lacks (src/wsusss/op_files.c) */
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_file_list(st, false, first_absent, sha1),
+	    STORE_OK);
+	assert_memory_not_equal(sha1, zero, 20);
+	assert_int_equal(store_file_request_put(st, sha1, (int64_t)time(NULL)),
+	    STORE_OK);
+	store_close(st);
+
+	/* wsusd looks once a second: a run starts at once (bounded 30 s) */
+	for (i = 0; i < 300; i++) {
+		j = ctl_json("history");
+		if (json_array_size(j) > runs) {
+			r = json_array_get(j, 0);
+			if (strcmp(jstr(r, "result"), "running") != 0)
+				break;
+		}
+		json_decref(j);
+		j = NULL;
+		sleep_ms(100);
+	}
+	if (j == NULL)
+		fail_msg("no run came of the DownloadFiles request");
+	assert_int_equal(json_array_size(j), runs + 1);
+	assert_string_equal(jstr(r, "trigger"), "downloadfiles");
+	assert_string_equal(jstr(r, "result"), "ok");
+	assert_string_equal(jstr(r, "error"), "(null)");
+	assert_string_equal(jstr(r, "phase"), "done");
+	/* content only: nothing listed, nothing new */
+	assert_int_equal(jint(r, "total"), 0);
+	assert_int_equal(jint(r, "new_updates"), 0);
+	assert_int_equal(jint(r, "revised"), 0);
+	/* the upstream has no file either (it 404s and is asked with
+	 * DownloadFiles in turn): still wanted here */
+	assert_int_equal(jint(r, "files"), 0);
+	json_decref(j);
+	assert_int_equal(revisions(&down), before);
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_file_request_count(st, &waiting), STORE_OK);
+	store_close(st);
+	assert_int_equal(waiting, 1);
+	/* and no run after it for the same request */
+	sleep_ms(1500);
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), runs + 1);
+	json_decref(j);
+	j = ctl_json("status");
+	assert_string_equal(jstr(j, "state"), "idle");
+	assert_string_equal(jstr(json_object_get(j, "last"), "trigger"),
+	    "downloadfiles");
+	json_decref(j);
+}
+
 static void
 test_shutdown_cancels(void **state)
 {
@@ -897,7 +1000,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 12);
+	assert_int_equal(json_array_size(j), 13);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);
@@ -914,6 +1017,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_replica),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_proxy),
+		cmocka_unit_test(test_downloadfiles),
 		cmocka_unit_test(test_shutdown_cancels),
 	};
 

@@ -12,7 +12,8 @@
  * (sync_content_run, trigger "downloadfiles") at once when more are
  * waiting than after the last run.  During a run the cancel hook
  * takes requests too (at most once a second): "cancel" stops the run
- * between calls; a "now" is the run already going.
+ * between calls; a "now" is the run already going, unless that is a
+ * content-only run: then the sync asked for starts after it.
  *
  * Rollups (wsusss.md §11): the rollup step of every sync, and a rollup
  * of its own (sync_rollup_run) when rollup_schedule.every minutes have

@@ -21,6 +21,7 @@
 
 #define SYNC_TRIES	4	/* attempts of one Server Sync call */
 #define SYNC_BACKOFF_MS	1000	/* first wait before a retry; doubles */
+#define BUSY_FAULT	"fault ServerBusy"	/* busy_answer's reason */
 
 void
 sync_seterr(struct sess *s, const char *fmt, ...)
@@ -144,7 +145,7 @@ busy_answer(struct sess *s)
 	if (strcmp(r->op->name, "Fault") == 0 &&
 	    (ec = find_deep(r->op, "ErrorCode")) != NULL &&
 	    strcmp(ec->text, "ServerBusy") == 0)
-		why = "fault ServerBusy";
+		why = BUSY_FAULT;
 	soap_request_free(r);
 	return why;
 }
@@ -250,8 +251,8 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 		 * ServerBusy with Retry-After): that long, when it is not
 		 * longer than we wait; longer: the call fails and the run's
 		 * retry rule (the next slot) applies */
-		rarc = prc == 0 && (sc->status == 503 || sc->status == 500) ?
-		    retry_after(s, &ra) : -1;
+		rarc = prc == 0 && (sc->status == 503 || (sc->status == 500 &&
+		    strcmp(why, BUSY_FAULT) == 0)) ? retry_after(s, &ra) : -1;
 		if (rarc > 0) {
 			log_warnx("sync: %s: %s; the upstream asks to retry "
 			    "after %u s (more than %d): not waiting", op, why,

@@ -21,6 +21,7 @@
  *   - a file a downstream asked for (DownloadFiles, queued in the store)
  *     starts a content-only run at once: trigger "downloadfiles", no
  *     revision listed or fetched (a new one on the upstream stays there);
+ *     a `sync now` during such a run is not that run: it runs after it;
  *   - wsusd stopped (SIGTERM) during such a sync exits 0 and records it
  *     cancelled.
  *
@@ -882,16 +883,42 @@ test_proxy(void **state)
 	CTL_OK("sync", "configure", "--proxy", "", "--proxy-user", "");
 }
 
-/* store_file_list callback: the first file not present. */
-static int
-first_absent(const struct store_file *f, void *arg)
-{
-	uint8_t *sha1 = arg;
+/* store_file_list callback: the (skip + 1)th file not present. */
+struct absent {
+	int	 skip;
+	uint8_t	 sha1[20];
+};
 
-	if (f->present)
+static int
+nth_absent(const struct store_file *f, void *arg)
+{
+	struct absent *a = arg;
+
+	if (f->present || a->skip-- > 0)
 		return 0;
-	memcpy(sha1, f->sha1, 20);
+	memcpy(a->sha1, f->sha1, 20);
 	return 1;
+}
+
+/* Queue the (skip + 1)th absent file of the downstream as its
+ * DownloadFiles does (src/wsusss/op_files.c). */
+static void
+ask_file(int skip)
+{
+	struct store *st = NULL;
+	struct absent a;
+	uint8_t zero[20] = { 0 };
+	char url[256], err[256];
+
+	memset(&a, 0, sizeof(a));
+	a.skip = skip;
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_file_list(st, false, nth_absent, &a), STORE_OK);
+	assert_memory_not_equal(a.sha1, zero, 20);
+	assert_int_equal(store_file_request_put(st, a.sha1,
+	    (int64_t)time(NULL)), STORE_OK);
+	store_close(st);
 }
 
 static void
@@ -899,11 +926,11 @@ test_downloadfiles(void **state)
 {
 	struct store *st = NULL;
 	struct buf b;
-	char url[256], err[256], path[512], *doc, *p;
-	uint8_t sha1[20] = { 0 }, zero[20] = { 0 };
+	struct bg bgn;
+	char url[256], err[256], path[512], stuck[64], *doc, *p, *o = NULL;
 	size_t len, runs, waiting = 0, before;
 	json_t *j, *r = NULL;
-	int i;
+	int i, rc;
 
 	(void)state;
 	CTL_OK("sync", "configure", "--upstream", upurl, "--autonomous",
@@ -927,16 +954,7 @@ test_downloadfiles(void **state)
 	before = revisions(&down);
 	assert_int_equal(revisions(&up), before + 1);
 
-	/* what the upstream side of the downstream wsusd does with a
-	 * DownloadFiles for a listed file it lacks (src/wsusss/op_files.c) */
-	snprintf(url, sizeof(url), "sqlite://%s", down.db);
-	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
-	assert_int_equal(store_file_list(st, false, first_absent, sha1),
-	    STORE_OK);
-	assert_memory_not_equal(sha1, zero, 20);
-	assert_int_equal(store_file_request_put(st, sha1, (int64_t)time(NULL)),
-	    STORE_OK);
-	store_close(st);
+	ask_file(0);
 
 	/* wsusd looks once a second: a run starts at once (bounded 30 s) */
 	for (i = 0; i < 300; i++) {
@@ -966,6 +984,7 @@ test_downloadfiles(void **state)
 	assert_int_equal(jint(r, "files"), 0);
 	json_decref(j);
 	assert_int_equal(revisions(&down), before);
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
 	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_file_request_count(st, &waiting), STORE_OK);
 	store_close(st);
@@ -980,6 +999,54 @@ test_downloadfiles(void **state)
 	assert_string_equal(jstr(json_object_get(j, "last"), "trigger"),
 	    "downloadfiles");
 	json_decref(j);
+
+	/* A `sync now` while a content-only run is stuck (an upstream that
+	 * never answers): not followed as if it were the sync asked for;
+	 * wsusd starts that one after it (cancelled here in turn). */
+	snprintf(stuck, sizeof(stuck), "http://127.0.0.1:%u", stuck_port);
+	CTL_OK("sync", "configure", "--upstream", stuck);
+	ask_file(1);
+	wait_running();
+	j = ctl_json("status");
+	assert_string_equal(jstr(json_object_get(j, "running"), "trigger"),
+	    "downloadfiles");
+	json_decref(j);
+	bg_start(&bgn);
+	sleep_ms(1500);		/* not needed for the outcome: either way
+				 * wsusd takes the request (during the run
+				 * or after it) */
+	rc = ctl(&o, "sync", "cancel", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync cancel: exit %d:\n%s", rc, o);
+	free(o);
+	/* then the sync asked for, stuck the same way */
+	for (i = 0; i < 300; i++) {
+		j = ctl_json("history");
+		r = json_array_get(j, 0);
+		if (json_array_size(j) == runs + 3 &&
+		    strcmp(jstr(r, "phase"), "auth") == 0)
+			break;
+		json_decref(j);
+		j = NULL;
+		sleep_ms(100);
+	}
+	if (j == NULL)
+		fail_msg("the sync asked for never started");
+	assert_string_equal(jstr(r, "trigger"), "manual");
+	assert_string_equal(jstr(json_array_get(j, 1), "trigger"),
+	    "downloadfiles");
+	assert_string_equal(jstr(json_array_get(j, 1), "result"), "cancelled");
+	json_decref(j);
+	rc = ctl(&o, "sync", "cancel", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync cancel: exit %d:\n%s", rc, o);
+	free(o);
+	bg_wait(&bgn);
+	assert_int_equal(bgn.rc, 1);
+	assert_non_null(strstr(bgn.out, "sync cancelled"));
+	assert_null(strstr(bgn.out, "already running"));
+	free(bgn.out);
+	CTL_OK("sync", "configure", "--upstream", upurl);
 }
 
 static void
@@ -1000,7 +1067,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 13);
+	assert_int_equal(json_array_size(j), 15);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);

@@ -18,10 +18,8 @@
  *     recorded "cancelled";
  *   - a proxy with credentials: every call goes to it (absolute URL,
  *     Proxy-Authorization Basic); its 502 is the run's error;
- *   - a file a downstream asked for (DownloadFiles, queued in the store)
- *     starts a content-only run at once: trigger "downloadfiles", no
- *     revision listed or fetched (a new one on the upstream stays there);
- *     a `sync now` during such a run is not that run: it runs after it;
+ *   - a file a downstream asked for: a content-only run at once
+ *     (syncsvc_files.c);
  *   - wsusd stopped (SIGTERM) during such a sync exits 0 and records it
  *     cancelled.
  *
@@ -46,21 +44,22 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "syncsvc_test.h"
 #include "wusp_harness.h"
 #include "store/store.h"
 #include "testlib.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 
-static struct tl_wsusd up, down;
-static char upurl[64];
+struct tl_wsusd up, down;
+char upurl[64];
 static int stuck_fd = -1;
-static uint16_t stuck_port;
+uint16_t stuck_port;
 
 /* ---- helpers ---- */
 
 /* wsusctl on the downstream; stdout+stderr into *out (caller frees). */
-static int
+int
 ctl(char **out, ...)
 {
 	struct buf b;
@@ -77,15 +76,7 @@ ctl(char **out, ...)
 	return rc;
 }
 
-#define CTL_OK(...) do {						\
-	char *o_ = NULL;						\
-	int rc_ = ctl(&o_, __VA_ARGS__, (char *)NULL);			\
-	if (rc_ != 0)							\
-		fail_msg("wsusctl exit %d:\n%s", rc_, o_);		\
-	free(o_);							\
-} while (0)
-
-static json_t *
+json_t *
 ctl_json(const char *verb)
 {
 	char *o = NULL;
@@ -99,7 +90,7 @@ ctl_json(const char *verb)
 	return j;
 }
 
-static const char *
+const char *
 jstr(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -107,7 +98,7 @@ jstr(json_t *o, const char *k)
 	return v == NULL || json_is_null(v) ? "(null)" : json_string_value(v);
 }
 
-static long long
+long long
 jint(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -117,7 +108,7 @@ jint(json_t *o, const char *k)
 	return json_integer_value(v);
 }
 
-static size_t
+size_t
 revisions(struct tl_wsusd *s)
 {
 	char url[256], err[256];
@@ -145,7 +136,7 @@ last_line(char *text)
 	return json_loads(p, 0, NULL);
 }
 
-static void
+void
 sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -155,7 +146,7 @@ sleep_ms(int ms)
 
 /* Wait (bounded: 30 s) until `sync status` says running, in phase
  * "auth" (the first call; where a stuck upstream keeps it). */
-static void
+void
 wait_running(void)
 {
 	int i;
@@ -712,14 +703,7 @@ test_replica(void **state)
  * thread (a thread forking while another runs wsusctl would leak pipe
  * ends into this child and hang that call), output into DIR/now.out.
  */
-struct bg {
-	pid_t	 pid;
-	int	 rc;
-	char	 path[256];
-	char	*out;
-};
-
-static void
+void
 bg_start(struct bg *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -737,7 +721,7 @@ bg_start(struct bg *b)
 	}
 }
 
-static void
+void
 bg_wait(struct bg *b)
 {
 	int status;
@@ -881,172 +865,6 @@ test_proxy(void **state)
 	assert_non_null(strstr(jstr(r, "error"), "HTTP status 502"));
 	json_decref(j);
 	CTL_OK("sync", "configure", "--proxy", "", "--proxy-user", "");
-}
-
-/* store_file_list callback: the (skip + 1)th file not present. */
-struct absent {
-	int	 skip;
-	uint8_t	 sha1[20];
-};
-
-static int
-nth_absent(const struct store_file *f, void *arg)
-{
-	struct absent *a = arg;
-
-	if (f->present || a->skip-- > 0)
-		return 0;
-	memcpy(a->sha1, f->sha1, 20);
-	return 1;
-}
-
-/* Queue the (skip + 1)th absent file of the downstream as its
- * DownloadFiles does (src/wsusss/op_files.c). */
-static void
-ask_file(int skip)
-{
-	struct store *st = NULL;
-	struct absent a;
-	uint8_t zero[20] = { 0 };
-	char url[256], err[256];
-
-	memset(&a, 0, sizeof(a));
-	a.skip = skip;
-	snprintf(url, sizeof(url), "sqlite://%s", down.db);
-	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
-	assert_int_equal(store_file_list(st, false, nth_absent, &a), STORE_OK);
-	assert_memory_not_equal(a.sha1, zero, 20);
-	assert_int_equal(store_file_request_put(st, a.sha1,
-	    (int64_t)time(NULL)), STORE_OK);
-	store_close(st);
-}
-
-static void
-test_downloadfiles(void **state)
-{
-	struct store *st = NULL;
-	struct buf b;
-	struct bg bgn;
-	char url[256], err[256], path[512], stuck[64], *doc, *p, *o = NULL;
-	size_t len, runs, waiting = 0, before;
-	json_t *j, *r = NULL;
-	int i, rc;
-
-	(void)state;
-	CTL_OK("sync", "configure", "--upstream", upurl, "--autonomous",
-	    "--per-day", "0", "--content", "approved");
-	j = ctl_json("history");
-	runs = json_array_size(j);
-	json_decref(j);
-	/* a revision on the upstream that only a metadata sync brings */
-	doc = wh_fixture("update-metadata/wsusss-getupdatedata-docs/"
-	    "ccb78947-6453-4ecc-9de8-bc0305c98f2d-r200.xml", &len);
-	p = strstr(doc, "RevisionNumber=\"200\"");
-	assert_non_null(p);
-	p[strlen("RevisionNumber=\"20")] = '7';
-	snprintf(path, sizeof(path), "%s/ccb78947-r207.xml", up.dir);
-	assert_int_equal(write_file_atomic(path, doc, len, 0644), 0);
-	free(doc);
-	buf_init(&b, 1 << 20);
-	assert_int_equal(tl_ctl(&up, &b, "-q", "import-updates", path,
-	    (char *)NULL), 0);
-	buf_free(&b);
-	before = revisions(&down);
-	assert_int_equal(revisions(&up), before + 1);
-
-	ask_file(0);
-
-	/* wsusd looks once a second: a run starts at once (bounded 30 s) */
-	for (i = 0; i < 300; i++) {
-		j = ctl_json("history");
-		if (json_array_size(j) > runs) {
-			r = json_array_get(j, 0);
-			if (strcmp(jstr(r, "result"), "running") != 0)
-				break;
-		}
-		json_decref(j);
-		j = NULL;
-		sleep_ms(100);
-	}
-	if (j == NULL)
-		fail_msg("no run came of the DownloadFiles request");
-	assert_int_equal(json_array_size(j), runs + 1);
-	assert_string_equal(jstr(r, "trigger"), "downloadfiles");
-	assert_string_equal(jstr(r, "result"), "ok");
-	assert_string_equal(jstr(r, "error"), "(null)");
-	assert_string_equal(jstr(r, "phase"), "done");
-	/* content only: nothing listed, nothing new */
-	assert_int_equal(jint(r, "total"), 0);
-	assert_int_equal(jint(r, "new_updates"), 0);
-	assert_int_equal(jint(r, "revised"), 0);
-	/* the upstream has no file either (it 404s and is asked with
-	 * DownloadFiles in turn): still wanted here */
-	assert_int_equal(jint(r, "files"), 0);
-	json_decref(j);
-	assert_int_equal(revisions(&down), before);
-	snprintf(url, sizeof(url), "sqlite://%s", down.db);
-	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
-	assert_int_equal(store_file_request_count(st, &waiting), STORE_OK);
-	store_close(st);
-	assert_int_equal(waiting, 1);
-	/* and no run after it for the same request */
-	sleep_ms(1500);
-	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), runs + 1);
-	json_decref(j);
-	j = ctl_json("status");
-	assert_string_equal(jstr(j, "state"), "idle");
-	assert_string_equal(jstr(json_object_get(j, "last"), "trigger"),
-	    "downloadfiles");
-	json_decref(j);
-
-	/* A `sync now` while a content-only run is stuck (an upstream that
-	 * never answers): not followed as if it were the sync asked for;
-	 * wsusd starts that one after it (cancelled here in turn). */
-	snprintf(stuck, sizeof(stuck), "http://127.0.0.1:%u", stuck_port);
-	CTL_OK("sync", "configure", "--upstream", stuck);
-	ask_file(1);
-	wait_running();
-	j = ctl_json("status");
-	assert_string_equal(jstr(json_object_get(j, "running"), "trigger"),
-	    "downloadfiles");
-	json_decref(j);
-	bg_start(&bgn);
-	sleep_ms(1500);		/* not needed for the outcome: either way
-				 * wsusd takes the request (during the run
-				 * or after it) */
-	rc = ctl(&o, "sync", "cancel", (char *)NULL);
-	if (rc != 0)
-		fail_msg("sync cancel: exit %d:\n%s", rc, o);
-	free(o);
-	/* then the sync asked for, stuck the same way */
-	for (i = 0; i < 300; i++) {
-		j = ctl_json("history");
-		r = json_array_get(j, 0);
-		if (json_array_size(j) == runs + 3 &&
-		    strcmp(jstr(r, "phase"), "auth") == 0)
-			break;
-		json_decref(j);
-		j = NULL;
-		sleep_ms(100);
-	}
-	if (j == NULL)
-		fail_msg("the sync asked for never started");
-	assert_string_equal(jstr(r, "trigger"), "manual");
-	assert_string_equal(jstr(json_array_get(j, 1), "trigger"),
-	    "downloadfiles");
-	assert_string_equal(jstr(json_array_get(j, 1), "result"), "cancelled");
-	json_decref(j);
-	rc = ctl(&o, "sync", "cancel", (char *)NULL);
-	if (rc != 0)
-		fail_msg("sync cancel: exit %d:\n%s", rc, o);
-	free(o);
-	bg_wait(&bgn);
-	assert_int_equal(bgn.rc, 1);
-	assert_non_null(strstr(bgn.out, "sync cancelled"));
-	assert_null(strstr(bgn.out, "already running"));
-	free(bgn.out);
-	CTL_OK("sync", "configure", "--upstream", upurl);
 }
 
 static void

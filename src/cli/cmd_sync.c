@@ -509,6 +509,12 @@ cmd_sync(struct wsusctl *ctl, int argc, char **argv)
 		    json_integer((json_int_t)r.reauths));
 		json_object_set_new(j, "full_resync",
 		    json_boolean(r.full_resync));
+		json_object_set_new(j, "retry_after_waits",
+		    json_integer((json_int_t)r.retry_after_waits));
+		json_object_set_new(j, "retry_after_secs",
+		    json_integer((json_int_t)r.retry_after_secs));
+		json_object_set_new(j, "express_unhosted",
+		    json_boolean(r.express_unhosted));
 		json_object_set_new(j, "rollup_servers",
 		    json_integer((json_int_t)r.rollup_servers));
 		json_object_set_new(j, "status_full",

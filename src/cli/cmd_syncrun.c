@@ -1,7 +1,7 @@
 /*
  * cmd_syncrun.c — the sync service verbs of wsusctl that look at runs,
  * over the store's sync-service domain (store/sync_service.h):
- *   wsusctl sync now [--json]          request a run of wsusd, follow it
+ *   wsusctl sync now [--json] [--timeout S]  request a run, follow it
  *   wsusctl sync status [--json]       running or idle, last result, next
  *   wsusctl sync history [--json] [--limit N]
  *   wsusctl sync cancel [--json]       request the running one stop
@@ -32,6 +32,7 @@ struct runs {
 	struct store_sync_run r;	/* status: the row seen (strings copied) */
 	char		 phase[64];
 	char		 error[STORE_SYNC_ERROR_MAX + 1];
+	char		 note[STORE_SYNC_ERROR_MAX + 1];
 };
 
 static json_t *
@@ -56,6 +57,7 @@ run_json(const struct store_sync_run *r)
 	    "files", (json_int_t)r->files, "bytes", (json_int_t)r->bytes,
 	    "error", output_json_str(r->error));
 	json_object_set_new(j, "full_resync", json_boolean(r->full_resync));
+	json_object_set_new(j, "note", output_json_str(r->note));
 	return j;
 }
 
@@ -78,7 +80,7 @@ history_row(const struct store_sync_run *r, void *arg)
 	snprintf(n[4], sizeof(n[4]), "%lld", (long long)r->bytes);
 	table_addf(l->t, a, b, store_sync_result_name(r->result),
 	    store_sync_trigger_name(r->trigger), n[0], n[1], n[2], n[3], n[4],
-	    r->error != NULL ? r->error : "");
+	    r->error != NULL ? r->error : r->note != NULL ? r->note : "");
 	return 0;
 }
 
@@ -86,7 +88,7 @@ static const struct table_col history_cols[] = {
 	{ "START", 0 }, { "END", 0 }, { "RESULT", 0 }, { "TRIGGER", 0 },
 	{ "NEW", TABLE_RIGHT }, { "REVISED", TABLE_RIGHT },
 	{ "EXPIRED", TABLE_RIGHT }, { "FILES", TABLE_RIGHT },
-	{ "BYTES", TABLE_RIGHT }, { "ERROR", TABLE_SHRINK },
+	{ "BYTES", TABLE_RIGHT }, { "ERROR/NOTE", TABLE_SHRINK },
 };
 
 static int
@@ -170,6 +172,8 @@ status_row(const struct store_sync_run *r, void *arg)
 	snprintf(l->error, sizeof(l->error), "%s", r->error ? r->error : "");
 	l->r.phase = l->phase[0] ? l->phase : NULL;
 	l->r.error = l->error[0] ? l->error : NULL;
+	snprintf(l->note, sizeof(l->note), "%s", r->note ? r->note : "");
+	l->r.note = l->note[0] ? l->note : NULL;
 	return 0;
 }
 
@@ -273,8 +277,12 @@ sync_status(struct wsusctl *ctl, int argc, char **argv)
 			    (long long)last.r.revised,
 			    (long long)last.r.expired,
 			    (long long)last.r.files, (long long)last.r.bytes);
+			printf("trigger    %s\n",
+			    store_sync_trigger_name(last.r.trigger));
 			if (last.r.error != NULL)
 				printf("error      %s\n", last.r.error);
+			if (last.r.note != NULL)
+				printf("note       %s\n", last.r.note);
 		} else
 			printf("last       (never synchronized)\n");
 		printf("next run   %s\n", next[0] ? next : c.per_day == 0 ?
@@ -307,6 +315,15 @@ find_req_row(const struct store_sync_run *r, void *arg)
 	return 0;
 }
 
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void
 sleep_ms(int ms)
 {
@@ -315,9 +332,10 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* The newest run when it is running: 0 with *id, else *id 0. */
+/* The newest run when it is running: 0 with *id (and *trigger when not
+ * NULL), else *id 0. */
 static int
-running_run(struct store *st, int64_t *id)
+running_run(struct store *st, int64_t *id, int *trigger)
 {
 	struct runs cur;
 	int rc;
@@ -327,8 +345,11 @@ running_run(struct store *st, int64_t *id)
 	rc = store_sync_run_get(st, 0, status_row, &cur);
 	if (rc == STORE_NOTFOUND)
 		return STORE_OK;
-	if (rc == STORE_OK && cur.r.result == SYNC_RESULT_RUNNING)
+	if (rc == STORE_OK && cur.r.result == SYNC_RESULT_RUNNING) {
 		*id = cur.r.id;
+		if (trigger != NULL)
+			*trigger = cur.r.trigger;
+	}
 	return rc;
 }
 
@@ -355,9 +376,14 @@ progress_out(struct wsusctl *ctl, bool tty, const struct store_sync_run *r)
 	fflush(stdout);
 }
 
-/* Follow run id until it ends; the exit status of its result. */
+/*
+ * Follow run id until it ends: the exit status of its result.  deadline
+ * (clock_mono seconds, 0: none): then give up with EXIT_TIMEOUT, since
+ * a wsusd killed during the run leaves its row "running" until it
+ * starts again.
+ */
 static int
-follow(struct wsusctl *ctl, struct store *st, int64_t id)
+follow(struct wsusctl *ctl, struct store *st, int64_t id, double deadline)
 {
 	struct runs cur;
 	char last[128] = "", key[128];
@@ -377,6 +403,16 @@ follow(struct wsusctl *ctl, struct store *st, int64_t id)
 		}
 		if (cur.r.result != SYNC_RESULT_RUNNING)
 			break;
+		if (deadline > 0 && mono_now() >= deadline) {
+			if (tty)
+				putchar('\n');
+			fprintf(stderr, "wsusctl sync now: gave up waiting: "
+			    "sync run %lld is still running (phase %s); is "
+			    "wsusd still running on this store?  If it is, the "
+			    "run goes on (wsusctl sync status)\n",
+			    (long long)id, cur.phase[0] ? cur.phase : "-");
+			return EXIT_TIMEOUT;
+		}
 		sleep_ms(POLL_MS);
 	}
 	if (tty)
@@ -389,6 +425,8 @@ follow(struct wsusctl *ctl, struct store *st, int64_t id)
 		    (long long)cur.r.bytes);
 		if (cur.r.error != NULL)
 			printf("error: %s\n", cur.r.error);
+		if (cur.r.note != NULL)
+			printf("note: %s\n", cur.r.note);
 	}
 	return cur.r.result == SYNC_RESULT_OK ? EXIT_OK : EXIT_FAIL;
 }
@@ -425,22 +463,63 @@ simple_opts(struct wsusctl *ctl, int argc, char **argv, const char *usage)
 	return -1;
 }
 
+#define NOW_TIMEOUT_DEFAULT	21600	/* seconds: 6 hours */
+#define NOW_TIMEOUT_MAX		604800	/* a week */
+
 static int
 sync_now(struct wsusctl *ctl, int argc, char **argv)
 {
 	static const char usage[] =
-	    "usage: wsusctl sync now [--json]\n"
+	    "usage: wsusctl sync now [--json] [--timeout SECONDS]\n"
 	    "  Ask wsusd to synchronize now from the configured upstream and\n"
 	    "  follow the run: a progress line on a terminal, JSON lines with\n"
-	    "  --json.  Exit 0 when the run ends ok, 1 otherwise.\n";
+	    "  --json.  Exit 0 when the run ends ok, 1 otherwise, 4 when it\n"
+	    "  has not ended within --timeout seconds (default 21600; wsusd\n"
+	    "  must take the request within 15 s or the timeout if less).\n";
+	static const struct option lo[] = {
+		{ "json",    no_argument,	NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help",    no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct store_sync_config c;
 	struct find_req f;
 	struct store *st;
+	size_t timeout = NOW_TIMEOUT_DEFAULT;
+	double deadline;
 	int64_t id;
-	int rc, waited;
+	int ch, rc, trigger = SYNC_TRIGGER_MANUAL, waited, take_ms;
 
-	if ((rc = simple_opts(ctl, argc, argv, usage)) >= 0)
-		return rc;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "jh", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			ctl->json = true;
+			break;
+		case 't':
+			if (parse_size(optarg, 1, NOW_TIMEOUT_MAX, &timeout) !=
+			    0) {
+				fprintf(stderr, "wsusctl sync now: --timeout "
+				    "must be 1..%d seconds\n", NOW_TIMEOUT_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			printf("%s", usage);
+			return EXIT_OK;
+		default:
+			bad_option(argv);
+			fprintf(stderr, "%s", usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s", usage);
+		return EXIT_USAGE;
+	}
+	deadline = mono_now() + (double)timeout;
+	take_ms = timeout * 1000 < TAKE_WAIT_MS ? (int)timeout * 1000 :
+	    TAKE_WAIT_MS;
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
 	if ((rc = store_sync_config_get(st, &c)) != STORE_OK)
@@ -452,35 +531,47 @@ sync_now(struct wsusctl *ctl, int argc, char **argv)
 		    "(wsusctl sync configure --upstream URL)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = running_run(st, &id)) != STORE_OK)
+	if ((rc = running_run(st, &id, &trigger)) != STORE_OK)
 		return store_fail(st, rc, "read sync runs");
-	if (id != 0) {
+	/* a content-only run (DownloadFiles) is not the sync asked for:
+	 * wsusd starts that one after it */
+	if (id != 0 && trigger != SYNC_TRIGGER_DOWNLOADFILES) {
 		fprintf(stderr, "wsusctl sync now: a sync is already running; "
 		    "following it\n");
-		return follow(ctl, st, id);
+		return follow(ctl, st, id, deadline);
 	}
 	memset(&f, 0, sizeof(f));
 	if ((rc = store_sync_request_put(st, SYNC_REQUEST_NOW, &f.request)) !=
 	    STORE_OK)
 		return store_fail(st, rc, "write the sync request");
-	for (waited = 0; waited < TAKE_WAIT_MS; waited += POLL_MS) {
+	for (waited = 0;; waited += POLL_MS) {
 		if ((rc = store_sync_run_list(st, 20, find_req_row, &f)) !=
 		    STORE_OK)
 			return store_fail(st, rc, "read sync runs");
 		if (f.id != 0)
-			return follow(ctl, st, f.id);
+			return follow(ctl, st, f.id, deadline);
+		/* behind a content-only run: wait for it too */
+		if (id != 0 && running_run(st, &id, NULL) == STORE_OK &&
+		    id != 0 && mono_now() < deadline) {
+			sleep_ms(POLL_MS);
+			waited = 0;
+			continue;
+		}
+		if (waited >= take_ms)
+			break;
 		sleep_ms(POLL_MS);
 	}
 	/* taken as part of a run that started meanwhile? */
-	if (running_run(st, &id) == STORE_OK && id != 0) {
+	if (running_run(st, &id, &trigger) == STORE_OK && id != 0 &&
+	    trigger != SYNC_TRIGGER_DOWNLOADFILES) {
 		fprintf(stderr, "wsusctl sync now: a sync is already running; "
 		    "following it\n");
-		return follow(ctl, st, id);
+		return follow(ctl, st, id, deadline);
 	}
 	fprintf(stderr, "wsusctl sync now: wsusd did not take the request "
 	    "within %d s: is wsusd running on this store? (it will start "
-	    "the sync when it starts)\n", TAKE_WAIT_MS / 1000);
-	return EXIT_FAIL;
+	    "the sync when it starts)\n", take_ms / 1000);
+	return EXIT_TIMEOUT;
 }
 
 static int
@@ -498,7 +589,7 @@ sync_cancel(struct wsusctl *ctl, int argc, char **argv)
 		return rc;
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
-	if ((rc = running_run(st, &id)) != STORE_OK)
+	if ((rc = running_run(st, &id, NULL)) != STORE_OK)
 		return store_fail(st, rc, "read sync runs");
 	if (id == 0) {
 		fprintf(stderr, "wsusctl sync cancel: no sync is running\n");
@@ -507,7 +598,7 @@ sync_cancel(struct wsusctl *ctl, int argc, char **argv)
 	if ((rc = store_sync_request_put(st, SYNC_REQUEST_CANCEL, &req)) !=
 	    STORE_OK)
 		return store_fail(st, rc, "write the cancel request");
-	rc = follow(ctl, st, id);
+	rc = follow(ctl, st, id, 0);
 	return rc == EXIT_FAIL ? EXIT_OK : rc;	/* cancelled is success */
 }
 

@@ -19,6 +19,7 @@
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
 #define EXIT_NOTFOUND	3
+#define EXIT_TIMEOUT	4	/* gave up waiting (sync now --timeout) */
 
 struct wsusctl {
 	const char	*config_path;	/* -c FILE, or the default */

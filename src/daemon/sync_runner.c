@@ -8,10 +8,12 @@
  * after every scheduled run and whenever `wsusctl sync configure` reset
  * it to 0 (sync/schedule.h: next slot + jitter; two retries 15 minutes
  * apart after a failure).  Files downstream servers asked for with
- * DownloadFiles (store content_requests) start a run at once when more
- * are waiting than after the last run.  During a run the cancel hook
+ * DownloadFiles (store content_requests) start a content-only run
+ * (sync_content_run, trigger "downloadfiles") at once when more are
+ * waiting than after the last run.  During a run the cancel hook
  * takes requests too (at most once a second): "cancel" stops the run
- * between calls; a "now" is the run already going.
+ * between calls; a "now" is the run already going, unless that is a
+ * content-only run: then the sync asked for starts after it.
  *
  * Rollups (wsusss.md §11): the rollup step of every sync, and a rollup
  * of its own (sync_rollup_run) when rollup_schedule.every minutes have
@@ -53,6 +55,10 @@ struct sync_runner {
 	bool		 warned;	/* the store error was logged */
 	/* the run going on */
 	int64_t		 run_id;
+	int		 trigger;	/* of the run going on */
+	int64_t		 now_after;	/* a "now" taken during a content-only
+					 * run: that run is not the sync asked
+					 * for, one starts after it */
 	bool		 cancel;	/* a cancel request was taken */
 	double		 last_poll;	/* clock_mono() of the last take */
 	int64_t		 rollup_start;	/* when the run's rollup step began */
@@ -84,7 +90,10 @@ take_requests(struct sync_runner *r, bool running, int64_t *now_req)
 		} else if (kind == SYNC_REQUEST_NOW && !running &&
 		    *now_req == 0)
 			*now_req = id;
-		/* a "now" while running is that run */
+		else if (kind == SYNC_REQUEST_NOW && running &&
+		    r->trigger == SYNC_TRIGGER_DOWNLOADFILES && r->now_after == 0)
+			r->now_after = id;
+		/* any other "now" while running is that run */
 	}
 }
 
@@ -242,8 +251,29 @@ rollup_record(struct sync_runner *r, int trigger, int64_t start,
 		(void)store_rollup_next_set(r->st, end + (int64_t)every * 60);
 }
 
+/*
+ * The run's note (history and status): what it noticed that is no
+ * error.  "" when nothing.
+ */
+static void
+run_note(const struct sync_result *res, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (res->express_unhosted)
+		n = (size_t)snprintf(out, outlen, "express files not fetched: "
+		    "the upstream does not host them (ServerHostsPsfFiles "
+		    "false)");
+	if (res->retry_after_waits > 0 && n < outlen)
+		(void)snprintf(out + n, outlen - n, "%swaited %u s as the "
+		    "upstream asked (Retry-After, %zu %s)", n > 0 ? "; " : "",
+		    res->retry_after_secs, res->retry_after_waits,
+		    res->retry_after_waits == 1 ? "time" : "times");
+}
+
 /* One run; true when it succeeded.  *end: when it ended (the time the
- * history row shows). */
+ * history row shows).  Trigger "downloadfiles": content only. */
 static bool
 run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 {
@@ -253,7 +283,7 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	struct sync_opts *o;
 	struct sync_result res;
 	struct sync_window win;
-	char err[1024];
+	char err[1024], note[512];
 	int rc;
 
 	memset(&res, 0, sizeof(res));
@@ -270,6 +300,7 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 		return false;
 	}
 	r->cancel = false;
+	r->trigger = trigger;
 	r->last_poll = clock_mono();
 	r->rollup_start = 0;
 	o = xcalloc(1, sizeof(*o));
@@ -281,7 +312,9 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 		snprintf(err, sizeof(err), "no upstream configured (wsusctl "
 		    "sync configure --upstream URL)");
 		rc = -1;
-	} else
+	} else if (trigger == SYNC_TRIGGER_DOWNLOADFILES)
+		rc = sync_content_run(r->st, o, &res, err, sizeof(err));
+	else
 		rc = sync_run(r->st, o, &res, err, sizeof(err));
 	memset(&row, 0, sizeof(row));
 	row.id = r->run_id;
@@ -296,6 +329,8 @@ run(struct sync_runner *r, int trigger, int64_t request, int64_t *end)
 	row.result = rc == 0 ? SYNC_RESULT_OK : res.cancelled ?
 	    SYNC_RESULT_CANCELLED : SYNC_RESULT_FAILED;
 	row.error = rc == 0 ? NULL : err;
+	run_note(&res, note, sizeof(note));
+	row.note = note[0] != '\0' ? note : NULL;
 	if (store_sync_run_end(r->st, &row) != STORE_OK)
 		log_warnx("sync runner: %s", store_errmsg(r->st));
 	if (rc == 0)
@@ -467,7 +502,8 @@ runner_main(void *arg)
 	int64_t now_req, end;
 
 	while (!atomic_load(&r->stop)) {
-		now_req = 0;
+		now_req = r->now_after;
+		r->now_after = 0;
 		r->cancel = false;
 		if (r->st == NULL && open_store(r) != 0)
 			goto wait;
@@ -475,7 +511,7 @@ runner_main(void *arg)
 		if (now_req != 0)
 			(void)run(r, SYNC_TRIGGER_MANUAL, now_req, &end);
 		else if (content_wanted(r))
-			(void)run(r, SYNC_TRIGGER_MANUAL, 0, &end);
+			(void)run(r, SYNC_TRIGGER_DOWNLOADFILES, 0, &end);
 		else {
 			schedule(r);
 			rollup_schedule(r);

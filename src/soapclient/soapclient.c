@@ -38,7 +38,8 @@ on_body(char *p, size_t sz, size_t n, void *arg)
 	return sz * n;
 }
 
-/* Keep the Content-Encoding of the last answer (reset per status line). */
+/* Keep the Content-Encoding and Retry-After of the last answer (reset
+ * per status line). */
 static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
@@ -48,6 +49,9 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	if (soapclient_header_value(p, len, "Content-Encoding:", sc->encoding,
 	    sizeof(sc->encoding)) == SOAPCLIENT_HDR_STATUS)
 		sc->encoding[0] = '\0';
+	if (soapclient_header_value(p, len, "Retry-After:", sc->retry_after,
+	    sizeof(sc->retry_after)) == SOAPCLIENT_HDR_STATUS)
+		sc->retry_after[0] = '\0';
 	return len;
 }
 
@@ -271,6 +275,7 @@ soapclient_post(struct soapclient *sc, const struct soapclient_call *c)
 
 	buf_reset(&sc->body);
 	sc->encoding[0] = '\0';
+	sc->retry_after[0] = '\0';
 	sc->status = 0;
 	sc->seconds = 0;
 	sc->too_large = false;

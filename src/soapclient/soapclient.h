@@ -8,8 +8,9 @@
  * TLS verification, CA file and TLS minimum of its options; the POST of
  * one envelope with the Content-Type and SOAPAction of its SOAP version
  * and the caller's other headers; an answer body bounded by a maximum;
- * the HTTP status, Content-Encoding and timing of the answer; byte
- * counters; and the optional recording of every exchange to a directory
+ * the HTTP status, Content-Encoding, Retry-After and timing of the
+ * answer; byte counters; and the optional recording of every exchange
+ * to a directory
  * (NNN-Name.request.xml, NNN-Name.response.xml, index.tsv).
  *
  * It is not: a SOAP reader (the callers parse the answer with
@@ -70,6 +71,7 @@ struct soapclient {
 	struct soapclient_opts	 o;		/* strings borrowed */
 	struct buf		 body;		/* owned; last answer as received */
 	char			 encoding[32];	/* its Content-Encoding, or "" */
+	char			 retry_after[64]; /* its Retry-After, or "" */
 	long			 status;	/* its HTTP status; 0: none */
 	double			 seconds;	/* time of the last post */
 	bool			 too_large;	/* last answer passed the maximum */

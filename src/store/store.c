@@ -178,6 +178,8 @@ store_sync_result_name(int result)
 const char *
 store_sync_trigger_name(int trigger)
 {
+	if (trigger == SYNC_TRIGGER_DOWNLOADFILES)
+		return "downloadfiles";
 	return trigger == SYNC_TRIGGER_SCHEDULED ? "scheduled" : "manual";
 }
 

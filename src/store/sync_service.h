@@ -77,6 +77,8 @@ enum store_sync_result {
 enum store_sync_trigger {
 	SYNC_TRIGGER_MANUAL = 0,
 	SYNC_TRIGGER_SCHEDULED = 1,
+	SYNC_TRIGGER_DOWNLOADFILES = 2,	/* a downstream's DownloadFiles: a
+					 * content-only run (migration 10) */
 };
 
 /* One sync run (a row of sync_history).  Strings point into the store
@@ -94,6 +96,10 @@ struct store_sync_run {
 	const char *error;		/* NULL when none */
 	bool	    full_resync;	/* ServerChanged: started over with
 					 * full lists (migration 8) */
+	const char *note;		/* what the run noticed that is no
+					 * error (express files not hosted,
+					 * Retry-After waits); NULL: none
+					 * (migration 10) */
 };
 
 /* Rollups (wsusss.md §11): after each sync, and on their own every
@@ -212,7 +218,8 @@ struct store_sync_service_ops {
 };
 STORE_OPS_SYNC_SERVICE(STORE_OP_WRAPPER, sync_service)
 
-/* "ok", "failed", ...; "manual", "scheduled"; "approved", "all", ... */
+/* "ok", "failed", ...; "manual", "scheduled", "downloadfiles";
+ * "approved", "all", ... */
 const char *store_sync_result_name(int result);
 const char *store_sync_trigger_name(int trigger);
 const char *store_sync_content_name(int content);

@@ -113,6 +113,36 @@ sess_close(struct sess *s)
 	free(s->ck_data);
 }
 
+/*
+ * The content step.  Express (PSF) files only when they are wanted and
+ * the upstream said it hosts them (GetConfigData ServerHostsPsfFiles,
+ * wsusss.md §6.4, §10): else the step runs as if express were off and
+ * the result says why (express_unhosted).  0 or -1.
+ */
+static int
+content_step(struct sess *s)
+{
+	const struct sync_opts *o = s->o;
+	struct sync_opts no_express;
+	int rc;
+
+	if (o->content == SYNC_CONTENT_NONE)
+		return sync_content(s);
+	phase(s, "content");
+	if (o->express && !s->hosts_psf && o->content !=
+	    SYNC_CONTENT_ORIGIN) {
+		log_warnx("sync: express files are configured, but the "
+		    "upstream does not host them (ServerHostsPsfFiles false)");
+		s->res->express_unhosted = true;
+		no_express = *o;
+		no_express.express = false;
+		s->o = &no_express;
+	}
+	rc = sync_content(s);
+	s->o = o;
+	return rc;
+}
+
 /* The rollup step, recorded in the result; 0 or -1. */
 static int
 rollup_step(struct sess *s)
@@ -156,9 +186,7 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 	}
 	if (!o->replica && sync_state_replica(&s, NULL) != 0)
 		goto out;
-	if (o->content != SYNC_CONTENT_NONE)
-		phase(&s, "content");
-	if (sync_content(&s) != 0)
+	if (content_step(&s) != 0)
 		goto out;
 	sync_state_mark_synced(&s, (int64_t)time(NULL));
 	/* An upstream that takes no rollups stops only the rollup step. */
@@ -167,6 +195,27 @@ sync_run(struct store *st, const struct sync_opts *o, struct sync_result *res,
 		goto out;
 	rc = 0;
 	err[0] = '\0';		/* a recovered fault is no error */
+out:
+	sess_close(&s);
+	return rc;
+}
+
+int
+sync_content_run(struct store *st, const struct sync_opts *o,
+    struct sync_result *res, char *err, size_t errlen)
+{
+	struct sess s;
+	int rc = -1;
+
+	if (sess_open(&s, st, o, res, err, errlen) != 0)
+		goto out;
+	phase(&s, "auth");
+	if (sync_auth(&s) != 0 || sync_state_adopt_upstream(&s) != 0)
+		goto out;
+	phase(&s, "config");
+	if (sync_config(&s) != 0 || content_step(&s) != 0)
+		goto out;
+	rc = 0;
 out:
 	sess_close(&s);
 	return rc;

@@ -192,6 +192,12 @@ struct sync_result {
 						 * refused cookie */
 	bool		 full_resync;		/* ServerChanged: anchors reset,
 						 * everything listed again */
+	bool		 express_unhosted;	/* express files wanted, but the
+						 * upstream's GetConfigData said
+						 * ServerHostsPsfFiles false:
+						 * none fetched */
+	size_t		 retry_after_waits;	/* waits a Retry-After asked */
+	unsigned	 retry_after_secs;	/* seconds of those waits */
 };
 
 /* "1.8" or "1.20" (also "3"/"wsus3", "10"/"wsus10") -> profile.  0 or -1. */
@@ -223,6 +229,18 @@ int	sync_content_part_path(const char *content_dir, const uint8_t sha1[20],
  */
 int	sync_content_range_parse(const char *v, size_t len, uint64_t *first,
 	    uint64_t *last, uint64_t *size);
+
+/*
+ * A Retry-After field value (RFC 9110 §10.2.3; len bytes, no NUL needed,
+ * surrounding blanks allowed): delay-seconds, or an HTTP-date in
+ * IMF-fixdate form counted from now (0 when it has passed).  *secs
+ * saturates at UINT32_MAX.  0, or -1 for anything else (retry_after.c).
+ * The sync engine waits that long before it sends a refused call again
+ * when it is at most SYNC_RETRY_AFTER_MAX seconds.
+ */
+#define SYNC_RETRY_AFTER_MAX	900	/* seconds: 15 minutes */
+int	sync_retry_after_parse(const char *v, size_t len, time_t now,
+	    uint32_t *secs);
 
 /*
  * "HH:MM-HH:MM" (len bytes, exactly 11; 00:00..23:59, start != end) ->
@@ -257,6 +275,17 @@ void	sync_global_init(void);
  */
 int	sync_run(struct store *, const struct sync_opts *, struct sync_result *,
 	    char *err, size_t errlen);
+
+/*
+ * A content-only run (a downstream's DownloadFiles, wsusd's sync
+ * runner): authenticate and GetConfigData (the upstream's CatalogOnlySync
+ * and ServerHostsPsfFiles), then the content step of o->content (the
+ * files downstreams asked for are always among them) and nothing else:
+ * no metadata, deployments or rollup, no sync time recorded.  0, or -1
+ * with the reason in err.
+ */
+int	sync_content_run(struct store *, const struct sync_opts *,
+	    struct sync_result *, char *err, size_t errlen);
 
 /*
  * This server's client certificate, key and credential towards its

@@ -21,6 +21,7 @@
 
 #define SYNC_TRIES	4	/* attempts of one Server Sync call */
 #define SYNC_BACKOFF_MS	1000	/* first wait before a retry; doubles */
+#define BUSY_FAULT	"fault ServerBusy"	/* busy_answer's reason */
 
 void
 sync_seterr(struct sess *s, const char *fmt, ...)
@@ -191,9 +192,26 @@ busy_answer(struct sess *s)
 		return "HTTP 500 without a SOAP answer";
 	if (strcmp(r->op->name, "Fault") == 0 &&
 	    (ec = fault_code(r->op)) != NULL && strcmp(ec, "ServerBusy") == 0)
-		why = "fault ServerBusy";
+		why = BUSY_FAULT;
 	soap_request_free(r);
 	return why;
+}
+
+/*
+ * The wait the upstream asked for with a Retry-After on a 503 or a
+ * ServerBusy answer, in seconds: 0 with *secs, 1 when it asked for more
+ * than SYNC_RETRY_AFTER_MAX (*secs too), -1 when there is none usable
+ * (then the doubling backoff).
+ */
+static int
+retry_after(struct sess *s, uint32_t *secs)
+{
+	const char *v = s->sc.retry_after;
+
+	if (v[0] == '\0' || sync_retry_after_parse(v, strlen(v), time(NULL),
+	    secs) != 0)
+		return -1;
+	return *secs > SYNC_RETRY_AFTER_MAX ? 1 : 0;
 }
 
 /* Wait ms milliseconds, asking the cancel hook every 100 ms; 0, or -1
@@ -225,7 +243,8 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 	struct soap_request *r = NULL;
 	enum soap_err se;
 	long status;
-	int tries, prc;
+	uint32_t ra;
+	int tries, prc, rarc;
 
 	*out = NULL;
 	s->fault[0] = '\0';
@@ -275,8 +294,29 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 		if (tries + 1 >= SYNC_TRIES || sc->too_large ||
 		    strcmp(path, PATH_SS) != 0)
 			break;
-		log_warnx("sync: %s: %s; retrying", op, why);
+		/* a busy upstream that said when to come back (503 or
+		 * ServerBusy with Retry-After): that long, when it is not
+		 * longer than we wait; longer: the call fails and the run's
+		 * retry rule (the next slot) applies */
+		rarc = prc == 0 && (sc->status == 503 || (sc->status == 500 &&
+		    strcmp(why, BUSY_FAULT) == 0)) ? retry_after(s, &ra) : -1;
+		if (rarc > 0) {
+			log_warnx("sync: %s: %s; the upstream asks to retry "
+			    "after %u s (more than %d): not waiting", op, why,
+			    ra, SYNC_RETRY_AFTER_MAX);
+			break;
+		}
 		s->res->retries++;
+		if (rarc == 0) {
+			log_warnx("sync: %s: %s; retrying after %u s "
+			    "(Retry-After)", op, why, ra);
+			s->res->retry_after_waits++;
+			s->res->retry_after_secs += ra;
+			if (backoff(s, ra * 1000u) != 0)
+				break;
+			continue;
+		}
+		log_warnx("sync: %s: %s; retrying", op, why);
 		if (backoff(s, SYNC_BACKOFF_MS << tries) != 0)
 			break;		/* cancelled while waiting */
 	}

@@ -2,8 +2,9 @@
  * e2e_sync_fake.c — test_e2e_sync against a fake upstream: a tiny HTTP
  * server on a thread answering with the captured answers of a real
  * Windows Server 2025 upstream, or with broken ones (corrupt cabinet,
- * garbage, DOCTYPE, ServerChanged, wrong counts, 3 MiB, cookie faults),
- * and the product/classification filter.  The fixture and helpers:
+ * garbage, DOCTYPE, ServerChanged, wrong counts, 3 MiB, cookie faults,
+ * busy with a Retry-After), the product/classification filter and the
+ * express files an upstream does not host (ServerHostsPsfFiles).  The fixture and helpers:
  * test_e2e_sync.c.
  */
 #include <pthread.h>
@@ -61,6 +62,10 @@ enum fake_mode {
 				 * update the downstream holds at 200) */
 	FAKE_MU,		/* GetConfigData: Microsoft Update's answer
 				 * (WCF style, 1.21) */
+	FAKE_RETRY_AFTER,	/* GetRevisionIdList: 503 Retry-After: 1, then
+				 * ServerBusy Retry-After: a date passed,
+				 * then answers */
+	FAKE_RETRY_LONG,	/* every GetConfigData: 503 Retry-After: 3600 */
 };
 
 static struct {
@@ -74,6 +79,8 @@ static struct {
 	int		 authconfigs;	/* GetAuthConfig calls seen */
 	int		 authcookies;	/* GetAuthorizationCookie calls seen */
 	int		 configdata;	/* GetConfigData calls seen */
+	char		 hdr[128];	/* an extra header line of the answer
+					 * ("Name: value\r\n"), or "" */
 	SSL_CTX		*tls;		/* NULL: plain HTTP; else TLS 1.2 at most */
 	int		 handshakes_failed;
 	int		 stop;
@@ -187,6 +194,12 @@ fake_answer(const char *action, const char *body, int *status)
 			return fake_fault("InvalidCookie", status);
 		if (fake.mode == FAKE_BUSY_ALWAYS)
 			return fake_fault("ServerBusy", status);
+		if (fake.mode == FAKE_RETRY_LONG) {
+			*status = 503;
+			snprintf(fake.hdr, sizeof(fake.hdr),
+			    "Retry-After: 3600\r\n");
+			return strdup("Service Unavailable");
+		}
 		if (fake.mode == FAKE_MU) {
 			size_t len;
 
@@ -206,6 +219,17 @@ fake_answer(const char *action, const char *body, int *status)
 			return fake_fault("InvalidCookie", status);
 		if (fake.mode == FAKE_BUSY && fake.revlists == 1)
 			return fake_fault("ServerBusy", status);
+		if (fake.mode == FAKE_RETRY_AFTER && fake.revlists == 1) {
+			*status = 503;
+			snprintf(fake.hdr, sizeof(fake.hdr),
+			    "Retry-After: 1\r\n");
+			return strdup("Service Unavailable");
+		}
+		if (fake.mode == FAKE_RETRY_AFTER && fake.revlists == 2) {
+			snprintf(fake.hdr, sizeof(fake.hdr), "Retry-After: "
+			    "Sun, 06 Nov 1994 08:49:37 GMT\r\n");
+			return fake_fault("ServerBusy", status);
+		}
 		if (fake.mode == FAKE_BUSY && fake.revlists == 2) {
 			*status = 500;
 			return strdup("<html><body>Server Error in '/' "
@@ -357,12 +381,13 @@ fake_main(void *arg)
 		    strcspn(sa + 13, "\"") > 0)
 			snprintf(action, sizeof(action), "%.*s",
 			    (int)strcspn(sa + 13, "\""), sa + 13);
+		fake.hdr[0] = '\0';
 		ans = fake_answer(action, req.data ? req.data : "", &status);
 		n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 %d %s\r\nContent-Type: "
 		    "text/xml; charset=utf-8\r\nContent-Length: %zu\r\n"
-		    "Connection: close\r\n\r\n", status, status == 200 ? "OK" :
-		    status == 503 ? "Service Unavailable" :
-		    "Internal Server Error", strlen(ans));
+		    "%sConnection: close\r\n\r\n", status, status == 200 ?
+		    "OK" : status == 503 ? "Service Unavailable" :
+		    "Internal Server Error", strlen(ans), fake.hdr);
 		if (io_write(c, ssl, hdr, (size_t)n) < 0 ||
 		    io_write(c, ssl, ans, strlen(ans)) < 0)
 			fprintf(stderr, "fake upstream: write failed\n");
@@ -623,6 +648,39 @@ test_real_and_hostile_upstream(void **state)
 	assert_int_equal(fake.revlists, 0);
 	assert_non_null(strstr(out.data, "GetConfigData: fault ServerBusy"));
 	assert_int_equal(revisions(&d.srv), 4);
+	/* No Retry-After above: the doubling backoff, no Retry-After wait. */
+	assert_non_null(strstr(out.data, "\"retry_after_waits\": 0"));
+	/* 503 with Retry-After: 1, ServerBusy with a Retry-After date
+	 * passed: sent again after 1 s and at once (what the upstream
+	 * asked, recorded), then the list. */
+	rc = fake_sync(&d, FAKE_RETRY_AFTER, &out);
+	if (rc != 0)
+		fprintf(stderr, "%s\n", out.data);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fake.revlists, 4);	/* 3 for categories, 1 */
+	assert_non_null(strstr(out.data, "\"retries\": 2,"));
+	assert_non_null(strstr(out.data, "\"retry_after_waits\": 2,"));
+	assert_non_null(strstr(out.data, "\"retry_after_secs\": 1,"));
+	/* Longer than 15 minutes: no wait, the call fails at once (the
+	 * schedule's retry rule takes over). */
+	rc = fake_sync(&d, FAKE_RETRY_LONG, &out);
+	assert_int_equal(rc, 1);
+	assert_int_equal(fake.configdata, 1);
+	assert_int_equal(fake.revlists, 0);
+	assert_non_null(strstr(out.data, "GetConfigData: HTTP status 503"));
+	assert_int_equal(revisions(&d.srv), 4);
+	/* Express files wanted: this upstream says ServerHostsPsfFiles
+	 * false, so none are fetched and the run says why. */
+	rc = fake_sync_args(&d, FAKE_REAL, &out, "--content", "approved",
+	    "--express", "yes");
+	if (rc != 0)
+		fprintf(stderr, "%s\n", out.data);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out.data, "\"express_unhosted\": true"));
+	rc = fake_sync_args(&d, FAKE_REAL, &out, "--content", "approved",
+	    "--express", "no");
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out.data, "\"express_unhosted\": false"));
 
 	/* A new revision of an update held: counted as revised, not new
 	 * (WSUS's Synchronization report). */

@@ -18,6 +18,8 @@
  *     recorded "cancelled";
  *   - a proxy with credentials: every call goes to it (absolute URL,
  *     Proxy-Authorization Basic); its 502 is the run's error;
+ *   - a file a downstream asked for: a content-only run at once
+ *     (syncsvc_files.c);
  *   - wsusd stopped (SIGTERM) during such a sync exits 0 and records it
  *     cancelled.
  *
@@ -42,21 +44,22 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "syncsvc_test.h"
 #include "wusp_harness.h"
 #include "store/store.h"
 #include "testlib.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 
-static struct tl_wsusd up, down;
-static char upurl[64];
+struct tl_wsusd up, down;
+char upurl[64];
 static int stuck_fd = -1;
-static uint16_t stuck_port;
+uint16_t stuck_port;
 
 /* ---- helpers ---- */
 
 /* wsusctl on the downstream; stdout+stderr into *out (caller frees). */
-static int
+int
 ctl(char **out, ...)
 {
 	struct buf b;
@@ -73,15 +76,7 @@ ctl(char **out, ...)
 	return rc;
 }
 
-#define CTL_OK(...) do {						\
-	char *o_ = NULL;						\
-	int rc_ = ctl(&o_, __VA_ARGS__, (char *)NULL);			\
-	if (rc_ != 0)							\
-		fail_msg("wsusctl exit %d:\n%s", rc_, o_);		\
-	free(o_);							\
-} while (0)
-
-static json_t *
+json_t *
 ctl_json(const char *verb)
 {
 	char *o = NULL;
@@ -95,7 +90,7 @@ ctl_json(const char *verb)
 	return j;
 }
 
-static const char *
+const char *
 jstr(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -103,7 +98,7 @@ jstr(json_t *o, const char *k)
 	return v == NULL || json_is_null(v) ? "(null)" : json_string_value(v);
 }
 
-static long long
+long long
 jint(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -113,7 +108,7 @@ jint(json_t *o, const char *k)
 	return json_integer_value(v);
 }
 
-static size_t
+size_t
 revisions(struct tl_wsusd *s)
 {
 	char url[256], err[256];
@@ -141,7 +136,7 @@ last_line(char *text)
 	return json_loads(p, 0, NULL);
 }
 
-static void
+void
 sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -151,7 +146,7 @@ sleep_ms(int ms)
 
 /* Wait (bounded: 30 s) until `sync status` says running, in phase
  * "auth" (the first call; where a stuck upstream keeps it). */
-static void
+void
 wait_running(void)
 {
 	int i;
@@ -708,14 +703,7 @@ test_replica(void **state)
  * thread (a thread forking while another runs wsusctl would leak pipe
  * ends into this child and hang that call), output into DIR/now.out.
  */
-struct bg {
-	pid_t	 pid;
-	int	 rc;
-	char	 path[256];
-	char	*out;
-};
-
-static void
+void
 bg_start(struct bg *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -733,7 +721,7 @@ bg_start(struct bg *b)
 	}
 }
 
-static void
+void
 bg_wait(struct bg *b)
 {
 	int status;
@@ -897,7 +885,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 12);
+	assert_int_equal(json_array_size(j), 15);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);
@@ -914,6 +902,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_replica),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_proxy),
+		cmocka_unit_test(test_downloadfiles),
 		cmocka_unit_test(test_shutdown_cancels),
 	};
 

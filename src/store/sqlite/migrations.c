@@ -585,6 +585,57 @@ static const char migration_9[] =
 "	at	INTEGER NOT NULL\n"
 ") STRICT, WITHOUT ROWID;\n";
 
+/*
+ * Version 10: a third trigger of sync runs, "downloadfiles" (2): the
+ * content-only run a downstream's DownloadFiles starts (docs/SYNC.md);
+ * and a run's note (express files the upstream does not host,
+ * Retry-After waits).  The CHECK of sync_history.trigger and of
+ * rollup_runs.trigger is part of the table, which SQLite cannot alter:
+ * each table is built again under its name with every row kept, in
+ * this migration's transaction.
+ */
+static const char migration_10[] =
+"CREATE TABLE sync_history_10 (\n"
+"	id		INTEGER PRIMARY KEY,\n"
+"	request		INTEGER NOT NULL DEFAULT 0,\n"
+"	start		INTEGER NOT NULL,\n"
+"	end		INTEGER NOT NULL DEFAULT 0,\n"
+"	result		INTEGER NOT NULL DEFAULT 0 CHECK (result BETWEEN 0 AND 3),\n"
+"	trigger		INTEGER NOT NULL CHECK (trigger BETWEEN 0 AND 2),\n"
+"	phase		TEXT,\n"
+"	done		INTEGER NOT NULL DEFAULT 0,\n"
+"	total		INTEGER NOT NULL DEFAULT 0,\n"
+"	new_updates	INTEGER NOT NULL DEFAULT 0,\n"
+"	revised		INTEGER NOT NULL DEFAULT 0,\n"
+"	expired		INTEGER NOT NULL DEFAULT 0,\n"
+"	files		INTEGER NOT NULL DEFAULT 0,\n"
+"	bytes		INTEGER NOT NULL DEFAULT 0,\n"
+"	error		TEXT,\n"
+"	full_resync	INTEGER NOT NULL DEFAULT 0,\n"
+"	note		TEXT\n"
+") STRICT;\n"
+"INSERT INTO sync_history_10(id, request, start, end, result, trigger, "
+"phase, done, total, new_updates, revised, expired, files, bytes, error, "
+"full_resync) SELECT id, request, start, end, result, trigger, phase, "
+"done, total, new_updates, revised, expired, files, bytes, error, "
+"full_resync FROM sync_history;\n"
+"DROP TABLE sync_history;\n"
+"ALTER TABLE sync_history_10 RENAME TO sync_history;\n"
+"CREATE TABLE rollup_runs_10 (\n"
+"	id		INTEGER PRIMARY KEY,\n"
+"	start		INTEGER NOT NULL,\n"
+"	end		INTEGER NOT NULL,\n"
+"	result		INTEGER NOT NULL CHECK (result BETWEEN 1 AND 2),\n"
+"	trigger		INTEGER NOT NULL CHECK (trigger BETWEEN 0 AND 2),\n"
+"	servers		INTEGER NOT NULL DEFAULT 0,\n"
+"	computers	INTEGER NOT NULL DEFAULT 0,\n"
+"	error		TEXT\n"
+") STRICT;\n"
+"INSERT INTO rollup_runs_10 SELECT id, start, end, result, trigger, "
+"servers, computers, error FROM rollup_runs;\n"
+"DROP TABLE rollup_runs;\n"
+"ALTER TABLE rollup_runs_10 RENAME TO rollup_runs;\n";
+
 const struct sq_migration sq_migrations[] = {
 	{ 1, "catalogue, files, groups, approvals", migration_1, NULL },
 	{ 2, "computers, events, update status", migration_2, NULL },
@@ -596,6 +647,7 @@ const struct sq_migration sq_migrations[] = {
 	{ 8, "rollup schedule and runs, full resync", migration_8, NULL },
 	{ 9, "content origin URLs and requests, update languages", migration_9,
 	    NULL },
+	{ 10, "downloadfiles sync trigger, run notes", migration_10, NULL },
 };
 const int sq_migrations_count =
     (int)(sizeof(sq_migrations) / sizeof(sq_migrations[0]));

@@ -45,11 +45,28 @@ write_one(struct sq *s, sqlite3_stmt *stmt, const char *what)
 	return sq_commit(s);
 }
 
+/* every, next_rollup (sq_one_row); arg: struct sched_row. */
+struct sched_row {
+	int	*every;
+	int64_t	*next;
+};
+
+static void
+sched_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct sched_row *r = arg;
+
+	*r->every = sqlite3_column_int(stmt, 0);
+	*r->next = sqlite3_column_int64(stmt, 1);
+}
+
 int
 sq_rollup_schedule_get(struct store *st, int *every, int64_t *next)
 {
 	struct sq *s = (struct sq *)st;
+	struct sched_row r = { every, next };
 	sqlite3_stmt *stmt;
+	bool found;
 	int rc;
 
 	*every = STORE_ROLLUP_EVERY_DEFAULT;
@@ -58,18 +75,13 @@ sq_rollup_schedule_get(struct store *st, int *every, int64_t *next)
 		return rc;
 	if ((stmt = sq_stmt(s, SQL_SCHED_GET)) == NULL)
 		return STORE_ERROR;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*every = sqlite3_column_int(stmt, 0);
-		*next = sqlite3_column_int64(stmt, 1);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = store_seterr(st, STORE_ERROR, "rollup schedule row "
+	if ((rc = sq_one_row(s, stmt, "read rollup schedule", sched_row, &r,
+	    &found)) != STORE_OK)
+		return rc;
+	if (!found)
+		return store_seterr(st, STORE_ERROR, "rollup schedule row "
 		    "missing");
-	else
-		rc = sq_fail(s, "read rollup schedule");
-	sq_done(stmt);
-	return rc;
+	return STORE_OK;
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * sync_service.c — the sync-service domain (store/sync_service.h) in
  * the SQLite backend: the one-row table sync_config, the run history
- * sync_history and the request queue sync_requests (migration 6).
+ * sync_history and the request queue sync_requests (migration 6; the
+ * downloadfiles trigger and a run's note: migration 10).
  *
  * Not here: the protocol state between runs (sync_state.c) and the
  * scheduling itself (src/daemon/sync_runner.c).
@@ -209,7 +210,8 @@ sq_sync_run_begin(struct store *st, int trigger, int64_t request,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (trigger != SYNC_TRIGGER_MANUAL && trigger != SYNC_TRIGGER_SCHEDULED)
+	if (trigger != SYNC_TRIGGER_MANUAL && trigger != SYNC_TRIGGER_SCHEDULED &&
+	    trigger != SYNC_TRIGGER_DOWNLOADFILES)
 		return store_seterr(st, STORE_INVALID, "unknown trigger %d",
 		    trigger);
 	if (request < 0 || start < 0)
@@ -247,8 +249,8 @@ static const char SQL_RUN_PROGRESS[] =
 static const char SQL_RUN_END[] =
     "UPDATE sync_history SET phase = ?2, done = ?3, total = ?4, "
     "new_updates = ?5, revised = ?6, expired = ?7, files = ?8, "
-    "bytes = ?9, end = ?10, result = ?11, error = ?12, full_resync = ?13 "
-    "WHERE id = ?1 AND result = 0";
+    "bytes = ?9, end = ?10, result = ?11, error = ?12, full_resync = ?13, "
+    "note = ?14 WHERE id = ?1 AND result = 0";
 
 static int
 run_write(struct sq *s, const char *sql, const struct store_sync_run *r,
@@ -264,7 +266,8 @@ run_write(struct sq *s, const char *sql, const struct store_sync_run *r,
 		return store_seterr(&s->base, STORE_INVALID, "negative count");
 	if ((rc = sq_text_max(s, "phase", r->phase, 64)) != STORE_OK ||
 	    (rc = sq_text_max(s, "error", r->error, STORE_SYNC_ERROR_MAX)) !=
-	    STORE_OK)
+	    STORE_OK || (rc = sq_text_max(s, "note", r->note,
+	    STORE_SYNC_ERROR_MAX)) != STORE_OK)
 		return rc;
 	if (end && (r->result < SYNC_RESULT_OK ||
 	    r->result > SYNC_RESULT_CANCELLED))
@@ -288,6 +291,7 @@ run_write(struct sq *s, const char *sql, const struct store_sync_run *r,
 		sqlite3_bind_int(stmt, 11, r->result);
 		sq_bind_text(stmt, 12, sq_opt_text(r->error));
 		sqlite3_bind_int(stmt, 13, r->full_resync ? 1 : 0);
+		sq_bind_text(stmt, 14, sq_opt_text(r->note));
 	}
 	if ((rc = exec_one(s, stmt, "write sync run")) != STORE_OK)
 		return rc;
@@ -310,7 +314,8 @@ sq_sync_run_end(struct store *st, const struct store_sync_run *r)
 }
 
 #define RUN_COLS "id, request, start, end, result, trigger, phase, done, " \
-    "total, new_updates, revised, expired, files, bytes, error, full_resync "
+    "total, new_updates, revised, expired, files, bytes, error, full_resync, " \
+    "note "
 static const char SQL_RUN_LIST[] =
     "SELECT " RUN_COLS "FROM sync_history ORDER BY id DESC LIMIT ?1";
 static const char SQL_RUN_GET[] =
@@ -337,6 +342,7 @@ run_row(sqlite3_stmt *stmt, struct store_sync_run *r)
 	r->bytes = sqlite3_column_int64(stmt, 13);
 	r->error = (const char *)sqlite3_column_text(stmt, 14);
 	r->full_resync = sqlite3_column_int(stmt, 15) != 0;
+	r->note = (const char *)sqlite3_column_text(stmt, 16);
 }
 
 /* Every row of stmt to cb; *n rows seen. */
@@ -432,10 +438,26 @@ sq_sync_request_put(struct store *st, int kind, int64_t *id)
 	return STORE_OK;
 }
 
+/* The oldest request: id and kind (sq_one_row). */
+struct req_row {
+	int64_t	 id;
+	int	 kind;
+};
+
+static void
+req_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct req_row *q = arg;
+
+	q->id = sqlite3_column_int64(stmt, 0);
+	q->kind = sqlite3_column_int(stmt, 1);
+}
+
 int
 sq_sync_request_take(struct store *st, int *kind, int64_t *id)
 {
 	struct sq *s = (struct sq *)st;
+	struct req_row q = { 0, 0 };
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -447,14 +469,11 @@ sq_sync_request_take(struct store *st, int *kind, int64_t *id)
 		return rc;
 	if ((stmt = sq_stmt(s, SQL_REQ_OLDEST)) == NULL)
 		return STORE_ERROR;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
-		*kind = sqlite3_column_int(stmt, 1);
-	}
-	sq_done(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_fail(s, "read sync request");
+	if ((rc = sq_one_row(s, stmt, "read sync request", req_row, &q,
+	    NULL)) != STORE_OK)
+		return rc;
+	*id = q.id;
+	*kind = q.kind;
 	if (*id == 0)
 		return STORE_OK;
 	if ((stmt = sq_stmt(s, SQL_REQ_DELETE)) == NULL)

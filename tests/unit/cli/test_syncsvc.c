@@ -4,7 +4,9 @@
  * every option round-trips through the store and --show (text and
  * JSON), options not given keep their value, every bad value is a usage
  * error (exit 2) that changes nothing, and status/history read the run
- * rows (written here through the store API, as wsusd writes them).
+ * rows (written here through the store API, as wsusd writes them):
+ * the trigger by name ("downloadfiles" too) and a run's note; `sync now`
+ * gives up after --timeout (exit 4) when no wsusd ends the run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -340,6 +342,123 @@ test_status_history(void **state)
 	RUN(fx, 2, "sync", "status", "extra");
 }
 
+static int64_t
+requests_waiting(struct fx *fx)
+{
+	struct store *st;
+	char err[256], url[300];
+	int64_t id = 0, n = 0;
+	int kind;
+
+	snprintf(url, sizeof(url), "sqlite://%s", fx->w.db);
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	for (;;) {
+		assert_int_equal(store_sync_request_take(st, &kind, &id),
+		    STORE_OK);
+		if (id == 0)
+			break;
+		assert_int_equal(kind, SYNC_REQUEST_NOW);
+		n++;
+	}
+	store_close(st);
+	return n;
+}
+
+static void
+test_downloadfiles_timeout(void **state)
+{
+	struct fx *fx = *state;
+	struct store *st;
+	struct store_sync_run r;
+	char err[256], url[300], want[128];
+	int64_t a, b, c;
+	json_t *j, *x;
+
+	RUN(fx, 0, "sync", "configure", "--upstream", "http://127.0.0.1:9");
+	/* A content-only run of a downstream's DownloadFiles, with a note,
+	 * as wsusd writes it. */
+	snprintf(url, sizeof(url), "sqlite://%s", fx->w.db);
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_DOWNLOADFILES,
+	    0, 1790000000, &a), STORE_OK);
+	memset(&r, 0, sizeof(r));
+	r.id = a;
+	r.phase = "done";
+	r.end = 1790000030;
+	r.result = SYNC_RESULT_OK;
+	r.files = 2;
+	r.bytes = 2048;
+	r.note = "express files not fetched: the upstream does not host them "
+	    "(ServerHostsPsfFiles false)";
+	assert_int_equal(store_sync_run_end(st, &r), STORE_OK);
+	store_close(st);
+
+	RUN(fx, 0, "sync", "status");
+	OUT_HAS(fx, "last       ok at 2026-09-21T14:13:50Z: 0 new, 0 revised, "
+	    "0 expired, 2 files, 2048 bytes\n");
+	OUT_HAS(fx, "trigger    downloadfiles\n");
+	OUT_HAS(fx, "note       express files not fetched: the upstream does "
+	    "not host them (ServerHostsPsfFiles false)\n");
+	assert_null(strstr(fx->out, "error      "));
+	RUN(fx, 0, "sync", "history", "--json");
+	j = cli_json(fx->out);
+	assert_int_equal(json_array_size(j), 1);
+	x = json_array_get(j, 0);
+	assert_string_equal(jstr(x, "trigger"), "downloadfiles");
+	assert_string_equal(jstr(x, "result"), "ok");
+	assert_string_equal(jstr(x, "error"), "(null)");
+	assert_string_equal(jstr(x, "note"), "express files not fetched: the "
+	    "upstream does not host them (ServerHostsPsfFiles false)");
+	json_decref(j);
+	RUN(fx, 0, "sync", "history");
+	OUT_HAS(fx, "downloadfiles");
+	OUT_HAS(fx, "ERROR/NOTE");
+
+	RUN(fx, 2, "sync", "now", "--timeout", "0");
+	RUN(fx, 2, "sync", "now", "--timeout", "604801");
+	RUN(fx, 2, "sync", "now", "--timeout", "x");
+	assert_int_equal(requests_waiting(fx), 0);
+
+	/* A content-only run going on (no wsusd here to end it): not the
+	 * sync asked for, so `sync now` queues its request and waits for
+	 * wsusd to take it, then gives up. */
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_DOWNLOADFILES,
+	    0, 1790000100, &b), STORE_OK);
+	store_close(st);
+	RUN(fx, 4, "sync", "now", "--timeout", "1");
+	ERR_HAS(fx, "wsusctl sync now: wsusd did not take the request within "
+	    "1 s: is wsusd running on this store?");
+	assert_null(strstr(fx->err, "following it"));
+	assert_int_equal(requests_waiting(fx), 1);
+
+	/* A sync left "running" by a wsusd that went away: followed, then
+	 * given up after --timeout with exit 4; nothing queued. */
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_MANUAL, 0,
+	    1790000200, &c), STORE_OK);
+	memset(&r, 0, sizeof(r));
+	r.id = c;
+	r.phase = "metadata";
+	assert_int_equal(store_sync_run_progress(st, &r), STORE_OK);
+	store_close(st);
+	RUN(fx, 4, "sync", "now", "--timeout", "1", "--json");
+	ERR_HAS(fx, "a sync is already running; following it");
+	snprintf(want, sizeof(want), "wsusctl sync now: gave up waiting: sync "
+	    "run %lld is still running (phase metadata); is wsusd still "
+	    "running on this store?", (long long)c);
+	ERR_HAS(fx, want);
+	assert_int_equal(requests_waiting(fx), 0);
+	/* the run row is as it was */
+	RUN(fx, 0, "sync", "status", "--json");
+	j = cli_json(fx->out);
+	assert_string_equal(jstr(j, "state"), "running");
+	x = json_object_get(j, "running");
+	assert_int_equal(json_integer_value(json_object_get(x, "id")), c);
+	assert_string_equal(jstr(x, "trigger"), "manual");
+	json_decref(j);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -347,6 +466,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_configure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_history, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_downloadfiles_timeout,
+		    setup, teardown),
 	};
 
 	if (argc < 2) {

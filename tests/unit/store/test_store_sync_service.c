@@ -4,7 +4,8 @@
  * configuration (defaults, round trip, bounds), the run history (begin,
  * progress, end, newest first, an abandoned run closed as interrupted)
  * and the request queue; the rollup schedule and rollup runs, and a
- * run's full_resync (migration 8).
+ * run's full_resync (migration 8); the downloadfiles trigger, a run's
+ * note and migration 10 keeping every row of the tables it builds again.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "store/sqlite/sqlite_internal.h"
 #include "store/store.h"
 #include "store_test.h"
 
@@ -125,6 +127,7 @@ struct runs {
 	struct store_sync_run r[8];
 	char	phase[8][32];
 	char	error[8][128];
+	char	note[8][256];
 };
 
 static int
@@ -139,6 +142,9 @@ collect(const struct store_sync_run *r, void *arg)
 	    r->phase != NULL ? r->phase : "");
 	snprintf(l->error[l->n], sizeof(l->error[0]), "%s",
 	    r->error != NULL ? r->error : "");
+	snprintf(l->note[l->n], sizeof(l->note[0]), "%s",
+	    r->note != NULL ? r->note : "");
+	l->r[l->n].note = r->note != NULL ? l->note[l->n] : NULL;
 	l->n++;
 	return 0;
 }
@@ -511,6 +517,137 @@ test_rollups(void **state)
 	tdb_remove(&t);
 }
 
+/* A content-only run of a DownloadFiles (trigger 2) and a run's note. */
+static void
+test_downloadfiles_note(void **state)
+{
+	struct tdb t;
+	struct store *st;
+	struct store_sync_run r;
+	struct runs l;
+	int64_t a, b;
+
+	(void)state;
+	tdb_make(&t);
+	st = tdb_open(&t);
+	assert_string_equal(store_sync_trigger_name(SYNC_TRIGGER_DOWNLOADFILES),
+	    "downloadfiles");
+	assert_string_equal(store_sync_trigger_name(SYNC_TRIGGER_MANUAL),
+	    "manual");
+	assert_int_equal(store_sync_run_begin(st, 3, 0, 100, &a),
+	    STORE_INVALID);
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_DOWNLOADFILES,
+	    0, 100, &a), STORE_OK);
+	memset(&r, 0, sizeof(r));
+	r.id = a;
+	r.phase = "done";
+	r.end = 110;
+	r.result = SYNC_RESULT_OK;
+	r.files = 2;
+	r.note = "waited 2 s as the upstream asked (Retry-After, 1 time)";
+	assert_int_equal(store_sync_run_end(st, &r), STORE_OK);
+	/* a note without an error; "" is none */
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_SCHEDULED, 0,
+	    200, &b), STORE_OK);
+	r.id = b;
+	r.note = "";
+	r.end = 210;
+	assert_int_equal(store_sync_run_end(st, &r), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_list(st, 0, collect, &l), STORE_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.r[0].id, b);
+	assert_int_equal(l.r[0].trigger, SYNC_TRIGGER_SCHEDULED);
+	assert_null(l.r[0].note);
+	assert_int_equal(l.r[1].id, a);
+	assert_int_equal(l.r[1].trigger, SYNC_TRIGGER_DOWNLOADFILES);
+	assert_int_equal(l.r[1].files, 2);
+	assert_null(l.r[1].error);
+	assert_string_equal(l.r[1].note,
+	    "waited 2 s as the upstream asked (Retry-After, 1 time)");
+	store_close(st);
+	tdb_remove(&t);
+}
+
+/*
+ * Migration 10 builds sync_history and rollup_runs again (a wider CHECK
+ * of trigger): a store at version 9 with rows in both keeps every row
+ * and column, and then takes trigger 2.
+ */
+static void
+test_migration_10(void **state)
+{
+	struct tdb t;
+	struct store *st = NULL;
+	struct store_rollup_run rr;
+	struct runs l;
+	char err[512];
+	int from, to, n9 = sq_migrations_count - 1;
+	int64_t id;
+
+	(void)state;
+	assert_int_equal(sq_migrations[n9].version, 10);
+	tdb_make(&t);
+	assert_int_equal(store_open(t.url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(sq_migrate_list((struct sq *)st, sq_migrations, n9,
+	    &from, &to), STORE_OK);
+	assert_int_equal(to, 9);
+	t_sql_exec(st, "INSERT INTO sync_history(id, request, start, end, "
+	    "result, trigger, phase, done, total, new_updates, revised, "
+	    "expired, files, bytes, error, full_resync) VALUES "
+	    "(4, 9, 100, 160, 2, 1, 'metadata', 3, 10, 5, 2, 1, 7, 4096, "
+	    "'GetConfigData: fault ServerBusy', 1), "
+	    "(5, 0, 200, 0, 0, 0, 'content', 0, 0, 0, 0, 0, 0, 0, NULL, 0)");
+	t_sql_exec(st, "INSERT INTO rollup_runs VALUES "
+	    "(3, 50, 60, 1, 1, 2, 40, NULL), (6, 70, 80, 2, 0, 0, 0, 'x')");
+	/* version 9 refuses the new trigger */
+	assert_int_equal(sqlite3_exec(((struct sq *)st)->db,
+	    "INSERT INTO sync_history(start, trigger) VALUES (1, 2)", NULL,
+	    NULL, NULL), SQLITE_CONSTRAINT_CHECK);
+	assert_int_equal(store_migrate(st, &from, &to), STORE_OK);
+	assert_int_equal(from, 9);
+	assert_int_equal(to, 10);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sync_history"), 2);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sync_history "
+	    "WHERE id = 4 AND request = 9 AND start = 100 AND end = 160 AND "
+	    "result = 2 AND trigger = 1 AND phase = 'metadata' AND done = 3 "
+	    "AND total = 10 AND new_updates = 5 AND revised = 2 AND "
+	    "expired = 1 AND files = 7 AND bytes = 4096 AND error = "
+	    "'GetConfigData: fault ServerBusy' AND full_resync = 1 AND "
+	    "note IS NULL"), 1);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sync_history "
+	    "WHERE id = 5 AND result = 0 AND phase = 'content' AND "
+	    "error IS NULL"), 1);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM rollup_runs"), 2);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM rollup_runs "
+	    "WHERE (id = 3 AND start = 50 AND end = 60 AND result = 1 AND "
+	    "trigger = 1 AND servers = 2 AND computers = 40 AND error IS "
+	    "NULL) OR (id = 6 AND start = 70 AND end = 80 AND result = 2 "
+	    "AND trigger = 0 AND servers = 0 AND computers = 0 AND "
+	    "error = 'x')"), 2);
+	assert_int_equal(t_sql_int(st, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name LIKE '%\\_10' ESCAPE '\\'"), 0);
+	/* the running row 5 is closed by the next begin, which takes
+	 * trigger 2 now; ids go on after the kept rows */
+	assert_int_equal(store_sync_run_begin(st, SYNC_TRIGGER_DOWNLOADFILES,
+	    0, 300, &id), STORE_OK);
+	assert_int_equal(id, 6);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_sync_run_list(st, 0, collect, &l), STORE_OK);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.r[0].trigger, SYNC_TRIGGER_DOWNLOADFILES);
+	assert_int_equal(l.r[1].result, SYNC_RESULT_FAILED);
+	assert_int_equal(l.r[2].full_resync, true);
+	memset(&rr, 0, sizeof(rr));
+	rr.start = 90;
+	rr.end = 95;
+	rr.result = SYNC_RESULT_OK;
+	assert_int_equal(store_rollup_run_add(st, &rr), STORE_OK);
+	assert_int_equal(t_sql_int(st, "SELECT max(id) FROM rollup_runs"), 7);
+	store_close(st);
+	tdb_remove(&t);
+}
+
 int
 main(void)
 {
@@ -520,6 +657,8 @@ main(void)
 		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_requests),
 		cmocka_unit_test(test_rollups),
+		cmocka_unit_test(test_downloadfiles_note),
+		cmocka_unit_test(test_migration_10),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,192 @@
+/*
+ * syncsvc_files.c — test_e2e_syncsvc: the files downstream servers ask
+ * for.  A file queued as a downstream's DownloadFiles queues it starts a
+ * content-only run in the downstream wsusd at once (trigger
+ * "downloadfiles", no revision listed or fetched: a new one on the
+ * upstream stays there); a `sync now` during such a run is not that run:
+ * wsusd starts the sync asked for after it.  The fixture and helpers:
+ * test_e2e_syncsvc.c, syncsvc_test.h.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "store/store.h"
+#include "syncsvc_test.h"
+#include "testlib.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "wusp_harness.h"
+
+/* store_file_list callback: the (skip + 1)th file not present. */
+struct absent {
+	int	 skip;
+	uint8_t	 sha1[20];
+};
+
+static int
+nth_absent(const struct store_file *f, void *arg)
+{
+	struct absent *a = arg;
+
+	if (f->present || a->skip-- > 0)
+		return 0;
+	memcpy(a->sha1, f->sha1, 20);
+	return 1;
+}
+
+/* Queue the (skip + 1)th absent file of the downstream as its
+ * DownloadFiles does (src/wsusss/op_files.c). */
+static void
+ask_file(int skip)
+{
+	struct store *st = NULL;
+	struct absent a;
+	uint8_t zero[20] = { 0 };
+	char url[256], err[256];
+
+	memset(&a, 0, sizeof(a));
+	a.skip = skip;
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_file_list(st, false, nth_absent, &a), STORE_OK);
+	assert_memory_not_equal(a.sha1, zero, 20);
+	assert_int_equal(store_file_request_put(st, a.sha1,
+	    (int64_t)time(NULL)), STORE_OK);
+	store_close(st);
+}
+
+void
+test_downloadfiles(void **state)
+{
+	struct store *st = NULL;
+	struct buf b;
+	struct bg bgn;
+	char url[256], err[256], path[512], stuck[64], *doc, *p, *o = NULL;
+	size_t len, runs, waiting = 0, before;
+	json_t *j, *r = NULL;
+	int i, rc;
+
+	(void)state;
+	CTL_OK("sync", "configure", "--upstream", upurl, "--autonomous",
+	    "--per-day", "0", "--content", "approved");
+	j = ctl_json("history");
+	runs = json_array_size(j);
+	json_decref(j);
+	/* a revision on the upstream that only a metadata sync brings */
+	doc = wh_fixture("update-metadata/wsusss-getupdatedata-docs/"
+	    "ccb78947-6453-4ecc-9de8-bc0305c98f2d-r200.xml", &len);
+	p = strstr(doc, "RevisionNumber=\"200\"");
+	assert_non_null(p);
+	p[strlen("RevisionNumber=\"20")] = '7';
+	snprintf(path, sizeof(path), "%s/ccb78947-r207.xml", up.dir);
+	assert_int_equal(write_file_atomic(path, doc, len, 0644), 0);
+	free(doc);
+	buf_init(&b, 1 << 20);
+	assert_int_equal(tl_ctl(&up, &b, "-q", "import-updates", path,
+	    (char *)NULL), 0);
+	buf_free(&b);
+	before = revisions(&down);
+	assert_int_equal(revisions(&up), before + 1);
+
+	ask_file(0);
+
+	/* wsusd looks once a second: a run starts at once (bounded 30 s) */
+	for (i = 0; i < 300; i++) {
+		j = ctl_json("history");
+		if (json_array_size(j) > runs) {
+			r = json_array_get(j, 0);
+			if (strcmp(jstr(r, "result"), "running") != 0)
+				break;
+		}
+		json_decref(j);
+		j = NULL;
+		sleep_ms(100);
+	}
+	if (j == NULL)
+		fail_msg("no run came of the DownloadFiles request");
+	assert_int_equal(json_array_size(j), runs + 1);
+	assert_string_equal(jstr(r, "trigger"), "downloadfiles");
+	assert_string_equal(jstr(r, "result"), "ok");
+	assert_string_equal(jstr(r, "error"), "(null)");
+	assert_string_equal(jstr(r, "phase"), "done");
+	/* content only: nothing listed, nothing new */
+	assert_int_equal(jint(r, "total"), 0);
+	assert_int_equal(jint(r, "new_updates"), 0);
+	assert_int_equal(jint(r, "revised"), 0);
+	/* the upstream has no file either (it 404s and is asked with
+	 * DownloadFiles in turn): still wanted here */
+	assert_int_equal(jint(r, "files"), 0);
+	json_decref(j);
+	assert_int_equal(revisions(&down), before);
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_file_request_count(st, &waiting), STORE_OK);
+	store_close(st);
+	assert_int_equal(waiting, 1);
+	/* and no run after it for the same request */
+	sleep_ms(1500);
+	j = ctl_json("history");
+	assert_int_equal(json_array_size(j), runs + 1);
+	json_decref(j);
+	j = ctl_json("status");
+	assert_string_equal(jstr(j, "state"), "idle");
+	assert_string_equal(jstr(json_object_get(j, "last"), "trigger"),
+	    "downloadfiles");
+	json_decref(j);
+
+	/* A `sync now` while a content-only run is stuck (an upstream that
+	 * never answers): not followed as if it were the sync asked for;
+	 * wsusd starts that one after it (cancelled here in turn). */
+	snprintf(stuck, sizeof(stuck), "http://127.0.0.1:%u", stuck_port);
+	CTL_OK("sync", "configure", "--upstream", stuck);
+	ask_file(1);
+	wait_running();
+	j = ctl_json("status");
+	assert_string_equal(jstr(json_object_get(j, "running"), "trigger"),
+	    "downloadfiles");
+	json_decref(j);
+	bg_start(&bgn);
+	sleep_ms(1500);		/* not needed for the outcome: either way
+				 * wsusd takes the request (during the run
+				 * or after it) */
+	rc = ctl(&o, "sync", "cancel", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync cancel: exit %d:\n%s", rc, o);
+	free(o);
+	/* then the sync asked for, stuck the same way */
+	for (i = 0; i < 300; i++) {
+		j = ctl_json("history");
+		r = json_array_get(j, 0);
+		if (json_array_size(j) == runs + 3 &&
+		    strcmp(jstr(r, "phase"), "auth") == 0)
+			break;
+		json_decref(j);
+		j = NULL;
+		sleep_ms(100);
+	}
+	if (j == NULL)
+		fail_msg("the sync asked for never started");
+	assert_string_equal(jstr(r, "trigger"), "manual");
+	assert_string_equal(jstr(json_array_get(j, 1), "trigger"),
+	    "downloadfiles");
+	assert_string_equal(jstr(json_array_get(j, 1), "result"), "cancelled");
+	json_decref(j);
+	rc = ctl(&o, "sync", "cancel", (char *)NULL);
+	if (rc != 0)
+		fail_msg("sync cancel: exit %d:\n%s", rc, o);
+	free(o);
+	bg_wait(&bgn);
+	assert_int_equal(bgn.rc, 1);
+	assert_non_null(strstr(bgn.out, "sync cancelled"));
+	assert_null(strstr(bgn.out, "already running"));
+	free(bgn.out);
+	CTL_OK("sync", "configure", "--upstream", upurl);
+}

@@ -751,7 +751,7 @@ catalog_build(struct store *st, const struct catalog_options *opts,
 	struct catalog *c;
 	struct build b;
 	struct store_catalog_sink sink;
-	int rc;
+	int rc, ret = -1;
 
 	*out = NULL;
 	c = xcalloc(1, sizeof(*c));
@@ -778,21 +778,16 @@ catalog_build(struct store *st, const struct catalog_options *opts,
 	if (rc != STORE_OK || b.failed) {
 		snprintf(err, errlen, "building the update catalog: %s",
 		    b.failed ? b.err : store_errmsg(st));
-		goto fail;
+		goto done;
 	}
 	if (c->arena == NULL)
 		arena_reserve(&b, 0);
 	build_finish(&b);
-	free(b.core_off);
-	free(b.pairs);
-	free(b.name_off);
-	free(b.group_parent_id);
-	free(b.deps);
-	free(b.dep_rev);
-	free(b.appr_rev);
 	*out = c;
-	return 0;
-fail:
+	c = NULL;		/* the caller's now */
+	ret = 0;
+done:
+	/* the scratch arrays of the build, on success and failure alike */
 	free(b.core_off);
 	free(b.pairs);
 	free(b.name_off);
@@ -801,7 +796,7 @@ fail:
 	free(b.dep_rev);
 	free(b.appr_rev);
 	catalog_free(c);
-	return -1;
+	return ret;
 }
 
 const struct catalog *

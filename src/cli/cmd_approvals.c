@@ -320,6 +320,30 @@ done:
 	return status;
 }
 
+/*
+ * What unapprove and decline begin with: the options in allowed, at
+ * least one UPDATE operand, the store (with a's groups when groups) and
+ * the updates matched into *m (*n; the caller frees them).  -1 to go
+ * on, else the exit status to return with nothing left open.
+ */
+static int
+start(struct wsusctl *ctl, int argc, char **argv, const char *allowed,
+    bool groups, struct approve_args *a, struct store **st,
+    struct upd_match **m, size_t *n)
+{
+	int rc;
+
+	if ((rc = parse(ctl, argc, argv, allowed, a)) != -1)
+		return rc;
+	if (a->noperands < 1) {
+		usage(stderr, argv[0]);
+		return EXIT_USAGE;
+	}
+	if ((rc = open_resolve(ctl, a, groups, st, m, n)) != EXIT_OK)
+		return rc;
+	return -1;
+}
+
 int
 cmd_unapprove(struct wsusctl *ctl, int argc, char **argv)
 {
@@ -330,13 +354,8 @@ cmd_unapprove(struct wsusctl *ctl, int argc, char **argv)
 	size_t n = 0;
 	int rc, status = EXIT_OK;
 
-	if ((rc = parse(ctl, argc, argv, "gAFjq", &a)) != -1)
-		return rc;
-	if (a.noperands < 1) {
-		usage(stderr, argv[0]);
-		return EXIT_USAGE;
-	}
-	if ((rc = open_resolve(ctl, &a, true, &st, &m, &n)) != EXIT_OK)
+	if ((rc = start(ctl, argc, argv, "gAFjq", true, &a, &st, &m,
+	    &n)) != -1)
 		return rc;
 	if (ctl->json)
 		out = json_array();
@@ -389,13 +408,8 @@ cmd_decline(struct wsusctl *ctl, int argc, char **argv)
 	size_t n = 0;
 	int rc, status = EXIT_OK;
 
-	if ((rc = parse(ctl, argc, argv, "UAFjq", &a)) != -1)
-		return rc;
-	if (a.noperands < 1) {
-		usage(stderr, argv[0]);
-		return EXIT_USAGE;
-	}
-	if ((rc = open_resolve(ctl, &a, false, &st, &m, &n)) != EXIT_OK)
+	if ((rc = start(ctl, argc, argv, "UAFjq", false, &a, &st, &m,
+	    &n)) != -1)
 		return rc;
 	if (ctl->json)
 		out = json_array();

@@ -1,8 +1,9 @@
 /*
- * http_server.c — listeners, request life cycle, router (see
+ * http_server.c — listeners and the request life cycle (see
  * http_server.h).  Each [listener NAME] becomes one libmicrohttpd daemon
- * with an epoll thread pool; all of them share one route table, filled
- * before start and read-only afterwards (so no locking).
+ * with an epoll thread pool; all of them share one route table
+ * (http_router.c, filled before start and read-only afterwards, so no
+ * locking).  The TLS priority string and PEM files come from http_tls.c.
  *
  * Request life cycle with MHD 0.9.75: the access handler is called once
  * when the headers are complete, then once per body piece, then a final
@@ -30,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,30 +39,16 @@
 #include "http/access_log.h"
 #include "http/http_deadline.h"
 #include "http/http_linger.h"
+#include "http/http_router.h"
 #include "http/http_strict.h"
+#include "http/http_tls.h"
 #include "http/tls_client_auth.h"
 #include "util/buf.h"
-#include "util/fsutil.h"
-#include "util/hex.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-#define TLS_PEM_MAX	(1024 * 1024)	/* largest certificate/key file read */
 #define HTTP_TRIM_AFTER	(256 * 1024)	/* malloc_trim() after such a body */
 #define HTTP_DRAIN_MAX	600		/* s a replaced listener may drain */
-
-struct route {
-	char		 prefix[128];	/* as registered */
-	size_t		 len;
-	bool		 is_prefix;	/* ends in '/': prefix match */
-	unsigned	 methods;	/* enum http_method mask */
-	size_t		 max_body;	/* 0: config max_body_bytes */
-	http_handler_fn	 handler;
-	void		*arg;		/* borrowed */
-};
-
-static struct route routes[HTTP_ROUTES_MAX];
-static size_t nroutes;
 
 /* Context of a request that announced a body. */
 struct reqctx {
@@ -159,125 +145,6 @@ mhd_logger(void *cls, const char *fmt, va_list ap)
 		log_debug("libmicrohttpd: %s", line);
 }
 
-/* ---- routes ---------------------------------------------------------- */
-
-int
-http_route_add(const char *prefix, unsigned methods, http_handler_fn handler,
-    void *arg)
-{
-	return http_route_add_bounded(prefix, methods, 0, handler, arg);
-}
-
-int
-http_route_add_bounded(const char *prefix, unsigned methods, size_t max_body,
-    http_handler_fn handler, void *arg)
-{
-	struct route *r;
-	size_t len;
-
-	if (prefix == NULL || prefix[0] != '/' || handler == NULL ||
-	    nroutes >= HTTP_ROUTES_MAX)
-		return -1;
-	len = strlen(prefix);
-	if (len >= sizeof(routes[0].prefix))
-		return -1;
-	r = &routes[nroutes++];
-	memcpy(r->prefix, prefix, len + 1);
-	r->len = len;
-	r->is_prefix = prefix[len - 1] == '/';
-	r->methods = methods;
-	r->max_body = max_body;
-	if (methods & HTTP_GET)
-		r->methods |= HTTP_HEAD;
-	r->handler = handler;
-	r->arg = arg;
-	return 0;
-}
-
-void
-http_route_clear(void)
-{
-	memset(routes, 0, sizeof(routes));
-	nroutes = 0;
-}
-
-static const struct route *
-route_find(const char *path, size_t len)
-{
-	const struct route *best = NULL;
-
-	for (size_t i = 0; i < nroutes; i++) {
-		const struct route *r = &routes[i];
-		if (r->is_prefix) {
-			if (len < r->len ||
-			    strncasecmp(path, r->prefix, r->len) != 0)
-				continue;
-		} else if (len != r->len ||
-		    strncasecmp(path, r->prefix, len) != 0) {
-			continue;
-		}
-		if (best == NULL || r->len > best->len)
-			best = r;
-	}
-	return best;
-}
-
-/* ---- paths ----------------------------------------------------------- */
-
-/* Is out[seg..n) a "." or ".." segment? */
-static bool
-dot_segment(const char *out, size_t seg, size_t n)
-{
-	size_t l = n - seg;
-
-	return (l == 1 && out[seg] == '.') ||
-	    (l == 2 && out[seg] == '.' && out[seg + 1] == '.');
-}
-
-int
-http_path_normalize(const char *raw, char *out, size_t outlen)
-{
-	size_t n = 0, seg = 1;
-
-	if (raw == NULL || raw[0] != '/' || outlen < 2)
-		return -1;
-	out[n++] = '/';
-	for (const char *p = raw + 1; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '%') {
-			int hi = hex_digit((unsigned char)p[1]);
-			int lo = hi < 0 ? -1 : hex_digit((unsigned char)p[2]);
-			if (hi < 0 || lo < 0)
-				return -1;
-			c = (unsigned char)(hi * 16 + lo);
-			p += 2;
-			/* an encoded separator or NUL is never legitimate */
-			if (c == '/' || c == '\\' || c == '\0')
-				return -1;
-		} else if (c == '/') {
-			if (dot_segment(out, seg, n))
-				return -1;
-			if (out[n - 1] == '/')
-				continue;	/* collapse "//" */
-			if (n + 1 >= outlen)
-				return -2;
-			out[n++] = '/';
-			seg = n;
-			continue;
-		}
-		if (c == '\\' || c < 0x20 || c == 0x7f)
-			return -1;
-		if (n + 1 >= outlen)
-			return -2;
-		out[n++] = (char)c;
-	}
-	if (dot_segment(out, seg, n))
-		return -1;
-	out[n] = '\0';
-	return (int)n;
-}
-
 /* ---- responses ------------------------------------------------------- */
 
 static const char *
@@ -335,28 +202,6 @@ http_header(const struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
-static const char *
-allow_text(unsigned methods)
-{
-	if ((methods & HTTP_POST) && (methods & HTTP_GET))
-		return "GET, HEAD, POST";
-	if (methods & HTTP_POST)
-		return "POST";
-	return "GET, HEAD";
-}
-
-static enum http_method
-method_of(const char *m)
-{
-	if (strcmp(m, "GET") == 0)
-		return HTTP_GET;
-	if (strcmp(m, "HEAD") == 0)
-		return HTTP_HEAD;
-	if (strcmp(m, "POST") == 0)
-		return HTTP_POST;
-	return HTTP_OTHER;
-}
-
 /* ---- request life cycle ---------------------------------------------- */
 
 /*
@@ -379,14 +224,14 @@ route_request(struct MHD_Connection *conn, const char *url,
 		    MHD_HTTP_BAD_REQUEST, NULL, close_conn);
 		return NULL;
 	}
-	if ((r = route_find(path, (size_t)n)) == NULL) {
+	if ((r = http_route_find(path, (size_t)n)) == NULL) {
 		*ret = respond(conn, MHD_HTTP_NOT_FOUND, NULL, close_conn);
 		return NULL;
 	}
-	m = method_of(method);
+	m = http_method_of(method);
 	if ((r->methods & m) == 0 || m == HTTP_OTHER) {
 		*ret = respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    allow_text(r->methods), close_conn);
+		    http_allow_text(r->methods), close_conn);
 		return NULL;
 	}
 	*plen = n;
@@ -408,7 +253,7 @@ dispatch(struct listener *l, struct MHD_Connection *conn, const char *url,
 	if (r == NULL)
 		return ret;
 	req.conn = conn;
-	req.method = method_of(method);
+	req.method = http_method_of(method);
 	req.method_name = method;
 	req.path = path;
 	req.path_len = (size_t)n;
@@ -651,47 +496,6 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 
 /* ---- listeners ------------------------------------------------------- */
 
-/*
- * MODERN suites: TLS 1.2 only with ECDHE (forward secrecy) and AEAD
- * ciphers (GCM, ChaCha20-Poly1305): no static RSA key exchange, no CBC,
- * no SHA-1 MAC.  TLS 1.3 suites are all AEAD with ephemeral keys anyway.
- */
-#define TLS_MODERN_SUITES \
-	":-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA" \
-	":-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305" \
-	":-MAC-ALL:+AEAD"
-
-const char *
-http_tls_priorities(enum tls_version min, enum tls_ciphers ciphers,
-    char *out, size_t outlen)
-{
-	const char *vers;
-
-	switch (min) {
-	case TLS_VERSION_1_0:
-		vers = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
-		    "+VERS-TLS1.1:+VERS-TLS1.0";
-		break;
-	case TLS_VERSION_1_1:
-		vers = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
-		    "+VERS-TLS1.1";
-		break;
-	case TLS_VERSION_1_3:
-		vers = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
-		break;
-	case TLS_VERSION_1_2:
-	default:
-		vers = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
-		break;
-	}
-	if (ciphers == TLS_CIPHERS_AUTO)
-		ciphers = min < TLS_VERSION_1_2 ? TLS_CIPHERS_COMPATIBLE :
-		    TLS_CIPHERS_MODERN;
-	snprintf(out, outlen, "%s%s", vers, ciphers == TLS_CIPHERS_MODERN ?
-	    TLS_MODERN_SUITES : "");
-	return out;
-}
-
 static unsigned
 cpu_count(void)
 {
@@ -702,34 +506,6 @@ cpu_count(void)
 	if (n > 64)
 		return 64;
 	return (unsigned)n;
-}
-
-static int
-load_pem(const char *what, const char *path, const char *lname, char **out,
-    char *err, size_t errlen)
-{
-	size_t len;
-
-	if (path == NULL) {
-		snprintf(err, errlen, "listener %s: no TLS %s configured",
-		    lname, what);
-		return -1;
-	}
-	if (read_file(path, TLS_PEM_MAX, out, &len) == -1) {
-		snprintf(err, errlen, "listener %s: TLS %s %s: %s%s", lname,
-		    what, path, strerror(errno), strcmp(what, "client CA") == 0 ?
-		    " (tls_client_ca)" : " (run 'wsusctl postinstall' to create "
-		    "a self-signed one, or set tls_certificate/tls_key)");
-		return -1;
-	}
-	if (strstr(*out, "-----BEGIN") == NULL) {
-		snprintf(err, errlen, "listener %s: TLS %s %s: not a PEM file",
-		    lname, what, path);
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
 }
 
 static int
@@ -820,9 +596,10 @@ listener_start(struct listener *l, const struct config *cfg,
 		    cl->tls_certificate : cfg->tls_certificate;
 		const char *key = cl->tls_key != NULL ? cl->tls_key :
 		    cfg->tls_key;
-		if (load_pem("certificate", cert, cl->name, &l->cert, err,
-		    errlen) == -1 ||
-		    load_pem("key", key, cl->name, &l->key, err, errlen) == -1)
+		if (http_tls_load_pem("certificate", cert, cl->name, &l->cert,
+		    err, errlen) == -1 ||
+		    http_tls_load_pem("key", key, cl->name, &l->key, err,
+		    errlen) == -1)
 			return -1;
 		http_tls_priorities(cl->tls_min_version, cl->tls_ciphers,
 		    l->prio, sizeof(l->prio));
@@ -832,8 +609,8 @@ listener_start(struct listener *l, const struct config *cfg,
 		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, l->prio);
 		/* client certificates (tls_client_auth.c) */
 		if (cl->tls_client_auth != TLS_CLIENT_AUTH_NONE) {
-			if (load_pem("client CA", cl->tls_client_ca, cl->name,
-			    &l->client_ca, err, errlen) == -1)
+			if (http_tls_load_pem("client CA", cl->tls_client_ca,
+			    cl->name, &l->client_ca, err, errlen) == -1)
 				return -1;
 			l->client_auth = cl->tls_client_auth;
 			OPT(MHD_OPTION_HTTPS_MEM_TRUST, 0, l->client_ca);

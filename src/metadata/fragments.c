@@ -328,24 +328,13 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	if (st->x.failed)
 		return;
 	mdxml_split(name, &n);
-	if (st->depth >= UPDATE_MAX_DEPTH) {
-		mdxml_fail(&st->x, "elements nested deeper than %d",
-		    UPDATE_MAX_DEPTH);
+	if (mdxml_enter(&st->x, st->depth, &n) == -1)
 		return;
-	}
 	f = &st->stack[st->depth];
 	memset(f, 0, sizeof(*f));
 	f->out_ns = "";
 	upd = mdxml_ns_is(&n, NS_UPD);
 	if (st->depth == 0) {
-		if (!mdxml_is(&n, NS_UPD, "Update")) {
-			char snip[48];
-
-			mdxml_fail(&st->x, "not an upd:Update document (root "
-			    "element is <%s>)", mdxml_snip(n.local, snip,
-			    sizeof(snip)));
-			return;
-		}
 		f->kind = FK_UPDATE;
 		st->depth++;
 		return;
@@ -468,16 +457,8 @@ end_localized(struct fstate *st)
 		mdxml_fail(&st->x, "LocalizedProperties without Language");
 		return -1;
 	}
-	/* trim */
-	s = st->lang.data != NULL ? st->lang.data : "";
 	n = st->lang.len;
-	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
-		s++;
-		n--;
-	}
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
+	s = mdxml_trim(st->lang.data != NULL ? st->lang.data : "", &n);
 	if (n == 0 || n >= sizeof(l->language)) {
 		mdxml_fail(&st->x, "LocalizedProperties/Language is empty "
 		    "or too long");

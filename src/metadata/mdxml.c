@@ -227,3 +227,39 @@ mdxml_u64(const char *s, unsigned long long max, unsigned long long *out)
 	*out = v;
 	return 0;
 }
+
+int
+mdxml_enter(struct mdxml *m, unsigned depth, const struct mdxml_name *n)
+{
+	char snip[48];
+
+	if (depth >= UPDATE_MAX_DEPTH) {
+		mdxml_fail(m, "elements nested deeper than %d",
+		    UPDATE_MAX_DEPTH);
+		return -1;
+	}
+	if (depth == 0 && !mdxml_is(n, NS_UPD, "Update")) {
+		mdxml_fail(m, "not an upd:Update document (root element is "
+		    "<%s>)", mdxml_snip(n->local, snip, sizeof(snip)));
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+const char *
+mdxml_trim(const char *s, size_t *n)
+{
+	while (*n > 0 && xml_space(*s)) {
+		s++;
+		(*n)--;
+	}
+	while (*n > 0 && xml_space(s[*n - 1]))
+		(*n)--;
+	return s;
+}

@@ -86,6 +86,19 @@ const char *mdxml_attr(const XML_Char **atts, const char *ns,
  */
 const char *mdxml_snip(const char *s, char *out, size_t outlen);
 
+/*
+ * What every element start checks first: depth below UPDATE_MAX_DEPTH
+ * and, at depth 0, that the root is upd:Update.  0, or -1 after
+ * mdxml_fail().
+ */
+int	mdxml_enter(struct mdxml *, unsigned depth,
+	    const struct mdxml_name *);
+/*
+ * s[0..*n) without leading and trailing XML white space (space, tab,
+ * CR, LF): the new start, *n the new length.  Borrows s.
+ */
+const char *mdxml_trim(const char *s, size_t *n);
+
 /* Strict xs:boolean: "true"/"1" -> 1, "false"/"0" -> 0, else -1. */
 int	mdxml_bool(const char *s);
 /* Strict unsigned decimal (no sign, no space, no leading '+'). */

@@ -273,13 +273,7 @@ grow(void *arr, size_t n, size_t *cap, size_t elem)
 static char *
 trim_dup(const char *s, size_t n)
 {
-	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
-		s++;
-		n--;
-	}
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
+	s = mdxml_trim(s, &n);
 	return xstrndup(s, n);
 }
 
@@ -766,20 +760,9 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	if (st->x.failed)
 		return;
 	mdxml_split(name, &n);
-	if (st->depth >= UPDATE_MAX_DEPTH) {
-		mdxml_fail(&st->x, "elements nested deeper than %d",
-		    UPDATE_MAX_DEPTH);
+	if (mdxml_enter(&st->x, st->depth, &n) == -1)
 		return;
-	}
 	if (st->depth == 0) {
-		if (!mdxml_is(&n, NS_UPD, "Update")) {
-			char snip[48];
-
-			mdxml_fail(&st->x, "not an upd:Update document (root "
-			    "element is <%s>)", mdxml_snip(n.local, snip,
-			    sizeof(snip)));
-			return;
-		}
 		st->has_root = true;
 		k = K_UPDATE;
 	} else {

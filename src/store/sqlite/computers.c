@@ -360,10 +360,8 @@ claims_set(struct sq *s, int64_t cid, const char *claim)
 	size_t n, seen = 0;
 	int rc;
 
-	if ((stmt = sq_stmt(s, SQL_CLAIMS_CLEAR)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, cid);
-	if ((rc = sq_exec_stmt(s, stmt, "clear claimed groups")) != STORE_OK)
+	if ((rc = sq_exec_by_id(s, SQL_CLAIMS_CLEAR, cid,
+	    "clear claimed groups")) != STORE_OK)
 		return rc;
 	for (p = claim; p != NULL && *p != '\0' && seen < COMPUTER_GROUPS_MAX;
 	    p = *e ? e + 1 : e) {
@@ -613,19 +611,14 @@ int
 sq_computer_delete(struct store *st, int64_t computer_id)
 {
 	struct sq *s = (struct sq *)st;
-	sqlite3_stmt *stmt;
 	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
-	if ((stmt = sq_stmt(s, SQL_COMPUTER_DELETE)) == NULL) {
-		rc = STORE_ERROR;
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, computer_id);
-	if ((rc = sq_exec_stmt(s, stmt, "delete computer")) != STORE_OK)
+	if ((rc = sq_exec_by_id(s, SQL_COMPUTER_DELETE, computer_id,
+	    "delete computer")) != STORE_OK)
 		goto fail;
 	if (sqlite3_changes(s->db) == 0) {
 		rc = store_seterr(st, STORE_NOTFOUND, "computer %lld does not "
@@ -749,19 +742,6 @@ sq_computer_find(struct store *st, const char *name, int64_t *computer_id)
     "c.last_status, c.duplicate_count, c.duplicate_seen, " \
     "(SELECT count(*) FROM computer_identities i WHERE i.computer_id = c.id) "
 
-/*
- * Members of group ?2 (with subgroups) under mode ?1: 0 and 1 (All
- * Computers) are everyone, 2 those without a membership of that kind.
- */
-#define GROUP_CTE \
-    "WITH RECURSIVE sub(id) AS (SELECT ?2 UNION SELECT g.id FROM " \
-    "target_groups g JOIN sub ON g.parent_id = sub.id) "
-#define GROUP_COND \
-    "(?2 IN (0, 1) OR (?2 = 2 AND NOT EXISTS (SELECT 1 FROM " \
-    "computer_groups cg WHERE cg.computer_id = c.id AND cg.source = ?1)) " \
-    "OR (?2 NOT IN (0, 1, 2) AND EXISTS (SELECT 1 FROM computer_groups cg " \
-    "WHERE cg.computer_id = c.id AND cg.source = ?1 AND cg.group_id IN " \
-    "sub)))"
 
 static const char SQL_COMPUTER_GET[] =
     "SELECT " COMPUTER_COLS "FROM computers c WHERE c.id = ?2";

@@ -426,12 +426,8 @@ sq_downstream_remove(struct store *st, int64_t id, size_t *n)
 	if ((rc = sq_one_int64(s, stmt, "count servers", &count, NULL)) !=
 	    STORE_OK)
 		goto fail;
-	if ((stmt = sq_stmt(s, SQL_DS_DELETE)) == NULL) {
-		rc = STORE_ERROR;
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = sq_exec_stmt(s, stmt, "remove downstream")) != STORE_OK)
+	if ((rc = sq_exec_by_id(s, SQL_DS_DELETE, id, "remove downstream")) !=
+	    STORE_OK)
 		goto fail;
 	if (sqlite3_changes(s->db) == 0) {
 		rc = store_seterr(st, STORE_NOTFOUND, "downstream server "

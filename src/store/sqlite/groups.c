@@ -136,6 +136,22 @@ name_not_guid(struct sq *s, const char *name, int64_t id)
 	return STORE_OK;
 }
 
+/* The name must be free (EXISTS) unless it is already id's (0: none). */
+static int
+name_free(struct sq *s, const char *name, int64_t id)
+{
+	int64_t other;
+	int rc;
+
+	if ((rc = name_not_guid(s, name, id)) != STORE_OK ||
+	    (rc = id_by(s, SQL_GROUP_BY_NAME, name, &other)) != STORE_OK)
+		return rc;
+	if (other != 0 && other != id)
+		return store_seterr(&s->base, STORE_EXISTS, "a group named "
+		    "\"%s\" already exists", name);
+	return STORE_OK;
+}
+
 /* A unique-name violation (another writer won the race) is EXISTS. */
 static int
 name_taken(struct sq *s, int rc, const char *name)
@@ -216,14 +232,8 @@ group_create(struct store *st, const char *name, const char *want,
 		return rc;
 	if ((rc = check_parent(s, parent_id)) != STORE_OK ||
 	    (rc = guid_free(s, guid, 0)) != STORE_OK ||
-	    (rc = name_not_guid(s, name, 0)) != STORE_OK ||
-	    (rc = id_by(s, SQL_GROUP_BY_NAME, name, &other)) != STORE_OK)
+	    (rc = name_free(s, name, 0)) != STORE_OK)
 		goto fail;
-	if (other != 0) {
-		rc = store_seterr(st, STORE_EXISTS, "a group named \"%s\" "
-		    "already exists", name);
-		goto fail;
-	}
 	if ((rc = sq_next_change(s, &seq)) != STORE_OK)
 		goto fail;
 	if ((stmt = sq_stmt(s, SQL_GROUP_INSERT)) == NULL) {
@@ -286,7 +296,7 @@ sq_group_rename(struct store *st, int64_t id, const char *name)
 	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
 	struct grp g;
-	int64_t other, seq;
+	int64_t seq;
 	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK || (rc = check_name(s, name)) !=
@@ -295,14 +305,8 @@ sq_group_rename(struct store *st, int64_t id, const char *name)
 	if ((rc = sq_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = check_mutable(s, id, "renamed", &g)) != STORE_OK ||
-	    (rc = name_not_guid(s, name, id)) != STORE_OK ||
-	    (rc = id_by(s, SQL_GROUP_BY_NAME, name, &other)) != STORE_OK)
+	    (rc = name_free(s, name, id)) != STORE_OK)
 		goto fail;
-	if (other != 0 && other != id) {
-		rc = store_seterr(st, STORE_EXISTS, "a group named \"%s\" "
-		    "already exists", name);
-		goto fail;
-	}
 	if ((rc = sq_next_change(s, &seq)) != STORE_OK)
 		goto fail;
 	if ((stmt = sq_stmt(s, SQL_GROUP_RENAME)) == NULL) {
@@ -355,12 +359,8 @@ sq_group_delete(struct store *st, int64_t id)
 	 * g.parent_id once computers are stored. */
 	if ((rc = sq_deployments_delete(s, 0, id, &n)) != STORE_OK)
 		goto fail;
-	if ((stmt = sq_stmt(s, SQL_GROUP_DELETE)) == NULL) {
-		rc = STORE_ERROR;
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = sq_exec_stmt(s, stmt, "delete group")) != STORE_OK)
+	if ((rc = sq_exec_by_id(s, SQL_GROUP_DELETE, id, "delete group")) !=
+	    STORE_OK)
 		goto fail;
 	if ((rc = sq_next_change(s, &n)) != STORE_OK)
 		goto fail;

@@ -482,7 +482,6 @@ int
 sq_event_prune(struct store *st, int64_t now, size_t *n)
 {
 	struct sq *s = (struct sq *)st;
-	sqlite3_stmt *stmt;
 	int64_t per_computer, days;
 	size_t dropped = 0;
 	int rc;
@@ -498,20 +497,12 @@ sq_event_prune(struct store *st, int64_t now, size_t *n)
 	    (rc = sq_setting_int(s, SETTING_EVENT_RETENTION_DAYS,
 	    &days)) != STORE_OK)
 		goto fail;
-	if ((stmt = sq_stmt(s, SQL_PRUNE_OLD)) == NULL) {
-		rc = STORE_ERROR;
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, now - days * 86400);
-	if ((rc = sq_exec_stmt(s, stmt, "drop old events")) != STORE_OK)
+	if ((rc = sq_exec_by_id(s, SQL_PRUNE_OLD, now - days * 86400,
+	    "drop old events")) != STORE_OK)
 		goto fail;
 	dropped += (size_t)sqlite3_changes(s->db);
-	if ((stmt = sq_stmt(s, SQL_PRUNE_OVER)) == NULL) {
-		rc = STORE_ERROR;
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, per_computer);
-	if ((rc = sq_exec_stmt(s, stmt, "drop events")) != STORE_OK)
+	if ((rc = sq_exec_by_id(s, SQL_PRUNE_OVER, per_computer,
+	    "drop events")) != STORE_OK)
 		goto fail;
 	dropped += (size_t)sqlite3_changes(s->db);
 	if ((rc = sq_commit(s)) != STORE_OK)
@@ -607,16 +598,6 @@ sq_status_list(struct store *st, int64_t computer_id, store_status_cb cb,
 
 /* ---- compliance ---- */
 
-/* Members of group ?2 (with subgroups) under mode ?1; see computers.c. */
-#define GROUP_CTE \
-    "WITH RECURSIVE sub(id) AS (SELECT ?2 UNION SELECT g.id FROM " \
-    "target_groups g JOIN sub ON g.parent_id = sub.id) "
-#define GROUP_COND \
-    "(?2 IN (0, 1) OR (?2 = 2 AND NOT EXISTS (SELECT 1 FROM " \
-    "computer_groups cg WHERE cg.computer_id = c.id AND cg.source = ?1)) " \
-    "OR (?2 NOT IN (0, 1, 2) AND EXISTS (SELECT 1 FROM computer_groups cg " \
-    "WHERE cg.computer_id = c.id AND cg.source = ?1 AND cg.group_id IN " \
-    "sub)))"
 
 /* ?3: the time the update arrived; "reported" counts the computers whose
  * last status report is not older (the others have no status for it). */

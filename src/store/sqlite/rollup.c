@@ -129,6 +129,19 @@ row3(sqlite3_stmt *stmt, void *arg)
 	r->v[2] = sqlite3_column_int64(stmt, 2);
 }
 
+/* The row3 of sql (SQL_RC_GET, SQL_RC_NUMBER) for computer cid. */
+static int
+computer_row3(struct sq *s, const char *sql, const char *cid,
+    struct int3 *r, bool *found)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = sq_stmt(s, sql)) == NULL)
+		return STORE_ERROR;
+	sq_bind_text(stmt, 1, cid);
+	return sq_one_row(s, stmt, "read computer", row3, r, found);
+}
+
 /* Would making parent the parent of id close a cycle? */
 static int
 makes_cycle(struct sq *s, int64_t id, int64_t parent, int *cycle)
@@ -234,10 +247,8 @@ one_server(struct sq *s, const struct store_rollup_server *e, int64_t now)
 	if ((rc = sq_exec_stmt(s, stmt, "update downstream")) != STORE_OK)
 		return rc;
 	if (!append) {
-		if ((stmt = sq_stmt(s, SQL_RS_CLIENTS_DEL)) == NULL)
-			return STORE_ERROR;
-		sqlite3_bind_int64(stmt, 1, rid);
-		if ((rc = sq_exec_stmt(s, stmt, "client summaries")) != STORE_OK)
+		if ((rc = sq_exec_by_id(s, SQL_RS_CLIENTS_DEL, rid,
+		    "client summaries")) != STORE_OK)
 			return rc;
 	}
 	for (size_t k = 0; k < e->nclients; k++) {
@@ -364,11 +375,7 @@ one_computer(struct sq *s, const struct store_rollup_computer_in *c,
 		res->refused++;
 		return STORE_OK;
 	}
-	if ((stmt = sq_stmt(s, SQL_RC_GET)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, cid);
-	if ((rc = sq_one_row(s, stmt, "read computer", row3, &r, NULL)) !=
-	    STORE_OK)
+	if ((rc = computer_row3(s, SQL_RC_GET, cid, &r, NULL)) != STORE_OK)
 		return rc;
 	rid = r.v[0];
 	old_site = r.v[1];
@@ -506,18 +513,12 @@ sq_rollup_out_of_sync(struct store *st, const char *parent_id,
 		return rc;
 	for (size_t i = 0; i < n && t.n > 0; i++) {
 		char cid[GUID_STRLEN + 1];
-		sqlite3_stmt *stmt;
 		struct int3 r;
 		bool out = false, found;
 
 		if (store_guid_norm(nums[i].computer_id, cid) != 0)
 			continue;
-		if ((stmt = sq_stmt(s, SQL_RC_NUMBER)) == NULL) {
-			rc = STORE_ERROR;
-			break;
-		}
-		sq_bind_text(stmt, 1, cid);
-		if ((rc = sq_one_row(s, stmt, "read computer", row3, &r,
+		if ((rc = computer_row3(s, SQL_RC_NUMBER, cid, &r,
 		    &found)) != STORE_OK)
 			break;
 		out = found && tree_has(&t, r.v[1]) &&
@@ -559,11 +560,7 @@ one_status(struct sq *s, const struct tree *t,
 	if (c->rollup_number < 1)
 		return store_seterr(&s->base, STORE_INVALID, "computer %s: "
 		    "RollupNumber below 1", cid);
-	if ((stmt = sq_stmt(s, SQL_RC_NUMBER)) == NULL)
-		return STORE_ERROR;
-	sq_bind_text(stmt, 1, cid);
-	if ((rc = sq_one_row(s, stmt, "read computer", row3, &r, NULL)) !=
-	    STORE_OK)
+	if ((rc = computer_row3(s, SQL_RC_NUMBER, cid, &r, NULL)) != STORE_OK)
 		return rc;
 	rid = r.v[0];
 	site = r.v[1];
@@ -583,10 +580,8 @@ one_status(struct sq *s, const struct tree *t,
 		return STORE_OK;
 	}
 	if (c->full) {
-		if ((stmt = sq_stmt(s, SQL_ST_CLEAR)) == NULL)
-			return STORE_ERROR;
-		sqlite3_bind_int64(stmt, 1, rid);
-		if ((rc = sq_exec_stmt(s, stmt, "clear states")) != STORE_OK)
+		if ((rc = sq_exec_by_id(s, SQL_ST_CLEAR, rid,
+		    "clear states")) != STORE_OK)
 			return rc;
 	}
 	for (size_t k = 0; k < c->nstates; k++) {
@@ -693,6 +688,27 @@ site_local(struct sq *s, const char *site_id, int *rc)
 	return id;
 }
 
+/*
+ * Start a read over one site (site_id; NULL: all sites): the schema
+ * check, the site's local id into *site and sql prepared into *stmt
+ * with ?1 bound to it.
+ */
+static int
+site_read(struct sq *s, const char *site_id, const char *sql, int64_t *site,
+    sqlite3_stmt **stmt)
+{
+	int rc;
+
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if ((*site = site_local(s, site_id, &rc)) < 0)
+		return rc;
+	if ((*stmt = sq_stmt(s, sql)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(*stmt, 1, *site);
+	return STORE_OK;
+}
+
 static const char *
 ctext(sqlite3_stmt *stmt, int i)
 {
@@ -711,13 +727,8 @@ sq_rollup_computer_list(struct store *st, const char *site_id,
 	int64_t site;
 	int rc;
 
-	if ((rc = sq_ready(s)) != STORE_OK)
+	if ((rc = site_read(s, site_id, SQL_RC_LIST, &site, &stmt)) != STORE_OK)
 		return rc;
-	if ((site = site_local(s, site_id, &rc)) < 0)
-		return rc;
-	if ((stmt = sq_stmt(s, SQL_RC_LIST)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, site);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&c, 0, sizeof(c));
 		c.id = sqlite3_column_int64(stmt, 0);
@@ -778,13 +789,8 @@ sq_rollup_compliance(struct store *st, const char *site_id, size_t limit,
 	int64_t site;
 	int rc;
 
-	if ((rc = sq_ready(s)) != STORE_OK)
+	if ((rc = site_read(s, site_id, SQL_RC_COMPLIANCE, &site, &stmt)) != STORE_OK)
 		return rc;
-	if ((site = site_local(s, site_id, &rc)) < 0)
-		return rc;
-	if ((stmt = sq_stmt(s, SQL_RC_COMPLIANCE)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, site);
 	sqlite3_bind_int64(stmt, 2, (int64_t)limit);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&row, 0, sizeof(row));

@@ -111,6 +111,25 @@ int	sq_one_int64_by_text(struct sq *, const char *sql, const char *key,
 	    const char *what, int64_t *out, bool *found);
 int	sq_one_int64_by_id(struct sq *, const char *sql, int64_t id,
 	    const char *what, int64_t *out, bool *found);
+/* Prepare (cached) sql, bind ?1 to id, then sq_exec_stmt (no rows). */
+int	sq_exec_by_id(struct sq *, const char *sql, int64_t id,
+	    const char *what);
+
+/*
+ * SQL pieces for the computers table "c": the members of group ?2 (with
+ * its subgroups) under targeting mode ?1.  GROUP_CTE opens the query,
+ * GROUP_COND is the condition: groups 0 and 1 (All Computers) are
+ * everyone, 2 (Unassigned) those without a membership of that kind.
+ */
+#define GROUP_CTE \
+    "WITH RECURSIVE sub(id) AS (SELECT ?2 UNION SELECT g.id FROM " \
+    "target_groups g JOIN sub ON g.parent_id = sub.id) "
+#define GROUP_COND \
+    "(?2 IN (0, 1) OR (?2 = 2 AND NOT EXISTS (SELECT 1 FROM " \
+    "computer_groups cg WHERE cg.computer_id = c.id AND cg.source = ?1)) " \
+    "OR (?2 NOT IN (0, 1, 2) AND EXISTS (SELECT 1 FROM computer_groups cg " \
+    "WHERE cg.computer_id = c.id AND cg.source = ?1 AND cg.group_id IN " \
+    "sub)))"
 
 /* Column i as text; NULL for SQL NULL (valid until the next step). */
 const char *sq_col_text(sqlite3_stmt *, int i);

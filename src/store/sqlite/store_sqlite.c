@@ -295,6 +295,17 @@ sq_one_int64_by_id(struct sq *s, const char *sql, int64_t id,
 	return sq_one_int64(s, stmt, what, out, found);
 }
 
+int
+sq_exec_by_id(struct sq *s, const char *sql, int64_t id, const char *what)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = sq_stmt(s, sql)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, id);
+	return sq_exec_stmt(s, stmt, what);
+}
+
 /* ---- transactions ---- */
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";

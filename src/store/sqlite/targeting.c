@@ -192,12 +192,8 @@ sq_computer_move(struct store *st, int64_t computer_id, int64_t group_id)
 		    "exist", (long long)group_id);
 		goto fail;
 	}
-	if ((stmt = sq_stmt(s, SQL_ASSIGN_CLEAR)) == NULL) {
-		rc = STORE_ERROR;
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, computer_id);
-	if ((rc = sq_exec_stmt(s, stmt, "clear assignment")) != STORE_OK)
+	if ((rc = sq_exec_by_id(s, SQL_ASSIGN_CLEAR, computer_id,
+	    "clear assignment")) != STORE_OK)
 		goto fail;
 	if (group_id != SQ_GROUP_UNASSIGNED) {
 		if ((stmt = sq_stmt(s, SQL_ASSIGN)) == NULL) {

@@ -565,6 +565,26 @@ answer_key(const struct svc_call *c, const struct uid_rev *want, size_t n,
 	return key;
 }
 
+/*
+ * Allocate the answer buffer once for n revisions at the size per
+ * revision of the last answer built (plus some): growing it by doubling
+ * copied a 324 KB answer about twice more and cost fresh pages.  A
+ * wrong guess only means growing as before.
+ */
+static void
+reserve_answer(struct svc_call *c, size_t n)
+{
+	size_t per = __atomic_load_n(&WS_SVC(c)->answer_per_rev,
+	    __ATOMIC_RELAXED), want;
+
+	if (per == 0 || per > c->out.max / 2 / n)
+		return;
+	want = n * per;
+	want += want / 16 + 1024;
+	if (want < c->out.max / 2)
+		(void)buf_reserve(&c->out, want);
+}
+
 int
 wsusss_op_get_update_data(struct svc_call *c)
 {
@@ -621,6 +641,7 @@ wsusss_op_get_update_data(struct svc_call *c)
 		}
 	}
 	cacheable = key != NULL;
+	reserve_answer(c, n);
 	svc_begin(c);
 	xmlw_start(&c->w, "GetUpdateDataResult");
 	xmlw_start(&c->w, "updates");
@@ -641,6 +662,9 @@ wsusss_op_get_update_data(struct svc_call *c)
 	xmlw_start(&c->w, "fileUrls");
 	write_file_urls(c, want, n, base, origin ? st : NULL);
 	svc_end(c);
+	if (!c->out.failed)
+		__atomic_store_n(&WS_SVC(c)->answer_per_rev, c->out.len / n,
+		    __ATOMIC_RELAXED);
 	if (cacheable && xmlw_finish(&c->w, NULL, 0) == 0) {
 		/* the answer buffer becomes the cached answer, and this call
 		 * sends it by reference like a hit */

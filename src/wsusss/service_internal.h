@@ -85,6 +85,8 @@ struct wsusss_service {
 						 * items (item_cache.h) */
 	struct answer_cache	*answers;	/* owned: finished GetUpdateData
 						 * answers (answer_cache.h) */
+	size_t			 answer_per_rev; /* atomic: bytes per revision
+						 * of the last answer built */
 	pthread_mutex_t		 touch_mu;	/* guards touched[] */
 	struct ws_touch_slot	 touched[WS_TOUCH_SLOTS];
 };

@@ -1,5 +1,6 @@
 /* test_guid.c — GUID syntax, canonical text, text <-> bytes, random. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,19 @@ test_valid(void **state)
 	assert_false(guid_valid("3F2504E0-4F89-11D3-9A0C-0305E82C33\0001", 36, 0));
 	assert_false(guid_valid("3F2504E04F8911D39A0C0305E82C3301", 32, 0));
 	assert_false(guid_valid(NULL, 0, 0));
+	/* every byte value in a digit's place: only 0-9, a-f, A-F pass */
+	for (int c = 0; c < 256; c++) {
+		char t[37];
+		bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F');
+
+		memcpy(t, G, 37);
+		t[35] = (char)c;
+		assert_int_equal(guid_valid(t, 36, 0), hex);
+		memcpy(t, G, 37);
+		t[0] = (char)c;
+		assert_int_equal(guid_valid(t, 36, 0), hex);
+	}
 }
 
 static void

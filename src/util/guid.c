@@ -93,17 +93,33 @@ guid_from_bytes(const uint8_t g[GUID_BYTES], unsigned flags,
 	out[o] = '\0';
 }
 
+/*
+ * The canonical form straight from the text (what guid_to_bytes() then
+ * guid_from_bytes() give: the digits lowered, the dashes where they
+ * were), without the round trip through bytes: servers canonicalize every
+ * GUID of every request.  Checked whole before anything is written, so
+ * that out may be s.
+ */
 int
 guid_canon(const char *s, size_t n, unsigned flags, char out[GUID_STRLEN + 1])
 {
-	uint8_t g[GUID_BYTES];
+	size_t i;
 
-	if (guid_to_bytes(s, n, flags, g) == -1) {
-		out[0] = '\0';
-		return -1;
+	if (unbrace(&s, &n, flags) == -1)
+		goto bad;
+	for (i = 0; i < GUID_STRLEN; i++)
+		if (dash_at(i) ? s[i] != '-' : hexval((unsigned char)s[i]) < 0)
+			goto bad;
+	for (i = 0; i < GUID_STRLEN; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[i] = (char)(c >= 'A' && c <= 'F' ? c | 0x20 : c);
 	}
-	guid_from_bytes(g, 0, out);
+	out[GUID_STRLEN] = '\0';
 	return 0;
+bad:
+	out[0] = '\0';
+	return -1;
 }
 
 int

@@ -42,17 +42,25 @@ answer_cache_overhead(void)
 	return sizeof(struct answer_entry);
 }
 
-/* FNV-1a: the keys are ours (GUIDs, flags, a URL), not a flooding risk
- * worth more (a collision costs a memcmp). */
+/*
+ * FNV-1a over 8-byte words (a 100-revision key is 4 KB; byte by byte it
+ * was 2 % of an answer), folded so that the low bits, the bucket, depend
+ * on all of it.  The keys are ours (GUIDs, flags, a URL), not a flooding
+ * risk worth more: a collision costs a memcmp.
+ */
 static uint64_t
 key_hash(const void *key, size_t len)
 {
 	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL, w;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
+	for (; len >= 8; len -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+	}
+	for (; len > 0; len--, p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h ^ (h >> 32) ^ (h >> 47);
 }
 
 static size_t

@@ -60,6 +60,37 @@ test_canon(void **state)
 	assert_string_equal(out, "");
 	assert_int_equal(guid_canon("{" G "}", 38, 0, out), -1);
 	assert_string_equal(out, "");
+	/* a digit or a dash wrong anywhere: refused, out "" */
+	for (size_t i = 0; i < 36; i++) {
+		char t[37];
+
+		memcpy(t, G, 37);
+		t[i] = t[i] == '-' ? '0' : 'g';
+		memset(out, 'z', sizeof(out));
+		assert_int_equal(guid_canon(t, 36, 0, out), -1);
+		assert_string_equal(out, "");
+	}
+	/* mixed case, every hex letter: what the bytes' round trip gives */
+	{
+		static const char *in[] = {
+			"aBcDeF01-2345-6789-AbCd-Ef0123456789",
+			"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+			"00000000-0000-0000-0000-000000000000",
+		};
+		uint8_t g[GUID_BYTES];
+		char rt[GUID_STRLEN + 1], buf[GUID_STRLEN + 1];
+
+		for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+			assert_int_equal(guid_to_bytes(in[i], 36, 0, g), 0);
+			guid_from_bytes(g, 0, rt);
+			assert_int_equal(guid_canon(in[i], 36, 0, out), 0);
+			assert_string_equal(out, rt);
+			/* in place */
+			memcpy(buf, in[i], 37);
+			assert_int_equal(guid_canon(buf, 36, 0, buf), 0);
+			assert_string_equal(buf, rt);
+		}
+	}
 }
 
 static void

@@ -22,6 +22,12 @@
 # BUILD (default build-bench) may be another tree's build directory
 # (absolute path) to measure an older commit with the same script.
 #
+# BUILT=1 adds rows where every wsusd answer is built: each request
+# names another Host (h<thread>-<count>.invalid), so the content base of
+# the fileUrls differs and wsusd's finished-answer cache never hits (its
+# item cache still does) — the cost of a batch asked once, as by a
+# single downstream, against the same static file.
+#
 # BEFORE=/abs/other-tree/build-bench adds a before/after comparison in
 # the same run: that build's wsusd is started on the same store (port
 # WPORT+1), must give byte-identical answers to both requests, and
@@ -97,15 +103,22 @@ done
 
 # ---- replay: wsusd and nginx, identical request --------------------------------
 cat >"$work/replay.lua" <<LUA
--- one recorded GetUpdateData request on every connection
+-- one recorded GetUpdateData request on every connection; BUILT=1:
+-- another Host on every request (no finished answer to reuse)
 local target = os.getenv("TARGET")
 local n = os.getenv("N")
-local req
+local built = os.getenv("BUILT") == "1"
+local req, body, path
+local seq, nthreads = 0, 0
+function setup(thread)
+	nthreads = nthreads + 1
+	thread:set("tid", nthreads)
+end
 function init(args)
 	local f = assert(io.open("$work/req-" .. n .. ".xml", "rb"))
-	local body = f:read("*a")
+	body = f:read("*a")
 	f:close()
-	local path = "$path"
+	path = "$path"
 	if target == "nginx" then path = "/replay/" .. n .. ".xml" end
 	req = wrk.format("POST", path, {
 		["Host"] = wrk.headers["Host"],
@@ -114,7 +127,13 @@ function init(args)
 	}, body)
 end
 request = function()
-	return req
+	if not built then return req end
+	seq = seq + 1
+	return wrk.format("POST", path, {
+		["Host"] = "h" .. tostring(tid) .. "-" .. seq .. ".invalid",
+		["Content-Type"] = "text/xml; charset=utf-8",
+		["SOAPAction"] = '$action',
+	}, body)
 end
 done = function(summary, latency, requests)
 	io.write(string.format("non200 %d\n", summary.errors.status))
@@ -147,7 +166,7 @@ sleep 0.3
 wthreads=$CONNECTIONS
 [ "$wthreads" -gt 2 ] && wthreads=2
 replay() {	# TARGET N PORT -> "req/s non200"
-	TARGET=$1 N=$2 wrk -t"$wthreads" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/replay.lua" \
+	TARGET=$1 N=$2 BUILT=${REPLAY_BUILT:-0} wrk -t"$wthreads" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/replay.lua" \
 	    "http://127.0.0.1:$3" >"$work/wrk-$1-$2.out" 2>&1
 	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1-$2.out")" \
 	    "$(awk '/^non200/ {print $2}' "$work/wrk-$1-$2.out")"
@@ -167,7 +186,27 @@ for n in 100 1000; do
 		printf "| %d | %d | %.1f | %.1f | %.1f | **%.3f** | %s, %s |\n",
 		    n, b, w, c / hz, x, (x > 0 ? w / x : 0), wb, nb
 	}'
+	echo "$n_rps" >"$work/nginx-rps-$n"
 done
+if [ "${BUILT:-0}" = 1 ]; then
+	# the same nginx figure; wsusd builds every answer
+	for n in 100 1000; do
+		c0=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+		set -- $(REPLAY_BUILT=1 replay wsusd "$n" "$WPORT"); w_rps=$1; w_bad=$2
+		c1=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+		reqs=$(awk '/requests in/ {print $1}' "$work/wrk-wsusd-$n.out")
+		awk -v n="$n" -v b="$(wc -c <"$work/replay/$n.xml")" -v w="$w_rps" \
+		    -v x="$(cat "$work/nginx-rps-$n")" -v c="$(( c1 - c0 ))" -v hz="$hz" \
+		    -v wb="$w_bad" -v q="$reqs" 'BEGIN {
+			printf "| %d, each answer built | %d | %.1f | %.1f | %.1f | **%.3f** | %s, - |\n",
+			    n, b, w, c / hz, x, (x > 0 ? w / x : 0), wb
+			printf "%d revisions, each answer built: %.0f µs wsusd CPU per answer\n",
+			    n, (q > 0 ? c / hz * 1e6 / q : 0) >> "'"$work/built-cpu"'"
+		}'
+	done
+	echo
+	cat "$work/built-cpu"
+fi
 echo
 echo "wsusd peak RSS (VmHWM): $(awk '/^VmHWM:/ {printf "%.1f MB", $2 / 1024}' /proc/"$wpid"/status)"
 

@@ -270,6 +270,8 @@ fault_message(const struct svc_call *c)
 	return NULL;
 }
 
+static void ref_drop(struct svc_call *c);
+
 int
 svc_write_fault(struct svc_call *c)
 {
@@ -278,6 +280,7 @@ svc_write_fault(struct svc_call *c)
 	enum soap_version v = c->req != NULL ? c->req->version : SOAP_V11;
 	int status;
 
+	ref_drop(c);	/* a fault replaces any answer */
 	buf_reset(&c->out);
 	c->out.failed = 0;
 	soap_fault_init(&f, c->def->style, v, c->fault);
@@ -374,6 +377,38 @@ svc_end(struct svc_call *c)
 	xmlw_envelope_end(&c->w);
 }
 
+void
+svc_answer_ref(struct svc_call *c, const char *data, size_t len,
+    void (*release)(void *), void *arg)
+{
+	if (c->ref_free != NULL)
+		c->ref_free(c->ref_arg);
+	c->ref_data = data;
+	c->ref_len = len;
+	c->ref_free = release;
+	c->ref_arg = arg;
+}
+
+/* Drop the answer held by reference, if any (not handed to a response). */
+static void
+ref_drop(struct svc_call *c)
+{
+	if (c->ref_free != NULL)
+		c->ref_free(c->ref_arg);
+	c->ref_data = NULL;
+	c->ref_len = 0;
+	c->ref_free = NULL;
+	c->ref_arg = NULL;
+}
+
+int
+svc_finish(struct svc_call *c, char *err, size_t errlen)
+{
+	if (c->ref_data != NULL)
+		return 0;
+	return xmlw_finish(&c->w, err, errlen);
+}
+
 const char *
 svc_header(const struct svc_call *c, const char *name)
 {
@@ -390,13 +425,27 @@ send_answer(struct svc_call *c, int status, const char *content_type)
 	size_t len = 0;
 	char *data;
 
-	if (status < 0 || c->out.failed || c->out.data == NULL)
-		return http_respond_status(c->http->conn, 500);
-	data = buf_steal(&c->out, &len);
-	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(data);
-		return MHD_NO;
+	if (status >= 0 && c->ref_data != NULL) {
+		/* the bytes stay where they are: the response owes the
+		 * release from here on (called when it is destroyed) */
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+		    c->ref_len, (void *)c->ref_data, c->ref_free, c->ref_arg);
+		if (r == NULL)
+			return MHD_NO;	/* svc_call_done() releases */
+		c->ref_data = NULL;
+		c->ref_len = 0;
+		c->ref_free = NULL;
+		c->ref_arg = NULL;
+	} else {
+		if (status < 0 || c->out.failed || c->out.data == NULL)
+			return http_respond_status(c->http->conn, 500);
+		data = buf_steal(&c->out, &len);
+		r = MHD_create_response_from_buffer(len, data,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL) {
+			free(data);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
@@ -440,6 +489,7 @@ svc_call_done(struct svc_call *c)
 {
 	soap_request_free(c->req);
 	c->req = NULL;
+	ref_drop(c);
 	buf_free(&c->out);
 	free(c->proto);
 	c->proto = NULL;
@@ -453,7 +503,7 @@ run_op(struct svc_call *c)
 
 	if (c->def->before != NULL)
 		c->def->before(c);
-	if (c->op->fn(c) == 0 && xmlw_finish(&c->w, err, sizeof(err)) == 0) {
+	if (c->op->fn(c) == 0 && svc_finish(c, err, sizeof(err)) == 0) {
 		if (c->def->after != NULL)
 			c->def->after(c);
 		return 200;

@@ -56,8 +56,9 @@ struct svc_op {
 	const char	*name;		/* local name of the operation element */
 	const char	*ns;		/* its namespace; NULL: the service's */
 	/*
-	 * Write the answer (svc_begin(), content, svc_end()), or set a
-	 * fault with svc_fault() and return -1.  0 on success.
+	 * Write the answer (svc_begin(), content, svc_end()) or hand over
+	 * finished bytes (svc_answer_ref()), or set a fault with
+	 * svc_fault() and return -1.  0 on success.
 	 */
 	int		(*fn)(struct svc_call *c);
 };
@@ -126,6 +127,13 @@ struct svc_call {
 	/* fault set by svc_fault() */
 	enum soap_error_code	 fault;
 	char			 fault_msg[1024];
+	/* the answer held by reference instead of out (svc_answer_ref());
+	 * ref_free(ref_arg) is owed once: by the HTTP response that sends
+	 * the bytes, else by svc_call_done() */
+	const char		*ref_data;
+	size_t			 ref_len;
+	void			(*ref_free)(void *);
+	void			*ref_arg;
 };
 
 /* A host for cfg (which must outlive it), not ready yet.  NULL + err. */
@@ -198,6 +206,18 @@ int	svc_fault(struct svc_call *c, enum soap_error_code ec,
  */
 void	svc_begin(struct svc_call *c);
 void	svc_end(struct svc_call *c);
+/*
+ * The whole answer is len bytes at data (a finished envelope), held by
+ * reference instead of written: sent as they are, without a copy into
+ * the answer buffer; release(arg) is called once when they are no
+ * longer needed (after sending, or with the call).  Instead of
+ * svc_begin() ... svc_end(); nothing may be written after it.
+ */
+void	svc_answer_ref(struct svc_call *c, const char *data, size_t len,
+	    void (*release)(void *), void *arg);
+/* The answer of a successful operation is complete (the writer's
+ * xmlw_finish(), or one held by svc_answer_ref()); 0, or -1 with err. */
+int	svc_finish(struct svc_call *c, char *err, size_t errlen);
 /* A request header; NULL without a connection. */
 const char *svc_header(const struct svc_call *c, const char *name);
 

@@ -39,7 +39,7 @@ buf_fail(struct buf *b)
 	return -1;
 }
 
-static int
+int
 buf_reserve(struct buf *b, size_t add)
 {
 	size_t need, ncap;

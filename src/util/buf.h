@@ -37,6 +37,11 @@ int	 buf_vprintf(struct buf *, const char *fmt, va_list)
  * its callers; it is xml_escape() (util/xml_escape.h) with XML_ESC_QUOT.
  */
 int	 buf_xml_escape(struct buf *, const char *, size_t, int attr);
+/*
+ * Room for add more bytes (and the NUL) allocated now, so that appending
+ * them moves nothing; 0, or -1 and failed like an append over max.
+ */
+int	 buf_reserve(struct buf *, size_t add);
 /* Take the data (caller frees with free()); the buffer becomes empty. */
 char	*buf_steal(struct buf *, size_t *lenp);
 

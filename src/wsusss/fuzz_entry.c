@@ -104,7 +104,7 @@ wsusss_fuzz_request(const uint8_t *data, size_t len)
 	/* this thread's store is the in-memory one */
 	c.th->st = fz.st;
 	if (c.op != NULL) {
-		if (c.op->fn(&c) != 0 || xmlw_finish(&c.w, err,
+		if (c.op->fn(&c) != 0 || svc_finish(&c, err,
 		    sizeof(err)) != 0) {
 			if (c.fault == SOAP_EC_NONE)
 				c.fault = SOAP_EC_INTERNAL_SERVER_ERROR;

@@ -19,6 +19,7 @@
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 #include "util/xml_escape.h"
+#include "wsusss/answer_cache.h"
 #include "wsusss/item_cache.h"
 #include "wsusss/service_internal.h"
 
@@ -533,6 +534,57 @@ write_file_urls(struct svc_call *c, const struct uid_rev *want, size_t n,
 	buf_free(&eb);
 }
 
+/*
+ * The answer cache's key of a request (answer_cache.h): everything the
+ * answer depends on besides the catalog snapshot — the envelope's SOAP
+ * version and style, whether cabinets may be sent, the content base of
+ * the fileUrls, and the requested revisions in their order (the items
+ * are written in that order).  Malloc'd, *len bytes.
+ */
+static char *
+answer_key(const struct svc_call *c, const struct uid_rev *want, size_t n,
+    bool compress_ok, const char *base, size_t *len)
+{
+	size_t blen = strlen(base), hl = 4 + blen + 1, klen;
+	char *key, *p;
+
+	klen = hl + n * (GUID_STRLEN + sizeof(int32_t));
+	key = xmalloc(klen);
+	key[0] = 'G';
+	key[1] = (char)c->req->version;
+	key[2] = (char)c->w.style;
+	key[3] = compress_ok ? 'c' : 'p';
+	memcpy(key + 4, base, blen + 1);
+	p = key + hl;
+	for (size_t k = 0; k < n; k++) {
+		memcpy(p, want[k].uid, GUID_STRLEN);
+		memcpy(p + GUID_STRLEN, &want[k].rev, sizeof(int32_t));
+		p += GUID_STRLEN + sizeof(int32_t);
+	}
+	*len = klen;
+	return key;
+}
+
+/*
+ * Allocate the answer buffer once for n revisions at the size per
+ * revision of the last answer built (plus some): growing it by doubling
+ * copied a 324 KB answer about twice more and cost fresh pages.  A
+ * wrong guess only means growing as before.
+ */
+static void
+reserve_answer(struct svc_call *c, size_t n)
+{
+	size_t per = __atomic_load_n(&WS_SVC(c)->answer_per_rev,
+	    __ATOMIC_RELAXED), want;
+
+	if (per == 0 || per > c->out.max / 2 / n)
+		return;
+	want = n * per;
+	want += want / 16 + 1024;
+	if (want < c->out.max / 2)
+		(void)buf_reserve(&c->out, want);
+}
+
 int
 wsusss_op_get_update_data(struct svc_call *c)
 {
@@ -540,10 +592,13 @@ wsusss_op_get_update_data(struct svc_call *c)
 	struct store *st;
 	const struct catalog *s = NULL;
 	struct uid_rev *want = NULL;
-	size_t n, k = 0;
+	struct answer_cache *ac = WS_SVC(c)->answers;
+	struct answer_entry *ae;
+	size_t n, k = 0, keylen = 0, alen;
 	int batch, rc = -1;
-	bool compress_ok;
-	char base[SVC_HOST_MAX + 32];
+	bool compress_ok, origin, cacheable;
+	char base[SVC_HOST_MAX + 32], *key = NULL, *ans;
+	const char *adata;
 
 	if (ws_session(c) != 0 || (st = svc_store(c)) == NULL)
 		return -1;
@@ -570,6 +625,23 @@ wsusss_op_get_update_data(struct svc_call *c)
 	if ((s = ws_snap(c, st)) == NULL)
 		goto out;
 	svc_content_base(c, base, sizeof(base));
+	/* with the content policy "origin" a MUUrl may change without the
+	 * change number (a file's original URL learnt): not cached */
+	origin = content_origin_policy(st);
+	if (!origin) {
+		key = answer_key(c, want, n, compress_ok, base, &keylen);
+		ae = answer_cache_get(ac, key, keylen, catalog_change_seq(s),
+		    &adata, &alen);
+		if (ae != NULL) {
+			/* the same request on the same snapshot: every
+			 * revision resolved and was written as then */
+			svc_answer_ref(c, adata, alen, answer_entry_release, ae);
+			rc = 0;
+			goto out;
+		}
+	}
+	cacheable = key != NULL;
+	reserve_answer(c, n);
 	svc_begin(c);
 	xmlw_start(&c->w, "GetUpdateDataResult");
 	xmlw_start(&c->w, "updates");
@@ -579,16 +651,31 @@ wsusss_op_get_update_data(struct svc_call *c)
 			    "revision %s/%d", want[k].uid, (int)want[k].rev);
 			goto out;
 		}
+		/* a revision read from the store (not the catalog's newest)
+		 * is not tied to the snapshot's change number */
+		if (want[k].v == NULL)
+			cacheable = false;
 		if (write_item(c, st, &want[k], compress_ok) != 0)
 			goto out;
 	}
 	xmlw_end(&c->w);
 	xmlw_start(&c->w, "fileUrls");
-	write_file_urls(c, want, n, base,
-	    content_origin_policy(st) ? st : NULL);
+	write_file_urls(c, want, n, base, origin ? st : NULL);
 	svc_end(c);
+	if (!c->out.failed)
+		__atomic_store_n(&WS_SVC(c)->answer_per_rev, c->out.len / n,
+		    __ATOMIC_RELAXED);
+	if (cacheable && xmlw_finish(&c->w, NULL, 0) == 0) {
+		/* the answer buffer becomes the cached answer, and this call
+		 * sends it by reference like a hit */
+		ans = buf_steal(&c->out, &alen);
+		ae = answer_cache_put(ac, key, keylen, catalog_change_seq(s),
+		    ans, alen, &adata);
+		svc_answer_ref(c, adata, alen, answer_entry_release, ae);
+	}
 	rc = 0;
 out:
+	free(key);
 	free(want);
 	snap_release(s);
 	return rc;

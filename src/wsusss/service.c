@@ -80,6 +80,7 @@ wsusss_service_new(struct svc_host *host, struct catalog_holder *catalog)
 	svc->catalog = catalog;
 	pthread_mutex_init(&svc->rate_mu, NULL);
 	svc->items = item_cache_new(ITEM_CACHE_DEFAULT_BYTES);
+	svc->answers = answer_cache_new(ANSWER_CACHE_DEFAULT_BYTES);
 	pthread_mutex_init(&svc->touch_mu, NULL);
 	return svc;
 }
@@ -109,6 +110,7 @@ wsusss_service_free(struct wsusss_service *svc)
 	/* svc->catalog is borrowed: the daemon frees it after us */
 	pthread_mutex_destroy(&svc->rate_mu);
 	item_cache_free(svc->items);
+	answer_cache_free(svc->answers);
 	pthread_mutex_destroy(&svc->touch_mu);
 	free(svc);
 }

@@ -30,6 +30,7 @@
 #include "util/buf.h"
 #include "util/guid.h"
 #include "wsusss/anchor.h"
+#include "wsusss/answer_cache.h"
 #include "wsusss/item_cache.h"
 #include "wsusss/service.h"
 #include "wsusss/snapshot.h"
@@ -82,6 +83,10 @@ struct wsusss_service {
 	struct ws_bucket	 rate[WS_AUTH_SLOTS];
 	struct item_cache	*items;		/* owned: finished GetUpdateData
 						 * items (item_cache.h) */
+	struct answer_cache	*answers;	/* owned: finished GetUpdateData
+						 * answers (answer_cache.h) */
+	size_t			 answer_per_rev; /* atomic: bytes per revision
+						 * of the last answer built */
 	pthread_mutex_t		 touch_mu;	/* guards touched[] */
 	struct ws_touch_slot	 touched[WS_TOUCH_SLOTS];
 };

@@ -729,6 +729,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_ping_related),
 		cmocka_unit_test(t_item_cache),
 		cmocka_unit_test(t_touch_once),
+		cmocka_unit_test(t_answer_cache),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

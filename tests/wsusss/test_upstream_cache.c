@@ -7,7 +7,11 @@
  * of the revision makes the answer carry the new document.  And the
  * downstream's contact written once, not per call (session.c).  Runs
  * last in test_wsusss_upstream and leaves the documents as it found
- * them.  The fixture and helpers: test_upstream.c.
+ * them.  The finished-answer cache (src/wsusss/answer_cache.c): the
+ * same two-revision request twice gets the same bytes, another order or
+ * another Host another answer, and a revision changed between two
+ * identical requests changes the answer (only that revision's item).
+ * The fixture and helpers: test_upstream.c.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -182,4 +186,135 @@ t_touch_once(void **state)
 	    "protocol FROM downstream_servers WHERE server_id = '" DS_ID "'",
 	    v, sizeof(v));
 	assert_string_equal(v, "1|1|probe.lab.invalid|1.20");
+}
+
+/* ---- the finished-answer cache ---------------------------------------- */
+
+#define IDENT(u)	"<UpdateIdentity><UpdateID>" u "</UpdateID>" \
+	"<RevisionNumber>200</RevisionNumber></UpdateIdentity>"
+
+/* The answer body of GetUpdateData for ids (malloc'd, 200), sent with
+ * the Host header line host (NULL: the harness's). */
+static char *
+answer_for(const char *ids, const char *host)
+{
+	char *x = update_data_req(g.exp, g.data, ids), *body;
+	struct wh_reply r;
+	struct soap_request *q;
+
+	if (host == NULL)
+		post(SS, x, &r);
+	else {
+		struct wh_post p;
+
+		memset(&p, 0, sizeof(p));
+		p.path = SS;
+		p.action = "\"" NS "/GetUpdateData\"";
+		p.hdr[0] = host;
+		p.body = x;
+		p.len = strlen(x);
+		wh_send(&g.srv, &p, &r);
+		assert_int_equal(r.rc, CURLE_OK);
+	}
+	q = ok(&r);
+	body = strdup(r.body.data);
+	assert_non_null(body);
+	soap_request_free(q);
+	wh_reply_free(&r);
+	free(x);
+	return body;
+}
+
+/* Where the item of uid starts in an answer. */
+static const char *
+item_of(const char *answer, const char *uid)
+{
+	char pat[128];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "<ServerSyncUpdateData><Id><UpdateID>%s",
+	    uid);
+	p = strstr(answer, pat);
+	assert_non_null(p);
+	return p;
+}
+
+void
+t_answer_cache(void **state)
+{
+	const char *two = IDENT(LEAF) IDENT(SMALL);
+	const char *owt = IDENT(SMALL) IDENT(LEAF);
+	char *a1, *a, *b, *h;
+
+	(void)state;
+	a1 = answer_for(two, NULL);
+	assert_true(item_of(a1, LEAF) < item_of(a1, SMALL));
+	/* the leaf's blob is a cabinet, the small one's plain */
+	assert_non_null(strstr(a1, "<XmlUpdateBlobCompressed>"));
+	assert_non_null(strstr(a1, "<XmlUpdateBlob>"));
+	a = answer_for(two, NULL);
+	assert_string_equal(a, a1);
+	free(a);
+
+	/* the other order: the items in that order, the same items */
+	b = answer_for(owt, NULL);
+	assert_string_not_equal(b, a1);
+	assert_true(item_of(b, SMALL) < item_of(b, LEAF));
+	assert_int_equal(strlen(b), strlen(a1));
+	a = answer_for(owt, NULL);
+	assert_string_equal(a, b);
+	free(a);
+
+	/* another Host: the fileUrls on that base, the items as before */
+	h = answer_for(two, "Host: mirror.lab.invalid:8530");
+	assert_non_null(strstr(h, "<MUUrl>http://mirror.lab.invalid:8530/"
+	    "Content/"));
+	assert_null(strstr(a1, "mirror.lab.invalid"));
+	assert_int_equal(strstr(h, "<fileUrls>") - h,
+	    strstr(a1, "<fileUrls>") - a1);
+	assert_memory_equal(h, a1, (size_t)(strstr(a1, "<fileUrls>") - a1));
+	a = answer_for(two, NULL);
+	assert_string_equal(a, a1);
+	free(a);
+
+	/* the leaf's document replaced, its change number not moved: the
+	 * answer is the one kept */
+	sql("CREATE TABLE keep_doc AS SELECT * FROM fragments WHERE "
+	    "revision_id = " LEAF_RID " AND kind = 3;"
+	    "UPDATE fragments SET (data, length) = (SELECT data, length FROM "
+	    "fragments WHERE revision_id = " SMALL_RID " AND kind = 3) "
+	    "WHERE revision_id = " LEAF_RID " AND kind = 3;");
+	a = answer_for(two, NULL);
+	assert_string_equal(a, a1);
+	free(a);
+
+	/* the revision changes between two identical requests: the leaf's
+	 * item carries the new (plain) document; the small one's item and
+	 * the fileUrls are as they were */
+	leaf_changed();
+	a = answer_for(two, NULL);
+	assert_string_not_equal(a, a1);
+	assert_null(strstr(a, "XmlUpdateBlobCompressed"));
+	assert_true(item_of(a, LEAF) < item_of(a, SMALL));
+	assert_string_equal(item_of(a, SMALL), item_of(a1, SMALL));
+	free(a);
+	/* and the other order, asked before the change, is rebuilt too */
+	a = answer_for(owt, NULL);
+	assert_null(strstr(a, "XmlUpdateBlobCompressed"));
+	free(a);
+
+	/* put the document back: the first answer again */
+	sql("UPDATE fragments SET (data, length) = (SELECT data, length FROM "
+	    "keep_doc) WHERE revision_id = " LEAF_RID " AND kind = 3;"
+	    "DROP TABLE keep_doc;");
+	leaf_changed();
+	a = answer_for(two, NULL);
+	assert_string_equal(a, a1);
+	free(a);
+	a = answer_for(owt, NULL);
+	assert_string_equal(a, b);
+	free(a);
+	free(h);
+	free(b);
+	free(a1);
 }

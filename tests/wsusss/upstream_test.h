@@ -79,5 +79,6 @@ void	t_ping_related(void **state);
 /* test_upstream_cache.c */
 void	t_item_cache(void **state);
 void	t_touch_once(void **state);
+void	t_answer_cache(void **state);
 
 #endif

@@ -150,6 +150,15 @@ test_relpath(void **state)
 	assert_int_equal(content_relpath(sha1, "a.exe", out, 47), -1);
 	assert_int_equal(content_relpath(sha1, NULL, out, 43), -1);
 	assert_int_equal(content_relpath(sha1, NULL, out, 44), 0);
+	/* the path and its NUL must fit: 48 bytes for ".exe", not 47 */
+	memset(out, 'z', sizeof(out));
+	assert_int_equal(content_relpath(sha1, "setup.exe", out, 48), 0);
+	assert_string_equal(out, "9D/" ABC_SHA1 ".exe");
+	assert_int_equal(out[48], 'z');
+	assert_int_equal(content_relpath(sha1, "setup.exe", out, 47), -1);
+	assert_int_equal(content_relpath(sha1, NULL, out, 44), 0);
+	assert_string_equal(out, "9D/" ABC_SHA1);
+	assert_int_equal(content_relpath(sha1, NULL, out, 43), -1);
 }
 
 static void

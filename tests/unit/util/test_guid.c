@@ -1,5 +1,6 @@
 /* test_guid.c — GUID syntax, canonical text, text <-> bytes, random. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,19 @@ test_valid(void **state)
 	assert_false(guid_valid("3F2504E0-4F89-11D3-9A0C-0305E82C33\0001", 36, 0));
 	assert_false(guid_valid("3F2504E04F8911D39A0C0305E82C3301", 32, 0));
 	assert_false(guid_valid(NULL, 0, 0));
+	/* every byte value in a digit's place: only 0-9, a-f, A-F pass */
+	for (int c = 0; c < 256; c++) {
+		char t[37];
+		bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F');
+
+		memcpy(t, G, 37);
+		t[35] = (char)c;
+		assert_int_equal(guid_valid(t, 36, 0), hex);
+		memcpy(t, G, 37);
+		t[0] = (char)c;
+		assert_int_equal(guid_valid(t, 36, 0), hex);
+	}
 }
 
 static void
@@ -46,6 +60,37 @@ test_canon(void **state)
 	assert_string_equal(out, "");
 	assert_int_equal(guid_canon("{" G "}", 38, 0, out), -1);
 	assert_string_equal(out, "");
+	/* a digit or a dash wrong anywhere: refused, out "" */
+	for (size_t i = 0; i < 36; i++) {
+		char t[37];
+
+		memcpy(t, G, 37);
+		t[i] = t[i] == '-' ? '0' : 'g';
+		memset(out, 'z', sizeof(out));
+		assert_int_equal(guid_canon(t, 36, 0, out), -1);
+		assert_string_equal(out, "");
+	}
+	/* mixed case, every hex letter: what the bytes' round trip gives */
+	{
+		static const char *in[] = {
+			"aBcDeF01-2345-6789-AbCd-Ef0123456789",
+			"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+			"00000000-0000-0000-0000-000000000000",
+		};
+		uint8_t g[GUID_BYTES];
+		char rt[GUID_STRLEN + 1], buf[GUID_STRLEN + 1];
+
+		for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+			assert_int_equal(guid_to_bytes(in[i], 36, 0, g), 0);
+			guid_from_bytes(g, 0, rt);
+			assert_int_equal(guid_canon(in[i], 36, 0, out), 0);
+			assert_string_equal(out, rt);
+			/* in place */
+			memcpy(buf, in[i], 37);
+			assert_int_equal(guid_canon(buf, 36, 0, buf), 0);
+			assert_string_equal(buf, rt);
+		}
+	}
 }
 
 static void

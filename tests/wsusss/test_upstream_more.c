@@ -530,13 +530,39 @@ allow_reload(struct tl_wsusd *s, size_t n, const char *tail)
 	assert_int_equal(tl_count_in_file(s->log, want), n);
 }
 
+/* s's upstream_allow line in its file set to list, and a reload (the
+ * n-th) that applies it. */
+static void
+allow_file_reload(struct tl_wsusd *s, const char *list, size_t n)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "sed -i 's|^upstream_allow = .*$|"
+	    "upstream_allow = %s|' '%s'", list, s->conf);
+	assert_int_equal(system(cmd), 0);
+	allow_reload(s, n, "applied [server] upstream_allow\n");
+}
+
+/* The DssAuth request x to s: answered, or refused as not allowed. */
+static void
+assert_dss_allowed(struct tl_wsusd *s, const char *x, bool allowed)
+{
+	struct wh_reply r;
+
+	wh_soap(s, DSS, x, &r);
+	assert_int_equal(r.status, allowed ? 200 : 500);
+	assert_non_null(strstr(r.body.data, allowed ?
+	    "GetAuthorizationCookieResult" :
+	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
+	wh_reply_free(&r);
+}
+
 /* the allow-list from wsusd.conf ([server] upstream_allow), applied at
  * the start and by a reload (SIGHUP) */
 void
 t_allow_config(void **state)
 {
 	struct tl_wsusd s2;
-	struct wh_reply r;
 	char *conf, *x, cmd[512];
 	size_t len;
 	FILE *fp;
@@ -558,33 +584,15 @@ t_allow_config(void **state)
 	free(conf);
 	assert_int_equal(tl_wsusd_start(&s2), 0);
 	x = wh_fixture(CAP "000002-DssGetAuthorizationCookie.request.xml", NULL);
-	wh_soap(&s2, DSS, x, &r);
-	assert_int_equal(r.status, 500);
-	assert_non_null(strstr(r.body.data,
-	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
-	wh_reply_free(&r);
+	assert_dss_allowed(&s2, x, false);
 
 	/* a reload applies the file's new list: 127.0.0.1 allowed */
-	snprintf(cmd, sizeof(cmd), "sed -i 's|^upstream_allow = .*$|"
-	    "upstream_allow = 10.9.9.0/24 127.0.0.0/8|' '%s'", s2.conf);
-	assert_int_equal(system(cmd), 0);
-	allow_reload(&s2, 1, "applied [server] upstream_allow\n");
-	wh_soap(&s2, DSS, x, &r);
-	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body.data,
-	    "GetAuthorizationCookieResult"));
-	wh_reply_free(&r);
+	allow_file_reload(&s2, "10.9.9.0/24 127.0.0.0/8", 1);
+	assert_dss_allowed(&s2, x, true);
 
 	/* and a reload to a list without it refuses again */
-	snprintf(cmd, sizeof(cmd), "sed -i 's|^upstream_allow = .*$|"
-	    "upstream_allow = 192.0.2.7|' '%s'", s2.conf);
-	assert_int_equal(system(cmd), 0);
-	allow_reload(&s2, 2, "applied [server] upstream_allow\n");
-	wh_soap(&s2, DSS, x, &r);
-	assert_int_equal(r.status, 500);
-	assert_non_null(strstr(r.body.data,
-	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
-	wh_reply_free(&r);
+	allow_file_reload(&s2, "192.0.2.7", 2);
+	assert_dss_allowed(&s2, x, false);
 	free(x);
 	assert_int_equal(tl_count_in_file(s2.log, "needs a restart"), 0);
 	assert_int_equal(tl_wsusd_stop(&s2), 0);

@@ -57,6 +57,16 @@ doc_with(const char *body)
 	return xasprintf("%s%s</upd:Update>", doc_head, body);
 }
 
+/* The document with body must fail with a message containing want. */
+static void
+body_fails(const char *body, const char *want)
+{
+	char *d = doc_with(body);
+
+	parse_fails(d, want);
+	free(d);
+}
+
 void
 test_minimal_and_prefix_free_document(void **state)
 {
@@ -103,14 +113,12 @@ test_rejects_malformed_xml(void **state)
 	(void)state;
 	parse_fails("", "line 1: no element found");
 	parse_fails("<upd:Update xmlns:upd=\"" UPD_NS "\">", "line 1:");
-	d = doc_with("<upd:Files></upd:File>");
-	parse_fails(d, "mismatched tag");
-	free(d);
+	body_fails("<upd:Files></upd:File>",
+	    "mismatched tag");
 	parse_fails("\n\n<x:Update>", "line 3: unbound prefix");
 	/* invalid UTF-8 given straight to the parser */
-	d = doc_with("<upd:Files>\xff</upd:Files>");
-	parse_fails(d, "not well-formed");
-	free(d);
+	body_fails("<upd:Files>\xff</upd:Files>",
+	    "not well-formed");
 	d = doc_with("&undefined;");
 	parse_fails(d, "undefined entity");
 	free(d);
@@ -176,8 +184,6 @@ test_rejects_missing_identity(void **state)
 void
 test_rejects_bad_identity_values(void **state)
 {
-	char *d;
-
 	(void)state;
 	parse_fails("<upd:Update xmlns:upd=\"" UPD_NS "\"><upd:UpdateIdentity "
 	    "UpdateID=\"not-a-guid\" RevisionNumber=\"1\"/></upd:Update>",
@@ -191,16 +197,14 @@ test_rejects_bad_identity_values(void **state)
 	parse_fails("<upd:Update xmlns:upd=\"" UPD_NS "\"><upd:UpdateIdentity "
 	    "UpdateID=\"dd78b8a1-0b20-45c1-add6-4da72e9364cf\" "
 	    "RevisionNumber=\"2147483648\"/></upd:Update>", "RevisionNumber");
-	d = doc_with("<upd:Relationships><upd:Prerequisites><upd:AtLeastOne>"
+	body_fails("<upd:Relationships><upd:Prerequisites><upd:AtLeastOne>"
 	    "<upd:UpdateIdentity UpdateID=\"zz78b8a1-0b20-45c1-add6-"
 	    "4da72e9364cf\"/></upd:AtLeastOne></upd:Prerequisites>"
-	    "</upd:Relationships>");
-	parse_fails(d, "is not a GUID");
-	free(d);
-	d = doc_with("<upd:UpdateIdentity UpdateID=\"dd78b8a1-0b20-45c1-add6-"
-	    "4da72e9364cf\" RevisionNumber=\"1\"/>");
-	parse_fails(d, "more than one UpdateIdentity");
-	free(d);
+	    "</upd:Relationships>",
+	    "is not a GUID");
+	body_fails("<upd:UpdateIdentity UpdateID=\"dd78b8a1-0b20-45c1-add6-"
+	    "4da72e9364cf\" RevisionNumber=\"1\"/>",
+	    "more than one UpdateIdentity");
 }
 
 void
@@ -233,40 +237,33 @@ test_rejects_bad_files(void **state)
 	char *d;
 
 	(void)state;
-	d = doc_with("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c\""
-	    " FileName=\"a\" Size=\"1\"/></upd:Files>");
-	parse_fails(d, "File/@Digest \"h/W9BGlYUAaqXTp30cZi/SiV3c\" is not "
+	body_fails("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c\""
+	    " FileName=\"a\" Size=\"1\"/></upd:Files>",
+	    "File/@Digest \"h/W9BGlYUAaqXTp30cZi/SiV3c\" is not "
 	    "the base64 of a 20-byte SHA-1");
-	free(d);
-	d = doc_with("<upd:Files><upd:File Digest=\"!!!!\" FileName=\"a\" "
-	    "Size=\"1\"/></upd:Files>");
-	parse_fails(d, "File/@Digest");
-	free(d);
+	body_fails("<upd:Files><upd:File Digest=\"!!!!\" FileName=\"a\" "
+	    "Size=\"1\"/></upd:Files>",
+	    "File/@Digest");
 	/* a valid base64 of the wrong length (SHA-256 in the SHA-1 slot) */
-	d = doc_with("<upd:Files><upd:File Digest=\"Amt0qymy5KsROiwIXm4QIIV75Ju4"
-	    "r+Cl28Pg8gaLXUA=\" FileName=\"a\" Size=\"1\"/></upd:Files>");
-	parse_fails(d, "20-byte SHA-1");
-	free(d);
-	d = doc_with("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
+	body_fails("<upd:Files><upd:File Digest=\"Amt0qymy5KsROiwIXm4QIIV75Ju4"
+	    "r+Cl28Pg8gaLXUA=\" FileName=\"a\" Size=\"1\"/></upd:Files>",
+	    "20-byte SHA-1");
+	body_fails("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
 	    "=\" FileName=\"a\" Size=\"1\"><upd:AdditionalDigest Algorithm="
 	    "\"SHA256\">not base64</upd:AdditionalDigest></upd:File>"
-	    "</upd:Files>");
-	parse_fails(d, "AdditionalDigest \"not base64\" is not the base64 of "
+	    "</upd:Files>",
+	    "AdditionalDigest \"not base64\" is not the base64 of "
 	    "a 32-byte SHA-256");
-	free(d);
-	d = doc_with("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
+	body_fails("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
 	    "=\" DigestAlgorithm=\"MD5\" FileName=\"a\" Size=\"1\"/>"
-	    "</upd:Files>");
-	parse_fails(d, "DigestAlgorithm \"MD5\"");
-	free(d);
-	d = doc_with("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
-	    "=\" Size=\"1\"/></upd:Files>");
-	parse_fails(d, "missing File/@FileName");
-	free(d);
-	d = doc_with("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
-	    "=\" FileName=\"a\" Size=\"1x\"/></upd:Files>");
-	parse_fails(d, "File/@Size \"1x\" is not a size");
-	free(d);
+	    "</upd:Files>",
+	    "DigestAlgorithm \"MD5\"");
+	body_fails("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
+	    "=\" Size=\"1\"/></upd:Files>",
+	    "missing File/@FileName");
+	body_fails("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
+	    "=\" FileName=\"a\" Size=\"1x\"/></upd:Files>",
+	    "File/@Size \"1x\" is not a size");
 	/* other AdditionalDigest algorithms are ignored */
 	struct update u;
 	d = doc_with("<upd:Files><upd:File Digest=\"h/W9BGlYUAaqXTp30cZi/SiV3c0"
@@ -284,38 +281,30 @@ test_rejects_bad_files(void **state)
 void
 test_rejects_bad_relationships_and_languages(void **state)
 {
-	char *d;
-
 	(void)state;
-	d = doc_with("<upd:Relationships><upd:Prerequisites><upd:AtLeastOne/>"
-	    "</upd:Prerequisites></upd:Relationships>");
-	parse_fails(d, "empty Prerequisites/AtLeastOne");
-	free(d);
-	d = doc_with("<upd:Relationships><upd:Prerequisites><upd:AtLeastOne "
-	    "IsCategory=\"maybe\"/></upd:Prerequisites></upd:Relationships>");
-	parse_fails(d, "IsCategory \"maybe\" is not a boolean");
-	free(d);
-	d = doc_with("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
+	body_fails("<upd:Relationships><upd:Prerequisites><upd:AtLeastOne/>"
+	    "</upd:Prerequisites></upd:Relationships>",
+	    "empty Prerequisites/AtLeastOne");
+	body_fails("<upd:Relationships><upd:Prerequisites><upd:AtLeastOne "
+	    "IsCategory=\"maybe\"/></upd:Prerequisites></upd:Relationships>",
+	    "IsCategory \"maybe\" is not a boolean");
+	body_fails("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
 	    "<upd:Title>t</upd:Title></upd:LocalizedProperties>"
-	    "</upd:LocalizedPropertiesCollection>");
-	parse_fails(d, "LocalizedProperties without Language");
-	free(d);
-	d = doc_with("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
+	    "</upd:LocalizedPropertiesCollection>",
+	    "LocalizedProperties without Language");
+	body_fails("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
 	    "<upd:Language>en</upd:Language></upd:LocalizedProperties>"
 	    "<upd:LocalizedProperties><upd:Language>en</upd:Language>"
-	    "</upd:LocalizedProperties></upd:LocalizedPropertiesCollection>");
-	parse_fails(d, "language \"en\" given twice");
-	free(d);
-	d = doc_with("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
+	    "</upd:LocalizedProperties></upd:LocalizedPropertiesCollection>",
+	    "language \"en\" given twice");
+	body_fails("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
 	    "<upd:Language>en/../x</upd:Language></upd:LocalizedProperties>"
-	    "</upd:LocalizedPropertiesCollection>");
-	parse_fails(d, "is not a language tag");
-	free(d);
-	d = doc_with("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
+	    "</upd:LocalizedPropertiesCollection>",
+	    "is not a language tag");
+	body_fails("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties>"
 	    "<upd:Language>abcdefghijklmnopq</upd:Language>"
-	    "</upd:LocalizedProperties></upd:LocalizedPropertiesCollection>");
-	parse_fails(d, "empty or too long");
-	free(d);
+	    "</upd:LocalizedProperties></upd:LocalizedPropertiesCollection>",
+	    "empty or too long");
 }
 
 void

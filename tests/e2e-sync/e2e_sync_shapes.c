@@ -114,6 +114,21 @@ compare_shapes(const char *ours, const char *theirs)
 	soap_request_free(b);
 }
 
+void
+assert_valid_request(const char *path, const char *schema)
+{
+	char err[1024], *data;
+	size_t len;
+
+	data = read_file_all(path, 1u << 24, &len);
+	assert_non_null(data);
+	snprintf(up.schema, sizeof(up.schema),
+	    "%s/soap/%s/soap11-envelope.xsd", wh_fixtures, schema);
+	if (wh_validate(&up, data, len, err, sizeof(err)) != 0)
+		fail_msg("%s does not validate: %s", path, err);
+	free(data);
+}
+
 /* The first recorded request of operation op in dir. */
 void
 recorded(const char *dir, const char *op, char *path, size_t len)
@@ -145,7 +160,7 @@ check_shapes(struct dss *d)
 		{ "GetUpdateData", "soap/wsusss-spec/sample2-GetUpdateData.request.xml" },
 		{ "GetUpdateData", "soap/wsusss-capture/000014-GetUpdateData-leaf-with-file.request.xml" },
 	};
-	char ours[512], theirs[512], err[1024];
+	char ours[512], theirs[512];
 	size_t i;
 
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
@@ -157,8 +172,6 @@ check_shapes(struct dss *d)
 	for (i = 1; i < 100; i++) {
 		char p[256];
 		struct stat sb;
-		char *data;
-		size_t len;
 		int k, found = 0;
 
 		for (k = 0; k < 2 && !found; k++) {
@@ -178,15 +191,8 @@ check_shapes(struct dss *d)
 				}
 			}
 		}
-		if (!found)
-			continue;
-		data = read_file_all(p, 1u << 24, &len);
-		assert_non_null(data);
-		snprintf(up.schema, sizeof(up.schema),
-		    "%s/soap/wsusss-schema/soap11-envelope.xsd", wh_fixtures);
-		if (wh_validate(&up, data, len, err, sizeof(err)) != 0)
-			fail_msg("%s does not validate: %s", p, err);
-		free(data);
+		if (found)
+			assert_valid_request(p, "wsusss-schema");
 	}
 }
 

@@ -50,6 +50,8 @@ void	test_tls_minimum(void **state);
 void	recorded(const char *dir, const char *op, char *path, size_t len);
 /* Fails the test unless the requests in the two files have one shape. */
 void	compare_shapes(const char *ours, const char *theirs);
+/* The request in path valid against fixtures soap/SCHEMA/soap11-envelope.xsd. */
+void	assert_valid_request(const char *path, const char *schema);
 void	test_request_shapes(void **state);
 
 /* e2e_sync_tiers.c */

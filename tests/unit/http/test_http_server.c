@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 
 #include "config/config.h"
+#include "http_fx.h"
 #include "http/http_server.h"
 #include "testlib.h"
 #include "util/buf.h"
@@ -128,24 +129,11 @@ expect_status(const char *method, const char *path, long status)
 
 /* ---- test routes ------------------------------------------------------- */
 
-static enum MHD_Result
-send_text(struct http_request *req, const char *text, size_t len)
-{
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	resp = MHD_create_response_from_buffer(len, (void *)text,
-	    MHD_RESPMEM_MUST_COPY);
-	ret = MHD_queue_response(req->conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
 /* POST /echo: the body back. */
 static enum MHD_Result
 h_echo(struct http_request *req)
 {
-	return send_text(req, req->body, req->body_len);
+	return httpfx_send_text(req, req->body, req->body_len);
 }
 
 /* GET /Files/...: "files:" + what follows the prefix, + the arg. */
@@ -156,7 +144,7 @@ h_files(struct http_request *req)
 	int n = snprintf(out, sizeof(out), "%s:%s", (const char *)req->arg,
 	    req->rest);
 
-	return send_text(req, out, (size_t)n);
+	return httpfx_send_text(req, out, (size_t)n);
 }
 
 static int
@@ -165,10 +153,7 @@ server_up(void **state)
 	char err[256];
 
 	(void)state;
-	config_defaults(&cfg);
-	free(cfg.listeners[0].address);
-	cfg.listeners[0].address = xstrdup("127.0.0.1");
-	cfg.listeners[0].port = tl_free_port();
+	httpfx_loopback(&cfg, 0);
 	cfg.max_body_bytes = BODY_MAX;
 	cfg.threads = 2;
 	snprintf(base, sizeof(base), "http://127.0.0.1:%u",
@@ -190,10 +175,7 @@ static int
 server_down(void **state)
 {
 	(void)state;
-	http_server_stop(srv);
-	srv = NULL;
-	http_route_clear();
-	config_free(&cfg);
+	httpfx_stop(&srv, &cfg);
 	return 0;
 }
 
@@ -586,10 +568,7 @@ test_start_errors(void **state)
 
 	(void)state;
 	/* the port is taken by the running server */
-	config_defaults(&c2);
-	free(c2.listeners[0].address);
-	c2.listeners[0].address = xstrdup("127.0.0.1");
-	c2.listeners[0].port = cfg.listeners[0].port;
+	httpfx_loopback(&c2, cfg.listeners[0].port);
 	assert_int_equal(http_server_start(&c2, &s2, err, sizeof(err)), -1);
 	assert_null(s2);
 	assert_non_null(strstr(err, "listener default"));
@@ -657,10 +636,7 @@ test_connection_limit(void **state)
 	int a, b, c;
 
 	(void)state;
-	config_defaults(&c2);
-	free(c2.listeners[0].address);
-	c2.listeners[0].address = xstrdup("127.0.0.1");
-	c2.listeners[0].port = tl_free_port();
+	httpfx_loopback(&c2, 0);
 	c2.listeners[1] = c2.listeners[0];
 	c2.listeners[1].address = xstrdup("127.0.0.1");
 	c2.listeners[1].tls_certificate = c2.listeners[1].tls_key = NULL;

@@ -23,16 +23,12 @@ const char *wh_wsusd, *wh_wsusctl, *wh_fixtures;
 int
 wh_main_args(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR\n",
-		    argv[0]);
+	if (tl_main_args(argc, argv, 3, "WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR")
+	    != 0)
 		return -1;
-	}
 	wh_wsusd = argv[1];
 	wh_wsusctl = argv[2];
 	wh_fixtures = argv[3];
-	tl_wsusd_exe = wh_wsusd;
-	tl_wsusctl_exe = wh_wsusctl;
 	return 0;
 }
 

@@ -127,6 +127,20 @@ expect_status(const char *method, const char *path, long status)
 	reply_free(&r);
 }
 
+/* GET path: a 200 with exactly body. */
+static void
+expect_body(const char *path, const char *body)
+{
+	struct reply r;
+
+	request("GET", path, NULL, 0, 0, &r);
+	if (r.rc != CURLE_OK || r.status != 200)
+		fail_msg("GET %s: rc %d status %ld, want 200", path, r.rc,
+		    r.status);
+	assert_string_equal(r.body.data, body);
+	reply_free(&r);
+}
+
 /* ---- test routes ------------------------------------------------------- */
 
 /* POST /echo: the body back. */
@@ -292,28 +306,14 @@ test_tls_priorities(void **state)
 static void
 test_routing(void **state)
 {
-	struct reply r;
-
 	(void)state;
-	request("GET", "/Files/abc", NULL, 0, 0, &r);
-	assert_int_equal(r.status, 200);
-	assert_string_equal(r.body.data, "files:abc");
-	reply_free(&r);
+	expect_body("/Files/abc", "files:abc");
 	/* case-insensitive prefix; the rest keeps its case */
-	request("GET", "/fILES/AbC", NULL, 0, 0, &r);
-	assert_string_equal(r.body.data, "files:AbC");
-	reply_free(&r);
-	request("GET", "//Files///a//b?x=%2f..", NULL, 0, 0, &r);
-	assert_int_equal(r.status, 200);
-	assert_string_equal(r.body.data, "files:a/b");
-	reply_free(&r);
-	request("GET", "/Files/%61", NULL, 0, 0, &r);
-	assert_string_equal(r.body.data, "files:a");
-	reply_free(&r);
+	expect_body("/fILES/AbC", "files:AbC");
+	expect_body("//Files///a//b?x=%2f..", "files:a/b");
+	expect_body("/Files/%61", "files:a");
 	/* longest prefix wins */
-	request("GET", "/files/deep/x", NULL, 0, 0, &r);
-	assert_string_equal(r.body.data, "deep:x");
-	reply_free(&r);
+	expect_body("/files/deep/x", "deep:x");
 
 	expect_status("GET", "/Files/", 200);
 	expect_status("GET", "/Files", 404);

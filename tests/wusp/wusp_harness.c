@@ -32,6 +32,21 @@ wh_main_args(int argc, char **argv)
 	return 0;
 }
 
+int
+wh_run(int argc, char **argv, const char *name,
+    const struct CMUnitTest *tests, size_t n, int (*setup)(void **),
+    int (*teardown)(void **))
+{
+	int rc;
+
+	if (wh_main_args(argc, argv) != 0)
+		return 2;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = _cmocka_run_group_tests(name, tests, n, setup, teardown);
+	curl_global_cleanup();
+	return rc;
+}
+
 /* ---- the installation ----------------------------------------------------- */
 
 void

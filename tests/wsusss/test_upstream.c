@@ -100,6 +100,17 @@ expect_fault(const struct wh_reply *r, const char *code, const char *msg)
 	soap_request_free(q);
 }
 
+void
+post_fault(const char *path, const char *body, const char *code,
+    const char *msg)
+{
+	struct wh_reply r;
+
+	post(path, body, &r);
+	expect_fault(&r, code, msg);
+	wh_reply_free(&r);
+}
+
 /* replace the text of every <name>..</name> by "*" */
 static char *
 mask(const char *xml, const char *name)

@@ -44,9 +44,7 @@ t_bad_input(void **state)
 	forged[10] = forged[10] == 'A' ? 'B' : 'A';
 	x = session_req(CAP "000005-GetConfigData.request.xml");
 	y = wh_set_text(x, NULL, "EncryptedData", forged);
-	post(SS, y, &r);
-	expect_fault(&r, "InvalidCookie", NULL);
-	wh_reply_free(&r);
+	post_fault(SS, y, "InvalidCookie", NULL);
 	free(x);
 	free(y);
 
@@ -60,19 +58,13 @@ t_bad_input(void **state)
 	{
 		char *z = wh_set_text(y, NULL, "protocolVersion", "2.0");
 
-		post(SS, z, &r);
-		expect_fault(&r, "IncompatibleProtocolVersion", NULL);
-		wh_reply_free(&r);
+		post_fault(SS, z, "IncompatibleProtocolVersion", NULL);
 		free(z);
 		z = wh_set_text(y, NULL, "protocolVersion", "0.9");
-		post(SS, z, &r);
-		expect_fault(&r, "IncompatibleProtocolVersion", NULL);
-		wh_reply_free(&r);
+		post_fault(SS, z, "IncompatibleProtocolVersion", NULL);
 		free(z);
 		z = wh_set_text(y, NULL, "protocolVersion", "1.x");
-		post(SS, z, &r);
-		expect_fault(&r, "InvalidParameters", "protocolVersion");
-		wh_reply_free(&r);
+		post_fault(SS, z, "InvalidParameters", "protocolVersion");
 		free(z);
 	}
 	free(x);
@@ -80,9 +72,7 @@ t_bad_input(void **state)
 
 	/* absurd batch sizes: 0 and 101 ids (limit 100) */
 	x = update_data_req(g.exp, g.data, "");
-	post(SS, x, &r);
-	expect_fault(&r, "InvalidParameters", "updateIds");
-	wh_reply_free(&r);
+	post_fault(SS, x, "InvalidParameters", "updateIds");
 	free(x);
 	ids[0] = '\0';
 	for (int i = 0; i < 101; i++)
@@ -90,45 +80,33 @@ t_bad_input(void **state)
 		    "<UpdateIdentity><UpdateID>" SMALL "</UpdateID>"
 		    "<RevisionNumber>200</RevisionNumber></UpdateIdentity>");
 	x = update_data_req(g.exp, g.data, ids);
-	post(SS, x, &r);
-	expect_fault(&r, "InvalidParameters", "updateIds");
-	wh_reply_free(&r);
+	post_fault(SS, x, "InvalidParameters", "updateIds");
 	free(x);
 	/* known id, wrong revision: the whole call fails (observed) */
 	x = update_data_req(g.exp, g.data, "<UpdateIdentity><UpdateID>" SMALL
 	    "</UpdateID><RevisionNumber>199</RevisionNumber></UpdateIdentity>");
-	post(SS, x, &r);
-	expect_fault(&r, "InternalServerError", NULL);
-	wh_reply_free(&r);
+	post_fault(SS, x, "InternalServerError", NULL);
 	free(x);
 
 	/* anchors from the future: ServerChanged (reset anchors) */
 	x = session_req(CAP "000006-GetRevisionIdList-GetConfig-true.request.xml");
 	y = wh_set_text(x, NULL, "filter", "<Anchor>999999999,2026-01-01 "
 	    "00:00:00.000</Anchor><GetConfig>true</GetConfig>");
-	post(SS, y, &r);
-	expect_fault(&r, "ServerChanged", NULL);
-	wh_reply_free(&r);
+	post_fault(SS, y, "ServerChanged", NULL);
 	free(y);
 	y = wh_set_text(x, NULL, "filter", "<Anchor>1,2999-01-01 "
 	    "00:00:00.000</Anchor><GetConfig>true</GetConfig>");
-	post(SS, y, &r);
-	expect_fault(&r, "ServerChanged", NULL);
-	wh_reply_free(&r);
+	post_fault(SS, y, "ServerChanged", NULL);
 	free(y);
 	/* a malformed filter */
 	y = wh_set_text(x, NULL, "filter", "<GetConfig>maybe</GetConfig>");
-	post(SS, y, &r);
-	expect_fault(&r, "InvalidParameters", "filter");
-	wh_reply_free(&r);
+	post_fault(SS, y, "InvalidParameters", "filter");
 	free(y);
 	free(x);
 	/* GetDeployments without syncAnchor */
 	x = session_req(SPEC "sample2-GetDeployments.request.xml");
 	y = wh_set_text(x, NULL, "syncAnchor", "");
-	post(SS, y, &r);
-	expect_fault(&r, "InvalidParameters", "syncAnchor");
-	wh_reply_free(&r);
+	post_fault(SS, y, "InvalidParameters", "syncAnchor");
 	free(y);
 	free(x);
 	/* DownloadFiles: unknown digests, listed with '|' */
@@ -145,10 +123,8 @@ t_bad_input(void **state)
 		    "</base64Binary></fileDigestList></DownloadFiles></soap:Body>"
 		    "</soap:Envelope>", g.exp, g.data);
 		(void)p;
-		post(SS, body, &r);
-		expect_fault(&r, "FileDigestsMissing",
+		post_fault(SS, body, "FileDigestsMissing",
 		    "AAAAAAAAAAAAAAAAAAAAAAAAAAA=|h/W9BGlYUAaqXTp30cZi/SiV3c0=");
-		wh_reply_free(&r);
 	}
 	free(x);
 	/* an unknown operation */
@@ -428,9 +404,7 @@ t_deployments(void **state)
 	{
 		char *x = session_req(SPEC "sample2-GetDeployments.request.xml");
 
-		post(SS, x, &r);
-		expect_fault(&r, "ServerChanged", NULL);
-		wh_reply_free(&r);
+		post_fault(SS, x, "ServerChanged", NULL);
 		free(x);
 	}
 }
@@ -492,18 +466,14 @@ t_allow_list(void **state)
 
 	(void)state;
 	set_allow("10.9.9.0/24, 2001:db8::/32");
-	post(DSS, x, &r);
-	expect_fault(&r, "InvalidAuthorizationCookie", NULL);
-	wh_reply_free(&r);
+	post_fault(DSS, x, "InvalidAuthorizationCookie", NULL);
 	post(SS, c, &r);	/* a cookie from before does not help */
 	expect_fault(&r, "InvalidCookie", NULL);
 	wh_reply_free(&r);
 	set_allow("10.9.9.0/24 127.0.0.0/8");
 	post_ok(DSS, x);
 	set_allow("not-an-address");	/* malformed: refuse everyone */
-	post(DSS, x, &r);
-	expect_fault(&r, "InvalidAuthorizationCookie", NULL);
-	wh_reply_free(&r);
+	post_fault(DSS, x, "InvalidAuthorizationCookie", NULL);
 	set_allow(NULL);
 	post_ok(DSS, x);
 	free(x);

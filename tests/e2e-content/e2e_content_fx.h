@@ -27,13 +27,13 @@ struct synth {
 	const char	*id;		/* UpdateID; borrowed */
 	const char	*name;		/* FileName; borrowed */
 	size_t		 size;		/* bytes of the file */
-	char		*data;		/* size bytes; owned, free() */
+	char		*data;		/* size bytes; owned (free) */
 	uint8_t		 sha1[20];
 	char		 b64[32];	/* the SHA-1 in base64 */
 	char		 b64_256[48];	/* the SHA-256 in base64 */
 	char		 rel[128];	/* XX/SHA1HEX.exe */
 	char		 path[256];	/* where synth_file wrote it */
-	const char	*patching;	/* PatchingType, or NULL; borrowed */
+	const char	*patching;	/* PatchingType or NULL; borrowed */
 	char		 origin[256];	/* its original URL, or "" */
 };
 

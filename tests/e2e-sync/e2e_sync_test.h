@@ -1,8 +1,9 @@
 /*
- * e2e_sync_test.h — what the two source files of test_e2e_sync share:
- * the downstream fixtures and store helpers (test_e2e_sync.c), the
+ * e2e_sync_test.h — what the source files of test_e2e_sync share: the
+ * downstream fixtures and store helpers (test_e2e_sync.c), the
  * fake-upstream test (e2e_sync_fake.c), the request shapes
- * (e2e_sync_shapes.c) and the three tiers (e2e_sync_tiers.c).  Only tests/e2e-sync uses it.
+ * (e2e_sync_shapes.c) and the three tiers (e2e_sync_tiers.c).  Only
+ * tests/e2e-sync uses it.
  */
 #ifndef WSUSD_TESTS_E2E_SYNC_TEST_H
 #define WSUSD_TESTS_E2E_SYNC_TEST_H
@@ -50,7 +51,8 @@ void	test_tls_minimum(void **state);
 void	recorded(const char *dir, const char *op, char *path, size_t len);
 /* Fails the test unless the requests in the two files have one shape. */
 void	compare_shapes(const char *ours, const char *theirs);
-/* The request in path valid against fixtures soap/SCHEMA/soap11-envelope.xsd. */
+/* The request in path valid against the fixtures'
+ * soap/SCHEMA/soap11-envelope.xsd. */
 void	assert_valid_request(const char *path, const char *schema);
 void	test_request_shapes(void **state);
 

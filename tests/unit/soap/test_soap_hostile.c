@@ -308,7 +308,8 @@ test_size_limits(void **state)
 	free(d);
 
 	/* one text node over the per-element limit */
-	over_text_limit("\"><protocolVersion>", "</protocolVersion></GetConfig>");
+	over_text_limit("\"><protocolVersion>",
+	    "</protocolVersion></GetConfig>");
 	/* an attribute value over the limit */
 	over_text_limit("\" a=\"", "\"/>");
 }

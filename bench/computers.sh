@@ -34,17 +34,8 @@ bench_conf
 ctl="build-bench/src/cli/wsusctl -c $work/wsusd.conf"
 $ctl -q postinstall >/dev/null
 $ctl -q import-updates "$work/catalog" >/dev/null
-# shellcheck disable=SC2046
-$ctl -q approve $($ctl --json updates list --type software --limit "$APPROVED" |
-	jq -r '.[].update_id') --group "All Computers" >/dev/null
-{
-	printf '[machine]\nos_version = 10.0.19045.3930\n[registry]\n'
-	i=5000000
-	while [ $i -lt 5000200 ]; do
-		printf 'HKLM\\SOFTWARE\\Contoso\\Patches\\KB%s = dword:1\n' $i
-		i=$((i + 1))
-	done
-} >"$work/machine.ini"
+bench_approve "$APPROVED"
+bench_machine
 
 bench_wsusd build-bench/src/daemon/wsusd
 rss0=$(awk '/^VmRSS:/ {print $2}' /proc/"$wpid"/status)

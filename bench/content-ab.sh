@@ -31,26 +31,8 @@ case $B in /*) ;; *) B=$top/$B ;; esac
 [ -x "$A/src/daemon/wsusd" ] && [ -x "$B/src/daemon/wsusd" ] ||
     { echo "content-ab.sh: no wsusd in $A or $B" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/wsusd-ab.XXXXXX)
-cleanup() {
-	for f in a.pid b.pid nginx.pid; do
-		[ -f "$work/$f" ] && kill "$(cat "$work/$f")" 2>/dev/null || true
-	done
-	sleep 0.3
-	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-chmod 755 "$work"
-mkdir -p "$work/content/AB"
-big=0123456789ABCDEF0123456789ABCDEF012345AB.cab
-head -c $((256 * 1024 * 1024)) /dev/urandom >"$work/content/AB/$big"
-i=0
-while [ $i -lt 1000 ]; do
-	head -c 16384 /dev/urandom >"$work/content/AB/$(printf '%036X' $i)AB00.exe"
-	i=$((i + 1))
-done
-tiny=FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFAB.cab
-head -c 4096 /dev/urandom >"$work/content/AB/$tiny"
+bench_workdir ab	# bench_cleanup stops a, b and nginx (their .pid files)
+bench_content_set
 
 # one configuration per wsusd (own port, own database)
 for s in a b; do
@@ -61,54 +43,16 @@ for s in a b; do
 	    -e "s|^state_dir = .*|state_dir = $work/$s|" "$work/wsusd.conf"
 	mv "$work/wsusd.conf" "$work/$s.conf"
 done
-cat >"$work/nginx.conf" <<CONF
-worker_processes $THREADS;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx.err warn;
-worker_rlimit_nofile 8192;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_requests 1000000;
-	keepalive_timeout 60;
-	default_type application/octet-stream;
-	server {
-		listen 127.0.0.1:$NPORT;
-		location /Content/ { alias $work/content/; }
-	}
-}
-CONF
 ulimit -n 8192 2>/dev/null || true
 "$A/src/daemon/wsusd" -c "$work/a.conf" 2>"$work/a.log" & echo $! >"$work/a.pid"
 "$B/src/daemon/wsusd" -c "$work/b.conf" 2>"$work/b.log" & echo $! >"$work/b.pid"
-nginx -c "$work/nginx.conf" -p "$work"
+bench_nginx content "$NPORT"
 for p in $APORT $BPORT $NPORT; do
-	for _ in $(seq 50); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$p/Content/AB/$tiny" 2>/dev/null && break
-		sleep 0.2
-	done
+	bench_wait "http://127.0.0.1:$p/Content/AB/$tiny"
 done
 for p in $APORT $BPORT $NPORT; do
 	curl -fsS -r 1048576-2097151 "http://127.0.0.1:$p/Content/AB/$big" | sha1sum
 done | uniq | wc -l | grep -qx 1 || { echo "content-ab.sh: servers disagree on bytes" >&2; exit 1; }
-
-cat >"$work/range.lua" <<'LUA'
-request = function()
-	local i = math.random(0, 255)
-	return wrk.format("GET", wrk.path, { ["Range"] = "bytes=" .. (i * 1048576) .. "-" .. (i * 1048576 + 1048575) })
-end
-response = function(status, headers, body)
-	if status ~= 206 then error("status " .. status) end
-end
-LUA
-cat >"$work/small.lua" <<'LUA'
-request = function()
-	return wrk.format("GET", string.format("/Content/AB/%036XAB00.exe", math.random(0, 999)))
-end
-LUA
 
 # ticks (utime + stime) of server S: a, b, or n (nginx's workers)
 ticks() {
@@ -116,8 +60,8 @@ ticks() {
 	n) pids=$(pgrep -P "$(cat "$work/nginx.pid")") ;;
 	*) pids=$(cat "$work/$1.pid") ;;
 	esac
-	for p in $pids; do awk '{print $14 + $15}' /proc/"$p"/stat; done |
-	    awk '{s += $1} END {print s + 0}'
+	# shellcheck disable=SC2086
+	bench_ticks $pids
 }
 hz=$(getconf CLK_TCK)
 # run SERVER PORT CONNS SCRIPT PATH -> "req/s CPU-µs-per-request"
@@ -154,17 +98,19 @@ while [ $r -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
+# the median of a[1..n], sorting a in place (a[1] and a[n] are then the range)
+awk_med='
+	function med(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}'
 echo "## content A/B: A=$A B=$B; $ROUNDS rounds x ${DURATION} s, order rotated; $THREADS server threads, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo
 echo "| scenario | A req/s median (range) | B req/s median (range) | nginx req/s median (range) | A/nginx median (range) | B/nginx median (range) | B/A of the medians of the ratios |"
 echo "|---|---|---|---|---|---|---|"
 for sc in range1m small manyconn; do
-	awk -v sc="$sc" '
-	function med(a, n,   i, j, t) {
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
+	awk -v sc="$sc" "$awk_med"'
 	function cell(a, n, fmt) {
 		m = med(a, n)
 		return sprintf(fmt " (" fmt "–" fmt ")", m, a[1], a[n])
@@ -188,12 +134,7 @@ echo
 echo "| scenario | A µs/request median (range) | B µs/request median (range) | nginx µs/request median (range) | B/A of the medians |"
 echo "|---|---|---|---|---|"
 for sc in range1m small manyconn; do
-	awk -v sc="$sc" '
-	function med(a, n,   i, j, t) {
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
+	awk -v sc="$sc" "$awk_med"'
 	$1 == sc { v[$3, $2] = $5; if ($2 > R) R = $2 }
 	END {
 		for (r = 1; r <= R; r++) { a[r] = v["a", r]; b[r] = v["b", r]; x[r] = v["n", r] }

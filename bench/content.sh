@@ -19,82 +19,19 @@ THREADS=${THREADS:-2}
 tools/deps.sh bench
 bench_build build-bench
 
-work=$(mktemp -d /tmp/wsusd-bench.XXXXXX)
-cleanup() {
-	[ -f "$work/wsusd.pid" ] && kill "$(cat "$work/wsusd.pid")" 2>/dev/null || true
-	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-	sleep 0.3
-	rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-chmod 755 "$work"	# nginx workers run as www-data
-mkdir -p "$work/content/AB"
-
-# Content: names as the content store lays them out (XX/SHA1HEX.ext).
-big=0123456789ABCDEF0123456789ABCDEF012345AB.cab
-head -c $((256 * 1024 * 1024)) /dev/urandom >"$work/content/AB/$big"
-i=0
-while [ $i -lt 1000 ]; do
-	n=$(printf '%036X' $i)AB00
-	head -c 16384 /dev/urandom >"$work/content/AB/${n}.exe"
-	i=$((i + 1))
-done
-tiny=FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFAB.cab
-head -c 4096 /dev/urandom >"$work/content/AB/$tiny"
+bench_workdir bench
+bench_content_set
 
 bench_conf
-cat >"$work/nginx.conf" <<CONF
-worker_processes $THREADS;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx.err warn;
-worker_rlimit_nofile 8192;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_requests 1000000;
-	keepalive_timeout 60;
-	default_type application/octet-stream;
-	server {
-		listen 127.0.0.1:$NPORT;
-		location /Content/ { alias $work/content/; }
-	}
-}
-CONF
-
 ulimit -n 8192 2>/dev/null || true
-build-bench/src/daemon/wsusd -c "$work/wsusd.conf" 2>"$work/wsusd.log" &
-echo $! >"$work/wsusd.pid"
-nginx -c "$work/nginx.conf" -p "$work"
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	curl -fsS -o /dev/null "http://127.0.0.1:$WPORT/Content/AB/$tiny" 2>/dev/null &&
-	curl -fsS -o /dev/null "http://127.0.0.1:$NPORT/Content/AB/$tiny" 2>/dev/null && break
-	sleep 0.5
-done
+bench_wsusd build-bench/src/daemon/wsusd
+bench_nginx content "$NPORT"
+bench_wait "http://127.0.0.1:$WPORT/Content/AB/$tiny" \
+    "http://127.0.0.1:$NPORT/Content/AB/$tiny"
 # identical bytes from both before measuring anything
 for p in $WPORT $NPORT; do
 	curl -fsS -r 1048576-2097151 "http://127.0.0.1:$p/Content/AB/$big" | sha1sum
 done | uniq | wc -l | grep -qx 1 || { echo "content.sh: servers disagree on bytes" >&2; exit 1; }
-
-cat >"$work/range.lua" <<'LUA'
-local piece = 1048576
-local pieces = 256
-request = function()
-	local i = math.random(0, pieces - 1)
-	return wrk.format("GET", wrk.path, { ["Range"] = "bytes=" .. (i * piece) .. "-" .. (i * piece + piece - 1) })
-end
-response = function(status, headers, body)
-	if status ~= 206 then error("status " .. status) end
-end
-LUA
-cat >"$work/small.lua" <<'LUA'
-request = function()
-	local i = math.random(0, 999)
-	return wrk.format("GET", string.format("/Content/AB/%036XAB00.exe", i))
-end
-LUA
 
 # run NAME PORT CONNS SCRIPT PATH -> "req/s MB/s"
 run() {

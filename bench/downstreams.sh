@@ -38,7 +38,6 @@ bench_build "$BUILD"
 ctlbin=$top/$BUILD/src/cli/wsusctl
 
 bench_workdir dss
-chmod 755 "$work"	# nginx's workers read the replay files
 
 # ---- catalog and upstream ----------------------------------------------------
 "$BUILD/bench/gen_catalog" "$work/catalog" "$COUNT" 1 >/dev/null
@@ -60,7 +59,7 @@ bytes1=$(cat "$work"/rec/*.response.xml | wc -c)
 
 # ---- SESSIONS downstreams at once --------------------------------------------
 hz=$(getconf CLK_TCK)
-cpu0=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+cpu0=$(bench_ticks "$wpid")
 t0=$(date +%s.%N)
 docs=0; wall=0; failed=0
 r=0
@@ -73,79 +72,19 @@ while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 t1=$(date +%s.%N)
-cpu1=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+cpu1=$(bench_ticks "$wpid")
 hwm=$(awk '/^VmHWM:/ {print $2}' /proc/"$wpid"/status)
 
 # ---- replay: wsusd and nginx, identical request pattern ----------------------
-mkdir -p "$work/replay"
-while IFS="$(printf '\t')" read -r seq op path action status; do
-	cp "$work/rec/$seq-$op.response.xml" "$work/replay/$seq.xml"
-done <"$work/rec/index.tsv"
-cat >"$work/replay.lua" <<LUA
--- one recorded downstream session, request after request, on every connection
-local dir = "$work"
-local target = os.getenv("TARGET")
-local seq = {}
-local n = 0
-function init(args)
-	for line in io.lines(dir .. "/rec/index.tsv") do
-		local num, op, path, action = line:match("^(%S+)\t(%S+)\t(%S+)\t(%S+)")
-		local f = assert(io.open(dir .. "/rec/" .. num .. "-" .. op .. ".request.xml", "rb"))
-		local body = f:read("*a")
-		f:close()
-		if target == "nginx" then path = "/replay/" .. num .. ".xml" end
-		n = n + 1
-		seq[n] = wrk.format("POST", path, {
-			["Host"] = wrk.headers["Host"],
-			["Content-Type"] = "text/xml; charset=utf-8",
-			["SOAPAction"] = '"' .. action .. '"',
-		}, body)
-	end
-end
-local i = 0
-request = function()
-	i = i % n + 1
-	return seq[i]
-end
-done = function(summary, latency, requests)
-	io.write(string.format("non200 %d\n", summary.errors.status))
-end
-LUA
-cat >"$work/nginx.conf" <<CONF
-worker_processes $THREADS;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx.err warn;
-worker_rlimit_nofile 8192;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	keepalive_requests 1000000;
-	keepalive_timeout 60;
-	server {
-		listen 127.0.0.1:$NPORT;
-		location /replay/ {
-			alias $work/replay/;
-			default_type "text/xml; charset=utf-8";
-			error_page 405 =200 \$uri;	# serve the file to a POST
-		}
-	}
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
+bench_replay_setup xml
+bench_nginx replay "$NPORT"
 sleep 0.3
 wthreads=$SESSIONS
 [ "$wthreads" -gt 4 ] && wthreads=4
-replay() {	# TARGET PORT -> "req/s non200 MB/s"
-	TARGET=$1 wrk -t"$wthreads" -c"$SESSIONS" -d"${DURATION}s" -s "$work/replay.lua" \
-	    "http://127.0.0.1:$2" >"$work/wrk-$1.out" 2>&1
-	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1.out")" \
-	    "$(awk '/^non200/ {print $2}' "$work/wrk-$1.out")"
-}
-rc0=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
-set -- $(replay wsusd "$WPORT"); w_rps=$1; w_bad=$2
-rc1=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
-set -- $(replay nginx "$NPORT"); n_rps=$1; n_bad=$2
+rc0=$(bench_ticks "$wpid")
+set -- $(bench_replay wsusd "$WPORT" "$wthreads" "$SESSIONS"); w_rps=$1; w_bad=$2
+rc1=$(bench_ticks "$wpid")
+set -- $(bench_replay nginx "$NPORT" "$wthreads" "$SESSIONS"); n_rps=$1; n_bad=$2
 
 # ---- report -------------------------------------------------------------------
 echo "## downstream sync: $COUNT generated documents ($docs1 revisions served per session), $SESSIONS downstream sessions at once, protocol $PROTOCOL; $(nproc) cores, wsusd $THREADS threads"

@@ -6,14 +6,13 @@
 #   COUNT=50000 bench/import.sh
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 COUNT=${COUNT:-50000}
 
 tools/deps.sh bench
-[ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
-ninja -C build-bench >/dev/null
+bench_build build-bench
 
-work=$(mktemp -d /tmp/wsusd-import.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
+bench_workdir import
 build-bench/bench/gen_catalog "$work/catalog" "$COUNT" >/dev/null
 docbytes=$(du -sb "$work/catalog" | awk '{print $1}')
 cat >"$work/wsusd.conf" <<CONF

@@ -10,6 +10,29 @@
 #                      ACCESS_LOG=1: the access log on ($work/access.log)
 #   bench_wsusd BIN    start wsusd BIN with it (log in $work/wsusd.log),
 #                      wpid=its pid, wait up to 10 s for the port
+#   bench_wait URL...  wait until each URL answers 2xx (10 s each at most)
+#   bench_ticks PID... CPU ticks (utime + stime) of those processes, summed
+#   bench_approve N    approve N software updates for All Computers ($ctl)
+#   bench_machine [DNS] the simulated machine ($work/machine.ini): Windows
+#                      10 22H2 with 200 Contoso patches installed
+#   bench_content_set  $work/content/AB as the content store lays it out:
+#                      big (256 MiB, $big), 1000 files of 16 KiB
+#                      (%036XAB00.exe), tiny (4 KiB, $tiny); and the wrk
+#                      scripts $work/range.lua (closed 1 MiB Ranges of
+#                      big) and $work/small.lua (a random 16 KiB file)
+#   bench_nginx KIND PORT [HTTP]  write $work/nginx.conf and start nginx
+#                      ($THREADS workers, pid $work/nginx.pid) on PORT;
+#                      KIND content: /Content/ from $work/content with
+#                      sendfile; replay: a POST to /replay/SEQ.xml answered
+#                      with the file $work/replay/SEQ.xml; HTTP: more lines
+#                      for the http block
+#   bench_replay_setup EXT  $work/replay/SEQ.xml from the answers recorded in
+#                      $work/rec (SEQ-OP.response.EXT), and $work/replay.lua:
+#                      the recorded session, request after request, on every
+#                      connection (TARGET=nginx: to /replay/SEQ.xml);
+#                      BENCH_UA: a User-Agent header for every request
+#   bench_replay TARGET PORT THREADS CONNS  wrk with replay.lua for
+#                      $DURATION s: "requests/s non-200"
 #
 # Not here: catalogs, loads, replays, nginx's configuration and the
 # output — those are each script's own.
@@ -20,8 +43,10 @@ bench_build() {
 }
 
 bench_cleanup() {
-	[ -f "$work/wsusd.pid" ] && kill "$(cat "$work/wsusd.pid")" 2>/dev/null || true
-	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+	# every server a script started keeps its pid in $work/NAME.pid
+	for f in "$work"/*.pid; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+	done
 	sleep 0.3
 	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
@@ -59,4 +84,153 @@ bench_wsusd() {
 		curl -s -o /dev/null "http://127.0.0.1:$WPORT/" && break
 		sleep 0.2
 	done
+}
+
+bench_wait() {
+	for u in "$@"; do
+		for _ in $(seq 50); do
+			curl -fsS -o /dev/null "$u" 2>/dev/null && break
+			sleep 0.2
+		done
+	done
+}
+
+bench_ticks() {
+	for p in "$@"; do awk '{print $14 + $15}' /proc/"$p"/stat; done |
+	    awk '{s += $1} END {print s + 0}'
+}
+
+bench_approve() {
+	# shellcheck disable=SC2046
+	$ctl -q approve $($ctl --json updates list --type software --limit "$1" |
+		jq -r '.[].update_id') --group "All Computers" >/dev/null
+}
+
+bench_machine() {
+	# build 19045: the updates of one synthetic product apply
+	{
+		printf '[machine]\nos_version = 10.0.19045.3930\n'
+		[ -n "${1:-}" ] && printf 'dns_name = %s\n' "$1"
+		printf '[registry]\n'
+		i=5000000
+		while [ $i -lt 5000200 ]; do
+			printf 'HKLM\\SOFTWARE\\Contoso\\Patches\\KB%s = dword:1\n' $i
+			i=$((i + 1))
+		done
+	} >"$work/machine.ini"
+}
+
+bench_content_set() {
+	mkdir -p "$work/content/AB"
+	big=0123456789ABCDEF0123456789ABCDEF012345AB.cab
+	head -c $((256 * 1024 * 1024)) /dev/urandom >"$work/content/AB/$big"
+	i=0
+	while [ $i -lt 1000 ]; do
+		head -c 16384 /dev/urandom >"$work/content/AB/$(printf '%036X' $i)AB00.exe"
+		i=$((i + 1))
+	done
+	tiny=FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFAB.cab
+	head -c 4096 /dev/urandom >"$work/content/AB/$tiny"
+	# what Windows Delivery Optimization sends: closed 1 MiB Ranges
+	cat >"$work/range.lua" <<'LUA'
+request = function()
+	local i = math.random(0, 255)
+	return wrk.format("GET", wrk.path, { ["Range"] = "bytes=" .. (i * 1048576) .. "-" .. (i * 1048576 + 1048575) })
+end
+response = function(status, headers, body)
+	if status ~= 206 then error("status " .. status) end
+end
+LUA
+	cat >"$work/small.lua" <<'LUA'
+request = function()
+	return wrk.format("GET", string.format("/Content/AB/%036XAB00.exe", math.random(0, 999)))
+end
+LUA
+}
+
+bench_nginx() {
+	case $1 in
+	content)
+		http="sendfile on;
+	tcp_nopush on;
+	default_type application/octet-stream;"
+		loc="location /Content/ { alias $work/content/; }" ;;
+	replay)
+		http=""
+		loc="location /replay/ {
+			alias $work/replay/;
+			default_type \"text/xml; charset=utf-8\";
+			error_page 405 =200 \$uri;	# serve the file to a POST
+		}" ;;
+	*) echo "bench_nginx: no kind $1" >&2; return 1 ;;
+	esac
+	cat >"$work/nginx.conf" <<CONF
+worker_processes $THREADS;
+daemon on;
+pid $work/nginx.pid;
+error_log $work/nginx.err warn;
+worker_rlimit_nofile 8192;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	keepalive_timeout 60;
+	$http
+	${3:-}
+	server {
+		listen 127.0.0.1:$2;
+		$loc
+	}
+}
+CONF
+	chmod 755 "$work"	# nginx's workers (www-data) read below it
+	nginx -c "$work/nginx.conf" -p "$work"
+}
+
+bench_replay_setup() {
+	mkdir -p "$work/replay"
+	while IFS="$(printf '\t')" read -r seq op _; do
+		cp "$work/rec/$seq-$op.response.$1" "$work/replay/$seq.xml"
+	done <"$work/rec/index.tsv"
+	ua=""
+	[ -n "${BENCH_UA:-}" ] && ua="[\"User-Agent\"] = \"$BENCH_UA\","
+	cat >"$work/replay.lua" <<LUA
+-- one recorded session, request after request, on every connection
+local dir = "$work"
+local target = os.getenv("TARGET")
+local seq = {}
+local n = 0
+-- built in init(): wrk has set the Host header by then
+function init(args)
+	for line in io.lines(dir .. "/rec/index.tsv") do
+		local num, op, path, action = line:match("^(%S+)\t(%S+)\t(%S+)\t(%S+)")
+		local f = assert(io.open(dir .. "/rec/" .. num .. "-" .. op .. ".request.xml", "rb"))
+		local body = f:read("*a")
+		f:close()
+		if target == "nginx" then path = "/replay/" .. num .. ".xml" end
+		n = n + 1
+		seq[n] = wrk.format("POST", path, {
+			["Host"] = wrk.headers["Host"],
+			["Content-Type"] = "text/xml; charset=utf-8",
+			["SOAPAction"] = '"' .. action .. '"',
+			$ua
+		}, body)
+	end
+end
+local i = 0
+request = function()
+	i = i % n + 1
+	return seq[i]
+end
+done = function(summary, latency, requests)
+	io.write(string.format("non200 %d\n", summary.errors.status))
+end
+LUA
+}
+
+bench_replay() {
+	TARGET=$1 wrk -t"$3" -c"$4" -d"${DURATION}s" -s "$work/replay.lua" \
+	    "http://127.0.0.1:$2" >"$work/wrk-$1.out" 2>&1
+	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1.out")" \
+	    "$(awk '/^non200/ {print $2}' "$work/wrk-$1.out")"
 }

@@ -40,7 +40,6 @@ ctlbin=$top/build-bench/src/cli/wsusctl
 client=$top/build-bench/src/client/wsus-client
 
 bench_workdir scan
-chmod 755 "$work"	# nginx's workers read the replay files
 
 # ---- catalog and server ---------------------------------------------------
 build-bench/bench/gen_catalog "$work/catalog" "$COUNT" 1 "$DETECTOIDS" >/dev/null
@@ -48,21 +47,11 @@ bench_conf
 ctl="$ctlbin -c $work/wsusd.conf"
 $ctl -q postinstall >/dev/null
 $ctl -q import-updates "$work/catalog" >/dev/null
-# shellcheck disable=SC2046
-$ctl -q approve $($ctl --json updates list --type software --limit "$APPROVED" |
-	jq -r '.[].update_id') --group "All Computers" >/dev/null
+bench_approve "$APPROVED"
 napproved=$($ctl --json approvals | jq length)
 
-# The simulated machine: Windows 10 22H2 (build 19045: the updates of one
-# synthetic product apply), some of those already installed.
-{
-	printf '[machine]\nos_version = 10.0.19045.3930\ndns_name = bench.example\n[registry]\n'
-	i=5000000
-	while [ $i -lt 5000200 ]; do
-		printf 'HKLM\\SOFTWARE\\Contoso\\Patches\\KB%s = dword:1\n' $i
-		i=$((i + 1))
-	done
-} >"$work/machine.ini"
+# The simulated machine: Windows 10 22H2, some updates already installed.
+bench_machine bench.example
 
 bench_wsusd build-bench/src/daemon/wsusd
 
@@ -82,65 +71,9 @@ $client load --server "http://127.0.0.1:$WPORT" --machine "$work/machine.ini" \
 	jq -r '.errors[]' "$work/load.json" >&2 || true; }
 
 # ---- replay: wsusd and nginx, identical request pattern ----------------------
-mkdir -p "$work/replay"
-while IFS="$(printf '\t')" read -r seq op path action status enc; do
-	cp "$work/rec/$seq-$op.response.raw" "$work/replay/$seq.xml"
-	printf '%s\t%s\t%s\t%s\n' "$seq" "$op" "$path" "$action"
-done <"$work/rec/index.tsv" >"$work/replay/index.tsv"
-cat >"$work/replay.lua" <<LUA
--- one recorded session, request after request, on every connection
-local dir = "$work"
-local target = os.getenv("TARGET")
-local seq = {}
-local n = 0
--- built in init(): wrk has set the Host header by then
-function init(args)
-	for line in io.lines(dir .. "/replay/index.tsv") do
-		local num, op, path, action = line:match("^(%S+)\t(%S+)\t(%S+)\t(.*)$")
-		local f = assert(io.open(dir .. "/rec/" .. num .. "-" .. op .. ".request.xml", "rb"))
-		local body = f:read("*a")
-		f:close()
-		if target == "nginx" then path = "/replay/" .. num .. ".xml" end
-		n = n + 1
-		seq[n] = wrk.format("POST", path, {
-			["Host"] = wrk.headers["Host"],
-			["Content-Type"] = "text/xml; charset=utf-8",
-			["SOAPAction"] = '"' .. action .. '"',
-			["User-Agent"] = "Windows-Update-Agent/1507.2601.30012.0 Client-Protocol/2.90",
-		}, body)
-	end
-end
-local i = 0
-request = function()
-	i = i % n + 1
-	return seq[i]
-end
-done = function(summary, latency, requests)
-	io.write(string.format("non200 %d\n", summary.errors.status))
-end
-LUA
-cat >"$work/nginx.conf" <<CONF
-worker_processes $THREADS;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx.err warn;
-worker_rlimit_nofile 8192;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	keepalive_requests 1000000;
-	keepalive_timeout 60;
-	server {
-		listen 127.0.0.1:$NPORT;
-		location /replay/ {
-			alias $work/replay/;
-			default_type "text/xml; charset=utf-8";
-			error_page 405 =200 \$uri;	# serve the file to a POST
-		}
-	}
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
+BENCH_UA="Windows-Update-Agent/1507.2601.30012.0 Client-Protocol/2.90" \
+    bench_replay_setup raw
+bench_nginx replay "$NPORT"
 sleep 0.3
 # the same answer bytes from both before measuring anything (GetConfig
 # is the same for every client)
@@ -151,16 +84,10 @@ for p in "$WPORT/ClientWebService/client.asmx" "$NPORT/replay/0001.xml"; do
 done | uniq | wc -l | grep -qx 1 || { echo "scan.sh: wsusd and nginx answer differently" >&2; exit 1; }
 wthreads=$CONCURRENCY
 [ "$wthreads" -gt 4 ] && wthreads=4
-replay() {	# TARGET PORT -> "req/s non200"
-	TARGET=$1 wrk -t"$wthreads" -c"$CONCURRENCY" -d"${DURATION}s" -s "$work/replay.lua" \
-	    "http://127.0.0.1:$2" >"$work/wrk-$1.out" 2>&1
-	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1.out")" \
-	    "$(awk '/^non200/ {print $2}' "$work/wrk-$1.out")"
-}
-cpu0=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
-set -- $(replay wsusd "$WPORT"); w_rps=$1; w_bad=$2
-cpu1=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
-set -- $(replay nginx "$NPORT"); n_rps=$1; n_bad=$2
+cpu0=$(bench_ticks "$wpid")
+set -- $(bench_replay wsusd "$WPORT" "$wthreads" "$CONCURRENCY"); w_rps=$1; w_bad=$2
+cpu1=$(bench_ticks "$wpid")
+set -- $(bench_replay nginx "$NPORT" "$wthreads" "$CONCURRENCY"); n_rps=$1; n_bad=$2
 hz=$(getconf CLK_TCK)
 hwm=$(awk '/^VmHWM:/ {print $2}' /proc/"$wpid"/status)
 

@@ -169,12 +169,8 @@ main(int argc, char **argv)
 		    teardown),
 	};
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s WSUSD WSUSCTL\n", argv[0]);
+	if (tl_main_args(argc, argv, 2, "WSUSD WSUSCTL") != 0)
 		return 2;
-	}
-	tl_wsusd_exe = argv[1];
-	tl_wsusctl_exe = argv[2];
 	unsetenv("COLUMNS");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

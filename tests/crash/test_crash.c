@@ -554,13 +554,9 @@ main(int argc, char **argv)
 	};
 	const char *s = getenv("WSUSD_CRASH_SEED");
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: test_crash WSUSD WSUSCTL WSUS_CLIENT "
-		    "GEN_CATALOG FIXTURES_DIR\n");
+	if (tl_main_args(argc, argv, 5, "WSUSD WSUSCTL WSUS_CLIENT "
+	    "GEN_CATALOG FIXTURES_DIR") != 0)
 		return 2;
-	}
-	tl_wsusd_exe = argv[1];
-	tl_wsusctl_exe = argv[2];
 	client_exe = argv[3];
 	gen_exe = argv[4];
 	fixtures = argv[5];

@@ -818,13 +818,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_wsusctl),
 	};
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR\n",
-		    argv[0]);
+	if (tl_main_args(argc, argv, 3, "WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR")
+	    != 0)
 		return 2;
-	}
-	tl_wsusd_exe = argv[1];
-	tl_wsusctl_exe = argv[2];
 	fixtures = argv[3];
 	curl_global_init(CURL_GLOBAL_ALL);
 	return cmocka_run_group_tests(tests, setup, teardown);

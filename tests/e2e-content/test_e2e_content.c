@@ -61,6 +61,7 @@
 #include <jansson.h>
 
 #include "wusp_harness.h"
+#include "e2e_content_fx.h"
 #include "content/content_store.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -74,98 +75,34 @@
 #define UPD_C	"0c0e0000-0000-4000-8000-00000000000c"
 #define SIZE	(1024 * 1024 + 123)	/* odd, more than one buffer */
 
-struct synth {
-	const char	*id;
-	const char	*name;		/* FileName */
-	char		*data;		/* SIZE bytes; owned */
-	uint8_t		 sha1[20];
-	char		 rel[128];	/* XX/SHA1HEX.exe */
-	char		 path[256];	/* the file, in the upstream's dir */
-	const char	*patching;	/* PatchingType, or NULL */
-};
-
 static struct tl_wsusd up;
-static struct synth A = { UPD_A, "wsusd-content-a.exe", NULL, {0}, "", "",
-    NULL };
-static struct synth B = { UPD_B, "wsusd-content-b.exe", NULL, {0}, "", "",
-    NULL };
+static struct synth A = { .id = UPD_A, .name = "wsusd-content-a.exe",
+    .size = SIZE };
+static struct synth B = { .id = UPD_B, .name = "wsusd-content-b.exe",
+    .size = SIZE };
 /* an express installation file (PSF): left out unless --express yes */
-static struct synth C = { UPD_C, "wsusd-content-c.psf", NULL, {0}, "", "",
-    "Express" };
+static struct synth C = { .id = UPD_C, .name = "wsusd-content-c.psf",
+    .size = SIZE, .patching = "Express" };
 static char upurl[64];
 static struct tl_wsusd dss[5], mid, bot, win, xd, sp[3];
 static uint16_t tls_port;	/* the downstreams; removed at the end */
 static bool sync_express;	/* run_sync_from gives --express yes */
 static bool sync_split;		/* run_sync_from gives --split-min 1 */
 
-/* The update document of s, written to DIR/ID.xml. */
+/*
+ * The file of s into the upstream's directory, its update document into
+ * DIR/ID.xml (KBArticleID 99000, the last digit of its id, 1).
+ */
 static void
 make_synth(struct synth *s, const char *dir, uint32_t seed)
 {
-	uint8_t h2[32];
-	char b1[32], b2[48], path[512], err[256], *doc;
-	uint64_t n;
-	uint32_t x = seed;
+	char path[512], kb[16];
 
-	s->data = xmalloc(SIZE);
-	for (size_t i = 0; i < SIZE; i++) {
-		x = x * 1664525u + 1013904223u;
-		s->data[i] = (char)(x >> 24);
-	}
-	snprintf(s->path, sizeof(s->path), "%s/%s", up.dir, s->name);
-	if (write_file_atomic(s->path, s->data, SIZE, 0644) != 0 ||
-	    content_hash_file(s->path, s->sha1, h2, &n, err, sizeof(err)) != 0 ||
-	    content_relpath(s->sha1, s->name, s->rel, sizeof(s->rel)) != 0)
+	snprintf(path, sizeof(path), "%s/%s", up.dir, s->name);
+	snprintf(kb, sizeof(kb), "99000%c1", s->id[strlen(s->id) - 1]);
+	if (synth_file(s, path, seed) != 0 ||
+	    synth_doc(s, dir, kb, "content") != 0)
 		abort();
-	base64_encode(s->sha1, 20, b1);
-	base64_encode(h2, 32, b2);
-	doc = xasprintf("<upd:Update xmlns:cmd=\"http://schemas.microsoft.com/"
-	    "msus/2002/12/UpdateHandlers/CommandLineInstallation\" xmlns:upd="
-	    "\"http://schemas.microsoft.com/msus/2002/12/Update\">"
-	    "<upd:UpdateIdentity UpdateID=\"%s\" RevisionNumber=\"200\" />"
-	    "<upd:Properties UpdateType=\"Software\" DefaultPropertiesLanguage="
-	    "\"en\" Handler=\"http://schemas.microsoft.com/msus/2002/12/"
-	    "UpdateHandlers/CommandLineInstallation\" MaxDownloadSize=\"%d\" "
-	    "MinDownloadSize=\"0\" PublicationState=\"Published\" CreationDate="
-	    "\"2026-01-01T00:00:00.000Z\"><upd:KBArticleID>99000%c1"
-	    "</upd:KBArticleID></upd:Properties><upd:LocalizedPropertiesCollection>"
-	    "<upd:LocalizedProperties><upd:Language>en</upd:Language><upd:Title>"
-	    "wsusd content test update %s</upd:Title></upd:LocalizedProperties>"
-	    "</upd:LocalizedPropertiesCollection><upd:Files><upd:File Digest=\"%s\""
-	    " DigestAlgorithm=\"SHA1\" FileName=\"%s\" Size=\"%d\"%s%s%s Modified="
-	    "\"2026-01-01T00:00:00Z\"><upd:AdditionalDigest Algorithm=\"SHA256\">"
-	    "%s</upd:AdditionalDigest></upd:File></upd:Files>"
-	    "<upd:HandlerSpecificData xsi:type=\"cmd:CommandLineInstallation\" "
-	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
-	    "<cmd:InstallCommand Program=\"%s\" Arguments=\"/quiet\">"
-	    "<cmd:ReturnCode Code=\"0\" Result=\"Succeeded\" /></cmd:InstallCommand>"
-	    "</upd:HandlerSpecificData></upd:Update>", s->id, SIZE,
-	    s->id[strlen(s->id) - 1], s->id, b1, s->name, SIZE,
-	    s->patching ? " PatchingType=\"" : "",
-	    s->patching ? s->patching : "", s->patching ? "\"" : "", b2,
-	    s->name);
-	snprintf(path, sizeof(path), "%s/%s.xml", dir, s->id);
-	if (write_file_atomic(path, doc, strlen(doc), 0644) != 0)
-		abort();
-	free(doc);
-}
-
-static int
-ctl_ok(struct tl_wsusd *s, ...)
-{
-	struct buf out;
-	va_list ap;
-	int rc;
-
-	buf_init(&out, 1 << 20);
-	va_start(ap, s);
-	rc = tl_vctl(s, &out, NULL, ap);
-	va_end(ap);
-	if (rc != 0)
-		fprintf(stderr, "wsusctl failed (%d):\n%s\n", rc,
-		    out.data ? out.data : "");
-	buf_free(&out);
-	return rc == 0 ? 0 : -1;
 }
 
 static int
@@ -204,37 +141,18 @@ group_teardown(void **state)
 	(void)state;
 	tl_wsusd_cleanup(&up);
 	for (size_t i = 0; i < 5; i++)
-		if (dss[i].dir[0] != '\0')
-			tl_wsusd_cleanup(&dss[i]);
-	if (mid.dir[0] != '\0')
-		tl_wsusd_cleanup(&mid);
-	if (bot.dir[0] != '\0')
-		tl_wsusd_cleanup(&bot);
-	if (win.dir[0] != '\0')
-		tl_wsusd_cleanup(&win);
-	if (xd.dir[0] != '\0')
-		tl_wsusd_cleanup(&xd);
+		dss_cleanup(&dss[i]);
+	dss_cleanup(&mid);
+	dss_cleanup(&bot);
+	dss_cleanup(&win);
+	dss_cleanup(&xd);
 	for (size_t i = 0; i < 3; i++)
-		if (sp[i].dir[0] != '\0')
-			tl_wsusd_cleanup(&sp[i]);
+		dss_cleanup(&sp[i]);
 	free(A.data);
 	free(B.data);
 	free(C.data);
 	curl_global_cleanup();
 	return 0;
-}
-
-/* A downstream: a temporary store with a plain listener (not started). */
-static void
-dss_setup(struct tl_wsusd *d, const char *tag)
-{
-	char extra[128];
-
-	assert_int_equal(tl_wsusd_init(d, tag), 0);
-	snprintf(extra, sizeof(extra), "\n[listener plain]\naddress = "
-	    "127.0.0.1\nport = %u\n", d->port);
-	assert_int_equal(tl_wsusd_conf(d, false, extra), 0);
-	assert_int_equal(tl_postinstall(d, (char *)NULL), 0);
 }
 
 /*
@@ -245,14 +163,8 @@ static json_t *
 run_sync_from(struct tl_wsusd *d, const char *from, bool replica,
     const char *policy, const char *rec)
 {
-	struct buf out;
-	json_t *j = NULL;
-	const char *p;
-	int st;
-
-	buf_init(&out, 8u << 20);
 	/* an option not given is replaced by a repeated --no-rollup */
-	st = tl_ctl(d, &out, "--json", "sync", "--upstream", from, "--name",
+	return sync_result(d, "--json", "sync", "--upstream", from, "--name",
 	    "content-dss.site.invalid", replica ? "--replica" : "--no-rollup",
 	    "--no-rollup", "--download-connections", "2",
 	    policy ? "--content" : "--no-rollup", policy ? policy : "--no-rollup",
@@ -261,15 +173,6 @@ run_sync_from(struct tl_wsusd *d, const char *from, bool replica,
 	    sync_express ? "yes" : "--no-rollup",
 	    sync_split ? "--split-min" : "--no-rollup",
 	    sync_split ? "1" : "--no-rollup", (char *)NULL);
-	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
-		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
-	if (j == NULL || st != 0)
-		fprintf(stderr, "sync (exit %d):\n%s\n", st,
-		    out.data ? out.data : "");
-	buf_free(&out);
-	assert_int_equal(st, 0);
-	assert_non_null(j);
-	return j;
 }
 
 static json_t *
@@ -285,41 +188,15 @@ run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
 	return run_sync_as(d, true, policy, rec);
 }
 
-static long long
-jint(json_t *j, const char *k)
-{
-	json_t *v = json_object_get(j, k);
-
-	if (!json_is_integer(v))
-		fail_msg("no integer %s in the sync result", k);
-	return json_integer_value(v);
-}
-
-/* The content counts of a sync result. */
-static void
-assert_counts(json_t *j, long long downloaded, long long bytes,
-    long long failed, long long pending)
-{
-	assert_int_equal(jint(j, "failed"), 0);
-	assert_int_equal(jint(j, "files_downloaded"), downloaded);
-	assert_int_equal(jint(j, "content_bytes"), bytes);
-	assert_int_equal(jint(j, "files_failed"), failed);
-	assert_int_equal(jint(j, "files_pending"), pending);
-	assert_string_equal(json_string_value(json_object_get(j, "error")), "");
-}
-
 /* Is the file of s marked present in d's store?  1, 0; -1 unknown. */
 static int
 present(struct tl_wsusd *d, const struct synth *s)
 {
-	char url[256], err[256], *name = NULL;
-	struct store *st = NULL;
+	struct store *st = open_store(d);
 	struct store_file f;
+	char *name = NULL;
 	int rc;
 
-	snprintf(url, sizeof(url), "sqlite://%s", d->db);
-	if (store_open(url, &st, err, sizeof(err)) != 0)
-		fail_msg("store_open %s: %s", url, err);
 	rc = store_file_lookup(st, s->sha1, &f, &name);
 	free(name);
 	store_close(st);
@@ -338,30 +215,12 @@ count_cb(const struct store_file *f, void *arg)
 static size_t
 listed_files(struct tl_wsusd *d)
 {
-	char url[256], err[256];
-	struct store *st = NULL;
+	struct store *st = open_store(d);
 	size_t n = 0;
 
-	snprintf(url, sizeof(url), "sqlite://%s", d->db);
-	if (store_open(url, &st, err, sizeof(err)) != 0)
-		fail_msg("store_open %s: %s", url, err);
 	assert_int_equal(store_file_list(st, false, count_cb, &n), STORE_OK);
 	store_close(st);
 	return n;
-}
-
-/* d's content file of s equals s->data. */
-static void
-assert_file_is(struct tl_wsusd *d, const struct synth *s)
-{
-	char path[512], *data = NULL;
-	size_t len = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", d->content, s->rel);
-	assert_int_equal(read_file(path, SIZE * 2, &data, &len), 0);
-	assert_int_equal(len, SIZE);
-	assert_memory_equal(data, s->data, SIZE);
-	free(data);
 }
 
 static bool
@@ -683,13 +542,9 @@ assert_last_run(struct tl_wsusd *d, size_t runs, const char *phase,
 static size_t
 requests(struct tl_wsusd *d)
 {
-	char url[256], err[256];
-	struct store *st = NULL;
+	struct store *st = open_store(d);
 	size_t n = 0;
 
-	snprintf(url, sizeof(url), "sqlite://%s", d->db);
-	if (store_open(url, &st, err, sizeof(err)) != 0)
-		fail_msg("store_open %s: %s", url, err);
 	assert_int_equal(store_file_request_count(st, &n), STORE_OK);
 	store_close(st);
 	return n;

@@ -40,6 +40,7 @@
 #include <jansson.h>
 
 #include "wusp_harness.h"
+#include "e2e_content_fx.h"
 #include "content/content_store.h"
 #include "soap/soap_request.h"
 #include "store/store.h"
@@ -54,42 +55,26 @@
 #define SIZE	(512 * 1024 + 77)
 #define CAP	"soap/wusp-native-capture/"
 
-struct synth {
-	const char	*id;
-	const char	*name;		/* FileName */
-	char		*data;		/* SIZE bytes; owned */
-	uint8_t		 sha1[20];
-	char		 b64[32];	/* the digest in base64 */
-	char		 rel[128];	/* XX/SHA1HEX.exe */
-	char		 origin[256];	/* its URL on fs */
-};
-
 static struct tl_wsusd fs, top, mid, bot, lup, ld[3];
-static struct synth A = { UPD_A, "wsusd-origin-a.exe", NULL, {0}, "", "", "" };
-static struct synth B = { UPD_B, "wsusd-origin-b.exe", NULL, {0}, "", "", "" };
+static struct synth A = { .id = UPD_A, .name = "wsusd-origin-a.exe",
+    .size = SIZE };
+static struct synth B = { .id = UPD_B, .name = "wsusd-origin-b.exe",
+    .size = SIZE };
 static char topurl[64];
 
-/* The update document of s into DIR/ID.xml, its bytes onto fs. */
+/*
+ * The update document of s into DIR/ID.xml (KBArticleID 99100, the
+ * letter of its id, 1), its bytes onto fs.
+ */
 static void
 make_synth(struct synth *s, const char *dir, uint32_t seed)
 {
-	uint8_t h2[32];
-	char b2[48], path[512], err[256], *doc;
-	uint64_t n;
-	uint32_t x = seed;
+	char path[512], kb[16];
 
-	s->data = xmalloc(SIZE);
-	for (size_t i = 0; i < SIZE; i++) {
-		x = x * 1664525u + 1013904223u;
-		s->data[i] = (char)(x >> 24);
-	}
 	snprintf(path, sizeof(path), "%s/%s", top.dir, s->name);
-	if (write_file_atomic(path, s->data, SIZE, 0644) != 0 ||
-	    content_hash_file(path, s->sha1, h2, &n, err, sizeof(err)) != 0 ||
-	    content_relpath(s->sha1, s->name, s->rel, sizeof(s->rel)) != 0)
+	snprintf(kb, sizeof(kb), "99100%c1", s->id[strlen(s->id) - 2]);
+	if (synth_file(s, path, seed) != 0)
 		abort();
-	base64_encode(s->sha1, 20, s->b64);
-	base64_encode(h2, 32, b2);
 	/* the file server's copy */
 	snprintf(path, sizeof(path), "%s/%s", fs.content, s->rel);
 	*strrchr(path, '/') = '\0';
@@ -100,62 +85,8 @@ make_synth(struct synth *s, const char *dir, uint32_t seed)
 		abort();
 	snprintf(s->origin, sizeof(s->origin), "http://127.0.0.1:%u/Content/%s",
 	    fs.port, s->rel);
-	doc = xasprintf("<upd:Update xmlns:cmd=\"http://schemas.microsoft.com/"
-	    "msus/2002/12/UpdateHandlers/CommandLineInstallation\" xmlns:upd="
-	    "\"http://schemas.microsoft.com/msus/2002/12/Update\">"
-	    "<upd:UpdateIdentity UpdateID=\"%s\" RevisionNumber=\"200\" />"
-	    "<upd:Properties UpdateType=\"Software\" DefaultPropertiesLanguage="
-	    "\"en\" Handler=\"http://schemas.microsoft.com/msus/2002/12/"
-	    "UpdateHandlers/CommandLineInstallation\" MaxDownloadSize=\"%d\" "
-	    "MinDownloadSize=\"0\" PublicationState=\"Published\" CreationDate="
-	    "\"2026-01-01T00:00:00.000Z\"><upd:KBArticleID>99100%c1"
-	    "</upd:KBArticleID></upd:Properties><upd:LocalizedPropertiesCollection>"
-	    "<upd:LocalizedProperties><upd:Language>en</upd:Language><upd:Title>"
-	    "wsusd origin test update %s</upd:Title></upd:LocalizedProperties>"
-	    "</upd:LocalizedPropertiesCollection><upd:Files><upd:File Digest=\"%s\""
-	    " DigestAlgorithm=\"SHA1\" FileName=\"%s\" Size=\"%d\" Modified="
-	    "\"2026-01-01T00:00:00Z\"><upd:AdditionalDigest Algorithm=\"SHA256\">"
-	    "%s</upd:AdditionalDigest></upd:File></upd:Files>"
-	    "<upd:HandlerSpecificData xsi:type=\"cmd:CommandLineInstallation\" "
-	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
-	    "<cmd:InstallCommand Program=\"%s\" Arguments=\"/quiet\">"
-	    "<cmd:ReturnCode Code=\"0\" Result=\"Succeeded\" /></cmd:InstallCommand>"
-	    "</upd:HandlerSpecificData></upd:Update>", s->id, SIZE,
-	    s->id[strlen(s->id) - 2], s->id, s->b64, s->name, SIZE, b2, s->name);
-	snprintf(path, sizeof(path), "%s/%s.xml", dir, s->id);
-	if (write_file_atomic(path, doc, strlen(doc), 0644) != 0)
+	if (synth_doc(s, dir, kb, "origin") != 0)
 		abort();
-	free(doc);
-}
-
-static int
-ctl_ok(struct tl_wsusd *s, ...)
-{
-	struct buf out;
-	va_list ap;
-	int rc;
-
-	buf_init(&out, 1 << 20);
-	va_start(ap, s);
-	rc = tl_vctl(s, &out, NULL, ap);
-	va_end(ap);
-	if (rc != 0)
-		fprintf(stderr, "wsusctl failed (%d):\n%s\n", rc,
-		    out.data ? out.data : "");
-	buf_free(&out);
-	return rc == 0 ? 0 : -1;
-}
-
-static struct store *
-open_store(struct tl_wsusd *d)
-{
-	char url[256], err[256];
-	struct store *st = NULL;
-
-	snprintf(url, sizeof(url), "sqlite://%s", d->db);
-	if (store_open(url, &st, err, sizeof(err)) != STORE_OK)
-		fail_msg("store_open %s: %s", url, err);
-	return st;
 }
 
 static int
@@ -199,32 +130,15 @@ group_teardown(void **state)
 	(void)state;
 	tl_wsusd_cleanup(&fs);
 	tl_wsusd_cleanup(&top);
-	if (mid.dir[0] != '\0')
-		tl_wsusd_cleanup(&mid);
-	if (bot.dir[0] != '\0')
-		tl_wsusd_cleanup(&bot);
-	if (lup.dir[0] != '\0')
-		tl_wsusd_cleanup(&lup);
+	dss_cleanup(&mid);
+	dss_cleanup(&bot);
+	dss_cleanup(&lup);
 	for (size_t i = 0; i < 3; i++)
-		if (ld[i].dir[0] != '\0')
-			tl_wsusd_cleanup(&ld[i]);
+		dss_cleanup(&ld[i]);
 	free(A.data);
 	free(B.data);
 	curl_global_cleanup();
 	return 0;
-}
-
-/* A downstream: a temporary store with a plain listener (not started). */
-static void
-dss_setup(struct tl_wsusd *d, const char *tag)
-{
-	char extra[128];
-
-	assert_int_equal(tl_wsusd_init(d, tag), 0);
-	snprintf(extra, sizeof(extra), "\n[listener plain]\naddress = "
-	    "127.0.0.1\nport = %u\n", d->port);
-	assert_int_equal(tl_wsusd_conf(d, false, extra), 0);
-	assert_int_equal(tl_postinstall(d, (char *)NULL), 0);
 }
 
 /* wsusctl --json sync --replica --no-rollup --content POLICY --record REC
@@ -233,69 +147,18 @@ static json_t *
 run_sync_lang(struct tl_wsusd *d, const char *from, const char *policy,
     const char *rec, const char *lang)
 {
-	struct buf out;
-	json_t *j = NULL;
-	const char *p;
-	int st;
-
-	buf_init(&out, 8u << 20);
 	/* an option not given is replaced by a repeated --no-rollup */
-	st = tl_ctl(d, &out, "--json", "sync", "--upstream", from, "--name",
+	return sync_result(d, "--json", "sync", "--upstream", from, "--name",
 	    "origin-dss.site.invalid", "--replica", "--no-rollup", "--content",
 	    policy, rec ? "--record" : "--no-rollup", rec ? rec : "--no-rollup",
 	    lang ? "--language" : "--no-rollup", lang ? lang : "--no-rollup",
 	    (char *)NULL);
-	if (out.data != NULL && (p = strstr(out.data, "{\n  \"upstream\"")) != NULL)
-		j = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
-	if (j == NULL || st != 0)
-		fprintf(stderr, "sync (exit %d):\n%s\n", st,
-		    out.data ? out.data : "");
-	buf_free(&out);
-	assert_int_equal(st, 0);
-	assert_non_null(j);
-	return j;
 }
 
 static json_t *
 run_sync(struct tl_wsusd *d, const char *policy, const char *rec)
 {
 	return run_sync_lang(d, topurl, policy, rec, NULL);
-}
-
-static long long
-jint(json_t *j, const char *k)
-{
-	json_t *v = json_object_get(j, k);
-
-	if (!json_is_integer(v))
-		fail_msg("no integer %s in the sync result", k);
-	return json_integer_value(v);
-}
-
-static void
-assert_counts(json_t *j, long long downloaded, long long bytes,
-    long long failed, long long pending)
-{
-	assert_int_equal(jint(j, "failed"), 0);
-	assert_int_equal(jint(j, "files_downloaded"), downloaded);
-	assert_int_equal(jint(j, "content_bytes"), bytes);
-	assert_int_equal(jint(j, "files_failed"), failed);
-	assert_int_equal(jint(j, "files_pending"), pending);
-	assert_string_equal(json_string_value(json_object_get(j, "error")), "");
-}
-
-/* d's content file of s equals s->data. */
-static void
-assert_file_is(struct tl_wsusd *d, const struct synth *s)
-{
-	char path[512], *data = NULL;
-	size_t len = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", d->content, s->rel);
-	assert_int_equal(read_file(path, SIZE * 2, &data, &len), 0);
-	assert_int_equal(len, SIZE);
-	assert_memory_equal(data, s->data, SIZE);
-	free(data);
 }
 
 /* The original URL d's store keeps for s ("" none). */
@@ -476,26 +339,13 @@ static void
 make_lang(struct synth *s, const char *dir, const char *id, const char *name,
     const char *lang, uint32_t seed)
 {
-	uint8_t h2[32];
-	char b2[48], path[512], err[256], *doc;
-	uint64_t n;
-	uint32_t x = seed;
+	char path[512], *doc;
 
 	s->id = id;
 	s->name = name;
-	s->data = xmalloc(SIZE);
-	for (size_t i = 0; i < SIZE; i++) {
-		x = x * 1664525u + 1013904223u;
-		s->data[i] = (char)(x >> 24);
-	}
+	s->size = SIZE;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_int_equal(write_file_atomic(path, s->data, SIZE, 0644), 0);
-	assert_int_equal(content_hash_file(path, s->sha1, h2, &n, err,
-	    sizeof(err)), 0);
-	assert_int_equal(content_relpath(s->sha1, name, s->rel,
-	    sizeof(s->rel)), 0);
-	base64_encode(s->sha1, 20, s->b64);
-	base64_encode(h2, 32, b2);
+	assert_int_equal(synth_file(s, path, seed), 0);
 	doc = xasprintf("<upd:Update xmlns:upd=\"http://schemas.microsoft.com/"
 	    "msus/2002/12/Update\"><upd:UpdateIdentity UpdateID=\"%s\" "
 	    "RevisionNumber=\"200\" /><upd:Properties UpdateType=\"Software\" "
@@ -511,7 +361,7 @@ make_lang(struct synth *s, const char *dir, const char *id, const char *name,
 	    "\"SHA256\">%s</upd:AdditionalDigest></upd:File></upd:Files>"
 	    "</upd:Update>", id, SIZE, lang ? "<upd:Language>" : "",
 	    lang ? lang : "", lang ? "</upd:Language>" : "", id, s->b64, name,
-	    SIZE, b2);
+	    SIZE, s->b64_256);
 	snprintf(path, sizeof(path), "%s/docs/%s.xml", dir, id);
 	assert_int_equal(write_file_atomic(path, doc, strlen(doc), 0644), 0);
 	free(doc);

@@ -517,6 +517,29 @@ update_list_request(const char *dir)
 	return NULL;
 }
 
+/*
+ * A sync of d from the fake upstream, recorded into DIR/tag, filtered to
+ * product prod and classification cls, with up to four more arguments
+ * (NULL: none; one more --no-rollup stands in): its GetRevisionIdList
+ * request for the updates (malloc'd).
+ */
+static char *
+filtered_sync(struct dss *d, struct buf *out, const char *tag,
+    const char *prod, const char *cls, const char *a1, const char *a2,
+    const char *a3, const char *a4)
+{
+	char rec[256];
+
+	snprintf(rec, sizeof(rec), "%s/%s", d->srv.dir, tag);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	assert_int_equal(tl_ctl(&d->srv, out, "sync", "--upstream",
+	    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
+	    "--classification", cls, a1 ? a1 : "--no-rollup",
+	    a2 ? a2 : "--no-rollup", a3 ? a3 : "--no-rollup",
+	    a4 ? a4 : "--no-rollup", (char *)NULL), 0);
+	return update_list_request(rec);
+}
+
 void
 test_real_and_hostile_upstream(void **state)
 {
@@ -703,31 +726,22 @@ test_real_and_hostile_upstream(void **state)
 		static const char *const prod = "dd78b8a1-0b20-45c1-add6-4da72e9364cf";
 		static const char *const cls = "e0789628-ce08-4437-be74-2495b842f43b";
 		static const char *const cls2 = "0fa1201d-4330-4fa8-8ae9-b877473b6441";
-		char rec[256], *req;
+		char *req;
 
 		/* --product without --classification: usage error. */
 		assert_int_equal(fake_sync_args(&d, FAKE_REAL, &out, "--product",
 		    prod, NULL, NULL), 2);
-		snprintf(rec, sizeof(rec), "%s/filter1", d.srv.dir);
-		assert_int_equal(mkdir(rec, 0755), 0);
 		fake.mode = FAKE_REAL;
-		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
-		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
-		    "--classification", cls, (char *)NULL), 0);
-		req = update_list_request(rec);
+		req = filtered_sync(&d, &out, "filter1", prod, cls, NULL, NULL,
+		    NULL, NULL);
 		assert_non_null(strstr(req, "<Categories><IdAndDelta><Id>"
 		    "dd78b8a1-0b20-45c1-add6-4da72e9364cf</Id><Delta>false</Delta>"));
 		assert_non_null(strstr(req, "<Classifications><IdAndDelta><Id>"
 		    "e0789628-ce08-4437-be74-2495b842f43b</Id><Delta>false</Delta>"));
 		free(req);
 		/* A second classification next to the known ones. */
-		snprintf(rec, sizeof(rec), "%s/filter2", d.srv.dir);
-		assert_int_equal(mkdir(rec, 0755), 0);
-		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
-		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
-		    "--classification", cls, "--classification", cls2,
-		    (char *)NULL), 0);
-		req = update_list_request(rec);
+		req = filtered_sync(&d, &out, "filter2", prod, cls,
+		    "--classification", cls2, NULL, NULL);
 		assert_non_null(strstr(req, "<Categories><IdAndDelta><Id>"
 		    "dd78b8a1-0b20-45c1-add6-4da72e9364cf</Id><Delta>true</Delta>"));
 		assert_non_null(strstr(req, "<Id>e0789628-ce08-4437-be74-"
@@ -741,26 +755,16 @@ test_real_and_hostile_upstream(void **state)
 		 * else WSUS's list) after the classifications; Delta=false
 		 * the first time, true afterwards; an unknown code stops
 		 * the run before the list is asked for. */
-		snprintf(rec, sizeof(rec), "%s/lang1", d.srv.dir);
-		assert_int_equal(mkdir(rec, 0755), 0);
-		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
-		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
-		    "--classification", cls, "--language", "de", "--language",
-		    "pt-br", (char *)NULL), 0);
-		req = update_list_request(rec);
+		req = filtered_sync(&d, &out, "lang1", prod, cls, "--language",
+		    "de", "--language", "pt-br");
 		assert_non_null(strstr(req, "<Delta>true</Delta></IdAndDelta>"
 		    "</Classifications><Languages><LanguageAndDelta><Id>1031</Id>"
 		    "<Delta>false</Delta></LanguageAndDelta><LanguageAndDelta>"
 		    "<Id>1046</Id><Delta>false</Delta></LanguageAndDelta>"
 		    "</Languages></filter>"));
 		free(req);
-		snprintf(rec, sizeof(rec), "%s/lang2", d.srv.dir);
-		assert_int_equal(mkdir(rec, 0755), 0);
-		assert_int_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
-		    upurl_fake(), "--no-rollup", "--record", rec, "--product", prod,
-		    "--classification", cls, "--language", "de", "--language",
-		    "ja-nec", (char *)NULL), 0);
-		req = update_list_request(rec);
+		req = filtered_sync(&d, &out, "lang2", prod, cls, "--language",
+		    "de", "--language", "ja-nec");
 		assert_non_null(strstr(req, "<Languages><LanguageAndDelta><Id>"
 		    "1031</Id><Delta>true</Delta></LanguageAndDelta>"
 		    "<LanguageAndDelta><Id>66577</Id><Delta>false</Delta>"

@@ -1,7 +1,9 @@
 /*
- * e2e_sync_test.h — what the two source files of test_e2e_sync share:
- * the downstream fixtures and store helpers (test_e2e_sync.c) and the
- * fake-upstream test (e2e_sync_fake.c).  Only tests/e2e-sync uses it.
+ * e2e_sync_test.h — what the source files of test_e2e_sync share: the
+ * downstream fixtures and store helpers (test_e2e_sync.c), the
+ * fake-upstream test (e2e_sync_fake.c), the request shapes
+ * (e2e_sync_shapes.c) and the three tiers (e2e_sync_tiers.c).  Only
+ * tests/e2e-sync uses it.
  */
 #ifndef WSUSD_TESTS_E2E_SYNC_TEST_H
 #define WSUSD_TESTS_E2E_SYNC_TEST_H
@@ -25,6 +27,8 @@ struct dss {
 
 /* The upstream wsusd (test_e2e_sync.c's group setup). */
 extern struct tl_wsusd up;
+/* The downstreams at 1.8 and 1.20; their full syncs recorded in rec. */
+extern struct dss d18, d120;
 
 /* A file's bytes (util read_file, malloc'd) or NULL. */
 char	*read_file_all(const char *path, size_t max, size_t *len);
@@ -41,6 +45,16 @@ const char *upurl_of_up(void);
 /* e2e_sync_fake.c */
 void	test_real_and_hostile_upstream(void **state);
 void	test_tls_minimum(void **state);
+
+/* e2e_sync_shapes.c */
+/* The first recorded request of operation op in dir, its path in path. */
+void	recorded(const char *dir, const char *op, char *path, size_t len);
+/* Fails the test unless the requests in the two files have one shape. */
+void	compare_shapes(const char *ours, const char *theirs);
+/* The request in path valid against the fixtures'
+ * soap/SCHEMA/soap11-envelope.xsd. */
+void	assert_valid_request(const char *path, const char *schema);
+void	test_request_shapes(void **state);
 
 /* e2e_sync_tiers.c */
 void	test_three_tiers(void **state);

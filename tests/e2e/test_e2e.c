@@ -654,13 +654,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_no_server),
 	};
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: test_e2e WSUSD WSUSCTL WSUS_CLIENT "
-		    "FIXTURES\n");
+	if (tl_main_args(argc, argv, 4, "WSUSD WSUSCTL WSUS_CLIENT FIXTURES")
+	    != 0)
 		return 2;
-	}
-	tl_wsusd_exe = argv[1];
-	tl_wsusctl_exe = argv[2];
 	client_exe = argv[3];
 	fixtures = argv[4];
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

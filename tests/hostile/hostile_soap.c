@@ -74,6 +74,77 @@ flip(char *s)
 }
 
 /*
+ * A cookie sealed for forgery k (0: with another key, 1: for another
+ * server, 2: expired a minute before now): a session cookie, or (auth)
+ * an authorization cookie, of MS-WUSP (wusp) or MS-WSUSSS, into out.
+ */
+static void
+seal_forged(bool wusp, bool auth, int k, int64_t now, char *out,
+    size_t outlen)
+{
+	struct cookie_keyring kr;
+	int64_t expires = k == 2 ? now - 60 : now + 3000;
+	char err[128];
+	int rc;
+
+	keyring(&kr, k == 0, k == 1);
+	if (!auth) {
+		if (wusp) {
+			struct wusp_session_cookie c;
+
+			memset(&c, 0, sizeof(c));
+			snprintf(c.client_id, sizeof(c.client_id),
+			    "hostile-client");
+			c.issued_at = expires - 3600;
+			c.expires_at = expires;
+			c.proto_major = 2;
+			c.proto_minor = 90;
+			rc = cookie_seal_wusp_session(&kr, &c, out,
+			    outlen, err, sizeof(err));
+		} else {
+			struct wsusss_session_cookie c;
+
+			memset(&c, 0, sizeof(c));
+			assert_int_equal(cookie_guid_parse("6f1c2f6e-3f0b-"
+			    "4d3a-9b1e-0d2f6a1c5e12", c.dss_id), 0);
+			c.issued_at = expires - 3600;
+			c.expires_at = expires;
+			c.proto_major = 1;
+			c.proto_minor = 20;
+			rc = cookie_seal_wsusss_session(&kr, &c, out,
+			    outlen, err, sizeof(err));
+		}
+	} else {
+		if (wusp) {
+			struct wusp_auth_cookie c;
+
+			memset(&c, 0, sizeof(c));
+			snprintf(c.client_id, sizeof(c.client_id),
+			    "hostile-client");
+			c.issued_at = expires - 3600;
+			c.expires_at = expires;
+			rc = cookie_seal_wusp_auth(&kr, &c, out,
+			    outlen, err, sizeof(err));
+		} else {
+			struct wsusss_auth_cookie c;
+
+			memset(&c, 0, sizeof(c));
+			assert_int_equal(cookie_guid_parse("6f1c2f6e-3f0b-"
+			    "4d3a-9b1e-0d2f6a1c5e12", c.dss_id), 0);
+			snprintf(c.account_name, sizeof(c.account_name),
+			    "probe.lab.invalid");
+			c.issued_at = expires - 3600;
+			c.expires_at = expires;
+			rc = cookie_seal_wsusss_auth(&kr, &c, out,
+			    outlen, err, sizeof(err));
+		}
+	}
+	cookie_keyring_clear(&kr);
+	if (rc != 0)
+		fail_msg("seal: %s", err);
+}
+
+/*
  * The ten forgeries of a session cookie of protocol wusp (else wsusss):
  * real ones changed, and ones sealed with the wrong key, by another
  * server, or expired (the server's own key: authentic but past).
@@ -83,9 +154,7 @@ forge_sessions(bool wusp, struct forged f[F_COUNT])
 {
 	const char *exp = wusp ? H.wexp : H.sexp;
 	const char *ses = wusp ? H.wses : H.sses;
-	struct cookie_keyring kr;
 	int64_t now = (int64_t)time(NULL);
-	char err[128];
 
 	memset(f, 0, sizeof(struct forged) * F_COUNT);
 	for (int i = 0; i < F_COUNT; i++) {
@@ -112,40 +181,11 @@ forge_sessions(bool wusp, struct forged f[F_COUNT])
 		int i = k == 0 ? F_OTHER_KEY : k == 1 ? F_OTHER_SERVER :
 		    F_EXPIRED;
 		int64_t expires = k == 2 ? now - 60 : now + 3000;
-		int rc;
 
 		f[i].name = k == 0 ? "other key" : k == 1 ? "other server" :
 		    "expired";
-		keyring(&kr, k == 0, k == 1);
 		hx_expiration(expires, f[i].exp);
-		if (wusp) {
-			struct wusp_session_cookie c;
-
-			memset(&c, 0, sizeof(c));
-			snprintf(c.client_id, sizeof(c.client_id),
-			    "hostile-client");
-			c.issued_at = expires - 3600;
-			c.expires_at = expires;
-			c.proto_major = 2;
-			c.proto_minor = 90;
-			rc = cookie_seal_wusp_session(&kr, &c, f[i].data,
-			    sizeof(f[i].data), err, sizeof(err));
-		} else {
-			struct wsusss_session_cookie c;
-
-			memset(&c, 0, sizeof(c));
-			assert_int_equal(cookie_guid_parse("6f1c2f6e-3f0b-"
-			    "4d3a-9b1e-0d2f6a1c5e12", c.dss_id), 0);
-			c.issued_at = expires - 3600;
-			c.expires_at = expires;
-			c.proto_major = 1;
-			c.proto_minor = 20;
-			rc = cookie_seal_wsusss_session(&kr, &c, f[i].data,
-			    sizeof(f[i].data), err, sizeof(err));
-		}
-		cookie_keyring_clear(&kr);
-		if (rc != 0)
-			fail_msg("seal: %s", err);
+		seal_forged(wusp, false, k, now, f[i].data, sizeof(f[i].data));
 	}
 }
 
@@ -153,9 +193,7 @@ forge_sessions(bool wusp, struct forged f[F_COUNT])
 static void
 forge_auths(bool wusp, struct forged f[F_COUNT])
 {
-	struct cookie_keyring kr;
 	int64_t now = (int64_t)time(NULL);
-	char err[128];
 
 	forge_sessions(wusp, f);
 	for (int i = 0; i < F_COUNT; i++)
@@ -177,36 +215,8 @@ forge_auths(bool wusp, struct forged f[F_COUNT])
 	for (int k = 0; k < 3; k++) {
 		int i = k == 0 ? F_OTHER_KEY : k == 1 ? F_OTHER_SERVER :
 		    F_EXPIRED;
-		int64_t expires = k == 2 ? now - 60 : now + 3000;
-		int rc;
 
-		keyring(&kr, k == 0, k == 1);
-		if (wusp) {
-			struct wusp_auth_cookie c;
-
-			memset(&c, 0, sizeof(c));
-			snprintf(c.client_id, sizeof(c.client_id),
-			    "hostile-client");
-			c.issued_at = expires - 3600;
-			c.expires_at = expires;
-			rc = cookie_seal_wusp_auth(&kr, &c, f[i].data,
-			    sizeof(f[i].data), err, sizeof(err));
-		} else {
-			struct wsusss_auth_cookie c;
-
-			memset(&c, 0, sizeof(c));
-			assert_int_equal(cookie_guid_parse("6f1c2f6e-3f0b-"
-			    "4d3a-9b1e-0d2f6a1c5e12", c.dss_id), 0);
-			snprintf(c.account_name, sizeof(c.account_name),
-			    "probe.lab.invalid");
-			c.issued_at = expires - 3600;
-			c.expires_at = expires;
-			rc = cookie_seal_wsusss_auth(&kr, &c, f[i].data,
-			    sizeof(f[i].data), err, sizeof(err));
-		}
-		cookie_keyring_clear(&kr);
-		if (rc != 0)
-			fail_msg("seal: %s", err);
+		seal_forged(wusp, true, k, now, f[i].data, sizeof(f[i].data));
 	}
 }
 

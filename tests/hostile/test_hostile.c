@@ -66,12 +66,6 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_pipelining),
 		cmocka_unit_test(t_registry_flood),
 	};
-	int rc;
 
-	if (wh_main_args(argc, argv) != 0)
-		return 2;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	rc = cmocka_run_group_tests(tests, hx_setup, hx_teardown);
-	curl_global_cleanup();
-	return rc;
+	return WH_RUN(argc, argv, tests, hx_setup, hx_teardown);
 }

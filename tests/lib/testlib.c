@@ -487,3 +487,15 @@ tl_ctl(const struct tl_wsusd *s, struct buf *out, ...)
 	va_end(ap);
 	return rc;
 }
+
+int
+tl_main_args(int argc, char **argv, int nargs, const char *usage)
+{
+	if (argc != nargs + 1 || nargs < 2) {
+		fprintf(stderr, "usage: %s %s\n", argv[0], usage);
+		return -1;
+	}
+	tl_wsusd_exe = argv[1];
+	tl_wsusctl_exe = argv[2];
+	return 0;
+}

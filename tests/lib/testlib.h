@@ -139,4 +139,11 @@ int	tl_ctl(const struct tl_wsusd *s, struct buf *out, ...);
 int	tl_vctl(const struct tl_wsusd *s, struct buf *out, const char *errpath,
 	    va_list ap);
 
+/*
+ * A test program's arguments: exactly nargs of them (usage names them),
+ * the first two wsusd and wsusctl (into tl_wsusd_exe, tl_wsusctl_exe).
+ * 0, or -1 with the usage on stderr.
+ */
+int	tl_main_args(int argc, char **argv, int nargs, const char *usage);
+
 #endif

@@ -237,6 +237,17 @@ downstream_list(const char *before)
 	return out;
 }
 
+/* xml (freed) with the cookie Expiration exp and EncryptedData data. */
+static char *
+with_cookie(char *xml, const char *exp, const char *data)
+{
+	char *y = wh_set_text(xml, "<cookie>", "Expiration", exp), tag[2200];
+
+	free(xml);
+	snprintf(tag, sizeof(tag), "<EncryptedData>%s</EncryptedData>", data);
+	return replace(y, "<EncryptedData />", tag);
+}
+
 /* The five sample requests, each refused with code; nothing changes. */
 static void
 all_refused(const char *why, const char *code, const char *exp,
@@ -248,15 +259,8 @@ all_refused(const char *why, const char *code, const char *exp,
 	for (size_t i = 0; i < 5; i++) {
 		char *x = fixture(ops5[i]), what[128];
 
-		if (data != NULL) {
-			char *y = wh_set_text(x, "<cookie>", "Expiration",
-			    exp), tag[2200];
-
-			free(x);
-			snprintf(tag, sizeof(tag), "<EncryptedData>%s"
-			    "</EncryptedData>", data);
-			x = replace(y, "<EncryptedData />", tag);
-		}
+		if (data != NULL)
+			x = with_cookie(x, exp, data);
 		snprintf(what, sizeof(what), "%s %s", why, ops5[i]);
 		call_free(what, x, 500, code);
 		free(x);
@@ -507,6 +511,43 @@ with_items(const char *op, const char *tag, const char *items)
 static void
 test_hostile(void **state)
 {
+	/* one change to a sample request each: the fault it gets */
+	static const struct {
+		const char *what, *op, *from, *to, *fault;
+	} bad[] = {
+		{ "bad ComputerId", "RollupComputers", PC, "not-a-guid",
+		  "InvalidParameters" },
+		{ "unknown ParentServerId", "RollupComputers",
+		  "ParentServerId=\"" SITE1,
+		  "ParentServerId=\"99999999-9999-9999-9999-999999999999",
+		  "InternalServerError" },
+		{ "bad LastSyncResult", "RollupComputers",
+		  "LastSyncResult=\"1\"", "LastSyncResult=\"7\"",
+		  "InvalidParameters" },
+		{ "unknown server parent", "RollupDownstreamServers",
+		  "<ParentServerId>00000000-0000-0000-0000-000000000000",
+		  "<ParentServerId>99999999-9999-9999-9999-999999999999",
+		  "InternalServerError" },
+		{ "bad Version", "RollupDownstreamServers", "3.0.6000.354",
+		  "3.0.6000.354.1.2", "InvalidParameters" },
+		{ "bad summary", "RollupDownstreamServers",
+		  "<UpdateCount>1002</UpdateCount>",
+		  "<UpdateCount>x</UpdateCount>", "InvalidParameters" },
+		{ "bad SummarizationState", "RollupComputerStatus",
+		  "<SummarizationState>4</SummarizationState>",
+		  "<SummarizationState>9</SummarizationState>",
+		  "InvalidParameters" },
+		{ "RollupNumber 0", "RollupComputerStatus",
+		  "<RollupNumber>3</RollupNumber>",
+		  "<RollupNumber>0</RollupNumber>", "InvalidParameters" },
+		{ "bad UpdateId", "RollupComputerStatus",
+		  "<UpdateId>09de7a79-5c09-4f3a-972e-cc1bbb7ca7e4</UpdateId>",
+		  "<UpdateId>{09de7a79-5c09-4f3a-972e-cc1bbb7ca7e4</UpdateId>",
+		  "InvalidParameters" },
+		{ "bad parentServerId", "GetOutOfSyncComputers",
+		  "<parentServerId>" SITE1, "<parentServerId>zzz",
+		  "InvalidParameters" },
+	};
 	char *x, *body, *items;
 
 	(void)state;
@@ -519,48 +560,11 @@ test_hostile(void **state)
 	free(x);
 	wh_db_snapshot(&T.srv, &T.before);
 
-	x = replace(fixture("RollupComputers"), PC, "not-a-guid");
-	call_free("bad ComputerId", x, 500, "InvalidParameters");
-	free(x);
-	x = replace(fixture("RollupComputers"), "ParentServerId=\"" SITE1,
-	    "ParentServerId=\"99999999-9999-9999-9999-999999999999");
-	call_free("unknown ParentServerId", x, 500, "InternalServerError");
-	free(x);
-	x = replace(fixture("RollupComputers"), "LastSyncResult=\"1\"",
-	    "LastSyncResult=\"7\"");
-	call_free("bad LastSyncResult", x, 500, "InvalidParameters");
-	free(x);
-	x = replace(fixture("RollupDownstreamServers"),
-	    "<ParentServerId>00000000-0000-0000-0000-000000000000",
-	    "<ParentServerId>99999999-9999-9999-9999-999999999999");
-	call_free("unknown server parent", x, 500, "InternalServerError");
-	free(x);
-	x = replace(fixture("RollupDownstreamServers"), "3.0.6000.354",
-	    "3.0.6000.354.1.2");
-	call_free("bad Version", x, 500, "InvalidParameters");
-	free(x);
-	x = replace(fixture("RollupDownstreamServers"),
-	    "<UpdateCount>1002</UpdateCount>", "<UpdateCount>x</UpdateCount>");
-	call_free("bad summary", x, 500, "InvalidParameters");
-	free(x);
-	x = replace(fixture("RollupComputerStatus"),
-	    "<SummarizationState>4</SummarizationState>",
-	    "<SummarizationState>9</SummarizationState>");
-	call_free("bad SummarizationState", x, 500, "InvalidParameters");
-	free(x);
-	x = replace(fixture("RollupComputerStatus"),
-	    "<RollupNumber>3</RollupNumber>", "<RollupNumber>0</RollupNumber>");
-	call_free("RollupNumber 0", x, 500, "InvalidParameters");
-	free(x);
-	x = replace(fixture("RollupComputerStatus"),
-	    "<UpdateId>09de7a79-5c09-4f3a-972e-cc1bbb7ca7e4</UpdateId>",
-	    "<UpdateId>{09de7a79-5c09-4f3a-972e-cc1bbb7ca7e4</UpdateId>");
-	call_free("bad UpdateId", x, 500, "InvalidParameters");
-	free(x);
-	x = replace(fixture("GetOutOfSyncComputers"), "<parentServerId>"
-	    SITE1, "<parentServerId>zzz");
-	call_free("bad parentServerId", x, 500, "InvalidParameters");
-	free(x);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		x = replace(fixture(bad[i].op), bad[i].from, bad[i].to);
+		call_free(bad[i].what, x, 500, bad[i].fault);
+		free(x);
+	}
 
 	/* 1501 computers (limit 1500) */
 	items = many("<ComputerRollupInfo ComputerId=\"d07a4d51-7cb2-46d1-"
@@ -674,15 +678,8 @@ takeover_attempts(const char *why, const char *exp, const char *data)
 		    a[i].items) : fixture(a[i].op);
 		if (a[i].from != NULL)
 			x = replace(x, a[i].from, a[i].to);
-		if (data != NULL) {
-			char *y = wh_set_text(x, "<cookie>", "Expiration",
-			    exp), tag[2200];
-
-			free(x);
-			snprintf(tag, sizeof(tag), "<EncryptedData>%s"
-			    "</EncryptedData>", data);
-			x = replace(y, "<EncryptedData />", tag);
-		}
+		if (data != NULL)
+			x = with_cookie(x, exp, data);
 		snprintf(what, sizeof(what), "%s: %s #%zu", why, a[i].op, i);
 		call_free(what, x, 500, a[i].code);
 		free(x);

@@ -100,6 +100,17 @@ expect_fault(const struct wh_reply *r, const char *code, const char *msg)
 	soap_request_free(q);
 }
 
+void
+post_fault(const char *path, const char *body, const char *code,
+    const char *msg)
+{
+	struct wh_reply r;
+
+	post(path, body, &r);
+	expect_fault(&r, code, msg);
+	wh_reply_free(&r);
+}
+
 /* replace the text of every <name>..</name> by "*" */
 static char *
 mask(const char *xml, const char *name)
@@ -220,6 +231,19 @@ anchor_form(const char *a)
 	if (regexec(&re, a, 0, NULL, 0) != 0)
 		fail_msg("anchor '%s' is not counter,yyyy-MM-dd HH:mm:ss.fff", a);
 	regfree(&re);
+}
+
+/* GetRevisionIdList with a filter body: its NewRevisions (revisions()) */
+static void
+revision_ids(const char *exp, const char *data, const char *filter,
+    struct buf *ids)
+{
+	struct wh_reply r;
+	struct soap_request *q = revision_list(exp, data, filter, &r);
+
+	revisions(q, ids);
+	soap_request_free(q);
+	wh_reply_free(&r);
 }
 
 /* GetRevisionIdList with a filter body; answer parsed */
@@ -515,48 +539,33 @@ t_revisions_filtered(void **state)
 	free(x);
 
 	/* product only, classification only: nothing (as observed) */
-	q = revision_list(g.exp, g.data, "<GetConfig>false</GetConfig>"
+	revision_ids(g.exp, g.data, "<GetConfig>false</GetConfig>"
 	    "<Categories><IdAndDelta><Id>" PROD "</Id><Delta>false</Delta>"
-	    "</IdAndDelta></Categories>", &r);
-	revisions(q, &ids);
+	    "</IdAndDelta></Categories>", &ids);
 	assert_string_equal(ids.data, "");
 	buf_free(&ids);
-	soap_request_free(q);
-	wh_reply_free(&r);
 
 	/* incremental: Delta=true with the anchor -> nothing changed */
 	snprintf(f, sizeof(f), "<Anchor>%s</Anchor>" FILTER_PC("true"), anchor);
-	q = revision_list(g.exp, g.data, f, &r);
-	revisions(q, &ids);
+	revision_ids(g.exp, g.data, f, &ids);
 	assert_string_equal(ids.data, "");
 	buf_free(&ids);
-	soap_request_free(q);
-	wh_reply_free(&r);
 
 	/* Delta=false: everything of those ids again */
 	snprintf(f, sizeof(f), "<Anchor>%s</Anchor>" FILTER_PC("false"), anchor);
-	q = revision_list(g.exp, g.data, f, &r);
-	revisions(q, &ids);
+	revision_ids(g.exp, g.data, f, &ids);
 	assert_non_null(strstr(ids.data, KB2267602));
 	buf_free(&ids);
-	soap_request_free(q);
-	wh_reply_free(&r);
 
 	/* no filter at all with the anchor: nothing; without: everything */
 	snprintf(f, sizeof(f), "<Anchor>%s</Anchor><GetConfig>false</GetConfig>",
 	    anchor);
-	q = revision_list(g.exp, g.data, f, &r);
-	revisions(q, &ids);
+	revision_ids(g.exp, g.data, f, &ids);
 	assert_string_equal(ids.data, "");
 	buf_free(&ids);
-	soap_request_free(q);
-	wh_reply_free(&r);
-	q = revision_list(g.exp, g.data, "<GetConfig>false</GetConfig>", &r);
-	revisions(q, &ids);
+	revision_ids(g.exp, g.data, "<GetConfig>false</GetConfig>", &ids);
 	assert_non_null(strstr(ids.data, "7366a74a-ef29-44e1-b738-570b516aca1f"));
 	buf_free(&ids);
-	soap_request_free(q);
-	wh_reply_free(&r);
 }
 
 /* base64 blob -> UTF-16LE text inside the cabinet */

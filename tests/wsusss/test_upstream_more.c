@@ -44,9 +44,7 @@ t_bad_input(void **state)
 	forged[10] = forged[10] == 'A' ? 'B' : 'A';
 	x = session_req(CAP "000005-GetConfigData.request.xml");
 	y = wh_set_text(x, NULL, "EncryptedData", forged);
-	post(SS, y, &r);
-	expect_fault(&r, "InvalidCookie", NULL);
-	wh_reply_free(&r);
+	post_fault(SS, y, "InvalidCookie", NULL);
 	free(x);
 	free(y);
 
@@ -60,19 +58,13 @@ t_bad_input(void **state)
 	{
 		char *z = wh_set_text(y, NULL, "protocolVersion", "2.0");
 
-		post(SS, z, &r);
-		expect_fault(&r, "IncompatibleProtocolVersion", NULL);
-		wh_reply_free(&r);
+		post_fault(SS, z, "IncompatibleProtocolVersion", NULL);
 		free(z);
 		z = wh_set_text(y, NULL, "protocolVersion", "0.9");
-		post(SS, z, &r);
-		expect_fault(&r, "IncompatibleProtocolVersion", NULL);
-		wh_reply_free(&r);
+		post_fault(SS, z, "IncompatibleProtocolVersion", NULL);
 		free(z);
 		z = wh_set_text(y, NULL, "protocolVersion", "1.x");
-		post(SS, z, &r);
-		expect_fault(&r, "InvalidParameters", "protocolVersion");
-		wh_reply_free(&r);
+		post_fault(SS, z, "InvalidParameters", "protocolVersion");
 		free(z);
 	}
 	free(x);
@@ -80,9 +72,7 @@ t_bad_input(void **state)
 
 	/* absurd batch sizes: 0 and 101 ids (limit 100) */
 	x = update_data_req(g.exp, g.data, "");
-	post(SS, x, &r);
-	expect_fault(&r, "InvalidParameters", "updateIds");
-	wh_reply_free(&r);
+	post_fault(SS, x, "InvalidParameters", "updateIds");
 	free(x);
 	ids[0] = '\0';
 	for (int i = 0; i < 101; i++)
@@ -90,45 +80,33 @@ t_bad_input(void **state)
 		    "<UpdateIdentity><UpdateID>" SMALL "</UpdateID>"
 		    "<RevisionNumber>200</RevisionNumber></UpdateIdentity>");
 	x = update_data_req(g.exp, g.data, ids);
-	post(SS, x, &r);
-	expect_fault(&r, "InvalidParameters", "updateIds");
-	wh_reply_free(&r);
+	post_fault(SS, x, "InvalidParameters", "updateIds");
 	free(x);
 	/* known id, wrong revision: the whole call fails (observed) */
 	x = update_data_req(g.exp, g.data, "<UpdateIdentity><UpdateID>" SMALL
 	    "</UpdateID><RevisionNumber>199</RevisionNumber></UpdateIdentity>");
-	post(SS, x, &r);
-	expect_fault(&r, "InternalServerError", NULL);
-	wh_reply_free(&r);
+	post_fault(SS, x, "InternalServerError", NULL);
 	free(x);
 
 	/* anchors from the future: ServerChanged (reset anchors) */
 	x = session_req(CAP "000006-GetRevisionIdList-GetConfig-true.request.xml");
 	y = wh_set_text(x, NULL, "filter", "<Anchor>999999999,2026-01-01 "
 	    "00:00:00.000</Anchor><GetConfig>true</GetConfig>");
-	post(SS, y, &r);
-	expect_fault(&r, "ServerChanged", NULL);
-	wh_reply_free(&r);
+	post_fault(SS, y, "ServerChanged", NULL);
 	free(y);
 	y = wh_set_text(x, NULL, "filter", "<Anchor>1,2999-01-01 "
 	    "00:00:00.000</Anchor><GetConfig>true</GetConfig>");
-	post(SS, y, &r);
-	expect_fault(&r, "ServerChanged", NULL);
-	wh_reply_free(&r);
+	post_fault(SS, y, "ServerChanged", NULL);
 	free(y);
 	/* a malformed filter */
 	y = wh_set_text(x, NULL, "filter", "<GetConfig>maybe</GetConfig>");
-	post(SS, y, &r);
-	expect_fault(&r, "InvalidParameters", "filter");
-	wh_reply_free(&r);
+	post_fault(SS, y, "InvalidParameters", "filter");
 	free(y);
 	free(x);
 	/* GetDeployments without syncAnchor */
 	x = session_req(SPEC "sample2-GetDeployments.request.xml");
 	y = wh_set_text(x, NULL, "syncAnchor", "");
-	post(SS, y, &r);
-	expect_fault(&r, "InvalidParameters", "syncAnchor");
-	wh_reply_free(&r);
+	post_fault(SS, y, "InvalidParameters", "syncAnchor");
 	free(y);
 	free(x);
 	/* DownloadFiles: unknown digests, listed with '|' */
@@ -145,10 +123,8 @@ t_bad_input(void **state)
 		    "</base64Binary></fileDigestList></DownloadFiles></soap:Body>"
 		    "</soap:Envelope>", g.exp, g.data);
 		(void)p;
-		post(SS, body, &r);
-		expect_fault(&r, "FileDigestsMissing",
+		post_fault(SS, body, "FileDigestsMissing",
 		    "AAAAAAAAAAAAAAAAAAAAAAAAAAA=|h/W9BGlYUAaqXTp30cZi/SiV3c0=");
-		wh_reply_free(&r);
 	}
 	free(x);
 	/* an unknown operation */
@@ -428,9 +404,7 @@ t_deployments(void **state)
 	{
 		char *x = session_req(SPEC "sample2-GetDeployments.request.xml");
 
-		post(SS, x, &r);
-		expect_fault(&r, "ServerChanged", NULL);
-		wh_reply_free(&r);
+		post_fault(SS, x, "ServerChanged", NULL);
 		free(x);
 	}
 }
@@ -492,18 +466,14 @@ t_allow_list(void **state)
 
 	(void)state;
 	set_allow("10.9.9.0/24, 2001:db8::/32");
-	post(DSS, x, &r);
-	expect_fault(&r, "InvalidAuthorizationCookie", NULL);
-	wh_reply_free(&r);
+	post_fault(DSS, x, "InvalidAuthorizationCookie", NULL);
 	post(SS, c, &r);	/* a cookie from before does not help */
 	expect_fault(&r, "InvalidCookie", NULL);
 	wh_reply_free(&r);
 	set_allow("10.9.9.0/24 127.0.0.0/8");
 	post_ok(DSS, x);
 	set_allow("not-an-address");	/* malformed: refuse everyone */
-	post(DSS, x, &r);
-	expect_fault(&r, "InvalidAuthorizationCookie", NULL);
-	wh_reply_free(&r);
+	post_fault(DSS, x, "InvalidAuthorizationCookie", NULL);
 	set_allow(NULL);
 	post_ok(DSS, x);
 	free(x);
@@ -530,13 +500,39 @@ allow_reload(struct tl_wsusd *s, size_t n, const char *tail)
 	assert_int_equal(tl_count_in_file(s->log, want), n);
 }
 
+/* s's upstream_allow line in its file set to list, and a reload (the
+ * n-th) that applies it. */
+static void
+allow_file_reload(struct tl_wsusd *s, const char *list, size_t n)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "sed -i 's|^upstream_allow = .*$|"
+	    "upstream_allow = %s|' '%s'", list, s->conf);
+	assert_int_equal(system(cmd), 0);
+	allow_reload(s, n, "applied [server] upstream_allow\n");
+}
+
+/* The DssAuth request x to s: answered, or refused as not allowed. */
+static void
+assert_dss_allowed(struct tl_wsusd *s, const char *x, bool allowed)
+{
+	struct wh_reply r;
+
+	wh_soap(s, DSS, x, &r);
+	assert_int_equal(r.status, allowed ? 200 : 500);
+	assert_non_null(strstr(r.body.data, allowed ?
+	    "GetAuthorizationCookieResult" :
+	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
+	wh_reply_free(&r);
+}
+
 /* the allow-list from wsusd.conf ([server] upstream_allow), applied at
  * the start and by a reload (SIGHUP) */
 void
 t_allow_config(void **state)
 {
 	struct tl_wsusd s2;
-	struct wh_reply r;
 	char *conf, *x, cmd[512];
 	size_t len;
 	FILE *fp;
@@ -558,33 +554,15 @@ t_allow_config(void **state)
 	free(conf);
 	assert_int_equal(tl_wsusd_start(&s2), 0);
 	x = wh_fixture(CAP "000002-DssGetAuthorizationCookie.request.xml", NULL);
-	wh_soap(&s2, DSS, x, &r);
-	assert_int_equal(r.status, 500);
-	assert_non_null(strstr(r.body.data,
-	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
-	wh_reply_free(&r);
+	assert_dss_allowed(&s2, x, false);
 
 	/* a reload applies the file's new list: 127.0.0.1 allowed */
-	snprintf(cmd, sizeof(cmd), "sed -i 's|^upstream_allow = .*$|"
-	    "upstream_allow = 10.9.9.0/24 127.0.0.0/8|' '%s'", s2.conf);
-	assert_int_equal(system(cmd), 0);
-	allow_reload(&s2, 1, "applied [server] upstream_allow\n");
-	wh_soap(&s2, DSS, x, &r);
-	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body.data,
-	    "GetAuthorizationCookieResult"));
-	wh_reply_free(&r);
+	allow_file_reload(&s2, "10.9.9.0/24 127.0.0.0/8", 1);
+	assert_dss_allowed(&s2, x, true);
 
 	/* and a reload to a list without it refuses again */
-	snprintf(cmd, sizeof(cmd), "sed -i 's|^upstream_allow = .*$|"
-	    "upstream_allow = 192.0.2.7|' '%s'", s2.conf);
-	assert_int_equal(system(cmd), 0);
-	allow_reload(&s2, 2, "applied [server] upstream_allow\n");
-	wh_soap(&s2, DSS, x, &r);
-	assert_int_equal(r.status, 500);
-	assert_non_null(strstr(r.body.data,
-	    "<ErrorCode>InvalidAuthorizationCookie</ErrorCode>"));
-	wh_reply_free(&r);
+	allow_file_reload(&s2, "192.0.2.7", 2);
+	assert_dss_allowed(&s2, x, false);
 	free(x);
 	assert_int_equal(tl_count_in_file(s2.log, "needs a restart"), 0);
 	assert_int_equal(tl_wsusd_stop(&s2), 0);

@@ -51,6 +51,9 @@ void	post_ok(const char *path, const char *body);
 /* the fault's ErrorCode ("" when none); the answer must validate */
 void	expect_fault(const struct wh_reply *r, const char *code,
 	    const char *msg);
+/* post, then expect_fault() of the answer; nothing kept */
+void	post_fault(const char *path, const char *body, const char *code,
+	    const char *msg);
 /* The request with this session cookie (malloc'd). */
 char	*with_cookie(const char *xml, const char *exp, const char *data);
 /* A fixture request with the session cookie of g (malloc'd). */

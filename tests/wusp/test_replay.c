@@ -784,12 +784,6 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_file_locations_host),
 		cmocka_unit_test(test_other_operations),
 	};
-	int rc;
 
-	if (wh_main_args(argc, argv) != 0)
-		return 2;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
-	curl_global_cleanup();
-	return rc;
+	return WH_RUN(argc, argv, tests, group_setup, group_teardown);
 }

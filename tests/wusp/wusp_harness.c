@@ -23,17 +23,28 @@ const char *wh_wsusd, *wh_wsusctl, *wh_fixtures;
 int
 wh_main_args(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR\n",
-		    argv[0]);
+	if (tl_main_args(argc, argv, 3, "WSUSD_EXE WSUSCTL_EXE FIXTURES_DIR")
+	    != 0)
 		return -1;
-	}
 	wh_wsusd = argv[1];
 	wh_wsusctl = argv[2];
 	wh_fixtures = argv[3];
-	tl_wsusd_exe = wh_wsusd;
-	tl_wsusctl_exe = wh_wsusctl;
 	return 0;
+}
+
+int
+wh_run(int argc, char **argv, const char *name,
+    const struct CMUnitTest *tests, size_t n, int (*setup)(void **),
+    int (*teardown)(void **))
+{
+	int rc;
+
+	if (wh_main_args(argc, argv) != 0)
+		return 2;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = _cmocka_run_group_tests(name, tests, n, setup, teardown);
+	curl_global_cleanup();
+	return rc;
 }
 
 /* ---- the installation ----------------------------------------------------- */

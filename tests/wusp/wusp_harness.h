@@ -34,6 +34,19 @@ extern const char *wh_wsusd, *wh_wsusctl, *wh_fixtures;
 /* Check and keep argv[1..3]; 0 or -1 (usage printed). */
 int	wh_main_args(int argc, char **argv);
 
+struct CMUnitTest;
+/*
+ * A harness test's main(): wh_main_args (2 when they are wrong), then
+ * the cmocka group tests[n] named name with libcurl set up around it;
+ * the group's result.  WH_RUN counts the array.
+ */
+int	wh_run(int argc, char **argv, const char *name,
+	    const struct CMUnitTest *tests, size_t n, int (*setup)(void **),
+	    int (*teardown)(void **));
+#define WH_RUN(argc, argv, tests, setup, teardown) \
+	wh_run((argc), (argv), #tests, (tests), \
+	    sizeof(tests) / sizeof((tests)[0]), (setup), (teardown))
+
 /*
  * A temporary installation (tests/lib: tl_wsusd_setup, extra: more INI
  * text appended, may be NULL) with the real update documents of the

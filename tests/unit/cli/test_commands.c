@@ -208,6 +208,22 @@ test_import_updates(void **state)
 
 /* ---- updates ---- */
 
+/*
+ * `updates list [A1 [A2]] --json` lists n updates (an argument not given
+ * is one more --json).
+ */
+static void
+assert_listed(struct fx *fx, size_t n, const char *a1, const char *a2)
+{
+	json_t *j;
+
+	RUN(fx, 0, "updates", "list", a1 ? a1 : "--json", a2 ? a2 : "--json",
+	    "--json");
+	j = cli_json(fx->out);
+	assert_int_equal(json_array_size(j), n);
+	json_decref(j);
+}
+
 static void
 test_updates_list_search_show(void **state)
 {
@@ -221,28 +237,16 @@ test_updates_list_search_show(void **state)
 	OUT_HAS(fx, "KB2267602");
 	assert_null(strchr(fx->out, '\t'));
 
-	RUN(fx, 0, "updates", "list", "--json");
-	j = cli_json(fx->out);
-	assert_int_equal(json_array_size(j), 9);
-	json_decref(j);
-	RUN(fx, 0, "updates", "list", "--type", "category", "--json");
-	j = cli_json(fx->out);
-	assert_int_equal(json_array_size(j), 3);
-	json_decref(j);
+	assert_listed(fx, 9, NULL, NULL);
+	assert_listed(fx, 3, "--type", "category");
 	RUN(fx, 0, "updates", "list", "--kb", "KB2267602", "--json");
 	j = cli_json(fx->out);
 	assert_int_equal(json_array_size(j), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
 	    "update_id")), KB_BUNDLE);
 	json_decref(j);
-	RUN(fx, 0, "updates", "list", "--title", "AM Engine", "--json");
-	j = cli_json(fx->out);
-	assert_int_equal(json_array_size(j), 1);
-	json_decref(j);
-	RUN(fx, 0, "updates", "list", "--limit", "2", "--json");
-	j = cli_json(fx->out);
-	assert_int_equal(json_array_size(j), 2);
-	json_decref(j);
+	assert_listed(fx, 1, "--title", "AM Engine");
+	assert_listed(fx, 2, "--limit", "2");
 	RUN(fx, 2, "updates", "list", "--type", "firmware");
 	RUN(fx, 2, "updates", "list", "--approval", "maybe");
 	RUN(fx, 2, "updates", "list", "--limit", "0");

@@ -58,6 +58,23 @@ make_config(struct wsusctl *ctl, const char *extra)
 }
 
 /*
+ * make_config, and its database opened before any postinstall: a new
+ * file, as a run stopped after creating it left it.
+ */
+static struct store *
+config_and_new_db(struct wsusctl *ctl)
+{
+	struct store *st = NULL;
+	char err[256];
+
+	make_config(ctl, NULL);
+	assert_int_equal(mkdir_p(cli_path("db"), 0750), 0);
+	assert_int_equal(store_open(ctl->cfg.database_url, &st, err,
+	    sizeof(err)), STORE_OK);
+	return st;
+}
+
+/*
  * Run postinstall with args (NULL-terminated), --json, stdout captured
  * and parsed.  *out gets the JSON (caller decrefs) when out is non-NULL.
  */
@@ -409,10 +426,7 @@ test_half_finished_database(void **state)
 	(void)state;
 	/* an empty database file (schema version 0): an earlier run stopped
 	 * right after creating it */
-	make_config(&ctl, NULL);
-	assert_int_equal(mkdir_p(cli_path("db"), 0750), 0);
-	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
-	    STORE_OK);
+	st = config_and_new_db(&ctl);
 	assert_int_equal(store_schema_version(st, &cur, &latest), STORE_OK);
 	assert_int_equal(cur, 0);
 	store_close(st);
@@ -427,10 +441,7 @@ test_half_finished_database(void **state)
 	/* migrated, one setting and some data there, the rest missing */
 	teardown(NULL);
 	setup(NULL);
-	make_config(&ctl, NULL);
-	assert_int_equal(mkdir_p(cli_path("db"), 0750), 0);
-	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
-	    STORE_OK);
+	st = config_and_new_db(&ctl);
 	assert_int_equal(store_migrate(st, &cur, &latest), STORE_OK);
 	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, fixed_id),
 	    STORE_OK);
@@ -569,10 +580,7 @@ test_kept_malformed(void **state)
 	int cur, latest;
 
 	(void)state;
-	make_config(&ctl, NULL);
-	assert_int_equal(mkdir_p(cli_path("db"), 0750), 0);
-	assert_int_equal(store_open(ctl.cfg.database_url, &st, err, sizeof(err)),
-	    STORE_OK);
+	st = config_and_new_db(&ctl);
 	assert_int_equal(store_migrate(st, &cur, &latest), STORE_OK);
 	assert_int_equal(store_setting_set(st, SETTING_SERVER_ID, "not-a-guid"),
 	    STORE_OK);

@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "http_fx.h"
 #include "http/http_server.h"
 #include "testlib.h"
 #include "util/xmalloc.h"
@@ -206,10 +207,7 @@ server_up(void **state)
 	char err[256];
 
 	(void)state;
-	config_defaults(&cfg);
-	free(cfg.listeners[0].address);
-	cfg.listeners[0].address = xstrdup("127.0.0.1");
-	cfg.listeners[0].port = tl_free_port();
+	httpfx_loopback(&cfg, 0);
 	cfg.threads = 2;
 	http_route_clear();
 	assert_int_equal(http_route_add("/Files/", HTTP_GET, h_files, NULL),
@@ -224,10 +222,7 @@ static int
 server_down(void **state)
 {
 	(void)state;
-	http_server_stop(srv);
-	srv = NULL;
-	http_route_clear();
-	config_free(&cfg);
+	httpfx_stop(&srv, &cfg);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 
 #include "config/config.h"
+#include "http_fx.h"
 #include "http/http_server.h"
 #include "testlib.h"
 #include "util/buf.h"
@@ -126,26 +127,27 @@ expect_status(const char *method, const char *path, long status)
 	reply_free(&r);
 }
 
-/* ---- test routes ------------------------------------------------------- */
-
-static enum MHD_Result
-send_text(struct http_request *req, const char *text, size_t len)
+/* GET path: a 200 with exactly body. */
+static void
+expect_body(const char *path, const char *body)
 {
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
+	struct reply r;
 
-	resp = MHD_create_response_from_buffer(len, (void *)text,
-	    MHD_RESPMEM_MUST_COPY);
-	ret = MHD_queue_response(req->conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	request("GET", path, NULL, 0, 0, &r);
+	if (r.rc != CURLE_OK || r.status != 200)
+		fail_msg("GET %s: rc %d status %ld, want 200", path, r.rc,
+		    r.status);
+	assert_string_equal(r.body.data, body);
+	reply_free(&r);
 }
+
+/* ---- test routes ------------------------------------------------------- */
 
 /* POST /echo: the body back. */
 static enum MHD_Result
 h_echo(struct http_request *req)
 {
-	return send_text(req, req->body, req->body_len);
+	return httpfx_send_text(req, req->body, req->body_len);
 }
 
 /* GET /Files/...: "files:" + what follows the prefix, + the arg. */
@@ -156,7 +158,7 @@ h_files(struct http_request *req)
 	int n = snprintf(out, sizeof(out), "%s:%s", (const char *)req->arg,
 	    req->rest);
 
-	return send_text(req, out, (size_t)n);
+	return httpfx_send_text(req, out, (size_t)n);
 }
 
 static int
@@ -165,10 +167,7 @@ server_up(void **state)
 	char err[256];
 
 	(void)state;
-	config_defaults(&cfg);
-	free(cfg.listeners[0].address);
-	cfg.listeners[0].address = xstrdup("127.0.0.1");
-	cfg.listeners[0].port = tl_free_port();
+	httpfx_loopback(&cfg, 0);
 	cfg.max_body_bytes = BODY_MAX;
 	cfg.threads = 2;
 	snprintf(base, sizeof(base), "http://127.0.0.1:%u",
@@ -190,10 +189,7 @@ static int
 server_down(void **state)
 {
 	(void)state;
-	http_server_stop(srv);
-	srv = NULL;
-	http_route_clear();
-	config_free(&cfg);
+	httpfx_stop(&srv, &cfg);
 	return 0;
 }
 
@@ -310,28 +306,14 @@ test_tls_priorities(void **state)
 static void
 test_routing(void **state)
 {
-	struct reply r;
-
 	(void)state;
-	request("GET", "/Files/abc", NULL, 0, 0, &r);
-	assert_int_equal(r.status, 200);
-	assert_string_equal(r.body.data, "files:abc");
-	reply_free(&r);
+	expect_body("/Files/abc", "files:abc");
 	/* case-insensitive prefix; the rest keeps its case */
-	request("GET", "/fILES/AbC", NULL, 0, 0, &r);
-	assert_string_equal(r.body.data, "files:AbC");
-	reply_free(&r);
-	request("GET", "//Files///a//b?x=%2f..", NULL, 0, 0, &r);
-	assert_int_equal(r.status, 200);
-	assert_string_equal(r.body.data, "files:a/b");
-	reply_free(&r);
-	request("GET", "/Files/%61", NULL, 0, 0, &r);
-	assert_string_equal(r.body.data, "files:a");
-	reply_free(&r);
+	expect_body("/fILES/AbC", "files:AbC");
+	expect_body("//Files///a//b?x=%2f..", "files:a/b");
+	expect_body("/Files/%61", "files:a");
 	/* longest prefix wins */
-	request("GET", "/files/deep/x", NULL, 0, 0, &r);
-	assert_string_equal(r.body.data, "deep:x");
-	reply_free(&r);
+	expect_body("/files/deep/x", "deep:x");
 
 	expect_status("GET", "/Files/", 200);
 	expect_status("GET", "/Files", 404);
@@ -586,10 +568,7 @@ test_start_errors(void **state)
 
 	(void)state;
 	/* the port is taken by the running server */
-	config_defaults(&c2);
-	free(c2.listeners[0].address);
-	c2.listeners[0].address = xstrdup("127.0.0.1");
-	c2.listeners[0].port = cfg.listeners[0].port;
+	httpfx_loopback(&c2, cfg.listeners[0].port);
 	assert_int_equal(http_server_start(&c2, &s2, err, sizeof(err)), -1);
 	assert_null(s2);
 	assert_non_null(strstr(err, "listener default"));
@@ -657,10 +636,7 @@ test_connection_limit(void **state)
 	int a, b, c;
 
 	(void)state;
-	config_defaults(&c2);
-	free(c2.listeners[0].address);
-	c2.listeners[0].address = xstrdup("127.0.0.1");
-	c2.listeners[0].port = tl_free_port();
+	httpfx_loopback(&c2, 0);
 	c2.listeners[1] = c2.listeners[0];
 	c2.listeners[1].address = xstrdup("127.0.0.1");
 	c2.listeners[1].tls_certificate = c2.listeners[1].tls_key = NULL;

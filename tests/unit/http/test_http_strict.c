@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "http_fx.h"
 #include "http/http_server.h"
 #include "http/http_strict.h"
 #include "testlib.h"
@@ -35,19 +36,6 @@ static struct http_server *srv;
 
 /* ---- server ------------------------------------------------------------ */
 
-static enum MHD_Result
-send_text(struct http_request *req, const char *text, size_t len)
-{
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	resp = MHD_create_response_from_buffer(len, (void *)text,
-	    MHD_RESPMEM_MUST_COPY);
-	ret = MHD_queue_response(req->conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
 /* POST /echo: "echo:" + the body. */
 static enum MHD_Result
 h_echo(struct http_request *req)
@@ -55,7 +43,7 @@ h_echo(struct http_request *req)
 	char out[BODY_MAX + 8];
 	int n = snprintf(out, sizeof(out), "echo:%s", req->body);
 
-	return send_text(req, out, (size_t)n);
+	return httpfx_send_text(req, out, (size_t)n);
 }
 
 /* GET /Files/...: "files:" + the rest. */
@@ -65,7 +53,7 @@ h_files(struct http_request *req)
 	char out[HTTP_PATH_MAX + 8];
 	int n = snprintf(out, sizeof(out), "files:%s", req->rest);
 
-	return send_text(req, out, (size_t)n);
+	return httpfx_send_text(req, out, (size_t)n);
 }
 
 static unsigned head_timeout, body_timeout;	/* 0: the defaults */
@@ -77,16 +65,13 @@ server_up(void **state)
 	char err[256];
 
 	(void)state;
-	config_defaults(&cfg);
+	httpfx_loopback(&cfg, 0);
 	if (head_timeout != 0)
 		cfg.head_timeout = head_timeout;
 	if (body_timeout != 0)
 		cfg.body_timeout = body_timeout;
 	if (max_conns != 0)
 		cfg.max_connections = max_conns;
-	free(cfg.listeners[0].address);
-	cfg.listeners[0].address = xstrdup("127.0.0.1");
-	cfg.listeners[0].port = tl_free_port();
 	cfg.max_body_bytes = BODY_MAX;
 	cfg.max_body_memory = BUDGET;
 	cfg.threads = max_conns != 0 ? 1 : 2;
@@ -123,10 +108,7 @@ server_down(void **state)
 {
 	head_timeout = body_timeout = max_conns = 0;
 	(void)state;
-	http_server_stop(srv);
-	srv = NULL;
-	http_route_clear();
-	config_free(&cfg);
+	httpfx_stop(&srv, &cfg);
 	return 0;
 }
 

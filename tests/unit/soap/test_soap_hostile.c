@@ -258,6 +258,30 @@ big_request(const char *item, size_t n, size_t *len)
 	return buf_steal(&b, len);
 }
 
+/*
+ * A GetConfig whose opening ends with head, then SOAP_MAX_TEXT + 1 bytes
+ * of text, then tail: refused as too large.
+ */
+static void
+over_text_limit(const char *head, const char *tail)
+{
+	struct buf b;
+	size_t len;
+	char *t;
+
+	buf_init(&b, 1u << 24);
+	buf_puts(&b, ENV11_OPEN "<GetConfig xmlns=\"" SOAP_NS_CLIENT);
+	buf_puts(&b, head);
+	for (size_t i = 0; i < SOAP_MAX_TEXT + 1; i++)
+		buf_putc(&b, 'x');
+	buf_puts(&b, tail);
+	buf_puts(&b, ENV11_CLOSE);
+	t = buf_steal(&b, &len);
+	assert_int_equal(try_parse(t, len, CT11, NULL, NULL),
+	    SOAP_ERR_TOO_LARGE);
+	free(t);
+}
+
 static void
 test_size_limits(void **state)
 {
@@ -284,35 +308,10 @@ test_size_limits(void **state)
 	free(d);
 
 	/* one text node over the per-element limit */
-	{
-		struct buf b;
-		char *t;
-		buf_init(&b, 1u << 24);
-		buf_puts(&b, ENV11_OPEN "<GetConfig xmlns=\"" SOAP_NS_CLIENT
-		    "\"><protocolVersion>");
-		for (size_t i = 0; i < SOAP_MAX_TEXT + 1; i++)
-			buf_putc(&b, 'x');
-		buf_puts(&b, "</protocolVersion></GetConfig>" ENV11_CLOSE);
-		t = buf_steal(&b, &len);
-		assert_int_equal(try_parse(t, len, CT11, NULL, NULL),
-		    SOAP_ERR_TOO_LARGE);
-		free(t);
-	}
+	over_text_limit("\"><protocolVersion>",
+	    "</protocolVersion></GetConfig>");
 	/* an attribute value over the limit */
-	{
-		struct buf b;
-		char *t;
-		buf_init(&b, 1u << 24);
-		buf_puts(&b, ENV11_OPEN "<GetConfig xmlns=\"" SOAP_NS_CLIENT
-		    "\" a=\"");
-		for (size_t i = 0; i < SOAP_MAX_TEXT + 1; i++)
-			buf_putc(&b, 'x');
-		buf_puts(&b, "\"/>" ENV11_CLOSE);
-		t = buf_steal(&b, &len);
-		assert_int_equal(try_parse(t, len, CT11, NULL, NULL),
-		    SOAP_ERR_TOO_LARGE);
-		free(t);
-	}
+	over_text_limit("\" a=\"", "\"/>");
 }
 
 static void

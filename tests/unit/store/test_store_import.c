@@ -401,6 +401,19 @@ count_list(struct store *st, const struct store_update_filter *f)
 	return rs.n;
 }
 
+/* The list of f is the one update uid. */
+static void
+assert_only(struct store *st, const struct store_update_filter *f,
+    const char *uid)
+{
+	struct trows rs;
+
+	rs.stop_after = 0;
+	assert_int_equal(t_list(st, f, &rs), STORE_OK);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].update_id, uid);
+}
+
 static void
 test_list_filters(void **state)
 {
@@ -437,15 +450,11 @@ test_list_filters(void **state)
 
 	/* KB with and without the prefix, any case. */
 	f.kb = "KB100";
-	assert_int_equal(t_list(st, &f, &rs), STORE_OK);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.r[0].update_id, U_A);
+	assert_only(st, &f, U_A);
 	f.kb = "100";
 	assert_int_equal(count_list(st, &f), 1);
 	f.kb = "kb200";
-	assert_int_equal(t_list(st, &f, &rs), STORE_OK);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.r[0].update_id, U_B);
+	assert_only(st, &f, U_B);
 	f.kb = "KB999";
 	assert_int_equal(count_list(st, &f), 0);
 	f.kb = "KBx1";
@@ -455,13 +464,9 @@ test_list_filters(void **state)
 
 	/* Title: case-insensitive substring; wildcards are literal. */
 	f.text = "CUMULATIVE update";
-	assert_int_equal(t_list(st, &f, &rs), STORE_OK);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.r[0].update_id, U_A);
+	assert_only(st, &f, U_A);
 	f.text = "100%";
-	assert_int_equal(t_list(st, &f, &rs), STORE_OK);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.r[0].update_id, U_B);
+	assert_only(st, &f, U_B);
 	f.text = "_";
 	assert_int_equal(count_list(st, &f), 0);
 	f.text = "%";
@@ -476,30 +481,22 @@ test_list_filters(void **state)
 	assert_int_equal(rs.n, 3);
 	assert_true(has_row(&rs, U_A) && has_row(&rs, U_B) && has_row(&rs, U_C));
 	f.product = "F0000000-0000-4000-8000-000000000002";
-	assert_int_equal(t_list(st, &f, &rs), STORE_OK);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.r[0].update_id, U_B);
+	assert_only(st, &f, U_B);
 	f.product = "Security";	/* a classification, not a product */
 	assert_int_equal(count_list(st, &f), 0);
 	f.product = "windows";
 	f.classification = "security";
-	assert_int_equal(t_list(st, &f, &rs), STORE_OK);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.r[0].update_id, U_A);
+	assert_only(st, &f, U_A);
 	f.product = NULL;
 	f.classification = C_CRIT;
-	assert_int_equal(t_list(st, &f, &rs), STORE_OK);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.r[0].update_id, U_B);
+	assert_only(st, &f, U_B);
 	f.classification = "Updates";
 	assert_int_equal(count_list(st, &f), 2);
 	f.classification = NULL;
 
 	/* Type. */
 	f.type = UPDATE_TYPE_DRIVER;
-	assert_int_equal(t_list(st, &f, &rs), STORE_OK);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.r[0].update_id, U_C);
+	assert_only(st, &f, U_C);
 	f.type = UPDATE_TYPE_CATEGORY;
 	assert_int_equal(count_list(st, &f), 4);
 	f.type = 9;

@@ -130,6 +130,17 @@ state(struct env *e, const char *uid)
 	return (int)t_sql_int(e->st, sql);
 }
 
+/* The states of X1, X2, X3, X4 and X5 are s1 .. s5. */
+static void
+assert_states(struct env *e, int s1, int s2, int s3, int s4, int s5)
+{
+	assert_int_equal(state(e, X1), s1);
+	assert_int_equal(state(e, X2), s2);
+	assert_int_equal(state(e, X3), s3);
+	assert_int_equal(state(e, X4), s4);
+	assert_int_equal(state(e, X5), s5);
+}
+
 static void
 assert_unchanged(struct env *e)
 {
@@ -352,11 +363,9 @@ test_states(void **st_)
 	xml = sb_end(&s, &len);
 	assert_int_equal(ingest(&e, CID, xml, len, &res), REPORTING_OK);
 	assert_int_equal(res.changes, 5);
-	assert_int_equal(state(&e, X1), UPDATE_STATE_NEEDED);
-	assert_int_equal(state(&e, X2), UPDATE_STATE_INSTALLED);
-	assert_int_equal(state(&e, X3), UPDATE_STATE_PENDING_REBOOT);
-	assert_int_equal(state(&e, X4), UPDATE_STATE_FAILED);
-	assert_int_equal(state(&e, X5), UPDATE_STATE_DOWNLOADED);
+	assert_states(&e, UPDATE_STATE_NEEDED, UPDATE_STATE_INSTALLED,
+	    UPDATE_STATE_PENDING_REBOOT, UPDATE_STATE_FAILED,
+	    UPDATE_STATE_DOWNLOADED);
 	free(xml);
 
 	/* Single-update events, in time order within one batch. */
@@ -369,11 +378,9 @@ test_states(void **st_)
 	xml = sb_end(&s, &len);
 	assert_int_equal(ingest(&e, CID, xml, len, &res), REPORTING_OK);
 	assert_int_equal(res.stored, 5);
-	assert_int_equal(state(&e, X1), UPDATE_STATE_DOWNLOADED);
-	assert_int_equal(state(&e, X5), UPDATE_STATE_FAILED);
-	assert_int_equal(state(&e, X4), UPDATE_STATE_INSTALLED);
-	assert_int_equal(state(&e, X3), UPDATE_STATE_INSTALLED);
-	assert_int_equal(state(&e, X2), UPDATE_STATE_PENDING_REBOOT);
+	assert_states(&e, UPDATE_STATE_DOWNLOADED, UPDATE_STATE_PENDING_REBOOT,
+	    UPDATE_STATE_INSTALLED, UPDATE_STATE_INSTALLED,
+	    UPDATE_STATE_FAILED);
 	free(xml);
 
 	sb_begin(&s);
@@ -386,11 +393,9 @@ test_states(void **st_)
 	sb_event(&s, 161, X1, -1, "2026-10-04T15:03:00Z", NULL);	/* dl failed: nothing */
 	xml = sb_end(&s, &len);
 	assert_int_equal(ingest(&e, CID, xml, len, &res), REPORTING_OK);
-	assert_int_equal(state(&e, X1), UPDATE_STATE_DOWNLOADED);
-	assert_int_equal(state(&e, X4), UPDATE_STATE_PENDING_REBOOT);
-	assert_int_equal(state(&e, X2), UPDATE_STATE_INSTALLED);
-	assert_int_equal(state(&e, X3), UPDATE_STATE_FAILED);
-	assert_int_equal(state(&e, X5), UPDATE_STATE_NEEDED);
+	assert_states(&e, UPDATE_STATE_DOWNLOADED, UPDATE_STATE_INSTALLED,
+	    UPDATE_STATE_FAILED, UPDATE_STATE_PENDING_REBOOT,
+	    UPDATE_STATE_NEEDED);
 	free(xml);
 
 	/* A later 156 replaces the inventory: unnamed ones are dropped

@@ -91,6 +91,16 @@ request(struct sync_request *rq, const struct catalog_groups *g,
 	rq->watermark = cl->watermark;
 }
 
+/* The same for a category scan: filter is the one category asked. */
+static void
+category_request(struct sync_request *rq, const struct catalog_groups *g,
+    const struct client *cl, const char *const *filter)
+{
+	request(rq, g, cl);
+	rq->filter_categories = filter;
+	rq->n_filter_categories = 1;
+}
+
 static void
 run_ok(const struct catalog *c, const struct sync_request *rq,
     struct sync_result *r)
@@ -115,9 +125,7 @@ test_scan_capture_category_rounds(void **state)
 	memset(&cl, 0, sizeof(cl));
 
 	/* scan/06: first round, no id arrays at all. */
-	request(&rq, &g, &cl);
-	rq.filter_categories = filter;
-	rq.n_filter_categories = 1;
+	category_request(&rq, &g, &cl, filter);
 	rq.need_two_group = true;
 	run_ok(c, &rq, &r);
 	assert_int_equal(r.n_new, 1);
@@ -143,9 +151,7 @@ test_scan_capture_category_rounds(void **state)
 	sync_result_free(&r);
 
 	/* scan/07: installed {Microsoft} -> Windows (IsLeaf false). */
-	request(&rq, &g, &cl);
-	rq.filter_categories = filter;
-	rq.n_filter_categories = 1;
+	category_request(&rq, &g, &cl, filter);
 	run_ok(c, &rq, &r);
 	assert_int_equal(r.n_new, 1);
 	assert_string_equal(r.new_updates[0].rev->update_id, U_WINDOWS);
@@ -159,9 +165,7 @@ test_scan_capture_category_rounds(void **state)
 	sync_result_free(&r);
 
 	/* scan/08: installed {Microsoft, Windows} -> OOBE ZDP (IsLeaf true). */
-	request(&rq, &g, &cl);
-	rq.filter_categories = filter;
-	rq.n_filter_categories = 1;
+	category_request(&rq, &g, &cl, filter);
 	run_ok(c, &rq, &r);
 	assert_int_equal(r.n_new, 1);
 	assert_string_equal(r.new_updates[0].rev->update_id, U_OOBE_ZDP);
@@ -175,9 +179,7 @@ test_scan_capture_category_rounds(void **state)
 	sync_result_free(&r);
 
 	/* The client stops (only a leaf came); one more round is empty. */
-	request(&rq, &g, &cl);
-	rq.filter_categories = filter;
-	rq.n_filter_categories = 1;
+	category_request(&rq, &g, &cl, filter);
 	run_ok(c, &rq, &r);
 	assert_int_equal(r.n_new, 0);
 	assert_int_equal(r.n_out_of_scope, 0);
@@ -688,9 +690,7 @@ test_out_of_scope(void **state)
 
 	/* Category scan: the cached KB2267602 is outside the filter but
 	 * still deployed. */
-	request(&rq, &g, &cl);
-	rq.filter_categories = filter;
-	rq.n_filter_categories = 1;
+	category_request(&rq, &g, &cl, filter);
 	rq.need_two_group = true;
 	run_ok(c, &rq, &r);
 	assert_true(tl_has_id(r.deployed_out_of_scope,

@@ -565,9 +565,13 @@ sync_rollup(struct sess *s)
 	if (sync_req_end(s, &w) != 0)
 		goto out;
 	if (sync_call(s, PATH_REP, NS_SS, "GetRollupConfiguration", &req, &r) != 0) {
-		/* An upstream that does not take rollups: only this step stops
-		 * (wsusss.md §11). */
-		if (s->fault[0] != '\0') {
+		/*
+		 * An upstream that does not take rollups: only this step stops
+		 * (wsusss.md §11).  It says so with a fault (WSUS) or has no
+		 * reporting service at all (404: Microsoft Update has none;
+		 * found by tests/e2e-mu).
+		 */
+		if (s->fault[0] != '\0' || s->http_status == 404) {
 			log_warnx("sync: no rollup: %s", s->err);
 			s->err[0] = '\0';
 			rc = 0;

@@ -58,6 +58,7 @@ struct sess {
 	char			*err;			/* borrowed; the caller's */
 	size_t			 errlen;
 	char			 fault[64];		/* ErrorCode of the last fault */
+	long			 http_status;		/* of the last call; 0 none */
 	bool			 new_upstream;		/* anchors are another upstream's */
 	int64_t			 ck_expires;		/* unix time; 0 unknown */
 	int			 reauths;		/* renewals in this run */

@@ -248,6 +248,7 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 
 	*out = NULL;
 	s->fault[0] = '\0';
+	s->http_status = 0;
 	if (s->o->cancel != NULL && s->o->cancel(s->o->hook_arg)) {
 		s->res->cancelled = true;
 		sync_seterr(s, "cancelled");
@@ -321,6 +322,7 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 			break;		/* cancelled while waiting */
 	}
 	status = sc->status;
+	s->http_status = status;
 	s->res->calls++;
 	s->res->bytes_out += req->len;
 	if (prc != 0 && s->o->cancel != NULL && s->o->cancel(s->o->hook_arg)) {

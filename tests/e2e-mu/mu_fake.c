@@ -183,6 +183,10 @@ soap_answer(struct mu_fake *f, const char *op, const char *path,
 	 * Microsoft Update takes none */
 	if (strcmp(path, MU_REPORTING_PATH) == 0) {
 		f->reporting++;
+		if (f->reporting_404) {
+			*status = 404;
+			return xstrdup("not found");
+		}
 		return fault("InternalServerError", status);
 	}
 	if (strcmp(path, MU_SS_PATH) != 0)

@@ -73,6 +73,9 @@ struct mu_fake {
 	int		 authcookie_faults; /* GetCookie answers
 					   InvalidAuthorizationCookie this
 					   many more times */
+	int		 reporting_404; /* the Reporting service answers
+					   404 (as a host without one)
+					   instead of a fault */
 	const char	*fault_text;	/* that fault's faultstring instead
 					   of the bare code; borrowed */
 	/* recorded by the servers (read between runs) */

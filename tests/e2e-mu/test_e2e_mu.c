@@ -712,6 +712,37 @@ test_fault_without_code(void **state)
 	json_decref(h);
 }
 
+/*
+ * The Reporting service answering 404, as a host without one does: the
+ * rollup step alone is skipped, the run is ok (it was recorded failed
+ * when only a fault meant "no rollups").
+ */
+static void
+test_no_reporting_service(void **state)
+{
+	char seq[2048];
+	json_t *j, *h;
+
+	(void)state;
+	mu_clear(&F);
+	F.run = 3;
+	F.reporting_404 = 1;
+	j = sync_now();
+	F.reporting_404 = 0;
+	assert_string_equal(jstr(j, "result"), "ok");
+	json_decref(j);
+	mu_sequence(&F, seq, sizeof(seq));
+	assert_string_equal(seq, "GetAuthConfig GetAuthorizationCookie "
+	    "GetCookie GetConfigData GetRevisionIdList GetRevisionIdList "
+	    "GetRollupConfiguration");
+	assert_int_equal(F.reporting, 1);
+	assert_catalog(3);
+	h = history();
+	assert_int_equal(json_array_size(h), 5);
+	assert_string_equal(jstr(json_array_get(h, 0), "result"), "ok");
+	json_decref(h);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -721,6 +752,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_approved_second_run),
 		cmocka_unit_test(test_auth_restart),
 		cmocka_unit_test(test_fault_without_code),
+		cmocka_unit_test(test_no_reporting_service),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

@@ -6,12 +6,17 @@
  * file's original URL (the MUUrl its GetUpdateData gave), several at
  * once (libcurl multi, opts.download_connections), each into
  * CONTENT_DIR/.partial/SHA1HEX.part and continued with a Range request
- * from the part file's length after an interruption.  A complete part is
- * hashed in place: size, SHA-1 and (when the metadata has one) SHA-256
- * must match before the content store moves it into place
- * (content_publish: verify, fsync, rename; no copy) and
+ * from the part file's length after an interruption.  Size, SHA-1 and
+ * (when the metadata has one) SHA-256 must match before the content
+ * store moves the complete part into place (fsync, rename; no copy) and
  * store_file_set_present records it; a part that does not match is
- * deleted and counted as failed.  A
+ * deleted and counted as failed.  A file fetched in one transfer is
+ * hashed as it arrives — on_body feeds the digests the very bytes it
+ * pwrite()s, after the prefix a resumed part has on disk — so it is
+ * published without being read back (content_publish_digested); split
+ * files and a part found complete are hashed in place (content_publish).
+ * Reads are RECV_BUFFER (512 KiB) at a time: fewer callbacks, writes and
+ * digest calls per byte.  A
  * 404 is "pending upstream": the digests go to DownloadFiles and the file
  * is tried again at the next sync.
  *

@@ -552,7 +552,7 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 {
 	unsigned nconn = s->o->download_connections ?
 	    s->o->download_connections : SYNC_CONTENT_CONNECTIONS;
-	size_t next = 0, active = 0;
+	size_t next = 0, active = 0, finished;
 	CURLM *m;
 	CURLMsg *msg;
 	int running = 0, left;
@@ -617,12 +617,12 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 		}
 		if (active == 0 && next >= l->n)
 			break;
-		if (curl_multi_perform(m, &running) != CURLM_OK ||
-		    curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK) {
+		if (curl_multi_perform(m, &running) != CURLM_OK) {
 			sync_seterr(s, "content: curl multi failed");
 			curl_multi_cleanup(m);
 			return -1;
 		}
+		finished = 0;
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
 			struct cpart *x = NULL;
 			long code = 0;
@@ -644,6 +644,19 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 			curl_multi_remove_handle(m, msg->easy_handle);
 			curl_easy_cleanup(msg->easy_handle);
 			active--;
+			finished++;
+		}
+		/*
+		 * Wait for the sockets only when no transfer ended: an ended
+		 * one frees a connection for the next file at once, and when
+		 * every transfer had ended there would be no socket to wake
+		 * the poll before its timeout (a stall of a second each time).
+		 */
+		if (finished == 0 &&
+		    curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK) {
+			sync_seterr(s, "content: curl multi failed");
+			curl_multi_cleanup(m);
+			return -1;
 		}
 	}
 	curl_multi_cleanup(m);

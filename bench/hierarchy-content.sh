@@ -30,6 +30,10 @@
 #
 #   REPLICAS=20 COUNT=20000 FILES=400 CONTENT_MB=2048 ROUNDS=2 bench/hierarchy-content.sh
 #
+# PEERS (default "wsusd nginx verify") names the peers each round runs:
+# PEERS=wsusd REPLICAS=1 measures one replica's CPU per GB alone (the
+# "replicas CPU s" column), nothing else competing for the cores.
+#
 # Everything lives in a directory below BENCH_TMP (default /dev/shm, a
 # tmpfs: the upstream's content, 21 databases kept twice, a few seconds
 # of the replicas' downloads; about 3 GB of RAM at the defaults).  On a
@@ -166,7 +170,7 @@ t1=$(now); c1=$(cpu "$upid")
 meta_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
 meta_cpu=$(awk -v c="$((c1 - c0))" -v hz="$hz" 'BEGIN {printf "%.1f", c / hz}')
 for r in "$work"/r*/; do
-	revs=$(tail -n 1 "$r/now.json" | jq -r .new_updates)
+	revs=$(tail -n 1 "$r/now.json" | jq -r .done)	# the revisions the run went through (new_updates said 19,978 of 20,000 at commit 95afeea)
 	[ "$revs" = "$COUNT" ] || { echo "$r stored $revs revisions, want $COUNT" >&2; exit 1; }
 done
 meta_rollup=$(cat "$work/rollup-failed" 2>/dev/null | wc -l)
@@ -308,6 +312,8 @@ while [ "$r" -le "$ROUNDS" ]; do
 	1) order="wsusd nginx verify" ;; 2) order="nginx verify wsusd" ;; 0) order="verify wsusd nginx" ;;
 	esac
 	for s in $order; do
+		# PEERS: the peers run in each round (all three by default)
+		case " ${PEERS:-wsusd nginx verify} " in *" $s "*) ;; *) continue ;; esac
 		echo "round $r: $s" >&2
 		case $s in
 		verify) res=$(VERIFY=1 round_nginx) ;;

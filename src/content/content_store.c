@@ -9,7 +9,10 @@
  * place only when SHA-1, SHA-256 and size all match.  The temporary name
  * starts with a dot, so the HTTP name whitelist never serves it.
  * Publish (a finished download inside the content directory) verifies
- * the file in place and renames it: no copy.  Run as root on a directory
+ * the file in place and renames it: no copy.  A download hashed while it
+ * was written (struct content_digest, fed by the sync's write callback)
+ * is published with those digests (content_publish_digested): only its
+ * length is checked on disk, its bytes are not read again.  Run as root on a directory
  * another user owns (sudo wsusctl), files and folders made here take the
  * content directory's owner (adopt_owner), so wsusd can manage them.
  */
@@ -389,13 +392,25 @@ fail:
 	return -1;
 }
 
-int
-content_publish(const char *dir, const char *src, const uint8_t sha1[20],
+/* Digests of a file computed by its writer (content_publish_digested). */
+struct known {
+	const uint8_t	*sha1;		/* 20 bytes */
+	const uint8_t	*sha256;	/* 32 bytes */
+	uint64_t	 size;
+};
+
+/*
+ * content_publish and content_publish_digested: with k NULL the file is
+ * hashed in place, else k's digests stand for it (its length is checked).
+ */
+static int
+publish(const char *dir, const char *src, const uint8_t sha1[20],
     const uint8_t *sha256, uint64_t size, const char *filename,
-    bool *mismatch, char *err, size_t errlen)
+    const struct known *k, bool *mismatch, char *err, size_t errlen)
 {
 	char rel[64], target[PATH_MAX], subdir[PATH_MAX];
 	uint8_t h1[20], h2[32];
+	const uint8_t *g1 = h1, *g2 = h2;
 	uint64_t n = 0;
 	struct stat sb;
 	int fd = -1;
@@ -421,14 +436,29 @@ content_publish(const char *dir, const char *src, const uint8_t sha1[20],
 		seterr(err, errlen, "%s: not a regular file", src);
 		goto fail;
 	}
-	if (hash_copy(fd, src, -1, NULL, h1, h2, &n, err, errlen) == -1)
-		goto fail;
-	if ((size != UINT64_MAX && n != size) || memcmp(h1, sha1, 20) != 0 ||
-	    (sha256 != NULL && memcmp(h2, sha256, 32) != 0)) {
+	if (k == NULL) {
+		if (hash_copy(fd, src, -1, NULL, h1, h2, &n, err,
+		    errlen) == -1)
+			goto fail;
+	} else {
+		/* the writer's count must be what the file holds */
+		if ((uint64_t)sb.st_size != k->size) {
+			*mismatch = true;
+			seterr(err, errlen, "%s: %llu bytes on disk, %llu "
+			    "written", src, (unsigned long long)sb.st_size,
+			    (unsigned long long)k->size);
+			goto fail;
+		}
+		g1 = k->sha1;
+		g2 = k->sha256;
+		n = k->size;
+	}
+	if ((size != UINT64_MAX && n != size) || memcmp(g1, sha1, 20) != 0 ||
+	    (sha256 != NULL && memcmp(g2, sha256, 32) != 0)) {
 		*mismatch = true;
 		seterr(err, errlen, "%s: %s does not match", src,
 		    size != UINT64_MAX && n != size ? "size" :
-		    memcmp(h1, sha1, 20) != 0 ? "SHA-1" : "SHA-256");
+		    memcmp(g1, sha1, 20) != 0 ? "SHA-1" : "SHA-256");
 		goto fail;
 	}
 	if (fchmod(fd, 0644) == -1 || adopt_owner(fd, src, dir) == -1 ||
@@ -457,4 +487,118 @@ fail:
 	if (fd != -1)
 		close(fd);
 	return -1;
+}
+
+int
+content_publish(const char *dir, const char *src, const uint8_t sha1[20],
+    const uint8_t *sha256, uint64_t size, const char *filename,
+    bool *mismatch, char *err, size_t errlen)
+{
+	return publish(dir, src, sha1, sha256, size, filename, NULL,
+	    mismatch, err, errlen);
+}
+
+int
+content_publish_digested(const char *dir, const char *src,
+    const uint8_t sha1[20], const uint8_t *sha256, uint64_t size,
+    const char *filename, const uint8_t got_sha1[20],
+    const uint8_t got_sha256[32], uint64_t got_size, bool *mismatch,
+    char *err, size_t errlen)
+{
+	struct known k = { got_sha1, got_sha256, got_size };
+
+	return publish(dir, src, sha1, sha256, size, filename, &k, mismatch,
+	    err, errlen);
+}
+
+/* The public face of struct hasher: a download's running digests. */
+struct content_digest {
+	struct hasher	h;
+};
+
+struct content_digest *
+content_digest_new(void)
+{
+	struct content_digest *d = xcalloc(1, sizeof(*d));
+
+	if (hasher_init(&d->h) == -1) {
+		content_digest_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+int
+content_digest_reset(struct content_digest *d)
+{
+	d->h.size = 0;
+	if (EVP_DigestInit_ex(d->h.sha1, EVP_sha1(), NULL) != 1 ||
+	    EVP_DigestInit_ex(d->h.sha256, EVP_sha256(), NULL) != 1)
+		return -1;
+	return 0;
+}
+
+int
+content_digest_update(struct content_digest *d, const void *p, size_t len)
+{
+	if (EVP_DigestUpdate(d->h.sha1, p, len) != 1 ||
+	    EVP_DigestUpdate(d->h.sha256, p, len) != 1)
+		return -1;
+	d->h.size += len;
+	return 0;
+}
+
+int
+content_digest_prefix(struct content_digest *d, int fd, uint64_t len,
+    char *err, size_t errlen)
+{
+	uint8_t *chunk = xmalloc(COPY_CHUNK);
+	uint64_t off = 0;
+	int rc = -1;
+
+	while (off < len) {
+		size_t want = len - off < COPY_CHUNK ? (size_t)(len - off) :
+		    COPY_CHUNK;
+		ssize_t r = pread(fd, chunk, want, (off_t)off);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			seterr(err, errlen, "read: %s", strerror(errno));
+			goto done;
+		}
+		if (r == 0) {
+			seterr(err, errlen, "file ends at %llu of %llu bytes",
+			    (unsigned long long)off, (unsigned long long)len);
+			goto done;
+		}
+		if (content_digest_update(d, chunk, (size_t)r) == -1) {
+			seterr(err, errlen, "OpenSSL digest update failed");
+			goto done;
+		}
+		off += (uint64_t)r;
+	}
+	rc = 0;
+done:
+	free(chunk);
+	return rc;
+}
+
+int
+content_digest_final(struct content_digest *d, uint8_t sha1[20],
+    uint8_t sha256[32], uint64_t *size)
+{
+	if (hasher_final(&d->h, sha1, sha256) == -1)
+		return -1;
+	*size = d->h.size;
+	return 0;
+}
+
+void
+content_digest_free(struct content_digest *d)
+{
+	if (d == NULL)
+		return;
+	hasher_free(&d->h);
+	free(d);
 }

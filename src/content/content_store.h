@@ -47,6 +47,47 @@ int	content_publish(const char *dir, const char *src, const uint8_t sha1[20],
 	    const uint8_t *sha256, uint64_t size, const char *filename,
 	    bool *mismatch, char *err, size_t errlen);
 
+/*
+ * SHA-1 and SHA-256 of a byte stream fed in pieces: a download hashed as
+ * its bytes arrive, so publishing it need not read the file back.
+ */
+struct content_digest;
+
+/* A fresh digest state; NULL when OpenSSL cannot make one. */
+struct content_digest *content_digest_new(void);
+/* Start over (the stream restarts at byte 0).  0 or -1. */
+int	content_digest_reset(struct content_digest *);
+/* Feed len bytes.  0 or -1. */
+int	content_digest_update(struct content_digest *, const void *,
+	    size_t len);
+/*
+ * Feed the first len bytes of the open file fd (read with pread from
+ * offset 0: fd's offset is not moved) — the prefix a resumed download
+ * has on disk.  0, or -1 with err set (a short file is an error).
+ */
+int	content_digest_prefix(struct content_digest *, int fd, uint64_t len,
+	    char *err, size_t errlen);
+/* The digests and byte count of what was fed; the state is spent
+ * (reset it to reuse it).  0 or -1. */
+int	content_digest_final(struct content_digest *, uint8_t sha1[20],
+	    uint8_t sha256[32], uint64_t *size);
+void	content_digest_free(struct content_digest *);
+
+/*
+ * content_publish for a file whose writer hashed every byte it wrote
+ * (got_sha1, got_sha256, got_size): nothing is read back.  The file's
+ * length on disk must be got_size, and got_* must match size, sha1 and
+ * (sha256 non-NULL) sha256; then, as content_publish, it is fsync'd, made
+ * 0644 and renamed into place.  Never renames on a mismatch (*mismatch
+ * set, src left where it was).  The caller vouches that got_* are the
+ * digests of the bytes it wrote to src.
+ */
+int	content_publish_digested(const char *dir, const char *src,
+	    const uint8_t sha1[20], const uint8_t *sha256, uint64_t size,
+	    const char *filename, const uint8_t got_sha1[20],
+	    const uint8_t got_sha256[32], uint64_t got_size, bool *mismatch,
+	    char *err, size_t errlen);
+
 /* Hash a whole file: SHA-1 and SHA-256 and size.  0 or -1 with err. */
 int	content_hash_file(const char *path, uint8_t sha1[20], uint8_t sha256[32],
 	    uint64_t *size, char *err, size_t errlen);

@@ -6,12 +6,17 @@
  * file's original URL (the MUUrl its GetUpdateData gave), several at
  * once (libcurl multi, opts.download_connections), each into
  * CONTENT_DIR/.partial/SHA1HEX.part and continued with a Range request
- * from the part file's length after an interruption.  A complete part is
- * hashed in place: size, SHA-1 and (when the metadata has one) SHA-256
- * must match before the content store moves it into place
- * (content_publish: verify, fsync, rename; no copy) and
+ * from the part file's length after an interruption.  Size, SHA-1 and
+ * (when the metadata has one) SHA-256 must match before the content
+ * store moves the complete part into place (fsync, rename; no copy) and
  * store_file_set_present records it; a part that does not match is
- * deleted and counted as failed.  A
+ * deleted and counted as failed.  A file fetched in one transfer is
+ * hashed as it arrives — on_body feeds the digests the very bytes it
+ * pwrite()s, after the prefix a resumed part has on disk — so it is
+ * published without being read back (content_publish_digested); split
+ * files and a part found complete are hashed in place (content_publish).
+ * Reads are RECV_BUFFER (512 KiB) at a time: fewer callbacks, writes and
+ * digest calls per byte.  A
  * 404 is "pending upstream": the digests go to DownloadFiles and the file
  * is tried again at the next sync.
  *
@@ -52,6 +57,7 @@
 #define PART_DIR		".partial"
 #define DIGESTS_PER_CALL	100	/* DownloadFiles takes 1..100 */
 #define USER_AGENT		"Microsoft BITS/7.8"
+#define RECV_BUFFER		(512 * 1024)	/* CURLOPT_BUFFERSIZE */
 
 int
 sync_content_policy_parse(const char *s, enum sync_content_policy *out)
@@ -221,12 +227,17 @@ collect(const struct store_file *f, void *arg)
 	return 0;
 }
 
-/* Body bytes: appended to the part file of a 200/206 answer. */
+/*
+ * Body bytes: written to the part file of a 200/206 answer at c->have
+ * (pwrite straight from libcurl's buffer: no stdio copy) and fed to the
+ * file's digests, so what is hashed is exactly what was written.
+ */
 static size_t
 on_body(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct cfile *c = arg;
-	size_t n = size * nmemb;
+	size_t n = size * nmemb, w = 0;
+	int fd = fileno(c->fp);
 
 	if (c->code == 206 && !c->ranged)
 		c->discard = true;	/* a part without its Content-Range */
@@ -236,8 +247,18 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 		c->overflow = true;
 		return 0;		/* aborts the transfer */
 	}
-	if (fwrite(p, 1, n, c->fp) != n)
-		return 0;
+	while (w < n) {
+		ssize_t k = pwrite(fd, p + w, n - w, (off_t)(c->have + w));
+
+		if (k == -1 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return 0;
+		w += (size_t)k;
+	}
+	if (c->dg != NULL && !c->dg_bad &&
+	    content_digest_update(c->dg, p, n) != 0)
+		c->dg_bad = true;	/* hashed in place at the end */
 	c->have += n;
 	c->s->res->content_bytes += n;
 	return n;
@@ -267,6 +288,8 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 			    fseeko(c->fp, 0, SEEK_SET) != 0)
 				return 0;
 			c->have = 0;
+			if (c->dg != NULL && content_digest_reset(c->dg) != 0)
+				c->dg_bad = true;
 		} else if (code != 200 && code != 206)
 			c->discard = true;
 		return n;
@@ -304,6 +327,9 @@ content_easy(struct sess *s, const char *url, unsigned nconn)
 	    o->timeout > 0 ? o->timeout : 300L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
+	/* large reads: fewer recv(), write callbacks, pwrite() and digest
+	 * calls per byte than libcurl's 16 KiB default */
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, (long)RECV_BUFFER);
 	if (o->insecure) {
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -329,6 +355,31 @@ content_easy(struct sess *s, const char *url, unsigned nconn)
 	return h;
 }
 
+/*
+ * The digests of an unsplit file start with the prefix already in its
+ * part file (a resumed download: read once, here); when that fails the
+ * file is hashed in place once complete instead.
+ */
+static void
+digest_start(struct cfile *c)
+{
+	char e[256] = "OpenSSL digest initialisation failed", hex[41];
+
+	c->dg_bad = false;
+	if (c->dg == NULL && (c->dg = content_digest_new()) == NULL) {
+		c->dg_bad = true;
+		return;
+	}
+	if (content_digest_reset(c->dg) != 0 || (c->have > 0 &&
+	    content_digest_prefix(c->dg, fileno(c->fp), c->have, e,
+	    sizeof(e)) != 0)) {
+		hex_encode(c->f.sha1, 20, hex, 1);
+		log_warnx("sync: content %s: hashing the part on disk: %s "
+		    "(checked once complete)", hex, e);
+		c->dg_bad = true;
+	}
+}
+
 /* The transfer of an unsplit file, from c->have on. */
 static CURL *
 easy_for(struct sess *s, struct cfile *c, unsigned nconn)
@@ -338,6 +389,7 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
 
 	if ((h = content_easy(s, c->url, nconn)) == NULL)
 		return NULL;
+	digest_start(c);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -354,9 +406,11 @@ easy_for(struct sess *s, struct cfile *c, unsigned nconn)
 }
 
 /*
- * The part file is complete: verify it in place and move it into the
- * content store (content_publish), then mark it present.  A mismatch
- * deletes it (never published).  Counts into the result.
+ * The part file is complete: verify it — with the digests on_body
+ * computed while writing it (content_publish_digested), else hashed in
+ * place (content_publish) — and move it into the content store, then
+ * mark it present.  A mismatch deletes it (never published).  Counts
+ * into the result.
  */
 void
 content_publish_part(struct sess *s, struct cfile *c)
@@ -364,10 +418,23 @@ content_publish_part(struct sess *s, struct cfile *c)
 	char e[512], hex[41];
 	bool mismatch = false;
 
+	uint8_t h1[20], h2[32];
+	uint64_t n = 0;
+	int rc;
+
 	hex_encode(c->f.sha1, 20, hex, 1);
-	if (content_publish(s->o->content_dir, c->part, c->f.sha1,
-	    c->f.has_sha256 ? c->f.sha256 : NULL, c->f.size, c->f.name,
-	    &mismatch, e, sizeof(e)) != 0) {
+	if (c->dg != NULL && !c->dg_bad &&
+	    content_digest_final(c->dg, h1, h2, &n) == 0)
+		rc = content_publish_digested(s->o->content_dir, c->part,
+		    c->f.sha1, c->f.has_sha256 ? c->f.sha256 : NULL, c->f.size,
+		    c->f.name, h1, h2, n, &mismatch, e, sizeof(e));
+	else
+		rc = content_publish(s->o->content_dir, c->part, c->f.sha1,
+		    c->f.has_sha256 ? c->f.sha256 : NULL, c->f.size, c->f.name,
+		    &mismatch, e, sizeof(e));
+	content_digest_free(c->dg);	/* spent either way */
+	c->dg = NULL;
+	if (rc != 0) {
 		if (mismatch) {
 			log_warnx("sync: content %s from %s does not match its "
 			    "metadata (%s); deleted", hex, c->url, e);
@@ -485,7 +552,7 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 {
 	unsigned nconn = s->o->download_connections ?
 	    s->o->download_connections : SYNC_CONTENT_CONNECTIONS;
-	size_t next = 0, active = 0;
+	size_t next = 0, active = 0, finished;
 	CURLM *m;
 	CURLMsg *msg;
 	int running = 0, left;
@@ -550,12 +617,12 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 		}
 		if (active == 0 && next >= l->n)
 			break;
-		if (curl_multi_perform(m, &running) != CURLM_OK ||
-		    curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK) {
+		if (curl_multi_perform(m, &running) != CURLM_OK) {
 			sync_seterr(s, "content: curl multi failed");
 			curl_multi_cleanup(m);
 			return -1;
 		}
+		finished = 0;
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
 			struct cpart *x = NULL;
 			long code = 0;
@@ -577,6 +644,19 @@ fetch(struct sess *s, struct cfiles *l, struct cfiles *pending)
 			curl_multi_remove_handle(m, msg->easy_handle);
 			curl_easy_cleanup(msg->easy_handle);
 			active--;
+			finished++;
+		}
+		/*
+		 * Wait for the sockets only when no transfer ended: an ended
+		 * one frees a connection for the next file at once, and when
+		 * every transfer had ended there would be no socket to wake
+		 * the poll before its timeout (a stall of a second each time).
+		 */
+		if (finished == 0 &&
+		    curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK) {
+			sync_seterr(s, "content: curl multi failed");
+			curl_multi_cleanup(m);
+			return -1;
 		}
 	}
 	curl_multi_cleanup(m);
@@ -690,6 +770,7 @@ out:
 		free((char *)l.v[i].f.name);
 		free((char *)l.v[i].f.origin);
 		content_split_free(&l.v[i]);
+		content_digest_free(l.v[i].dg);
 	}
 	free(l.v);
 	free(pending.v);

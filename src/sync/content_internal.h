@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "content/content_store.h"
 #include "sync/sync_internal.h"
 
 struct cfile;
@@ -43,6 +44,15 @@ struct cfile {
 	long		 code;		/* status of the last status line */
 	struct sess	*s;		/* borrowed */
 	struct cpart	 single;	/* the transfer of an unsplit file */
+	/*
+	 * An unsplit file's SHA-1 and SHA-256 of the bytes in the part
+	 * file, fed by on_body with the very bytes it writes (after the
+	 * prefix already on disk): the file is published without being read
+	 * back.  NULL (split files, or dg_bad: a digest step failed) means
+	 * the part file is hashed in place when complete.
+	 */
+	struct content_digest *dg;	/* owned */
+	bool		 dg_bad;
 	/* split files (content_split.c) */
 	struct cpart	*parts;		/* owned; nparts */
 	unsigned	 nparts, running;

@@ -11,7 +11,9 @@
  * a part and when it ends), so an interrupted file resumes part by part.
  * When the last part ended the whole file is verified (SHA-1, SHA-256)
  * and published like any other (content_publish_part); a mismatch
- * deletes it.
+ * deletes it.  Unlike a file in one transfer it is hashed by reading it
+ * back (content_publish): the parts arrive out of order, and SHA-1 and
+ * SHA-256 take their bytes in order only.
  *
  * Not here: the multi loop and the unsplit transfers (content.c).
  */

@@ -27,7 +27,14 @@
  *             hash check, and the next sync fetches the file whole.
  *   tls       an https upstream trusted with --cacert: content over TLS.
  *   corrupt   the upstream's copy of A replaced by other bytes of the
- *             same length: refused, deleted, not published.
+ *             same length: refused, deleted, not published; with the
+ *             right copy back the next sync fetches A again.
+ *   prefix    a part file whose prefix has a wrong byte, completed with
+ *             the right rest: refused (the prefix is hashed too); the
+ *             next sync fetches A whole.
+ *   short     the upstream's A cut to a third: the part is kept; with
+ *             the whole copy back the next sync fetches only the rest
+ *             and publishes A intact.
  *   tiers     three tiers, top (the upstream), middle, bottom, all
  *             autonomous: the middle ("approved", nothing approved there)
  *             lacks every file; the bottom's "all" sync gets 404s and asks
@@ -84,7 +91,7 @@ static struct synth B = { .id = UPD_B, .name = "wsusd-content-b.exe",
 static struct synth C = { .id = UPD_C, .name = "wsusd-content-c.psf",
     .size = SIZE, .patching = "Express" };
 static char upurl[64];
-static struct tl_wsusd dss[5], mid, bot, win, xd, sp[3];
+static struct tl_wsusd dss[7], mid, bot, win, xd, sp[3];
 static uint16_t tls_port;	/* the downstreams; removed at the end */
 static bool sync_express;	/* run_sync_from gives --express yes */
 static bool sync_split;		/* run_sync_from gives --split-min 1 */
@@ -140,7 +147,7 @@ group_teardown(void **state)
 {
 	(void)state;
 	tl_wsusd_cleanup(&up);
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < sizeof(dss) / sizeof(dss[0]); i++)
 		dss_cleanup(&dss[i]);
 	dss_cleanup(&mid);
 	dss_cleanup(&bot);
@@ -407,9 +414,16 @@ test_corrupt(void **state)
 	assert_false(exists("%s/.partial/%s.part", d->content, hex));
 	/* nothing else in the content directory but the empty .partial */
 	assert_int_equal(tl_count_files(d->content), 0);
-	/* the upstream's copy back, for whoever runs after */
+	/* the upstream's copy back (also for whoever runs after): the next
+	 * sync fetches the file again, whole, and publishes it */
 	snprintf(path, sizeof(path), "%s/%s", up.content, A.rel);
 	assert_int_equal(write_file_atomic(path, A.data, SIZE, 0644), 0);
+	j = run_sync(d, "approved", NULL);
+	assert_counts(j, 1, SIZE, 0, 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+	assert_false(exists("%s/.partial/%s.part", d->content, hex));
 }
 
 /*
@@ -802,6 +816,84 @@ test_options(void **state)
 	buf_free(&out);
 }
 
+/*
+ * A resumed download is hashed from its first byte: a part file whose
+ * prefix on disk has one wrong byte, completed with the upstream's right
+ * bytes, does not match and is never published; the next sync fetches
+ * the file whole.
+ */
+static void
+test_resume_bad_prefix(void **state)
+{
+	struct tl_wsusd *d = &dss[5];
+	char part[512], hex[41], *pre;
+	json_t *j;
+
+	(void)state;
+	dss_setup(d, "dsc6");
+	j = run_sync(d, NULL, NULL);		/* metadata only */
+	json_decref(j);
+	hex_encode(A.sha1, 20, hex, 1);
+	snprintf(part, sizeof(part), "%s/.partial", d->content);
+	assert_int_equal(mkdir_p(part, 0755), 0);
+	snprintf(part, sizeof(part), "%s/.partial/%s.part", d->content, hex);
+	pre = xmalloc(SIZE / 2);
+	memcpy(pre, A.data, SIZE / 2);
+	pre[1000] ^= 0x01;
+	assert_int_equal(tl_write_file(part, pre, SIZE / 2), 0);
+	free(pre);
+	j = run_sync(d, "approved", NULL);
+	assert_counts(j, 0, SIZE - SIZE / 2, 1, 1);
+	json_decref(j);
+	assert_int_equal(present(d, &A), 0);
+	assert_false(exists("%s/%s", d->content, A.rel));
+	assert_false(exists("%s", part));
+	assert_int_equal(tl_count_files(d->content), 0);
+	j = run_sync(d, "approved", NULL);
+	assert_counts(j, 1, SIZE, 0, 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+}
+
+/*
+ * A download that stops short: the upstream's copy of A cut to its first
+ * third, so the sync receives a third of the bytes and keeps the part
+ * file; with the whole copy back the next sync asks only for the rest (a
+ * Range request), hashes the third on disk and the rest as it arrives,
+ * and publishes A byte-identical.
+ */
+static void
+test_interrupted(void **state)
+{
+	struct tl_wsusd *d = &dss[6];
+	char part[512], path[512], hex[41];
+	struct stat sb;
+	json_t *j;
+
+	(void)state;
+	dss_setup(d, "dsc7");
+	hex_encode(A.sha1, 20, hex, 1);
+	snprintf(part, sizeof(part), "%s/.partial/%s.part", d->content, hex);
+	snprintf(path, sizeof(path), "%s/%s", up.content, A.rel);
+	assert_int_equal(write_file_atomic(path, A.data, SIZE / 3, 0644), 0);
+	j = run_sync(d, "approved", NULL);
+	assert_counts(j, 0, SIZE / 3, 1, 1);
+	json_decref(j);
+	assert_int_equal(stat(part, &sb), 0);
+	assert_int_equal(sb.st_size, SIZE / 3);
+	assert_int_equal(present(d, &A), 0);
+	assert_false(exists("%s/%s", d->content, A.rel));
+	assert_int_equal(write_file_atomic(path, A.data, SIZE, 0644), 0);
+	j = run_sync(d, "approved", NULL);
+	/* only what was missing crossed the wire */
+	assert_counts(j, 1, SIZE - SIZE / 3, 0, 1);
+	json_decref(j);
+	assert_file_is(d, &A);
+	assert_int_equal(present(d, &A), 1);
+	assert_false(exists("%s", part));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -816,6 +908,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_express),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_resume_bad_prefix),
+		cmocka_unit_test(test_interrupted),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

@@ -1,6 +1,8 @@
 /*
- * test_content_store.c — content_relpath, content_hash_file and the
- * verified atomic content_import (nothing left behind on failure).
+ * test_content_store.c — content_relpath, content_hash_file, the
+ * verified atomic content_import (nothing left behind on failure),
+ * content_publish, and the digests a download computes as it is written
+ * (content_digest, content_publish_digested).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -358,6 +360,140 @@ test_publish(void **state)
 	assert_int_equal(count_entries(xx), 1);
 }
 
+/*
+ * content_digest: fed in pieces, restarted, and starting from a prefix
+ * on disk, it gives the digests of the whole stream.
+ */
+static void
+test_digest(void **state)
+{
+	struct fx *f = *state;
+	struct content_digest *d = content_digest_new();
+	enum { BIG = 2 * 1024 * 1024 + 300 * 1024, PRE = 1024 * 1024 + 7 };
+	uint8_t h1[20], h2[32], w1[20], w2[32], *data;
+	char err[256], path[160];
+	uint64_t n;
+	int fd;
+
+	assert_non_null(d);
+	assert_int_equal(content_digest_update(d, "a", 1), 0);
+	assert_int_equal(content_digest_update(d, "bc", 2), 0);
+	assert_int_equal(content_digest_final(d, h1, h2, &n), 0);
+	assert_int_equal(n, 3);
+	assert_memory_equal(h1, f->sha1, 20);
+	assert_memory_equal(h2, f->sha256, 32);
+	/* restarted: what was fed before is forgotten */
+	assert_int_equal(content_digest_reset(d), 0);
+	assert_int_equal(content_digest_update(d, "zz", 2), 0);
+	assert_int_equal(content_digest_reset(d), 0);
+	assert_int_equal(content_digest_final(d, h1, h2, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(hex_decode(EMPTY_SHA1, w1, 20), 0);
+	assert_int_equal(hex_decode(EMPTY_SHA256, w2, 32), 0);
+	assert_memory_equal(h1, w1, 20);
+	assert_memory_equal(h2, w2, 32);
+
+	/* a prefix on disk (more than one read), then the rest fed */
+	data = malloc(BIG);
+	assert_non_null(data);
+	for (unsigned i = 0; i < BIG; i++)
+		data[i] = (uint8_t)((i * 2654435761u) >> 24);
+	snprintf(path, sizeof(path), "%s/big.bin", f->root);
+	assert_int_equal(tl_write_file(path, data, BIG), 0);
+	assert_int_equal(content_hash_file(path, w1, w2, &n, err,
+	    sizeof(err)), 0);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(content_digest_reset(d), 0);
+	assert_int_equal(content_digest_prefix(d, fd, PRE, err, sizeof(err)),
+	    0);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 0);	/* offset not moved */
+	assert_int_equal(content_digest_update(d, data + PRE, BIG - PRE), 0);
+	assert_int_equal(content_digest_final(d, h1, h2, &n), 0);
+	assert_int_equal(n, BIG);
+	assert_memory_equal(h1, w1, 20);
+	assert_memory_equal(h2, w2, 32);
+	/* a prefix longer than the file is an error */
+	assert_int_equal(content_digest_reset(d), 0);
+	assert_int_equal(content_digest_prefix(d, fd, BIG + 1, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "ends at"));
+	close(fd);
+	free(data);
+	content_digest_free(d);
+	content_digest_free(NULL);
+}
+
+/*
+ * content_publish_digested: the writer's digests decide, nothing is read
+ * back; a mismatch (or a length on disk other than the writer's count)
+ * moves nothing.
+ */
+static void
+test_publish_digested(void **state)
+{
+	struct fx *f = *state;
+	uint8_t bad1[20], bad256[32];
+	char err[256], target[256], xx[160];
+	struct stat sb;
+	bool mismatch = false;
+
+	snprintf(xx, sizeof(xx), "%s/9D", f->content);
+	snprintf(target, sizeof(target), "%s/9D/" ABC_SHA1 ".cab", f->content);
+	memcpy(bad1, f->sha1, 20);
+	bad1[5] ^= 1;
+	memcpy(bad256, f->sha256, 32);
+	bad256[0] ^= 0x80;
+	/* the file is right, the writer saw other bytes: refused */
+	assert_int_equal(content_publish_digested(f->content, f->src, f->sha1,
+	    f->sha256, 3, "x.cab", bad1, f->sha256, 3, &mismatch, err,
+	    sizeof(err)), -1);
+	assert_true(mismatch);
+	assert_non_null(strstr(err, "SHA-1"));
+	mismatch = false;
+	assert_int_equal(content_publish_digested(f->content, f->src, f->sha1,
+	    f->sha256, 3, "x.cab", f->sha1, bad256, 3, &mismatch, err,
+	    sizeof(err)), -1);
+	assert_true(mismatch);
+	assert_non_null(strstr(err, "SHA-256"));
+	/* the writer's count is not the metadata's size */
+	mismatch = false;
+	assert_int_equal(content_publish_digested(f->content, f->src, f->sha1,
+	    f->sha256, 4, "x.cab", f->sha1, f->sha256, 3, &mismatch, err,
+	    sizeof(err)), -1);
+	assert_true(mismatch);
+	assert_non_null(strstr(err, "size"));
+	/* the file on disk is not as long as what was written */
+	write_text(f->src, "abcd");
+	mismatch = false;
+	assert_int_equal(content_publish_digested(f->content, f->src, f->sha1,
+	    f->sha256, 3, "x.cab", f->sha1, f->sha256, 3, &mismatch, err,
+	    sizeof(err)), -1);
+	assert_true(mismatch);
+	assert_non_null(strstr(err, "4 bytes on disk, 3 written"));
+	assert_int_equal(count_entries(f->content), 0);
+	assert_string_equal(slurp(f->src), "abcd");	/* left where it was */
+	/* an unreadable source: an error, not a mismatch */
+	assert_int_equal(content_publish_digested(f->content, "/nonexistent/x",
+	    f->sha1, f->sha256, 3, "x.cab", f->sha1, f->sha256, 3, &mismatch,
+	    err, sizeof(err)), -1);
+	assert_false(mismatch);
+
+	/* digests that match: fsync'd, 0644, moved; its bytes are not read
+	 * (same length, other bytes on disk: the writer's digests count) */
+	write_text(f->src, "abd");
+	assert_int_equal(chmod(f->src, 0600), 0);
+	assert_int_equal(content_publish_digested(f->content, f->src, f->sha1,
+	    NULL, 3, "x.cab", f->sha1, f->sha256, 3, &mismatch, err,
+	    sizeof(err)), 0);
+	assert_false(mismatch);
+	assert_string_equal(slurp(target), "abd");
+	assert_int_equal(stat(target, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0644);
+	assert_int_equal(stat(f->src, &sb), -1);
+	assert_int_equal(count_entries(xx), 1);
+}
+
 static void
 test_import_replaces_corrupt(void **state)
 {
@@ -449,6 +585,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import_owner, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_publish_digested, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_import_mismatch_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_replaces_corrupt,

@@ -25,6 +25,24 @@ content_origin_policy(struct store *st)
 	return origin;
 }
 
+bool
+content_hosts_express(struct store *st)
+{
+	struct store_sync_config c;
+	bool yes;
+
+	if (st == NULL || store_sync_config_get(st, &c) != STORE_OK)
+		return false;
+	if (c.content == STORE_SYNC_CONTENT_ORIGIN)
+		yes = false;
+	else if (c.upstream == NULL || c.upstream[0] == '\0')
+		yes = true;
+	else
+		yes = c.express;
+	store_sync_config_free(&c);
+	return yes;
+}
+
 int
 content_file_url(struct store *st, bool origin, const uint8_t sha1[20],
     const char *name, const char *base, char *out, size_t outlen)

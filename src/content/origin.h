@@ -23,6 +23,17 @@
 bool	content_origin_policy(struct store *);
 
 /*
+ * Does this server hold express installation (PSF) files for its
+ * downstreams (MS-WSUSSS GetConfigData ServerHostsPsfFiles)?  Not with
+ * the policy "origin" (no files here); with an upstream configured, only
+ * when its own sync fetches them (--express yes), as WSUS answers from
+ * its own "download express installation files" option; without one (a
+ * top server whose content is imported) whatever it holds is served, so
+ * yes.  false on errors.
+ */
+bool	content_hosts_express(struct store *);
+
+/*
  * The URL of a file: its original URL when origin is true and the store
  * knows one, else base/Content/ + content_relpath(sha1, name).  0, or -1
  * when the name has no usable extension or the URL does not fit.

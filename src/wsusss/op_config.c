@@ -103,11 +103,10 @@ wsusss_op_get_config_data(struct svc_call *c)
 	/* content policy "origin": no files here, downstreams use MUUrl */
 	xmlw_elem_bool(&c->w, "CatalogOnlySync", content_origin_policy(st));
 	xmlw_elem_bool(&c->w, "LazySync", 1);
-	/* the content service serves every file of the store, express
-	 * (PSF) files too: a downstream with express on fetches them here
-	 * (wsusss.md §10); catalog-only: none here */
+	/* express (PSF) files held here for downstreams (wsusss.md §10):
+	 * content_hosts_express() says when */
 	xmlw_elem_bool(&c->w, "ServerHostsPsfFiles",
-	    !content_origin_policy(st));
+	    content_hosts_express(st));
 	xmlw_elem_int(&c->w, "MaxNumberOfComputerIdsInRequest", 0);
 	xmlw_elem_int(&c->w, "MaxNumberOfDriverSetsPerRequest", 0);
 	xmlw_elem_int(&c->w, "MaxNumberOfPnpHardwareIdsInRequest", 0);

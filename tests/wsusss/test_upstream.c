@@ -429,8 +429,9 @@ static void
 t_config_data(void **state)
 {
 	/* ServerHostsPsfFiles: the captured WSUS (express off) says false;
-	 * wsusd serves every file of its store, express files too, so it
-	 * says true unless catalog-only (docs/SYNC.md) */
+	 * this wsusd has no upstream (its content is imported), so it
+	 * serves whatever it holds, express files too, and says true
+	 * (content_hosts_express(), tests/unit/content/test_origin.c) */
 	static const char *const m[] = { "NewConfigAnchor",
 	    "ServerHostsPsfFiles", NULL };
 	char *x = session_req(CAP "000005-GetConfigData.request.xml");

@@ -95,7 +95,8 @@ typedef int (*store_file_cb)(const struct store_file *, void *arg);
  *   is known or no update lists the file.
  * file_request_put: a downstream asked for this file (DownloadFiles) and
  *   it is not present: the next content step fetches it (NOTFOUND when no
- *   update lists it).  file_request_count: rows waiting.  A request row
+ *   update lists it).  file_request_count: rows waiting;
+ *   file_request_list: those files (as file_list, nothing else).  A request row
  *   goes when the file is marked present.
  */
 #define STORE_OPS_UPDATES(X, p)						\
@@ -124,7 +125,9 @@ typedef int (*store_file_cb)(const struct store_file *, void *arg);
 	    char **url), (st, sha1, url))				\
 	X(p, file_request_put, (struct store *st,			\
 	    const uint8_t sha1[20], int64_t at), (st, sha1, at))	\
-	X(p, file_request_count, (struct store *st, size_t *n), (st, n))
+	X(p, file_request_count, (struct store *st, size_t *n), (st, n))	\
+	X(p, file_request_list, (struct store *st, store_file_cb cb,	\
+	    void *arg), (st, cb, arg))
 
 struct store_updates_ops {
 	STORE_OPS_UPDATES(STORE_OP_MEMBER, _)

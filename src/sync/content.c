@@ -735,8 +735,12 @@ sync_content(struct sess *s)
 	}
 	ca.l = &l;
 	ca.s = s;
-	if (store_file_list(s->st, s->o->content == SYNC_CONTENT_APPROVED,
-	    collect, &ca) != STORE_OK) {
+	/* a DownloadFiles run fetches what was asked for, nothing more:
+	 * the policy's other missing files wait for the next sync (they
+	 * may be many, and the link a branch's) */
+	if ((s->requests_only ? store_file_request_list(s->st, collect, &ca) :
+	    store_file_list(s->st, s->o->content == SYNC_CONTENT_APPROVED,
+	    collect, &ca)) != STORE_OK) {
 		sync_seterr(s, "content: store: %s", store_errmsg(s->st));
 		goto out;
 	}

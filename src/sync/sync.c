@@ -209,6 +209,7 @@ sync_content_run(struct store *st, const struct sync_opts *o,
 
 	if (sess_open(&s, st, o, res, err, errlen) != 0)
 		goto out;
+	s.requests_only = true;
 	phase(&s, "auth");
 	if (sync_auth(&s) != 0 || sync_state_adopt_upstream(&s) != 0)
 		goto out;

@@ -279,9 +279,10 @@ int	sync_run(struct store *, const struct sync_opts *, struct sync_result *,
 /*
  * A content-only run (a downstream's DownloadFiles, wsusd's sync
  * runner): authenticate and GetConfigData (the upstream's CatalogOnlySync
- * and ServerHostsPsfFiles), then the content step of o->content (the
- * files downstreams asked for are always among them) and nothing else:
- * no metadata, deployments or rollup, no sync time recorded.  0, or -1
+ * and ServerHostsPsfFiles), then the content step for the files
+ * downstreams asked for only (store_file_request_list; o->content's
+ * other missing files wait for the next sync) and nothing else: no
+ * metadata, deployments or rollup, no sync time recorded.  0, or -1
  * with the reason in err.
  */
 int	sync_content_run(struct store *, const struct sync_opts *,

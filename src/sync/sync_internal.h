@@ -59,6 +59,9 @@ struct sess {
 	size_t			 errlen;
 	char			 fault[64];		/* ErrorCode of the last fault */
 	long			 http_status;		/* of the last call; 0 none */
+	bool			 requests_only;		/* content step: only the files
+							 * downstreams asked for
+							 * (sync_content_run) */
 	bool			 new_upstream;		/* anchors are another upstream's */
 	int64_t			 ck_expires;		/* unix time; 0 unknown */
 	int			 reauths;		/* renewals in this run */

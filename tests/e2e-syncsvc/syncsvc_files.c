@@ -3,7 +3,8 @@
  * for.  A file queued as a downstream's DownloadFiles queues it starts a
  * content-only run in the downstream wsusd at once (trigger
  * "downloadfiles", no revision listed or fetched: a new one on the
- * upstream stays there); a `sync now` during such a run is not that run:
+ * upstream stays there; only the file asked for is tried, not the
+ * policy's other missing files); a `sync now` during such a run is not that run:
  * wsusd starts the sync asked for after it.  The fixture and helpers:
  * test_e2e_syncsvc.c, syncsvc_test.h.
  */
@@ -42,6 +43,57 @@ nth_absent(const struct store_file *f, void *arg)
 	return 1;
 }
 
+static int
+count_absent(const struct store_file *f, void *arg)
+{
+	if (!f->present)
+		(*(size_t *)arg)++;
+	return 0;
+}
+
+/* Files of the downstream's policy (all) not present. */
+static size_t
+absent_files(void)
+{
+	struct store *st = NULL;
+	char url[256], err[256];
+	size_t n = 0;
+
+	snprintf(url, sizeof(url), "sqlite://%s", down.db);
+	assert_int_equal(store_open(url, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_file_list(st, false, count_absent, &n),
+	    STORE_OK);
+	store_close(st);
+	return n;
+}
+
+/* Lines of the downstream's log from byte off on that contain what. */
+static size_t
+log_lines_since(size_t off, const char *what)
+{
+	char *log = NULL, *p;
+	size_t len = 0, n = 0;
+
+	assert_int_equal(read_file(down.log, 64u << 20, &log, &len), 0);
+	assert_true(len >= off);
+	for (p = log + off; (p = strstr(p, what)) != NULL; p++)
+		n++;
+	free(log);
+	return n;
+}
+
+/* Size of the downstream's log now. */
+static size_t
+log_size(void)
+{
+	char *log = NULL;
+	size_t len = 0;
+
+	assert_int_equal(read_file(down.log, 64u << 20, &log, &len), 0);
+	free(log);
+	return len;
+}
+
 /* Queue the (skip + 1)th absent file of the downstream as its
  * DownloadFiles does (src/wsusss/op_files.c). */
 static void
@@ -70,13 +122,14 @@ test_downloadfiles(void **state)
 	struct buf b;
 	struct bg bgn;
 	char url[256], err[256], path[512], stuck[64], *doc, *p, *o = NULL;
-	size_t len, runs, waiting = 0, before;
+	size_t len, runs, waiting = 0, before, logoff;
 	json_t *j, *r = NULL;
 	int i, rc;
 
 	(void)state;
+	/* policy all: many files missing here (the upstream has none) */
 	CTL_OK("sync", "configure", "--upstream", upurl, "--autonomous",
-	    "--per-day", "0", "--content", "approved");
+	    "--per-day", "0", "--content", "all");
 	j = ctl_json("history");
 	runs = json_array_size(j);
 	json_decref(j);
@@ -96,6 +149,10 @@ test_downloadfiles(void **state)
 	before = revisions(&down);
 	assert_int_equal(revisions(&up), before + 1);
 
+	/* more files of the policy are missing than the one asked for:
+	 * the content-only run fetches that one only */
+	assert_true(absent_files() >= 2);
+	logoff = log_size();
 	ask_file(0);
 
 	/* wsusd looks once a second: a run starts at once (bounded 30 s) */
@@ -131,6 +188,10 @@ test_downloadfiles(void **state)
 	assert_int_equal(store_file_request_count(st, &waiting), STORE_OK);
 	store_close(st);
 	assert_int_equal(waiting, 1);
+	/* one file tried (404 at the upstream, asked for there in turn),
+	 * not every missing file of the policy */
+	assert_int_equal(log_lines_since(logoff, "404 from the upstream; "
+	    "asking"), 1);
 	/* and no run after it for the same request */
 	sleep_ms(1500);
 	j = ctl_json("history");
@@ -188,5 +249,6 @@ test_downloadfiles(void **state)
 	assert_non_null(strstr(bgn.out, "sync cancelled"));
 	assert_null(strstr(bgn.out, "already running"));
 	free(bgn.out);
-	CTL_OK("sync", "configure", "--upstream", upurl);
+	CTL_OK("sync", "configure", "--upstream", upurl, "--content",
+	    "approved");
 }

@@ -147,18 +147,22 @@ static const char SQL_FILE_LIST_APPROVED[] =
     FILE_COLS "FROM wanted w JOIN files f ON f.sha1 = w.sha1 "
     "ORDER BY f.sha1";
 
-int
-sq_file_list(struct store *st, bool approved_only, store_file_cb cb,
-    void *arg)
+/* Only the files downstreams asked for (a DownloadFiles run). */
+static const char SQL_FILE_LIST_REQUESTED[] =
+    "WITH wanted(sha1) AS (SELECT sha1 FROM content_requests) "
+    FILE_COLS "FROM wanted w JOIN files f ON f.sha1 = w.sha1 "
+    "ORDER BY f.sha1";
+
+/* The rows of one of the SQL_FILE_LIST_* queries, each to cb. */
+static int
+file_rows(struct sq *s, const char *sql, store_file_cb cb, void *arg)
 {
-	struct sq *s = (struct sq *)st;
 	sqlite3_stmt *stmt;
 	int rc;
 
 	if ((rc = sq_ready(s)) != STORE_OK)
 		return rc;
-	if ((stmt = sq_stmt(s, approved_only ? SQL_FILE_LIST_APPROVED :
-	    SQL_FILE_LIST_ALL)) == NULL)
+	if ((stmt = sq_stmt(s, sql)) == NULL)
 		return STORE_ERROR;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct store_file f;
@@ -186,6 +190,20 @@ sq_file_list(struct store *st, bool approved_only, store_file_cb cb,
 		rc = STORE_OK;
 	sq_done(stmt);
 	return rc;
+}
+
+int
+sq_file_list(struct store *st, bool approved_only, store_file_cb cb,
+    void *arg)
+{
+	return file_rows((struct sq *)st, approved_only ?
+	    SQL_FILE_LIST_APPROVED : SQL_FILE_LIST_ALL, cb, arg);
+}
+
+int
+sq_file_request_list(struct store *st, store_file_cb cb, void *arg)
+{
+	return file_rows((struct sq *)st, SQL_FILE_LIST_REQUESTED, cb, arg);
 }
 
 /* ---- original URLs and downstream requests ---- */

@@ -664,6 +664,27 @@ test_files(void **state)
 	memset(sha1, 0xa1, 20);
 	assert_memory_equal(l.first, sha1, 20);
 	assert_string_equal(l.names[1], "d.cab");
+
+	/* Requested by a downstream: none yet; then exactly B's file, and
+	 * (approved only) the request joins A's and D's files. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_file_request_list(st, file_cb, &l), STORE_OK);
+	assert_int_equal(l.n, 0);
+	memset(sha1, 0xb1, 20);
+	assert_int_equal(store_file_request_put(st, sha1, 1000), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_file_request_list(st, file_cb, &l), STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_memory_equal(l.first, sha1, 20);
+	assert_string_equal(l.names[0], "b.cab");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_file_list(st, true, file_cb, &l), STORE_OK);
+	assert_int_equal(l.n, 3);
+	/* present: the request row goes */
+	assert_int_equal(store_file_set_present(st, sha1, true), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_file_request_list(st, file_cb, &l), STORE_OK);
+	assert_int_equal(l.n, 0);
 	store_close(st);
 	tdb_remove(&t);
 }

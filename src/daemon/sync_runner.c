@@ -510,11 +510,20 @@ runner_main(void *arg)
 		take_requests(r, false, &now_req);
 		if (now_req != 0)
 			(void)run(r, SYNC_TRIGGER_MANUAL, now_req, &end);
-		else if (content_wanted(r))
-			(void)run(r, SYNC_TRIGGER_DOWNLOADFILES, 0, &end);
 		else {
+			/*
+			 * A due slot and a due rollup come before the files
+			 * downstreams asked for: a downstream sending one new
+			 * DownloadFiles per run must not hold off the
+			 * metadata sync and the rollup (a content-only run
+			 * does neither).  A scheduled run fetches the
+			 * requested files too.
+			 */
 			schedule(r);
 			rollup_schedule(r);
+			if (content_wanted(r))
+				(void)run(r, SYNC_TRIGGER_DOWNLOADFILES, 0,
+				    &end);
 		}
 wait:
 		pthread_mutex_lock(&r->mu);

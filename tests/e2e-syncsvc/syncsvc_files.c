@@ -96,7 +96,7 @@ log_size(void)
 
 /* Queue the (skip + 1)th absent file of the downstream as its
  * DownloadFiles does (src/wsusss/op_files.c). */
-static void
+void
 ask_file(int skip)
 {
 	struct store *st = NULL;

@@ -31,6 +31,9 @@ size_t	revisions(struct tl_wsusd *s);
 void	sleep_ms(int ms);
 /* Wait (bounded: 30 s) until `sync status` says running, phase "auth". */
 void	wait_running(void);
+/* Queue the (skip + 1)th absent file of down, as a DownloadFiles does
+ * (syncsvc_files.c). */
+void	ask_file(int skip);
 
 #define CTL_OK(...) do {						\
 	char *o_ = NULL;						\

@@ -867,6 +867,41 @@ test_proxy(void **state)
 	CTL_OK("sync", "configure", "--proxy", "", "--proxy-user", "");
 }
 
+/*
+ * A due slot goes before the files downstreams asked for (found by
+ * review: a downstream sending one new DownloadFiles per run held off
+ * every scheduled sync and rollup, a content-only run doing neither).
+ * The slot is put in the past before the request is queued, so the
+ * runner sees both or the slot alone: the next run is the scheduled
+ * one, and the request is met by it (no content-only run after it).
+ */
+static void
+test_slot_before_requests(void **state)
+{
+	json_t *h, *j;
+	size_t runs;
+
+	(void)state;
+	h = ctl_json("history");
+	runs = json_array_size(h);
+	json_decref(h);
+	CTL_OK("sync", "configure", "--per-day", "2", "--first", "00:00",
+	    "--jitter", "0");
+	slot_now();
+	ask_file(2);
+	h = wait_scheduled(runs + 1, &j);
+	assert_string_equal(jstr(json_array_get(h, 0), "result"), "ok");
+	json_decref(h);
+	json_decref(j);
+	sleep_ms(1500);		/* a content-only run would start by now */
+	h = ctl_json("history");
+	assert_int_equal(json_array_size(h), runs + 1);
+	assert_string_equal(jstr(json_array_get(h, 0), "trigger"),
+	    "scheduled");
+	json_decref(h);
+	CTL_OK("sync", "configure", "--per-day", "0");
+}
+
 static void
 test_shutdown_cancels(void **state)
 {
@@ -885,7 +920,7 @@ test_shutdown_cancels(void **state)
 	assert_int_equal(b.rc, 1);
 	free(b.out);
 	j = ctl_json("history");
-	assert_int_equal(json_array_size(j), 15);
+	assert_int_equal(json_array_size(j), 16);
 	assert_string_equal(jstr(json_array_get(j, 0), "result"),
 	    "cancelled");
 	json_decref(j);
@@ -903,6 +938,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_proxy),
 		cmocka_unit_test(test_downloadfiles),
+		cmocka_unit_test(test_slot_before_requests),
 		cmocka_unit_test(test_shutdown_cancels),
 	};
 

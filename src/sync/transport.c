@@ -214,18 +214,29 @@ retry_after(struct sess *s, uint32_t *secs)
 	return *secs > SYNC_RETRY_AFTER_MAX ? 1 : 0;
 }
 
-/* Wait ms milliseconds, asking the cancel hook every 100 ms; 0, or -1
- * when cancelled. */
+/*
+ * Wait ms milliseconds, asking the cancel hook every 100 ms; *waited
+ * (when not NULL) the milliseconds waited.  0, or -1 when cancelled:
+ * then the run is marked cancelled (a cancel or a stop during a long
+ * Retry-After wait is a cancel, not a failed call).
+ */
 static int
-backoff(struct sess *s, unsigned ms)
+backoff(struct sess *s, unsigned ms, unsigned *waited)
 {
-	unsigned waited;
+	unsigned w;
 
-	for (waited = 0; waited < ms; waited += 100) {
-		if (s->o->cancel != NULL && s->o->cancel(s->o->hook_arg))
+	for (w = 0; w < ms; w += 100) {
+		if (s->o->cancel != NULL && s->o->cancel(s->o->hook_arg)) {
+			if (waited != NULL)
+				*waited = w;
+			s->res->cancelled = true;
+			sync_seterr(s, "cancelled");
 			return -1;
+		}
 		usleep(100 * 1000);
 	}
+	if (waited != NULL)
+		*waited = w;
 	return 0;
 }
 
@@ -309,17 +320,22 @@ sync_call(struct sess *s, const char *path, const char *ns, const char *op,
 		}
 		s->res->retries++;
 		if (rarc == 0) {
+			unsigned waited = 0;
+			int brc;
+
 			log_warnx("sync: %s: %s; retrying after %u s "
 			    "(Retry-After)", op, why, ra);
 			s->res->retry_after_waits++;
-			s->res->retry_after_secs += ra;
-			if (backoff(s, ra * 1000u) != 0)
-				break;
+			brc = backoff(s, ra * 1000u, &waited);
+			/* what was waited, not what was asked */
+			s->res->retry_after_secs += waited / 1000u;
+			if (brc != 0)
+				return -1;	/* cancelled while waiting */
 			continue;
 		}
 		log_warnx("sync: %s: %s; retrying", op, why);
-		if (backoff(s, SYNC_BACKOFF_MS << tries) != 0)
-			break;		/* cancelled while waiting */
+		if (backoff(s, SYNC_BACKOFF_MS << tries, NULL) != 0)
+			return -1;	/* cancelled while waiting */
 	}
 	status = sc->status;
 	s->http_status = status;

@@ -74,17 +74,15 @@ hz=$(getconf CLK_TCK)
 # ---- upstream: catalog and content --------------------------------------------
 fbytes=$((CONTENT_MB * 1048576 / FILES))
 t0=$(now)
-GEN_CONTENT=$work/content GEN_CONTENT_FILES=$FILES GEN_FILE_BYTES=$fbytes \
-    "$BUILD/bench/gen_catalog" "$work/catalog" "$COUNT" 1 >/dev/null
-bench_conf
-ctl="$ctlbin -c $work/wsusd.conf"
-$ctl -q postinstall >/dev/null
-$ctl -q import-updates "$work/catalog" >/dev/null
+# gen_catalog writes the content too
+GEN_CONTENT=$work/content GEN_CONTENT_FILES=$FILES GEN_FILE_BYTES=$fbytes
+export GEN_CONTENT GEN_CONTENT_FILES GEN_FILE_BYTES
+bench_upstream "$BUILD" "$COUNT" 1
+unset GEN_CONTENT GEN_CONTENT_FILES GEN_FILE_BYTES
+upid=$wpid
 rm -rf "$work/catalog"
 nfiles=$(find "$work/content" -type f | wc -l)
 total=$(find "$work/content" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s}')
-bench_wsusd "$wsusd"
-upid=$wpid
 url=http://127.0.0.1:$WPORT
 echo "upstream: $COUNT documents, $nfiles files of $fbytes bytes ($total bytes), ready in $(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.0f", b - a}') s" >&2
 

@@ -17,6 +17,11 @@
 #                      log appended to DIR/wsusd.log, pid in DIR/wsusd.pid),
 #                      wpid=its pid, wait up to 10 s for the port its
 #                      configuration names
+#   bench_upstream BUILD ARGS...  a store of the catalog that BUILD's
+#                      bench/gen_catalog $work/catalog ARGS writes
+#                      (bench_conf, postinstall, import-updates; ctl=its
+#                      wsusctl command), then BUILD's wsusd started on it
+#                      (bench_wsusd)
 #   bench_wait URL...  wait until each URL answers 2xx (10 s each at most)
 #   bench_ticks PID... CPU ticks (utime + stime) of those processes, summed
 #   bench_nginx_ticks  CPU ticks of nginx's workers (bench_nginx's nginx)
@@ -46,6 +51,9 @@
 #   $bench_awk_med     awk: med(a, n), the median of a[1..n], sorting a in
 #                      place (a[1] and a[n] are then the range); put it
 #                      before a program: awk "$bench_awk_med"'...'
+#
+# What a function keeps for itself is named _NAME, so that it never
+# overwrites a variable of the script that calls it.
 #
 # Not here: catalogs, loads, replays, nginx's configuration and the
 # output — those are each script's own.
@@ -80,6 +88,7 @@ bench_workdir() {
 	trap bench_cleanup EXIT INT TERM
 }
 
+# shellcheck disable=SC2120	# DIR and PORT are optional
 bench_conf() {
 	_d=${1:-$work}
 	cat >"$_d/wsusd.conf" <<CONF
@@ -111,6 +120,17 @@ bench_wsusd() {
 		curl -s -o /dev/null "http://127.0.0.1:$_p/" && break
 		sleep 0.2
 	done
+}
+
+bench_upstream() {
+	_b=$1
+	shift
+	"$_b/bench/gen_catalog" "$work/catalog" "$@" >/dev/null
+	bench_conf
+	ctl="$_b/src/cli/wsusctl -c $work/wsusd.conf"
+	$ctl -q postinstall >/dev/null
+	$ctl -q import-updates "$work/catalog" >/dev/null
+	bench_wsusd "$_b/src/daemon/wsusd"
 }
 
 bench_wait() {

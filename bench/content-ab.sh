@@ -57,11 +57,9 @@ done | uniq | wc -l | grep -qx 1 || { echo "content-ab.sh: servers disagree on b
 # ticks (utime + stime) of server S: a, b, or n (nginx's workers)
 ticks() {
 	case $1 in
-	n) pids=$(pgrep -P "$(cat "$work/nginx.pid")") ;;
-	*) pids=$(cat "$work/$1.pid") ;;
+	n) bench_nginx_ticks ;;
+	*) bench_ticks "$(cat "$work/$1.pid")" ;;
 	esac
-	# shellcheck disable=SC2086
-	bench_ticks $pids
 }
 hz=$(getconf CLK_TCK)
 # run SERVER PORT CONNS SCRIPT PATH -> "req/s CPU-µs-per-request"
@@ -98,19 +96,12 @@ while [ $r -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-# the median of a[1..n], sorting a in place (a[1] and a[n] are then the range)
-awk_med='
-	function med(a, n,   i, j, t) {
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}'
 echo "## content A/B: A=$A B=$B; $ROUNDS rounds x ${DURATION} s, order rotated; $THREADS server threads, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo
 echo "| scenario | A req/s median (range) | B req/s median (range) | nginx req/s median (range) | A/nginx median (range) | B/nginx median (range) | B/A of the medians of the ratios |"
 echo "|---|---|---|---|---|---|---|"
 for sc in range1m small manyconn; do
-	awk -v sc="$sc" "$awk_med"'
+	awk -v sc="$sc" "$bench_awk_med"'
 	function cell(a, n, fmt) {
 		m = med(a, n)
 		return sprintf(fmt " (" fmt "–" fmt ")", m, a[1], a[n])
@@ -134,7 +125,7 @@ echo
 echo "| scenario | A µs/request median (range) | B µs/request median (range) | nginx µs/request median (range) | B/A of the medians |"
 echo "|---|---|---|---|---|"
 for sc in range1m small manyconn; do
-	awk -v sc="$sc" "$awk_med"'
+	awk -v sc="$sc" "$bench_awk_med"'
 	$1 == sc { v[$3, $2] = $5; if ($2 > R) R = $2 }
 	END {
 		for (r = 1; r <= R; r++) { a[r] = v["a", r]; b[r] = v["b", r]; x[r] = v["n", r] }

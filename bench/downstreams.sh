@@ -40,13 +40,7 @@ ctlbin=$top/$BUILD/src/cli/wsusctl
 bench_workdir dss
 
 # ---- catalog and upstream ----------------------------------------------------
-"$BUILD/bench/gen_catalog" "$work/catalog" "$COUNT" 1 >/dev/null
-bench_conf
-ctl="$ctlbin -c $work/wsusd.conf"
-$ctl -q postinstall >/dev/null
-$ctl -q import-updates "$work/catalog" >/dev/null
-
-bench_wsusd "$BUILD/src/daemon/wsusd"
+bench_upstream "$BUILD" "$COUNT" 1
 url=http://127.0.0.1:$WPORT
 
 # ---- one recorded session (also the warm-up) ---------------------------------

@@ -55,16 +55,9 @@ bench_build "$BUILD"
 ctlbin=$BUILD/src/cli/wsusctl
 
 bench_workdir gud
-chmod 755 "$work"	# nginx's workers read the replay files
 
 # ---- catalog and upstream ----------------------------------------------------
-"$BUILD/bench/gen_catalog" "$work/catalog" "$COUNT" 1 >/dev/null
-bench_conf
-ctl="$ctlbin -c $work/wsusd.conf"
-$ctl -q postinstall >/dev/null
-$ctl -q import-updates "$work/catalog" >/dev/null
-
-bench_wsusd "$BUILD/src/daemon/wsusd"
+bench_upstream "$BUILD" "$COUNT" 1
 url=http://127.0.0.1:$WPORT
 
 # ---- one recorded session: the requests --------------------------------------
@@ -139,37 +132,15 @@ done = function(summary, latency, requests)
 	io.write(string.format("non200 %d\n", summary.errors.status))
 end
 LUA
-cat >"$work/nginx.conf" <<CONF
-worker_processes $THREADS;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx.err warn;
-worker_rlimit_nofile 8192;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	keepalive_requests 1000000;
-	keepalive_timeout 60;
-	client_max_body_size 16m;
-	server {
-		listen 127.0.0.1:$NPORT;
-		location /replay/ {
-			alias $work/replay/;
-			default_type "text/xml; charset=utf-8";
-			error_page 405 =200 \$uri;	# serve the file to a POST
-		}
-	}
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
+# the 1,000-revision request is larger than nginx's default body limit
+bench_nginx replay "$NPORT" "client_max_body_size 16m;"
 sleep 0.3
 wthreads=$CONNECTIONS
 [ "$wthreads" -gt 2 ] && wthreads=2
-replay() {	# TARGET N PORT -> "req/s non200"
-	TARGET=$1 N=$2 BUILT=${REPLAY_BUILT:-0} wrk -t"$wthreads" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/replay.lua" \
-	    "http://127.0.0.1:$3" >"$work/wrk-$1-$2.out" 2>&1
-	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1-$2.out")" \
-	    "$(awk '/^non200/ {print $2}' "$work/wrk-$1-$2.out")"
+replay() {	# TARGET N PORT -> "req/s non200"; wrk's output in wrk-TARGET-N.out
+	N=$2 BUILT=${REPLAY_BUILT:-0}
+	export N BUILT
+	bench_replay "$1" "$3" "$wthreads" "$CONNECTIONS" "$1-$2"
 }
 hz=$(getconf CLK_TCK)
 echo "## GetUpdateData replay: $COUNT generated documents, protocol $PROTOCOL, $CONNECTIONS connections, ${DURATION} s each; $(nproc) cores, wsusd $THREADS threads; $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?') script, build $BUILD"
@@ -177,9 +148,9 @@ echo
 echo "| revisions per request | answer bytes | wsusd requests/s | wsusd CPU s | nginx requests/s | wsusd/nginx | non-200 (wsusd, nginx) |"
 echo "|---|---|---|---|---|---|---|"
 for n in 100 1000; do
-	c0=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+	c0=$(bench_ticks "$wpid")
 	set -- $(replay wsusd "$n" "$WPORT"); w_rps=$1; w_bad=$2
-	c1=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+	c1=$(bench_ticks "$wpid")
 	set -- $(replay nginx "$n" "$NPORT"); n_rps=$1; n_bad=$2
 	awk -v n="$n" -v b="$(wc -c <"$work/replay/$n.xml")" -v w="$w_rps" -v x="$n_rps" \
 	    -v c="$(( c1 - c0 ))" -v hz="$hz" -v wb="$w_bad" -v nb="$n_bad" 'BEGIN {
@@ -191,9 +162,9 @@ done
 if [ "${BUILT:-0}" = 1 ]; then
 	# the same nginx figure; wsusd builds every answer
 	for n in 100 1000; do
-		c0=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+		c0=$(bench_ticks "$wpid")
 		set -- $(REPLAY_BUILT=1 replay wsusd "$n" "$WPORT"); w_rps=$1; w_bad=$2
-		c1=$(awk '{print $14 + $15}' /proc/"$wpid"/stat)
+		c1=$(bench_ticks "$wpid")
 		reqs=$(awk '/requests in/ {print $1}' "$work/wrk-wsusd-$n.out")
 		awk -v n="$n" -v b="$(wc -c <"$work/replay/$n.xml")" -v w="$w_rps" \
 		    -v x="$(cat "$work/nginx-rps-$n")" -v c="$(( c1 - c0 ))" -v hz="$hz" \
@@ -218,14 +189,11 @@ mkdir -p "$work/before"
 [ -d "$work/tls" ] && cp -r "$work/tls" "$work/before/"
 sed -e "s|^port = $WPORT|port = $BPORT|" -e "s|^state_dir = .*|state_dir = $work/before|" \
     "$work/wsusd.conf" >"$work/before/wsusd.conf"
-"$BEFORE/src/daemon/wsusd" -c "$work/before/wsusd.conf" 2>"$work/before/wsusd.log" &
-bpid=$!
-echo "$bpid" >"$work/before/wsusd.pid"
-trap 'kill "$bpid" 2>/dev/null; bench_cleanup' EXIT INT TERM
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$BPORT/" && break
-	sleep 0.2
-done
+# bench_cleanup stops it too (its pid file is $work/before/wsusd.pid)
+apid=$wpid
+bench_wsusd "$BEFORE/src/daemon/wsusd" "$work/before"
+bpid=$wpid
+wpid=$apid
 for n in 100 1000; do
 	curl -s -o "$work/before-$n.xml" -X POST -H 'Content-Type: text/xml; charset=utf-8' \
 	    -H "SOAPAction: $action" --data-binary @"$work/req-$n.xml" "http://127.0.0.1:$BPORT$path"
@@ -235,10 +203,9 @@ for n in 100 1000; do
 done
 ticks() {	# utime + stime of pid, or of nginx's workers for "n"
 	case $1 in
-	n) pids=$(pgrep -P "$(cat "$work/nginx.pid")") ;;
-	*) pids=$1 ;;
+	n) bench_nginx_ticks ;;
+	*) bench_ticks "$1" ;;
 	esac
-	for p in $pids; do awk '{print $14 + $15}' /proc/"$p"/stat; done | awk '{s += $1} END {print s + 0}'
 }
 : >"$work/ab"	# n round server req/s µs-per-answer
 r=1
@@ -267,12 +234,7 @@ echo
 echo "| revisions | before req/s | after req/s | nginx req/s | before/nginx | after/nginx | before µs CPU/answer | after µs CPU/answer |"
 echo "|---|---|---|---|---|---|---|---|"
 for n in 100 1000; do
-	awk -v n="$n" '
-	function med(a, k,   i, j, t) {
-		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
-			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-	}
+	awk -v n="$n" "$bench_awk_med"'
 	function cell(a, k, f) { m = med(a, k); return sprintf(f " (" f "–" f ")", m, a[1], a[k]) }
 	$1 == n { v[$3, $2] = $4; c[$3, $2] = $5; if ($2 > R) R = $2 }
 	END {

@@ -64,37 +64,25 @@ bench_build "$BUILD"
 wsusd=$BUILD/src/daemon/wsusd
 ctlbin=$BUILD/src/cli/wsusctl
 
-work=$(mktemp -d "$BENCH_TMP/wsusd-hc.XXXXXX")
-reaper=
-cleanup() {
-	[ -n "$reaper" ] && kill "$reaper" 2>/dev/null || true
-	for f in "$work"/wsusd.pid "$work"/r*/wsusd.pid "$work"/nginx.pid; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
-	done
-	sleep 0.5
-	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-chmod 755 "$work"
+# bench_cleanup stops the upstream, the replicas (r*/wsusd.pid), nginx
+# and the reaper (reaper.pid)
+bench_workdir hc "$BENCH_TMP"
 ulimit -n 8192 2>/dev/null || true
 now() { date +%s.%N; }
-cpu() { awk '{print $14 + $15}' /proc/"$1"/stat; }	# ticks, utime + stime
 hz=$(getconf CLK_TCK)
 
 # ---- upstream: catalog and content --------------------------------------------
 fbytes=$((CONTENT_MB * 1048576 / FILES))
 t0=$(now)
-GEN_CONTENT=$work/content GEN_CONTENT_FILES=$FILES GEN_FILE_BYTES=$fbytes \
-    "$BUILD/bench/gen_catalog" "$work/catalog" "$COUNT" 1 >/dev/null
-bench_conf
-ctl="$ctlbin -c $work/wsusd.conf"
-$ctl -q postinstall >/dev/null
-$ctl -q import-updates "$work/catalog" >/dev/null
+# gen_catalog writes the content too
+GEN_CONTENT=$work/content GEN_CONTENT_FILES=$FILES GEN_FILE_BYTES=$fbytes
+export GEN_CONTENT GEN_CONTENT_FILES GEN_FILE_BYTES
+bench_upstream "$BUILD" "$COUNT" 1
+unset GEN_CONTENT GEN_CONTENT_FILES GEN_FILE_BYTES
+upid=$wpid
 rm -rf "$work/catalog"
 nfiles=$(find "$work/content" -type f | wc -l)
 total=$(find "$work/content" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s}')
-bench_wsusd "$wsusd"
-upid=$wpid
 url=http://127.0.0.1:$WPORT
 echo "upstream: $COUNT documents, $nfiles files of $fbytes bytes ($total bytes), ready in $(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.0f", b - a}') s" >&2
 
@@ -103,17 +91,7 @@ i=1
 while [ "$i" -le "$REPLICAS" ]; do
 	r=$work/r$i
 	mkdir -p "$r/content"
-	cat >"$r/wsusd.conf" <<CONF
-[server]
-content_dir = $r/content
-database = sqlite://$r/wsusd.db
-state_dir = $r
-log_level = warn
-
-[listener bench]
-address = 127.0.0.1
-port = $((RBASE + i))
-CONF
+	bench_conf "$r" $((RBASE + i))
 	"$ctlbin" -c "$r/wsusd.conf" -q postinstall >/dev/null
 	"$ctlbin" -c "$r/wsusd.conf" -q sync configure --upstream "$url" --replica \
 	    --content none --name "replica$i.bench.invalid" >/dev/null
@@ -121,16 +99,7 @@ CONF
 done
 start_replicas() {
 	for r in "$work"/r*/; do
-		r=${r%/}
-		"$wsusd" -c "$r/wsusd.conf" 2>>"$r/wsusd.log" &
-		echo $! >"$r/wsusd.pid"
-	done
-	for r in "$work"/r*/; do
-		p=$(awk -F' = ' '$1 == "port" {print $2}' "$r/wsusd.conf")
-		for _ in $(seq 100); do
-			curl -s -o /dev/null "http://127.0.0.1:$p/" && break
-			sleep 0.2
-		done
+		bench_wsusd "$wsusd" "${r%/}"
 	done
 }
 stop_replicas() {
@@ -149,7 +118,9 @@ sync_all() {	# every replica's `sync now` at once; fails if one fails
 	done
 	bad=0
 	for r in "$work"/r*/; do
-		wait "$(cat "$r/now.pid")" && continue
+		# gone: bench_cleanup must not signal the number again
+		wait "$(cat "$r/now.pid")" && { rm -f "$r/now.pid"; continue; }
+		rm -f "$r/now.pid"
 		# a run whose only failure is the rollup at its end (after
 		# metadata and content) counts, and is reported
 		if tail -n 1 "$r/now.json" | jq -e '.error | startswith("RollupDownstreamServers")' >/dev/null 2>&1; then
@@ -164,9 +135,9 @@ sync_all() {	# every replica's `sync now` at once; fails if one fails
 }
 
 start_replicas
-c0=$(cpu "$upid"); t0=$(now)
+c0=$(bench_ticks "$upid"); t0=$(now)
 sync_all
-t1=$(now); c1=$(cpu "$upid")
+t1=$(now); c1=$(bench_ticks "$upid")
 meta_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
 meta_cpu=$(awk -v c="$((c1 - c0))" -v hz="$hz" 'BEGIN {printf "%.1f", c / hz}')
 for r in "$work"/r*/; do
@@ -184,27 +155,7 @@ for r in "$work"/r*/; do
 done
 
 # ---- nginx --------------------------------------------------------------------
-cat >"$work/nginx.conf" <<CONF
-worker_processes $THREADS;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx.err warn;
-worker_rlimit_nofile 8192;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_requests 1000000;
-	keepalive_timeout 60;
-	default_type application/octet-stream;
-	server {
-		listen 127.0.0.1:$NPORT;
-		location /Content/ { alias $work/content/; }
-	}
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
+bench_nginx content "$NPORT"
 (cd "$work/content" && find . -type f | sed 's|^\./||') >"$work/files"
 i=1
 while [ "$i" -le "$REPLICAS" ]; do
@@ -231,9 +182,6 @@ rc=$?
 wait
 exit $rc
 SH
-nginx_cpu() {	# ticks of nginx's workers
-	for p in $(pgrep -P "$(cat "$work/nginx.pid")"); do cpu "$p"; done | awk '{s += $1} END {print s + 0}'
-}
 
 # ---- the reaper: published files and curl's copies go --------------------------
 (
@@ -244,7 +192,7 @@ nginx_cpu() {	# ticks of nginx's workers
 		sleep 1
 	done
 ) &
-reaper=$!
+echo $! >"$work/reaper.pid"
 
 round_wsusd() {	# -> "wall cpu bytes"
 	for r in "$work"/r*/; do
@@ -253,12 +201,12 @@ round_wsusd() {	# -> "wall cpu bytes"
 		rm -rf "$r/content" && mkdir -p "$r/content"
 	done
 	start_replicas
-	c0=$(cpu "$upid"); t0=$(now)
+	c0=$(bench_ticks "$upid"); t0=$(now)
 	sync_all || exit 1
-	t1=$(now); c1=$(cpu "$upid")
+	t1=$(now); c1=$(bench_ticks "$upid")
 	rcpu=0
 	for r in "$work"/r*/; do
-		rcpu=$((rcpu + $(cpu "$(cat "$r/wsusd.pid")")))
+		rcpu=$((rcpu + $(bench_ticks "$(cat "$r/wsusd.pid")")))
 	done
 	bytes=0
 	for r in "$work"/r*/; do
@@ -274,7 +222,7 @@ round_wsusd() {	# -> "wall cpu bytes"
 	    'BEGIN {printf "%.2f %.2f %.0f %.2f\n", b - a, c / hz, n, rc / hz}'
 }
 round_nginx() {	# -> "wall cpu bytes"
-	c0=$(nginx_cpu); t0=$(now)
+	c0=$(bench_nginx_ticks); t0=$(now)
 	i=1
 	while [ "$i" -le "$REPLICAS" ]; do
 		if [ "${VERIFY:-}" ]; then
@@ -291,9 +239,10 @@ round_nginx() {	# -> "wall cpu bytes"
 	i=1
 	while [ "$i" -le "$REPLICAS" ]; do
 		wait "$(cat "$work/f$i.pid")" || bad=1
+		rm -f "$work/f$i.pid"	# gone: not for bench_cleanup
 		i=$((i + 1))
 	done
-	t1=$(now); c1=$(nginx_cpu)
+	t1=$(now); c1=$(bench_nginx_ticks)
 	[ "$bad" = 0 ] || { echo "a curl fetcher failed" >&2; exit 1; }
 	if [ "${VERIFY:-}" ]; then
 		bytes=$(cat "$work"/f*.got | awk '{s += $1} END {printf "%.0f", s}')
@@ -333,11 +282,7 @@ echo "runs that ended failed in RollupDownstreamServers only (after metadata and
 echo
 echo "| round | wsusd: wall s | upstream CPU s | replicas CPU s | GB/s | nginx+curl: wall s | nginx CPU s | GB/s | nginx+curl+SHA-1+SHA-256: wall s | GB/s | nginx+curl / wsusd | nginx+curl+SHA / wsusd |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-awk '
-function med(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+awk "$bench_awk_med"'
 $2 == "wsusd" { w[$1] = $3; wc[$1] = $4; wb[$1] = $5; rc[$1] = $6 }
 $2 == "nginx" { x[$1] = $3; xc[$1] = $4; xb[$1] = $5 }
 $2 == "verify" { v[$1] = $3; vb[$1] = $5 }

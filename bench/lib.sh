@@ -1,17 +1,30 @@
 # bench/lib.sh — the plumbing the bench scripts share; sourced (`. bench/lib.sh`)
-# from the top of the tree, never run.  It defines functions only:
+# from the top of the tree, never run.  It defines functions and one awk
+# fragment ($bench_awk_med):
 #
 #   bench_build DIR    set up (release, no tests) and build DIR
-#   bench_workdir TAG  work=/tmp/wsusd-TAG.XXXXXX, with bench_cleanup on exit
-#   bench_cleanup      stop wsusd and nginx (pid files in $work), remove
-#                      $work (KEEP=1 keeps it)
-#   bench_conf         $work/wsusd.conf: everything below $work, one
-#                      listener on 127.0.0.1:$WPORT, $THREADS threads;
-#                      ACCESS_LOG=1: the access log on ($work/access.log)
-#   bench_wsusd BIN    start wsusd BIN with it (log in $work/wsusd.log),
-#                      wpid=its pid, wait up to 10 s for the port
+#   bench_workdir TAG [TMP]  work=TMP/wsusd-TAG.XXXXXX (TMP: /tmp), with
+#                      bench_cleanup on exit
+#   bench_cleanup      stop every process with a pid file in $work or one
+#                      level below ($work/NAME.pid, $work/DIR/NAME.pid),
+#                      wait up to 5 s for them to go, remove $work (KEEP=1
+#                      keeps it)
+#   bench_conf [DIR [PORT]]  DIR/wsusd.conf (DIR: $work): everything below
+#                      DIR, one listener on 127.0.0.1:PORT (PORT: $WPORT),
+#                      $THREADS threads; ACCESS_LOG=1: the access log on
+#                      (DIR/access.log)
+#   bench_wsusd BIN [DIR]  start wsusd BIN with DIR/wsusd.conf (DIR: $work;
+#                      log appended to DIR/wsusd.log, pid in DIR/wsusd.pid),
+#                      wpid=its pid, wait up to 10 s for the port its
+#                      configuration names
+#   bench_upstream BUILD ARGS...  a store of the catalog that BUILD's
+#                      bench/gen_catalog $work/catalog ARGS writes
+#                      (bench_conf, postinstall, import-updates; ctl=its
+#                      wsusctl command), then BUILD's wsusd started on it
+#                      (bench_wsusd)
 #   bench_wait URL...  wait until each URL answers 2xx (10 s each at most)
 #   bench_ticks PID... CPU ticks (utime + stime) of those processes, summed
+#   bench_nginx_ticks  CPU ticks of nginx's workers (bench_nginx's nginx)
 #   bench_approve N    approve N software updates for All Computers ($ctl)
 #   bench_machine [DNS] the simulated machine ($work/machine.ini): Windows
 #                      10 22H2 with 200 Contoso patches installed
@@ -31,8 +44,16 @@
 #                      the recorded session, request after request, on every
 #                      connection (TARGET=nginx: to /replay/SEQ.xml);
 #                      BENCH_UA: a User-Agent header for every request
-#   bench_replay TARGET PORT THREADS CONNS  wrk with replay.lua for
-#                      $DURATION s: "requests/s non-200"
+#   bench_replay TARGET PORT THREADS CONNS [TAG]  wrk with $work/replay.lua
+#                      (TARGET in its environment) for $DURATION s, its
+#                      output in $work/wrk-TAG.out (TAG: TARGET):
+#                      "requests/s non-200"
+#   $bench_awk_med     awk: med(a, n), the median of a[1..n], sorting a in
+#                      place (a[1] and a[n] are then the range); put it
+#                      before a program: awk "$bench_awk_med"'...'
+#
+# What a function keeps for itself is named _NAME, so that it never
+# overwrites a variable of the script that calls it.
 #
 # Not here: catalogs, loads, replays, nginx's configuration and the
 # output — those are each script's own.
@@ -43,31 +64,44 @@ bench_build() {
 }
 
 bench_cleanup() {
-	# every server a script started keeps its pid in $work/NAME.pid
-	for f in "$work"/*.pid; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+	# every server a script started keeps its pid in $work/NAME.pid, or
+	# in $work/DIR/NAME.pid when it has a directory of its own
+	_pids=
+	for _f in "$work"/*.pid "$work"/*/*.pid; do
+		[ -f "$_f" ] || continue
+		_p=$(cat "$_f")
+		kill "$_p" 2>/dev/null && _pids="$_pids $_p"
 	done
-	sleep 0.3
+	# gone before their files are removed (a server still writing its
+	# state would keep rm from emptying a directory)
+	for _ in $(seq 50); do
+		_alive=
+		for _p in $_pids; do kill -0 "$_p" 2>/dev/null && _alive=1; done
+		[ -n "$_alive" ] || break
+		sleep 0.1
+	done
 	[ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 
 bench_workdir() {
-	work=$(mktemp -d "/tmp/wsusd-$1.XXXXXX")
+	work=$(mktemp -d "${2:-/tmp}/wsusd-$1.XXXXXX")
 	trap bench_cleanup EXIT INT TERM
 }
 
+# shellcheck disable=SC2120	# DIR and PORT are optional
 bench_conf() {
-	cat >"$work/wsusd.conf" <<CONF
+	_d=${1:-$work}
+	cat >"$_d/wsusd.conf" <<CONF
 [server]
-content_dir = $work/content
-database = sqlite://$work/wsusd.db
-state_dir = $work
+content_dir = $_d/content
+database = sqlite://$_d/wsusd.db
+state_dir = $_d
 log_level = warn
-$([ "${ACCESS_LOG:-0}" = 1 ] && echo "access_log = $work/access.log")
+$([ "${ACCESS_LOG:-0}" = 1 ] && echo "access_log = $_d/access.log")
 
 [listener bench]
 address = 127.0.0.1
-port = $WPORT
+port = ${2:-$WPORT}
 
 [limits]
 threads = $THREADS
@@ -77,13 +111,26 @@ CONF
 }
 
 bench_wsusd() {
-	"$1" -c "$work/wsusd.conf" 2>"$work/wsusd.log" &
-	echo $! >"$work/wsusd.pid"
-	wpid=$(cat "$work/wsusd.pid")
+	_d=${2:-$work}
+	"$1" -c "$_d/wsusd.conf" 2>>"$_d/wsusd.log" &
+	echo $! >"$_d/wsusd.pid"
+	wpid=$(cat "$_d/wsusd.pid")
+	_p=$(awk -F' = ' '$1 == "port" {print $2}' "$_d/wsusd.conf")
 	for _ in $(seq 50); do
-		curl -s -o /dev/null "http://127.0.0.1:$WPORT/" && break
+		curl -s -o /dev/null "http://127.0.0.1:$_p/" && break
 		sleep 0.2
 	done
+}
+
+bench_upstream() {
+	_b=$1
+	shift
+	"$_b/bench/gen_catalog" "$work/catalog" "$@" >/dev/null
+	bench_conf
+	ctl="$_b/src/cli/wsusctl -c $work/wsusd.conf"
+	$ctl -q postinstall >/dev/null
+	$ctl -q import-updates "$work/catalog" >/dev/null
+	bench_wsusd "$_b/src/daemon/wsusd"
 }
 
 bench_wait() {
@@ -98,6 +145,12 @@ bench_wait() {
 bench_ticks() {
 	for p in "$@"; do awk '{print $14 + $15}' /proc/"$p"/stat; done |
 	    awk '{s += $1} END {print s + 0}'
+}
+
+bench_nginx_ticks() {
+	# the master only starts and watches its workers; they serve
+	# shellcheck disable=SC2046
+	bench_ticks $(pgrep -P "$(cat "$work/nginx.pid")")
 }
 
 bench_approve() {
@@ -229,8 +282,17 @@ LUA
 }
 
 bench_replay() {
+	_o=$work/wrk-${5:-$1}.out
 	TARGET=$1 wrk -t"$3" -c"$4" -d"${DURATION}s" -s "$work/replay.lua" \
-	    "http://127.0.0.1:$2" >"$work/wrk-$1.out" 2>&1
-	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$1.out")" \
-	    "$(awk '/^non200/ {print $2}' "$work/wrk-$1.out")"
+	    "http://127.0.0.1:$2" >"$_o" 2>&1
+	printf '%s %s\n' "$(awk '/^Requests\/sec:/ {print $2}' "$_o")" \
+	    "$(awk '/^non200/ {print $2}' "$_o")"
 }
+
+# shellcheck disable=SC2034	# used by the scripts that source this file
+bench_awk_med='
+	function med(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}'

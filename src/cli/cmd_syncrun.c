@@ -488,6 +488,7 @@ sync_now(struct wsusctl *ctl, int argc, char **argv)
 	size_t timeout = NOW_TIMEOUT_DEFAULT;
 	double deadline;
 	int64_t id;
+	bool behind;			/* a run was going when we asked */
 	int ch, rc, trigger = SYNC_TRIGGER_MANUAL, waited, take_ms;
 
 	optind = 0;
@@ -540,6 +541,7 @@ sync_now(struct wsusctl *ctl, int argc, char **argv)
 		    "following it\n");
 		return follow(ctl, st, id, deadline);
 	}
+	behind = id != 0;
 	memset(&f, 0, sizeof(f));
 	if ((rc = store_sync_request_put(st, SYNC_REQUEST_NOW, &f.request)) !=
 	    STORE_OK)
@@ -550,9 +552,18 @@ sync_now(struct wsusctl *ctl, int argc, char **argv)
 			return store_fail(st, rc, "read sync runs");
 		if (f.id != 0)
 			return follow(ctl, st, f.id, deadline);
-		/* behind a content-only run: wait for it too */
-		if (id != 0 && running_run(st, &id, NULL) == STORE_OK &&
+		/* behind a content-only run: wait for it too (the gap
+		 * between it and the next run counts as waiting) */
+		if (behind && running_run(st, &id, &trigger) == STORE_OK &&
 		    id != 0 && mono_now() < deadline) {
+			/* the sync another `sync now` asked for behind the
+			 * same content-only run: wsusd took ours as that one
+			 * (src/daemon/sync_runner.c take_requests) */
+			if (trigger != SYNC_TRIGGER_DOWNLOADFILES) {
+				fprintf(stderr, "wsusctl sync now: a sync is "
+				    "already running; following it\n");
+				return follow(ctl, st, id, deadline);
+			}
 			sleep_ms(POLL_MS);
 			waited = 0;
 			continue;

@@ -706,8 +706,10 @@ test_replica(void **state)
 void
 bg_start(struct bg *b)
 {
+	static int n;		/* one output file per background run */
+
 	memset(b, 0, sizeof(*b));
-	snprintf(b->path, sizeof(b->path), "%s/now.out", down.dir);
+	snprintf(b->path, sizeof(b->path), "%s/now%d.out", down.dir, n++);
 	b->pid = fork();
 	assert_true(b->pid >= 0);
 	if (b->pid == 0) {

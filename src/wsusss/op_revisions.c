@@ -552,7 +552,8 @@ answer_key(const struct svc_call *c, const struct uid_rev *want, size_t n,
 	key = xmalloc(klen);
 	key[0] = 'G';
 	key[1] = (char)c->req->version;
-	key[2] = (char)c->w.style;
+	/* the service's style: c->w is set up only later (svc_begin) */
+	key[2] = (char)c->def->style;
 	key[3] = compress_ok ? 'c' : 'p';
 	memcpy(key + 4, base, blen + 1);
 	p = key + hl;

@@ -121,6 +121,10 @@ diff_listeners(const struct config *a, const struct config *b, char *live,
 			add_listener(live, outlen, y->name, "tls_certificate");
 		if (str_differs(x->tls_key, y->tls_key))
 			add_listener(live, outlen, y->name, "tls_key");
+		if (str_differs(x->tls_client_ca, y->tls_client_ca))
+			add_listener(live, outlen, y->name, "tls_client_ca");
+		if (x->tls_client_auth != y->tls_client_auth)
+			add_listener(live, outlen, y->name, "tls_client_auth");
 	}
 }
 
@@ -150,6 +154,9 @@ daemon_config_diff(const struct config *a, const struct config *b,
 	N(connection_timeout, "[limits] connection_timeout", live);
 	N(threads, "[limits] threads", live);
 	N(max_body_memory, "[limits] max_body_memory", live);
+	/* the service host reads it from the configuration it started
+	 * with (src/wsusss/dsauth.c) */
+	N(downstream_auth, "[server] downstream_auth", restart);
 	N(head_timeout, "[limits] head_timeout", restart);
 	N(body_timeout, "[limits] body_timeout", restart);
 #undef S

@@ -435,15 +435,15 @@ test_reload(void **state)
 	assert_int_equal(tl_count_in_file(w.log, "request head refused"), 0);
 
 	/* a larger limit, debug, and a key that needs a restart */
-	write_conf(&w, "log_level = debug\nname = wsus.example.org\n",
-	    "max_body_bytes = 1M\n", 0);
+	write_conf(&w, "log_level = debug\nname = wsus.example.org\n"
+	    "downstream_auth = any-of\n", "max_body_bytes = 1M\n", 0);
 	hup(&w, nfd);
 	assert_int_equal(tl_count_in_file(w.log, "wsusd: configuration "
 	    "reloaded from "), 1);
 	snprintf(want, sizeof(want), "wsusd: configuration reloaded from %s "
 	    "(TLS certificates and keys re-read): applied [server] log_level, "
 	    "[limits] max_body_bytes; not applied, needs a restart: [server] "
-	    "name\n", w.conf);
+	    "name, [server] downstream_auth\n", w.conf);
 	assert_int_equal(tl_count_in_file(w.log, want), 1);
 	/* the limit is the new one: the same request gets past it (405:
 	 * /Content/ takes no POST) */
@@ -461,7 +461,8 @@ test_reload(void **state)
 	hup(&w, nfd);
 	snprintf(want, sizeof(want), "wsusd: configuration reloaded from %s "
 	    "(TLS certificates and keys re-read): no change to apply; not "
-	    "applied, needs a restart: [server] name\n", w.conf);
+	    "applied, needs a restart: [server] name, [server] "
+	    "downstream_auth\n", w.conf);
 	assert_int_equal(tl_count_in_file(w.log, want), 1);
 
 	/* a broken file: refused, the running configuration kept */

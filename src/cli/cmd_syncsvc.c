@@ -530,6 +530,17 @@ cmd_sync_configure(struct wsusctl *ctl, int argc, char **argv)
 	memset(&e, 0, sizeof(e));
 	memset(&ao, 0, sizeof(ao));
 	e.rollup_every = -1;
+	/* --help works without a database (the options are read only
+	 * after the stored configuration, which needs one) */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			configure_usage(stdout);
+			return EXIT_OK;
+		}
+	}
 	if ((st = wsusctl_store(ctl)) == NULL)
 		return EXIT_FAIL;
 	if (sync_auth_load(st, &a, &ao, c_err, sizeof(c_err)) != 0) {

@@ -57,7 +57,7 @@ static const struct command commands[] = {
 	{ "downstream", cmd_downstream,
 	  "list, show and remove downstream servers, bind their credentials (upstream role)" },
 	{ "sync", cmd_sync,
-	  "synchronize from an upstream; configure, now, status, history" },
+	  "synchronize from an upstream; configure, now, status, history, cancel" },
 	{ "content", cmd_content,
 	  "verify content files by their hashes; --repair sets damaged aside" },
 	{ "backup", cmd_backup,
@@ -96,7 +96,7 @@ usage(FILE *fp)
 	    "command's options.\n"
 	    "Exit status: 0 success, 1 failure or problems found, 2 usage "
 	    "error,\n"
-	    "3 the named object does not exist.\n");
+	    "3 the named object does not exist, 4 sync now gave up waiting.\n");
 }
 
 static const struct command *

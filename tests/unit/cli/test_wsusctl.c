@@ -124,6 +124,22 @@ test_help_and_version(void **state)
 		/* and "COMMAND --help" says the same */
 		assert_int_equal(run(commands[i], "--help", NULL), 0);
 	}
+	/* every sync verb and every exit status are in the overview */
+	assert_int_equal(run("--help", NULL), 0);
+	assert_non_null(strstr(out, "configure, now, status, history, "
+	    "cancel"));
+	assert_non_null(strstr(out, "4 sync now gave up waiting"));
+	/* `sync configure --help` needs no database (it opened the store
+	 * first and failed without one) */
+	{
+		char db[160];
+
+		snprintf(db, sizeof(db), "%s/wsusd.db", root);
+		assert_int_not_equal(access(db, F_OK), 0);
+	}
+	assert_int_equal(run("-c", conf, "sync", "configure", "--help",
+	    NULL), 0);
+	assert_non_null(strstr(out, "usage: wsusctl sync configure"));
 	assert_int_equal(run("help", "postinstall", NULL), 0);
 	assert_non_null(strstr(out, "--content-dir"));
 	assert_int_equal(run("help", "nope", NULL), 2);

@@ -55,5 +55,8 @@ void	bg_wait(struct bg *b);	/* b->rc, b->out (caller frees) */
 
 /* syncsvc_files.c */
 void	test_downloadfiles(void **state);
+/* syncsvc_proxy.c */
+void	test_proxy(void **state);
+void	test_busy_cancel(void **state);
 
 #endif

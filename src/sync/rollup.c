@@ -155,64 +155,44 @@ str_eq(const char *a, const char *b)
 }
 
 /*
- * One DownstreamServerRollupClientSummary per kind of computer (OS
- * version, service pack, locale, architecture) with its count.  No
- * install activity: the store keeps no per-rollup deltas yet.
+ * Our own client summaries: one per kind of computer (OS version,
+ * service pack, locale, architecture) with its count, strings borrowed
+ * from cl.  No install activity: the store keeps no per-rollup deltas
+ * of our own clients.  The caller frees the array.
  */
-static void
-put_client_summaries(struct xmlw *w, const struct comps *cl)
+static struct store_rollup_client_summary *
+own_client_summaries(const struct comps *cl, size_t *np)
 {
-	size_t i, k;
+	struct store_rollup_client_summary *v;
+	size_t i, k, n = 0;
 
-	xmlw_start(w, "ClientSummaries");
+	v = xcalloc(cl->n ? cl->n : 1, sizeof(*v));
 	for (i = 0; i < cl->n; i++) {
 		const struct comp *c = &cl->v[i];
-		long long count = 0;
-		bool seen = false;
 
-		for (k = 0; k < i && !seen; k++) {
-			const struct comp *o = &cl->v[k];
-
-			seen = o->os_major == c->os_major &&
-			    o->os_minor == c->os_minor &&
-			    o->os_build == c->os_build &&
-			    o->sp_major == c->sp_major &&
-			    o->sp_minor == c->sp_minor &&
-			    str_eq(o->os_locale, c->os_locale) &&
-			    str_eq(o->arch, c->arch);
+		for (k = 0; k < n; k++)
+			if (v[k].os_major == c->os_major &&
+			    v[k].os_minor == c->os_minor &&
+			    v[k].os_build == c->os_build &&
+			    v[k].sp_major == c->sp_major &&
+			    v[k].sp_minor == c->sp_minor &&
+			    str_eq(v[k].os_locale, c->os_locale) &&
+			    str_eq(v[k].processor_arch, c->arch))
+				break;
+		if (k == n) {
+			v[n].os_major = c->os_major;
+			v[n].os_minor = c->os_minor;
+			v[n].os_build = c->os_build;
+			v[n].sp_major = c->sp_major;
+			v[n].sp_minor = c->sp_minor;
+			v[n].os_locale = c->os_locale;
+			v[n].processor_arch = c->arch;
+			n++;
 		}
-		if (seen)
-			continue;
-		for (k = i; k < cl->n; k++) {
-			const struct comp *o = &cl->v[k];
-
-			if (o->os_major == c->os_major &&
-			    o->os_minor == c->os_minor &&
-			    o->os_build == c->os_build &&
-			    o->sp_major == c->sp_major &&
-			    o->sp_minor == c->sp_minor &&
-			    str_eq(o->os_locale, c->os_locale) &&
-			    str_eq(o->arch, c->arch))
-				count++;
-		}
-		xmlw_start(w, "DownstreamServerRollupClientSummary");
-		xmlw_elem_int(w, "OSMajorVersion", c->os_major);
-		xmlw_elem_int(w, "OSMinorVersion", c->os_minor);
-		xmlw_elem_int(w, "OSBuildNumber", c->os_build);
-		xmlw_elem_int(w, "OSServicePackMajorNumber", c->sp_major);
-		xmlw_elem_int(w, "OSServicePackMinorNumber", c->sp_minor);
-		xmlw_elem(w, "OSLocale", c->os_locale ? c->os_locale : "");
-		xmlw_elem_int(w, "SuiteMask", 0);
-		xmlw_elem_int(w, "OldProductType", 0);
-		xmlw_elem_int(w, "NewProductType", 0);
-		xmlw_elem_int(w, "SystemMetrics", 0);
-		xmlw_elem(w, "ProcessorArchitecture", c->arch ? c->arch : "");
-		xmlw_elem_int(w, "Count", count);
-		xmlw_start(w, "ActivitySummaries");
-		xmlw_end(w);
-		xmlw_end(w);
+		v[k].count++;
 	}
-	xmlw_end(w);
+	*np = n;
+	return v;
 }
 
 static void	put_group_names(struct xmlw *, const char *);
@@ -392,8 +372,16 @@ fwds_free(struct fwds *l)
 }
 
 /* One DownstreamServerRollupInfo for a descendant, as it rolled up. */
+/*
+ * One DownstreamServerRollupInfo: the server d with its client
+ * summaries [from, to).  An entry with more client summaries than a
+ * request may carry goes in parts, each with the same LastRollupTime,
+ * which the upstream adds to what it has of that rollup (wsusss.md §11
+ * step 2).  self: d is this server (ParentServerId all-zero).
+ */
 static void
-put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
+put_entry(struct sess *s, struct xmlw *w, const struct desc *d, bool self,
+    size_t from, size_t to)
 {
 	size_t k;
 
@@ -401,8 +389,8 @@ put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
 	xmlw_elem(w, "ServerId", d->server_id);
 	xmlw_elem(w, "FullDomainName", d->name);
 	put_time(w, "LastSyncTime", d->last_sync);
-	xmlw_elem(w, "ParentServerId", d->parent_id[0] != '\0' ?
-	    d->parent_id : s->account_guid);
+	xmlw_elem(w, "ParentServerId", self ? GUID_ZERO :
+	    d->parent_id[0] != '\0' ? d->parent_id : s->account_guid);
 	xmlw_elem(w, "Version", d->version);
 	xmlw_elem_bool(w, "IsReplica", d->replica);
 	put_time(w, "LastRollupTime", d->last_rollup);
@@ -411,7 +399,7 @@ put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
 		xmlw_elem_int(w, rollup_summary_names[k], d->summary[k]);
 	xmlw_end(w);
 	xmlw_start(w, "ClientSummaries");
-	for (k = 0; k < d->nclients; k++) {
+	for (k = from; k < to && k < d->nclients; k++) {
 		const struct store_rollup_client_summary *c = &d->clients[k];
 
 		xmlw_start(w, "DownstreamServerRollupClientSummary");
@@ -420,12 +408,13 @@ put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
 		xmlw_elem_int(w, "OSBuildNumber", c->os_build);
 		xmlw_elem_int(w, "OSServicePackMajorNumber", c->sp_major);
 		xmlw_elem_int(w, "OSServicePackMinorNumber", c->sp_minor);
-		xmlw_elem(w, "OSLocale", c->os_locale);
+		xmlw_elem(w, "OSLocale", c->os_locale ? c->os_locale : "");
 		xmlw_elem_int(w, "SuiteMask", c->suite_mask);
 		xmlw_elem_int(w, "OldProductType", c->old_product_type);
 		xmlw_elem_int(w, "NewProductType", c->new_product_type);
 		xmlw_elem_int(w, "SystemMetrics", c->system_metrics);
-		xmlw_elem(w, "ProcessorArchitecture", c->processor_arch);
+		xmlw_elem(w, "ProcessorArchitecture", c->processor_arch ?
+		    c->processor_arch : "");
 		xmlw_elem_int(w, "Count", c->count);
 		xmlw_start(w, "ActivitySummaries");
 		xmlw_end(w);
@@ -555,10 +544,12 @@ sync_rollup(struct sess *s)
 	char t[SOAP_DATETIME_MAX];
 	char upid[SOAP_GUID_STRLEN], rg[SOAP_GUID_STRLEN];
 	int detailed = 0, rc = -1;
-	int32_t maxc = 0, maxs = 0, maxo = 0;
-	size_t i, off, nupd = 0, napproved = 0, ndeclined = 0, total;
+	int32_t maxc = 0, maxs = 0, maxo = 0, maxd = 0;
+	struct desc me;
+	size_t i, e, off, nupd = 0, napproved = 0, ndeclined = 0, total;
 	int64_t now = (int64_t)time(NULL), number = 0, lastsync = 0;
 
+	memset(&me, 0, sizeof(me));
 	buf_init(&req, REQ_MAX);
 	sync_req_begin(&w, &req, NS_SS, "GetRollupConfiguration");
 	sync_put_dummy_cookie(&w);
@@ -588,12 +579,16 @@ sync_rollup(struct sess *s)
 		snprintf(upid, sizeof(upid), "%s", GUID_ZERO);
 	if (soap_node_guid(soap_child(res, "RollupResetGuid"), rg) != 0)
 		rg[0] = '\0';
+	soap_node_int32(soap_child(res, "RollupDownstreamServersMaxBatchSize"),
+	    &maxd);
 	soap_node_int32(soap_child(res, "RollupComputersMaxBatchSize"), &maxc);
 	soap_node_int32(soap_child(res, "RollupComputerStatusMaxBatchSize"), &maxs);
 	soap_node_int32(soap_child(res, "GetOutOfSyncComputersMaxBatchSize"),
 	    &maxo);
 	if (maxo <= 0 || maxo > 100000)
 		maxo = 20000;
+	if (maxd <= 0 || maxd > 100000)
+		maxd = 1000;
 	if (maxc <= 0 || maxc > 100000)
 		maxc = 1500;
 	if (maxs <= 0 || maxs > 100000)
@@ -634,59 +629,72 @@ sync_rollup(struct sess *s)
 	if (lastsync == 0)
 		lastsync = now;
 
-	/* RollupDownstreamServers: ourselves. */
-	sync_req_begin(&w, &req, NS_SS, "RollupDownstreamServers");
-	sync_put_dummy_cookie(&w);
-	put_time(&w, "clientTime", now);
-	xmlw_start(&w, "downstreamServers");
-	xmlw_start(&w, "DownstreamServerRollupInfo");
-	xmlw_elem(&w, "ServerId", s->account_guid);
-	xmlw_elem(&w, "FullDomainName", s->account);
-	put_time(&w, "LastSyncTime", lastsync);
-	xmlw_elem(&w, "ParentServerId", GUID_ZERO);
-	xmlw_elem(&w, "Version", s->o->profile == SYNC_PROFILE_WSUS3SP2 ?
+	/* RollupDownstreamServers: ourselves, then our descendants. */
+	snprintf(me.server_id, sizeof(me.server_id), "%s", s->account_guid);
+	me.name = (char *)s->account;
+	me.version = (char *)(s->o->profile == SYNC_PROFILE_WSUS3SP2 ?
 	    "3.2.7600.256" : "10.0.17763.1");
-	xmlw_elem_bool(&w, "IsReplica", s->o->replica);
-	put_time(&w, "LastRollupTime", now);
-	xmlw_start(&w, "ServerSummary");
-	{
-		long long v[ROLLUP_SUMMARY_FIELDS] = { 0 };
-		size_t k;
-
-		v[0] = (long long)nupd;
-		v[1] = (long long)ndeclined;
-		v[2] = (long long)napproved;
-		v[3] = (long long)(nupd > napproved + ndeclined ?
-		    nupd - napproved - ndeclined : 0);
-		v[14] = (long long)cl.n;
-		for (i = 0; i < cl.n; i++) {
-			if (cl.v[i].counts[UPDATE_STATE_NEEDED] +
-			    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
-				v[15]++;
-			else if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0)
-				v[16]++;
-			else
-				v[17]++;
-			if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0 &&
-			    cl.v[i].counts[UPDATE_STATE_NEEDED] +
-			    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
-				v[16]++;
-		}
-		for (k = 0; k < ROLLUP_SUMMARY_FIELDS; k++)
-			xmlw_elem_int(&w, rollup_summary_names[k], v[k]);
+	me.replica = s->o->replica;
+	me.last_sync = lastsync;
+	me.last_rollup = now;
+	me.summary[0] = (int32_t)nupd;
+	me.summary[1] = (int32_t)ndeclined;
+	me.summary[2] = (int32_t)napproved;
+	me.summary[3] = (int32_t)(nupd > napproved + ndeclined ?
+	    nupd - napproved - ndeclined : 0);
+	me.summary[14] = (int32_t)cl.n;
+	for (i = 0; i < cl.n; i++) {
+		if (cl.v[i].counts[UPDATE_STATE_NEEDED] +
+		    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
+			me.summary[15]++;
+		else if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0)
+			me.summary[16]++;
+		else
+			me.summary[17]++;
+		if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0 &&
+		    cl.v[i].counts[UPDATE_STATE_NEEDED] +
+		    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
+			me.summary[16]++;
 	}
-	xmlw_end(&w);
-	put_client_summaries(&w, &cl);
-	xmlw_end(&w);
-	for (i = 0; i < ds.n; i++)
-		put_descendant(s, &w, &ds.v[i]);
-	xmlw_end(&w);
+	me.clients = own_client_summaries(&cl, &me.nclients);
+	/*
+	 * At most maxd client summaries and maxd entries per request
+	 * (wsusss.md §11 step 2, the upstream refuses more): entries in
+	 * order (parents before children), an entry with more client
+	 * summaries than the room left split over requests.
+	 */
+	for (e = 0, off = 0; e < 1 + ds.n;) {
+		size_t room = (size_t)maxd, nent = 0;
+
+		sync_req_begin(&w, &req, NS_SS, "RollupDownstreamServers");
+		sync_put_dummy_cookie(&w);
+		put_time(&w, "clientTime", now);
+		xmlw_start(&w, "downstreamServers");
+		while (e < 1 + ds.n && nent < (size_t)maxd) {
+			const struct desc *d = e == 0 ? &me : &ds.v[e - 1];
+			size_t left = d->nclients - off;
+			size_t take = left < room ? left : room;
+
+			if (take == 0 && left > 0)
+				break;	/* no room: the rest in the next one */
+			put_entry(s, &w, d, e == 0, off, off + take);
+			nent++;
+			room -= take;
+			off += take;
+			if (off == d->nclients) {
+				e++;
+				off = 0;
+			}
+		}
+		xmlw_end(&w);
+		if (sync_req_end(s, &w) != 0 ||
+		    sync_call(s, PATH_REP, NS_SS, "RollupDownstreamServers",
+		    &req, &r) != 0)
+			goto out;
+		soap_request_free(r);
+		r = NULL;
+	}
 	s->res->rollup_servers = 1 + ds.n;
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_REP, NS_SS, "RollupDownstreamServers", &req, &r) != 0)
-		goto out;
-	soap_request_free(r);
-	r = NULL;
 	s->res->rolled_up = true;
 	if (!detailed || s->st == NULL) {
 		rc = 0;
@@ -832,6 +840,7 @@ out:
 	free(full);
 	comps_free(&cl);
 	descs_free(&ds);
+	free(me.clients);
 	fwds_free(&fw);
 	soap_request_free(r);
 	buf_free(&req);

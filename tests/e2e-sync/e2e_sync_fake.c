@@ -66,6 +66,9 @@ enum fake_mode {
 				 * ServerBusy Retry-After: a date passed,
 				 * then answers */
 	FAKE_RETRY_LONG,	/* every GetConfigData: 503 Retry-After: 3600 */
+	FAKE_ROLLUP,		/* the captured answers, and a reporting
+				 * service taking 2 client summaries per
+				 * RollupDownstreamServers, no detailed rollup */
 };
 
 static struct {
@@ -79,6 +82,7 @@ static struct {
 	int		 authconfigs;	/* GetAuthConfig calls seen */
 	int		 authcookies;	/* GetAuthorizationCookie calls seen */
 	int		 configdata;	/* GetConfigData calls seen */
+	int		 rollups;	/* RollupDownstreamServers calls seen */
 	char		 hdr[128];	/* an extra header line of the answer
 					 * ("Name: value\r\n"), or "" */
 	SSL_CTX		*tls;		/* NULL: plain HTTP; else TLS 1.2 at most */
@@ -308,6 +312,31 @@ fake_answer(const char *action, const char *body, int *status)
 				}
 				return a;
 			}
+	}
+	if (fake.mode == FAKE_ROLLUP &&
+	    strcmp(op, "GetRollupConfiguration") == 0)
+		return strdup(ENV_HEAD "<GetRollupConfigurationResponse xmlns="
+		    "\"http://www.microsoft.com/SoftwareDistribution\">"
+		    "<GetRollupConfigurationResult><DoDetailedRollup>false"
+		    "</DoDetailedRollup><RollupResetGuid>"
+		    "6a0e2d4c-1b3f-4e5a-8c7d-9f0e1d2c3b4a</RollupResetGuid>"
+		    "<ServerId>7b1f3e5d-2c4a-4f6b-9d8e-0a1f2e3d4c5b</ServerId>"
+		    "<RollupDownstreamServersMaxBatchSize>2"
+		    "</RollupDownstreamServersMaxBatchSize>"
+		    "<RollupComputersMaxBatchSize>1500"
+		    "</RollupComputersMaxBatchSize>"
+		    "<GetOutOfSyncComputersMaxBatchSize>20000"
+		    "</GetOutOfSyncComputersMaxBatchSize>"
+		    "<RollupComputerStatusMaxBatchSize>500"
+		    "</RollupComputerStatusMaxBatchSize>"
+		    "</GetRollupConfigurationResult>"
+		    "</GetRollupConfigurationResponse>" ENV_TAIL);
+	if (fake.mode == FAKE_ROLLUP &&
+	    strcmp(op, "RollupDownstreamServers") == 0) {
+		fake.rollups++;
+		return strdup(ENV_HEAD "<RollupDownstreamServersResponse xmlns="
+		    "\"http://www.microsoft.com/SoftwareDistribution\" />"
+		    ENV_TAIL);
 	}
 	*status = 500;
 	return strdup(ENV_HEAD "<soap:Fault><faultcode>soap:Server</faultcode>"
@@ -888,5 +917,162 @@ test_tls_minimum(void **state)
 	buf_free(&out);
 	fake_stop();
 	SSL_CTX_free(ctx);
+	tl_wsusd_cleanup(&d.srv);
+}
+
+/* ---- RollupDownstreamServers split at the upstream's batch limit ---- */
+
+#define SPLIT_A	"3c5e7a9b-1d2f-4a6c-8e0b-2d4f6a8c0e1a"	/* child of us */
+#define SPLIT_B	"4d6f8b0c-2e3a-4b7d-9f1c-3e5a7b9d1f2b"	/* child of A */
+
+/* A descendant with n client summaries (builds 100, 101, ...). */
+static void
+split_desc(struct store_rollup_server *e, struct store_rollup_client_summary
+    *cs, size_t n, const char *id, const char *parent, const char *name)
+{
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->server_id, sizeof(e->server_id), "%s", id);
+	snprintf(e->parent_id, sizeof(e->parent_id), "%s", parent);
+	e->name = name;
+	e->version = "10.0.17763.1";
+	e->last_sync = 1700000000;
+	e->last_rollup = 1700000100;
+	for (i = 0; i < n; i++) {
+		memset(&cs[i], 0, sizeof(cs[i]));
+		cs[i].os_major = 10;
+		cs[i].os_build = 100 + (int32_t)i;
+		cs[i].os_locale = "en-US";
+		cs[i].processor_arch = "AMD64";
+		cs[i].count = 1;
+	}
+	e->clients = cs;
+	e->nclients = n;
+}
+
+/* How often needle occurs in hay. */
+static int
+occurs(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * wsusss.md §11 step 2: an upstream taking 2 client summaries per
+ * RollupDownstreamServers gets ourselves (3 kinds of computer), A (2)
+ * and B under A (1) in three requests, parents first, ourselves split
+ * over the first two (the same LastRollupTime: the upstream adds the
+ * parts up) and A over the last two; never more than 2 summaries or 2
+ * entries in one request, and every summary sent exactly once.
+ */
+void
+test_rollup_split(void **state)
+{
+	static const char *const pcs[] = {
+		"0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b",
+		"1f2a3b4c-5d6e-4f7a-8b8c-0d1e2f3a4b5c",
+		"2a3b4c5d-6e7f-4a8b-9c9d-1e2f3a4b5c6d",
+	};
+	struct dss d;
+	struct buf out;
+	struct store *st;
+	struct store_computer_info ci;
+	struct store_register_result rr;
+	struct store_rollup_server es[2];
+	struct store_rollup_client_summary ca[2], cb[1];
+	char rec[256], path[512], self[GUID_STRLEN + 1], *req[3], *p;
+	const char *base;
+	size_t len, i;
+	int64_t now = (int64_t)time(NULL);
+	int n;
+
+	(void)state;
+	if (dss_setup(&d, "1.20", "dss.split.invalid") != 0)
+		fail_msg("dss_setup");
+	st = open_store(&d.srv);
+	for (i = 0; i < 3; i++) {
+		memset(&ci, 0, sizeof(ci));
+		ci.dns_name = "pc.split.invalid";
+		ci.os_major = 10;
+		ci.os_build = 22000 + (int32_t)i;
+		ci.os_locale = "en-US";
+		ci.processor_arch = "AMD64";
+		assert_int_equal(store_computer_register(st, pcs[i], &ci, now,
+		    &rr), STORE_OK);
+	}
+	split_desc(&es[0], ca, 2, SPLIT_A, "", "a.split.invalid");
+	split_desc(&es[1], cb, 1, SPLIT_B, SPLIT_A, "b.split.invalid");
+	assert_int_equal(store_rollup_servers(st, es, 2, now), STORE_OK);
+	store_close(st);
+
+	fake_start(NULL);
+	fake.mode = FAKE_ROLLUP;
+	fake.rollups = 0;
+	buf_init(&out, 8u << 20);
+	snprintf(rec, sizeof(rec), "%s/split", d.srv.dir);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	if (tl_ctl(&d.srv, &out, "sync", "--upstream", upurl_fake(),
+	    "--protocol", "1.20", "--record", rec, (char *)NULL) != 0)
+		fail_msg("sync: %s", out.data ? out.data : "");
+	fake_stop();
+	assert_int_equal(fake.rollups, 3);
+
+	n = 0;
+	for (i = 1; i < 200 && n < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%03zu-RollupDownstreamServers"
+		    ".request.xml", rec, i);
+		if ((p = read_file_all(path, 1 << 24, &len)) == NULL)
+			continue;
+		assert_true(n < 3);
+		req[n++] = p;
+	}
+	assert_int_equal(n, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(occurs(req[i],
+		    "<DownstreamServerRollupClientSummary>"), 2);
+		assert_true(occurs(req[i], "<DownstreamServerRollupInfo>") <= 2);
+	}
+	/* 1: ourselves, summaries 1-2 of 3 */
+	assert_int_equal(occurs(req[0], "<DownstreamServerRollupInfo>"), 1);
+	assert_non_null(p = strstr(req[0], "<ServerId>"));
+	snprintf(self, sizeof(self), "%.36s", p + strlen("<ServerId>"));
+	assert_non_null(strstr(req[0], "<ParentServerId>"
+	    "00000000-0000-0000-0000-000000000000</ParentServerId>"));
+	assert_non_null(strstr(req[0], "<OSBuildNumber>22000<"));
+	assert_non_null(strstr(req[0], "<OSBuildNumber>22001<"));
+	assert_non_null(base = strstr(req[0], "<LastRollupTime>"));
+	/* 2: ourselves again (summary 3, the same LastRollupTime), then
+	 * A with its first summary */
+	assert_int_equal(occurs(req[1], "<DownstreamServerRollupInfo>"), 2);
+	assert_non_null(p = strstr(req[1], "<ServerId>"));
+	assert_memory_equal(p + strlen("<ServerId>"), self, GUID_STRLEN);
+	assert_non_null(p = strstr(req[1], "<LastRollupTime>"));
+	assert_memory_equal(p, base, strlen("<LastRollupTime>") + 19);
+	assert_non_null(strstr(req[1], "<OSBuildNumber>22002<"));
+	assert_non_null(p = strstr(req[1], "<ServerId>" SPLIT_A "</ServerId>"));
+	assert_non_null(strstr(p, "<ParentServerId>"));
+	assert_memory_equal(strstr(p, "<ParentServerId>") +
+	    strlen("<ParentServerId>"), self, GUID_STRLEN);
+	assert_non_null(strstr(p, "<OSBuildNumber>100<"));
+	/* 3: A with its second summary, then B under A */
+	assert_int_equal(occurs(req[2], "<DownstreamServerRollupInfo>"), 2);
+	assert_non_null(p = strstr(req[2], "<ServerId>" SPLIT_A "</ServerId>"));
+	assert_non_null(strstr(p, "<OSBuildNumber>101<"));
+	assert_non_null(p = strstr(req[2], "<ServerId>" SPLIT_B "</ServerId>"));
+	assert_non_null(strstr(p, "<ParentServerId>" SPLIT_A
+	    "</ParentServerId>"));
+	assert_non_null(strstr(p, "<OSBuildNumber>100<"));
+	assert_true(strstr(req[2], "<ServerId>" SPLIT_A) <
+	    strstr(req[2], "<ServerId>" SPLIT_B));
+	for (i = 0; i < 3; i++)
+		free(req[i]);
+	buf_free(&out);
 	tl_wsusd_cleanup(&d.srv);
 }

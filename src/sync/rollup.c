@@ -225,6 +225,11 @@ struct desc {
 	/* its client summaries as received (strings owned) */
 	struct store_rollup_client_summary *clients;
 	size_t	 nclients, cap;
+	/* its install activity not passed on yet (deltas): sent with its
+	 * first client summary, taken from the store once accepted */
+	struct store_rollup_activity *act;
+	size_t	 nact, actcap;
+	bool	 act_pending;	/* in the request on its way */
 };
 
 static int
@@ -244,6 +249,19 @@ client_cb(const struct store_rollup_client_summary *c, void *arg)
 	x->processor_arch = sync_sdup(c->processor_arch);
 	x->activity = NULL;
 	x->nactivity = 0;
+	return 0;
+}
+
+static int
+act_cb(const struct store_rollup_activity *a, void *arg)
+{
+	struct desc *d = arg;
+
+	if (d->nact == d->actcap) {
+		d->actcap = d->actcap ? d->actcap * 2 : 8;
+		d->act = xreallocarray(d->act, d->actcap, sizeof(*d->act));
+	}
+	d->act[d->nact++] = *a;
 	return 0;
 }
 
@@ -290,6 +308,7 @@ descs_free(struct descs *l)
 			free((char *)l->v[i].clients[k].processor_arch);
 		}
 		free(l->v[i].clients);
+		free(l->v[i].act);
 	}
 	free(l->v);
 }
@@ -380,7 +399,7 @@ fwds_free(struct fwds *l)
  * step 2).  self: d is this server (ParentServerId all-zero).
  */
 static void
-put_entry(struct sess *s, struct xmlw *w, const struct desc *d, bool self,
+put_entry(struct sess *s, struct xmlw *w, struct desc *d, bool self,
     size_t from, size_t to)
 {
 	size_t k;
@@ -399,6 +418,8 @@ put_entry(struct sess *s, struct xmlw *w, const struct desc *d, bool self,
 		xmlw_elem_int(w, rollup_summary_names[k], d->summary[k]);
 	xmlw_end(w);
 	xmlw_start(w, "ClientSummaries");
+	if (from == 0 && to > 0 && d->nact > 0)
+		d->act_pending = true;
 	for (k = from; k < to && k < d->nclients; k++) {
 		const struct store_rollup_client_summary *c = &d->clients[k];
 
@@ -417,6 +438,18 @@ put_entry(struct sess *s, struct xmlw *w, const struct desc *d, bool self,
 		    c->processor_arch : "");
 		xmlw_elem_int(w, "Count", c->count);
 		xmlw_start(w, "ActivitySummaries");
+		/* the server's activity, kept per server: with its first
+		 * summary (the upstream adds it up per server too) */
+		for (size_t a = 0; k == 0 && a < d->nact; a++) {
+			xmlw_start(w, "DownstreamServerRollupClientActivitySummary");
+			xmlw_elem(w, "UpdateId", d->act[a].update_id);
+			xmlw_elem_int(w, "RevisionNumber", d->act[a].revision);
+			xmlw_elem_int(w, "InstallSuccessCount",
+			    d->act[a].success);
+			xmlw_elem_int(w, "InstallFailureCount",
+			    d->act[a].failure);
+			xmlw_end(w);
+		}
 		xmlw_end(w);
 		xmlw_end(w);
 	}
@@ -618,7 +651,8 @@ sync_rollup(struct sess *s)
 		for (i = 0; i < ds.n; i++)
 			if (store_rollup_client_summaries(s->st,
 			    ds.v[i].server_id, client_cb, &ds.v[i]) !=
-			    STORE_OK) {
+			    STORE_OK || store_rollup_activity(s->st,
+			    ds.v[i].server_id, act_cb, &ds.v[i]) != STORE_OK) {
 				sync_seterr(s, "rollup: %s",
 				    store_errmsg(s->st));
 				goto out;
@@ -671,7 +705,7 @@ sync_rollup(struct sess *s)
 		put_time(&w, "clientTime", now);
 		xmlw_start(&w, "downstreamServers");
 		while (e < 1 + ds.n && nent < (size_t)maxd) {
-			const struct desc *d = e == 0 ? &me : &ds.v[e - 1];
+			struct desc *d = e == 0 ? &me : &ds.v[e - 1];
 			size_t left = d->nclients - off;
 			size_t take = left < room ? left : room;
 
@@ -693,6 +727,21 @@ sync_rollup(struct sess *s)
 			goto out;
 		soap_request_free(r);
 		r = NULL;
+		/* accepted: the activity sent is the upstream's now
+		 * (deltas, wsusss.md §11 step 2); what arrived since
+		 * stays for the next rollup */
+		for (i = 0; i < ds.n; i++) {
+			if (!ds.v[i].act_pending)
+				continue;
+			ds.v[i].act_pending = false;
+			if (store_rollup_activity_taken(s->st,
+			    ds.v[i].server_id, ds.v[i].act, ds.v[i].nact) !=
+			    STORE_OK) {
+				sync_seterr(s, "rollup: %s",
+				    store_errmsg(s->st));
+				goto out;
+			}
+		}
 	}
 	s->res->rollup_servers = 1 + ds.n;
 	s->res->rolled_up = true;

@@ -69,6 +69,8 @@ enum fake_mode {
 	FAKE_ROLLUP,		/* the captured answers, and a reporting
 				 * service taking 2 client summaries per
 				 * RollupDownstreamServers, no detailed rollup */
+	FAKE_ROLLUP_REFUSE,	/* FAKE_ROLLUP, RollupDownstreamServers
+				 * answered with a fault */
 };
 
 static struct {
@@ -313,7 +315,7 @@ fake_answer(const char *action, const char *body, int *status)
 				return a;
 			}
 	}
-	if (fake.mode == FAKE_ROLLUP &&
+	if ((fake.mode == FAKE_ROLLUP || fake.mode == FAKE_ROLLUP_REFUSE) &&
 	    strcmp(op, "GetRollupConfiguration") == 0)
 		return strdup(ENV_HEAD "<GetRollupConfigurationResponse xmlns="
 		    "\"http://www.microsoft.com/SoftwareDistribution\">"
@@ -925,6 +927,36 @@ test_tls_minimum(void **state)
 #define SPLIT_A	"3c5e7a9b-1d2f-4a6c-8e0b-2d4f6a8c0e1a"	/* child of us */
 #define SPLIT_B	"4d6f8b0c-2e3a-4b7d-9f1c-3e5a7b9d1f2b"	/* child of A */
 
+/* Install activity rolled up to d by A (success, failure of DEFENDER). */
+static struct store_rollup_activity split_act = { DEFENDER, 200, 3, 1 };
+
+struct acts {
+	struct store_rollup_activity v[4];
+	int	 n;
+};
+
+static int
+act_cb(const struct store_rollup_activity *a, void *arg)
+{
+	struct acts *l = arg;
+
+	if (l->n < 4)
+		l->v[l->n] = *a;
+	l->n++;
+	return 0;
+}
+
+/* The activity of server id that d has not passed on. */
+static void
+acts_of(struct dss *d, const char *id, struct acts *l)
+{
+	struct store *st = open_store(&d->srv);
+
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(store_rollup_activity(st, id, act_cb, l), STORE_OK);
+	store_close(st);
+}
+
 /* A descendant with n client summaries (builds 100, 101, ...). */
 static void
 split_desc(struct store_rollup_server *e, struct store_rollup_client_summary
@@ -970,7 +1002,10 @@ occurs(const char *hay, const char *needle)
  * and B under A (1) in three requests, parents first, ourselves split
  * over the first two (the same LastRollupTime: the upstream adds the
  * parts up) and A over the last two; never more than 2 summaries or 2
- * entries in one request, and every summary sent exactly once.
+ * entries in one request, and every summary sent exactly once.  A's
+ * install activity (deltas) goes once, with its first summary, and is
+ * dropped only once the upstream took it: after a refused rollup it is
+ * still there, with what A rolled up since added.
  */
 void
 test_rollup_split(void **state)
@@ -987,6 +1022,7 @@ test_rollup_split(void **state)
 	struct store_register_result rr;
 	struct store_rollup_server es[2];
 	struct store_rollup_client_summary ca[2], cb[1];
+	struct acts al;
 	char rec[256], path[512], self[GUID_STRLEN + 1], *req[3], *p;
 	const char *base;
 	size_t len, i;
@@ -1009,8 +1045,13 @@ test_rollup_split(void **state)
 	}
 	split_desc(&es[0], ca, 2, SPLIT_A, "", "a.split.invalid");
 	split_desc(&es[1], cb, 1, SPLIT_B, SPLIT_A, "b.split.invalid");
+	ca[0].activity = &split_act;
+	ca[0].nactivity = 1;
 	assert_int_equal(store_rollup_servers(st, es, 2, now), STORE_OK);
 	store_close(st);
+	acts_of(&d, SPLIT_A, &al);
+	assert_int_equal(al.n, 1);
+	assert_int_equal(al.v[0].success, 3);
 
 	fake_start(NULL);
 	fake.mode = FAKE_ROLLUP;
@@ -1061,6 +1102,16 @@ test_rollup_split(void **state)
 	assert_memory_equal(strstr(p, "<ParentServerId>") +
 	    strlen("<ParentServerId>"), self, GUID_STRLEN);
 	assert_non_null(strstr(p, "<OSBuildNumber>100<"));
+	assert_non_null(strstr(p, "<ActivitySummaries>"
+	    "<DownstreamServerRollupClientActivitySummary><UpdateId>" DEFENDER
+	    "</UpdateId><RevisionNumber>200</RevisionNumber>"
+	    "<InstallSuccessCount>3</InstallSuccessCount><InstallFailureCount>"
+	    "1</InstallFailureCount></DownstreamServerRollupClientActivitySummary>"
+	    "</ActivitySummaries>"));
+	/* (activity once, in no other entry) */
+	assert_int_equal(occurs(req[0], "ActivitySummary>"), 0);
+	assert_int_equal(occurs(req[1], "ActivitySummary>"), 2);
+	assert_int_equal(occurs(req[2], "ActivitySummary>"), 0);
 	/* 3: A with its second summary, then B under A */
 	assert_int_equal(occurs(req[2], "<DownstreamServerRollupInfo>"), 2);
 	assert_non_null(p = strstr(req[2], "<ServerId>" SPLIT_A "</ServerId>"));
@@ -1073,6 +1124,28 @@ test_rollup_split(void **state)
 	    strstr(req[2], "<ServerId>" SPLIT_B));
 	for (i = 0; i < 3; i++)
 		free(req[i]);
+	/* taken by the upstream: gone */
+	acts_of(&d, SPLIT_A, &al);
+	assert_int_equal(al.n, 0);
+
+	/* A rolls up 2 more successes; our upstream refuses the rollup:
+	 * the run fails and the 2 stay for the next one. */
+	st = open_store(&d.srv);
+	es[0].last_rollup += 100;
+	split_act.success = 2;
+	split_act.failure = 0;
+	assert_int_equal(store_rollup_servers(st, es, 1, now), STORE_OK);
+	store_close(st);
+	fake_start(NULL);
+	fake.mode = FAKE_ROLLUP_REFUSE;
+	assert_int_not_equal(tl_ctl(&d.srv, &out, "sync", "--upstream",
+	    upurl_fake(), "--protocol", "1.20", (char *)NULL), 0);
+	fake_stop();
+	acts_of(&d, SPLIT_A, &al);
+	assert_int_equal(al.n, 1);
+	assert_string_equal(al.v[0].update_id, DEFENDER);
+	assert_int_equal(al.v[0].success, 2);
+	assert_int_equal(al.v[0].failure, 0);
 	buf_free(&out);
 	tl_wsusd_cleanup(&d.srv);
 }

@@ -7,14 +7,19 @@
  * RollupComputerStatus for every local computer (incremental:
  * rollup_status.c) and every computer our descendants rolled up
  * (forwarded as received, in full), so that a site two or more tiers
- * down shows at the top.  An upstream that does not take
- * rollups stops only this step.
+ * down shows at the top.  RollupDownstreamServers goes in requests of
+ * at most RollupDownstreamServersMaxBatchSize client summaries, with
+ * the descendants' install activity (taken from the store once
+ * accepted); RollupComputers answers NewParent (sent again with
+ * details) and Deleted (our computer deleted).  An upstream that does
+ * not take rollups stops only this step.
  *
  * Not here: the rollup number and reset GUID kept between runs (state.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "soap/soap_value.h"
@@ -562,6 +567,83 @@ put_forwarded_status(struct xmlw *w, const char *instance,
 	xmlw_end(w);
 }
 
+/* One of our computers in RollupComputers, with its details. */
+static void
+put_own_computer(struct sess *s, struct xmlw *w, const struct comp *c)
+{
+	char t[SOAP_DATETIME_MAX];
+
+	xmlw_start(w, "ComputerRollupInfo");
+	xmlw_attr(w, "ComputerId", c->cid);
+	fmt_time(t, c->last_sync);
+	xmlw_attr(w, "LastSyncTime", t);
+	xmlw_attr(w, "LastSyncResult", c->last_sync > 0 ? "1" : "0");
+	xmlw_attr(w, "LastReportedRebootTime", NEVER_TIME);
+	fmt_time(t, c->last_status);
+	xmlw_attr(w, "LastReportedStatusTime", t);
+	xmlw_attr(w, "LastInventoryTime", NEVER_TIME);
+	xmlw_attr(w, "ParentServerId", s->account_guid);
+	xmlw_start(w, "Details");
+	attr_str(w, "IPAddress", c->ip, 64);
+	attr_str(w, "FullDomainName", c->dns, 255);
+	attr_int(w, "OSMajorVersion", c->os_major);
+	attr_int(w, "OSMinorVersion", c->os_minor);
+	attr_int(w, "OSBuildNumber", c->os_build);
+	attr_int(w, "OSServicePackMajorNumber", c->sp_major);
+	attr_int(w, "OSServicePackMinorNumber", c->sp_minor);
+	attr_str(w, "OSLocale", c->os_locale, 32);
+	attr_str(w, "OSDescription", c->desc, 256);
+	attr_str(w, "ComputerMake", c->make, 64);
+	attr_str(w, "ComputerModel", c->model, 64);
+	attr_str(w, "BiosVersion", c->bios_version, 64);
+	attr_str(w, "BiosName", c->bios_name, 64);
+	fmt_time(t, c->bios_date);
+	xmlw_attr(w, "BiosReleaseDate", t);
+	attr_str(w, "ProcessorArchitecture", c->arch, 50);
+	/* Not kept by the store yet: required, sent as 0. */
+	attr_int(w, "SuiteMask", 0);
+	attr_int(w, "OldProductType", 0);
+	attr_int(w, "NewProductType", 0);
+	attr_int(w, "SystemMetrics", 0);
+	attr_str(w, "ClientVersion", c->client_version, 20);
+	put_computer_groups(s, w, c);
+	xmlw_end(w);
+	xmlw_end(w);
+}
+
+/*
+ * The ChangedComputer answers of RollupComputers for the computers
+ * [off, off + k) (wsusss.md §11 step 4): NewParent marks it to be sent
+ * again with its details, Deleted marks it deleted upstream.
+ */
+static void
+changed_computers(const struct soap_node *res, const struct comps *cl,
+    const struct fwds *fw, size_t off, size_t k, bool *again, bool *gone)
+{
+	const struct soap_node *ch;
+	size_t i;
+
+	SOAP_FOREACH_CHILD(ch, res, "ChangedComputer") {
+		const char *id = soap_attr(ch, NULL, "ComputerId");
+		const char *what = soap_attr(ch, NULL, "Change");
+
+		if (id == NULL || what == NULL)
+			continue;
+		for (i = off; i < off + k; i++) {
+			const char *cid = i < cl->n ? cl->v[i].cid :
+			    fw->v[i - cl->n].c.computer_id;
+
+			if (strcasecmp(cid, id) != 0)
+				continue;
+			if (strcmp(what, "NewParent") == 0)
+				again[i] = true;
+			else if (strcmp(what, "Deleted") == 0)
+				gone[i] = true;
+			break;
+		}
+	}
+}
+
 int
 sync_rollup(struct sess *s)
 {
@@ -573,8 +655,8 @@ sync_rollup(struct sess *s)
 	struct descs ds = { 0 };
 	struct fwds fw = { 0 };
 	struct sync_status_rows *cur = NULL;
-	bool *full = NULL;
-	char t[SOAP_DATETIME_MAX];
+	bool *full = NULL, *again = NULL, *gone = NULL;
+	int pass;
 	char upid[SOAP_GUID_STRLEN], rg[SOAP_GUID_STRLEN];
 	int detailed = 0, rc = -1;
 	int32_t maxc = 0, maxs = 0, maxo = 0, maxd = 0;
@@ -750,68 +832,61 @@ sync_rollup(struct sess *s)
 		goto out;
 	}
 
-	/* RollupComputers: our computers, with details, then our
-	 * descendants' as they were rolled up to us. */
+	/*
+	 * RollupComputers: our computers, with details, then our
+	 * descendants' as they were rolled up to us.  The upstream's
+	 * answers (step 4): NewParent, the computer once more with its
+	 * details; Deleted, our computer is deleted here too (a
+	 * descendant's is left to its own site) and its status not sent.
+	 */
 	total = cl.n + fw.n;
+	again = xcalloc(total ? total : 1, sizeof(*again));
+	gone = xcalloc(total ? total : 1, sizeof(*gone));
+	for (pass = 0; pass < 2; pass++)
 	for (off = 0; off < total; off += (size_t)maxc) {
 		size_t k = total - off < (size_t)maxc ? total - off : (size_t)maxc;
+		size_t sent = 0;
 
 		sync_req_begin(&w, &req, NS_SS, "RollupComputers");
 		sync_put_dummy_cookie(&w);
 		put_time(&w, "clientTime", now);
 		xmlw_start(&w, "computers");
 		for (i = off; i < off + k; i++) {
-			struct comp *c;
-
-			if (i >= cl.n) {
-				put_forwarded_computer(&w, &fw.v[i - cl.n].c);
+			if (pass == 1 && (!again[i] || gone[i]))
 				continue;
-			}
-			c = &cl.v[i];
-			xmlw_start(&w, "ComputerRollupInfo");
-			xmlw_attr(&w, "ComputerId", c->cid);
-			fmt_time(t, c->last_sync);
-			xmlw_attr(&w, "LastSyncTime", t);
-			xmlw_attr(&w, "LastSyncResult", c->last_sync > 0 ? "1" : "0");
-			xmlw_attr(&w, "LastReportedRebootTime", NEVER_TIME);
-			fmt_time(t, c->last_status);
-			xmlw_attr(&w, "LastReportedStatusTime", t);
-			xmlw_attr(&w, "LastInventoryTime", NEVER_TIME);
-			xmlw_attr(&w, "ParentServerId", s->account_guid);
-			xmlw_start(&w, "Details");
-			attr_str(&w, "IPAddress", c->ip, 64);
-			attr_str(&w, "FullDomainName", c->dns, 255);
-			attr_int(&w, "OSMajorVersion", c->os_major);
-			attr_int(&w, "OSMinorVersion", c->os_minor);
-			attr_int(&w, "OSBuildNumber", c->os_build);
-			attr_int(&w, "OSServicePackMajorNumber", c->sp_major);
-			attr_int(&w, "OSServicePackMinorNumber", c->sp_minor);
-			attr_str(&w, "OSLocale", c->os_locale, 32);
-			attr_str(&w, "OSDescription", c->desc, 256);
-			attr_str(&w, "ComputerMake", c->make, 64);
-			attr_str(&w, "ComputerModel", c->model, 64);
-			attr_str(&w, "BiosVersion", c->bios_version, 64);
-			attr_str(&w, "BiosName", c->bios_name, 64);
-			fmt_time(t, c->bios_date);
-			xmlw_attr(&w, "BiosReleaseDate", t);
-			attr_str(&w, "ProcessorArchitecture", c->arch, 50);
-			/* Not kept by the store yet: required, sent as 0. */
-			attr_int(&w, "SuiteMask", 0);
-			attr_int(&w, "OldProductType", 0);
-			attr_int(&w, "NewProductType", 0);
-			attr_int(&w, "SystemMetrics", 0);
-			attr_str(&w, "ClientVersion", c->client_version, 20);
-			put_computer_groups(s, &w, c);
-			xmlw_end(&w);
-			xmlw_end(&w);
+			sent++;
+			if (i >= cl.n)
+				put_forwarded_computer(&w, &fw.v[i - cl.n].c);
+			else
+				put_own_computer(s, &w, &cl.v[i]);
 		}
 		xmlw_end(&w);
+		if (sent == 0)
+			continue;
 		if (sync_req_end(s, &w) != 0 ||
 		    sync_call(s, PATH_REP, NS_SS, "RollupComputers", &req, &r) != 0)
 			goto out;
+		if (pass == 0) {
+			changed_computers(sync_result_of(r, "RollupComputers"),
+			    &cl, &fw, off, k, again, gone);
+			s->res->computers_rolled_up += k;
+		}
 		soap_request_free(r);
 		r = NULL;
-		s->res->computers_rolled_up += k;
+	}
+	for (i = 0; i < cl.n; i++) {
+		int64_t lid = 0;
+
+		if (!gone[i])
+			continue;
+		if (store_computer_find(s->st, cl.v[i].cid, &lid) != STORE_OK ||
+		    store_computer_delete(s->st, lid) != STORE_OK) {
+			sync_seterr(s, "rollup: delete %s: %s", cl.v[i].cid,
+			    store_errmsg(s->st));
+			goto out;
+		}
+		log_info("sync: computer %s deleted upstream, deleted here",
+		    cl.v[i].cid);
 	}
 
 	/*
@@ -852,6 +927,8 @@ sync_rollup(struct sess *s)
 		for (i = off; i < off + k; i++) {
 			char ig[GUID_STRLEN + 1];
 
+			if (gone[i])
+				continue;
 			guid_random(ig);
 			if (i >= cl.n)
 				put_forwarded_status(&w, ig, &fw.v[i - cl.n],
@@ -874,7 +951,7 @@ sync_rollup(struct sess *s)
 		r = NULL;
 		/* taken: what was rolled up is the base of the next delta */
 		for (i = off; i < off + k && i < cl.n; i++)
-			if (sync_rollup_sent_save(s, cl.v[i].cid,
+			if (!gone[i] && sync_rollup_sent_save(s, cl.v[i].cid,
 			    &cur[i - off]) != 0)
 				goto out;
 	}
@@ -887,6 +964,8 @@ out:
 			sync_status_rows_free(&cur[i]);
 	free(cur);
 	free(full);
+	free(again);
+	free(gone);
 	comps_free(&cl);
 	descs_free(&ds);
 	free(me.clients);

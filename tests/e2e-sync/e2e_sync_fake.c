@@ -71,7 +71,14 @@ enum fake_mode {
 				 * RollupDownstreamServers, no detailed rollup */
 	FAKE_ROLLUP_REFUSE,	/* FAKE_ROLLUP, RollupDownstreamServers
 				 * answered with a fault */
+	FAKE_ROLLUP_DETAILED,	/* FAKE_ROLLUP with DoDetailedRollup; the
+				 * first RollupComputers answers CHANGED_GONE
+				 * Deleted and CHANGED_NEW NewParent */
 };
+
+#define CHANGED_GONE	"0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"
+#define CHANGED_NEW	"1f2a3b4c-5d6e-4f7a-8b8c-0d1e2f3a4b5c"
+#define CHANGED_SAME	"2a3b4c5d-6e7f-4a8b-9c9d-1e2f3a4b5c6d"
 
 static struct {
 	int		 fd;
@@ -85,6 +92,7 @@ static struct {
 	int		 authcookies;	/* GetAuthorizationCookie calls seen */
 	int		 configdata;	/* GetConfigData calls seen */
 	int		 rollups;	/* RollupDownstreamServers calls seen */
+	int		 rollupcomputers; /* RollupComputers calls seen */
 	char		 hdr[128];	/* an extra header line of the answer
 					 * ("Name: value\r\n"), or "" */
 	SSL_CTX		*tls;		/* NULL: plain HTTP; else TLS 1.2 at most */
@@ -315,6 +323,42 @@ fake_answer(const char *action, const char *body, int *status)
 				return a;
 			}
 	}
+	if (fake.mode == FAKE_ROLLUP_DETAILED &&
+	    strcmp(op, "RollupComputers") == 0)
+		return strdup(fake.rollupcomputers++ > 0 ? ENV_HEAD
+		    "<RollupComputersResponse xmlns=\"http://www.microsoft.com/"
+		    "SoftwareDistribution\"><RollupComputersResult />"
+		    "</RollupComputersResponse>" ENV_TAIL : ENV_HEAD
+		    "<RollupComputersResponse xmlns=\"http://www.microsoft.com/"
+		    "SoftwareDistribution\"><RollupComputersResult>"
+		    "<ChangedComputer ComputerId=\"" CHANGED_GONE "\" Change="
+		    "\"Deleted\" /><ChangedComputer ComputerId=\"" CHANGED_NEW
+		    "\" Change=\"NewParent\" /></RollupComputersResult>"
+		    "</RollupComputersResponse>" ENV_TAIL);
+	if (fake.mode == FAKE_ROLLUP_DETAILED &&
+	    strcmp(op, "RollupComputerStatus") == 0)
+		return strdup(ENV_HEAD "<RollupComputerStatusResponse xmlns=\""
+		    "http://www.microsoft.com/SoftwareDistribution\">"
+		    "<RollupComputerStatusResult>true</RollupComputerStatusResult>"
+		    "</RollupComputerStatusResponse>" ENV_TAIL);
+	if (fake.mode == FAKE_ROLLUP_DETAILED &&
+	    strcmp(op, "GetRollupConfiguration") == 0)
+		return strdup(ENV_HEAD "<GetRollupConfigurationResponse xmlns="
+		    "\"http://www.microsoft.com/SoftwareDistribution\">"
+		    "<GetRollupConfigurationResult><DoDetailedRollup>true"
+		    "</DoDetailedRollup><RollupResetGuid>"
+		    "6a0e2d4c-1b3f-4e5a-8c7d-9f0e1d2c3b4a</RollupResetGuid>"
+		    "<ServerId>7b1f3e5d-2c4a-4f6b-9d8e-0a1f2e3d4c5b</ServerId>"
+		    "<RollupDownstreamServersMaxBatchSize>100"
+		    "</RollupDownstreamServersMaxBatchSize>"
+		    "<RollupComputersMaxBatchSize>1500"
+		    "</RollupComputersMaxBatchSize>"
+		    "<GetOutOfSyncComputersMaxBatchSize>20000"
+		    "</GetOutOfSyncComputersMaxBatchSize>"
+		    "<RollupComputerStatusMaxBatchSize>500"
+		    "</RollupComputerStatusMaxBatchSize>"
+		    "</GetRollupConfigurationResult>"
+		    "</GetRollupConfigurationResponse>" ENV_TAIL);
 	if ((fake.mode == FAKE_ROLLUP || fake.mode == FAKE_ROLLUP_REFUSE) &&
 	    strcmp(op, "GetRollupConfiguration") == 0)
 		return strdup(ENV_HEAD "<GetRollupConfigurationResponse xmlns="
@@ -333,7 +377,7 @@ fake_answer(const char *action, const char *body, int *status)
 		    "</RollupComputerStatusMaxBatchSize>"
 		    "</GetRollupConfigurationResult>"
 		    "</GetRollupConfigurationResponse>" ENV_TAIL);
-	if (fake.mode == FAKE_ROLLUP &&
+	if ((fake.mode == FAKE_ROLLUP || fake.mode == FAKE_ROLLUP_DETAILED) &&
 	    strcmp(op, "RollupDownstreamServers") == 0) {
 		fake.rollups++;
 		return strdup(ENV_HEAD "<RollupDownstreamServersResponse xmlns="
@@ -1146,6 +1190,100 @@ test_rollup_split(void **state)
 	assert_string_equal(al.v[0].update_id, DEFENDER);
 	assert_int_equal(al.v[0].success, 2);
 	assert_int_equal(al.v[0].failure, 0);
+	buf_free(&out);
+	tl_wsusd_cleanup(&d.srv);
+}
+
+/* The computer cid in d's store: STORE_OK or STORE_NOTFOUND. */
+static int
+has_computer(struct dss *d, const char *cid)
+{
+	struct store *st = open_store(&d->srv);
+	int64_t id = 0;
+	int rc;
+
+	rc = store_computer_find(st, cid, &id);
+	store_close(st);
+	return rc;
+}
+
+/*
+ * wsusss.md §11 step 4: the upstream answers RollupComputers with
+ * CHANGED_GONE Deleted and CHANGED_NEW NewParent.  CHANGED_NEW goes once
+ * more, alone, with its details; CHANGED_GONE is deleted here and its
+ * status not sent; CHANGED_SAME is untouched.
+ */
+void
+test_rollup_changed(void **state)
+{
+	static const char *const pcs[] = {
+		CHANGED_GONE, CHANGED_NEW, CHANGED_SAME,
+	};
+	struct dss d;
+	struct buf out;
+	struct store *st;
+	struct store_computer_info ci;
+	struct store_register_result rr;
+	char rec[256], path[512], *req[3], *p;
+	size_t len, i;
+	int64_t now = (int64_t)time(NULL);
+	int n;
+
+	(void)state;
+	if (dss_setup(&d, "1.20", "dss.changed.invalid") != 0)
+		fail_msg("dss_setup");
+	st = open_store(&d.srv);
+	for (i = 0; i < 3; i++) {
+		memset(&ci, 0, sizeof(ci));
+		ci.dns_name = "pc.changed.invalid";
+		ci.os_major = 10;
+		ci.os_build = 22631;
+		ci.os_locale = "en-US";
+		ci.processor_arch = "AMD64";
+		assert_int_equal(store_computer_register(st, pcs[i], &ci, now,
+		    &rr), STORE_OK);
+	}
+	store_close(st);
+
+	fake_start(NULL);
+	fake.mode = FAKE_ROLLUP_DETAILED;
+	fake.rollupcomputers = 0;
+	buf_init(&out, 8u << 20);
+	snprintf(rec, sizeof(rec), "%s/changed", d.srv.dir);
+	assert_int_equal(mkdir(rec, 0755), 0);
+	if (tl_ctl(&d.srv, &out, "sync", "--upstream", upurl_fake(),
+	    "--protocol", "1.20", "--record", rec, (char *)NULL) != 0)
+		fail_msg("sync: %s", out.data ? out.data : "");
+	fake_stop();
+	assert_int_equal(fake.rollupcomputers, 2);
+
+	n = 0;
+	for (i = 1; i < 200 && n < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%03zu-RollupComputers"
+		    ".request.xml", rec, i);
+		if ((p = read_file_all(path, 1 << 24, &len)) == NULL)
+			continue;
+		req[n++] = p;
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(occurs(req[0], "<ComputerRollupInfo "), 3);
+	/* the NewParent one again, alone, with its details */
+	assert_int_equal(occurs(req[1], "<ComputerRollupInfo "), 1);
+	assert_non_null(p = strstr(req[1], "<ComputerRollupInfo ComputerId=\""
+	    CHANGED_NEW "\""));
+	assert_non_null(strstr(p, "<Details "));
+	free(req[0]);
+	free(req[1]);
+	/* the Deleted one: gone here, no status sent for it */
+	assert_int_equal(has_computer(&d, CHANGED_GONE), STORE_NOTFOUND);
+	assert_int_equal(has_computer(&d, CHANGED_NEW), STORE_OK);
+	assert_int_equal(has_computer(&d, CHANGED_SAME), STORE_OK);
+	recorded(rec, "RollupComputerStatus", path, sizeof(path));
+	assert_non_null(p = read_file_all(path, 1 << 24, &len));
+	assert_null(strstr(p, CHANGED_GONE));
+	assert_non_null(strstr(p, CHANGED_NEW));
+	assert_non_null(strstr(p, CHANGED_SAME));
+	free(p);
 	buf_free(&out);
 	tl_wsusd_cleanup(&d.srv);
 }

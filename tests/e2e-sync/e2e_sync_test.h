@@ -46,6 +46,7 @@ const char *upurl_of_up(void);
 void	test_real_and_hostile_upstream(void **state);
 void	test_tls_minimum(void **state);
 void	test_rollup_split(void **state);
+void	test_rollup_changed(void **state);
 
 /* e2e_sync_shapes.c */
 /* The first recorded request of operation op in dir, its path in path. */

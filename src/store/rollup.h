@@ -197,6 +197,10 @@ typedef int (*store_rollup_forward_cb)(const struct store_rollup_computer_in *c,
  * activity); strings valid during the call only. */
 typedef int (*store_rollup_client_cb)(
     const struct store_rollup_client_summary *c, void *arg);
+/* rollup_activity: one row of install activity a downstream server
+ * rolled up and we have not passed on yet. */
+typedef int (*store_rollup_activity_cb)(const struct store_rollup_activity *a,
+    void *arg);
 /* ==== end of the downstream/rollup types ==== */
 
 /*
@@ -257,6 +261,11 @@ typedef int (*store_rollup_client_cb)(
  * received, with its update states, in the order first received.
  * rollup_client_summaries: the client summaries downstream server_id
  * last rolled up (none for an unknown server).
+ * rollup_activity: the install activity (ActivitySummaries, deltas)
+ * downstream server_id rolled up and we have not passed on, by update
+ * and revision.  rollup_activity_taken: our upstream took the counts v
+ * of server_id: subtract them (what arrived since stays), dropping rows
+ * left at zero; one transaction (wsusss.md §11 step 2).
  */
 #define STORE_OPS_ROLLUP(X, p)						\
 	X(p, downstream_touch, (struct store *st,			\
@@ -308,7 +317,12 @@ typedef int (*store_rollup_client_cb)(
 	    store_rollup_forward_cb cb, void *arg), (st, cb, arg))	\
 	X(p, rollup_client_summaries, (struct store *st,		\
 	    const char *server_id, store_rollup_client_cb cb, void *arg), \
-	    (st, server_id, cb, arg))
+	    (st, server_id, cb, arg))					\
+	X(p, rollup_activity, (struct store *st, const char *server_id, \
+	    store_rollup_activity_cb cb, void *arg), (st, server_id, cb, arg)) \
+	X(p, rollup_activity_taken, (struct store *st,		\
+	    const char *server_id, const struct store_rollup_activity *v, \
+	    size_t n), (st, server_id, v, n))
 
 struct store_rollup_ops {
 	STORE_OPS_ROLLUP(STORE_OP_MEMBER, _)

@@ -7,14 +7,19 @@
  * RollupComputerStatus for every local computer (incremental:
  * rollup_status.c) and every computer our descendants rolled up
  * (forwarded as received, in full), so that a site two or more tiers
- * down shows at the top.  An upstream that does not take
- * rollups stops only this step.
+ * down shows at the top.  RollupDownstreamServers goes in requests of
+ * at most RollupDownstreamServersMaxBatchSize client summaries, with
+ * the descendants' install activity (taken from the store once
+ * accepted); RollupComputers answers NewParent (sent again with
+ * details) and Deleted (our computer deleted).  An upstream that does
+ * not take rollups stops only this step.
  *
  * Not here: the rollup number and reset GUID kept between runs (state.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "soap/soap_value.h"
@@ -155,64 +160,44 @@ str_eq(const char *a, const char *b)
 }
 
 /*
- * One DownstreamServerRollupClientSummary per kind of computer (OS
- * version, service pack, locale, architecture) with its count.  No
- * install activity: the store keeps no per-rollup deltas yet.
+ * Our own client summaries: one per kind of computer (OS version,
+ * service pack, locale, architecture) with its count, strings borrowed
+ * from cl.  No install activity: the store keeps no per-rollup deltas
+ * of our own clients.  The caller frees the array.
  */
-static void
-put_client_summaries(struct xmlw *w, const struct comps *cl)
+static struct store_rollup_client_summary *
+own_client_summaries(const struct comps *cl, size_t *np)
 {
-	size_t i, k;
+	struct store_rollup_client_summary *v;
+	size_t i, k, n = 0;
 
-	xmlw_start(w, "ClientSummaries");
+	v = xcalloc(cl->n ? cl->n : 1, sizeof(*v));
 	for (i = 0; i < cl->n; i++) {
 		const struct comp *c = &cl->v[i];
-		long long count = 0;
-		bool seen = false;
 
-		for (k = 0; k < i && !seen; k++) {
-			const struct comp *o = &cl->v[k];
-
-			seen = o->os_major == c->os_major &&
-			    o->os_minor == c->os_minor &&
-			    o->os_build == c->os_build &&
-			    o->sp_major == c->sp_major &&
-			    o->sp_minor == c->sp_minor &&
-			    str_eq(o->os_locale, c->os_locale) &&
-			    str_eq(o->arch, c->arch);
+		for (k = 0; k < n; k++)
+			if (v[k].os_major == c->os_major &&
+			    v[k].os_minor == c->os_minor &&
+			    v[k].os_build == c->os_build &&
+			    v[k].sp_major == c->sp_major &&
+			    v[k].sp_minor == c->sp_minor &&
+			    str_eq(v[k].os_locale, c->os_locale) &&
+			    str_eq(v[k].processor_arch, c->arch))
+				break;
+		if (k == n) {
+			v[n].os_major = c->os_major;
+			v[n].os_minor = c->os_minor;
+			v[n].os_build = c->os_build;
+			v[n].sp_major = c->sp_major;
+			v[n].sp_minor = c->sp_minor;
+			v[n].os_locale = c->os_locale;
+			v[n].processor_arch = c->arch;
+			n++;
 		}
-		if (seen)
-			continue;
-		for (k = i; k < cl->n; k++) {
-			const struct comp *o = &cl->v[k];
-
-			if (o->os_major == c->os_major &&
-			    o->os_minor == c->os_minor &&
-			    o->os_build == c->os_build &&
-			    o->sp_major == c->sp_major &&
-			    o->sp_minor == c->sp_minor &&
-			    str_eq(o->os_locale, c->os_locale) &&
-			    str_eq(o->arch, c->arch))
-				count++;
-		}
-		xmlw_start(w, "DownstreamServerRollupClientSummary");
-		xmlw_elem_int(w, "OSMajorVersion", c->os_major);
-		xmlw_elem_int(w, "OSMinorVersion", c->os_minor);
-		xmlw_elem_int(w, "OSBuildNumber", c->os_build);
-		xmlw_elem_int(w, "OSServicePackMajorNumber", c->sp_major);
-		xmlw_elem_int(w, "OSServicePackMinorNumber", c->sp_minor);
-		xmlw_elem(w, "OSLocale", c->os_locale ? c->os_locale : "");
-		xmlw_elem_int(w, "SuiteMask", 0);
-		xmlw_elem_int(w, "OldProductType", 0);
-		xmlw_elem_int(w, "NewProductType", 0);
-		xmlw_elem_int(w, "SystemMetrics", 0);
-		xmlw_elem(w, "ProcessorArchitecture", c->arch ? c->arch : "");
-		xmlw_elem_int(w, "Count", count);
-		xmlw_start(w, "ActivitySummaries");
-		xmlw_end(w);
-		xmlw_end(w);
+		v[k].count++;
 	}
-	xmlw_end(w);
+	*np = n;
+	return v;
 }
 
 static void	put_group_names(struct xmlw *, const char *);
@@ -245,6 +230,11 @@ struct desc {
 	/* its client summaries as received (strings owned) */
 	struct store_rollup_client_summary *clients;
 	size_t	 nclients, cap;
+	/* its install activity not passed on yet (deltas): sent with its
+	 * first client summary, taken from the store once accepted */
+	struct store_rollup_activity *act;
+	size_t	 nact, actcap;
+	bool	 act_pending;	/* in the request on its way */
 };
 
 static int
@@ -264,6 +254,19 @@ client_cb(const struct store_rollup_client_summary *c, void *arg)
 	x->processor_arch = sync_sdup(c->processor_arch);
 	x->activity = NULL;
 	x->nactivity = 0;
+	return 0;
+}
+
+static int
+act_cb(const struct store_rollup_activity *a, void *arg)
+{
+	struct desc *d = arg;
+
+	if (d->nact == d->actcap) {
+		d->actcap = d->actcap ? d->actcap * 2 : 8;
+		d->act = xreallocarray(d->act, d->actcap, sizeof(*d->act));
+	}
+	d->act[d->nact++] = *a;
 	return 0;
 }
 
@@ -310,6 +313,7 @@ descs_free(struct descs *l)
 			free((char *)l->v[i].clients[k].processor_arch);
 		}
 		free(l->v[i].clients);
+		free(l->v[i].act);
 	}
 	free(l->v);
 }
@@ -392,8 +396,16 @@ fwds_free(struct fwds *l)
 }
 
 /* One DownstreamServerRollupInfo for a descendant, as it rolled up. */
+/*
+ * One DownstreamServerRollupInfo: the server d with its client
+ * summaries [from, to).  An entry with more client summaries than a
+ * request may carry goes in parts, each with the same LastRollupTime,
+ * which the upstream adds to what it has of that rollup (wsusss.md §11
+ * step 2).  self: d is this server (ParentServerId all-zero).
+ */
 static void
-put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
+put_entry(struct sess *s, struct xmlw *w, struct desc *d, bool self,
+    size_t from, size_t to)
 {
 	size_t k;
 
@@ -401,8 +413,8 @@ put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
 	xmlw_elem(w, "ServerId", d->server_id);
 	xmlw_elem(w, "FullDomainName", d->name);
 	put_time(w, "LastSyncTime", d->last_sync);
-	xmlw_elem(w, "ParentServerId", d->parent_id[0] != '\0' ?
-	    d->parent_id : s->account_guid);
+	xmlw_elem(w, "ParentServerId", self ? GUID_ZERO :
+	    d->parent_id[0] != '\0' ? d->parent_id : s->account_guid);
 	xmlw_elem(w, "Version", d->version);
 	xmlw_elem_bool(w, "IsReplica", d->replica);
 	put_time(w, "LastRollupTime", d->last_rollup);
@@ -411,7 +423,9 @@ put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
 		xmlw_elem_int(w, rollup_summary_names[k], d->summary[k]);
 	xmlw_end(w);
 	xmlw_start(w, "ClientSummaries");
-	for (k = 0; k < d->nclients; k++) {
+	if (from == 0 && to > 0 && d->nact > 0)
+		d->act_pending = true;
+	for (k = from; k < to && k < d->nclients; k++) {
 		const struct store_rollup_client_summary *c = &d->clients[k];
 
 		xmlw_start(w, "DownstreamServerRollupClientSummary");
@@ -420,14 +434,27 @@ put_descendant(struct sess *s, struct xmlw *w, const struct desc *d)
 		xmlw_elem_int(w, "OSBuildNumber", c->os_build);
 		xmlw_elem_int(w, "OSServicePackMajorNumber", c->sp_major);
 		xmlw_elem_int(w, "OSServicePackMinorNumber", c->sp_minor);
-		xmlw_elem(w, "OSLocale", c->os_locale);
+		xmlw_elem(w, "OSLocale", c->os_locale ? c->os_locale : "");
 		xmlw_elem_int(w, "SuiteMask", c->suite_mask);
 		xmlw_elem_int(w, "OldProductType", c->old_product_type);
 		xmlw_elem_int(w, "NewProductType", c->new_product_type);
 		xmlw_elem_int(w, "SystemMetrics", c->system_metrics);
-		xmlw_elem(w, "ProcessorArchitecture", c->processor_arch);
+		xmlw_elem(w, "ProcessorArchitecture", c->processor_arch ?
+		    c->processor_arch : "");
 		xmlw_elem_int(w, "Count", c->count);
 		xmlw_start(w, "ActivitySummaries");
+		/* the server's activity, kept per server: with its first
+		 * summary (the upstream adds it up per server too) */
+		for (size_t a = 0; k == 0 && a < d->nact; a++) {
+			xmlw_start(w, "DownstreamServerRollupClientActivitySummary");
+			xmlw_elem(w, "UpdateId", d->act[a].update_id);
+			xmlw_elem_int(w, "RevisionNumber", d->act[a].revision);
+			xmlw_elem_int(w, "InstallSuccessCount",
+			    d->act[a].success);
+			xmlw_elem_int(w, "InstallFailureCount",
+			    d->act[a].failure);
+			xmlw_end(w);
+		}
 		xmlw_end(w);
 		xmlw_end(w);
 	}
@@ -540,6 +567,83 @@ put_forwarded_status(struct xmlw *w, const char *instance,
 	xmlw_end(w);
 }
 
+/* One of our computers in RollupComputers, with its details. */
+static void
+put_own_computer(struct sess *s, struct xmlw *w, const struct comp *c)
+{
+	char t[SOAP_DATETIME_MAX];
+
+	xmlw_start(w, "ComputerRollupInfo");
+	xmlw_attr(w, "ComputerId", c->cid);
+	fmt_time(t, c->last_sync);
+	xmlw_attr(w, "LastSyncTime", t);
+	xmlw_attr(w, "LastSyncResult", c->last_sync > 0 ? "1" : "0");
+	xmlw_attr(w, "LastReportedRebootTime", NEVER_TIME);
+	fmt_time(t, c->last_status);
+	xmlw_attr(w, "LastReportedStatusTime", t);
+	xmlw_attr(w, "LastInventoryTime", NEVER_TIME);
+	xmlw_attr(w, "ParentServerId", s->account_guid);
+	xmlw_start(w, "Details");
+	attr_str(w, "IPAddress", c->ip, 64);
+	attr_str(w, "FullDomainName", c->dns, 255);
+	attr_int(w, "OSMajorVersion", c->os_major);
+	attr_int(w, "OSMinorVersion", c->os_minor);
+	attr_int(w, "OSBuildNumber", c->os_build);
+	attr_int(w, "OSServicePackMajorNumber", c->sp_major);
+	attr_int(w, "OSServicePackMinorNumber", c->sp_minor);
+	attr_str(w, "OSLocale", c->os_locale, 32);
+	attr_str(w, "OSDescription", c->desc, 256);
+	attr_str(w, "ComputerMake", c->make, 64);
+	attr_str(w, "ComputerModel", c->model, 64);
+	attr_str(w, "BiosVersion", c->bios_version, 64);
+	attr_str(w, "BiosName", c->bios_name, 64);
+	fmt_time(t, c->bios_date);
+	xmlw_attr(w, "BiosReleaseDate", t);
+	attr_str(w, "ProcessorArchitecture", c->arch, 50);
+	/* Not kept by the store yet: required, sent as 0. */
+	attr_int(w, "SuiteMask", 0);
+	attr_int(w, "OldProductType", 0);
+	attr_int(w, "NewProductType", 0);
+	attr_int(w, "SystemMetrics", 0);
+	attr_str(w, "ClientVersion", c->client_version, 20);
+	put_computer_groups(s, w, c);
+	xmlw_end(w);
+	xmlw_end(w);
+}
+
+/*
+ * The ChangedComputer answers of RollupComputers for the computers
+ * [off, off + k) (wsusss.md §11 step 4): NewParent marks it to be sent
+ * again with its details, Deleted marks it deleted upstream.
+ */
+static void
+changed_computers(const struct soap_node *res, const struct comps *cl,
+    const struct fwds *fw, size_t off, size_t k, bool *again, bool *gone)
+{
+	const struct soap_node *ch;
+	size_t i;
+
+	SOAP_FOREACH_CHILD(ch, res, "ChangedComputer") {
+		const char *id = soap_attr(ch, NULL, "ComputerId");
+		const char *what = soap_attr(ch, NULL, "Change");
+
+		if (id == NULL || what == NULL)
+			continue;
+		for (i = off; i < off + k; i++) {
+			const char *cid = i < cl->n ? cl->v[i].cid :
+			    fw->v[i - cl->n].c.computer_id;
+
+			if (strcasecmp(cid, id) != 0)
+				continue;
+			if (strcmp(what, "NewParent") == 0)
+				again[i] = true;
+			else if (strcmp(what, "Deleted") == 0)
+				gone[i] = true;
+			break;
+		}
+	}
+}
+
 int
 sync_rollup(struct sess *s)
 {
@@ -551,14 +655,16 @@ sync_rollup(struct sess *s)
 	struct descs ds = { 0 };
 	struct fwds fw = { 0 };
 	struct sync_status_rows *cur = NULL;
-	bool *full = NULL;
-	char t[SOAP_DATETIME_MAX];
+	bool *full = NULL, *again = NULL, *gone = NULL;
+	int pass;
 	char upid[SOAP_GUID_STRLEN], rg[SOAP_GUID_STRLEN];
 	int detailed = 0, rc = -1;
-	int32_t maxc = 0, maxs = 0, maxo = 0;
-	size_t i, off, nupd = 0, napproved = 0, ndeclined = 0, total;
+	int32_t maxc = 0, maxs = 0, maxo = 0, maxd = 0;
+	struct desc me;
+	size_t i, e, off, nupd = 0, napproved = 0, ndeclined = 0, total;
 	int64_t now = (int64_t)time(NULL), number = 0, lastsync = 0;
 
+	memset(&me, 0, sizeof(me));
 	buf_init(&req, REQ_MAX);
 	sync_req_begin(&w, &req, NS_SS, "GetRollupConfiguration");
 	sync_put_dummy_cookie(&w);
@@ -588,12 +694,16 @@ sync_rollup(struct sess *s)
 		snprintf(upid, sizeof(upid), "%s", GUID_ZERO);
 	if (soap_node_guid(soap_child(res, "RollupResetGuid"), rg) != 0)
 		rg[0] = '\0';
+	soap_node_int32(soap_child(res, "RollupDownstreamServersMaxBatchSize"),
+	    &maxd);
 	soap_node_int32(soap_child(res, "RollupComputersMaxBatchSize"), &maxc);
 	soap_node_int32(soap_child(res, "RollupComputerStatusMaxBatchSize"), &maxs);
 	soap_node_int32(soap_child(res, "GetOutOfSyncComputersMaxBatchSize"),
 	    &maxo);
 	if (maxo <= 0 || maxo > 100000)
 		maxo = 20000;
+	if (maxd <= 0 || maxd > 100000)
+		maxd = 1000;
 	if (maxc <= 0 || maxc > 100000)
 		maxc = 1500;
 	if (maxs <= 0 || maxs > 100000)
@@ -623,7 +733,8 @@ sync_rollup(struct sess *s)
 		for (i = 0; i < ds.n; i++)
 			if (store_rollup_client_summaries(s->st,
 			    ds.v[i].server_id, client_cb, &ds.v[i]) !=
-			    STORE_OK) {
+			    STORE_OK || store_rollup_activity(s->st,
+			    ds.v[i].server_id, act_cb, &ds.v[i]) != STORE_OK) {
 				sync_seterr(s, "rollup: %s",
 				    store_errmsg(s->st));
 				goto out;
@@ -634,127 +745,148 @@ sync_rollup(struct sess *s)
 	if (lastsync == 0)
 		lastsync = now;
 
-	/* RollupDownstreamServers: ourselves. */
-	sync_req_begin(&w, &req, NS_SS, "RollupDownstreamServers");
-	sync_put_dummy_cookie(&w);
-	put_time(&w, "clientTime", now);
-	xmlw_start(&w, "downstreamServers");
-	xmlw_start(&w, "DownstreamServerRollupInfo");
-	xmlw_elem(&w, "ServerId", s->account_guid);
-	xmlw_elem(&w, "FullDomainName", s->account);
-	put_time(&w, "LastSyncTime", lastsync);
-	xmlw_elem(&w, "ParentServerId", GUID_ZERO);
-	xmlw_elem(&w, "Version", s->o->profile == SYNC_PROFILE_WSUS3SP2 ?
+	/* RollupDownstreamServers: ourselves, then our descendants. */
+	snprintf(me.server_id, sizeof(me.server_id), "%s", s->account_guid);
+	me.name = (char *)s->account;
+	me.version = (char *)(s->o->profile == SYNC_PROFILE_WSUS3SP2 ?
 	    "3.2.7600.256" : "10.0.17763.1");
-	xmlw_elem_bool(&w, "IsReplica", s->o->replica);
-	put_time(&w, "LastRollupTime", now);
-	xmlw_start(&w, "ServerSummary");
-	{
-		long long v[ROLLUP_SUMMARY_FIELDS] = { 0 };
-		size_t k;
-
-		v[0] = (long long)nupd;
-		v[1] = (long long)ndeclined;
-		v[2] = (long long)napproved;
-		v[3] = (long long)(nupd > napproved + ndeclined ?
-		    nupd - napproved - ndeclined : 0);
-		v[14] = (long long)cl.n;
-		for (i = 0; i < cl.n; i++) {
-			if (cl.v[i].counts[UPDATE_STATE_NEEDED] +
-			    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
-				v[15]++;
-			else if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0)
-				v[16]++;
-			else
-				v[17]++;
-			if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0 &&
-			    cl.v[i].counts[UPDATE_STATE_NEEDED] +
-			    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
-				v[16]++;
-		}
-		for (k = 0; k < ROLLUP_SUMMARY_FIELDS; k++)
-			xmlw_elem_int(&w, rollup_summary_names[k], v[k]);
+	me.replica = s->o->replica;
+	me.last_sync = lastsync;
+	me.last_rollup = now;
+	me.summary[0] = (int32_t)nupd;
+	me.summary[1] = (int32_t)ndeclined;
+	me.summary[2] = (int32_t)napproved;
+	me.summary[3] = (int32_t)(nupd > napproved + ndeclined ?
+	    nupd - napproved - ndeclined : 0);
+	me.summary[14] = (int32_t)cl.n;
+	for (i = 0; i < cl.n; i++) {
+		if (cl.v[i].counts[UPDATE_STATE_NEEDED] +
+		    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
+			me.summary[15]++;
+		else if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0)
+			me.summary[16]++;
+		else
+			me.summary[17]++;
+		if (cl.v[i].counts[UPDATE_STATE_FAILED] > 0 &&
+		    cl.v[i].counts[UPDATE_STATE_NEEDED] +
+		    cl.v[i].counts[UPDATE_STATE_DOWNLOADED] > 0)
+			me.summary[16]++;
 	}
-	xmlw_end(&w);
-	put_client_summaries(&w, &cl);
-	xmlw_end(&w);
-	for (i = 0; i < ds.n; i++)
-		put_descendant(s, &w, &ds.v[i]);
-	xmlw_end(&w);
+	me.clients = own_client_summaries(&cl, &me.nclients);
+	/*
+	 * At most maxd client summaries and maxd entries per request
+	 * (wsusss.md §11 step 2, the upstream refuses more): entries in
+	 * order (parents before children), an entry with more client
+	 * summaries than the room left split over requests.
+	 */
+	for (e = 0, off = 0; e < 1 + ds.n;) {
+		size_t room = (size_t)maxd, nent = 0;
+
+		sync_req_begin(&w, &req, NS_SS, "RollupDownstreamServers");
+		sync_put_dummy_cookie(&w);
+		put_time(&w, "clientTime", now);
+		xmlw_start(&w, "downstreamServers");
+		while (e < 1 + ds.n && nent < (size_t)maxd) {
+			struct desc *d = e == 0 ? &me : &ds.v[e - 1];
+			size_t left = d->nclients - off;
+			size_t take = left < room ? left : room;
+
+			if (take == 0 && left > 0)
+				break;	/* no room: the rest in the next one */
+			put_entry(s, &w, d, e == 0, off, off + take);
+			nent++;
+			room -= take;
+			off += take;
+			if (off == d->nclients) {
+				e++;
+				off = 0;
+			}
+		}
+		xmlw_end(&w);
+		if (sync_req_end(s, &w) != 0 ||
+		    sync_call(s, PATH_REP, NS_SS, "RollupDownstreamServers",
+		    &req, &r) != 0)
+			goto out;
+		soap_request_free(r);
+		r = NULL;
+		/* accepted: the activity sent is the upstream's now
+		 * (deltas, wsusss.md §11 step 2); what arrived since
+		 * stays for the next rollup */
+		for (i = 0; i < ds.n; i++) {
+			if (!ds.v[i].act_pending)
+				continue;
+			ds.v[i].act_pending = false;
+			if (store_rollup_activity_taken(s->st,
+			    ds.v[i].server_id, ds.v[i].act, ds.v[i].nact) !=
+			    STORE_OK) {
+				sync_seterr(s, "rollup: %s",
+				    store_errmsg(s->st));
+				goto out;
+			}
+		}
+	}
 	s->res->rollup_servers = 1 + ds.n;
-	if (sync_req_end(s, &w) != 0 ||
-	    sync_call(s, PATH_REP, NS_SS, "RollupDownstreamServers", &req, &r) != 0)
-		goto out;
-	soap_request_free(r);
-	r = NULL;
 	s->res->rolled_up = true;
 	if (!detailed || s->st == NULL) {
 		rc = 0;
 		goto out;
 	}
 
-	/* RollupComputers: our computers, with details, then our
-	 * descendants' as they were rolled up to us. */
+	/*
+	 * RollupComputers: our computers, with details, then our
+	 * descendants' as they were rolled up to us.  The upstream's
+	 * answers (step 4): NewParent, the computer once more with its
+	 * details; Deleted, our computer is deleted here too (a
+	 * descendant's is left to its own site) and its status not sent.
+	 */
 	total = cl.n + fw.n;
+	again = xcalloc(total ? total : 1, sizeof(*again));
+	gone = xcalloc(total ? total : 1, sizeof(*gone));
+	for (pass = 0; pass < 2; pass++)
 	for (off = 0; off < total; off += (size_t)maxc) {
 		size_t k = total - off < (size_t)maxc ? total - off : (size_t)maxc;
+		size_t sent = 0;
 
 		sync_req_begin(&w, &req, NS_SS, "RollupComputers");
 		sync_put_dummy_cookie(&w);
 		put_time(&w, "clientTime", now);
 		xmlw_start(&w, "computers");
 		for (i = off; i < off + k; i++) {
-			struct comp *c;
-
-			if (i >= cl.n) {
-				put_forwarded_computer(&w, &fw.v[i - cl.n].c);
+			if (pass == 1 && (!again[i] || gone[i]))
 				continue;
-			}
-			c = &cl.v[i];
-			xmlw_start(&w, "ComputerRollupInfo");
-			xmlw_attr(&w, "ComputerId", c->cid);
-			fmt_time(t, c->last_sync);
-			xmlw_attr(&w, "LastSyncTime", t);
-			xmlw_attr(&w, "LastSyncResult", c->last_sync > 0 ? "1" : "0");
-			xmlw_attr(&w, "LastReportedRebootTime", NEVER_TIME);
-			fmt_time(t, c->last_status);
-			xmlw_attr(&w, "LastReportedStatusTime", t);
-			xmlw_attr(&w, "LastInventoryTime", NEVER_TIME);
-			xmlw_attr(&w, "ParentServerId", s->account_guid);
-			xmlw_start(&w, "Details");
-			attr_str(&w, "IPAddress", c->ip, 64);
-			attr_str(&w, "FullDomainName", c->dns, 255);
-			attr_int(&w, "OSMajorVersion", c->os_major);
-			attr_int(&w, "OSMinorVersion", c->os_minor);
-			attr_int(&w, "OSBuildNumber", c->os_build);
-			attr_int(&w, "OSServicePackMajorNumber", c->sp_major);
-			attr_int(&w, "OSServicePackMinorNumber", c->sp_minor);
-			attr_str(&w, "OSLocale", c->os_locale, 32);
-			attr_str(&w, "OSDescription", c->desc, 256);
-			attr_str(&w, "ComputerMake", c->make, 64);
-			attr_str(&w, "ComputerModel", c->model, 64);
-			attr_str(&w, "BiosVersion", c->bios_version, 64);
-			attr_str(&w, "BiosName", c->bios_name, 64);
-			fmt_time(t, c->bios_date);
-			xmlw_attr(&w, "BiosReleaseDate", t);
-			attr_str(&w, "ProcessorArchitecture", c->arch, 50);
-			/* Not kept by the store yet: required, sent as 0. */
-			attr_int(&w, "SuiteMask", 0);
-			attr_int(&w, "OldProductType", 0);
-			attr_int(&w, "NewProductType", 0);
-			attr_int(&w, "SystemMetrics", 0);
-			attr_str(&w, "ClientVersion", c->client_version, 20);
-			put_computer_groups(s, &w, c);
-			xmlw_end(&w);
-			xmlw_end(&w);
+			sent++;
+			if (i >= cl.n)
+				put_forwarded_computer(&w, &fw.v[i - cl.n].c);
+			else
+				put_own_computer(s, &w, &cl.v[i]);
 		}
 		xmlw_end(&w);
+		if (sent == 0)
+			continue;
 		if (sync_req_end(s, &w) != 0 ||
 		    sync_call(s, PATH_REP, NS_SS, "RollupComputers", &req, &r) != 0)
 			goto out;
+		if (pass == 0) {
+			changed_computers(sync_result_of(r, "RollupComputers"),
+			    &cl, &fw, off, k, again, gone);
+			s->res->computers_rolled_up += k;
+		}
 		soap_request_free(r);
 		r = NULL;
-		s->res->computers_rolled_up += k;
+	}
+	for (i = 0; i < cl.n; i++) {
+		int64_t lid = 0;
+
+		if (!gone[i])
+			continue;
+		if (store_computer_find(s->st, cl.v[i].cid, &lid) != STORE_OK ||
+		    store_computer_delete(s->st, lid) != STORE_OK) {
+			sync_seterr(s, "rollup: delete %s: %s", cl.v[i].cid,
+			    store_errmsg(s->st));
+			goto out;
+		}
+		log_info("sync: computer %s deleted upstream, deleted here",
+		    cl.v[i].cid);
 	}
 
 	/*
@@ -795,6 +927,8 @@ sync_rollup(struct sess *s)
 		for (i = off; i < off + k; i++) {
 			char ig[GUID_STRLEN + 1];
 
+			if (gone[i])
+				continue;
 			guid_random(ig);
 			if (i >= cl.n)
 				put_forwarded_status(&w, ig, &fw.v[i - cl.n],
@@ -817,7 +951,7 @@ sync_rollup(struct sess *s)
 		r = NULL;
 		/* taken: what was rolled up is the base of the next delta */
 		for (i = off; i < off + k && i < cl.n; i++)
-			if (sync_rollup_sent_save(s, cl.v[i].cid,
+			if (!gone[i] && sync_rollup_sent_save(s, cl.v[i].cid,
 			    &cur[i - off]) != 0)
 				goto out;
 	}
@@ -830,8 +964,11 @@ out:
 			sync_status_rows_free(&cur[i]);
 	free(cur);
 	free(full);
+	free(again);
+	free(gone);
 	comps_free(&cl);
 	descs_free(&ds);
+	free(me.clients);
 	fwds_free(&fw);
 	soap_request_free(r);
 	buf_free(&req);

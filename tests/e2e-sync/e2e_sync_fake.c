@@ -4,7 +4,8 @@
  * Windows Server 2025 upstream, or with broken ones (corrupt cabinet,
  * garbage, DOCTYPE, ServerChanged, wrong counts, 3 MiB, cookie faults,
  * busy with a Retry-After), the product/classification filter and the
- * express files an upstream does not host (ServerHostsPsfFiles).  The fixture and helpers:
+ * express files an upstream does not host (ServerHostsPsfFiles), and a
+ * small reporting service for e2e_sync_rollup.c.  The fixture and helpers:
  * test_e2e_sync.c.
  */
 #include <pthread.h>
@@ -66,7 +67,16 @@ enum fake_mode {
 				 * ServerBusy Retry-After: a date passed,
 				 * then answers */
 	FAKE_RETRY_LONG,	/* every GetConfigData: 503 Retry-After: 3600 */
+	FAKE_ROLLUP,		/* the captured answers, and a reporting
+				 * service taking 2 client summaries per
+				 * RollupDownstreamServers, no detailed rollup */
+	FAKE_ROLLUP_REFUSE,	/* FAKE_ROLLUP, RollupDownstreamServers
+				 * answered with a fault */
+	FAKE_ROLLUP_DETAILED,	/* FAKE_ROLLUP with DoDetailedRollup; the
+				 * first RollupComputers answers CHANGED_GONE
+				 * Deleted and CHANGED_NEW NewParent */
 };
+
 
 static struct {
 	int		 fd;
@@ -79,6 +89,8 @@ static struct {
 	int		 authconfigs;	/* GetAuthConfig calls seen */
 	int		 authcookies;	/* GetAuthorizationCookie calls seen */
 	int		 configdata;	/* GetConfigData calls seen */
+	int		 rollups;	/* RollupDownstreamServers calls seen */
+	int		 rollupcomputers; /* RollupComputers calls seen */
 	char		 hdr[128];	/* an extra header line of the answer
 					 * ("Name: value\r\n"), or "" */
 	SSL_CTX		*tls;		/* NULL: plain HTTP; else TLS 1.2 at most */
@@ -309,6 +321,67 @@ fake_answer(const char *action, const char *body, int *status)
 				return a;
 			}
 	}
+	if (fake.mode == FAKE_ROLLUP_DETAILED &&
+	    strcmp(op, "RollupComputers") == 0)
+		return strdup(fake.rollupcomputers++ > 0 ? ENV_HEAD
+		    "<RollupComputersResponse xmlns=\"http://www.microsoft.com/"
+		    "SoftwareDistribution\"><RollupComputersResult />"
+		    "</RollupComputersResponse>" ENV_TAIL : ENV_HEAD
+		    "<RollupComputersResponse xmlns=\"http://www.microsoft.com/"
+		    "SoftwareDistribution\"><RollupComputersResult>"
+		    "<ChangedComputer ComputerId=\"" CHANGED_GONE "\" Change="
+		    "\"Deleted\" /><ChangedComputer ComputerId=\"" CHANGED_NEW
+		    "\" Change=\"NewParent\" /></RollupComputersResult>"
+		    "</RollupComputersResponse>" ENV_TAIL);
+	if (fake.mode == FAKE_ROLLUP_DETAILED &&
+	    strcmp(op, "RollupComputerStatus") == 0)
+		return strdup(ENV_HEAD "<RollupComputerStatusResponse xmlns=\""
+		    "http://www.microsoft.com/SoftwareDistribution\">"
+		    "<RollupComputerStatusResult>true</RollupComputerStatusResult>"
+		    "</RollupComputerStatusResponse>" ENV_TAIL);
+	if (fake.mode == FAKE_ROLLUP_DETAILED &&
+	    strcmp(op, "GetRollupConfiguration") == 0)
+		return strdup(ENV_HEAD "<GetRollupConfigurationResponse xmlns="
+		    "\"http://www.microsoft.com/SoftwareDistribution\">"
+		    "<GetRollupConfigurationResult><DoDetailedRollup>true"
+		    "</DoDetailedRollup><RollupResetGuid>"
+		    "6a0e2d4c-1b3f-4e5a-8c7d-9f0e1d2c3b4a</RollupResetGuid>"
+		    "<ServerId>7b1f3e5d-2c4a-4f6b-9d8e-0a1f2e3d4c5b</ServerId>"
+		    "<RollupDownstreamServersMaxBatchSize>100"
+		    "</RollupDownstreamServersMaxBatchSize>"
+		    "<RollupComputersMaxBatchSize>1500"
+		    "</RollupComputersMaxBatchSize>"
+		    "<GetOutOfSyncComputersMaxBatchSize>20000"
+		    "</GetOutOfSyncComputersMaxBatchSize>"
+		    "<RollupComputerStatusMaxBatchSize>500"
+		    "</RollupComputerStatusMaxBatchSize>"
+		    "</GetRollupConfigurationResult>"
+		    "</GetRollupConfigurationResponse>" ENV_TAIL);
+	if ((fake.mode == FAKE_ROLLUP || fake.mode == FAKE_ROLLUP_REFUSE) &&
+	    strcmp(op, "GetRollupConfiguration") == 0)
+		return strdup(ENV_HEAD "<GetRollupConfigurationResponse xmlns="
+		    "\"http://www.microsoft.com/SoftwareDistribution\">"
+		    "<GetRollupConfigurationResult><DoDetailedRollup>false"
+		    "</DoDetailedRollup><RollupResetGuid>"
+		    "6a0e2d4c-1b3f-4e5a-8c7d-9f0e1d2c3b4a</RollupResetGuid>"
+		    "<ServerId>7b1f3e5d-2c4a-4f6b-9d8e-0a1f2e3d4c5b</ServerId>"
+		    "<RollupDownstreamServersMaxBatchSize>2"
+		    "</RollupDownstreamServersMaxBatchSize>"
+		    "<RollupComputersMaxBatchSize>1500"
+		    "</RollupComputersMaxBatchSize>"
+		    "<GetOutOfSyncComputersMaxBatchSize>20000"
+		    "</GetOutOfSyncComputersMaxBatchSize>"
+		    "<RollupComputerStatusMaxBatchSize>500"
+		    "</RollupComputerStatusMaxBatchSize>"
+		    "</GetRollupConfigurationResult>"
+		    "</GetRollupConfigurationResponse>" ENV_TAIL);
+	if ((fake.mode == FAKE_ROLLUP || fake.mode == FAKE_ROLLUP_DETAILED) &&
+	    strcmp(op, "RollupDownstreamServers") == 0) {
+		fake.rollups++;
+		return strdup(ENV_HEAD "<RollupDownstreamServersResponse xmlns="
+		    "\"http://www.microsoft.com/SoftwareDistribution\" />"
+		    ENV_TAIL);
+	}
 	*status = 500;
 	return strdup(ENV_HEAD "<soap:Fault><faultcode>soap:Server</faultcode>"
 	    "<faultstring>Fault occurred</faultstring><detail><ErrorCode>"
@@ -487,7 +560,7 @@ update_anchor_of(struct dss *d)
 	return v;
 }
 
-static const char *
+const char *
 upurl_fake(void)
 {
 	static char url[64];
@@ -889,4 +962,23 @@ test_tls_minimum(void **state)
 	fake_stop();
 	SSL_CTX_free(ctx);
 	tl_wsusd_cleanup(&d.srv);
+}
+
+/* The fake with a reporting service (e2e_sync_rollup.c). */
+void
+fake_rollup_start(int how)
+{
+	fake_start(NULL);
+	fake.mode = how == FAKE_RUP_REFUSE ? FAKE_ROLLUP_REFUSE :
+	    how == FAKE_RUP_DETAILED ? FAKE_ROLLUP_DETAILED : FAKE_ROLLUP;
+	fake.rollups = 0;
+	fake.rollupcomputers = 0;
+}
+
+void
+fake_rollup_stop(int *servers, int *computers)
+{
+	fake_stop();
+	*servers = fake.rollups;
+	*computers = fake.rollupcomputers;
 }

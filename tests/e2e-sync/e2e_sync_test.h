@@ -45,6 +45,24 @@ const char *upurl_of_up(void);
 /* e2e_sync_fake.c */
 void	test_real_and_hostile_upstream(void **state);
 void	test_tls_minimum(void **state);
+/* The fake with a reporting service answering as how says (FAKE_RUP_*):
+ * RollupDownstreamServersMaxBatchSize 2 without detailed rollup (SPLIT),
+ * the same refusing RollupDownstreamServers (REFUSE), or detailed with a
+ * first RollupComputers answer of CHANGED_GONE Deleted and CHANGED_NEW
+ * NewParent (DETAILED).  fake_rollup_stop: the RollupDownstreamServers
+ * and RollupComputers calls it saw. */
+enum { FAKE_RUP_SPLIT, FAKE_RUP_REFUSE, FAKE_RUP_DETAILED };
+#define CHANGED_GONE	"0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"
+#define CHANGED_NEW	"1f2a3b4c-5d6e-4f7a-8b8c-0d1e2f3a4b5c"
+#define CHANGED_SAME	"2a3b4c5d-6e7f-4a8b-9c9d-1e2f3a4b5c6d"
+void	fake_rollup_start(int how);
+void	fake_rollup_stop(int *servers, int *computers);
+/* The fake's URL (http://127.0.0.1:PORT). */
+const char *upurl_fake(void);
+
+/* e2e_sync_rollup.c */
+void	test_rollup_split(void **state);
+void	test_rollup_changed(void **state);
 
 /* e2e_sync_shapes.c */
 /* The first recorded request of operation op in dir, its path in path. */

@@ -785,6 +785,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_real_and_hostile_upstream),
 		cmocka_unit_test(test_tls_minimum),
+		cmocka_unit_test(test_rollup_split),
+		cmocka_unit_test(test_rollup_changed),
 	};
 
 	if (wh_main_args(argc, argv) != 0)

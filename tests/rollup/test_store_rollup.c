@@ -692,6 +692,98 @@ test_downstream_auth(void **state)
 	buf_free(&b);
 }
 
+struct acts {
+	struct store_rollup_activity v[4];
+	int	 n;
+};
+
+static int
+act_cb(const struct store_rollup_activity *a, void *arg)
+{
+	struct acts *l = arg;
+
+	if (l->n < 4)
+		l->v[l->n] = *a;
+	l->n++;
+	return 0;
+}
+
+/*
+ * Install activity a downstream rolled up, passed on (wsusss.md §11
+ * step 2): listed per server; taking what was sent subtracts it, so
+ * what arrived between the read and the upstream's answer stays, and
+ * rows at zero go.  Other servers' rows are untouched.
+ */
+static void
+test_activity_taken(void **state)
+{
+	struct fx *f = *state;
+	struct store_rollup_server s;
+	struct store_rollup_client_summary cs;
+	struct store_rollup_activity act[2], sent[3];
+	struct acts l;
+
+	three_sites(f->st);
+	server(&s, SITE_A, "", "a.corp.example", T0 + 10);
+	memset(&cs, 0, sizeof(cs));
+	cs.count = 1;
+	memset(act, 0, sizeof(act));
+	snprintf(act[0].update_id, sizeof(act[0].update_id), "%s",
+	    "a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe");
+	act[0].revision = 200;
+	act[0].success = 5;
+	act[0].failure = 2;
+	act[1] = act[0];
+	act[1].revision = 201;
+	act[1].success = 1;
+	act[1].failure = 0;
+	cs.activity = act;
+	cs.nactivity = 2;
+	s.clients = &cs;
+	s.nclients = 1;
+	assert_int_equal(store_rollup_servers(f->st, &s, 1, T0), STORE_OK);
+	/* B too: must stay */
+	server(&s, SITE_B, "", "b.corp.example", T0 + 10);
+	s.clients = &cs;
+	s.nclients = 1;
+	assert_int_equal(store_rollup_servers(f->st, &s, 1, T0), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_rollup_activity(f->st, SITE_A, act_cb, &l),
+	    STORE_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].revision, 200);
+	assert_int_equal(l.v[0].success, 5);
+	assert_int_equal(l.v[0].failure, 2);
+	assert_int_equal(l.v[1].revision, 201);
+	/* sent 3/2 of r200 (2 more successes arrived since), all of r201,
+	 * and a row that is not there (no-op) */
+	sent[0] = act[0];
+	sent[0].success = 3;
+	sent[1] = act[1];
+	sent[2] = act[1];
+	sent[2].revision = 300;
+	assert_int_equal(store_rollup_activity_taken(f->st, SITE_A, sent, 3),
+	    STORE_OK);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_rollup_activity(f->st, SITE_A, act_cb, &l),
+	    STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].revision, 200);
+	assert_int_equal(l.v[0].success, 2);
+	assert_int_equal(l.v[0].failure, 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_rollup_activity(f->st, SITE_B, act_cb, &l),
+	    STORE_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].success, 5);
+	/* bad input: refused, nothing changed */
+	sent[0].success = -1;
+	assert_int_equal(store_rollup_activity_taken(f->st, SITE_B, sent, 1),
+	    STORE_INVALID);
+	assert_int_equal(t_sql_int(f->st,
+	    "SELECT sum(success) FROM downstream_activity"), 2 + 5 + 1);
+}
+
 int
 main(void)
 {
@@ -708,6 +800,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reports_and_remove,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_downstream_auth,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_activity_taken,
 		    setup, teardown),
 	};
 

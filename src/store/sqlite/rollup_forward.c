@@ -4,7 +4,9 @@
  * and 4-6: "one per client (own and descendants')"): every rolled-up
  * computer as it was received, details and update states included,
  * with the server that owns it, and the client summaries of each
- * downstream server.  Rows written by rollup.c (migration 3).
+ * downstream server, and the install activity they rolled up that we
+ * have not passed on (read, then taken once the upstream accepted it).
+ * Rows written by rollup.c (migration 3).
  *
  * Not here: receiving rollups (rollup.c), the downstream servers
  * themselves (downstream.c).
@@ -187,5 +189,98 @@ sq_rollup_client_summaries(struct store *st, const char *server_id,
 	if (step != SQLITE_DONE)
 		rc = sq_fail(s, "list client summaries");
 	sq_done(stmt);
+	return rc;
+}
+
+static const char SQL_FWD_ACTIVITY[] =
+    "SELECT a.update_id, a.revision, a.success, a.failure"
+    " FROM downstream_activity a JOIN downstream_servers d"
+    " ON d.id = a.server_id WHERE d.server_id = ?1"
+    " ORDER BY a.update_id, a.revision";
+static const char SQL_FWD_TAKE[] =
+    "UPDATE downstream_activity SET success = max(success - ?4, 0),"
+    " failure = max(failure - ?5, 0) WHERE server_id = (SELECT id FROM"
+    " downstream_servers WHERE server_id = ?1) AND update_id = ?2"
+    " AND revision = ?3";
+static const char SQL_FWD_TAKE_ZERO[] =
+    "DELETE FROM downstream_activity WHERE success = 0 AND failure = 0"
+    " AND server_id = (SELECT id FROM downstream_servers"
+    " WHERE server_id = ?1)";
+
+int
+sq_rollup_activity(struct store *st, const char *server_id,
+    store_rollup_activity_cb cb, void *arg)
+{
+	struct sq *s = (struct sq *)st;
+	struct store_rollup_activity a;
+	sqlite3_stmt *stmt;
+	int rc, step;
+
+	if (server_id == NULL || strlen(server_id) != GUID_STRLEN)
+		return store_seterr(st, STORE_INVALID, "bad server id");
+	if ((rc = sq_ready(s)) != STORE_OK)
+		return rc;
+	if ((stmt = sq_stmt(s, SQL_FWD_ACTIVITY)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(stmt, 1, server_id, -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof(a));
+		snprintf(a.update_id, sizeof(a.update_id), "%s",
+		    (const char *)sqlite3_column_text(stmt, 0));
+		a.revision = sqlite3_column_int(stmt, 1);
+		a.success = sqlite3_column_int(stmt, 2);
+		a.failure = sqlite3_column_int(stmt, 3);
+		if (cb(&a, arg) != 0) {
+			step = SQLITE_DONE;
+			break;
+		}
+	}
+	if (step != SQLITE_DONE)
+		rc = sq_fail(s, "list activity");
+	sq_done(stmt);
+	return rc;
+}
+
+int
+sq_rollup_activity_taken(struct store *st, const char *server_id,
+    const struct store_rollup_activity *v, size_t n)
+{
+	struct sq *s = (struct sq *)st;
+	sqlite3_stmt *stmt;
+	size_t i;
+	int rc;
+
+	if (server_id == NULL || strlen(server_id) != GUID_STRLEN)
+		return store_seterr(st, STORE_INVALID, "bad server id");
+	for (i = 0; i < n; i++)
+		if (strlen(v[i].update_id) != GUID_STRLEN ||
+		    v[i].success < 0 || v[i].failure < 0)
+			return store_seterr(st, STORE_INVALID, "bad activity "
+			    "%zu", i);
+	if ((rc = sq_ready(s)) != STORE_OK || (rc = sq_begin(s)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((stmt = sq_stmt(s, SQL_FWD_TAKE)) == NULL) {
+			rc = STORE_ERROR;
+			goto fail;
+		}
+		sqlite3_bind_text(stmt, 1, server_id, -1, SQLITE_TRANSIENT);
+		sq_bind_text(stmt, 2, v[i].update_id);
+		sqlite3_bind_int(stmt, 3, v[i].revision);
+		sqlite3_bind_int(stmt, 4, v[i].success);
+		sqlite3_bind_int(stmt, 5, v[i].failure);
+		if ((rc = sq_exec_stmt(s, stmt, "take activity")) != STORE_OK)
+			goto fail;
+	}
+	if ((stmt = sq_stmt(s, SQL_FWD_TAKE_ZERO)) == NULL) {
+		rc = STORE_ERROR;
+		goto fail;
+	}
+	sqlite3_bind_text(stmt, 1, server_id, -1, SQLITE_TRANSIENT);
+	if ((rc = sq_exec_stmt(s, stmt, "drop taken activity")) != STORE_OK)
+		goto fail;
+	return sq_commit(s);
+fail:
+	sq_rollback(s);
 	return rc;
 }

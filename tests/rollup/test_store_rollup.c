@@ -328,10 +328,27 @@ test_servers(void **state)
 	assert_int_equal(store_rollup_servers(f->st, s, 1, T0), STORE_OK);
 	assert_int_equal(t_sql_int(f->st, "SELECT success FROM "
 	    "downstream_activity"), 4);
-	/* same LastRollupTime again: a split entry, summaries appended */
+	assert_int_equal(t_sql_int(f->st, "SELECT client_summaries FROM "
+	    "downstream_servers WHERE name = 'a.corp.example'"), 7);
+	/* the same entry again with the same LastRollupTime (a middle
+	 * tier passing an unchanged descendant on): its summary replaces
+	 * what it sent, it is not counted twice */
+	cs.nactivity = 0;
 	assert_int_equal(store_rollup_servers(f->st, s, 1, T0), STORE_OK);
 	assert_int_equal(t_sql_int(f->st, "SELECT client_summaries FROM "
-	    "downstream_servers WHERE name = 'a.corp.example'"), 14);
+	    "downstream_servers WHERE name = 'a.corp.example'"), 7);
+	assert_int_equal(t_sql_int(f->st, "SELECT count(*) FROM "
+	    "downstream_clients"), 1);
+	/* a part of a split entry (same time, another summary): added */
+	cs.os_build = 22631;
+	cs.count = 5;
+	assert_int_equal(store_rollup_servers(f->st, s, 1, T0), STORE_OK);
+	assert_int_equal(t_sql_int(f->st, "SELECT client_summaries FROM "
+	    "downstream_servers WHERE name = 'a.corp.example'"), 12);
+	assert_int_equal(t_sql_int(f->st, "SELECT count(*) FROM "
+	    "downstream_clients"), 2);
+	assert_int_equal(t_sql_int(f->st, "SELECT success FROM "
+	    "downstream_activity"), 4);
 }
 
 static void

@@ -108,6 +108,18 @@ static const char SQL_RS_CLIENT[] =
     " old_product_type, new_product_type, system_metrics, count)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, ''), coalesce(?8, ''),"
     " ?9, ?10, ?11, ?12, ?13)";
+/* The same summary (every field of its key) sent again for the same
+ * rollup: replaced, not added (see one_server). */
+static const char SQL_RS_CLIENT_DEL_SAME[] =
+    "DELETE FROM downstream_clients WHERE server_id = ?1 AND os_major = ?2"
+    " AND os_minor = ?3 AND os_build = ?4 AND sp_major = ?5 AND sp_minor = ?6"
+    " AND os_locale = coalesce(?7, '') AND processor_arch = coalesce(?8, '')"
+    " AND suite_mask = ?9 AND old_product_type = ?10"
+    " AND new_product_type = ?11 AND system_metrics = ?12";
+static const char SQL_RS_CLIENT_TOTAL[] =
+    "UPDATE downstream_servers SET client_summaries = (SELECT"
+    " coalesce(sum(max(count, 0)), 0) FROM downstream_clients"
+    " WHERE server_id = ?1) WHERE id = ?1";
 static const char SQL_RS_ACTIVITY[] =
     "INSERT INTO downstream_activity(server_id, update_id, revision, success,"
     " failure) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
@@ -165,6 +177,26 @@ makes_cycle(struct sq *s, int64_t id, int64_t parent, int *cycle)
 	if (parent != 0)
 		*cycle = 1;	/* deeper than 64: refuse as well */
 	return STORE_OK;
+}
+
+/* Bind ?1..?12 of SQL_RS_CLIENT / SQL_RS_CLIENT_DEL_SAME: the server and
+ * the summary's key. */
+static void
+client_key(sqlite3_stmt *stmt, int64_t rid,
+    const struct store_rollup_client_summary *c)
+{
+	sqlite3_bind_int64(stmt, 1, rid);
+	sqlite3_bind_int(stmt, 2, c->os_major);
+	sqlite3_bind_int(stmt, 3, c->os_minor);
+	sqlite3_bind_int(stmt, 4, c->os_build);
+	sqlite3_bind_int(stmt, 5, c->sp_major);
+	sqlite3_bind_int(stmt, 6, c->sp_minor);
+	sq_bind_text(stmt, 7, c->os_locale);
+	sq_bind_text(stmt, 8, c->processor_arch);
+	sqlite3_bind_int(stmt, 9, c->suite_mask);
+	sqlite3_bind_int(stmt, 10, c->old_product_type);
+	sqlite3_bind_int(stmt, 11, c->new_product_type);
+	sqlite3_bind_int(stmt, 12, c->system_metrics);
 }
 
 static int
@@ -254,20 +286,25 @@ one_server(struct sq *s, const struct store_rollup_server *e, int64_t now)
 	for (size_t k = 0; k < e->nclients; k++) {
 		const struct store_rollup_client_summary *c = &e->clients[k];
 
+		/*
+		 * With the same LastRollupTime the entry is either a part of
+		 * a split one (other summaries: added) or the same entry
+		 * again — a middle tier passes an unchanged descendant on
+		 * with its old time at every rollup — whose summaries must
+		 * replace, not add to, what it sent before (they were
+		 * counted once more at every rollup).
+		 */
+		if (append) {
+			if ((stmt = sq_stmt(s, SQL_RS_CLIENT_DEL_SAME)) == NULL)
+				return STORE_ERROR;
+			client_key(stmt, rid, c);
+			if ((rc = sq_exec_stmt(s, stmt, "client summary")) !=
+			    STORE_OK)
+				return rc;
+		}
 		if ((stmt = sq_stmt(s, SQL_RS_CLIENT)) == NULL)
 			return STORE_ERROR;
-		sqlite3_bind_int64(stmt, 1, rid);
-		sqlite3_bind_int(stmt, 2, c->os_major);
-		sqlite3_bind_int(stmt, 3, c->os_minor);
-		sqlite3_bind_int(stmt, 4, c->os_build);
-		sqlite3_bind_int(stmt, 5, c->sp_major);
-		sqlite3_bind_int(stmt, 6, c->sp_minor);
-		sq_bind_text(stmt, 7, c->os_locale);
-		sq_bind_text(stmt, 8, c->processor_arch);
-		sqlite3_bind_int(stmt, 9, c->suite_mask);
-		sqlite3_bind_int(stmt, 10, c->old_product_type);
-		sqlite3_bind_int(stmt, 11, c->new_product_type);
-		sqlite3_bind_int(stmt, 12, c->system_metrics);
+		client_key(stmt, rid, c);
 		sqlite3_bind_int(stmt, 13, c->count);
 		if ((rc = sq_exec_stmt(s, stmt, "client summary")) != STORE_OK)
 			return rc;
@@ -289,7 +326,8 @@ one_server(struct sq *s, const struct store_rollup_server *e, int64_t now)
 				return rc;
 		}
 	}
-	return STORE_OK;
+	/* the server's client count: what its summaries now say */
+	return sq_exec_by_id(s, SQL_RS_CLIENT_TOTAL, rid, "client count");
 }
 
 int

@@ -97,9 +97,8 @@ static const char SQL_RS_LAST[] =
 static const char SQL_RS_UPDATE[] =
     "UPDATE downstream_servers SET parent_id = ?2, name = ?3, version = ?4,"
     " mode = ?5, last_sync = max(last_sync, ?6), last_rollup = ?7,"
-    " rollup_received = ?8, summary = ?9,"
-    " client_summaries = CASE WHEN ?10 THEN client_summaries + ?11 ELSE ?11 END"
-    " WHERE id = ?1";
+    " rollup_received = ?8, summary = ?9"
+    " WHERE id = ?1";	/* client_summaries: SQL_RS_CLIENT_TOTAL after */
 static const char SQL_RS_CLIENTS_DEL[] =
     "DELETE FROM downstream_clients WHERE server_id = ?1";
 static const char SQL_RS_CLIENT[] =
@@ -205,7 +204,7 @@ one_server(struct sq *s, const struct store_rollup_server *e, int64_t now)
 	struct store *st = &s->base;
 	char id[GUID_STRLEN + 1], pid[GUID_STRLEN + 1];
 	sqlite3_stmt *stmt;
-	int64_t rid, parent = 0, last = 0, clients = 0;
+	int64_t rid, parent = 0, last = 0;
 	char sum[ROLLUP_SUMMARY_FIELDS * 12 + 1];
 	size_t off = 0;
 	bool append = false;
@@ -252,8 +251,6 @@ one_server(struct sq *s, const struct store_rollup_server *e, int64_t now)
 	if (cycle)
 		return store_seterr(st, STORE_INVALID, "server %s would be its "
 		    "own ancestor", id);
-	for (size_t k = 0; k < e->nclients; k++)
-		clients += e->clients[k].count > 0 ? e->clients[k].count : 0;
 	sum[0] = '\0';
 	for (i = 0; i < ROLLUP_SUMMARY_FIELDS && off < sizeof(sum); i++)
 		off += (size_t)snprintf(sum + off, sizeof(sum) - off, "%s%d",
@@ -274,8 +271,6 @@ one_server(struct sq *s, const struct store_rollup_server *e, int64_t now)
 	sqlite3_bind_int64(stmt, 7, e->last_rollup);
 	sqlite3_bind_int64(stmt, 8, now);
 	sqlite3_bind_text(stmt, 9, sum, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(stmt, 10, append ? 1 : 0);
-	sqlite3_bind_int64(stmt, 11, clients);
 	if ((rc = sq_exec_stmt(s, stmt, "update downstream")) != STORE_OK)
 		return rc;
 	if (!append) {
